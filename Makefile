@@ -1,0 +1,106 @@
+# certsift: one Makefile for the library, the command, tests and tools.
+
+CC	?= cc
+PREFIX	?= /usr/local
+BUILD	?= build
+PKGS	= openssl lmdb libxxhash jansson zlib
+# Debian packages for building (and, in make check, testing).
+DEBS	= gcc make pkg-config libssl-dev liblmdb-dev libxxhash-dev \
+	  libjansson-dev zlib1g-dev
+TEST_DEBS = jq openssl ca-certificates python3 python3-cryptography \
+	  python3-cryptography-vectors
+CFLAGS	?= -O2 -g
+WARN	= -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes \
+	  -Wmissing-prototypes -Wformat=2
+ifneq ($(SANITIZE),)
+CFLAGS	+= -fsanitize=$(SANITIZE) -fno-sanitize-recover=all \
+	  -fno-omit-frame-pointer
+LDFLAGS	+= -fsanitize=$(SANITIZE)
+endif
+ifneq ($(KEYBITS),)
+CPPFLAGS += -DCS_KEY_BITS=$(KEYBITS)
+endif
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || \
+	echo -lssl -lcrypto -llmdb -lxxhash -ljansson -lz)
+ALL_CFLAGS = $(WARN) $(CFLAGS) -D_GNU_SOURCE -Iinclude -Isrc/lib \
+	-I$(BUILD)/gen $(PKG_CFLAGS) $(CPPFLAGS)
+LIBS	= $(PKG_LIBS) -lpthread -lm
+
+LIB_SRC	= $(wildcard src/lib/*.c)
+CLI_SRC	= $(wildcard src/cli/*.c)
+LIB_OBJ	= $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
+CLI_OBJ	= $(CLI_SRC:src/%.c=$(BUILD)/obj/%.o)
+UNIT_SRC = $(wildcard tests/unit/test_*.c)
+UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+HEADERS	= $(wildcard include/certsift/*.h) $(wildcard src/lib/*.h) \
+	  $(wildcard src/cli/*.h)
+
+.PHONY: all deps demo check check-build check-headers test unit cli-test \
+	bench fuzz install clean
+
+all: $(BUILD)/certsift $(BUILD)/libcertsift.a
+
+$(BUILD)/gen/nss_table.inc: data/nss-errors.tsv tools/nss-table.awk
+	@mkdir -p $(@D)
+	awk -f tools/nss-table.awk data/nss-errors.tsv > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/obj/lib/nss.o: $(BUILD)/gen/nss_table.inc
+
+$(BUILD)/obj/%.o: src/%.c $(HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/libcertsift.a: $(LIB_OBJ)
+	rm -f $@
+	$(AR) rcs $@ $(LIB_OBJ)
+
+$(BUILD)/certsift: $(CLI_OBJ) $(BUILD)/libcertsift.a
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libcertsift.a $(LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/t.h $(BUILD)/libcertsift.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< \
+	    $(BUILD)/libcertsift.a $(LIBS)
+
+# Installs the Debian packages certsift needs, when any is missing.
+deps:
+	@sh tools/deps.sh $(DEBS) $(if $(filter check,$(MAKECMDGOALS)),$(TEST_DEBS))
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@sh tools/demo.sh $(BUILD)/certsift corpus/sample
+
+unit: $(UNIT_BIN)
+	@for t in $(UNIT_BIN); do $$t || true; done
+
+cli-test: all
+	@CERTSIFT=$(abspath $(BUILD)/certsift) CORPUS=$(abspath corpus) \
+	    sh tests/cli/run.sh
+
+# The whole suite, then again under ASan and UBSan; one closing line.
+check: deps
+	@sh tools/check.sh
+
+check-headers:
+	@for h in include/certsift/*.h; do \
+	    echo "#include \"$${h#include/}\"" | $(CC) $(ALL_CFLAGS) -x c \
+	        -fsyntax-only - || exit 1; done
+
+bench: all
+	@CERTSIFT=$(abspath $(BUILD)/certsift) sh tools/bench/run.sh
+
+fuzz:
+	@sh tools/fuzz.sh $(or $(FUZZ_SECONDS),60)
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib \
+	    $(DESTDIR)$(PREFIX)/include/certsift \
+	    $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(BUILD)/certsift $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 $(BUILD)/libcertsift.a $(DESTDIR)$(PREFIX)/lib/
+	install -m 644 include/certsift/*.h $(DESTDIR)$(PREFIX)/include/certsift/
+	install -m 644 docs/certsift.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+
+clean:
+	rm -rf build

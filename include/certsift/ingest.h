@@ -1,0 +1,82 @@
+#ifndef CERTSIFT_INGEST_H
+#define CERTSIFT_INGEST_H
+
+/*
+ * Ingest: reports in, certificates and counts into the store, exactly once
+ * per file: a file's progress is committed in the same transaction as the
+ * counts it produced.
+ */
+
+#include <stdint.h>
+
+#include "certsift/err.h"
+#include "certsift/store.h"
+
+struct cs_ingest_sum {
+	uint64_t	files;
+	uint64_t	files_skipped;	/* already ingested */
+	uint64_t	reports_read;
+	uint64_t	reports_accepted;
+	uint64_t	reports_filtered;
+	uint64_t	reports_malformed;
+	uint64_t	certs_seen;
+	uint64_t	certs_invalid;
+	uint64_t	certs_new;
+	uint64_t	bytes;		/* report bytes, uncompressed */
+	double		seconds;
+};
+
+struct cs_ingest_progress {
+	const char	*name;
+	uint64_t	 file_bytes;	/* bytes read of this file */
+	uint64_t	 file_size;	/* 0 when unknown */
+	uint64_t	 reports;	/* read so far, all files */
+};
+
+struct cs_ingest_opts {
+	const int32_t	*errors;	/* keep only these codes */
+	size_t		 nerrors;
+	int		 has_since;
+	int64_t		 since;		/* inclusive */
+	int		 has_until;
+	int64_t		 until;		/* exclusive */
+	int		 sampling;
+	double		 sample;	/* fraction kept, 0..1 */
+	uint64_t	 seed;
+	int		 force;		/* ingest files already ingested */
+	int		 strict;	/* stop at the first bad record */
+	uint64_t	 commit_every;	/* reports per transaction; 0: default */
+	int		 reader_mode;	/* CS_READER_*; 0: automatic */
+	/* Told of each malformed report and invalid certificate. */
+	void		(*bad)(void *arg, const char *name, uint64_t line,
+			    const char *why);
+	/* Called now and then while reading. */
+	void		(*progress)(void *arg,
+			    const struct cs_ingest_progress *p);
+	void		*arg;
+};
+
+struct cs_ingest;
+
+/*
+ * Starts an ingest into st, taking its writer lock (CS_EBUSY when another
+ * ingest holds it). Free with cs_ingest_free().
+ */
+int	cs_ingest_new(struct cs_store *st, const struct cs_ingest_opts *o,
+	    struct cs_ingest **out, struct cs_err *err);
+void	cs_ingest_free(struct cs_ingest *ing);
+
+/*
+ * Ingests the reports read from fd; name is what messages call it. A
+ * regular file is recognised by its contents: one already ingested is
+ * skipped (unless force) and an interrupted one resumed. Returns 0, or -1
+ * (in strict mode CS_ESTOP at the first bad record).
+ */
+int	cs_ingest_fd(struct cs_ingest *ing, int fd, const char *name,
+	    struct cs_err *err);
+
+/* The totals of this ingest so far. */
+void	cs_ingest_summary(const struct cs_ingest *ing,
+	    struct cs_ingest_sum *sum);
+
+#endif

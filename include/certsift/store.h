@@ -1,0 +1,119 @@
+#ifndef CERTSIFT_STORE_H
+#define CERTSIFT_STORE_H
+
+/*
+ * The certificate store: an LMDB environment (a directory). Each unique
+ * certificate is kept once, keyed by XXH3-128 of its DER (a key hit is
+ * confirmed by comparing the DER), with its counters, its summary and its
+ * links to hostnames and chains.
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "certsift/err.h"
+#include "certsift/x509.h"
+
+#define CS_KEY_LEN	20	/* XXH3-128 of the DER, then a sequence number */
+#define CS_SCHEMA	1
+
+struct cs_store;
+
+/* Open flags. */
+#define CS_STORE_CREATE	1	/* make the store when it is missing */
+#define CS_STORE_RDONLY	2
+
+/*
+ * Opens the store at path (a directory). Without CS_STORE_CREATE a missing
+ * store is CS_ENOTFOUND; a store of another schema is CS_ESCHEMA.
+ * Close with cs_store_close().
+ */
+int	cs_store_open(const char *path, int flags, struct cs_store **out,
+	    struct cs_err *err);
+void	cs_store_close(struct cs_store *st);
+
+/* The cumulative counters. */
+enum {
+	CS_N_FILES,
+	CS_N_REPORTS_READ,
+	CS_N_REPORTS_ACCEPTED,
+	CS_N_REPORTS_FILTERED,
+	CS_N_REPORTS_MALFORMED,
+	CS_N_CERTS_SEEN,
+	CS_N_CERTS_INVALID,
+	CS_N_CERTS_NEW,
+	CS_N_BYTES,
+	CS_N_MICROSECONDS,
+	CS_N_UNIQUE_CERTS,
+	CS_N_UNIQUE_CHAINS,
+	CS_N_UNIQUE_HOSTS,
+	CS_N_FILES_INGESTED,
+	CS_N_COLLISIONS,
+	CS_N_COUNTERS
+};
+
+/* The JSON key of counter i ("reports_read", ...). */
+const char	*cs_store_counter_name(int i);
+
+int	cs_store_counters(struct cs_store *st, uint64_t n[CS_N_COUNTERS],
+	    struct cs_err *err);
+
+struct cs_errcount {
+	int32_t		code;
+	uint64_t	n;
+};
+
+/* A certificate as the store has it. */
+struct cs_certrec {
+	unsigned char		 key[CS_KEY_LEN];
+	uint64_t		 count;
+	uint64_t		 leaf_count;
+	uint64_t		 hosts;
+	int			 seen;		/* first/last_seen are set */
+	int64_t			 first_seen;
+	int64_t			 last_seen;
+	struct cs_errcount	*errs;		/* by code, ascending */
+	size_t			 nerrs;
+	struct cs_cert		 cert;
+	unsigned char		*der;
+	size_t			 der_len;
+};
+
+/* What cs_store_get_cert() and cs_store_foreach_cert() fill in. */
+#define CS_GET_SUMMARY	1
+#define CS_GET_DER	2
+
+/* Frees what a cs_certrec holds. Accepts NULL. */
+void	cs_certrec_release(struct cs_certrec *r);
+
+/*
+ * Finds a certificate by the lowercase or uppercase hex of its SHA-256 or a
+ * unique prefix of it (at least 8 digits). Returns 0 with its key;
+ * CS_ENOTFOUND when none, CS_EUSAGE when the prefix is ambiguous.
+ */
+int	cs_store_find_sha256(struct cs_store *st, const char *hexpfx,
+	    unsigned char key[CS_KEY_LEN], struct cs_err *err);
+/* Finds a certificate by its DER. */
+int	cs_store_find_der(struct cs_store *st, const unsigned char *der,
+	    size_t len, unsigned char key[CS_KEY_LEN], struct cs_err *err);
+
+/* Reads one certificate (what = CS_GET_*). Release with cs_certrec_release. */
+int	cs_store_get_cert(struct cs_store *st, const unsigned char *key,
+	    int what, struct cs_certrec *out, struct cs_err *err);
+
+/*
+ * Calls fn for every certificate, in key order; rec is valid during the
+ * call only. fn returns 0 to go on, -1 to stop (then this returns -1 and
+ * leaves err as fn set it).
+ */
+typedef int (*cs_cert_fn)(void *arg, const struct cs_certrec *rec);
+int	cs_store_foreach_cert(struct cs_store *st, int what, cs_cert_fn fn,
+	    void *arg, struct cs_err *err);
+
+/* Calls fn for each hostname linked to the certificate, in host order. */
+typedef int (*cs_host_fn)(void *arg, const char *host, size_t len,
+    uint64_t count);
+int	cs_store_cert_hosts(struct cs_store *st, const unsigned char *key,
+	    cs_host_fn fn, void *arg, struct cs_err *err);
+
+#endif

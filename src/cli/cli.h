@@ -1,0 +1,53 @@
+#ifndef CERTSIFT_CLI_H
+#define CERTSIFT_CLI_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "certsift/err.h"
+#include "certsift/store.h"
+
+int	cmd_export(int, char **);
+int	cmd_hosts(int, char **);
+int	cmd_ingest(int, char **);
+int	cmd_show(int, char **);
+int	cmd_stats(int, char **);
+
+/* The command being run, for messages. */
+extern const char *cli_cmd;
+
+/* "certsift: <cmd>: <message>" on stderr. */
+void	cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void	cli_usage_error(const char *usage, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+void	*xmalloc(size_t n);
+void	*xrealloc(void *p, size_t n);
+
+int	cli_parse_u64(const char *s, uint64_t max, uint64_t *out);
+/* The store path: --db, else $CERTSIFT_DB, else ./certsift.lmdb. */
+const char	*cli_db_path(const char *opt);
+/* Opens the store for reading; prints why not and returns NULL. */
+struct cs_store	*cli_open_store(const char *db);
+/* Exit status for a library error: 1 (2 for CS_EUSAGE). */
+int	cli_fail(const struct cs_err *err);
+/* Checks stdout was written; returns the exit status to use. */
+int	cli_finish(int status);
+
+/*
+ * Atomic output: writes go to a temporary file beside path, renamed over
+ * it by cli_out_close(). path "-" or NULL is stdout.
+ */
+struct cli_out {
+	FILE	*f;
+	char	*path;
+	char	*tmp;
+};
+int	cli_out_open(struct cli_out *o, const char *path);
+int	cli_out_close(struct cli_out *o, int ok);
+
+/* Finds a certificate by sha256 prefix or PEM/DER file path. */
+int	cli_find_cert(struct cs_store *st, const char *arg,
+	    unsigned char key[CS_KEY_LEN]);
+
+#endif

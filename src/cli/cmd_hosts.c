@@ -1,0 +1,155 @@
+#include "cli.h"
+
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "certsift/export.h"
+#include "hostlist.h"
+
+static const char usage[] =
+    "usage: certsift hosts [--json] [--db path] [-n count] cert\n";
+
+static int
+collect(void *arg, const char *host, size_t len, uint64_t count)
+{
+	struct hostlist *l = arg;
+
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 64;
+		l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
+	}
+	l->v[l->n].host = xmalloc(len + 1);
+	memcpy(l->v[l->n].host, host, len);
+	l->v[l->n].host[len] = '\0';
+	l->v[l->n].len = len;
+	l->v[l->n].count = count;
+	l->n++;
+	return 0;
+}
+
+static int
+host_cmp(const void *a, const void *b)
+{
+	const struct hostent *x = a, *y = b;
+	size_t n = x->len < y->len ? x->len : y->len;
+	int r;
+
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	if ((r = memcmp(x->host, y->host, n)) != 0)
+		return r;
+	return (x->len > y->len) - (x->len < y->len);
+}
+
+int
+hostlist_load(struct cs_store *st, const unsigned char *key,
+    struct hostlist *l)
+{
+	struct cs_err err = CS_ERR_INIT;
+
+	memset(l, 0, sizeof(*l));
+	if (cs_store_cert_hosts(st, key, collect, l, &err) == -1)
+		return cli_fail(&err);
+	qsort(l->v, l->n, sizeof(*l->v), host_cmp);
+	return 0;
+}
+
+void
+hostlist_release(struct hostlist *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->v[i].host);
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+void
+hostlist_json(FILE *f, const struct hostlist *l, size_t max)
+{
+	size_t i;
+
+	putc('[', f);
+	for (i = 0; i < l->n && (max == 0 || i < max); i++) {
+		fputs(i > 0 ? ",{\"host\":" : "{\"host\":", f);
+		cs_json_string(f, l->v[i].host, l->v[i].len);
+		fprintf(f, ",\"count\":%" PRIu64 "}", l->v[i].count);
+	}
+	putc(']', f);
+}
+
+void
+hostlist_text(FILE *f, const struct hostlist *l, size_t max,
+    const char *indent)
+{
+	size_t i;
+
+	for (i = 0; i < l->n && (max == 0 || i < max); i++) {
+		fprintf(f, "%s%8" PRIu64 "  ", indent, l->v[i].count);
+		cs_text_string(f, l->v[i].host, l->v[i].len);
+		putc('\n', f);
+	}
+}
+
+int
+cmd_hosts(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "json", no_argument, NULL, 'J' },
+		{ NULL, 0, NULL, 0 }
+	};
+	unsigned char key[CS_KEY_LEN];
+	struct cs_store *st;
+	struct hostlist l;
+	const char *db = NULL;
+	uint64_t max = 0;
+	int ch, json = 0, status = 0;
+
+	while ((ch = getopt_long(argc, argv, "hn:", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'd':
+			db = optarg;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return 0;
+		case 'J':
+			json = 1;
+			break;
+		case 'n':
+			if (cli_parse_u64(optarg, UINT32_MAX, &max) == -1) {
+				cli_usage_error(usage, "bad -n '%s'", optarg);
+				return 2;
+			}
+			break;
+		default:
+			fputs(usage, stderr);
+			return 2;
+		}
+	}
+	if (argc - optind != 1) {
+		cli_usage_error(usage, "name one certificate");
+		return 2;
+	}
+	if ((st = cli_open_store(db)) == NULL)
+		return 1;
+	if (cli_find_cert(st, argv[optind], key) == -1) {
+		cs_store_close(st);
+		return 1;
+	}
+	if ((status = hostlist_load(st, key, &l)) == 0) {
+		if (json) {
+			hostlist_json(stdout, &l, (size_t)max);
+			putchar('\n');
+		} else
+			hostlist_text(stdout, &l, (size_t)max, "");
+	}
+	hostlist_release(&l);
+	cs_store_close(st);
+	return status;
+}

@@ -1,0 +1,401 @@
+#include "cli.h"
+
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "certsift/date.h"
+#include "certsift/ingest.h"
+#include "certsift/nss.h"
+#include "certsift/report.h"
+
+static const char usage[] =
+    "usage: certsift ingest [--force] [--json] [--strict] [--db path]\n"
+    "           [--error code] [--since t] [--until t] [--sample f]\n"
+    "           [--seed n] [--errors-log file] [--commit-every n]\n"
+    "           [--jobs n] [input ...]\n";
+
+#define MAX_SHOWN	10	/* bad records shown on stderr */
+
+struct ingest_opts {
+	const char	*db;
+	int		 json;
+	const char	*errors_log;
+	int32_t		*errors;
+	size_t		 nerrors;
+};
+
+struct ctx {
+	FILE		*log;
+	uint64_t	 nbad;
+	int		 tty;
+	int		 progress_shown;
+	uint64_t	 t0_reports;
+};
+
+static void
+on_bad(void *arg, const char *name, uint64_t line, const char *why)
+{
+	struct ctx *c = arg;
+
+	if (c->log != NULL)
+		fprintf(c->log, "%s:%" PRIu64 ": %s\n", name, line, why);
+	if (c->nbad++ < MAX_SHOWN) {
+		if (c->progress_shown) {
+			fputs("\r\033[K", stderr);
+			c->progress_shown = 0;
+		}
+		cli_warn("%s:%" PRIu64 ": %s", name, line, why);
+	} else if (c->nbad == MAX_SHOWN + 1)
+		cli_warn("more bad records not shown%s", c->log != NULL ?
+		    " (see the errors log)" : " (use --errors-log)");
+}
+
+static void
+on_progress(void *arg, const struct cs_ingest_progress *p)
+{
+	struct ctx *c = arg;
+
+	if (!c->tty)
+		return;
+	fprintf(stderr, "\r\033[K%s: %.1f MB", p->name,
+	    (double)p->file_bytes / 1e6);
+	if (p->file_size > 0)
+		fprintf(stderr, " of %.1f MB (%.0f%%)",
+		    (double)p->file_size / 1e6,
+		    100.0 * (double)p->file_bytes / (double)p->file_size);
+	fprintf(stderr, ", %" PRIu64 " reports", p->reports);
+	c->progress_shown = 1;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+struct paths {
+	char	**v;
+	size_t	  n;
+	size_t	  cap;
+};
+
+static void
+add_path(struct paths *p, char *s)
+{
+	if (p->n == p->cap) {
+		p->cap = p->cap ? p->cap * 2 : 64;
+		p->v = xrealloc(p->v, p->cap * sizeof(*p->v));
+	}
+	p->v[p->n++] = s;
+}
+
+/* Every regular file below dir; symbolic links are not followed. */
+static int
+walk(const char *dir, struct paths *out)
+{
+	struct dirent *de;
+	struct stat sb;
+	DIR *d;
+	int rc = 0;
+
+	if ((d = opendir(dir)) == NULL) {
+		cli_warn("cannot open '%s': %s", dir, strerror(errno));
+		return -1;
+	}
+	while ((de = readdir(d)) != NULL) {
+		char *p;
+		size_t n;
+
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		n = strlen(dir) + strlen(de->d_name) + 2;
+		p = xmalloc(n);
+		snprintf(p, n, "%s/%s", dir, de->d_name);
+		if (lstat(p, &sb) == -1) {
+			cli_warn("cannot stat '%s': %s", p, strerror(errno));
+			free(p);
+			rc = -1;
+			continue;
+		}
+		if (S_ISDIR(sb.st_mode)) {
+			if (walk(p, out) == -1)
+				rc = -1;
+			free(p);
+		} else if (S_ISREG(sb.st_mode))
+			add_path(out, p);
+		else
+			free(p);
+	}
+	closedir(d);
+	return rc;
+}
+
+static int
+ingest_one(struct cs_ingest *ing, const char *path, struct cs_err *err)
+{
+	int fd, rc;
+
+	if (strcmp(path, "-") == 0)
+		return cs_ingest_fd(ing, 0, "-", err);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return cs_err_set(err, CS_EIO, "cannot open '%s': %s", path,
+		    strerror(errno));
+	rc = cs_ingest_fd(ing, fd, path, err);
+	close(fd);
+	return rc;
+}
+
+static void
+print_summary(const struct cs_ingest_sum *s, int json)
+{
+	if (json) {
+		printf("{\"files\":%" PRIu64 ",\"files_skipped\":%" PRIu64
+		    ",\"reports_read\":%" PRIu64 ",\"reports_accepted\":%"
+		    PRIu64 ",\"reports_filtered\":%" PRIu64
+		    ",\"reports_malformed\":%" PRIu64 ",\"certs_seen\":%"
+		    PRIu64 ",\"certs_invalid\":%" PRIu64 ",\"certs_new\":%"
+		    PRIu64 ",\"bytes\":%" PRIu64 ",\"seconds\":%.3f}\n",
+		    s->files, s->files_skipped, s->reports_read,
+		    s->reports_accepted, s->reports_filtered,
+		    s->reports_malformed, s->certs_seen, s->certs_invalid,
+		    s->certs_new, s->bytes, s->seconds);
+		return;
+	}
+	printf("ingested %" PRIu64 " file%s", s->files, s->files == 1 ? "" :
+	    "s");
+	if (s->files_skipped > 0)
+		printf(" (%" PRIu64 " already ingested)", s->files_skipped);
+	printf(": %" PRIu64 " reports read, %" PRIu64 " accepted, %" PRIu64
+	    " filtered, %" PRIu64 " malformed; %" PRIu64 " certs seen, %"
+	    PRIu64 " invalid, %" PRIu64 " new; %.1f MB in %.2f s\n",
+	    s->reports_read, s->reports_accepted, s->reports_filtered,
+	    s->reports_malformed, s->certs_seen, s->certs_invalid,
+	    s->certs_new, (double)s->bytes / 1e6, s->seconds);
+}
+
+int
+cmd_ingest(int argc, char **argv)
+{
+	enum { O_SINCE = 256, O_UNTIL, O_SAMPLE, O_SEED, O_FORCE, O_STRICT,
+	    O_LOG, O_COMMIT, O_JOBS, O_READER, O_DB, O_JSON };
+	static const struct option longopts[] = {
+		{ "commit-every", required_argument, NULL, O_COMMIT },
+		{ "db", required_argument, NULL, O_DB },
+		{ "error", required_argument, NULL, 'e' },
+		{ "errors-log", required_argument, NULL, O_LOG },
+		{ "force", no_argument, NULL, O_FORCE },
+		{ "help", no_argument, NULL, 'h' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "json", no_argument, NULL, O_JSON },
+		{ "reader", required_argument, NULL, O_READER },
+		{ "sample", required_argument, NULL, O_SAMPLE },
+		{ "seed", required_argument, NULL, O_SEED },
+		{ "since", required_argument, NULL, O_SINCE },
+		{ "strict", no_argument, NULL, O_STRICT },
+		{ "until", required_argument, NULL, O_UNTIL },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct ingest_opts io;
+	struct cs_ingest_opts o;
+	struct cs_ingest_sum sum;
+	struct cs_err err = CS_ERR_INIT;
+	struct cs_store *st = NULL;
+	struct cs_ingest *ing = NULL;
+	struct paths paths = { NULL, 0, 0 };
+	struct ctx c;
+	struct stat sb;
+	uint64_t u;
+	char *end;
+	int ch, code, status = 0, i, seeded = 0;
+	size_t k;
+
+	memset(&io, 0, sizeof(io));
+	memset(&o, 0, sizeof(o));
+	memset(&c, 0, sizeof(c));
+	while ((ch = getopt_long(argc, argv, "e:hj:", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'e':
+			if (cs_nss_parse(optarg, &code) == -1) {
+				cli_usage_error(usage, "'%s' is not an error "
+				    "code or name", optarg);
+				return 2;
+			}
+			io.errors = xrealloc(io.errors, (io.nerrors + 1) *
+			    sizeof(*io.errors));
+			io.errors[io.nerrors++] = code;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return 0;
+		case 'j':
+			if (cli_parse_u64(optarg, 256, &u) == -1) {
+				cli_usage_error(usage, "bad --jobs '%s'",
+				    optarg);
+				return 2;
+			}
+			break;
+		case O_COMMIT:
+			if (cli_parse_u64(optarg, UINT64_MAX, &u) == -1 ||
+			    u == 0) {
+				cli_usage_error(usage, "bad --commit-every "
+				    "'%s'", optarg);
+				return 2;
+			}
+			o.commit_every = u;
+			break;
+		case O_DB:
+			io.db = optarg;
+			break;
+		case O_FORCE:
+			o.force = 1;
+			break;
+		case O_JSON:
+			io.json = 1;
+			break;
+		case O_LOG:
+			io.errors_log = optarg;
+			break;
+		case O_READER:
+			if (strcmp(optarg, "auto") == 0)
+				o.reader_mode = CS_READER_AUTO;
+			else if (strcmp(optarg, "jansson") == 0)
+				o.reader_mode = CS_READER_JANSSON;
+			else {
+				cli_usage_error(usage, "bad --reader '%s'",
+				    optarg);
+				return 2;
+			}
+			break;
+		case O_SAMPLE:
+			errno = 0;
+			o.sample = strtod(optarg, &end);
+			if (errno != 0 || *end != '\0' || end == optarg ||
+			    !(o.sample >= 0.0 && o.sample <= 1.0)) {
+				cli_usage_error(usage, "--sample takes a "
+				    "fraction from 0 to 1, not '%s'", optarg);
+				return 2;
+			}
+			o.sampling = 1;
+			break;
+		case O_SEED:
+			if (cli_parse_u64(optarg, UINT64_MAX, &o.seed) == -1) {
+				cli_usage_error(usage, "bad --seed '%s'",
+				    optarg);
+				return 2;
+			}
+			seeded = 1;
+			break;
+		case O_SINCE:
+		case O_UNTIL:
+			if (cs_date_parse(optarg, ch == O_SINCE ? &o.since :
+			    &o.until) == -1) {
+				cli_usage_error(usage, "bad time '%s' (use "
+				    "YYYY-MM-DD, an ISO 8601 date-time or "
+				    "epoch seconds)", optarg);
+				return 2;
+			}
+			if (ch == O_SINCE)
+				o.has_since = 1;
+			else
+				o.has_until = 1;
+			break;
+		case O_STRICT:
+			o.strict = 1;
+			break;
+		default:
+			fputs(usage, stderr);
+			return 2;
+		}
+	}
+	if (seeded && !o.sampling) {
+		cli_usage_error(usage, "--seed goes with --sample");
+		return 2;
+	}
+	argc -= optind;
+	argv += optind;
+	for (i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "-") != 0 && stat(argv[i], &sb) == 0 &&
+		    S_ISDIR(sb.st_mode)) {
+			struct paths sub = { NULL, 0, 0 };
+
+			if (walk(argv[i], &sub) == -1)
+				status = 1;
+			qsort(sub.v, sub.n, sizeof(*sub.v), cmp_str);
+			for (k = 0; k < sub.n; k++)
+				add_path(&paths, sub.v[k]);
+			free(sub.v);
+		} else
+			add_path(&paths, strdup(argv[i]));
+	}
+	if (argc == 0)
+		add_path(&paths, strdup("-"));
+	o.errors = io.errors;
+	o.nerrors = io.nerrors;
+	o.bad = on_bad;
+	o.progress = on_progress;
+	o.arg = &c;
+	c.tty = isatty(2);
+	if (io.errors_log != NULL && (c.log = fopen(io.errors_log, "w")) ==
+	    NULL) {
+		cli_warn("cannot create '%s': %s", io.errors_log,
+		    strerror(errno));
+		status = 1;
+		goto out;
+	}
+	if (cs_store_open(cli_db_path(io.db), CS_STORE_CREATE, &st, &err) ==
+	    -1 || cs_ingest_new(st, &o, &ing, &err) == -1) {
+		status = cli_fail(&err);
+		goto out;
+	}
+	for (k = 0; k < paths.n; k++) {
+		cs_ingest_summary(ing, &sum);
+		if (ingest_one(ing, paths.v[k], &err) == -1) {
+			if (c.progress_shown)
+				fputs("\r\033[K", stderr);
+			c.progress_shown = 0;
+			cli_warn("%s", err.msg);
+			status = 1;
+			if (err.code == CS_ESTOP || err.code == CS_ESTORE ||
+			    err.code == CS_ENOMEM)
+				break;
+			continue;
+		}
+		{
+			struct cs_ingest_sum now;
+
+			cs_ingest_summary(ing, &now);
+			if (now.files_skipped > sum.files_skipped) {
+				if (c.progress_shown)
+					fputs("\r\033[K", stderr);
+				c.progress_shown = 0;
+				cli_warn("'%s' was ingested already: skipped "
+				    "(--force ingests it again)", paths.v[k]);
+			}
+		}
+	}
+	if (c.progress_shown)
+		fputs("\r\033[K", stderr);
+	cs_ingest_summary(ing, &sum);
+	print_summary(&sum, io.json);
+out:
+	if (c.log != NULL && fclose(c.log) != 0) {
+		cli_warn("cannot write '%s'", io.errors_log);
+		status = 1;
+	}
+	cs_ingest_free(ing);
+	cs_store_close(st);
+	for (k = 0; k < paths.n; k++)
+		free(paths.v[k]);
+	free(paths.v);
+	free(io.errors);
+	return status;
+}

@@ -1,0 +1,84 @@
+#include "cli.h"
+
+#include <getopt.h>
+#include <inttypes.h>
+#include <string.h>
+
+static const char usage[] = "usage: certsift stats [--json] [--db path]\n";
+
+int
+cmd_stats(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "json", no_argument, NULL, 'J' },
+		{ NULL, 0, NULL, 0 }
+	};
+	/* Printed in this order: the ingest summary's keys, then the
+	 * store's own. */
+	static const int order[] = {
+		CS_N_FILES, CS_N_REPORTS_READ, CS_N_REPORTS_ACCEPTED,
+		CS_N_REPORTS_FILTERED, CS_N_REPORTS_MALFORMED,
+		CS_N_CERTS_SEEN, CS_N_CERTS_INVALID, CS_N_CERTS_NEW,
+		CS_N_BYTES, CS_N_MICROSECONDS, CS_N_UNIQUE_CERTS,
+		CS_N_UNIQUE_CHAINS, CS_N_UNIQUE_HOSTS, CS_N_FILES_INGESTED,
+		CS_N_COLLISIONS
+	};
+	struct cs_err err = CS_ERR_INIT;
+	struct cs_store *st;
+	uint64_t n[CS_N_COUNTERS];
+	const char *db = NULL;
+	size_t i;
+	int ch, json = 0;
+
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'd':
+			db = optarg;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return 0;
+		case 'J':
+			json = 1;
+			break;
+		default:
+			fputs(usage, stderr);
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		cli_usage_error(usage, "unexpected argument '%s'",
+		    argv[optind]);
+		return 2;
+	}
+	if ((st = cli_open_store(db)) == NULL)
+		return 1;
+	if (cs_store_counters(st, n, &err) == -1) {
+		cs_store_close(st);
+		return cli_fail(&err);
+	}
+	cs_store_close(st);
+	if (json)
+		putchar('{');
+	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		int k = order[i];
+		const char *name = cs_store_counter_name(k);
+
+		if (json) {
+			if (k == CS_N_MICROSECONDS)
+				printf("%s\"%s\":%.3f", i ? "," : "", name,
+				    (double)n[k] / 1e6);
+			else
+				printf("%s\"%s\":%" PRIu64, i ? "," : "", name,
+				    n[k]);
+		} else if (k == CS_N_MICROSECONDS)
+			printf("%-18s %.3f\n", name, (double)n[k] / 1e6);
+		else
+			printf("%-18s %" PRIu64 "\n", name, n[k]);
+	}
+	if (json)
+		puts("}");
+	return 0;
+}

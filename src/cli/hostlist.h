@@ -1,0 +1,33 @@
+#ifndef CERTSIFT_HOSTLIST_H
+#define CERTSIFT_HOSTLIST_H
+
+/* A certificate's hostnames, most reports first (cmd_hosts.c). */
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "certsift/store.h"
+
+struct hostent {
+	char		*host;
+	size_t		 len;
+	uint64_t	 count;
+};
+
+struct hostlist {
+	struct hostent	*v;
+	size_t		 n;
+	size_t		 cap;
+};
+
+/* Returns 0, or the exit status after saying why. */
+int	hostlist_load(struct cs_store *st, const unsigned char *key,
+	    struct hostlist *l);
+void	hostlist_release(struct hostlist *l);
+/* max 0: all. */
+void	hostlist_json(FILE *f, const struct hostlist *l, size_t max);
+void	hostlist_text(FILE *f, const struct hostlist *l, size_t max,
+	    const char *indent);
+
+#endif

@@ -1,0 +1,63 @@
+#include "cli.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+struct command {
+	const char	*name;
+	int		(*run)(int, char **);	/* argv[0] is the name */
+	const char	*synopsis;
+};
+
+static const struct command commands[] = {	/* sorted by name */
+	{ "export",	cmd_export,	"export [--format jsonl|pem|der] [-o file] [--dir dir]" },
+	{ "hosts",	cmd_hosts,	"hosts [--json] cert" },
+	{ "ingest",	cmd_ingest,	"ingest [--force] [--json] [--strict] [--error code] [--since t] [--until t] [input ...]" },
+	{ "show",	cmd_show,	"show [--json] cert" },
+	{ "stats",	cmd_stats,	"stats [--json]" },
+};
+
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static void
+usage(FILE *f)
+{
+	size_t i;
+
+	fputs("usage: certsift command [options] [args]\n\ncommands:\n", f);
+	for (i = 0; i < NCOMMANDS; i++)
+		fprintf(f, "  %s\n", commands[i].synopsis);
+	fputs("\nEvery command takes --db path (default $CERTSIFT_DB, else "
+	    "./certsift.lmdb)\nand -h for its options.\n", f);
+}
+
+int
+main(int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		usage(stdout);
+		return cli_finish(0);
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		puts("certsift 0.1");
+		return cli_finish(0);
+	}
+	for (i = 0; i < NCOMMANDS; i++) {
+		if (strcmp(argv[1], commands[i].name) == 0) {
+			cli_cmd = commands[i].name;
+			optind = 0;
+			return cli_finish(commands[i].run(argc - 1, argv + 1));
+		}
+	}
+	fprintf(stderr, "certsift: '%s' is not a command\n", argv[1]);
+	usage(stderr);
+	return 2;
+}

@@ -1,0 +1,227 @@
+#include "cli.h"
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "certsift/b64.h"
+#include "certsift/buf.h"
+
+const char *cli_cmd = NULL;
+
+static void
+vwarn(const char *fmt, va_list ap)
+{
+	fputs("certsift: ", stderr);
+	if (cli_cmd != NULL)
+		fprintf(stderr, "%s: ", cli_cmd);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void
+cli_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarn(fmt, ap);
+	va_end(ap);
+}
+
+void
+cli_usage_error(const char *usage, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarn(fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "%s", usage);
+}
+
+void *
+xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (p == NULL) {
+		cli_warn("out of memory");
+		exit(1);
+	}
+	return p;
+}
+
+void *
+xrealloc(void *p, size_t n)
+{
+	if ((p = realloc(p, n ? n : 1)) == NULL) {
+		cli_warn("out of memory");
+		exit(1);
+	}
+	return p;
+}
+
+int
+cli_parse_u64(const char *s, uint64_t max, uint64_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+const char *
+cli_db_path(const char *opt)
+{
+	const char *e;
+
+	if (opt != NULL)
+		return opt;
+	if ((e = getenv("CERTSIFT_DB")) != NULL && *e != '\0')
+		return e;
+	return "certsift.lmdb";
+}
+
+struct cs_store *
+cli_open_store(const char *db)
+{
+	struct cs_err err = CS_ERR_INIT;
+	struct cs_store *st;
+
+	if (cs_store_open(cli_db_path(db), 0, &st, &err) == -1) {
+		cli_warn("%s", err.msg);
+		return NULL;
+	}
+	return st;
+}
+
+int
+cli_fail(const struct cs_err *err)
+{
+	cli_warn("%s", err->msg);
+	return err->code == CS_EUSAGE ? 2 : 1;
+}
+
+int
+cli_finish(int status)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		cli_warn("cannot write output: %s", strerror(errno));
+		return 1;
+	}
+	return status;
+}
+
+int
+cli_out_open(struct cli_out *o, const char *path)
+{
+	memset(o, 0, sizeof(*o));
+	if (path == NULL || strcmp(path, "-") == 0) {
+		o->f = stdout;
+		return 0;
+	}
+	o->path = strdup(path);
+	o->tmp = xmalloc(strlen(path) + 32);
+	snprintf(o->tmp, strlen(path) + 32, "%s.tmp.%ld", path,
+	    (long)getpid());
+	if ((o->f = fopen(o->tmp, "w")) == NULL) {
+		cli_warn("cannot create '%s': %s", o->tmp, strerror(errno));
+		free(o->path);
+		free(o->tmp);
+		return -1;
+	}
+	return 0;
+}
+
+int
+cli_out_close(struct cli_out *o, int ok)
+{
+	int rc = 0;
+
+	if (o->f == stdout || o->f == NULL)
+		return ok ? 0 : -1;
+	if (fflush(o->f) != 0 || ferror(o->f) || fsync(fileno(o->f)) != 0) {
+		cli_warn("cannot write '%s': %s", o->tmp, strerror(errno));
+		ok = 0;
+	}
+	fclose(o->f);
+	if (ok && rename(o->tmp, o->path) == -1) {
+		cli_warn("cannot rename '%s': %s", o->tmp, strerror(errno));
+		ok = 0;
+	}
+	if (!ok) {
+		unlink(o->tmp);
+		rc = -1;
+	}
+	free(o->path);
+	free(o->tmp);
+	return rc;
+}
+
+static int
+read_file(const char *path, struct cs_buf *b)
+{
+	char tmp[65536];
+	FILE *f;
+	size_t n;
+
+	if ((f = fopen(path, "rb")) == NULL)
+		return -1;
+	while ((n = fread(tmp, 1, sizeof(tmp), f)) > 0)
+		if (cs_buf_append(b, tmp, n, NULL) == -1)
+			break;
+	fclose(f);
+	return 0;
+}
+
+int
+cli_find_cert(struct cs_store *st, const char *arg,
+    unsigned char key[CS_KEY_LEN])
+{
+	struct cs_err err = CS_ERR_INIT;
+	struct cs_buf file = CS_BUF_INIT, der = CS_BUF_INIT;
+	struct stat sb;
+	int rc;
+
+	if (stat(arg, &sb) == 0 && S_ISREG(sb.st_mode)) {
+		if (read_file(arg, &file) == -1) {
+			cli_warn("cannot read '%s': %s", arg, strerror(errno));
+			return -1;
+		}
+		if (memmem(file.data, file.len, "-----BEGIN", 10) != NULL) {
+			if (cs_b64_decode_cert((const char *)file.data,
+			    file.len, &der, &err) == -1) {
+				cli_warn("'%s': %s", arg, err.msg);
+				rc = -1;
+				goto out;
+			}
+		} else if (cs_buf_append(&der, file.data, file.len, &err) == -1)
+			goto fail;
+		rc = cs_store_find_der(st, der.data, der.len, key, &err);
+	} else
+		rc = cs_store_find_sha256(st, arg, key, &err);
+	if (rc == -1)
+		goto fail;
+out:
+	cs_buf_release(&file);
+	cs_buf_release(&der);
+	return rc;
+fail:
+	cli_warn("%s", err.msg);
+	rc = -1;
+	goto out;
+}

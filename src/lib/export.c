@@ -1,0 +1,213 @@
+#include "certsift/export.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+#include "certsift/b64.h"
+#include "certsift/buf.h"
+#include "certsift/date.h"
+
+/* Length of the valid UTF-8 sequence at p (as jansson checks it), or 0. */
+static size_t
+utf8_seq(const unsigned char *p, size_t n)
+{
+	unsigned int c = p[0], v, k, i;
+
+	if (c < 0x80)
+		return 1;
+	if (c < 0xc2)
+		return 0;
+	k = c < 0xe0 ? 2 : c < 0xf0 ? 3 : c < 0xf5 ? 4 : 0;
+	if (k == 0 || n < k)
+		return 0;
+	v = c & (0x7f >> k);
+	for (i = 1; i < k; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		v = v << 6 | (p[i] & 0x3f);
+	}
+	if ((k == 3 && v < 0x800) || (k == 4 && v < 0x10000) ||
+	    v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
+		return 0;
+	return k;
+}
+
+void
+cs_json_string(FILE *f, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	size_t k;
+
+	putc('"', f);
+	while (p < end) {
+		unsigned char c = *p;
+
+		if (c == '"' || c == '\\') {
+			putc('\\', f);
+			putc(c, f);
+			p++;
+		} else if (c < 0x20 || c == 0x7f) {
+			fprintf(f, "\\u%04x", c);
+			p++;
+		} else if (c < 0x80) {
+			putc(c, f);
+			p++;
+		} else if ((k = utf8_seq(p, (size_t)(end - p))) == 0) {
+			fputs("\\ufffd", f);
+			p++;
+		} else {
+			fwrite(p, 1, k, f);
+			p += k;
+		}
+	}
+	putc('"', f);
+}
+
+void
+cs_text_string(FILE *f, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	size_t k;
+
+	while (p < end) {
+		if (*p < 0x20 || *p == 0x7f || *p == '\\') {
+			fprintf(f, "\\x%02x", *p++);
+		} else if (*p < 0x80) {
+			putc(*p++, f);
+		} else if ((k = utf8_seq(p, (size_t)(end - p))) == 0 ||
+		    (p[0] == 0xc2 && p[1] < 0xa0)) {
+			/* Invalid, or a C1 control character. */
+			fprintf(f, "\\x%02x", *p++);
+		} else {
+			fwrite(p, 1, k, f);
+			p += k;
+		}
+	}
+}
+
+void
+cs_csv_field(FILE *f, const char *s, size_t n)
+{
+	size_t i;
+
+	if (strcspn(s, ",\"\r\n") >= n && n == strlen(s)) {
+		/* Nothing to quote; still no raw control bytes. */
+		cs_text_string(f, s, n);
+		return;
+	}
+	putc('"', f);
+	for (i = 0; i < n; i++) {
+		if (s[i] == '"')
+			putc('"', f);
+		putc(s[i] == '\0' ? '?' : s[i], f);
+	}
+	putc('"', f);
+}
+
+void
+cs_sha256_hex(const unsigned char sha[32], char out[65])
+{
+	static const char digits[] = "0123456789abcdef";
+	int i;
+
+	for (i = 0; i < 32; i++) {
+		out[i * 2] = digits[sha[i] >> 4];
+		out[i * 2 + 1] = digits[sha[i] & 15];
+	}
+	out[64] = '\0';
+}
+
+static void
+json_str_or_null(FILE *f, const char *s)
+{
+	if (s == NULL)
+		fputs("null", f);
+	else
+		cs_json_string(f, s, strlen(s));
+}
+
+static void
+json_list(FILE *f, char *const *l, size_t n)
+{
+	size_t i;
+
+	putc('[', f);
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			putc(',', f);
+		cs_json_string(f, l[i], strlen(l[i]));
+	}
+	putc(']', f);
+}
+
+void
+cs_export_json(FILE *f, const struct cs_certrec *r)
+{
+	cs_export_json_open(f, r);
+	putc('}', f);
+}
+
+void
+cs_export_json_open(FILE *f, const struct cs_certrec *r)
+{
+	const struct cs_cert *c = &r->cert;
+	char hex[65], nb[32], na[32];
+	size_t i;
+
+	cs_sha256_hex(c->sha256, hex);
+	cs_date_iso(c->not_before, nb);
+	cs_date_iso(c->not_after, na);
+	fprintf(f, "{\"sha256\":\"%s\",\"count\":%" PRIu64 ",\"leaf_count\":%"
+	    PRIu64 ",\"hosts\":%" PRIu64 ",", hex, r->count, r->leaf_count,
+	    r->hosts);
+	if (r->seen)
+		fprintf(f, "\"first_seen\":%" PRId64 ",\"last_seen\":%" PRId64
+		    ",", r->first_seen, r->last_seen);
+	else
+		fputs("\"first_seen\":null,\"last_seen\":null,", f);
+	fputs("\"errors\":{", f);
+	for (i = 0; i < r->nerrs; i++)
+		fprintf(f, "%s\"%d\":%" PRIu64, i > 0 ? "," : "",
+		    (int)r->errs[i].code, r->errs[i].n);
+	fputs("},\"subject\":", f);
+	json_str_or_null(f, c->subject);
+	fputs(",\"issuer\":", f);
+	json_str_or_null(f, c->issuer);
+	fputs(",\"serial\":", f);
+	json_str_or_null(f, c->serial);
+	fprintf(f, ",\"not_before\":\"%s\",\"not_after\":\"%s\",\"is_ca\":%s,"
+	    "\"self_signed\":%s,\"ski\":", nb, na, c->is_ca ? "true" : "false",
+	    c->self_signed ? "true" : "false");
+	json_str_or_null(f, c->ski);
+	fputs(",\"aki\":", f);
+	json_str_or_null(f, c->aki);
+	fputs(",\"key\":", f);
+	json_str_or_null(f, c->key);
+	fputs(",\"sig_alg\":", f);
+	json_str_or_null(f, c->sig_alg);
+	fputs(",\"san\":", f);
+	json_list(f, c->san, c->nsan);
+	fputs(",\"aia_ca_issuers\":", f);
+	json_list(f, c->aia, c->naia);
+}
+
+int
+cs_export_pem(FILE *f, const struct cs_certrec *r, struct cs_err *err)
+{
+	struct cs_buf b = CS_BUF_INIT;
+	char hex[65];
+
+	cs_sha256_hex(r->cert.sha256, hex);
+	if (cs_b64_encode_pem(r->der, r->der_len, &b, err) == -1)
+		return -1;
+	fprintf(f, "# sha256: %s\n# subject: ", hex);
+	cs_text_string(f, r->cert.subject, strlen(r->cert.subject));
+	fputs("\n# issuer: ", f);
+	cs_text_string(f, r->cert.issuer, strlen(r->cert.issuer));
+	fprintf(f, "\n# count: %" PRIu64 "\n# hosts: %" PRIu64 "\n"
+	    "-----BEGIN CERTIFICATE-----\n", r->count, r->hosts);
+	fwrite(b.data, 1, b.len, f);
+	fputs("-----END CERTIFICATE-----\n", f);
+	cs_buf_release(&b);
+	return 0;
+}

@@ -1,0 +1,1100 @@
+#include "certsift/ingest.h"
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <xxhash.h>
+
+#include "certsift/b64.h"
+#include "certsift/buf.h"
+#include "certsift/report.h"
+#include "certsift/x509.h"
+#include "input.h"
+#include "store_int.h"
+
+#define DEFAULT_COMMIT	200000		/* reports per transaction */
+#define CACHE_LIMIT	((size_t)96 << 20)	/* bytes of cached texts */
+#define NOCHAIN		UINT32_MAX
+
+/*
+ * An open-addressing index from a 64-bit hash to entry numbers; the caller
+ * compares the entries themselves.
+ */
+struct hidx {
+	uint64_t	*h;
+	uint32_t	*e;	/* entry + 1; 0 is empty */
+	size_t		 cap;	/* a power of two */
+	size_t		 n;
+};
+
+static int
+hidx_grow(struct hidx *x)
+{
+	size_t cap = x->cap ? x->cap * 2 : 1024, i, j;
+	uint64_t *h;
+	uint32_t *e;
+
+	if ((h = calloc(cap, sizeof(*h))) == NULL ||
+	    (e = calloc(cap, sizeof(*e))) == NULL) {
+		free(h);
+		return -1;
+	}
+	for (i = 0; i < x->cap; i++) {
+		if (x->e[i] == 0)
+			continue;
+		for (j = x->h[i] & (cap - 1); e[j] != 0; j = (j + 1) &
+		    (cap - 1))
+			;
+		h[j] = x->h[i];
+		e[j] = x->e[i];
+	}
+	free(x->h);
+	free(x->e);
+	x->h = h;
+	x->e = e;
+	x->cap = cap;
+	return 0;
+}
+
+static void
+hidx_clear(struct hidx *x)
+{
+	if (x->cap > 0) {
+		memset(x->e, 0, x->cap * sizeof(*x->e));
+	}
+	x->n = 0;
+}
+
+static void
+hidx_free(struct hidx *x)
+{
+	free(x->h);
+	free(x->e);
+	memset(x, 0, sizeof(*x));
+}
+
+/* First probe position for hash; walk with hidx_next until e[i] == 0. */
+#define HIDX_FOR(x, hash, i) \
+	for ((i) = (hash) & ((x)->cap - 1); (x)->e[(i)] != 0; \
+	    (i) = ((i) + 1) & ((x)->cap - 1))
+
+static int
+hidx_put(struct hidx *x, size_t i, uint64_t hash, uint32_t entry)
+{
+	x->h[i] = hash;
+	x->e[i] = entry + 1;
+	x->n++;
+	return 0;
+}
+
+/* ---- the per-process certificate cache --------------------------------- */
+
+/* A distinct certificate (by DER) met in this process. */
+struct slot {
+	unsigned char	hash[16];	/* XXH3-128 of the DER */
+	size_t		der_off;	/* in ing->ders */
+	size_t		der_len;
+	unsigned char	key[CS_KEY_LEN];
+	int		resolved;	/* key is valid */
+	/* Per-transaction deltas. */
+	uint64_t	count;
+	uint64_t	leaf;
+	uint64_t	hosts;
+	int		seen;
+	int64_t		first;
+	int64_t		last;
+	uint32_t	mark;		/* dedup within one chain */
+	int		touched;
+};
+
+/* A chain entry's text as met: the certificate it decodes to. */
+struct text {
+	size_t		off;		/* in ing->texts */
+	size_t		len;
+	int32_t		slot;		/* -1: not a certificate */
+	size_t		why_off;	/* its reason, in ing->texts */
+};
+
+/* A batch row: accepted reports with the same chain, code and host. */
+struct che {
+	uint32_t	chain;		/* NOCHAIN: no valid certificate */
+	int32_t		code;
+	int		has_err;
+	size_t		host_off;	/* in ing->hosts */
+	size_t		host_len;	/* 0: no host */
+	uint64_t	count;
+	int		seen;
+	int64_t		first;
+	int64_t		last;
+};
+
+struct bchain {
+	size_t		off;		/* slot numbers in ing->chainslots */
+	size_t		n;
+	unsigned char	key[CS_KEY_LEN];
+	uint64_t	count;
+	int		seen;
+	int64_t		first;
+	int64_t		last;
+};
+
+struct tuple {			/* for sorting and merging deltas */
+	uint32_t	a;
+	int32_t		code;
+	size_t		off;
+	size_t		len;
+	uint64_t	n;
+};
+
+#define VEC(type) struct { type *v; size_t n, cap; }
+
+#define VEC_PUSH(vec, item, fail) do { \
+	if ((vec).n == (vec).cap) { \
+		size_t c_ = (vec).cap ? (vec).cap * 2 : 256; \
+		void *p_ = realloc((vec).v, c_ * sizeof(*(vec).v)); \
+		if (p_ == NULL) \
+			fail; \
+		(vec).v = p_; \
+		(vec).cap = c_; \
+	} \
+	(vec).v[(vec).n++] = (item); \
+} while (0)
+
+struct cs_ingest {
+	struct cs_store		*st;
+	struct cs_ingest_opts	 o;
+	struct cs_reader	*reader;
+	struct cs_ingest_sum	 sum;
+	struct timespec		 t0;
+
+	/* Process cache, reset when it grows past CACHE_LIMIT. */
+	struct cs_buf		 texts;
+	struct cs_buf		 ders;
+	VEC(struct text)	 textv;
+	VEC(struct slot)	 slots;
+	struct hidx		 text_idx;
+	struct hidx		 der_idx;
+
+	/* The batch: what the next transaction writes. */
+	VEC(struct che)		 ches;
+	VEC(struct bchain)	 chains;
+	VEC(uint32_t)		 chainslots;
+	struct cs_buf		 hosts;
+	struct hidx		 che_idx;
+	struct hidx		 chain_idx;
+	uint64_t		 batch_reports;
+	uint64_t		 batch_new;
+	uint64_t		 n[CS_N_COUNTERS];	/* batch counters */
+
+	/* Scratch. */
+	struct cs_buf		 der;
+	VEC(uint32_t)		 cur;		/* this report's slots */
+	uint32_t		 mark;
+
+	/* The file being read. */
+	const char		*name;
+	uint64_t		 line;
+	int			 stop;
+	struct cs_err		 stop_err;
+};
+
+int
+cs_ingest_new(struct cs_store *st, const struct cs_ingest_opts *o,
+    struct cs_ingest **out, struct cs_err *err)
+{
+	struct cs_ingest *ing;
+
+	if (cs_store_lock(st, err) == -1)
+		return -1;
+	if ((ing = calloc(1, sizeof(*ing))) == NULL)
+		return cs_err_set(err, CS_ENOMEM, "out of memory");
+	ing->st = st;
+	ing->o = *o;
+	if (ing->o.commit_every == 0)
+		ing->o.commit_every = DEFAULT_COMMIT;
+	if ((ing->reader = cs_reader_new(o->reader_mode)) == NULL) {
+		free(ing);
+		return cs_err_set(err, CS_ENOMEM, "out of memory");
+	}
+	clock_gettime(CLOCK_MONOTONIC, &ing->t0);
+	*out = ing;
+	return 0;
+}
+
+static void
+cache_reset(struct cs_ingest *ing)
+{
+	cs_buf_reset(&ing->texts);
+	cs_buf_reset(&ing->ders);
+	ing->textv.n = 0;
+	ing->slots.n = 0;
+	hidx_clear(&ing->text_idx);
+	hidx_clear(&ing->der_idx);
+}
+
+static void
+batch_reset(struct cs_ingest *ing)
+{
+	ing->ches.n = 0;
+	ing->chains.n = 0;
+	ing->chainslots.n = 0;
+	cs_buf_reset(&ing->hosts);
+	hidx_clear(&ing->che_idx);
+	hidx_clear(&ing->chain_idx);
+	ing->batch_reports = 0;
+	ing->batch_new = 0;
+	memset(ing->n, 0, sizeof(ing->n));
+}
+
+void
+cs_ingest_free(struct cs_ingest *ing)
+{
+	if (ing == NULL)
+		return;
+	cs_reader_free(ing->reader);
+	cs_buf_release(&ing->texts);
+	cs_buf_release(&ing->ders);
+	cs_buf_release(&ing->hosts);
+	cs_buf_release(&ing->der);
+	free(ing->textv.v);
+	free(ing->slots.v);
+	free(ing->ches.v);
+	free(ing->chains.v);
+	free(ing->chainslots.v);
+	free(ing->cur.v);
+	hidx_free(&ing->text_idx);
+	hidx_free(&ing->der_idx);
+	hidx_free(&ing->che_idx);
+	hidx_free(&ing->chain_idx);
+	free(ing);
+}
+
+void
+cs_ingest_summary(const struct cs_ingest *ing, struct cs_ingest_sum *sum)
+{
+	struct timespec t1;
+
+	*sum = ing->sum;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	sum->seconds = (double)(t1.tv_sec - ing->t0.tv_sec) +
+	    (double)(t1.tv_nsec - ing->t0.tv_nsec) / 1e9;
+}
+
+static void
+bad(struct cs_ingest *ing, const char *why)
+{
+	if (ing->o.bad != NULL)
+		ing->o.bad(ing->o.arg, ing->name, ing->line, why);
+	if (ing->o.strict && !ing->stop) {
+		ing->stop = 1;
+		cs_err_set(&ing->stop_err, CS_ESTOP, "%s:%llu: %s", ing->name,
+		    (unsigned long long)ing->line, why);
+	}
+}
+
+/*
+ * The slot of a chain entry's text: from the cache, or decoded, hashed and
+ * checked on first sight. Returns the slot, -1 when the text is not a
+ * certificate (*why says why), -2 when out of memory.
+ */
+static int32_t
+entry_slot(struct cs_ingest *ing, const char *p, size_t len,
+    const char **why)
+{
+	struct cs_err e = CS_ERR_INIT;
+	struct text t;
+	struct slot s;
+	XXH128_hash_t dh;
+	uint64_t h, th;
+	size_t i, j;
+
+	th = h = XXH3_64bits(p, len);
+	if (ing->text_idx.n * 2 >= ing->text_idx.cap &&
+	    hidx_grow(&ing->text_idx) == -1)
+		return -2;
+	HIDX_FOR(&ing->text_idx, h, i) {
+		const struct text *c;
+
+		if (ing->text_idx.h[i] != h)
+			continue;
+		c = &ing->textv.v[ing->text_idx.e[i] - 1];
+		if (c->len == len && memcmp(ing->texts.data + c->off, p,
+		    len) == 0) {
+			if (c->slot < 0)
+				*why = (const char *)ing->texts.data +
+				    c->why_off;
+			return c->slot;
+		}
+	}
+	/* First sight of this text. */
+	t.off = ing->texts.len;
+	t.len = len;
+	t.slot = -1;
+	t.why_off = 0;
+	if (cs_buf_append(&ing->texts, p, len, NULL) == -1)
+		return -2;
+	if (cs_b64_decode_cert(p, len, &ing->der, &e) == -1 ||
+	    cs_x509_check(ing->der.data, ing->der.len, &e) == -1) {
+		t.why_off = ing->texts.len;
+		if (cs_buf_append(&ing->texts, e.msg, strlen(e.msg) + 1,
+		    NULL) == -1)
+			return -2;
+	} else {
+		dh = XXH3_128bits(ing->der.data, ing->der.len);
+		h = dh.low64;
+		if (ing->der_idx.n * 2 >= ing->der_idx.cap &&
+		    hidx_grow(&ing->der_idx) == -1)
+			return -2;
+		HIDX_FOR(&ing->der_idx, h, j) {
+			const struct slot *c;
+
+			if (ing->der_idx.h[j] != h)
+				continue;
+			c = &ing->slots.v[ing->der_idx.e[j] - 1];
+			if (c->der_len == ing->der.len && memcmp(ing->ders.data
+			    + c->der_off, ing->der.data, c->der_len) == 0) {
+				t.slot = (int32_t)(ing->der_idx.e[j] - 1);
+				break;
+			}
+		}
+		if (t.slot < 0) {
+			memset(&s, 0, sizeof(s));
+			memcpy(s.hash, &dh, 16);
+			s.der_off = ing->ders.len;
+			s.der_len = ing->der.len;
+			if (cs_buf_append(&ing->ders, ing->der.data,
+			    ing->der.len, NULL) == -1)
+				return -2;
+			t.slot = (int32_t)ing->slots.n;
+			VEC_PUSH(ing->slots, s, return -2);
+			hidx_put(&ing->der_idx, j, h, (uint32_t)t.slot);
+		}
+	}
+	/* i is still the free probe position for the text. */
+	VEC_PUSH(ing->textv, t, return -2);
+	hidx_put(&ing->text_idx, i, th,
+	    (uint32_t)(ing->textv.n - 1));
+	if (t.slot < 0)
+		*why = (const char *)ing->texts.data + t.why_off;
+	return t.slot;
+}
+
+static int
+filtered(struct cs_ingest *ing, const struct cs_report *rep)
+{
+	const struct cs_ingest_opts *o = &ing->o;
+	size_t i;
+
+	if (o->nerrors > 0) {
+		if (!(rep->has & CS_HAS_ERROR))
+			return 1;
+		for (i = 0; i < o->nerrors; i++)
+			if (o->errors[i] == rep->error)
+				break;
+		if (i == o->nerrors)
+			return 1;
+	}
+	if (o->has_since || o->has_until) {
+		if (!(rep->has & CS_HAS_TIMESTAMP))
+			return 1;
+		if (o->has_since && rep->timestamp < o->since)
+			return 1;
+		if (o->has_until && rep->timestamp >= o->until)
+			return 1;
+	}
+	if (o->sampling) {
+		XXH3_state_t *st = XXH3_createState();
+		uint64_t h;
+		int64_t f[4] = { rep->port, rep->timestamp, rep->error,
+		    rep->has };
+
+		if (st == NULL)
+			return 0;
+		XXH3_64bits_reset_withSeed(st, o->seed);
+		if (rep->host != NULL)
+			XXH3_64bits_update(st, rep->host, rep->host_len);
+		XXH3_64bits_update(st, "", 1);
+		XXH3_64bits_update(st, f, sizeof(f));
+		for (i = 0; i < rep->nchain; i++) {
+			if (rep->chain[i].p != NULL)
+				XXH3_64bits_update(st, rep->chain[i].p,
+				    rep->chain[i].len);
+			XXH3_64bits_update(st, "", 1);
+		}
+		h = XXH3_64bits_digest(st);
+		XXH3_freeState(st);
+		/* Keep h < sample * 2^64. */
+		if ((double)(h >> 11) >= o->sample * 9007199254740992.0)
+			return 1;
+	}
+	return 0;
+}
+
+/* The batch row for (chain, code, host), made when new. */
+static struct che *
+che_get(struct cs_ingest *ing, uint32_t chain, const struct cs_report *rep)
+{
+	struct che c;
+	uint64_t h;
+	size_t i;
+	int has_err = (rep->has & CS_HAS_ERROR) != 0;
+	int32_t code = has_err ? rep->error : 0;
+	uint64_t key[2] = { (uint64_t)chain << 32 | (uint32_t)code,
+	    (uint64_t)has_err };
+
+	h = XXH3_64bits_withSeed(rep->host, rep->host != NULL ?
+	    rep->host_len : 0, XXH3_64bits(key, sizeof(key)));
+	if (ing->che_idx.n * 2 >= ing->che_idx.cap &&
+	    hidx_grow(&ing->che_idx) == -1)
+		return NULL;
+	HIDX_FOR(&ing->che_idx, h, i) {
+		struct che *e;
+
+		if (ing->che_idx.h[i] != h)
+			continue;
+		e = &ing->ches.v[ing->che_idx.e[i] - 1];
+		if (e->chain == chain && e->code == code && e->has_err ==
+		    has_err && e->host_len == (rep->host ? rep->host_len : 0)
+		    && memcmp(ing->hosts.data + e->host_off, rep->host,
+		    e->host_len) == 0)
+			return e;
+	}
+	memset(&c, 0, sizeof(c));
+	c.chain = chain;
+	c.code = code;
+	c.has_err = has_err;
+	c.host_off = ing->hosts.len;
+	if (rep->host != NULL) {
+		c.host_len = rep->host_len;
+		if (cs_buf_append(&ing->hosts, rep->host, rep->host_len,
+		    NULL) == -1)
+			return NULL;
+	}
+	VEC_PUSH(ing->ches, c, return NULL);
+	hidx_put(&ing->che_idx, i, h, (uint32_t)(ing->ches.n - 1));
+	return &ing->ches.v[ing->ches.n - 1];
+}
+
+/* The batch chain of this report's slots (ing->cur), made when new. */
+static int64_t
+chain_get(struct cs_ingest *ing)
+{
+	struct bchain c;
+	uint64_t h;
+	size_t i, k;
+
+	h = XXH3_64bits(ing->cur.v, ing->cur.n * sizeof(uint32_t));
+	if (ing->chain_idx.n * 2 >= ing->chain_idx.cap &&
+	    hidx_grow(&ing->chain_idx) == -1)
+		return -1;
+	HIDX_FOR(&ing->chain_idx, h, i) {
+		const struct bchain *e;
+
+		if (ing->chain_idx.h[i] != h)
+			continue;
+		e = &ing->chains.v[ing->chain_idx.e[i] - 1];
+		if (e->n == ing->cur.n && memcmp(ing->chainslots.v + e->off,
+		    ing->cur.v, e->n * sizeof(uint32_t)) == 0)
+			return ing->chain_idx.e[i] - 1;
+	}
+	memset(&c, 0, sizeof(c));
+	c.off = ing->chainslots.n;
+	c.n = ing->cur.n;
+	for (k = 0; k < ing->cur.n; k++)
+		VEC_PUSH(ing->chainslots, ing->cur.v[k], return -1);
+	VEC_PUSH(ing->chains, c, return -1);
+	hidx_put(&ing->chain_idx, i, h, (uint32_t)(ing->chains.n - 1));
+	return (int64_t)ing->chains.n - 1;
+}
+
+static int
+on_report(void *arg, const struct cs_report *rep, const char *why)
+{
+	struct cs_ingest *ing = arg;
+	const char *ewhy = NULL;
+	struct che *c;
+	int64_t chain = NOCHAIN;
+	size_t i;
+	int32_t s;
+
+	ing->n[CS_N_REPORTS_READ]++;
+	ing->batch_reports++;
+	if (rep == NULL) {
+		ing->n[CS_N_REPORTS_MALFORMED]++;
+		bad(ing, why);
+		return ing->stop ? -1 : 0;
+	}
+	if (filtered(ing, rep)) {
+		ing->n[CS_N_REPORTS_FILTERED]++;
+		return 0;
+	}
+	ing->n[CS_N_REPORTS_ACCEPTED]++;
+	ing->cur.n = 0;
+	for (i = 0; i < rep->nchain; i++) {
+		if (rep->chain[i].p == NULL) {
+			s = -1;
+			ewhy = "chain entry is not a string";
+		} else if ((s = entry_slot(ing, rep->chain[i].p,
+		    rep->chain[i].len, &ewhy)) == -2)
+			goto nomem;
+		if (s < 0) {
+			ing->n[CS_N_CERTS_INVALID]++;
+			bad(ing, ewhy);
+			if (ing->stop)
+				return -1;
+			continue;
+		}
+		ing->n[CS_N_CERTS_SEEN]++;
+		VEC_PUSH(ing->cur, (uint32_t)s, goto nomem);
+	}
+	if (ing->cur.n > 0 && (chain = chain_get(ing)) == -1)
+		goto nomem;
+	if ((c = che_get(ing, (uint32_t)chain, rep)) == NULL)
+		goto nomem;
+	c->count++;
+	if (rep->has & CS_HAS_TIMESTAMP) {
+		if (!c->seen || rep->timestamp < c->first)
+			c->first = rep->timestamp;
+		if (!c->seen || rep->timestamp > c->last)
+			c->last = rep->timestamp;
+		c->seen = 1;
+	}
+	return 0;
+nomem:
+	ing->stop = 1;
+	cs_err_set(&ing->stop_err, CS_ENOMEM, "out of memory");
+	return -1;
+}
+
+/* ---- applying a batch ---------------------------------------------------- */
+
+static int
+tuple_cmp(const void *a, const void *b)
+{
+	const struct tuple *x = a, *y = b;
+
+	if (x->a != y->a)
+		return x->a < y->a ? -1 : 1;
+	if (x->code != y->code)
+		return x->code < y->code ? -1 : 1;
+	return 0;
+}
+
+static const unsigned char *sort_base;
+
+static int
+tuple_host_cmp(const void *a, const void *b)
+{
+	const struct tuple *x = a, *y = b;
+	size_t n = x->len < y->len ? x->len : y->len;
+	int r;
+
+	if (x->a != y->a)
+		return x->a < y->a ? -1 : 1;
+	if ((r = memcmp(sort_base + x->off, sort_base + y->off, n)) != 0)
+		return r;
+	return (x->len > y->len) - (x->len < y->len);
+}
+
+static void
+seen_merge(int *seen, int64_t *first, int64_t *last, int s, int64_t f,
+    int64_t l)
+{
+	if (!s)
+		return;
+	if (!*seen || f < *first)
+		*first = f;
+	if (!*seen || l > *last)
+		*last = l;
+	*seen = 1;
+}
+
+/* The certificates of a batch chain, each once. Uses ing->cur. */
+static int
+distinct(struct cs_ingest *ing, const struct bchain *c)
+{
+	size_t k;
+
+	ing->cur.n = 0;
+	ing->mark++;
+	for (k = 0; k < c->n; k++) {
+		uint32_t s = ing->chainslots.v[c->off + k];
+
+		if (ing->slots.v[s].mark == ing->mark)
+			continue;
+		ing->slots.v[s].mark = ing->mark;
+		VEC_PUSH(ing->cur, s, return -1);
+	}
+	return 0;
+}
+
+/* Runs fn over the merged runs of sorted tuples: one call per key. */
+#define SAME_HOST(t, u) ((t).a == (u).a && (t).len == (u).len && \
+	memcmp(sort_base + (t).off, sort_base + (u).off, (t).len) == 0)
+
+static int
+apply(struct cs_ingest *ing, struct cs_wtxn *t, struct cs_err *err)
+{
+	VEC(struct tuple) errs = { 0 }, links = { 0 }, hosts = { 0 };
+	VEC(struct cs_errcount) ec = { 0 };
+	struct cs_certdelta d;
+	struct tuple tp;
+	unsigned char *keys = NULL;
+	size_t i, j, k, nkeys = 0;
+	int added, coll, ret = -1;
+
+	sort_base = ing->hosts.data;
+	/* A try after a full map starts again from nothing. */
+	for (i = 0; i < ing->slots.n; i++) {
+		struct slot *s = &ing->slots.v[i];
+
+		s->count = s->leaf = s->hosts = 0;
+		s->seen = s->touched = 0;
+	}
+	for (i = 0; i < ing->chains.n; i++) {
+		ing->chains.v[i].count = 0;
+		ing->chains.v[i].seen = 0;
+	}
+	/* 1. Certificates new to the store. */
+	for (i = 0; i < ing->slots.n; i++) {
+		struct slot *s = &ing->slots.v[i];
+
+		if (s->resolved)
+			continue;
+		if (cs_store_wcert(t, ing->ders.data + s->der_off, s->der_len,
+		    s->hash, s->key, &added, &coll, err) == -1)
+			goto out;
+		s->resolved = 2;	/* 1 once committed */
+		if (added) {
+			ing->n[CS_N_CERTS_NEW]++;
+			ing->n[CS_N_UNIQUE_CERTS]++;
+		}
+		ing->n[CS_N_COLLISIONS] += (uint64_t)coll;
+	}
+	/* 2. Chains: counts, times and codes from the batch rows. */
+	for (i = 0; i < ing->ches.n; i++) {
+		const struct che *c = &ing->ches.v[i];
+		struct bchain *b;
+
+		if (c->chain == NOCHAIN)
+			continue;
+		b = &ing->chains.v[c->chain];
+		b->count += c->count;
+		seen_merge(&b->seen, &b->first, &b->last, c->seen, c->first,
+		    c->last);
+		if (c->has_err) {
+			tp.a = c->chain;
+			tp.code = c->code;
+			tp.off = tp.len = 0;
+			tp.n = c->count;
+			VEC_PUSH(errs, tp, goto nomem);
+		}
+	}
+	qsort(errs.v, errs.n, sizeof(*errs.v), tuple_cmp);
+	for (i = 0, j = 0; i < ing->chains.n; i++) {
+		struct bchain *b = &ing->chains.v[i];
+
+		ec.n = 0;
+		for (; j < errs.n && errs.v[j].a == i; j++) {
+			if (ec.n > 0 && ec.v[ec.n - 1].code == errs.v[j].code)
+				ec.v[ec.n - 1].n += errs.v[j].n;
+			else {
+				struct cs_errcount e = { errs.v[j].code,
+				    errs.v[j].n };
+
+				VEC_PUSH(ec, e, goto nomem);
+			}
+		}
+		if (b->n > nkeys) {
+			unsigned char *p = realloc(keys, b->n * CS_KEY_LEN);
+
+			if (p == NULL)
+				goto nomem;
+			keys = p;
+			nkeys = b->n;
+		}
+		for (k = 0; k < b->n; k++)
+			memcpy(keys + k * CS_KEY_LEN, ing->slots.v[
+			    ing->chainslots.v[b->off + k]].key, CS_KEY_LEN);
+		memset(&d, 0, sizeof(d));
+		d.count = b->count;
+		d.seen = b->seen;
+		d.first_seen = b->first;
+		d.last_seen = b->last;
+		d.errs = ec.v;
+		d.nerrs = ec.n;
+		if (cs_store_wchain(t, keys, b->n, &d, b->key, &added, err)
+		    == -1)
+			goto out;
+		if (added)
+			ing->n[CS_N_UNIQUE_CHAINS]++;
+		/* 3. Certificate deltas. */
+		if (distinct(ing, b) == -1)
+			goto nomem;
+		for (k = 0; k < ing->cur.n; k++) {
+			struct slot *s = &ing->slots.v[ing->cur.v[k]];
+
+			s->touched = 1;
+			s->count += b->count;
+			seen_merge(&s->seen, &s->first, &s->last, b->seen,
+			    b->first, b->last);
+		}
+		ing->slots.v[ing->chainslots.v[b->off]].leaf += b->count;
+	}
+	/* Certificate codes: chain codes spread over its certificates. */
+	{
+		size_t nerr = errs.n;
+
+		for (i = 0; i < nerr; i++) {
+			if (distinct(ing, &ing->chains.v[errs.v[i].a]) == -1)
+				goto nomem;
+			for (k = 0; k < ing->cur.n; k++) {
+				tp = errs.v[i];
+				tp.a = ing->cur.v[k];
+				VEC_PUSH(errs, tp, goto nomem);
+			}
+		}
+		memmove(errs.v, errs.v + nerr, (errs.n - nerr) *
+		    sizeof(*errs.v));
+		errs.n -= nerr;
+		qsort(errs.v, errs.n, sizeof(*errs.v), tuple_cmp);
+	}
+	/* 4. Rows: chain links, host links, host and code totals. */
+	for (i = 0; i < ing->ches.n; i++) {
+		const struct che *c = &ing->ches.v[i];
+
+		if (c->chain != NOCHAIN && cs_store_wchainhost(t,
+		    ing->chains.v[c->chain].key, c->has_err, c->code,
+		    (const char *)ing->hosts.data + c->host_off, c->host_len,
+		    c->count, err) == -1)
+			goto out;
+		if (c->has_err && cs_store_werror(t, c->code, c->count, err)
+		    == -1)
+			goto out;
+		if (c->host_len == 0)
+			continue;
+		tp.a = 0;
+		tp.code = 0;
+		tp.off = c->host_off;
+		tp.len = c->host_len;
+		tp.n = c->count;
+		VEC_PUSH(hosts, tp, goto nomem);
+		if (c->chain == NOCHAIN)
+			continue;
+		if (distinct(ing, &ing->chains.v[c->chain]) == -1)
+			goto nomem;
+		for (k = 0; k < ing->cur.n; k++) {
+			tp.a = ing->cur.v[k];
+			VEC_PUSH(links, tp, goto nomem);
+		}
+	}
+	qsort(links.v, links.n, sizeof(*links.v), tuple_host_cmp);
+	for (i = 0; i < links.n; i = j) {
+		uint64_t n = 0;
+
+		for (j = i; j < links.n && SAME_HOST(links.v[i], links.v[j]);
+		    j++)
+			n += links.v[j].n;
+		if (cs_store_wcerthost(t, ing->slots.v[links.v[i].a].key,
+		    (const char *)sort_base + links.v[i].off, links.v[i].len,
+		    n, &added, err) == -1)
+			goto out;
+		if (added) {
+			ing->slots.v[links.v[i].a].hosts++;
+			/* A new certificate for this host. */
+			tp = links.v[i];
+			tp.a = 0;
+			tp.n = 0;
+			tp.code = 1;
+			VEC_PUSH(hosts, tp, goto nomem);
+		}
+	}
+	qsort(hosts.v, hosts.n, sizeof(*hosts.v), tuple_host_cmp);
+	for (i = 0; i < hosts.n; i = j) {
+		uint64_t n = 0, certs = 0;
+
+		for (j = i; j < hosts.n && SAME_HOST(hosts.v[i], hosts.v[j]);
+		    j++) {
+			n += hosts.v[j].n;
+			certs += (uint64_t)hosts.v[j].code;
+		}
+		if (cs_store_whost(t, (const char *)sort_base + hosts.v[i].off,
+		    hosts.v[i].len, n, certs, &added, err) == -1)
+			goto out;
+		if (added)
+			ing->n[CS_N_UNIQUE_HOSTS]++;
+	}
+	/* 5. Certificate counters. */
+	for (i = 0, j = 0; i < ing->slots.n; i++) {
+		struct slot *s = &ing->slots.v[i];
+
+		ec.n = 0;
+		for (; j < errs.n && errs.v[j].a == i; j++) {
+			if (ec.n > 0 && ec.v[ec.n - 1].code == errs.v[j].code)
+				ec.v[ec.n - 1].n += errs.v[j].n;
+			else {
+				struct cs_errcount e = { errs.v[j].code,
+				    errs.v[j].n };
+
+				VEC_PUSH(ec, e, goto nomem);
+			}
+		}
+		if (!s->touched)
+			continue;
+		memset(&d, 0, sizeof(d));
+		d.count = s->count;
+		d.leaf_count = s->leaf;
+		d.hosts = s->hosts;
+		d.seen = s->seen;
+		d.first_seen = s->first;
+		d.last_seen = s->last;
+		d.errs = ec.v;
+		d.nerrs = ec.n;
+		if (cs_store_wcert_add(t, s->key, &d, err) == -1)
+			goto out;
+	}
+	ret = 0;
+	goto out;
+nomem:
+	cs_err_set(err, CS_ENOMEM, "out of memory");
+out:
+	free(errs.v);
+	free(links.v);
+	free(hosts.v);
+	free(ec.v);
+	free(keys);
+	return ret;
+}
+
+static uint64_t
+elapsed_us(struct timespec *since)
+{
+	struct timespec now;
+	uint64_t us;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	us = (uint64_t)(now.tv_sec - since->tv_sec) * 1000000u +
+	    (uint64_t)((now.tv_nsec - since->tv_nsec) / 1000);
+	*since = now;
+	return us;
+}
+
+/*
+ * Writes the batch and the file's progress (id NULL: standard input) in
+ * one transaction, growing the map and trying again when it is full.
+ */
+static int
+commit(struct cs_ingest *ing, const unsigned char *id,
+    const struct cs_fileprog *prog, struct timespec *clock,
+    struct cs_err *err)
+{
+	struct cs_wtxn *t;
+	uint64_t saved[CS_N_COUNTERS];
+	size_t i;
+	int tries, rc;
+
+	memcpy(saved, ing->n, sizeof(saved));
+	for (tries = 0; tries < 40; tries++) {
+		memcpy(ing->n, saved, sizeof(saved));
+		if (cs_store_wbegin(ing->st, &t, err) == -1)
+			return -1;
+		if (apply(ing, t, err) == 0) {
+			ing->n[CS_N_MICROSECONDS] += elapsed_us(clock);
+			if (cs_store_wcounters(t, ing->n, err) == 0 &&
+			    (id == NULL || cs_store_wfile_put(t, id, prog,
+			    err) == 0)) {
+				rc = cs_store_wcommit(t, err);
+				t = NULL;
+				if (rc == 0)
+					goto done;
+			}
+		}
+		cs_store_wabort(t);
+		for (i = 0; i < ing->slots.n; i++)
+			if (ing->slots.v[i].resolved == 2)
+				ing->slots.v[i].resolved = 0;
+		/* A full map has grown by now: write it all again. */
+		if (strstr(err->msg, "MDB_MAP_FULL") == NULL)
+			return -1;
+	}
+	return cs_err_set(err, CS_ESTORE, "store map cannot grow");
+done:
+	for (i = 0; i < ing->slots.n; i++)
+		if (ing->slots.v[i].resolved == 2)
+			ing->slots.v[i].resolved = 1;
+	ing->sum.reports_read += ing->n[CS_N_REPORTS_READ];
+	ing->sum.reports_accepted += ing->n[CS_N_REPORTS_ACCEPTED];
+	ing->sum.reports_filtered += ing->n[CS_N_REPORTS_FILTERED];
+	ing->sum.reports_malformed += ing->n[CS_N_REPORTS_MALFORMED];
+	ing->sum.certs_seen += ing->n[CS_N_CERTS_SEEN];
+	ing->sum.certs_invalid += ing->n[CS_N_CERTS_INVALID];
+	ing->sum.certs_new += ing->n[CS_N_CERTS_NEW];
+	ing->sum.bytes += ing->n[CS_N_BYTES];
+	ing->sum.files += ing->n[CS_N_FILES];
+	batch_reset(ing);
+	if (ing->texts.len + ing->ders.len > CACHE_LIMIT)
+		cache_reset(ing);
+	return 0;
+}
+
+/* The identity of a regular file: XXH3-128 of its bytes, and its size. */
+static int
+file_id(int fd, unsigned char id[24], struct cs_err *err)
+{
+	XXH3_state_t *st;
+	XXH128_hash_t h;
+	unsigned char *buf;
+	uint64_t size = 0;
+	ssize_t n;
+
+	if ((buf = malloc(1 << 20)) == NULL || (st = XXH3_createState()) ==
+	    NULL) {
+		free(buf);
+		return cs_err_set(err, CS_ENOMEM, "out of memory");
+	}
+	XXH3_128bits_reset(st);
+	while ((n = read(fd, buf, 1 << 20)) != 0) {
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			XXH3_freeState(st);
+			free(buf);
+			return cs_err_set(err, CS_EIO, "read error: %s",
+			    strerror(errno));
+		}
+		XXH3_128bits_update(st, buf, (size_t)n);
+		size += (uint64_t)n;
+	}
+	h = XXH3_128bits_digest(st);
+	XXH3_freeState(st);
+	free(buf);
+	memcpy(id, &h, 16);
+	memcpy(id + 16, &size, 8);
+	if (lseek(fd, 0, SEEK_SET) == -1)
+		return cs_err_set(err, CS_EIO, "cannot rewind: %s",
+		    strerror(errno));
+	return 0;
+}
+
+/* Reads the saved progress of a file; 1 when it is done already. */
+static int
+file_progress(struct cs_ingest *ing, const unsigned char *id,
+    struct cs_fileprog *p, struct cs_err *err)
+{
+	struct cs_wtxn *t;
+	int rc;
+
+	if (cs_store_wbegin(ing->st, &t, err) == -1)
+		return -1;
+	rc = cs_store_wfile_get(t, id, p, err);
+	cs_store_wabort(t);
+	if (rc == -1)
+		return -1;
+	if (p->done && ing->o.force)
+		memset(p, 0, sizeof(*p));
+	return p->done ? 1 : 0;
+}
+
+int
+cs_ingest_fd(struct cs_ingest *ing, int fd, const char *name,
+    struct cs_err *err)
+{
+	struct cs_ingest_progress pr;
+	struct cs_fileprog prog;
+	struct cs_input in;
+	struct cs_doc doc;
+	struct timespec clock, tick, now;
+	struct stat sb;
+	unsigned char idbuf[24], *id = NULL;
+	uint64_t off;
+	int rc, ret = -1;
+
+	clock_gettime(CLOCK_MONOTONIC, &clock);
+	tick = clock;
+	memset(&in, 0, sizeof(in));
+	memset(&prog, 0, sizeof(prog));
+	memset(&pr, 0, sizeof(pr));
+	pr.name = name;
+	ing->name = name;
+	ing->stop = 0;
+	if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode)) {
+		pr.file_size = (uint64_t)sb.st_size;
+		if (file_id(fd, idbuf, err) == -1)
+			return -1;
+		id = idbuf;
+		if ((rc = file_progress(ing, id, &prog, err)) == -1)
+			return -1;
+		if (rc == 1) {
+			/* Already ingested: count the file, nothing else. */
+			ing->n[CS_N_FILES]++;
+			ing->sum.files_skipped++;
+			return commit(ing, id, &prog, &clock, err);
+		}
+	}
+	if (cs_input_init(&in, fd, prog.offset, prog.line, (int)prog.mode,
+	    err) == -1)
+		goto out;
+	off = prog.offset;
+	while ((rc = cs_input_next(&in, &doc, err)) == 1) {
+		ing->line = doc.line;
+		if (doc.bad != NULL)
+			rc = on_report(ing, NULL, doc.bad);
+		else
+			rc = cs_reader_parse(ing->reader, doc.p, doc.len,
+			    doc.element ? CS_DOC_ELEMENT : 0, on_report, ing);
+		if (ing->stop) {
+			*err = ing->stop_err;
+			goto out;
+		}
+		(void)rc;
+		ing->n[CS_N_BYTES] += doc.next_offset - off;
+		off = doc.next_offset;
+		prog.offset = doc.next_offset;
+		prog.line = doc.next_line;
+		prog.mode = (uint32_t)doc.next_mode;
+		if (ing->batch_reports >= ing->o.commit_every &&
+		    commit(ing, id, &prog, &clock, err) == -1)
+			goto out;
+		if (ing->o.progress != NULL && (ing->n[CS_N_REPORTS_READ] &
+		    1023) == 0) {
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			if (now.tv_sec != tick.tv_sec) {
+				tick = now;
+				pr.file_bytes = in.raw_bytes;
+				pr.reports = ing->sum.reports_read +
+				    ing->n[CS_N_REPORTS_READ];
+				ing->o.progress(ing->o.arg, &pr);
+			}
+		}
+	}
+	if (rc == -1)
+		goto out;
+	if (in.truncated) {
+		/* Its last, partial document was counted as malformed. */
+		ing->line = in.line;
+		bad(ing, "truncated or corrupt gzip stream");
+		if (ing->stop) {
+			*err = ing->stop_err;
+			goto out;
+		}
+	}
+	ing->n[CS_N_BYTES] += in.base + in.buf.len - off;
+	prog.offset = in.base + in.buf.len;
+	prog.line = in.line;
+	prog.mode = (uint32_t)in.mode;
+	prog.done = 1;
+	ing->n[CS_N_FILES]++;
+	if (id != NULL)
+		ing->n[CS_N_FILES_INGESTED]++;
+	ret = commit(ing, id, &prog, &clock, err);
+out:
+	if (ret == -1)
+		batch_reset(ing);
+	cs_input_release(&in);
+	return ret;
+}

@@ -1,0 +1,69 @@
+#ifndef CERTSIFT_INPUT_H
+#define CERTSIFT_INPUT_H
+
+/*
+ * Input: bytes from a file descriptor (gunzipped when they start with the
+ * gzip magic), cut into JSON documents: the lines of JSON Lines, the
+ * elements of a top-level array, or whole documents.
+ */
+
+#include <stdint.h>
+
+#include <zlib.h>
+
+#include "certsift/buf.h"
+#include "certsift/err.h"
+
+#define CS_DOC_MAX	((size_t)64 << 20)	/* larger: malformed */
+
+/* Where the splitter is; saved with a file's progress to resume there. */
+enum {
+	CS_SPLIT_DETECT = 0,	/* between top-level values */
+	CS_SPLIT_LINES,		/* JSON Lines */
+	CS_SPLIT_ARRAY		/* inside a top-level array */
+};
+
+struct cs_input {
+	int		 fd;
+	int		 gz;		/* 1: inflating */
+	int		 gz_end;	/* at the end of a gzip member */
+	z_stream	 zs;
+	unsigned char	*raw;		/* compressed bytes read */
+	size_t		 rawcap;
+	int		 raw_eof;
+	uint64_t	 raw_bytes;	/* bytes read from fd */
+	int		 truncated;	/* the gzip stream ended early */
+
+	struct cs_buf	 buf;		/* uncompressed bytes */
+	size_t		 pos;		/* next byte to look at in buf */
+	uint64_t	 base;		/* offset of buf.data[0] */
+	int		 eof;
+	uint64_t	 line;		/* line number at pos (1-based) */
+	int		 mode;		/* CS_SPLIT_* */
+	int		 started;	/* BOM check done */
+};
+
+struct cs_doc {
+	const char	*p;
+	size_t		 len;
+	uint64_t	 line;		/* where it starts */
+	int		 element;	/* an element of a top-level array */
+	const char	*bad;		/* not NULL: malformed before parsing */
+	uint64_t	 next_offset;	/* resume here to go on after it */
+	uint64_t	 next_line;
+	int		 next_mode;
+};
+
+/*
+ * Starts reading fd at uncompressed offset off (a document boundary saved
+ * from cs_doc.next_*), line and mode. Returns 0 or -1.
+ */
+int	cs_input_init(struct cs_input *in, int fd, uint64_t off,
+	    uint64_t line, int mode, struct cs_err *err);
+/* Returns 1 with the next document, 0 at the end, -1 on an I/O error. The
+ * document is valid until the next call. */
+int	cs_input_next(struct cs_input *in, struct cs_doc *doc,
+	    struct cs_err *err);
+void	cs_input_release(struct cs_input *in);
+
+#endif

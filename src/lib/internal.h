@@ -1,0 +1,43 @@
+#ifndef CERTSIFT_INTERNAL_H
+#define CERTSIFT_INTERNAL_H
+
+/* What the library's modules share and the public headers do not show. */
+
+#include <stddef.h>
+#include <stdint.h>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+/*
+ * Returns the first byte in [p, end) that a JSON string scanner must look at:
+ * '"', '\\', a control character or a byte >= 0x80; end when none.
+ */
+static inline const unsigned char *
+cs_scan_plain(const unsigned char *p, const unsigned char *end)
+{
+#if defined(__SSE2__)
+	const __m128i quote = _mm_set1_epi8('"');
+	const __m128i bslash = _mm_set1_epi8('\\');
+	const __m128i space = _mm_set1_epi8(0x20);
+
+	while (end - p >= 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+		/* Signed compare: bytes >= 0x80 are negative, so "< 0x20"
+		 * catches them and the control characters at once. */
+		__m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote),
+		    _mm_cmpeq_epi8(v, bslash)), _mm_cmplt_epi8(v, space));
+		int bits = _mm_movemask_epi8(m);
+
+		if (bits != 0)
+			return p + __builtin_ctz((unsigned)bits);
+		p += 16;
+	}
+#endif
+	while (p < end && *p != '"' && *p != '\\' && *p >= 0x20 && *p < 0x80)
+		p++;
+	return p;
+}
+
+#endif

@@ -1,0 +1,1056 @@
+#include "certsift/store.h"
+
+#include <sys/file.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <lmdb.h>
+#include <xxhash.h>
+
+#include <openssl/sha.h>
+
+#include "certsift/buf.h"
+#include "certsift/report.h"
+#include "store_int.h"
+
+/*
+ * The databases. Integers are in host byte order in values; error codes in
+ * keys are big-endian with the sign bit flipped, so they sort as numbers.
+ */
+enum {
+	DB_META,	/* "schema" -> u32; "counters" -> u64[] */
+	DB_FILES,	/* content id (24) -> struct cs_fileprog */
+	DB_DER,		/* cert key -> DER */
+	DB_CERT,	/* cert key -> struct certstat + errcounts */
+	DB_SUMM,	/* cert key -> encoded struct cs_cert */
+	DB_SHA,		/* sha256 (32) -> cert key */
+	DB_CERTHOST,	/* cert key + host -> u64 */
+	DB_HOSTCERT,	/* u16 len + host + cert key -> u64 */
+	DB_HOST,	/* host -> struct hoststat */
+	DB_CHAIN,	/* chain key -> struct chainstat + keys + errcounts */
+	DB_CHAINHOST,	/* chain key + u8 has + code + host -> u64 */
+	DB_ERROR,	/* code -> u64 reports */
+	NDB
+};
+
+static const char *const dbnames[NDB] = {
+	"meta", "files", "der", "cert", "summ", "sha", "certhost", "hostcert",
+	"host", "chain", "chainhost", "error"
+};
+
+static const char *const counter_names[CS_N_COUNTERS] = {
+	"files", "reports_read", "reports_accepted", "reports_filtered",
+	"reports_malformed", "certs_seen", "certs_invalid", "certs_new",
+	"bytes", "seconds", "unique_certs", "unique_chains", "unique_hosts",
+	"files_ingested", "hash_collisions"
+};
+
+struct certstat {
+	uint64_t	count;
+	uint64_t	leaf_count;
+	uint64_t	hosts;
+	int64_t		first_seen;
+	int64_t		last_seen;
+	uint32_t	seen;
+	uint32_t	nerrs;
+};
+
+struct errrec {
+	int32_t		code;
+	uint32_t	pad;
+	uint64_t	n;
+};
+
+struct hoststat {
+	uint64_t	reports;
+	uint64_t	certs;
+};
+
+struct chainstat {
+	uint64_t	count;
+	int64_t		first_seen;
+	int64_t		last_seen;
+	uint32_t	seen;
+	uint32_t	ncerts;
+	uint32_t	nerrs;
+	uint32_t	pad;
+};
+
+struct cs_store {
+	MDB_env		*env;
+	MDB_dbi		 dbi[NDB];
+	int		 lockfd;
+	int		 rdonly;
+	char		*path;
+};
+
+struct cs_wtxn {
+	struct cs_store	*st;
+	MDB_txn		*txn;
+	int		 full;
+	struct cs_buf	 scratch;
+	struct cs_buf	 der;
+};
+
+#define MAP_START	((size_t)64 << 20)
+
+const char *
+cs_store_counter_name(int i)
+{
+	return i >= 0 && i < CS_N_COUNTERS ? counter_names[i] : NULL;
+}
+
+static int
+mdb_fail(struct cs_err *err, int rc, const char *what)
+{
+	return cs_err_set(err, CS_ESTORE, "%s: %s", what, mdb_strerror(rc));
+}
+
+/* Begins a read transaction, following a map another process grew. */
+static int
+rbegin(struct cs_store *st, MDB_txn **txn, struct cs_err *err)
+{
+	int rc;
+
+	if ((rc = mdb_txn_begin(st->env, NULL, MDB_RDONLY, txn)) ==
+	    MDB_MAP_RESIZED) {
+		mdb_env_set_mapsize(st->env, 0);
+		rc = mdb_txn_begin(st->env, NULL, MDB_RDONLY, txn);
+	}
+	if (rc != 0)
+		return mdb_fail(err, rc, "cannot begin read transaction");
+	return 0;
+}
+
+static int
+open_dbs(struct cs_store *st, int create, struct cs_err *err)
+{
+	MDB_txn *txn = NULL;
+	MDB_val k, v;
+	uint32_t schema = CS_SCHEMA;
+	int rc, i;
+
+	if (create) {
+		if ((rc = mdb_txn_begin(st->env, NULL, 0, &txn)) != 0)
+			return mdb_fail(err, rc, "cannot begin transaction");
+	} else if (rbegin(st, &txn, err) == -1)
+		return -1;
+	for (i = 0; i < NDB; i++) {
+		if ((rc = mdb_dbi_open(txn, dbnames[i], create ? MDB_CREATE :
+		    0, &st->dbi[i])) != 0) {
+			mdb_txn_abort(txn);
+			if (rc == MDB_NOTFOUND)
+				return cs_err_set(err, CS_ESCHEMA, "'%s' is "
+				    "not a certsift store", st->path);
+			return mdb_fail(err, rc, "cannot open database");
+		}
+	}
+	k.mv_data = "schema";
+	k.mv_size = 6;
+	if ((rc = mdb_get(txn, st->dbi[DB_META], &k, &v)) == MDB_NOTFOUND &&
+	    create) {
+		v.mv_data = &schema;
+		v.mv_size = sizeof(schema);
+		rc = mdb_put(txn, st->dbi[DB_META], &k, &v, 0);
+	} else if (rc == 0) {
+		if (v.mv_size != sizeof(schema))
+			rc = MDB_CORRUPTED;
+		else
+			memcpy(&schema, v.mv_data, sizeof(schema));
+	}
+	if (rc != 0) {
+		mdb_txn_abort(txn);
+		if (rc == MDB_NOTFOUND)
+			return cs_err_set(err, CS_ESCHEMA, "'%s' is not a "
+			    "certsift store", st->path);
+		return mdb_fail(err, rc, "cannot read schema");
+	}
+	if (schema != CS_SCHEMA) {
+		mdb_txn_abort(txn);
+		return cs_err_set(err, CS_ESCHEMA, "store '%s' has schema "
+		    "version %u; this certsift reads version %d", st->path,
+		    schema, CS_SCHEMA);
+	}
+	if ((rc = mdb_txn_commit(txn)) != 0)
+		return mdb_fail(err, rc, "cannot commit");
+	return 0;
+}
+
+int
+cs_store_open(const char *path, int flags, struct cs_store **out,
+    struct cs_err *err)
+{
+	struct cs_store *st;
+	struct stat sb;
+	char data[PATH_MAX];
+	int rc, exists;
+
+	if ((st = calloc(1, sizeof(*st))) == NULL ||
+	    (st->path = strdup(path)) == NULL) {
+		free(st);
+		return cs_err_set(err, CS_ENOMEM, "out of memory");
+	}
+	st->lockfd = -1;
+	st->rdonly = (flags & CS_STORE_RDONLY) != 0;
+	snprintf(data, sizeof(data), "%s/data.mdb", path);
+	exists = stat(data, &sb) == 0;
+	if (!exists && !(flags & CS_STORE_CREATE)) {
+		cs_err_set(err, CS_ENOTFOUND, "no store at '%s' (certsift "
+		    "ingest makes one)", path);
+		goto fail;
+	}
+	if (!exists && mkdir(path, 0777) == -1 && errno != EEXIST) {
+		cs_err_set(err, CS_EIO, "cannot create '%s': %s", path,
+		    strerror(errno));
+		goto fail;
+	}
+	if ((rc = mdb_env_create(&st->env)) != 0 ||
+	    (rc = mdb_env_set_maxdbs(st->env, NDB)) != 0 ||
+	    (rc = mdb_env_set_maxreaders(st->env, 126)) != 0) {
+		mdb_fail(err, rc, "cannot create environment");
+		goto fail;
+	}
+	if (!exists && (rc = mdb_env_set_mapsize(st->env, MAP_START)) != 0) {
+		mdb_fail(err, rc, "cannot set map size");
+		goto fail;
+	}
+	if ((rc = mdb_env_open(st->env, path, MDB_NOTLS |
+	    (st->rdonly ? MDB_RDONLY : 0), 0666)) != 0) {
+		cs_err_set(err, rc == EACCES ? CS_EIO : CS_ESTORE,
+		    "cannot open store '%s': %s", path, mdb_strerror(rc));
+		goto fail;
+	}
+	if (open_dbs(st, !st->rdonly, err) == -1)
+		goto fail;
+	*out = st;
+	return 0;
+fail:
+	cs_store_close(st);
+	return -1;
+}
+
+void
+cs_store_close(struct cs_store *st)
+{
+	if (st == NULL)
+		return;
+	if (st->env != NULL)
+		mdb_env_close(st->env);
+	if (st->lockfd != -1)
+		close(st->lockfd);
+	free(st->path);
+	free(st);
+}
+
+int
+cs_store_lock(struct cs_store *st, struct cs_err *err)
+{
+	char p[PATH_MAX];
+
+	if (st->lockfd != -1)
+		return 0;
+	snprintf(p, sizeof(p), "%s/ingest.lock", st->path);
+	if ((st->lockfd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0666)) == -1)
+		return cs_err_set(err, CS_EIO, "cannot open '%s': %s", p,
+		    strerror(errno));
+	if (flock(st->lockfd, LOCK_EX | LOCK_NB) == -1) {
+		int e = errno;
+
+		close(st->lockfd);
+		st->lockfd = -1;
+		if (e == EWOULDBLOCK)
+			return cs_err_set(err, CS_EBUSY, "store '%s' is in use "
+			    "by another ingest", st->path);
+		return cs_err_set(err, CS_EIO, "cannot lock '%s': %s", p,
+		    strerror(e));
+	}
+	return 0;
+}
+
+/* ---- keys ---------------------------------------------------------------- */
+
+static void
+put_code(unsigned char *p, int32_t code)
+{
+	uint32_t u = (uint32_t)code ^ 0x80000000u;
+
+	p[0] = u >> 24;
+	p[1] = u >> 16;
+	p[2] = u >> 8;
+	p[3] = u;
+}
+
+/* The hash part of a key, cut to CS_KEY_BITS (tests make it short). */
+static void
+key_prefix(const unsigned char hash[16], unsigned char key[CS_KEY_LEN])
+{
+	int bits = CS_KEY_BITS, i;
+
+	memset(key, 0, CS_KEY_LEN);
+	memcpy(key, hash, 16);
+	for (i = 0; i < 16; i++) {
+		if (bits >= 8) {
+			bits -= 8;
+			continue;
+		}
+		key[i] &= (unsigned char)(0xff00u >> bits);
+		bits = 0;
+	}
+}
+
+static uint32_t
+key_seq(const unsigned char *key)
+{
+	return (uint32_t)key[16] << 24 | (uint32_t)key[17] << 16 |
+	    (uint32_t)key[18] << 8 | key[19];
+}
+
+static void
+set_seq(unsigned char *key, uint32_t seq)
+{
+	key[16] = seq >> 24;
+	key[17] = seq >> 16;
+	key[18] = seq >> 8;
+	key[19] = seq;
+}
+
+/* ---- write transactions -------------------------------------------------- */
+
+int
+cs_store_wbegin(struct cs_store *st, struct cs_wtxn **out, struct cs_err *err)
+{
+	struct cs_wtxn *t;
+	int rc;
+
+	if ((t = calloc(1, sizeof(*t))) == NULL)
+		return cs_err_set(err, CS_ENOMEM, "out of memory");
+	t->st = st;
+	if ((rc = mdb_txn_begin(st->env, NULL, 0, &t->txn)) != 0) {
+		free(t);
+		return mdb_fail(err, rc, "cannot begin write transaction");
+	}
+	*out = t;
+	return 0;
+}
+
+/* Grows the map after MDB_MAP_FULL; the transaction is gone. */
+static void
+grow(struct cs_wtxn *t)
+{
+	MDB_envinfo info;
+
+	mdb_txn_abort(t->txn);
+	t->txn = NULL;
+	mdb_env_info(t->st->env, &info);
+	mdb_env_set_mapsize(t->st->env, info.me_mapsize * 2);
+	t->full = 1;
+}
+
+/* Turns an LMDB failure in t into err; grows the map when it was full. */
+static int
+wfail(struct cs_wtxn *t, struct cs_err *err, int rc, const char *what)
+{
+	if (rc == MDB_MAP_FULL && t->txn != NULL)
+		grow(t);
+	return mdb_fail(err, rc, what);
+}
+
+int
+cs_store_wfull(struct cs_wtxn *t)
+{
+	return t->full;
+}
+
+int
+cs_store_wcommit(struct cs_wtxn *t, struct cs_err *err)
+{
+	int rc = 0;
+
+	if (t->txn != NULL) {
+		rc = mdb_txn_commit(t->txn);
+		t->txn = NULL;
+		if (rc == MDB_MAP_FULL) {
+			MDB_envinfo info;
+
+			mdb_env_info(t->st->env, &info);
+			mdb_env_set_mapsize(t->st->env, info.me_mapsize * 2);
+			t->full = 1;
+		}
+	} else
+		rc = MDB_BAD_TXN;
+	cs_buf_release(&t->scratch);
+	cs_buf_release(&t->der);
+	free(t);
+	if (rc != 0)
+		return mdb_fail(err, rc, "cannot commit");
+	return 0;
+}
+
+void
+cs_store_wabort(struct cs_wtxn *t)
+{
+	if (t == NULL)
+		return;
+	if (t->txn != NULL)
+		mdb_txn_abort(t->txn);
+	cs_buf_release(&t->scratch);
+	cs_buf_release(&t->der);
+	free(t);
+}
+
+static int
+get_counters(MDB_txn *txn, MDB_dbi dbi, uint64_t n[CS_N_COUNTERS])
+{
+	MDB_val k = { 8, "counters" }, v;
+	int rc;
+
+	memset(n, 0, sizeof(uint64_t) * CS_N_COUNTERS);
+	if ((rc = mdb_get(txn, dbi, &k, &v)) == MDB_NOTFOUND)
+		return 0;
+	if (rc != 0)
+		return rc;
+	memcpy(n, v.mv_data, v.mv_size < sizeof(uint64_t) * CS_N_COUNTERS ?
+	    v.mv_size : sizeof(uint64_t) * CS_N_COUNTERS);
+	return 0;
+}
+
+int
+cs_store_wcounters(struct cs_wtxn *t, const uint64_t add[CS_N_COUNTERS],
+    struct cs_err *err)
+{
+	uint64_t n[CS_N_COUNTERS];
+	MDB_val k = { 8, "counters" }, v = { sizeof(n), n };
+	int rc, i;
+
+	if ((rc = get_counters(t->txn, t->st->dbi[DB_META], n)) != 0)
+		return wfail(t, err, rc, "cannot read counters");
+	for (i = 0; i < CS_N_COUNTERS; i++)
+		n[i] += add[i];
+	if ((rc = mdb_put(t->txn, t->st->dbi[DB_META], &k, &v, 0)) != 0)
+		return wfail(t, err, rc, "cannot write counters");
+	return 0;
+}
+
+int
+cs_store_wcert(struct cs_wtxn *t, const unsigned char *der, size_t len,
+    const unsigned char hash[16], unsigned char key[CS_KEY_LEN], int *added,
+    int *collisions, struct cs_err *err)
+{
+	struct cs_store *st = t->st;
+	struct cs_cert c = CS_CERT_INIT;
+	struct certstat cs;
+	MDB_cursor *cur = NULL;
+	MDB_val k, v;
+	uint32_t seq = 0;
+	int rc, first = 1;
+
+	*added = 0;
+	*collisions = 0;
+	key_prefix(hash, key);
+	if ((rc = mdb_cursor_open(t->txn, st->dbi[DB_DER], &cur)) != 0)
+		return wfail(t, err, rc, "cannot open cursor");
+	k.mv_data = key;
+	k.mv_size = CS_KEY_LEN;
+	for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0;
+	    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		if (k.mv_size != CS_KEY_LEN || memcmp(k.mv_data, key, 16) != 0)
+			break;
+		if (v.mv_size == len && memcmp(v.mv_data, der, len) == 0) {
+			memcpy(key, k.mv_data, CS_KEY_LEN);
+			mdb_cursor_close(cur);
+			return 0;
+		}
+		(*collisions)++;
+		seq = key_seq(k.mv_data) + 1;
+		first = 0;
+	}
+	mdb_cursor_close(cur);
+	if (rc != 0 && rc != MDB_NOTFOUND)
+		return wfail(t, err, rc, "cannot read certificates");
+	(void)first;
+	set_seq(key, seq);
+	if (cs_x509_parse(der, len, &c, err) == -1)
+		return -1;
+	if (cs_cert_encode(&c, &t->scratch, err) == -1)
+		goto out;
+	k.mv_data = key;
+	k.mv_size = CS_KEY_LEN;
+	v.mv_data = (void *)der;
+	v.mv_size = len;
+	if ((rc = mdb_put(t->txn, st->dbi[DB_DER], &k, &v, 0)) != 0)
+		goto mdb;
+	v.mv_data = t->scratch.data;
+	v.mv_size = t->scratch.len;
+	if ((rc = mdb_put(t->txn, st->dbi[DB_SUMM], &k, &v, 0)) != 0)
+		goto mdb;
+	memset(&cs, 0, sizeof(cs));
+	v.mv_data = &cs;
+	v.mv_size = sizeof(cs);
+	if ((rc = mdb_put(t->txn, st->dbi[DB_CERT], &k, &v, 0)) != 0)
+		goto mdb;
+	k.mv_data = c.sha256;
+	k.mv_size = sizeof(c.sha256);
+	v.mv_data = key;
+	v.mv_size = CS_KEY_LEN;
+	if ((rc = mdb_put(t->txn, st->dbi[DB_SHA], &k, &v, 0)) != 0)
+		goto mdb;
+	cs_cert_release(&c);
+	*added = 1;
+	return 0;
+mdb:
+	wfail(t, err, rc, "cannot add certificate");
+out:
+	cs_cert_release(&c);
+	return -1;
+}
+
+/* Merges sorted error counts b into the record list a (sorted too). */
+static int
+merge_errs(struct cs_buf *out, const struct errrec *a, size_t na,
+    const struct cs_errcount *b, size_t nb, uint32_t *n, struct cs_err *err)
+{
+	size_t i = 0, j = 0;
+	struct errrec r;
+
+	*n = 0;
+	while (i < na || j < nb) {
+		memset(&r, 0, sizeof(r));
+		if (j >= nb || (i < na && a[i].code < b[j].code)) {
+			memcpy(&r, &a[i++], sizeof(r));
+		} else if (i >= na || b[j].code < a[i].code) {
+			r.code = b[j].code;
+			r.n = b[j++].n;
+		} else {
+			memcpy(&r, &a[i++], sizeof(r));
+			r.n += b[j++].n;
+		}
+		if (cs_buf_append(out, &r, sizeof(r), err) == -1)
+			return -1;
+		(*n)++;
+	}
+	return 0;
+}
+
+static void
+merge_seen(uint32_t *seen, int64_t *first, int64_t *last,
+    const struct cs_certdelta *d)
+{
+	if (!d->seen)
+		return;
+	if (!*seen || d->first_seen < *first)
+		*first = d->first_seen;
+	if (!*seen || d->last_seen > *last)
+		*last = d->last_seen;
+	*seen = 1;
+}
+
+int
+cs_store_wcert_add(struct cs_wtxn *t, const unsigned char *key,
+    const struct cs_certdelta *d, struct cs_err *err)
+{
+	struct certstat cs;
+	const struct errrec *old = NULL;
+	MDB_val k = { CS_KEY_LEN, (void *)key }, v;
+	uint32_t n;
+	int rc;
+
+	if ((rc = mdb_get(t->txn, t->st->dbi[DB_CERT], &k, &v)) != 0)
+		return wfail(t, err, rc, "cannot read certificate counters");
+	if (v.mv_size < sizeof(cs))
+		return cs_err_set(err, CS_ESTORE, "bad certificate record");
+	memcpy(&cs, v.mv_data, sizeof(cs));
+	if (v.mv_size < sizeof(cs) + cs.nerrs * sizeof(struct errrec))
+		return cs_err_set(err, CS_ESTORE, "bad certificate record");
+	old = (const struct errrec *)(const void *)((const char *)v.mv_data +
+	    sizeof(cs));
+	cs.count += d->count;
+	cs.leaf_count += d->leaf_count;
+	cs.hosts += d->hosts;
+	merge_seen(&cs.seen, &cs.first_seen, &cs.last_seen, d);
+	cs_buf_reset(&t->scratch);
+	if (cs_buf_grow(&t->scratch, sizeof(cs) + (cs.nerrs + d->nerrs) *
+	    sizeof(struct errrec), err) == -1)
+		return -1;
+	t->scratch.len = sizeof(cs);
+	if (merge_errs(&t->scratch, old, cs.nerrs, d->errs, d->nerrs, &n,
+	    err) == -1)
+		return -1;
+	cs.nerrs = n;
+	memcpy(t->scratch.data, &cs, sizeof(cs));
+	v.mv_data = t->scratch.data;
+	v.mv_size = t->scratch.len;
+	if ((rc = mdb_put(t->txn, t->st->dbi[DB_CERT], &k, &v, 0)) != 0)
+		return wfail(t, err, rc, "cannot write certificate counters");
+	return 0;
+}
+
+/* Adds n to the u64 at key in db; *added when it was not there. */
+static int
+add_u64(struct cs_wtxn *t, int db, const void *key, size_t klen, uint64_t n,
+    int *added, struct cs_err *err)
+{
+	MDB_val k = { klen, (void *)key }, v;
+	uint64_t cur = 0;
+	int rc;
+
+	rc = mdb_get(t->txn, t->st->dbi[db], &k, &v);
+	if (rc == 0 && v.mv_size == sizeof(cur))
+		memcpy(&cur, v.mv_data, sizeof(cur));
+	else if (rc != MDB_NOTFOUND && rc != 0)
+		return wfail(t, err, rc, "cannot read");
+	if (added != NULL)
+		*added = rc == MDB_NOTFOUND;
+	cur += n;
+	v.mv_data = &cur;
+	v.mv_size = sizeof(cur);
+	if ((rc = mdb_put(t->txn, t->st->dbi[db], &k, &v, 0)) != 0)
+		return wfail(t, err, rc, "cannot write");
+	return 0;
+}
+
+int
+cs_store_wcerthost(struct cs_wtxn *t, const unsigned char *key,
+    const char *host, size_t len, uint64_t n, int *added, struct cs_err *err)
+{
+	unsigned char k[2 + CS_HOST_MAX + CS_KEY_LEN];
+
+	if (len > CS_HOST_MAX)
+		return cs_err_set(err, CS_EUSAGE, "hostname too long");
+	memcpy(k, key, CS_KEY_LEN);
+	memcpy(k + CS_KEY_LEN, host, len);
+	if (add_u64(t, DB_CERTHOST, k, CS_KEY_LEN + len, n, added, err) == -1)
+		return -1;
+	k[0] = (unsigned char)(len >> 8);
+	k[1] = (unsigned char)len;
+	memcpy(k + 2, host, len);
+	memcpy(k + 2 + len, key, CS_KEY_LEN);
+	return add_u64(t, DB_HOSTCERT, k, 2 + len + CS_KEY_LEN, n, NULL, err);
+}
+
+int
+cs_store_whost(struct cs_wtxn *t, const char *host, size_t len,
+    uint64_t reports, uint64_t certs, int *added, struct cs_err *err)
+{
+	struct hoststat hs = { 0, 0 };
+	MDB_val k = { len, (void *)host }, v;
+	int rc;
+
+	rc = mdb_get(t->txn, t->st->dbi[DB_HOST], &k, &v);
+	if (rc == 0 && v.mv_size == sizeof(hs))
+		memcpy(&hs, v.mv_data, sizeof(hs));
+	else if (rc != 0 && rc != MDB_NOTFOUND)
+		return wfail(t, err, rc, "cannot read host");
+	*added = rc == MDB_NOTFOUND;
+	hs.reports += reports;
+	hs.certs += certs;
+	v.mv_data = &hs;
+	v.mv_size = sizeof(hs);
+	if ((rc = mdb_put(t->txn, t->st->dbi[DB_HOST], &k, &v, 0)) != 0)
+		return wfail(t, err, rc, "cannot write host");
+	return 0;
+}
+
+int
+cs_store_werror(struct cs_wtxn *t, int32_t code, uint64_t reports,
+    struct cs_err *err)
+{
+	unsigned char k[4];
+
+	put_code(k, code);
+	return add_u64(t, DB_ERROR, k, sizeof(k), reports, NULL, err);
+}
+
+int
+cs_store_wchain(struct cs_wtxn *t, const unsigned char *keys, size_t n,
+    const struct cs_certdelta *d, unsigned char ckey[CS_KEY_LEN], int *added,
+    struct cs_err *err)
+{
+	struct cs_store *st = t->st;
+	struct chainstat cs;
+	XXH128_hash_t h;
+	MDB_cursor *cur = NULL;
+	MDB_val k, v;
+	uint32_t seq = 0, nerrs;
+	const struct errrec *old = NULL;
+	size_t klen = n * CS_KEY_LEN;
+	int rc, found = 0;
+
+	*added = 0;
+	h = XXH3_128bits(keys, klen);
+	memset(ckey, 0, CS_KEY_LEN);
+	memcpy(ckey, &h, 16);
+	memset(&cs, 0, sizeof(cs));
+	if ((rc = mdb_cursor_open(t->txn, st->dbi[DB_CHAIN], &cur)) != 0)
+		return wfail(t, err, rc, "cannot open cursor");
+	k.mv_data = ckey;
+	k.mv_size = CS_KEY_LEN;
+	for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0;
+	    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		if (k.mv_size != CS_KEY_LEN || memcmp(k.mv_data, ckey, 16) != 0)
+			break;
+		if (v.mv_size >= sizeof(cs)) {
+			memcpy(&cs, v.mv_data, sizeof(cs));
+			if (cs.ncerts == n && v.mv_size >= sizeof(cs) + klen &&
+			    memcmp((const char *)v.mv_data + sizeof(cs), keys,
+			    klen) == 0) {
+				memcpy(ckey, k.mv_data, CS_KEY_LEN);
+				found = 1;
+				break;
+			}
+		}
+		seq = key_seq(k.mv_data) + 1;
+	}
+	mdb_cursor_close(cur);
+	if (rc != 0 && rc != MDB_NOTFOUND)
+		return wfail(t, err, rc, "cannot read chains");
+	if (!found) {
+		memset(&cs, 0, sizeof(cs));
+		set_seq(ckey, seq);
+		*added = 1;
+	} else {
+		if (v.mv_size < sizeof(cs) + klen + cs.nerrs *
+		    sizeof(struct errrec))
+			return cs_err_set(err, CS_ESTORE, "bad chain record");
+		old = (const struct errrec *)(const void *)
+		    ((const char *)v.mv_data + sizeof(cs) + klen);
+	}
+	cs.count += d->count;
+	cs.ncerts = (uint32_t)n;
+	merge_seen(&cs.seen, &cs.first_seen, &cs.last_seen, d);
+	cs_buf_reset(&t->scratch);
+	if (cs_buf_append(&t->scratch, &cs, sizeof(cs), err) == -1 ||
+	    cs_buf_append(&t->scratch, keys, klen, err) == -1 ||
+	    merge_errs(&t->scratch, old, found ? cs.nerrs : 0, d->errs,
+	    d->nerrs, &nerrs, err) == -1)
+		return -1;
+	cs.nerrs = nerrs;
+	memcpy(t->scratch.data, &cs, sizeof(cs));
+	k.mv_data = ckey;
+	k.mv_size = CS_KEY_LEN;
+	v.mv_data = t->scratch.data;
+	v.mv_size = t->scratch.len;
+	if ((rc = mdb_put(t->txn, st->dbi[DB_CHAIN], &k, &v, 0)) != 0)
+		return wfail(t, err, rc, "cannot write chain");
+	return 0;
+}
+
+int
+cs_store_wchainhost(struct cs_wtxn *t, const unsigned char *ckey,
+    int has_err, int32_t code, const char *host, size_t len, uint64_t n,
+    struct cs_err *err)
+{
+	unsigned char k[CS_KEY_LEN + 5 + CS_HOST_MAX];
+
+	if (len > CS_HOST_MAX)
+		return cs_err_set(err, CS_EUSAGE, "hostname too long");
+	memcpy(k, ckey, CS_KEY_LEN);
+	k[CS_KEY_LEN] = has_err != 0;
+	put_code(k + CS_KEY_LEN + 1, has_err ? code : 0);
+	memcpy(k + CS_KEY_LEN + 5, host, len);
+	return add_u64(t, DB_CHAINHOST, k, CS_KEY_LEN + 5 + len, n, NULL, err);
+}
+
+int
+cs_store_wfile_get(struct cs_wtxn *t, const unsigned char id[24],
+    struct cs_fileprog *p, struct cs_err *err)
+{
+	MDB_val k = { 24, (void *)id }, v;
+	int rc;
+
+	memset(p, 0, sizeof(*p));
+	if ((rc = mdb_get(t->txn, t->st->dbi[DB_FILES], &k, &v)) ==
+	    MDB_NOTFOUND)
+		return 0;
+	if (rc != 0)
+		return wfail(t, err, rc, "cannot read file progress");
+	memcpy(p, v.mv_data, v.mv_size < sizeof(*p) ? v.mv_size : sizeof(*p));
+	return 1;
+}
+
+int
+cs_store_wfile_put(struct cs_wtxn *t, const unsigned char id[24],
+    const struct cs_fileprog *p, struct cs_err *err)
+{
+	MDB_val k = { 24, (void *)id }, v = { sizeof(*p), (void *)p };
+	int rc;
+
+	if ((rc = mdb_put(t->txn, t->st->dbi[DB_FILES], &k, &v, 0)) != 0)
+		return wfail(t, err, rc, "cannot write file progress");
+	return 0;
+}
+
+/* ---- reading ------------------------------------------------------------- */
+
+int
+cs_store_counters(struct cs_store *st, uint64_t n[CS_N_COUNTERS],
+    struct cs_err *err)
+{
+	MDB_txn *txn;
+	int rc;
+
+	if (rbegin(st, &txn, err) == -1)
+		return -1;
+	rc = get_counters(txn, st->dbi[DB_META], n);
+	mdb_txn_abort(txn);
+	if (rc != 0)
+		return mdb_fail(err, rc, "cannot read counters");
+	return 0;
+}
+
+void
+cs_certrec_release(struct cs_certrec *r)
+{
+	if (r == NULL)
+		return;
+	free(r->errs);
+	free(r->der);
+	cs_cert_release(&r->cert);
+	memset(r, 0, sizeof(*r));
+}
+
+/* Fills rec from the records under key (what = CS_GET_*). */
+static int
+load_cert(struct cs_store *st, MDB_txn *txn, const unsigned char *key,
+    const MDB_val *statv, int what, struct cs_certrec *rec,
+    struct cs_err *err)
+{
+	struct certstat cs;
+	MDB_val k = { CS_KEY_LEN, (void *)key }, v;
+	const char *p;
+	size_t i;
+	int rc;
+
+	memset(rec, 0, sizeof(*rec));
+	memcpy(rec->key, key, CS_KEY_LEN);
+	if (statv == NULL) {
+		if ((rc = mdb_get(txn, st->dbi[DB_CERT], &k, &v)) != 0) {
+			if (rc == MDB_NOTFOUND)
+				return cs_err_set(err, CS_ENOTFOUND, "no such "
+				    "certificate");
+			return mdb_fail(err, rc, "cannot read certificate");
+		}
+		statv = &v;
+	}
+	if (statv->mv_size < sizeof(cs))
+		return cs_err_set(err, CS_ESTORE, "bad certificate record");
+	memcpy(&cs, statv->mv_data, sizeof(cs));
+	if (statv->mv_size < sizeof(cs) + cs.nerrs * sizeof(struct errrec))
+		return cs_err_set(err, CS_ESTORE, "bad certificate record");
+	rec->count = cs.count;
+	rec->leaf_count = cs.leaf_count;
+	rec->hosts = cs.hosts;
+	rec->seen = cs.seen != 0;
+	rec->first_seen = cs.first_seen;
+	rec->last_seen = cs.last_seen;
+	if (cs.nerrs > 0) {
+		if ((rec->errs = calloc(cs.nerrs, sizeof(*rec->errs))) == NULL)
+			return cs_err_set(err, CS_ENOMEM, "out of memory");
+		p = (const char *)statv->mv_data + sizeof(cs);
+		for (i = 0; i < cs.nerrs; i++) {
+			struct errrec r;
+
+			memcpy(&r, p + i * sizeof(r), sizeof(r));
+			rec->errs[i].code = r.code;
+			rec->errs[i].n = r.n;
+		}
+		rec->nerrs = cs.nerrs;
+	}
+	if (what & CS_GET_SUMMARY) {
+		if ((rc = mdb_get(txn, st->dbi[DB_SUMM], &k, &v)) != 0) {
+			cs_certrec_release(rec);
+			return mdb_fail(err, rc, "cannot read summary");
+		}
+		if (cs_cert_decode(v.mv_data, v.mv_size, &rec->cert, err)
+		    == -1) {
+			cs_certrec_release(rec);
+			return -1;
+		}
+	}
+	if (what & CS_GET_DER) {
+		if ((rc = mdb_get(txn, st->dbi[DB_DER], &k, &v)) != 0) {
+			cs_certrec_release(rec);
+			return mdb_fail(err, rc, "cannot read DER");
+		}
+		if ((rec->der = malloc(v.mv_size ? v.mv_size : 1)) == NULL) {
+			cs_certrec_release(rec);
+			return cs_err_set(err, CS_ENOMEM, "out of memory");
+		}
+		memcpy(rec->der, v.mv_data, v.mv_size);
+		rec->der_len = v.mv_size;
+	}
+	return 0;
+}
+
+int
+cs_store_get_cert(struct cs_store *st, const unsigned char *key, int what,
+    struct cs_certrec *out, struct cs_err *err)
+{
+	MDB_txn *txn;
+	int rc;
+
+	if (rbegin(st, &txn, err) == -1)
+		return -1;
+	rc = load_cert(st, txn, key, NULL, what, out, err);
+	mdb_txn_abort(txn);
+	return rc;
+}
+
+int
+cs_store_foreach_cert(struct cs_store *st, int what, cs_cert_fn fn,
+    void *arg, struct cs_err *err)
+{
+	struct cs_certrec rec;
+	MDB_txn *txn;
+	MDB_cursor *cur;
+	MDB_val k, v;
+	int rc, ret = 0;
+
+	if (rbegin(st, &txn, err) == -1)
+		return -1;
+	if ((rc = mdb_cursor_open(txn, st->dbi[DB_CERT], &cur)) != 0) {
+		mdb_txn_abort(txn);
+		return mdb_fail(err, rc, "cannot open cursor");
+	}
+	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
+	    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		if (k.mv_size != CS_KEY_LEN)
+			continue;
+		if (load_cert(st, txn, k.mv_data, &v, what, &rec, err) == -1) {
+			ret = -1;
+			break;
+		}
+		ret = fn(arg, &rec);
+		cs_certrec_release(&rec);
+		if (ret == -1)
+			break;
+	}
+	if (ret == 0 && rc != MDB_NOTFOUND) {
+		mdb_fail(err, rc, "cannot read certificates");
+		ret = -1;
+	}
+	mdb_cursor_close(cur);
+	mdb_txn_abort(txn);
+	return ret;
+}
+
+static int
+unhex(const char *s, unsigned char *out, size_t *n)
+{
+	size_t i, len = strlen(s);
+
+	if (len > 64)
+		return -1;
+	memset(out, 0, 32);
+	for (i = 0; i < len; i++) {
+		int c = s[i], v;
+
+		if (c >= '0' && c <= '9')
+			v = c - '0';
+		else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+			v = (c | 0x20) - 'a' + 10;
+		else
+			return -1;
+		out[i / 2] |= (unsigned char)(i % 2 ? v : v << 4);
+	}
+	*n = len;
+	return 0;
+}
+
+int
+cs_store_find_sha256(struct cs_store *st, const char *hexpfx,
+    unsigned char key[CS_KEY_LEN], struct cs_err *err)
+{
+	unsigned char pfx[32];
+	MDB_txn *txn;
+	MDB_cursor *cur;
+	MDB_val k, v;
+	size_t ndig, nbytes;
+	int rc, found = 0;
+
+	if (unhex(hexpfx, pfx, &ndig) == -1 || ndig < 8)
+		return cs_err_set(err, CS_EUSAGE, "'%s' is not a SHA-256 or a "
+		    "prefix of at least 8 hex digits", hexpfx);
+	nbytes = ndig / 2;
+	if (rbegin(st, &txn, err) == -1)
+		return -1;
+	if ((rc = mdb_cursor_open(txn, st->dbi[DB_SHA], &cur)) != 0) {
+		mdb_txn_abort(txn);
+		return mdb_fail(err, rc, "cannot open cursor");
+	}
+	k.mv_data = pfx;
+	k.mv_size = 32;
+	for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0;
+	    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		const unsigned char *h = k.mv_data;
+
+		if (memcmp(h, pfx, nbytes) != 0 || (ndig % 2 &&
+		    (h[nbytes] & 0xf0) != pfx[nbytes]))
+			break;
+		if (++found > 1)
+			break;
+		memcpy(key, v.mv_data, CS_KEY_LEN);
+	}
+	mdb_cursor_close(cur);
+	mdb_txn_abort(txn);
+	if (found == 0)
+		return cs_err_set(err, CS_ENOTFOUND, "no certificate '%s' in "
+		    "the store", hexpfx);
+	if (found > 1)
+		return cs_err_set(err, CS_EUSAGE, "'%s' matches more than one "
+		    "certificate", hexpfx);
+	return 0;
+}
+
+int
+cs_store_find_der(struct cs_store *st, const unsigned char *der, size_t len,
+    unsigned char key[CS_KEY_LEN], struct cs_err *err)
+{
+	unsigned char sha[32];
+	char hexs[65];
+	int i;
+
+	SHA256(der, len, sha);
+	for (i = 0; i < 32; i++)
+		snprintf(hexs + i * 2, 3, "%02x", sha[i]);
+	return cs_store_find_sha256(st, hexs, key, err);
+}
+
+int
+cs_store_cert_hosts(struct cs_store *st, const unsigned char *key,
+    cs_host_fn fn, void *arg, struct cs_err *err)
+{
+	MDB_txn *txn;
+	MDB_cursor *cur;
+	MDB_val k, v;
+	uint64_t n;
+	int rc, ret = 0;
+
+	if (rbegin(st, &txn, err) == -1)
+		return -1;
+	if ((rc = mdb_cursor_open(txn, st->dbi[DB_CERTHOST], &cur)) != 0) {
+		mdb_txn_abort(txn);
+		return mdb_fail(err, rc, "cannot open cursor");
+	}
+	k.mv_data = (void *)key;
+	k.mv_size = CS_KEY_LEN;
+	for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0;
+	    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		if (k.mv_size < CS_KEY_LEN || memcmp(k.mv_data, key,
+		    CS_KEY_LEN) != 0)
+			break;
+		memcpy(&n, v.mv_data, sizeof(n));
+		if ((ret = fn(arg, (const char *)k.mv_data + CS_KEY_LEN,
+		    k.mv_size - CS_KEY_LEN, n)) == -1)
+			break;
+	}
+	mdb_cursor_close(cur);
+	mdb_txn_abort(txn);
+	return ret;
+}

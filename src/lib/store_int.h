@@ -1,0 +1,90 @@
+#ifndef CERTSIFT_STORE_INT_H
+#define CERTSIFT_STORE_INT_H
+
+/* The store's write side, for ingest: one write transaction at a time. */
+
+#include <stdint.h>
+
+#include "certsift/store.h"
+
+#ifndef CS_KEY_BITS
+#define CS_KEY_BITS	128	/* tests build with a few bits: collisions */
+#endif
+
+struct cs_wtxn;
+
+/* Takes the store's writer lock (CS_EBUSY when another process has it). */
+int	cs_store_lock(struct cs_store *st, struct cs_err *err);
+
+/*
+ * Begins a write transaction. cs_store_wcommit() ends it; on CS_ESTORE
+ * with *full set, the map was full: it has been grown, the transaction is
+ * gone, and the caller does its writes again.
+ */
+int	cs_store_wbegin(struct cs_store *st, struct cs_wtxn **out,
+	    struct cs_err *err);
+int	cs_store_wcommit(struct cs_wtxn *t, struct cs_err *err);
+void	cs_store_wabort(struct cs_wtxn *t);
+/* Whether the last failure in t was MDB_MAP_FULL (then the map grew). */
+int	cs_store_wfull(struct cs_wtxn *t);
+
+int	cs_store_wcounters(struct cs_wtxn *t, const uint64_t add[CS_N_COUNTERS],
+	    struct cs_err *err);
+
+/*
+ * Finds the certificate with this DER (hash is XXH3-128 of it, 16 bytes),
+ * or adds it with its summary (parsed here) and zero counters. *added says
+ * which; *collisions counts other certificates under the same hash.
+ */
+int	cs_store_wcert(struct cs_wtxn *t, const unsigned char *der, size_t len,
+	    const unsigned char hash[16], unsigned char key[CS_KEY_LEN],
+	    int *added, int *collisions, struct cs_err *err);
+
+struct cs_certdelta {
+	uint64_t		 count;
+	uint64_t		 leaf_count;
+	uint64_t		 hosts;
+	int			 seen;
+	int64_t			 first_seen;
+	int64_t			 last_seen;
+	const struct cs_errcount *errs;	/* sorted by code */
+	size_t			 nerrs;
+};
+
+int	cs_store_wcert_add(struct cs_wtxn *t, const unsigned char *key,
+	    const struct cs_certdelta *d, struct cs_err *err);
+
+/* Adds n to a (certificate, host) link; *added when it is new. */
+int	cs_store_wcerthost(struct cs_wtxn *t, const unsigned char *key,
+	    const char *host, size_t len, uint64_t n, int *added,
+	    struct cs_err *err);
+/* Adds to a host's reports and certs; *added when the host is new. */
+int	cs_store_whost(struct cs_wtxn *t, const char *host, size_t len,
+	    uint64_t reports, uint64_t certs, int *added, struct cs_err *err);
+int	cs_store_werror(struct cs_wtxn *t, int32_t code, uint64_t reports,
+	    struct cs_err *err);
+
+/* Adds a chain occurrence; its key in ckey, *added when new. */
+int	cs_store_wchain(struct cs_wtxn *t, const unsigned char *keys,
+	    size_t n, const struct cs_certdelta *d, unsigned char ckey[CS_KEY_LEN],
+	    int *added, struct cs_err *err);
+/* Adds n to (chain, error code, host); has_err 0 for no code, len 0 for no
+ * host. */
+int	cs_store_wchainhost(struct cs_wtxn *t, const unsigned char *ckey,
+	    int has_err, int32_t code, const char *host, size_t len,
+	    uint64_t n, struct cs_err *err);
+
+/* A file's progress, keyed by the hash of its contents. */
+struct cs_fileprog {
+	uint64_t	offset;		/* of the next document, uncompressed */
+	uint64_t	line;
+	uint32_t	mode;		/* the splitter's mode there */
+	uint32_t	done;
+};
+
+int	cs_store_wfile_get(struct cs_wtxn *t, const unsigned char id[24],
+	    struct cs_fileprog *p, struct cs_err *err);
+int	cs_store_wfile_put(struct cs_wtxn *t, const unsigned char id[24],
+	    const struct cs_fileprog *p, struct cs_err *err);
+
+#endif

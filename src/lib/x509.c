@@ -1,0 +1,588 @@
+#include "certsift/x509.h"
+
+#include <arpa/inet.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/bio.h>
+#include <openssl/bn.h>
+#include <openssl/ec.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/objects.h>
+#include <openssl/sha.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+#include "certsift/date.h"
+
+static char *
+hex(const unsigned char *p, size_t n)
+{
+	static const char digits[] = "0123456789abcdef";
+	char *s, *o;
+	size_t i;
+
+	if ((s = malloc(n * 2 + 1)) == NULL)
+		return NULL;
+	for (i = 0, o = s; i < n; i++) {
+		*o++ = digits[p[i] >> 4];
+		*o++ = digits[p[i] & 15];
+	}
+	*o = '\0';
+	return s;
+}
+
+/* A copy of an ASN.1 string's bytes as a C string; NUL bytes, which a
+ * forged certificate may hold, become '?'. */
+static char *
+asn1_dup(const unsigned char *p, int n)
+{
+	char *s;
+	int i;
+
+	if (n < 0 || (s = malloc((size_t)n + 1)) == NULL)
+		return NULL;
+	for (i = 0; i < n; i++)
+		s[i] = p[i] == '\0' ? '?' : (char)p[i];
+	s[n] = '\0';
+	return s;
+}
+
+static char *
+name_string(const X509_NAME *name)
+{
+	BIO *b;
+	char *s = NULL, *data;
+	long n;
+
+	if ((b = BIO_new(BIO_s_mem())) == NULL)
+		return NULL;
+	if (X509_NAME_print_ex(b, name, 0, XN_FLAG_RFC2253 &
+	    ~ASN1_STRFLGS_ESC_MSB) >= 0) {
+		n = BIO_get_mem_data(b, &data);
+		s = asn1_dup((const unsigned char *)data, (int)n);
+	}
+	BIO_free(b);
+	return s;
+}
+
+static int
+asn1_time(const ASN1_TIME *t, int64_t *out)
+{
+	struct tm tm;
+
+	if (t == NULL || !ASN1_TIME_to_tm(t, &tm))
+		return -1;
+	*out = cs_date_days(tm.tm_year + 1900, (unsigned)tm.tm_mon + 1,
+	    (unsigned)tm.tm_mday) * 86400 + tm.tm_hour * 3600 +
+	    tm.tm_min * 60 + tm.tm_sec;
+	return 0;
+}
+
+static char *
+key_name(X509 *x)
+{
+	char buf[80], grp[64];
+	EVP_PKEY *pk;
+	const char *nist;
+	ASN1_OBJECT *alg;
+	int bits;
+
+	if ((pk = X509_get0_pubkey(x)) == NULL) {
+		ERR_clear_error();
+		if (X509_PUBKEY_get0_param(&alg, NULL, NULL, NULL,
+		    X509_get_X509_PUBKEY(x)) && alg != NULL)
+			OBJ_obj2txt(buf, sizeof(buf), alg, 0);
+		else
+			strcpy(buf, "unknown");
+		return strdup(buf);
+	}
+	bits = EVP_PKEY_get_bits(pk);
+	switch (EVP_PKEY_get_base_id(pk)) {
+	case EVP_PKEY_RSA:
+		snprintf(buf, sizeof(buf), "RSA-%d", bits);
+		break;
+	case EVP_PKEY_RSA_PSS:
+		snprintf(buf, sizeof(buf), "RSA-PSS-%d", bits);
+		break;
+	case EVP_PKEY_DSA:
+		snprintf(buf, sizeof(buf), "DSA-%d", bits);
+		break;
+	case EVP_PKEY_EC:
+		if (EVP_PKEY_get_group_name(pk, grp, sizeof(grp), NULL)) {
+			nist = EC_curve_nid2nist(OBJ_sn2nid(grp));
+			snprintf(buf, sizeof(buf), "EC-%s",
+			    nist != NULL ? nist : grp);
+		} else
+			snprintf(buf, sizeof(buf), "EC-%d", bits);
+		break;
+	case EVP_PKEY_ED25519:
+		strcpy(buf, "Ed25519");
+		break;
+	case EVP_PKEY_ED448:
+		strcpy(buf, "Ed448");
+		break;
+	default:
+		snprintf(buf, sizeof(buf), "%s-%d",
+		    OBJ_nid2sn(EVP_PKEY_get_base_id(pk)), bits);
+	}
+	ERR_clear_error();
+	return strdup(buf);
+}
+
+static char *
+sig_name(const X509 *x)
+{
+	const X509_ALGOR *alg;
+	const ASN1_OBJECT *obj;
+	char buf[128];
+	int nid = X509_get_signature_nid(x);
+
+	if (nid != NID_undef)
+		return strdup(OBJ_nid2ln(nid));
+	X509_get0_signature(NULL, &alg, x);
+	X509_ALGOR_get0(&obj, NULL, NULL, alg);
+	OBJ_obj2txt(buf, sizeof(buf), obj, 1);
+	return strdup(buf);
+}
+
+static int
+push(char ***list, size_t *n, char *s)
+{
+	char **l;
+
+	if (s == NULL)
+		return -1;
+	if ((l = realloc(*list, (*n + 1) * sizeof(*l))) == NULL) {
+		free(s);
+		return -1;
+	}
+	l[(*n)++] = s;
+	*list = l;
+	return 0;
+}
+
+static int
+general_names(X509 *x, struct cs_cert *c)
+{
+	GENERAL_NAMES *gens;
+	char buf[INET6_ADDRSTRLEN + 16], *s;
+	int i, rc = 0;
+
+	gens = X509_get_ext_d2i(x, NID_subject_alt_name, NULL, NULL);
+	for (i = 0; gens != NULL && i < sk_GENERAL_NAME_num(gens); i++) {
+		const GENERAL_NAME *g = sk_GENERAL_NAME_value(gens, i);
+		const ASN1_STRING *str;
+
+		s = NULL;
+		switch (g->type) {
+		case GEN_DNS:
+			str = g->d.dNSName;
+			s = asn1_dup(ASN1_STRING_get0_data(str),
+			    ASN1_STRING_length(str));
+			break;
+		case GEN_IPADD:
+			str = g->d.iPAddress;
+			if (ASN1_STRING_length(str) == 4)
+				inet_ntop(AF_INET, ASN1_STRING_get0_data(str),
+				    buf, sizeof(buf));
+			else if (ASN1_STRING_length(str) == 16)
+				inet_ntop(AF_INET6, ASN1_STRING_get0_data(str),
+				    buf, sizeof(buf));
+			else
+				break;
+			s = strdup(buf);
+			break;
+		case GEN_EMAIL:
+		case GEN_URI:
+			str = g->type == GEN_EMAIL ? g->d.rfc822Name :
+			    g->d.uniformResourceIdentifier;
+			s = asn1_dup(ASN1_STRING_get0_data(str),
+			    ASN1_STRING_length(str));
+			if (s != NULL) {
+				char *t = malloc(strlen(s) + 8);
+
+				if (t != NULL)
+					sprintf(t, "%s:%s", g->type ==
+					    GEN_EMAIL ? "email" : "URI", s);
+				free(s);
+				s = t;
+			}
+			break;
+		default:
+			continue;
+		}
+		if (g->type == GEN_IPADD && s == NULL)
+			continue;
+		if (push(&c->san, &c->nsan, s) == -1) {
+			rc = -1;
+			break;
+		}
+	}
+	GENERAL_NAMES_free(gens);
+	return rc;
+}
+
+static int
+ca_issuers(X509 *x, struct cs_cert *c)
+{
+	AUTHORITY_INFO_ACCESS *aia;
+	int i, rc = 0;
+
+	aia = X509_get_ext_d2i(x, NID_info_access, NULL, NULL);
+	for (i = 0; aia != NULL && i < sk_ACCESS_DESCRIPTION_num(aia); i++) {
+		const ACCESS_DESCRIPTION *ad =
+		    sk_ACCESS_DESCRIPTION_value(aia, i);
+		const ASN1_STRING *u;
+
+		if (OBJ_obj2nid(ad->method) != NID_ad_ca_issuers ||
+		    ad->location->type != GEN_URI)
+			continue;
+		u = ad->location->d.uniformResourceIdentifier;
+		if (push(&c->aia, &c->naia, asn1_dup(ASN1_STRING_get0_data(u),
+		    ASN1_STRING_length(u))) == -1) {
+			rc = -1;
+			break;
+		}
+	}
+	AUTHORITY_INFO_ACCESS_free(aia);
+	return rc;
+}
+
+static X509 *
+decode(const unsigned char *der, size_t len, struct cs_err *err)
+{
+	const unsigned char *p = der;
+	X509 *x;
+
+	if (len > INT_MAX) {
+		cs_err_set(err, CS_EX509, "DER too large (%zu bytes)", len);
+		return NULL;
+	}
+	if ((x = d2i_X509(NULL, &p, (long)len)) == NULL) {
+		cs_err_openssl(err, CS_EX509, "not a certificate");
+		return NULL;
+	}
+	if (p != der + len) {
+		X509_free(x);
+		cs_err_set(err, CS_EX509, "%zu bytes after the certificate",
+		    (size_t)(der + len - p));
+		return NULL;
+	}
+	return x;
+}
+
+int
+cs_x509_check(const unsigned char *der, size_t len, struct cs_err *err)
+{
+	X509 *x;
+
+	if ((x = decode(der, len, err)) == NULL)
+		return -1;
+	X509_free(x);
+	return 0;
+}
+
+static unsigned char *
+name_der(const X509_NAME *name, size_t *len)
+{
+	unsigned char *p = NULL;
+	int n;
+
+	if ((n = i2d_X509_NAME(name, &p)) < 0)
+		return NULL;
+	*len = (size_t)n;
+	return p;
+}
+
+int
+cs_x509_parse(const unsigned char *der, size_t len, struct cs_cert *out,
+    struct cs_err *err)
+{
+	struct cs_cert c;
+	const ASN1_OCTET_STRING *id;
+	BASIC_CONSTRAINTS *bc;
+	BIGNUM *bn = NULL;
+	char *s;
+	X509 *x;
+	int ret = -1;
+
+	memset(&c, 0, sizeof(c));
+	if ((x = decode(der, len, err)) == NULL)
+		return -1;
+	SHA256(der, len, c.sha256);
+	if ((c.subject = name_string(X509_get_subject_name(x))) == NULL ||
+	    (c.issuer = name_string(X509_get_issuer_name(x))) == NULL) {
+		cs_err_set(err, CS_ENOMEM, "cannot print names");
+		goto out;
+	}
+	if ((bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(x), NULL)) == NULL
+	    || (s = BN_bn2hex(bn)) == NULL) {
+		cs_err_openssl(err, CS_EX509, "cannot read serial");
+		goto out;
+	}
+	c.serial = strdup(s);
+	OPENSSL_free(s);
+	for (s = c.serial; s != NULL && *s != '\0'; s++)
+		if (*s >= 'A' && *s <= 'F')
+			*s += 'a' - 'A';
+	if (asn1_time(X509_get0_notBefore(x), &c.not_before) == -1 ||
+	    asn1_time(X509_get0_notAfter(x), &c.not_after) == -1) {
+		cs_err_set(err, CS_EX509, "cannot read validity");
+		goto out;
+	}
+	if ((id = X509_get0_subject_key_id(x)) != NULL)
+		c.ski = hex(ASN1_STRING_get0_data(id), (size_t)
+		    ASN1_STRING_length(id));
+	if ((id = X509_get0_authority_key_id(x)) != NULL)
+		c.aki = hex(ASN1_STRING_get0_data(id), (size_t)
+		    ASN1_STRING_length(id));
+	if ((bc = X509_get_ext_d2i(x, NID_basic_constraints, NULL, NULL))
+	    != NULL) {
+		c.is_ca = bc->ca != 0;
+		BASIC_CONSTRAINTS_free(bc);
+	}
+	if (X509_NAME_cmp(X509_get_subject_name(x),
+	    X509_get_issuer_name(x)) == 0) {
+		EVP_PKEY *pk = X509_get0_pubkey(x);
+
+		c.self_signed = pk != NULL && X509_verify(x, pk) == 1;
+	}
+	c.key = key_name(x);
+	c.sig_alg = sig_name(x);
+	c.subject_der = name_der(X509_get_subject_name(x), &c.subject_der_len);
+	c.issuer_der = name_der(X509_get_issuer_name(x), &c.issuer_der_len);
+	if (c.serial == NULL || c.key == NULL || c.sig_alg == NULL ||
+	    c.subject_der == NULL || c.issuer_der == NULL ||
+	    general_names(x, &c) == -1 || ca_issuers(x, &c) == -1) {
+		cs_err_set(err, CS_ENOMEM, "out of memory");
+		goto out;
+	}
+	*out = c;
+	memset(&c, 0, sizeof(c));	/* *out owns it now */
+	ret = 0;
+out:
+	ERR_clear_error();
+	BN_free(bn);
+	X509_free(x);
+	cs_cert_release(&c);
+	return ret;
+}
+
+static void
+free_list(char **l, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(l[i]);
+	free(l);
+}
+
+void
+cs_cert_release(struct cs_cert *c)
+{
+	if (c == NULL)
+		return;
+	free(c->subject);
+	free(c->issuer);
+	free(c->serial);
+	free(c->ski);
+	free(c->aki);
+	free(c->key);
+	free(c->sig_alg);
+	free_list(c->san, c->nsan);
+	free_list(c->aia, c->naia);
+	OPENSSL_free(c->subject_der);
+	OPENSSL_free(c->issuer_der);
+	memset(c, 0, sizeof(*c));
+}
+
+/* ---- serialisation: fixed header, then length-prefixed fields ---------- */
+
+#define NOSTR	0xffffffffu
+#define ENC_VERSION	1
+
+static int
+put_u32(struct cs_buf *b, uint32_t v, struct cs_err *err)
+{
+	return cs_buf_append(b, &v, sizeof(v), err);
+}
+
+static int
+put_bytes(struct cs_buf *b, const void *p, size_t n, struct cs_err *err)
+{
+	if (p == NULL)
+		return put_u32(b, NOSTR, err);
+	if (put_u32(b, (uint32_t)n, err) == -1)
+		return -1;
+	return cs_buf_append(b, p, n, err);
+}
+
+static int
+put_str(struct cs_buf *b, const char *s, struct cs_err *err)
+{
+	return put_bytes(b, s, s != NULL ? strlen(s) : 0, err);
+}
+
+int
+cs_cert_encode(const struct cs_cert *c, struct cs_buf *out,
+    struct cs_err *err)
+{
+	unsigned char hdr[4 + 8 + 8 + 2 + 32];
+	size_t i;
+
+	cs_buf_reset(out);
+	hdr[0] = ENC_VERSION;
+	hdr[1] = hdr[2] = hdr[3] = 0;
+	memcpy(hdr + 4, &c->not_before, 8);
+	memcpy(hdr + 12, &c->not_after, 8);
+	hdr[20] = (unsigned char)c->is_ca;
+	hdr[21] = (unsigned char)c->self_signed;
+	memcpy(hdr + 22, c->sha256, 32);
+	if (cs_buf_append(out, hdr, sizeof(hdr), err) == -1 ||
+	    put_str(out, c->subject, err) == -1 ||
+	    put_str(out, c->issuer, err) == -1 ||
+	    put_str(out, c->serial, err) == -1 ||
+	    put_str(out, c->ski, err) == -1 ||
+	    put_str(out, c->aki, err) == -1 ||
+	    put_str(out, c->key, err) == -1 ||
+	    put_str(out, c->sig_alg, err) == -1 ||
+	    put_bytes(out, c->subject_der, c->subject_der_len, err) == -1 ||
+	    put_bytes(out, c->issuer_der, c->issuer_der_len, err) == -1 ||
+	    put_u32(out, (uint32_t)c->nsan, err) == -1)
+		return -1;
+	for (i = 0; i < c->nsan; i++)
+		if (put_str(out, c->san[i], err) == -1)
+			return -1;
+	if (put_u32(out, (uint32_t)c->naia, err) == -1)
+		return -1;
+	for (i = 0; i < c->naia; i++)
+		if (put_str(out, c->aia[i], err) == -1)
+			return -1;
+	return 0;
+}
+
+struct rd {
+	const unsigned char	*p;
+	const unsigned char	*end;
+	int			 bad;
+};
+
+static uint32_t
+get_u32(struct rd *r)
+{
+	uint32_t v;
+
+	if (r->end - r->p < 4) {
+		r->bad = 1;
+		return 0;
+	}
+	memcpy(&v, r->p, 4);
+	r->p += 4;
+	return v;
+}
+
+static unsigned char *
+get_bytes(struct rd *r, size_t *len)
+{
+	uint32_t n = get_u32(r);
+	unsigned char *s;
+
+	if (r->bad || n == NOSTR)
+		return NULL;
+	if ((size_t)(r->end - r->p) < n || (s = malloc((size_t)n + 1)) ==
+	    NULL) {
+		r->bad = 1;
+		return NULL;
+	}
+	memcpy(s, r->p, n);
+	s[n] = '\0';
+	r->p += n;
+	if (len != NULL)
+		*len = n;
+	return s;
+}
+
+static char **
+get_list(struct rd *r, size_t *n)
+{
+	uint32_t i, k = get_u32(r);
+	char **l;
+
+	*n = 0;
+	if (r->bad || k == 0)
+		return NULL;
+	if (k > (size_t)(r->end - r->p) / 4 ||
+	    (l = calloc(k, sizeof(*l))) == NULL) {
+		r->bad = 1;
+		return NULL;
+	}
+	for (i = 0; i < k; i++)
+		if ((l[i] = (char *)get_bytes(r, NULL)) == NULL)
+			r->bad = 1;
+	*n = k;
+	return l;
+}
+
+int
+cs_cert_decode(const void *p, size_t n, struct cs_cert *out,
+    struct cs_err *err)
+{
+	struct rd r = { p, (const unsigned char *)p + n, 0 };
+	struct cs_cert c;
+
+	memset(&c, 0, sizeof(c));
+	if (n < 54 || r.p[0] != ENC_VERSION)
+		return cs_err_set(err, CS_ESTORE, "bad summary record");
+	memcpy(&c.not_before, r.p + 4, 8);
+	memcpy(&c.not_after, r.p + 12, 8);
+	c.is_ca = r.p[20];
+	c.self_signed = r.p[21];
+	memcpy(c.sha256, r.p + 22, 32);
+	r.p += 54;
+	c.subject = (char *)get_bytes(&r, NULL);
+	c.issuer = (char *)get_bytes(&r, NULL);
+	c.serial = (char *)get_bytes(&r, NULL);
+	c.ski = (char *)get_bytes(&r, NULL);
+	c.aki = (char *)get_bytes(&r, NULL);
+	c.key = (char *)get_bytes(&r, NULL);
+	c.sig_alg = (char *)get_bytes(&r, NULL);
+	c.subject_der = get_bytes(&r, &c.subject_der_len);
+	c.issuer_der = get_bytes(&r, &c.issuer_der_len);
+	c.san = get_list(&r, &c.nsan);
+	c.aia = get_list(&r, &c.naia);
+	if (r.bad || c.subject == NULL || c.issuer == NULL) {
+		/* malloc'ed, not OPENSSL_malloc'ed: free them here. */
+		free(c.subject_der);
+		free(c.issuer_der);
+		c.subject_der = c.issuer_der = NULL;
+		cs_cert_release(&c);
+		return cs_err_set(err, CS_ESTORE, "bad summary record");
+	}
+	*out = c;
+	return 0;
+}
+
+int
+cs_x509_name_cmp(const unsigned char *a, size_t alen,
+    const unsigned char *b, size_t blen)
+{
+	const unsigned char *pa = a, *pb = b;
+	X509_NAME *na, *nb;
+	int r;
+
+	na = d2i_X509_NAME(NULL, &pa, (long)alen);
+	nb = d2i_X509_NAME(NULL, &pb, (long)blen);
+	if (na == NULL || nb == NULL)
+		r = (na == NULL) - (nb == NULL);
+	else
+		r = X509_NAME_cmp(na, nb);
+	X509_NAME_free(na);
+	X509_NAME_free(nb);
+	ERR_clear_error();
+	return r;
+}
