@@ -1,0 +1,51 @@
+#!/bin/sh
+# make check: unit and CLI tests, then the same suite built with
+# AddressSanitizer and UndefinedBehaviorSanitizer, and a build whose keys
+# are 4 bits (hash collisions every day). Ends with one line
+# "N passed, N failed"; exits 1 on any failure.
+set -u
+cd "$(dirname "$0")/.."
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+jobs=$(nproc 2>/dev/null || echo 2)
+
+suite() {	# build-dir label [make args...]
+	b=$1; label=$2; shift 2
+	echo "== $label"
+	if ! make --no-print-directory -j"$jobs" BUILD="$b" \
+	    CFLAGS="-O1 -g -Werror" "$@" all unit-bins >"$b.log" 2>&1; then
+		cat "$b.log"
+		echo "$label build: 0 passed, 1 failed"
+		return
+	fi
+	for t in "$b"/tests/test_*; do
+		[ -x "$t" ] && CORPUS="$PWD/corpus" "$t"
+	done
+	CERTSIFT="$PWD/$b/certsift" CERTSIFT_SHORTKEY="$PWD/build/k4/certsift" \
+	    CORPUS="$PWD/corpus" sh tests/cli/run.sh
+}
+
+{
+	mkdir -p build
+	make --no-print-directory -j"$jobs" BUILD=build/k4 KEYBITS=4 \
+	    CFLAGS="-O1 -g -Werror" all >build/k4.log 2>&1 ||
+	    echo "4-bit key build: 0 passed, 1 failed"
+	suite build "plain build"
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	    suite build/asan "ASan+UBSan build" SANITIZE=address,undefined
+	make --no-print-directory check-headers >/dev/null 2>&1 &&
+	    echo "headers: 1 passed, 0 failed" ||
+	    echo "headers: 0 passed, 1 failed"
+} 2>&1 | tee "$out"
+
+# Sum every runner's closing line.
+awk '
+/[0-9]+ passed, [0-9]+ failed/ {
+	for (i = 1; i <= NF; i++) {
+		if ($(i) ~ /^passed,?$/) p += $(i - 1)
+		if ($(i) ~ /^failed,?$/) f += $(i - 1)
+	}
+}
+END { printf "%d passed, %d failed\n", p, f; exit(f > 0 || p == 0) }
+' "$out"
