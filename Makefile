@@ -5,7 +5,7 @@ PREFIX	?= /usr/local
 BUILD	?= build
 PKGS	= openssl lmdb libxxhash jansson zlib
 # Debian packages for building (and, in make check, testing).
-DEBS	= gcc make pkg-config libssl-dev liblmdb-dev libxxhash-dev \
+DEBS	= gcc make pkg-config jq libssl-dev liblmdb-dev libxxhash-dev \
 	  libjansson-dev zlib1g-dev
 TEST_DEBS = jq openssl ca-certificates python3 python3-cryptography \
 	  python3-cryptography-vectors

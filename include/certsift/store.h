@@ -116,4 +116,49 @@ typedef int (*cs_host_fn)(void *arg, const char *host, size_t len,
 int	cs_store_cert_hosts(struct cs_store *st, const unsigned char *key,
 	    cs_host_fn fn, void *arg, struct cs_err *err);
 
+/* A unique chain: the certificates in the order sent, and its counts. */
+struct cs_chainrec {
+	unsigned char			 key[CS_KEY_LEN];
+	uint64_t			 count;		/* reports */
+	int				 seen;
+	int64_t				 first_seen;
+	int64_t				 last_seen;
+	const unsigned char		*certs;		/* ncerts keys */
+	size_t				 ncerts;
+	const struct cs_errcount	*errs;		/* by code */
+	size_t				 nerrs;
+};
+
+/* Calls fn for every chain (valid during the call), in key order. */
+typedef int (*cs_chain_fn)(void *arg, const struct cs_chainrec *rec);
+int	cs_store_foreach_chain(struct cs_store *st, cs_chain_fn fn, void *arg,
+	    struct cs_err *err);
+
+/*
+ * Calls fn for each (error code, hostname) of a chain's reports with their
+ * number: has_err 0 for reports without a code, len 0 for reports without
+ * a hostname.
+ */
+typedef int (*cs_chainhost_fn)(void *arg, int has_err, int32_t code,
+    const char *host, size_t len, uint64_t n);
+int	cs_store_chain_hosts(struct cs_store *st, const unsigned char *ckey,
+	    cs_chainhost_fn fn, void *arg, struct cs_err *err);
+
+/* Calls fn for every hostname: accepted reports and distinct certs. */
+typedef int (*cs_hoststat_fn)(void *arg, const char *host, size_t len,
+    uint64_t reports, uint64_t certs);
+int	cs_store_foreach_host(struct cs_store *st, cs_hoststat_fn fn,
+	    void *arg, struct cs_err *err);
+
+/* Calls fn for each certificate linked to a hostname, with its count. */
+typedef int (*cs_hostcert_fn)(void *arg, const unsigned char *key,
+    uint64_t n);
+int	cs_store_host_certs(struct cs_store *st, const char *host, size_t len,
+	    cs_hostcert_fn fn, void *arg, struct cs_err *err);
+
+/* Calls fn for every error code with its number of accepted reports. */
+typedef int (*cs_errstat_fn)(void *arg, int32_t code, uint64_t reports);
+int	cs_store_foreach_error(struct cs_store *st, cs_errstat_fn fn,
+	    void *arg, struct cs_err *err);
+
 #endif

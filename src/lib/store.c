@@ -1054,3 +1054,209 @@ cs_store_cert_hosts(struct cs_store *st, const unsigned char *key,
 	mdb_txn_abort(txn);
 	return ret;
 }
+
+static int32_t
+get_code(const unsigned char *p)
+{
+	uint32_t u = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	    (uint32_t)p[2] << 8 | p[3];
+
+	return (int32_t)(u ^ 0x80000000u);
+}
+
+/*
+ * Walks db from the key prefix pfx (all of it when plen is 0), calling
+ * each(arg2, k, v) until it returns non-zero. Returns 0, or -1.
+ */
+static int
+scan(struct cs_store *st, int db, const void *pfx, size_t plen,
+    int (*each)(void *, const MDB_val *, const MDB_val *), void *arg,
+    struct cs_err *err)
+{
+	MDB_txn *txn;
+	MDB_cursor *cur;
+	MDB_val k, v;
+	int rc, ret = 0;
+
+	if (rbegin(st, &txn, err) == -1)
+		return -1;
+	if ((rc = mdb_cursor_open(txn, st->dbi[db], &cur)) != 0) {
+		mdb_txn_abort(txn);
+		return mdb_fail(err, rc, "cannot open cursor");
+	}
+	k.mv_data = (void *)pfx;
+	k.mv_size = plen;
+	for (rc = mdb_cursor_get(cur, &k, &v, plen ? MDB_SET_RANGE :
+	    MDB_FIRST); rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		if (k.mv_size < plen || memcmp(k.mv_data, pfx, plen) != 0)
+			break;
+		if ((ret = each(arg, &k, &v)) != 0)
+			break;
+	}
+	if (ret == 0 && rc != 0 && rc != MDB_NOTFOUND) {
+		mdb_fail(err, rc, "cannot read the store");
+		ret = -1;
+	}
+	mdb_cursor_close(cur);
+	mdb_txn_abort(txn);
+	return ret < 0 ? -1 : 0;
+}
+
+struct scanarg {
+	void		*fn;
+	void		*arg;
+	struct cs_err	*err;
+	const void	*extra;
+	size_t		 extra_len;
+};
+
+static int
+chain_each(void *p, const MDB_val *k, const MDB_val *v)
+{
+	struct scanarg *a = p;
+	struct chainstat cs;
+	struct cs_chainrec rec;
+	struct cs_errcount *errs = NULL;
+	const char *d = v->mv_data;
+	size_t i;
+	int rc;
+
+	if (k->mv_size != CS_KEY_LEN || v->mv_size < sizeof(cs))
+		return cs_err_set(a->err, CS_ESTORE, "bad chain record");
+	memcpy(&cs, d, sizeof(cs));
+	if (v->mv_size < sizeof(cs) + (size_t)cs.ncerts * CS_KEY_LEN +
+	    (size_t)cs.nerrs * sizeof(struct errrec))
+		return cs_err_set(a->err, CS_ESTORE, "bad chain record");
+	memset(&rec, 0, sizeof(rec));
+	memcpy(rec.key, k->mv_data, CS_KEY_LEN);
+	rec.count = cs.count;
+	rec.seen = cs.seen != 0;
+	rec.first_seen = cs.first_seen;
+	rec.last_seen = cs.last_seen;
+	rec.certs = (const unsigned char *)d + sizeof(cs);
+	rec.ncerts = cs.ncerts;
+	if (cs.nerrs > 0) {
+		if ((errs = calloc(cs.nerrs, sizeof(*errs))) == NULL)
+			return cs_err_set(a->err, CS_ENOMEM, "out of memory");
+		for (i = 0; i < cs.nerrs; i++) {
+			struct errrec r;
+
+			memcpy(&r, d + sizeof(cs) + (size_t)cs.ncerts *
+			    CS_KEY_LEN + i * sizeof(r), sizeof(r));
+			errs[i].code = r.code;
+			errs[i].n = r.n;
+		}
+	}
+	rec.errs = errs;
+	rec.nerrs = cs.nerrs;
+	rc = ((cs_chain_fn)a->fn)(a->arg, &rec);
+	free(errs);
+	return rc;
+}
+
+int
+cs_store_foreach_chain(struct cs_store *st, cs_chain_fn fn, void *arg,
+    struct cs_err *err)
+{
+	struct scanarg a = { (void *)fn, arg, err, NULL, 0 };
+
+	return scan(st, DB_CHAIN, NULL, 0, chain_each, &a, err);
+}
+
+static int
+chainhost_each(void *p, const MDB_val *k, const MDB_val *v)
+{
+	struct scanarg *a = p;
+	const unsigned char *d = k->mv_data;
+	uint64_t n;
+
+	if (k->mv_size < CS_KEY_LEN + 5 || v->mv_size != sizeof(n))
+		return cs_err_set(a->err, CS_ESTORE, "bad chain host record");
+	memcpy(&n, v->mv_data, sizeof(n));
+	return ((cs_chainhost_fn)a->fn)(a->arg, d[CS_KEY_LEN],
+	    get_code(d + CS_KEY_LEN + 1), (const char *)d + CS_KEY_LEN + 5,
+	    k->mv_size - CS_KEY_LEN - 5, n);
+}
+
+int
+cs_store_chain_hosts(struct cs_store *st, const unsigned char *ckey,
+    cs_chainhost_fn fn, void *arg, struct cs_err *err)
+{
+	struct scanarg a = { (void *)fn, arg, err, NULL, 0 };
+
+	return scan(st, DB_CHAINHOST, ckey, CS_KEY_LEN, chainhost_each, &a,
+	    err);
+}
+
+static int
+host_each(void *p, const MDB_val *k, const MDB_val *v)
+{
+	struct scanarg *a = p;
+	struct hoststat hs;
+
+	if (v->mv_size != sizeof(hs))
+		return cs_err_set(a->err, CS_ESTORE, "bad host record");
+	memcpy(&hs, v->mv_data, sizeof(hs));
+	return ((cs_hoststat_fn)a->fn)(a->arg, k->mv_data, k->mv_size,
+	    hs.reports, hs.certs);
+}
+
+int
+cs_store_foreach_host(struct cs_store *st, cs_hoststat_fn fn, void *arg,
+    struct cs_err *err)
+{
+	struct scanarg a = { (void *)fn, arg, err, NULL, 0 };
+
+	return scan(st, DB_HOST, NULL, 0, host_each, &a, err);
+}
+
+static int
+hostcert_each(void *p, const MDB_val *k, const MDB_val *v)
+{
+	struct scanarg *a = p;
+	uint64_t n;
+
+	/* The prefix holds the length: longer hosts cannot match. */
+	if (k->mv_size != a->extra_len + CS_KEY_LEN || v->mv_size !=
+	    sizeof(n))
+		return 0;
+	memcpy(&n, v->mv_data, sizeof(n));
+	return ((cs_hostcert_fn)a->fn)(a->arg, (const unsigned char *)
+	    k->mv_data + a->extra_len, n);
+}
+
+int
+cs_store_host_certs(struct cs_store *st, const char *host, size_t len,
+    cs_hostcert_fn fn, void *arg, struct cs_err *err)
+{
+	unsigned char k[2 + CS_HOST_MAX];
+	struct scanarg a = { (void *)fn, arg, err, NULL, 2 + len };
+
+	if (len > CS_HOST_MAX)
+		return 0;
+	k[0] = (unsigned char)(len >> 8);
+	k[1] = (unsigned char)len;
+	memcpy(k + 2, host, len);
+	return scan(st, DB_HOSTCERT, k, 2 + len, hostcert_each, &a, err);
+}
+
+static int
+error_each(void *p, const MDB_val *k, const MDB_val *v)
+{
+	struct scanarg *a = p;
+	uint64_t n;
+
+	if (k->mv_size != 4 || v->mv_size != sizeof(n))
+		return cs_err_set(a->err, CS_ESTORE, "bad error record");
+	memcpy(&n, v->mv_data, sizeof(n));
+	return ((cs_errstat_fn)a->fn)(a->arg, get_code(k->mv_data), n);
+}
+
+int
+cs_store_foreach_error(struct cs_store *st, cs_errstat_fn fn, void *arg,
+    struct cs_err *err)
+{
+	struct scanarg a = { (void *)fn, arg, err, NULL, 0 };
+
+	return scan(st, DB_ERROR, NULL, 0, error_each, &a, err);
+}
