@@ -1,0 +1,41 @@
+# The whole checked-in sample corpus against corpus/sample/EXPECTED.json and
+# corpus/expected-certs.jsonl (computed by tools/gen-corpus.py on its own).
+. "$CLI_DIR/lib.sh"
+
+E=$CORPUS/sample/EXPECTED.json
+ingest --db db "$CORPUS/sample"
+for k in files reports_read reports_accepted reports_filtered \
+    reports_malformed certs_seen certs_invalid certs_new; do
+	assert_eq "$(jq ".$k" "$E")" "$(jq ".$k" sum.json)" "ingest summary .$k"
+done
+stats --db db
+for k in reports_read reports_accepted reports_malformed certs_seen \
+    certs_invalid certs_new unique_certs unique_chains unique_hosts; do
+	assert_eq "$(jq ".$k" "$E")" "$(jq ".$k" stats.json)" "stats .$k"
+done
+assert_eq "$(jq .files "$E")" "$(jq .files_ingested stats.json)" "stats .files_ingested"
+
+export_jsonl --db db
+jq -S -c "{sha256, count, leaf_count, hosts: $NH, first_seen, last_seen, errors}" exp.jsonl >got.jsonl
+jq -S -c . "$CORPUS/expected-certs.jsonl" >want.jsonl
+assert_file_eq want.jsonl got.jsonl "per-certificate figures"
+
+# PEM export: openssl reads as many certificates as there are unique certs
+ok "$CS" export --db db --format pem -o all.pem
+run openssl storeutl -certs all.pem
+assert_eq "$(jq .unique_certs "$E")" "$(grep -Ec '^[0-9]+: Certificate' _out)" "PEM export count"
+
+# the interception roots and a never-sent intermediate
+av=$(cert "$(sha "$GEN/avast-root.pem")" "[.is_ca, .self_signed, $NH, .leaf_count]")
+assert_eq "[true,true,20,0]" "$av" "avast root"
+assert_eq "" "$(cert "$(sha "$GEN/sample-int3.pem")")" "sample-int3 is never sent"
+
+# again: every file is a no-op
+ingest --db db "$CORPUS/sample"
+expect_json sum.json files=$(jq .files "$E") reports_read=0 certs_new=0
+
+# small transactions give the same store
+ingest --db db2 --commit-every 7 "$CORPUS/sample"
+export_jsonl --db db2
+jq -S -c "{sha256, count, leaf_count, hosts: $NH, first_seen, last_seen, errors}" exp.jsonl >got2.jsonl
+assert_file_eq want.jsonl got2.jsonl "per-certificate figures (--commit-every 7)"

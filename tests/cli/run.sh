@@ -1,0 +1,109 @@
+#!/bin/bash
+# Run certsift's CLI tests.
+#
+# usage: tests/cli/run.sh [PATTERN...]
+#
+# Environment:
+#   CERTSIFT  absolute path to the binary (default: <repo>/build/certsift)
+#   CORPUS    absolute path to corpus/ (default: <repo>/corpus)
+#   TIMEOUT   per-test timeout in seconds (default 90)
+#   KEEP=1    keep each test's temp dir (its path is printed)
+#   UPDATE=1  rewrite a test's golden files (<name>.out, .err, .exit) that exist
+#
+# Every tests/cli/<cmd>-<case>.sh runs, in sorted order, with bash in a fresh
+# temp dir (its cwd) with CERTSIFT, CORPUS and CLI_DIR exported and
+# CERTSIFT_DB unset. A PATTERN selects tests whose name contains it. A test
+# passes when it exits 0 and, where a golden file <name>.out / .err / .exit
+# exists next to it, its stdout / stderr / exit status match it.
+# Prints "PASS name" or "FAIL name" (with details, indented) per test and
+# ends with one line "N passed, N failed"; exits 1 if any failed.
+
+set -u
+export LC_ALL=C
+
+CLI_DIR=$(cd "$(dirname "$0")" && pwd)
+REPO=$(cd "$CLI_DIR/../.." && pwd)
+: "${CERTSIFT:=$REPO/build/certsift}"
+: "${CORPUS:=$REPO/corpus}"
+: "${TIMEOUT:=90}"
+export CERTSIFT CORPUS CLI_DIR
+unset CERTSIFT_DB
+
+case $CERTSIFT in /*) ;; *) CERTSIFT=$PWD/$CERTSIFT ;; esac
+case $CORPUS in /*) ;; *) CORPUS=$PWD/$CORPUS ;; esac
+
+if [ ! -x "$CERTSIFT" ]; then
+	echo "run.sh: CERTSIFT='$CERTSIFT' is not an executable" >&2
+	exit 2
+fi
+if [ ! -d "$CORPUS/sample" ]; then
+	echo "run.sh: CORPUS='$CORPUS' has no sample/" >&2
+	exit 2
+fi
+for tool in jq openssl python3 timeout gzip sha256sum; do
+	if ! command -v "$tool" >/dev/null 2>&1; then
+		echo "run.sh: '$tool' is required" >&2
+		exit 2
+	fi
+done
+
+passed=0
+failed=0
+failed_names=
+for t in "$CLI_DIR"/*-*.sh; do
+	name=$(basename "$t" .sh)
+	if [ $# -gt 0 ]; then
+		sel=0
+		for pat in "$@"; do
+			case $name in *"$pat"*) sel=1 ;; esac
+		done
+		[ $sel = 1 ] || continue
+	fi
+	dir=$(mktemp -d "${TMPDIR:-/tmp}/certsift-cli.$name.XXXXXX")
+	log=$dir.log
+	mkdir -p "$log"
+	(cd "$dir" && exec timeout -k 5 "$TIMEOUT" bash "$t") \
+	    >"$log/stdout" 2>"$log/stderr" </dev/null
+	status=$?
+	why=
+	if [ $status = 124 ] || [ $status = 137 ]; then
+		why="timed out after ${TIMEOUT}s"
+	elif [ -f "$CLI_DIR/$name.exit" ] || [ "${UPDATE:-}" = 1 ]; then
+		:
+	elif [ $status != 0 ]; then
+		why="exit status $status"
+	fi
+	for g in out err exit; do
+		gf=$CLI_DIR/$name.$g
+		[ -f "$gf" ] || continue
+		case $g in
+		out) actual=$log/stdout ;;
+		err) actual=$log/stderr ;;
+		exit) echo "$status" >"$log/exit"; actual=$log/exit ;;
+		esac
+		if [ "${UPDATE:-}" = 1 ]; then
+			cp "$actual" "$gf"
+		elif ! cmp -s "$gf" "$actual"; then
+			why="$why${why:+; }$g differs from $name.$g"
+			diff -u "$gf" "$actual" | head -40 >>"$log/stderr"
+		fi
+	done
+	if [ -z "$why" ]; then
+		echo "PASS $name"
+		passed=$((passed + 1))
+	else
+		echo "FAIL $name"
+		echo "    $why"
+		tail -n 40 "$log/stderr" | sed 's/^/    /'
+		failed=$((failed + 1))
+		failed_names="$failed_names $name"
+	fi
+	if [ "${KEEP:-}" = 1 ]; then
+		echo "    kept $dir (output in $log)"
+	else
+		rm -rf "$dir" "$log"
+	fi
+done
+
+echo "$passed passed, $failed failed"
+[ $failed = 0 ]

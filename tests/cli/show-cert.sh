@@ -1,0 +1,50 @@
+# show CERT: by sha256, by prefix (>= 8 hex digits), by PEM/DER file path.
+. "$CLI_DIR/lib.sh"
+
+{
+	report b.example $T_OCT1 -8179 "$LEAF" "$INT"
+	report b.example $T_OCT2 -8179 "$LEAF" "$INT"
+	report c.example $T_OCT3 -8172 "$LEAF"
+	report a.example $T_OCT4 -12276 "$LEAF"
+	report c.example $T_OCT5 -8179 "$LEAF"
+	report b.example $T_OCT5 -8179 "$LEAF"
+} >r.jsonl
+ingest --db db r.jsonl
+export_jsonl --db db
+S=$(sha "$LEAF")
+want=$(cert "$S" '. | del(.top_hosts)' | jq -S -c .)
+[ -n "$want" ] || die "leaf not exported"
+
+chk() {	# what args...
+	local what=$1
+	shift
+	run "$CS" show --db db "$@" --json
+	assert_status 0 "show $what"
+	assert_eq "$want" "$(jq -S -c 'del(.top_hosts)' _out 2>&1)" "show $what: export object"
+	assert_eq '[{"host":"b.example","count":3},{"host":"c.example","count":2},{"host":"a.example","count":1}]' \
+	    "$(jc '[.top_hosts[] | {host, count}]')" "show $what: top_hosts"
+}
+chk sha256 "$S"
+chk prefix8 "${S:0:8}"
+chk prefix20 "${S:0:20}"
+chk pem-file "$LEAF"
+der "$LEAF" >leaf.der
+chk der-file leaf.der
+cp "$LEAF" ./leaf.pem
+chk relative-pem leaf.pem
+
+# human output mentions the subject
+ok "$CS" show --db db "$S"
+grep -q 'portal.example.com' _out || fail "show without --json lacks the subject"
+
+# unknown certificate: exit 1
+run "$CS" show --db db "$(sha "$ROOT")" --json
+assert_status 1 "show unknown sha256"
+assert_stderr_prefixed "show unknown"
+run "$CS" show --db db "$ROOT"
+assert_status 1 "show unknown file"
+run "$CS" show --db db 0000000000000000000000000000000000000000000000000000000000000000
+assert_status 1 "show zero sha256"
+# a prefix shorter than 8 digits is not accepted
+run "$CS" show --db db "${S:0:7}"
+[ "$status" != 0 ] || fail "show with a 7-digit prefix succeeded"
