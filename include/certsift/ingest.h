@@ -66,14 +66,18 @@ int	cs_ingest_new(struct cs_store *st, const struct cs_ingest_opts *o,
 	    struct cs_ingest **out, struct cs_err *err);
 void	cs_ingest_free(struct cs_ingest *ing);
 
+/* Flags for cs_ingest_fd(). */
+#define CS_INGEST_STREAM	1	/* never recognise or resume (stdin) */
+
 /*
  * Ingests the reports read from fd; name is what messages call it. A
- * regular file is recognised by its contents: one already ingested is
- * skipped (unless force) and an interrupted one resumed. Returns 0, or -1
- * (in strict mode CS_ESTOP at the first bad record).
+ * regular file is recognised by its contents (unless CS_INGEST_STREAM):
+ * one already ingested is skipped (unless force) and an interrupted one
+ * resumed. Returns 0, or -1 (in strict mode CS_ESTOP at the first bad
+ * record).
  */
 int	cs_ingest_fd(struct cs_ingest *ing, int fd, const char *name,
-	    struct cs_err *err);
+	    int flags, struct cs_err *err);
 
 /* The totals of this ingest so far. */
 void	cs_ingest_summary(const struct cs_ingest *ing,

@@ -145,11 +145,11 @@ ingest_one(struct cs_ingest *ing, const char *path, struct cs_err *err)
 	int fd, rc;
 
 	if (strcmp(path, "-") == 0)
-		return cs_ingest_fd(ing, 0, "-", err);
+		return cs_ingest_fd(ing, 0, "-", CS_INGEST_STREAM, err);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
 		return cs_err_set(err, CS_EIO, "cannot open '%s': %s", path,
 		    strerror(errno));
-	rc = cs_ingest_fd(ing, fd, path, err);
+	rc = cs_ingest_fd(ing, fd, path, 0, err);
 	close(fd);
 	return rc;
 }

@@ -1001,7 +1001,7 @@ file_progress(struct cs_ingest *ing, const unsigned char *id,
 }
 
 int
-cs_ingest_fd(struct cs_ingest *ing, int fd, const char *name,
+cs_ingest_fd(struct cs_ingest *ing, int fd, const char *name, int flags,
     struct cs_err *err)
 {
 	struct cs_ingest_progress pr;
@@ -1022,7 +1022,8 @@ cs_ingest_fd(struct cs_ingest *ing, int fd, const char *name,
 	pr.name = name;
 	ing->name = name;
 	ing->stop = 0;
-	if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode)) {
+	if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) &&
+	    !(flags & CS_INGEST_STREAM)) {
 		pr.file_size = (uint64_t)sb.st_size;
 		if (file_id(fd, idbuf, err) == -1)
 			return -1;
