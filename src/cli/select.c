@@ -1,0 +1,670 @@
+#include "select.h"
+
+#include <fnmatch.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "certsift/date.h"
+#include "certsift/nss.h"
+#include "cli.h"
+
+/* ---- maps ---------------------------------------------------------------- */
+
+static uint64_t
+key_hash(const unsigned char *key)
+{
+	uint64_t h;
+
+	/* Keys start with XXH3-128 of the DER: already well mixed. */
+	memcpy(&h, key, sizeof(h));
+	return h;
+}
+
+static void
+keymap_grow(struct keymap *m)
+{
+	size_t cap = m->cap ? m->cap * 2 : 1024, i, j;
+	uint32_t *idx = xmalloc(cap * sizeof(*idx));
+
+	memset(idx, 0, cap * sizeof(*idx));
+	for (i = 0; i < m->cap; i++) {
+		if (m->idx[i] == 0)
+			continue;
+		j = key_hash(m->keys + (size_t)(m->idx[i] - 1) * CS_KEY_LEN) &
+		    (cap - 1);
+		while (idx[j] != 0)
+			j = (j + 1) & (cap - 1);
+		idx[j] = m->idx[i];
+	}
+	free(m->idx);
+	m->idx = idx;
+	/* Keys are stored densely; the table is at most half full. */
+	m->keys = xrealloc(m->keys, cap / 2 * CS_KEY_LEN);
+	m->cap = cap;
+}
+
+size_t
+keymap_add(struct keymap *m, const unsigned char *key, int *added)
+{
+	size_t j;
+
+	if (m->n >= m->cap / 2)
+		keymap_grow(m);
+	j = key_hash(key) & (m->cap - 1);
+	while (m->idx[j] != 0) {
+		if (memcmp(m->keys + (size_t)(m->idx[j] - 1) * CS_KEY_LEN, key,
+		    CS_KEY_LEN) == 0) {
+			if (added != NULL)
+				*added = 0;
+			return m->idx[j] - 1;
+		}
+		j = (j + 1) & (m->cap - 1);
+	}
+	memcpy(m->keys + m->n * CS_KEY_LEN, key, CS_KEY_LEN);
+	m->idx[j] = (uint32_t)++m->n;
+	if (added != NULL)
+		*added = 1;
+	return m->n - 1;
+}
+
+long
+keymap_get(const struct keymap *m, const unsigned char *key)
+{
+	size_t j;
+
+	if (m->cap == 0)
+		return -1;
+	j = key_hash(key) & (m->cap - 1);
+	while (m->idx[j] != 0) {
+		if (memcmp(m->keys + (size_t)(m->idx[j] - 1) * CS_KEY_LEN, key,
+		    CS_KEY_LEN) == 0)
+			return (long)m->idx[j] - 1;
+		j = (j + 1) & (m->cap - 1);
+	}
+	return -1;
+}
+
+void
+keymap_release(struct keymap *m)
+{
+	if (m == NULL)
+		return;
+	free(m->keys);
+	free(m->idx);
+	memset(m, 0, sizeof(*m));
+}
+
+/* FNV-1a, enough for hostnames in a table that only needs spread. */
+static uint64_t
+str_hash(const char *s, size_t len)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+static void
+strmap_grow(struct strmap *m)
+{
+	size_t cap = m->cap ? m->cap * 2 : 1024, i, j, k;
+	uint32_t *idx = xmalloc(cap * sizeof(*idx));
+
+	memset(idx, 0, cap * sizeof(*idx));
+	for (i = 0; i < m->cap; i++) {
+		if (m->idx[i] == 0)
+			continue;
+		k = m->idx[i] - 1;
+		j = str_hash(m->strs[k], m->lens[k]) & (cap - 1);
+		while (idx[j] != 0)
+			j = (j + 1) & (cap - 1);
+		idx[j] = m->idx[i];
+	}
+	free(m->idx);
+	m->idx = idx;
+	m->strs = xrealloc(m->strs, cap / 2 * sizeof(*m->strs));
+	m->lens = xrealloc(m->lens, cap / 2 * sizeof(*m->lens));
+	m->cap = cap;
+}
+
+static int
+str_eq(const struct strmap *m, size_t k, const char *s, size_t len)
+{
+	return m->lens[k] == len && memcmp(m->strs[k], s, len) == 0;
+}
+
+size_t
+strmap_add(struct strmap *m, const char *s, size_t len, int *added)
+{
+	size_t j;
+
+	if (m->n >= m->cap / 2)
+		strmap_grow(m);
+	j = str_hash(s, len) & (m->cap - 1);
+	while (m->idx[j] != 0) {
+		if (str_eq(m, m->idx[j] - 1, s, len)) {
+			if (added != NULL)
+				*added = 0;
+			return m->idx[j] - 1;
+		}
+		j = (j + 1) & (m->cap - 1);
+	}
+	m->strs[m->n] = xmalloc(len + 1);
+	memcpy(m->strs[m->n], s, len);
+	m->strs[m->n][len] = '\0';
+	m->lens[m->n] = len;
+	m->idx[j] = (uint32_t)++m->n;
+	if (added != NULL)
+		*added = 1;
+	return m->n - 1;
+}
+
+long
+strmap_get(const struct strmap *m, const char *s, size_t len)
+{
+	size_t j;
+
+	if (m->cap == 0)
+		return -1;
+	j = str_hash(s, len) & (m->cap - 1);
+	while (m->idx[j] != 0) {
+		if (str_eq(m, m->idx[j] - 1, s, len))
+			return (long)m->idx[j] - 1;
+		j = (j + 1) & (m->cap - 1);
+	}
+	return -1;
+}
+
+void
+strmap_release(struct strmap *m)
+{
+	size_t i;
+
+	if (m == NULL)
+		return;
+	for (i = 0; i < m->n; i++)
+		free(m->strs[i]);
+	free(m->strs);
+	free(m->lens);
+	free(m->idx);
+	memset(m, 0, sizeof(*m));
+}
+
+/* ---- options --------------------------------------------------------------- */
+
+static int
+code_cmp(const void *a, const void *b)
+{
+	int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+static int
+add_error(struct select *s, const char *arg, const char *usage)
+{
+	size_t i;
+	int code;
+
+	if (cs_nss_parse(arg, &code) == -1) {
+		cli_usage_error(usage, "unknown error code '%s'", arg);
+		return -1;
+	}
+	for (i = 0; i < s->nerrors; i++)
+		if (s->errors[i] == code)
+			return 1;
+	s->errors = xrealloc(s->errors, (s->nerrors + 1) *
+	    sizeof(*s->errors));
+	s->errors[s->nerrors++] = code;
+	qsort(s->errors, s->nerrors, sizeof(*s->errors), code_cmp);
+	return 1;
+}
+
+int
+select_option(struct select *s, int ch, const char *arg, const char *usage)
+{
+	switch (ch) {
+	case SELECT_OPT_CA:
+		s->ca = 1;
+		return 1;
+	case SELECT_OPT_ERROR:
+		return add_error(s, arg, usage);
+	case SELECT_OPT_EXPIRED_AT:
+		if (cs_date_parse(arg, &s->expired_at) == -1) {
+			cli_usage_error(usage, "bad time '%s'", arg);
+			return -1;
+		}
+		s->has_expired_at = 1;
+		return 1;
+	case SELECT_OPT_HOST:
+		s->host = arg;
+		return 1;
+	case SELECT_OPT_ISSUER:
+		s->issuer = arg;
+		return 1;
+	case SELECT_OPT_LEAF:
+		s->leaf = 1;
+		return 1;
+	case SELECT_OPT_MIN_COUNT:
+		if (cli_parse_u64(arg, UINT64_MAX, &s->min_count) == -1) {
+			cli_usage_error(usage, "bad --min-count '%s'", arg);
+			return -1;
+		}
+		s->has_min_count = 1;
+		return 1;
+	case SELECT_OPT_MIN_HOSTS:
+		if (cli_parse_u64(arg, UINT64_MAX, &s->min_hosts) == -1) {
+			cli_usage_error(usage, "bad --min-hosts '%s'", arg);
+			return -1;
+		}
+		s->has_min_hosts = 1;
+		return 1;
+	case SELECT_OPT_SELF_SIGNED:
+		s->self_signed = 1;
+		return 1;
+	case SELECT_OPT_SUBJECT:
+		s->subject = arg;
+		return 1;
+	case SELECT_OPT_VALID_AT:
+		if (cs_date_parse(arg, &s->valid_at) == -1) {
+			cli_usage_error(usage, "bad time '%s'", arg);
+			return -1;
+		}
+		s->has_valid_at = 1;
+		return 1;
+	}
+	return 0;
+}
+
+int
+select_active(const struct select *s)
+{
+	return s->nerrors > 0 || s->ca || s->leaf || s->self_signed ||
+	    s->has_min_count || s->has_min_hosts || s->issuer != NULL ||
+	    s->subject != NULL || s->host != NULL || s->has_valid_at ||
+	    s->has_expired_at;
+}
+
+int
+select_code(const struct select *s, int has_err, int32_t code)
+{
+	if (s->nerrors == 0)
+		return 1;
+	if (!has_err)
+		return 0;
+	return bsearch(&code, s->errors, s->nerrors, sizeof(*s->errors),
+	    code_cmp) != NULL;
+}
+
+/* ---- select_prepare -------------------------------------------------------- */
+
+/* A (certificate, hostname) pair, by index. */
+struct pairs {
+	uint64_t	*v;
+	size_t		 n;
+	size_t		 cap;
+};
+
+struct errscan {
+	struct select		*s;
+	struct cs_store		*st;
+	struct strmap		 hosts;
+	struct pairs		 pairs;
+	size_t			*idx;		/* the chain's distinct certs */
+	size_t			 nidx;
+	size_t			 capidx;
+	struct cs_err		*err;
+};
+
+static size_t
+fig_add(struct select *s, const unsigned char *key)
+{
+	size_t cap = s->figmap.cap, i;
+	int added;
+
+	/* figs follows figmap, which holds at most cap / 2 keys. */
+	i = keymap_add(&s->figmap, key, &added);
+	if (s->figmap.cap != cap || s->figs == NULL)
+		s->figs = xrealloc(s->figs, s->figmap.cap / 2 *
+		    sizeof(*s->figs));
+	if (added)
+		memset(&s->figs[i], 0, sizeof(s->figs[i]));
+	return i;
+}
+
+static int
+errscan_host(void *arg, int has_err, int32_t code, const char *host,
+    size_t len, uint64_t n)
+{
+	struct errscan *e = arg;
+	size_t h, k;
+
+	(void)n;
+	if (len == 0 || !select_code(e->s, has_err, code))
+		return 0;
+	h = strmap_add(&e->hosts, host, len, NULL);
+	for (k = 0; k < e->nidx; k++) {
+		if (e->pairs.n == e->pairs.cap) {
+			e->pairs.cap = e->pairs.cap ? e->pairs.cap * 2 : 1024;
+			e->pairs.v = xrealloc(e->pairs.v, e->pairs.cap *
+			    sizeof(*e->pairs.v));
+		}
+		e->pairs.v[e->pairs.n++] = (uint64_t)e->idx[k] << 32 | h;
+	}
+	return 0;
+}
+
+static int
+errscan_chain(void *arg, const struct cs_chainrec *c)
+{
+	struct errscan *e = arg;
+	struct select_fig *f;
+	uint64_t n = 0;
+	size_t i, k, x;
+
+	for (i = 0; i < c->nerrs; i++)
+		if (select_code(e->s, 1, c->errs[i].code))
+			n += c->errs[i].n;
+	if (n == 0 || c->ncerts == 0)
+		return 0;
+	if (c->ncerts > e->capidx) {
+		e->capidx = c->ncerts;
+		e->idx = xrealloc(e->idx, e->capidx * sizeof(*e->idx));
+	}
+	e->nidx = 0;
+	for (i = 0; i < c->ncerts; i++) {
+		x = fig_add(e->s, c->certs + i * CS_KEY_LEN);
+		for (k = 0; k < e->nidx; k++)
+			if (e->idx[k] == x)
+				break;
+		if (k < e->nidx)
+			continue;
+		e->idx[e->nidx++] = x;
+		/*
+		 * XXX: a chain keeps one first/last time for all its codes,
+		 * so these span its other reports too.
+		 */
+		f = &e->s->figs[x];
+		if (c->seen) {
+			if (!f->seen || c->first_seen < f->first_seen)
+				f->first_seen = c->first_seen;
+			if (!f->seen || c->last_seen > f->last_seen)
+				f->last_seen = c->last_seen;
+			f->seen = 1;
+		}
+	}
+	e->s->figs[e->idx[0]].leaf_count += n;
+	return cs_store_chain_hosts(e->st, c->key, errscan_host, e, e->err);
+}
+
+static int
+u64_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Figures of each certificate over the reports with a code in --error. */
+static int
+prepare_errors(struct select *s, struct cs_store *st)
+{
+	struct cs_err err = CS_ERR_INIT;
+	struct errscan e;
+	size_t i;
+	int status = 0;
+
+	memset(&e, 0, sizeof(e));
+	e.s = s;
+	e.st = st;
+	e.err = &err;
+	if (cs_store_foreach_chain(st, errscan_chain, &e, &err) == -1) {
+		status = cli_fail(&err);
+		goto out;
+	}
+	qsort(e.pairs.v, e.pairs.n, sizeof(*e.pairs.v), u64_cmp);
+	for (i = 0; i < e.pairs.n; i++)
+		if (i == 0 || e.pairs.v[i] != e.pairs.v[i - 1])
+			s->figs[e.pairs.v[i] >> 32].hosts++;
+out:
+	strmap_release(&e.hosts);
+	free(e.pairs.v);
+	free(e.idx);
+	return status;
+}
+
+struct hostscan {
+	const char	 *glob;
+	char		**names;	/* matching hostnames */
+	size_t		 *lens;
+	size_t		  n;
+	size_t		  cap;
+};
+
+static int
+hostscan_host(void *arg, const char *host, size_t len, uint64_t reports,
+    uint64_t certs)
+{
+	struct hostscan *h = arg;
+	char *name;
+
+	(void)reports;
+	(void)certs;
+	/* fnmatch() needs a C string (one with a NUL inside stops there). */
+	name = xmalloc(len + 1);
+	memcpy(name, host, len);
+	name[len] = '\0';
+	if (fnmatch(h->glob, name, FNM_CASEFOLD) != 0) {
+		free(name);
+		return 0;
+	}
+	if (h->n == h->cap) {
+		h->cap = h->cap ? h->cap * 2 : 64;
+		h->names = xrealloc(h->names, h->cap * sizeof(*h->names));
+		h->lens = xrealloc(h->lens, h->cap * sizeof(*h->lens));
+	}
+	h->names[h->n] = name;
+	h->lens[h->n++] = len;
+	return 0;
+}
+
+static int
+hostscan_cert(void *arg, const unsigned char *key, uint64_t n)
+{
+	struct select *s = arg;
+
+	(void)n;
+	keymap_add(&s->hostkeys, key, NULL);
+	return 0;
+}
+
+/* The certificates linked to a hostname that matches --host. */
+static int
+prepare_hosts(struct select *s, struct cs_store *st)
+{
+	struct cs_err err = CS_ERR_INIT;
+	struct hostscan h;
+	size_t i;
+	int status = 0;
+
+	memset(&h, 0, sizeof(h));
+	h.glob = s->host;
+	if (cs_store_foreach_host(st, hostscan_host, &h, &err) == -1) {
+		status = cli_fail(&err);
+		goto out;
+	}
+	for (i = 0; i < h.n; i++) {
+		if (cs_store_host_certs(st, h.names[i], h.lens[i],
+		    hostscan_cert, s, &err) == -1) {
+			status = cli_fail(&err);
+			goto out;
+		}
+	}
+out:
+	for (i = 0; i < h.n; i++)
+		free(h.names[i]);
+	free(h.names);
+	free(h.lens);
+	return status;
+}
+
+static int
+keyscan(void *arg, const struct cs_certrec *rec)
+{
+	struct select *s = arg;
+	struct cs_certrec r = *rec;
+
+	/* select_cert() only compacts r.errs, which rec owns anyway. */
+	if (select_cert(s, &r))
+		keymap_add(&s->keys, rec->key, NULL);
+	return 0;
+}
+
+int
+select_prepare(struct select *s, struct cs_store *st, int flags)
+{
+	struct cs_err err = CS_ERR_INIT;
+	int status;
+
+	s->prepared = 1;
+	if (s->nerrors > 0 && (status = prepare_errors(s, st)) != 0)
+		return status;
+	if (s->host != NULL && (status = prepare_hosts(s, st)) != 0)
+		return status;
+	if ((flags & SELECT_KEYS) && select_active(s) &&
+	    cs_store_foreach_cert(st, CS_GET_SUMMARY, keyscan, s, &err) == -1)
+		return cli_fail(&err);
+	return 0;
+}
+
+/* ---- matching -------------------------------------------------------------- */
+
+static int
+lower(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c + 'a' - 'A' : c;
+}
+
+/* Whether needle is in hay, ASCII letters compared without case. */
+static int
+contains(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle), i;
+
+	if (hay == NULL)
+		return 0;
+	for (; *hay != '\0'; hay++) {
+		for (i = 0; i < n && hay[i] != '\0'; i++)
+			if (lower((unsigned char)hay[i]) !=
+			    lower((unsigned char)needle[i]))
+				break;
+		if (i == n)
+			return 1;
+	}
+	return n == 0;
+}
+
+/* Rewrites rec's figures to its reports with a code in --error. */
+static void
+rewrite(const struct select *s, struct cs_certrec *rec)
+{
+	const struct select_fig *f;
+	size_t i, j;
+	long x;
+
+	rec->count = 0;
+	for (i = 0, j = 0; i < rec->nerrs; i++) {
+		if (!select_code(s, 1, rec->errs[i].code))
+			continue;
+		rec->count += rec->errs[i].n;
+		rec->errs[j++] = rec->errs[i];
+	}
+	rec->nerrs = j;
+	if ((x = keymap_get(&s->figmap, rec->key)) >= 0) {
+		f = &s->figs[x];
+		rec->leaf_count = f->leaf_count;
+		rec->hosts = f->hosts;
+		rec->seen = f->seen;
+		rec->first_seen = f->first_seen;
+		rec->last_seen = f->last_seen;
+	} else {
+		rec->leaf_count = rec->hosts = 0;
+		rec->seen = 0;
+		rec->first_seen = rec->last_seen = 0;
+	}
+}
+
+int
+select_cert(const struct select *s, struct cs_certrec *rec)
+{
+	const struct cs_cert *c = &rec->cert;
+
+	if (s->nerrors > 0) {
+		rewrite(s, rec);
+		if (rec->count == 0)
+			return 0;
+	}
+	if (s->ca && !c->is_ca)
+		return 0;
+	if (s->leaf && rec->leaf_count == 0)
+		return 0;
+	if (s->self_signed && !c->self_signed)
+		return 0;
+	if (s->has_min_count && rec->count < s->min_count)
+		return 0;
+	if (s->has_min_hosts && rec->hosts < s->min_hosts)
+		return 0;
+	if (s->issuer != NULL && !contains(c->issuer, s->issuer))
+		return 0;
+	if (s->subject != NULL && !contains(c->subject, s->subject))
+		return 0;
+	if (s->host != NULL && keymap_get(&s->hostkeys, rec->key) < 0)
+		return 0;
+	if (s->has_valid_at && (c->not_before > s->valid_at ||
+	    c->not_after < s->valid_at))
+		return 0;
+	if (s->has_expired_at && c->not_after >= s->expired_at)
+		return 0;
+	return 1;
+}
+
+int
+select_key(const struct select *s, const unsigned char *key)
+{
+	if (!select_active(s))
+		return 1;
+	return keymap_get(&s->keys, key) >= 0;
+}
+
+uint64_t
+select_chain(const struct select *s, const struct cs_chainrec *c)
+{
+	uint64_t n = 0;
+	size_t i;
+
+	if (c->ncerts == 0 || !select_key(s, c->certs))
+		return 0;
+	if (s->nerrors == 0)
+		return c->count;
+	for (i = 0; i < c->nerrs; i++)
+		if (select_code(s, 1, c->errs[i].code))
+			n += c->errs[i].n;
+	return n;
+}
+
+void
+select_release(struct select *s)
+{
+	if (s == NULL)
+		return;
+	free(s->errors);
+	keymap_release(&s->figmap);
+	free(s->figs);
+	keymap_release(&s->hostkeys);
+	keymap_release(&s->keys);
+	memset(s, 0, sizeof(*s));
+}
