@@ -13,6 +13,7 @@ int	cmd_hosts(int, char **);
 int	cmd_ingest(int, char **);
 int	cmd_show(int, char **);
 int	cmd_stats(int, char **);
+int	cmd_top(int, char **);
 
 /* The command being run, for messages. */
 extern const char *cli_cmd;

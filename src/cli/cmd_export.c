@@ -8,11 +8,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "certsift/b64.h"
+#include "certsift/buf.h"
+#include "certsift/date.h"
 #include "certsift/export.h"
+#include "select.h"
 
 static const char usage[] =
-    "usage: certsift export [--db path] [--format jsonl|pem|der]\n"
-    "           [-o file] [--dir dir]\n";
+    "usage: certsift export [--db path] [--format jsonl|csv|pem|der|chains]\n"
+    "           [-o file] [--dir dir]\n"
+    SELECT_USAGE;
 
 struct ent {
 	uint64_t	count;
@@ -21,23 +26,28 @@ struct ent {
 };
 
 struct list {
-	struct ent	*v;
-	size_t		 n;
-	size_t		 cap;
+	const struct select	*sel;
+	struct ent		*v;
+	size_t			 n;
+	size_t			 cap;
 };
 
 static int
-collect(void *arg, const struct cs_certrec *r)
+collect(void *arg, const struct cs_certrec *rec)
 {
 	struct list *l = arg;
+	struct cs_certrec r = *rec;
 
+	/* select_cert() may compact r.errs, which rec owns anyway. */
+	if (!select_cert(l->sel, &r))
+		return 0;
 	if (l->n == l->cap) {
 		l->cap = l->cap ? l->cap * 2 : 1024;
 		l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
 	}
-	l->v[l->n].count = r->count;
-	memcpy(l->v[l->n].sha, r->cert.sha256, 32);
-	memcpy(l->v[l->n].key, r->key, CS_KEY_LEN);
+	l->v[l->n].count = r.count;
+	memcpy(l->v[l->n].sha, r.cert.sha256, 32);
+	memcpy(l->v[l->n].key, r.key, CS_KEY_LEN);
 	l->n++;
 	return 0;
 }
@@ -53,7 +63,392 @@ ent_cmp(const void *a, const void *b)
 	return memcmp(x->sha, y->sha, 32);
 }
 
-enum { F_JSONL, F_PEM, F_DER };
+enum { F_JSONL, F_CSV, F_PEM, F_DER, F_CHAINS };
+
+/* ---- csv --------------------------------------------------------------- */
+
+void
+cert_csv_header(FILE *f)
+{
+	fputs("sha256,count,leaf_count,hosts,subject,issuer,not_before,"
+	    "not_after,is_ca,self_signed\r\n", f);
+}
+
+static void
+csv_str(FILE *f, const char *s)
+{
+	if (s != NULL)
+		cs_csv_field(f, s, strlen(s));
+}
+
+void
+cert_csv_row(FILE *f, const struct cs_certrec *rec)
+{
+	const struct cs_cert *c = &rec->cert;
+	char hex[65], nb[32], na[32];
+
+	cs_sha256_hex(c->sha256, hex);
+	cs_date_iso(c->not_before, nb);
+	cs_date_iso(c->not_after, na);
+	fprintf(f, "%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",", hex, rec->count,
+	    rec->leaf_count, rec->hosts);
+	csv_str(f, c->subject);
+	putc(',', f);
+	csv_str(f, c->issuer);
+	fprintf(f, ",%s,%s,%s,%s\r\n", nb, na, c->is_ca ? "true" : "false",
+	    c->self_signed ? "true" : "false");
+}
+
+/* ---- SHA-256, for chain ids ---------------------------------------------- */
+
+/*
+ * XXX: the public API has no hash function and the CLI does not call
+ * OpenSSL itself (STYLE.md 1), so chain ids use this FIPS 180-4 SHA-256.
+ */
+struct sha256 {
+	uint32_t	h[8];
+	unsigned char	buf[64];
+	size_t		n;
+	uint64_t	len;
+};
+
+static const uint32_t sha_k[64] = {
+	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b,
+	0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01,
+	0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7,
+	0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc,
+	0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152,
+	0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147,
+	0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc,
+	0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+	0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819,
+	0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116, 0x1e376c08,
+	0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f,
+	0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208,
+	0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2
+};
+
+#define ROR(x, n)	((x) >> (n) | (x) << (32 - (n)))
+
+static void
+sha256_block(struct sha256 *s, const unsigned char *p)
+{
+	uint32_t w[64], a, b, c, d, e, f, g, h, t1, t2;
+	int i;
+
+	for (i = 0; i < 16; i++)
+		w[i] = (uint32_t)p[i * 4] << 24 | (uint32_t)p[i * 4 + 1] << 16 |
+		    (uint32_t)p[i * 4 + 2] << 8 | p[i * 4 + 3];
+	for (i = 16; i < 64; i++)
+		w[i] = w[i - 16] + (ROR(w[i - 15], 7) ^ ROR(w[i - 15], 18) ^
+		    w[i - 15] >> 3) + w[i - 7] + (ROR(w[i - 2], 17) ^
+		    ROR(w[i - 2], 19) ^ w[i - 2] >> 10);
+	a = s->h[0];
+	b = s->h[1];
+	c = s->h[2];
+	d = s->h[3];
+	e = s->h[4];
+	f = s->h[5];
+	g = s->h[6];
+	h = s->h[7];
+	for (i = 0; i < 64; i++) {
+		t1 = h + (ROR(e, 6) ^ ROR(e, 11) ^ ROR(e, 25)) +
+		    ((e & f) ^ (~e & g)) + sha_k[i] + w[i];
+		t2 = (ROR(a, 2) ^ ROR(a, 13) ^ ROR(a, 22)) +
+		    ((a & b) ^ (a & c) ^ (b & c));
+		h = g;
+		g = f;
+		f = e;
+		e = d + t1;
+		d = c;
+		c = b;
+		b = a;
+		a = t1 + t2;
+	}
+	s->h[0] += a;
+	s->h[1] += b;
+	s->h[2] += c;
+	s->h[3] += d;
+	s->h[4] += e;
+	s->h[5] += f;
+	s->h[6] += g;
+	s->h[7] += h;
+}
+
+static void
+sha256_init(struct sha256 *s)
+{
+	static const uint32_t h0[8] = {
+		0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+		0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19
+	};
+
+	memcpy(s->h, h0, sizeof(h0));
+	s->n = 0;
+	s->len = 0;
+}
+
+static void
+sha256_update(struct sha256 *s, const unsigned char *p, size_t n)
+{
+	s->len += n;
+	while (n > 0) {
+		size_t k = 64 - s->n < n ? 64 - s->n : n;
+
+		memcpy(s->buf + s->n, p, k);
+		s->n += k;
+		p += k;
+		n -= k;
+		if (s->n == 64) {
+			sha256_block(s, s->buf);
+			s->n = 0;
+		}
+	}
+}
+
+static void
+sha256_final(struct sha256 *s, unsigned char out[32])
+{
+	uint64_t bits = s->len * 8;
+	unsigned char pad[72];
+	size_t npad = (s->n < 56 ? 56 : 120) - s->n;
+	int i;
+
+	memset(pad, 0, sizeof(pad));
+	pad[0] = 0x80;
+	for (i = 0; i < 8; i++)
+		pad[npad + i] = (unsigned char)(bits >> (56 - 8 * i));
+	sha256_update(s, pad, npad + 8);
+	for (i = 0; i < 32; i++)
+		out[i] = (unsigned char)(s->h[i / 4] >> (24 - 8 * (i % 4)));
+}
+
+/* ---- chains --------------------------------------------------------------- */
+
+/* A selected chain, copied out of the store. */
+struct xchain {
+	unsigned char		 key[CS_KEY_LEN];
+	unsigned char		*certs;
+	size_t			 ncerts;
+	uint64_t		 reports;	/* selected ones */
+	struct cs_errcount	*errs;
+	size_t			 nerrs;
+};
+
+struct chainlist {
+	const struct select	*sel;
+	struct xchain		*v;
+	size_t			 n;
+	size_t			 cap;
+};
+
+static int
+chain_collect(void *arg, const struct cs_chainrec *c)
+{
+	struct chainlist *l = arg;
+	struct xchain *x;
+	uint64_t n;
+	size_t i;
+
+	if ((n = select_chain(l->sel, c)) == 0)
+		return 0;
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 256;
+		l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
+	}
+	x = &l->v[l->n++];
+	memcpy(x->key, c->key, CS_KEY_LEN);
+	x->ncerts = c->ncerts;
+	x->certs = xmalloc(c->ncerts * CS_KEY_LEN);
+	memcpy(x->certs, c->certs, c->ncerts * CS_KEY_LEN);
+	x->reports = n;
+	x->errs = xmalloc((c->nerrs ? c->nerrs : 1) * sizeof(*x->errs));
+	x->nerrs = 0;
+	for (i = 0; i < c->nerrs; i++)
+		if (select_code(l->sel, 1, c->errs[i].code))
+			x->errs[x->nerrs++] = c->errs[i];
+	return 0;
+}
+
+struct chainhosts {
+	const struct select	*sel;
+	struct strmap		 hosts;
+};
+
+static int
+chain_host(void *arg, int has_err, int32_t code, const char *host,
+    size_t len, uint64_t n)
+{
+	struct chainhosts *h = arg;
+
+	(void)n;
+	if (len > 0 && select_code(h->sel, has_err, code))
+		strmap_add(&h->hosts, host, len, NULL);
+	return 0;
+}
+
+/* Whether path holds exactly b (then there is nothing to write). */
+static int
+same_file(const char *path, const struct cs_buf *b)
+{
+	char tmp[8192];
+	FILE *f;
+	size_t off = 0, n;
+	int same = 1;
+
+	if ((f = fopen(path, "rb")) == NULL)
+		return 0;
+	while (same && (n = fread(tmp, 1, sizeof(tmp), f)) > 0) {
+		if (n > b->len - off || memcmp(tmp, b->data + off, n) != 0)
+			same = 0;
+		off += n;
+	}
+	if (ferror(f) || off != b->len)
+		same = 0;
+	fclose(f);
+	return same;
+}
+
+/*
+ * Writes one chain as DIR/<chain id>.pem: "# " lines, then its
+ * certificates in the order sent, each a PEM block after "# " lines.
+ * The chain id is the lowercase hex SHA-256 of the concatenated SHA-256
+ * digests of the chain's certificates (DER), in the order sent: it names
+ * the file from a hash only, never from report content.
+ */
+static int
+write_chain(struct cs_store *st, const struct select *sel, const char *dir,
+    const struct xchain *x)
+{
+	struct cs_err err = CS_ERR_INIT;
+	struct cs_buf body = CS_BUF_INIT, pem = CS_BUF_INIT;
+	struct cs_certrec *recs;
+	struct chainhosts ch;
+	struct sha256 sha;
+	struct cli_out o;
+	unsigned char id[32];
+	char hex[65], *path = NULL, *text = NULL;
+	size_t i, textlen = 0, n;
+	FILE *f = NULL;
+	int status = 1;
+
+	recs = xmalloc((x->ncerts ? x->ncerts : 1) * sizeof(*recs));
+	memset(recs, 0, (x->ncerts ? x->ncerts : 1) * sizeof(*recs));
+	memset(&ch, 0, sizeof(ch));
+	ch.sel = sel;
+	sha256_init(&sha);
+	for (i = 0; i < x->ncerts; i++) {
+		if (cs_store_get_cert(st, x->certs + i * CS_KEY_LEN,
+		    CS_GET_SUMMARY | CS_GET_DER, &recs[i], &err) == -1) {
+			status = cli_fail(&err);
+			goto out;
+		}
+		sha256_update(&sha, recs[i].cert.sha256, 32);
+	}
+	sha256_final(&sha, id);
+	cs_sha256_hex(id, hex);
+	if (cs_store_chain_hosts(st, x->key, chain_host, &ch, &err) == -1) {
+		status = cli_fail(&err);
+		goto out;
+	}
+	if ((f = open_memstream(&text, &textlen)) == NULL) {
+		cli_warn("out of memory");
+		goto out;
+	}
+	fprintf(f, "# chain: %s\n# reports: %" PRIu64 "\n# hosts: %zu\n"
+	    "# errors:", hex, x->reports, ch.hosts.n);
+	for (i = 0; i < x->nerrs; i++)
+		fprintf(f, " %d=%" PRIu64, (int)x->errs[i].code, x->errs[i].n);
+	fprintf(f, "\n# certificates: %zu\n", x->ncerts);
+	for (i = 0; i < x->ncerts; i++) {
+		const struct cs_cert *c = &recs[i].cert;
+
+		cs_buf_reset(&pem);
+		if (cs_b64_encode_pem(recs[i].der, recs[i].der_len, &pem,
+		    &err) == -1) {
+			fclose(f);
+			f = NULL;
+			status = cli_fail(&err);
+			goto out;
+		}
+		cs_sha256_hex(c->sha256, hex);
+		fprintf(f, "# [%zu] sha256: %s\n# [%zu] subject: ", i, hex, i);
+		if (c->subject != NULL)
+			cs_text_string(f, c->subject, strlen(c->subject));
+		fprintf(f, "\n# [%zu] issuer: ", i);
+		if (c->issuer != NULL)
+			cs_text_string(f, c->issuer, strlen(c->issuer));
+		fputs("\n-----BEGIN CERTIFICATE-----\n", f);
+		fwrite(pem.data, 1, pem.len, f);
+		fputs("-----END CERTIFICATE-----\n", f);
+	}
+	if (fclose(f) != 0) {
+		f = NULL;
+		cli_warn("out of memory");
+		goto out;
+	}
+	f = NULL;
+	body.data = (unsigned char *)text;
+	body.len = textlen;
+	cs_sha256_hex(id, hex);
+	n = strlen(dir) + 80;
+	path = xmalloc(n);
+	snprintf(path, n, "%s/%s.pem", dir, hex);
+	/* An unchanged file is left alone (its time too). */
+	if (same_file(path, &body)) {
+		status = 0;
+		goto out;
+	}
+	if (cli_out_open(&o, path) == -1)
+		goto out;
+	fwrite(text, 1, textlen, o.f);
+	if (cli_out_close(&o, 1) == -1)
+		goto out;
+	status = 0;
+out:
+	if (f != NULL)
+		fclose(f);
+	for (i = 0; i < x->ncerts; i++)
+		cs_certrec_release(&recs[i]);
+	free(recs);
+	free(text);
+	free(path);
+	cs_buf_release(&pem);
+	strmap_release(&ch.hosts);
+	return status;
+}
+
+static int
+export_chains(struct cs_store *st, const struct select *sel, const char *dir)
+{
+	struct cs_err err = CS_ERR_INIT;
+	struct chainlist l;
+	size_t i, ncerts = 0;
+	int status = 0;
+
+	memset(&l, 0, sizeof(l));
+	l.sel = sel;
+	if (cs_store_foreach_chain(st, chain_collect, &l, &err) == -1) {
+		status = cli_fail(&err);
+		goto out;
+	}
+	for (i = 0; i < l.n; i++) {
+		if ((status = write_chain(st, sel, dir, &l.v[i])) != 0)
+			goto out;
+		ncerts += l.v[i].ncerts;
+	}
+	fprintf(stderr, "certsift: export: wrote %zu chains (%zu certificates) "
+	    "to '%s'\n", l.n, ncerts, dir);
+out:
+	for (i = 0; i < l.n; i++) {
+		free(l.v[i].certs);
+		free(l.v[i].errs);
+	}
+	free(l.v);
+	return status;
+}
+
+/* ---- single certificates ---------------------------------------------------- */
 
 static int
 write_der(const char *dir, const struct cs_certrec *r)
@@ -76,103 +471,49 @@ write_der(const char *dir, const struct cs_certrec *r)
 	return rc;
 }
 
-int
-cmd_export(int argc, char **argv)
+static int
+export_certs(struct cs_store *st, const struct select *sel, int format,
+    const char *dir, const char *output)
 {
-	static const struct option longopts[] = {
-		{ "db", required_argument, NULL, 'D' },
-		{ "dir", required_argument, NULL, 'd' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "output", required_argument, NULL, 'o' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct cs_err err = CS_ERR_INIT;
-	struct cs_store *st = NULL;
 	struct cs_certrec rec;
-	struct list l = { NULL, 0, 0 };
+	struct list l;
 	struct cli_out out;
-	const char *db = NULL, *dir = NULL, *output = NULL;
 	size_t i;
-	int ch, format = F_JSONL, status = 0, opened = 0;
+	int status = 0, opened = 0;
 
-	while ((ch = getopt_long(argc, argv, "f:ho:", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'D':
-			db = optarg;
-			break;
-		case 'd':
-			dir = optarg;
-			break;
-		case 'f':
-			if (strcmp(optarg, "jsonl") == 0)
-				format = F_JSONL;
-			else if (strcmp(optarg, "pem") == 0)
-				format = F_PEM;
-			else if (strcmp(optarg, "der") == 0)
-				format = F_DER;
-			else {
-				cli_usage_error(usage, "unknown format '%s'",
-				    optarg);
-				return 2;
-			}
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			return 0;
-		case 'o':
-			output = optarg;
-			break;
-		default:
-			fputs(usage, stderr);
-			return 2;
-		}
-	}
-	if (optind != argc) {
-		cli_usage_error(usage, "unexpected argument '%s'",
-		    argv[optind]);
-		return 2;
-	}
-	if (format == F_DER && dir == NULL) {
-		cli_usage_error(usage, "--format der needs --dir");
-		return 2;
-	}
-	if (format != F_DER && dir != NULL) {
-		cli_usage_error(usage, "--dir goes with --format der");
-		return 2;
-	}
-	if ((st = cli_open_store(db)) == NULL)
-		return 1;
+	memset(&l, 0, sizeof(l));
+	l.sel = sel;
 	if (cs_store_foreach_cert(st, CS_GET_SUMMARY, collect, &l, &err) ==
 	    -1) {
 		status = cli_fail(&err);
 		goto out;
 	}
 	qsort(l.v, l.n, sizeof(*l.v), ent_cmp);
-	if (format == F_DER) {
-		if (mkdir(dir, 0777) == -1 && errno != EEXIST) {
-			cli_warn("cannot create '%s': %s", dir,
-			    strerror(errno));
-			status = 1;
-			goto out;
-		}
-	} else {
+	if (format != F_DER) {
 		if (cli_out_open(&out, output) == -1) {
 			status = 1;
 			goto out;
 		}
 		opened = 1;
 	}
+	if (format == F_CSV)
+		cert_csv_header(out.f);
 	for (i = 0; i < l.n; i++) {
 		if (cs_store_get_cert(st, l.v[i].key, CS_GET_SUMMARY |
-		    (format == F_JSONL ? 0 : CS_GET_DER), &rec, &err) == -1) {
+		    (format == F_PEM || format == F_DER ? CS_GET_DER : 0), &rec,
+		    &err) == -1) {
 			status = cli_fail(&err);
 			break;
 		}
+		(void)select_cert(sel, &rec);
 		switch (format) {
 		case F_JSONL:
 			cs_export_json(out.f, &rec);
 			putc('\n', out.f);
+			break;
+		case F_CSV:
+			cert_csv_row(out.f, &rec);
 			break;
 		case F_PEM:
 			if (cs_export_pem(out.f, &rec, &err) == -1)
@@ -197,6 +538,116 @@ cmd_export(int argc, char **argv)
 		    "'%s'\n", l.n, dir);
 out:
 	free(l.v);
+	return status;
+}
+
+enum { O_DB = 1, O_DIR, O_FORMAT };
+
+int
+cmd_export(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "db", required_argument, NULL, O_DB },
+		{ "dir", required_argument, NULL, O_DIR },
+		{ "format", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "output", required_argument, NULL, 'o' },
+		SELECT_LONGOPTS,
+		{ NULL, 0, NULL, 0 }
+	};
+	static const char *const formats[] = {
+		[F_JSONL] = "jsonl", [F_CSV] = "csv", [F_PEM] = "pem",
+		[F_DER] = "der", [F_CHAINS] = "chains"
+	};
+	struct select sel = SELECT_INIT;
+	struct cs_store *st = NULL;
+	const char *db = NULL, *dir = NULL, *output = NULL;
+	size_t i;
+	int ch, rc, format = F_JSONL, status = 0;
+
+	opterr = 0;	/* our messages begin with "certsift:" */
+	while ((ch = getopt_long(argc, argv, "f:ho:", longopts, NULL)) != -1) {
+		if ((rc = select_option(&sel, ch, optarg, usage)) == -1) {
+			status = 2;
+			goto out;
+		}
+		if (rc == 1)
+			continue;
+		switch (ch) {
+		case O_DB:
+			db = optarg;
+			break;
+		case O_DIR:
+			dir = optarg;
+			break;
+		case 'f':
+			for (i = 0; i < sizeof(formats) / sizeof(formats[0]);
+			    i++)
+				if (strcmp(optarg, formats[i]) == 0)
+					break;
+			if (i == sizeof(formats) / sizeof(formats[0])) {
+				cli_usage_error(usage, "unknown format '%s'",
+				    optarg);
+				status = 2;
+				goto out;
+			}
+			format = (int)i;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			goto out;
+		case 'o':
+			output = optarg;
+			break;
+		default:
+			cli_usage_error(usage, "bad option '%s'",
+			    argv[optind - 1]);
+			status = 2;
+			goto out;
+		}
+	}
+	if (optind != argc) {
+		cli_usage_error(usage, "unexpected argument '%s'",
+		    argv[optind]);
+		status = 2;
+		goto out;
+	}
+	if ((format == F_DER || format == F_CHAINS) && dir == NULL) {
+		cli_usage_error(usage, "--format %s needs --dir",
+		    formats[format]);
+		status = 2;
+		goto out;
+	}
+	if (format != F_DER && format != F_CHAINS && dir != NULL) {
+		cli_usage_error(usage, "--dir goes with --format der or "
+		    "chains");
+		status = 2;
+		goto out;
+	}
+	if ((format == F_DER || format == F_CHAINS) && output != NULL) {
+		cli_usage_error(usage, "-o goes with --format jsonl, csv or "
+		    "pem");
+		status = 2;
+		goto out;
+	}
+	if ((st = cli_open_store(db)) == NULL) {
+		status = 1;
+		goto out;
+	}
+	if ((status = select_prepare(&sel, st, format == F_CHAINS ?
+	    SELECT_KEYS : 0)) != 0)
+		goto out;
+	if (dir != NULL && mkdir(dir, 0777) == -1 && errno != EEXIST) {
+		cli_warn("cannot create '%s': %s", dir, strerror(errno));
+		status = 1;
+		goto out;
+	}
+	if (format == F_CHAINS)
+		status = export_chains(st, &sel, dir);
+	else
+		status = export_certs(st, &sel, format, dir, output);
+out:
 	cs_store_close(st);
+	select_release(&sel);
 	return status;
 }

@@ -16,6 +16,7 @@ static const struct command commands[] = {	/* sorted by name */
 	{ "ingest",	cmd_ingest,	"ingest [--force] [--json] [--strict] [--error code] [--since t] [--until t] [input ...]" },
 	{ "show",	cmd_show,	"show [--json] cert" },
 	{ "stats",	cmd_stats,	"stats [--json]" },
+	{ "top",	cmd_top,	"top [--json|--csv] [-n count] [--by field] [selection] issuers|certs|hosts|errors" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -283,8 +283,13 @@ select_option(struct select *s, int ch, const char *arg, const char *usage)
 int
 select_active(const struct select *s)
 {
-	return s->nerrors > 0 || s->ca || s->leaf || s->self_signed ||
-	    s->has_min_count || s->has_min_hosts || s->issuer != NULL ||
+	return s->nerrors > 0 || select_filters(s);
+}
+
+int
+select_filters(const struct select *s)
+{
+	return s->ca || s->leaf || s->self_signed || s->has_min_count || s->has_min_hosts || s->issuer != NULL ||
 	    s->subject != NULL || s->host != NULL || s->has_valid_at ||
 	    s->has_expired_at;
 }

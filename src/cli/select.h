@@ -37,6 +37,7 @@
 #include <getopt.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "certsift/store.h"
 
@@ -157,6 +158,8 @@ int	select_option(struct select *s, int ch, const char *arg,
 
 /* Whether any selection option was given. */
 int	select_active(const struct select *s);
+/* Whether any option other than --error was given. */
+int	select_filters(const struct select *s);
 
 /* Flags of select_prepare(). */
 #define SELECT_KEYS	1	/* also find every selected certificate */
@@ -195,5 +198,13 @@ uint64_t	select_chain(const struct select *s,
 
 /* Frees what select_option() and select_prepare() built. Accepts NULL. */
 void	select_release(struct select *s);
+
+/*
+ * Certificates as CSV (cmd_export.c): the header line, then one row per
+ * certificate: sha256, count, leaf_count, hosts, subject, issuer,
+ * not_before, not_after, is_ca, self_signed. Lines end in CRLF (RFC 4180).
+ */
+void	cert_csv_header(FILE *f);
+void	cert_csv_row(FILE *f, const struct cs_certrec *rec);
 
 #endif

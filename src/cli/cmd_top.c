@@ -1,0 +1,1019 @@
+#include "cli.h"
+
+#include <fnmatch.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "certsift/export.h"
+#include "certsift/nss.h"
+#include "certsift/x509.h"
+#include "select.h"
+
+static const char usage[] =
+    "usage: certsift top [--csv] [--json] [--by field] [--db path]\n"
+    "           [--min-host-reports k] [-n count]\n"
+    SELECT_USAGE
+    "           issuers|certs|hosts|errors\n";
+
+#define DEFAULT_N	20
+
+enum { T_ISSUERS, T_CERTS, T_HOSTS, T_ERRORS };
+enum { O_TABLE, O_JSON, O_CSV };
+
+/* The rankings: their key column and figures, --by defaulting to 0. */
+static const struct ranking {
+	const char	*name;
+	const char	*key;
+	const char	*cols[3];
+	size_t		 ncols;
+} rankings[] = {
+	{ "issuers",	"issuer",	{ "reports", "certs", "hosts" }, 3 },
+	{ "certs",	"sha256",	{ "count", "leaf_count", "hosts" }, 3 },
+	{ "hosts",	"host",		{ "reports", "certs", NULL }, 2 },
+	{ "errors",	"code",		{ "reports", "certs", NULL }, 2 },
+};
+
+struct top_opts {
+	const struct ranking	*r;
+	int			 what;
+	int			 format;
+	size_t			 by;
+	uint64_t		 max;		/* 0: all */
+	uint64_t		 min_host_reports;
+	struct select		 sel;
+};
+
+/* A row of issuers, hosts or errors. */
+struct row {
+	char		*s;		/* issuer or host; NULL for errors */
+	size_t		 len;
+	int32_t		 code;
+	uint64_t	 v[3];
+	/* issuers: the group's name as DER, to break ties of equal text */
+	const unsigned char *der;
+	size_t		 der_len;
+};
+
+struct rows {
+	struct row	*v;
+	size_t		 n;
+	size_t		 cap;
+};
+
+static struct row *
+row_add(struct rows *l)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 64;
+		l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
+	}
+	memset(&l->v[l->n], 0, sizeof(l->v[l->n]));
+	return &l->v[l->n++];
+}
+
+static void
+rows_release(struct rows *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->v[i].s);
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+/* A growable array of (a, b) index pairs, counted distinct per a. */
+struct pairs {
+	uint64_t	*v;
+	size_t		 n;
+	size_t		 cap;
+};
+
+static void
+pair_add(struct pairs *p, size_t a, size_t b)
+{
+	if (p->n == p->cap) {
+		p->cap = p->cap ? p->cap * 2 : 1024;
+		p->v = xrealloc(p->v, p->cap * sizeof(*p->v));
+	}
+	p->v[p->n++] = (uint64_t)a << 32 | (uint64_t)b;
+}
+
+static int
+u64_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Adds the number of distinct b of each a to rows[a].v[col]. */
+static void
+pairs_count(struct pairs *p, struct rows *l, size_t col)
+{
+	size_t i;
+
+	qsort(p->v, p->n, sizeof(*p->v), u64_cmp);
+	for (i = 0; i < p->n; i++)
+		if (i == 0 || p->v[i] != p->v[i - 1])
+			l->v[p->v[i] >> 32].v[col]++;
+}
+
+/* The distinct certificates of a chain, as indexes in a keymap. */
+struct chaincerts {
+	size_t	*v;
+	size_t	 n;
+	size_t	 cap;
+};
+
+static void
+chain_distinct(struct chaincerts *cc, struct keymap *m,
+    const struct cs_chainrec *c)
+{
+	size_t i, k, x;
+
+	if (c->ncerts > cc->cap) {
+		cc->cap = c->ncerts;
+		cc->v = xrealloc(cc->v, cc->cap * sizeof(*cc->v));
+	}
+	cc->n = 0;
+	for (i = 0; i < c->ncerts; i++) {
+		x = keymap_add(m, c->certs + i * CS_KEY_LEN, NULL);
+		for (k = 0; k < cc->n; k++)
+			if (cc->v[k] == x)
+				break;
+		if (k == cc->n)
+			cc->v[cc->n++] = x;
+	}
+}
+
+/* ---- sorting --------------------------------------------------------------- */
+
+static size_t sort_by;
+
+static int
+bytes_cmp(const char *a, size_t alen, const char *b, size_t blen)
+{
+	int r;
+
+	if ((r = memcmp(a, b, alen < blen ? alen : blen)) != 0)
+		return r;
+	return (alen > blen) - (alen < blen);
+}
+
+/* By the --by figure, most first; then by the key, ascending. */
+static int
+row_cmp(const void *a, const void *b)
+{
+	const struct row *x = a, *y = b;
+	int r;
+
+	if (x->v[sort_by] != y->v[sort_by])
+		return x->v[sort_by] > y->v[sort_by] ? -1 : 1;
+	if (x->s == NULL)
+		return (x->code > y->code) - (x->code < y->code);
+	if ((r = bytes_cmp(x->s, x->len, y->s, y->len)) != 0)
+		return r;
+	if (x->der == NULL || y->der == NULL)
+		return 0;
+	return cs_x509_name_cmp(x->der, x->der_len, y->der, y->der_len);
+}
+
+/* ---- output ---------------------------------------------------------------- */
+
+static int
+digits(uint64_t v)
+{
+	int n = 1;
+
+	while (v >= 10) {
+		v /= 10;
+		n++;
+	}
+	return n;
+}
+
+static void
+print_rows(const struct top_opts *o, const struct rows *l)
+{
+	const struct ranking *r = o->r;
+	size_t i, k, n = l->n;
+	int w[4], cw = 4;
+	char code[16];
+
+	if (o->max != 0 && o->max < n)
+		n = (size_t)o->max;
+	if (o->format == O_JSON) {
+		fputs("[", stdout);
+		for (i = 0; i < n; i++) {
+			const struct row *e = &l->v[i];
+
+			printf("%s{\"%s\":", i > 0 ? ",\n" : "\n", r->key);
+			if (e->s != NULL)
+				cs_json_string(stdout, e->s, e->len);
+			else {
+				const char *nm = cs_nss_name(e->code);
+
+				printf("%d,\"name\":", (int)e->code);
+				if (nm == NULL)
+					fputs("null", stdout);
+				else
+					cs_json_string(stdout, nm, strlen(nm));
+			}
+			for (k = 0; k < r->ncols; k++)
+				printf(",\"%s\":%" PRIu64, r->cols[k], e->v[k]);
+			putchar('}');
+		}
+		fputs(n > 0 ? "\n]\n" : "]\n", stdout);
+		return;
+	}
+	if (o->format == O_CSV) {
+		fputs(r->key, stdout);
+		if (o->what == T_ERRORS)
+			fputs(",name", stdout);
+		for (k = 0; k < r->ncols; k++)
+			printf(",%s", r->cols[k]);
+		fputs("\r\n", stdout);
+		for (i = 0; i < n; i++) {
+			const struct row *e = &l->v[i];
+
+			if (e->s != NULL)
+				cs_csv_field(stdout, e->s, e->len);
+			else {
+				const char *nm = cs_nss_name(e->code);
+
+				printf("%d,", (int)e->code);
+				if (nm != NULL)
+					cs_csv_field(stdout, nm, strlen(nm));
+			}
+			for (k = 0; k < r->ncols; k++)
+				printf(",%" PRIu64, e->v[k]);
+			fputs("\r\n", stdout);
+		}
+		return;
+	}
+	/* A table: the figures right-aligned, then the name, escaped. */
+	for (k = 0; k < r->ncols; k++)
+		w[k] = (int)strlen(r->cols[k]);
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < r->ncols; k++)
+			if (digits(l->v[i].v[k]) > w[k])
+				w[k] = digits(l->v[i].v[k]);
+		if (l->v[i].s == NULL) {
+			snprintf(code, sizeof(code), "%d", (int)l->v[i].code);
+			if ((int)strlen(code) > cw)
+				cw = (int)strlen(code);
+		}
+	}
+	if (o->what == T_ERRORS)
+		printf("%*s  ", cw, "code");
+	for (k = 0; k < r->ncols; k++)
+		printf("%*s  ", w[k], r->cols[k]);
+	printf("%s\n", o->what == T_ERRORS ? "name" : r->key);
+	for (i = 0; i < n; i++) {
+		const struct row *e = &l->v[i];
+
+		if (e->s == NULL)
+			printf("%*d  ", cw, (int)e->code);
+		for (k = 0; k < r->ncols; k++)
+			printf("%*" PRIu64 "  ", w[k], e->v[k]);
+		if (e->s != NULL)
+			cs_text_string(stdout, e->s, e->len);
+		else {
+			const char *nm = cs_nss_name(e->code);
+
+			fputs(nm != NULL ? nm : "-", stdout);
+		}
+		putchar('\n');
+	}
+}
+
+static void
+sort_rows(const struct top_opts *o, struct rows *l)
+{
+	sort_by = o->by;
+	qsort(l->v, l->n, sizeof(*l->v), row_cmp);
+}
+
+/* ---- certs ----------------------------------------------------------------- */
+
+struct centry {
+	unsigned char	key[CS_KEY_LEN];
+	unsigned char	sha[32];
+	uint64_t	v[3];
+};
+
+struct certscan {
+	const struct select	*sel;
+	struct centry		*v;
+	size_t			 n;
+	size_t			 cap;
+};
+
+static int
+certs_collect(void *arg, const struct cs_certrec *rec)
+{
+	struct certscan *cs = arg;
+	struct cs_certrec r = *rec;
+	struct centry *e;
+
+	/* select_cert() may compact r.errs, which rec owns anyway. */
+	if (!select_cert(cs->sel, &r))
+		return 0;
+	if (cs->n == cs->cap) {
+		cs->cap = cs->cap ? cs->cap * 2 : 1024;
+		cs->v = xrealloc(cs->v, cs->cap * sizeof(*cs->v));
+	}
+	e = &cs->v[cs->n++];
+	memcpy(e->key, r.key, CS_KEY_LEN);
+	memcpy(e->sha, r.cert.sha256, 32);
+	e->v[0] = r.count;
+	e->v[1] = r.leaf_count;
+	e->v[2] = r.hosts;
+	return 0;
+}
+
+static int
+centry_cmp(const void *a, const void *b)
+{
+	const struct centry *x = a, *y = b;
+
+	if (x->v[sort_by] != y->v[sort_by])
+		return x->v[sort_by] > y->v[sort_by] ? -1 : 1;
+	return memcmp(x->sha, y->sha, 32);
+}
+
+static int
+top_certs(struct top_opts *o, struct cs_store *st)
+{
+	struct cs_err err = CS_ERR_INIT;
+	struct certscan cs;
+	struct cs_certrec rec;
+	size_t i, n, w[3] = { 5, 10, 5 }, k;
+	int status = 0;
+
+	memset(&cs, 0, sizeof(cs));
+	cs.sel = &o->sel;
+	if (cs_store_foreach_cert(st, CS_GET_SUMMARY, certs_collect, &cs,
+	    &err) == -1) {
+		status = cli_fail(&err);
+		goto out;
+	}
+	sort_by = o->by;
+	qsort(cs.v, cs.n, sizeof(*cs.v), centry_cmp);
+	n = cs.n;
+	if (o->max != 0 && o->max < n)
+		n = (size_t)o->max;
+	if (o->format == O_JSON)
+		fputs("[", stdout);
+	else if (o->format == O_CSV)
+		cert_csv_header(stdout);
+	else {
+		for (i = 0; i < n; i++)
+			for (k = 0; k < 3; k++)
+				if ((size_t)digits(cs.v[i].v[k]) > w[k])
+					w[k] = (size_t)digits(cs.v[i].v[k]);
+		printf("%*s  %*s  %*s  %-64s  subject\n", (int)w[0], "count",
+		    (int)w[1], "leaf_count", (int)w[2], "hosts", "sha256");
+	}
+	for (i = 0; i < n; i++) {
+		char hex[65];
+
+		if (cs_store_get_cert(st, cs.v[i].key, CS_GET_SUMMARY, &rec,
+		    &err) == -1) {
+			status = cli_fail(&err);
+			goto out;
+		}
+		(void)select_cert(&o->sel, &rec);
+		switch (o->format) {
+		case O_JSON:
+			fputs(i > 0 ? ",\n" : "\n", stdout);
+			cs_export_json(stdout, &rec);
+			break;
+		case O_CSV:
+			cert_csv_row(stdout, &rec);
+			break;
+		default:
+			cs_sha256_hex(rec.cert.sha256, hex);
+			printf("%*" PRIu64 "  %*" PRIu64 "  %*" PRIu64 "  %s  ",
+			    (int)w[0], rec.count, (int)w[1], rec.leaf_count,
+			    (int)w[2], rec.hosts, hex);
+			if (rec.cert.subject != NULL)
+				cs_text_string(stdout, rec.cert.subject,
+				    strlen(rec.cert.subject));
+			putchar('\n');
+			break;
+		}
+		cs_certrec_release(&rec);
+	}
+	if (o->format == O_JSON)
+		fputs(n > 0 ? "\n]\n" : "]\n", stdout);
+out:
+	free(cs.v);
+	return status;
+}
+
+/* ---- issuers --------------------------------------------------------------- */
+
+/* A selected certificate, for grouping by issuer name. */
+struct icert {
+	unsigned char	 sha[32];
+	unsigned char	*der;		/* issuer name */
+	size_t		 der_len;
+	char		*issuer;	/* RFC 4514 */
+	size_t		 group;
+};
+
+struct issuerscan {
+	const struct select	*sel;
+	struct keymap		 keys;	/* selected certs, by index in v */
+	struct icert		*v;
+	size_t			 n;
+	size_t			 cap;
+	/* for the chain pass */
+	struct cs_store		*st;
+	struct rows		*rows;
+	struct strmap		 hosts;
+	struct pairs		 pairs;
+	size_t			 group;	/* of the current chain's leaf */
+	struct cs_err		*err;
+};
+
+static char *
+xstrdup(const char *s)
+{
+	size_t n;
+	char *p;
+
+	if (s == NULL)
+		s = "";
+	n = strlen(s) + 1;
+	p = xmalloc(n);
+	memcpy(p, s, n);
+	return p;
+}
+
+static int
+issuers_collect(void *arg, const struct cs_certrec *rec)
+{
+	struct issuerscan *is = arg;
+	struct cs_certrec r = *rec;
+	struct icert *e;
+
+	if (!select_cert(is->sel, &r))
+		return 0;
+	if (is->n == is->cap) {
+		is->cap = is->cap ? is->cap * 2 : 1024;
+		is->v = xrealloc(is->v, is->cap * sizeof(*is->v));
+	}
+	keymap_add(&is->keys, rec->key, NULL);
+	e = &is->v[is->n++];
+	memcpy(e->sha, rec->cert.sha256, 32);
+	e->der_len = rec->cert.issuer_der_len;
+	e->der = xmalloc(e->der_len);
+	if (e->der_len > 0)
+		memcpy(e->der, rec->cert.issuer_der, e->der_len);
+	e->issuer = xstrdup(rec->cert.issuer);
+	return 0;
+}
+
+static const struct icert *icerts;
+
+/* Issuer names as bytes, then sha256: equal DER next to each other. */
+static int
+icert_der_cmp(const void *a, const void *b)
+{
+	const struct icert *x = &icerts[*(const size_t *)a];
+	const struct icert *y = &icerts[*(const size_t *)b];
+	int r;
+
+	if ((r = bytes_cmp((const char *)x->der, x->der_len,
+	    (const char *)y->der, y->der_len)) != 0)
+		return r;
+	return memcmp(x->sha, y->sha, 32);
+}
+
+/* Distinct issuer DERs (their first cert) as X.509 names, then sha256. */
+static int
+icert_name_cmp(const void *a, const void *b)
+{
+	const struct icert *x = &icerts[*(const size_t *)a];
+	const struct icert *y = &icerts[*(const size_t *)b];
+	int r;
+
+	if ((r = cs_x509_name_cmp(x->der, x->der_len, y->der, y->der_len)) !=
+	    0)
+		return r;
+	return memcmp(x->sha, y->sha, 32);
+}
+
+static int
+issuers_chainhost(void *arg, int has_err, int32_t code, const char *host,
+    size_t len, uint64_t n)
+{
+	struct issuerscan *is = arg;
+
+	if (!select_code(is->sel, has_err, code))
+		return 0;
+	is->rows->v[is->group].v[0] += n;
+	if (len > 0)
+		pair_add(&is->pairs, is->group, strmap_add(&is->hosts, host,
+		    len, NULL));
+	return 0;
+}
+
+static int
+issuers_chain(void *arg, const struct cs_chainrec *c)
+{
+	struct issuerscan *is = arg;
+	long x;
+
+	if (c->ncerts == 0 || (x = keymap_get(&is->keys, c->certs)) < 0)
+		return 0;
+	is->group = is->v[x].group;
+	return cs_store_chain_hosts(is->st, c->key, issuers_chainhost, is,
+	    is->err);
+}
+
+static int
+top_issuers(struct top_opts *o, struct cs_store *st)
+{
+	struct cs_err err = CS_ERR_INIT;
+	struct issuerscan is;
+	struct rows rows = { NULL, 0, 0 };
+	size_t *order = NULL, *uniq = NULL, *best = NULL, nuniq = 0, i, g;
+	int status = 0;
+
+	memset(&is, 0, sizeof(is));
+	is.sel = &o->sel;
+	if (cs_store_foreach_cert(st, CS_GET_SUMMARY, issuers_collect, &is,
+	    &err) == -1) {
+		status = cli_fail(&err);
+		goto out;
+	}
+	/*
+	 * Group by name: first the certificates with byte-equal issuer
+	 * DER, then those runs by cs_x509_name_cmp(), which decodes both
+	 * names each time and is worth calling once per distinct DER only.
+	 */
+	order = xmalloc(is.n * sizeof(*order));
+	uniq = xmalloc(is.n * sizeof(*uniq));
+	for (i = 0; i < is.n; i++)
+		order[i] = i;
+	icerts = is.v;
+	qsort(order, is.n, sizeof(*order), icert_der_cmp);
+	for (i = 0; i < is.n; i++)
+		if (i == 0 || bytes_cmp((const char *)is.v[order[i]].der,
+		    is.v[order[i]].der_len, (const char *)is.v[order[i - 1]].der,
+		    is.v[order[i - 1]].der_len) != 0)
+			uniq[nuniq++] = order[i];
+	qsort(uniq, nuniq, sizeof(*uniq), icert_name_cmp);
+	for (i = 0; i < nuniq; i++) {
+		struct icert *u = &is.v[uniq[i]];
+
+		if (i == 0 || cs_x509_name_cmp(u->der, u->der_len,
+		    is.v[uniq[i - 1]].der, is.v[uniq[i - 1]].der_len) != 0)
+			row_add(&rows);
+		u->group = rows.n - 1;
+	}
+	/* The rest of a run of equal DER joins the group of its first. */
+	for (i = 1; i < is.n; i++) {
+		struct icert *e = &is.v[order[i]], *p = &is.v[order[i - 1]];
+
+		if (bytes_cmp((const char *)e->der, e->der_len,
+		    (const char *)p->der, p->der_len) == 0)
+			e->group = p->group;
+	}
+	/*
+	 * A row's text is the issuer of its first certificate by sha256,
+	 * so the same store prints the same names.
+	 */
+	best = xmalloc(is.n * sizeof(*best));
+	for (i = 0; i < is.n; i++) {
+		struct icert *e = &is.v[i];
+		struct row *r = &rows.v[e->group];
+
+		r->v[1]++;
+		if (r->s == NULL || memcmp(e->sha, is.v[best[e->group]].sha,
+		    32) < 0) {
+			best[e->group] = i;
+			r->s = e->issuer;
+			r->len = strlen(e->issuer);
+			r->der = e->der;
+			r->der_len = e->der_len;
+		}
+	}
+	/* The rows borrow their text from is.v: copy it. */
+	for (g = 0; g < rows.n; g++)
+		rows.v[g].s = xstrdup(rows.v[g].s);
+	is.st = st;
+	is.rows = &rows;
+	is.err = &err;
+	if (cs_store_foreach_chain(st, issuers_chain, &is, &err) == -1) {
+		status = cli_fail(&err);
+		goto out;
+	}
+	pairs_count(&is.pairs, &rows, 2);
+	sort_rows(o, &rows);
+	print_rows(o, &rows);
+out:
+	rows_release(&rows);
+	for (i = 0; i < is.n; i++) {
+		free(is.v[i].der);
+		free(is.v[i].issuer);
+	}
+	free(is.v);
+	free(order);
+	free(uniq);
+	free(best);
+	keymap_release(&is.keys);
+	strmap_release(&is.hosts);
+	free(is.pairs.v);
+	return status;
+}
+
+/* ---- hosts ----------------------------------------------------------------- */
+
+struct hostscan {
+	const struct top_opts	*o;
+	struct cs_store		*st;
+	struct rows		*rows;
+	struct strmap		 hosts;		/* row index of each host */
+	struct keymap		 certs;
+	struct chaincerts	 cc;
+	struct pairs		 pairs;
+	struct cs_err		*err;
+};
+
+static int
+host_listed(const struct top_opts *o, const char *host, size_t len,
+    uint64_t reports)
+{
+	char *name;
+	int r;
+
+	if (reports < o->min_host_reports)
+		return 0;
+	if (o->sel.host == NULL)
+		return 1;
+	name = xmalloc(len + 1);
+	memcpy(name, host, len);
+	name[len] = '\0';
+	r = fnmatch(o->sel.host, name, FNM_CASEFOLD) == 0;
+	free(name);
+	return r;
+}
+
+static int
+hosts_total(void *arg, const char *host, size_t len, uint64_t reports,
+    uint64_t certs)
+{
+	struct hostscan *hs = arg;
+	struct row *r;
+	int added;
+
+	if (!host_listed(hs->o, host, len, reports))
+		return 0;
+	strmap_add(&hs->hosts, host, len, &added);
+	r = row_add(hs->rows);
+	r->s = xmalloc(len + 1);
+	memcpy(r->s, host, len);
+	r->s[len] = '\0';
+	r->len = len;
+	if (!select_active(&hs->o->sel)) {
+		r->v[0] = reports;
+		r->v[1] = certs;
+	}
+	return 0;
+}
+
+static int
+hosts_chainhost(void *arg, int has_err, int32_t code, const char *host,
+    size_t len, uint64_t n)
+{
+	struct hostscan *hs = arg;
+	size_t k;
+	long x;
+
+	if (len == 0 || !select_code(&hs->o->sel, has_err, code) ||
+	    (x = strmap_get(&hs->hosts, host, len)) < 0)
+		return 0;
+	hs->rows->v[x].v[0] += n;
+	for (k = 0; k < hs->cc.n; k++)
+		pair_add(&hs->pairs, (size_t)x, hs->cc.v[k]);
+	return 0;
+}
+
+static int
+hosts_chain(void *arg, const struct cs_chainrec *c)
+{
+	struct hostscan *hs = arg;
+
+	if (select_chain(&hs->o->sel, c) == 0)
+		return 0;
+	chain_distinct(&hs->cc, &hs->certs, c);
+	return cs_store_chain_hosts(hs->st, c->key, hosts_chainhost, hs,
+	    hs->err);
+}
+
+static int
+top_hosts(struct top_opts *o, struct cs_store *st)
+{
+	struct cs_err err = CS_ERR_INIT;
+	struct hostscan hs;
+	struct rows rows = { NULL, 0, 0 }, shown = { NULL, 0, 0 };
+	size_t i;
+	int status = 0;
+
+	memset(&hs, 0, sizeof(hs));
+	hs.o = o;
+	hs.st = st;
+	hs.rows = &rows;
+	hs.err = &err;
+	if (cs_store_foreach_host(st, hosts_total, &hs, &err) == -1) {
+		status = cli_fail(&err);
+		goto out;
+	}
+	if (select_active(&o->sel)) {
+		if ((status = select_prepare(&o->sel, st, SELECT_KEYS)) != 0)
+			goto out;
+		if (cs_store_foreach_chain(st, hosts_chain, &hs, &err) == -1) {
+			status = cli_fail(&err);
+			goto out;
+		}
+		pairs_count(&hs.pairs, &rows, 1);
+		/* Only hosts with selected reports. */
+		for (i = 0; i < rows.n; i++) {
+			if (rows.v[i].v[0] == 0) {
+				free(rows.v[i].s);
+				continue;
+			}
+			*row_add(&shown) = rows.v[i];
+		}
+		free(rows.v);
+		rows = shown;
+	}
+	sort_rows(o, &rows);
+	print_rows(o, &rows);
+out:
+	rows_release(&rows);
+	strmap_release(&hs.hosts);
+	keymap_release(&hs.certs);
+	free(hs.cc.v);
+	free(hs.pairs.v);
+	return status;
+}
+
+/* ---- errors ---------------------------------------------------------------- */
+
+struct errscan {
+	const struct select	*sel;
+	struct rows		*rows;
+	struct keymap		 certs;
+	struct chaincerts	 cc;
+	struct pairs		 pairs;
+};
+
+static long
+code_row(struct rows *l, int32_t code, int add)
+{
+	size_t i;
+
+	/* Few codes exist: a linear search is enough. */
+	for (i = 0; i < l->n; i++)
+		if (l->v[i].code == code)
+			return (long)i;
+	if (!add)
+		return -1;
+	row_add(l)->code = code;
+	return (long)l->n - 1;
+}
+
+static int
+errors_total(void *arg, int32_t code, uint64_t reports)
+{
+	struct rows *l = arg;
+	long x = code_row(l, code, 1);	/* may move l->v */
+
+	l->v[x].v[0] = reports;
+	return 0;
+}
+
+static int
+errors_cert(void *arg, const struct cs_certrec *rec)
+{
+	struct rows *l = arg;
+	size_t i;
+	long x;
+
+	for (i = 0; i < rec->nerrs; i++) {
+		x = code_row(l, rec->errs[i].code, 1);
+		l->v[x].v[1]++;
+	}
+	return 0;
+}
+
+static int
+errors_chain(void *arg, const struct cs_chainrec *c)
+{
+	struct errscan *es = arg;
+	size_t i, k;
+	long x;
+
+	if (select_chain(es->sel, c) == 0)
+		return 0;
+	chain_distinct(&es->cc, &es->certs, c);
+	for (i = 0; i < c->nerrs; i++) {
+		if (!select_code(es->sel, 1, c->errs[i].code))
+			continue;
+		x = code_row(es->rows, c->errs[i].code, 1);
+		es->rows->v[x].v[0] += c->errs[i].n;
+		for (k = 0; k < es->cc.n; k++)
+			pair_add(&es->pairs, (size_t)x, es->cc.v[k]);
+	}
+	return 0;
+}
+
+static int
+top_errors(struct top_opts *o, struct cs_store *st)
+{
+	struct cs_err err = CS_ERR_INIT;
+	struct rows rows = { NULL, 0, 0 };
+	struct errscan es;
+	size_t i, j;
+	int status = 0;
+
+	memset(&es, 0, sizeof(es));
+	/*
+	 * Without certificate filters the store's totals answer, and they
+	 * include the reports without a valid certificate.
+	 */
+	if (!select_filters(&o->sel)) {
+		if (cs_store_foreach_error(st, errors_total, &rows, &err) ==
+		    -1 || cs_store_foreach_cert(st, 0, errors_cert, &rows,
+		    &err) == -1) {
+			status = cli_fail(&err);
+			goto out;
+		}
+		for (i = 0, j = 0; i < rows.n; i++)
+			if (select_code(&o->sel, 1, rows.v[i].code))
+				rows.v[j++] = rows.v[i];
+		rows.n = j;
+	} else {
+		if ((status = select_prepare(&o->sel, st, SELECT_KEYS)) != 0)
+			goto out;
+		es.sel = &o->sel;
+		es.rows = &rows;
+		if (cs_store_foreach_chain(st, errors_chain, &es, &err) ==
+		    -1) {
+			status = cli_fail(&err);
+			goto out;
+		}
+		pairs_count(&es.pairs, &rows, 1);
+	}
+	sort_rows(o, &rows);
+	print_rows(o, &rows);
+out:
+	rows_release(&rows);
+	keymap_release(&es.certs);
+	free(es.cc.v);
+	free(es.pairs.v);
+	return status;
+}
+
+/* ---- the command ----------------------------------------------------------- */
+
+enum { O_BY = 1, O_CSV_OPT, O_DB, O_JSON_OPT, O_MIN_HOST_REPORTS };
+
+int
+cmd_top(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "by", required_argument, NULL, O_BY },
+		{ "csv", no_argument, NULL, O_CSV_OPT },
+		{ "db", required_argument, NULL, O_DB },
+		{ "help", no_argument, NULL, 'h' },
+		{ "json", no_argument, NULL, O_JSON_OPT },
+		{ "min-host-reports", required_argument, NULL,
+		    O_MIN_HOST_REPORTS },
+		SELECT_LONGOPTS,
+		{ NULL, 0, NULL, 0 }
+	};
+	struct top_opts o;
+	struct cs_store *st = NULL;
+	const char *db = NULL, *by = NULL;
+	size_t i;
+	int ch, rc, status = 0;
+
+	memset(&o, 0, sizeof(o));
+	opterr = 0;	/* our messages begin with "certsift:" */
+	o.max = DEFAULT_N;
+	o.format = O_TABLE;
+	while ((ch = getopt_long(argc, argv, "hn:", longopts, NULL)) != -1) {
+		if ((rc = select_option(&o.sel, ch, optarg, usage)) == -1) {
+			status = 2;
+			goto out;
+		}
+		if (rc == 1)
+			continue;
+		switch (ch) {
+		case O_BY:
+			by = optarg;
+			break;
+		case O_CSV_OPT:
+			o.format = O_CSV;
+			break;
+		case O_DB:
+			db = optarg;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			goto out;
+		case O_JSON_OPT:
+			o.format = O_JSON;
+			break;
+		case O_MIN_HOST_REPORTS:
+			if (cli_parse_u64(optarg, UINT64_MAX,
+			    &o.min_host_reports) == -1) {
+				cli_usage_error(usage, "bad "
+				    "--min-host-reports '%s'", optarg);
+				status = 2;
+				goto out;
+			}
+			break;
+		case 'n':
+			if (cli_parse_u64(optarg, UINT32_MAX, &o.max) == -1) {
+				cli_usage_error(usage, "bad -n '%s'", optarg);
+				status = 2;
+				goto out;
+			}
+			break;
+		default:
+			cli_usage_error(usage, "bad option '%s'",
+			    argv[optind - 1]);
+			status = 2;
+			goto out;
+		}
+	}
+	if (argc - optind == 0) {
+		cli_usage_error(usage, "say what to rank");
+		status = 2;
+		goto out;
+	}
+	if (argc - optind > 1) {
+		cli_usage_error(usage, "unexpected argument '%s'",
+		    argv[optind + 1]);
+		status = 2;
+		goto out;
+	}
+	for (i = 0; i < sizeof(rankings) / sizeof(rankings[0]); i++)
+		if (strcmp(argv[optind], rankings[i].name) == 0)
+			break;
+	if (i == sizeof(rankings) / sizeof(rankings[0])) {
+		cli_usage_error(usage, "cannot rank '%s'", argv[optind]);
+		status = 2;
+		goto out;
+	}
+	o.what = (int)i;
+	o.r = &rankings[i];
+	if (by != NULL) {
+		for (i = 0; i < o.r->ncols; i++)
+			if (strcmp(by, o.r->cols[i]) == 0)
+				break;
+		if (i == o.r->ncols) {
+			cli_usage_error(usage, "cannot rank %s by '%s'",
+			    o.r->name, by);
+			status = 2;
+			goto out;
+		}
+		o.by = i;
+	}
+	if ((st = cli_open_store(db)) == NULL) {
+		status = 1;
+		goto out;
+	}
+	/* hosts and errors prepare their own (they need SELECT_KEYS). */
+	if (o.what == T_ISSUERS || o.what == T_CERTS)
+		if ((status = select_prepare(&o.sel, st, 0)) != 0)
+			goto out;
+	switch (o.what) {
+	case T_ISSUERS:
+		status = top_issuers(&o, st);
+		break;
+	case T_CERTS:
+		status = top_certs(&o, st);
+		break;
+	case T_HOSTS:
+		status = top_hosts(&o, st);
+		break;
+	case T_ERRORS:
+		status = top_errors(&o, st);
+		break;
+	}
+out:
+	cs_store_close(st);
+	select_release(&o.sel);
+	return status;
+}
