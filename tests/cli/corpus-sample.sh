@@ -39,3 +39,22 @@ ingest --db db2 --commit-every 7 "$CORPUS/sample"
 export_jsonl --db db2
 jq -S -c "{sha256, count, leaf_count, hosts: $NH, first_seen, last_seen, errors}" exp.jsonl >got2.jsonl
 assert_file_eq want.jsonl got2.jsonl "per-certificate figures (--commit-every 7)"
+
+# the same with the build whose keys are 4 bits (hash collisions everywhere),
+# when the caller provides it
+if [ -n "${CERTSIFT_SHORTKEY:-}" ] && [ -x "$CERTSIFT_SHORTKEY" ]; then
+	run "$CERTSIFT_SHORTKEY" ingest --json --db db4 "$CORPUS/sample"
+	assert_status 0 "short-key ingest"
+	cp _out sum.json
+	for k in reports_accepted reports_malformed certs_seen certs_invalid certs_new; do
+		assert_eq "$(jq ".$k" "$E")" "$(jq ".$k" sum.json)" "short-key summary .$k"
+	done
+	run "$CERTSIFT_SHORTKEY" stats --json --db db4
+	cp _out stats.json
+	for k in unique_certs unique_chains unique_hosts; do
+		assert_eq "$(jq ".$k" "$E")" "$(jq ".$k" stats.json)" "short-key stats .$k"
+	done
+	run "$CERTSIFT_SHORTKEY" export --format jsonl --db db4
+	jq -S -c "{sha256, count, leaf_count, hosts: $NH, first_seen, last_seen, errors}" _out >got4.jsonl
+	assert_file_eq want.jsonl got4.jsonl "per-certificate figures (short keys)"
+fi

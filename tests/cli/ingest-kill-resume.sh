@@ -3,7 +3,7 @@
 . "$CLI_DIR/lib.sh"
 
 SRC=$CORPUS/sample/flat-2026-10-w1.jsonl
-COPIES=${KILL_COPIES:-12}
+COPIES=${KILL_COPIES:-24}
 KILLS=${KILL_TIMES:-5}
 mkdir in
 for k in $(seq 1 "$COPIES"); do
@@ -12,7 +12,7 @@ for k in $(seq 1 "$COPIES"); do
 done
 gzip "in/part2.jsonl"
 size=$(du -sm in | cut -f1)
-[ "$size" -ge 10 ] || die "input only ${size} MB"
+[ "$size" -ge 20 ] || die "input only ${size} MB"
 reports=$(( $(wc -l <"$SRC") * COPIES ))
 
 t0=$(date +%s%N)
@@ -28,8 +28,8 @@ mv stats.json ref-stats.json
 
 killed=0
 for n in $(seq 1 "$KILLS"); do
-	# a delay between 5% and 90% of the uninterrupted run
-	d=$(( ms * (5 + RANDOM % 86) / 100 ))
+	# a delay between 3% and 50% of the uninterrupted run
+	d=$(( ms * (3 + RANDOM % 48) / 100 ))
 	"$CS" ingest --db db --commit-every 50 in >/dev/null 2>kill$n.err &
 	pid=$!
 	sleep "$(printf '%d.%03d' $((d / 1000)) $((d % 1000)))"

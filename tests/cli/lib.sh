@@ -157,14 +157,35 @@ der() {
 	fi
 }
 
+# b64 and sha results are cached per file path (fixtures do not change during
+# a run): in $CLI_CACHE if run.sh set it, else in the test's dir
+_cs_cache=${CLI_CACHE:-$PWD/.cache}
+mkdir -p "$_cs_cache"
+_cs_key() {
+	local k=${1//\//_}
+	printf '%s' "${k// /_}"
+}
+
 # b64 FILE: one-line standard base64 of the DER
 b64() {
-	der "$1" | base64 -w0
+	local k
+	case $1 in /*) ;; *) der "$1" | base64 -w0; return ;; esac
+	k=$_cs_cache/$(_cs_key "$1").b64
+	if [ ! -s "$k" ]; then
+		der "$1" | base64 -w0 >"$k.$$" && mv "$k.$$" "$k"
+	fi
+	cat "$k"
 }
 
 # sha FILE: lowercase hex sha256 of the DER
 sha() {
-	der "$1" | sha256sum | cut -d' ' -f1
+	local k
+	case $1 in /*) ;; *) der "$1" | sha256sum | cut -d' ' -f1; return ;; esac
+	k=$_cs_cache/$(_cs_key "$1").sha
+	if [ ! -s "$k" ]; then
+		der "$1" | sha256sum | cut -d' ' -f1 >"$k.$$" && mv "$k.$$" "$k"
+	fi
+	cat "$k"
 }
 
 # report HOST TS CODE CERT...: one compact JSON report line. HOST, TS or CODE
@@ -213,6 +234,6 @@ NH='(.hosts | if type == "array" then length else . end)'
 # figures SHA256: "count leaf_count hosts first_seen last_seen errors" of a cert
 # in ./exp.jsonl, errors as compact JSON with sorted keys
 figures() {
-	jq -S -c -r --arg s "$1" "select(.sha256 == \$s) |
-	    \"\\(.count) \\(.leaf_count) \\($NH) \\(.first_seen) \\(.last_seen) \\(.errors | tojson)\"" exp.jsonl
+	jq -r --arg s "$1" "select(.sha256 == \$s) |
+	    \"\\(.count) \\(.leaf_count) \\($NH) \\(.first_seen) \\(.last_seen) \\(.errors | to_entries | sort_by(.key) | from_entries | tojson)\"" exp.jsonl
 }

@@ -47,6 +47,11 @@ for tool in jq openssl python3 timeout gzip sha256sum; do
 	fi
 done
 
+# lib.sh caches base64/sha256 of fixture certificates here
+CLI_CACHE=$(mktemp -d "${TMPDIR:-/tmp}/certsift-cli-cache.XXXXXX")
+export CLI_CACHE
+trap 'rm -rf "$CLI_CACHE"' EXIT
+
 passed=0
 failed=0
 failed_names=
