@@ -7,9 +7,11 @@
 
 #include "certsift/export.h"
 #include "hostlist.h"
+#include "select.h"
 
 static const char usage[] =
-    "usage: certsift hosts [--json] [--db path] [-n count] cert\n";
+    "usage: certsift hosts [--json] [--db path] [--min-host-reports k]\n"
+    "           [-n count] cert\n";
 
 static int
 collect(void *arg, const char *host, size_t len, uint64_t count)
@@ -54,6 +56,58 @@ hostlist_load(struct cs_store *st, const unsigned char *key,
 		return cli_fail(&err);
 	qsort(l->v, l->n, sizeof(*l->v), host_cmp);
 	return 0;
+}
+
+struct minrep {
+	struct strmap	 names;		/* the list's hosts, by index */
+	uint64_t	*total;
+};
+
+static int
+total_reports(void *arg, const char *host, size_t len, uint64_t reports,
+    uint64_t certs)
+{
+	struct minrep *m = arg;
+	long i;
+
+	(void)certs;
+	if ((i = strmap_get(&m->names, host, len)) >= 0)
+		m->total[i] = reports;
+	return 0;
+}
+
+int
+hostlist_min_reports(struct cs_store *st, struct hostlist *l, uint64_t k)
+{
+	struct cs_err err = CS_ERR_INIT;
+	struct minrep m = { STRMAP_INIT, NULL };
+	size_t i, j;
+	int status = 0;
+
+	if (k <= 1 || l->n == 0)
+		return 0;
+	m.total = xmalloc(l->n * sizeof(*m.total));
+	for (i = 0; i < l->n; i++) {
+		strmap_add(&m.names, l->v[i].host, l->v[i].len, NULL);
+		m.total[i] = 0;
+	}
+	if (cs_store_foreach_host(st, total_reports, &m, &err) == -1) {
+		status = cli_fail(&err);
+		goto out;
+	}
+	/* The list holds each host once: names' index i is l->v[i]. */
+	for (i = 0, j = 0; i < l->n; i++) {
+		if (m.total[i] < k) {
+			free(l->v[i].host);
+			continue;
+		}
+		l->v[j++] = l->v[i];
+	}
+	l->n = j;
+out:
+	strmap_release(&m.names);
+	free(m.total);
+	return status;
 }
 
 void
@@ -101,13 +155,14 @@ cmd_hosts(int argc, char **argv)
 		{ "db", required_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "json", no_argument, NULL, 'J' },
+		{ "min-host-reports", required_argument, NULL, 'K' },
 		{ NULL, 0, NULL, 0 }
 	};
 	unsigned char key[CS_KEY_LEN];
 	struct cs_store *st;
 	struct hostlist l;
 	const char *db = NULL;
-	uint64_t max = 0;
+	uint64_t max = 0, minrep = 0;
 	int ch, json = 0, status = 0;
 
 	while ((ch = getopt_long(argc, argv, "hn:", longopts, NULL)) != -1) {
@@ -120,6 +175,13 @@ cmd_hosts(int argc, char **argv)
 			return 0;
 		case 'J':
 			json = 1;
+			break;
+		case 'K':
+			if (cli_parse_u64(optarg, UINT64_MAX, &minrep) == -1) {
+				cli_usage_error(usage, "bad --min-host-reports "
+				    "'%s'", optarg);
+				return 2;
+			}
 			break;
 		case 'n':
 			if (cli_parse_u64(optarg, UINT32_MAX, &max) == -1) {
@@ -142,7 +204,8 @@ cmd_hosts(int argc, char **argv)
 		cs_store_close(st);
 		return 1;
 	}
-	if ((status = hostlist_load(st, key, &l)) == 0) {
+	if ((status = hostlist_load(st, key, &l)) == 0 &&
+	    (status = hostlist_min_reports(st, &l, minrep)) == 0) {
 		if (json) {
 			hostlist_json(stdout, &l, (size_t)max);
 			putchar('\n');

@@ -9,7 +9,8 @@
 #include "certsift/nss.h"
 #include "hostlist.h"
 
-static const char usage[] = "usage: certsift show [--json] [--db path] cert\n";
+static const char usage[] =
+    "usage: certsift show [--json] [--db path] [--min-host-reports k] cert\n";
 
 #define TOP_HOSTS	10
 
@@ -87,6 +88,7 @@ cmd_show(int argc, char **argv)
 		{ "db", required_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "json", no_argument, NULL, 'J' },
+		{ "min-host-reports", required_argument, NULL, 'K' },
 		{ NULL, 0, NULL, 0 }
 	};
 	unsigned char key[CS_KEY_LEN];
@@ -95,6 +97,7 @@ cmd_show(int argc, char **argv)
 	struct cs_store *st;
 	struct hostlist hl;
 	const char *db = NULL;
+	uint64_t minrep = 0;
 	int ch, json = 0, status;
 
 	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
@@ -107,6 +110,13 @@ cmd_show(int argc, char **argv)
 			return 0;
 		case 'J':
 			json = 1;
+			break;
+		case 'K':
+			if (cli_parse_u64(optarg, UINT64_MAX, &minrep) == -1) {
+				cli_usage_error(usage, "bad --min-host-reports "
+				    "'%s'", optarg);
+				return 2;
+			}
 			break;
 		default:
 			fputs(usage, stderr);
@@ -127,7 +137,8 @@ cmd_show(int argc, char **argv)
 		cs_store_close(st);
 		return cli_fail(&err);
 	}
-	if ((status = hostlist_load(st, key, &hl)) == 0) {
+	if ((status = hostlist_load(st, key, &hl)) == 0 &&
+	    (status = hostlist_min_reports(st, &hl, minrep)) == 0) {
 		if (json) {
 			cs_export_json_open(stdout, &rec);
 			fputs(",\"top_hosts\":", stdout);

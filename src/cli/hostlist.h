@@ -24,6 +24,13 @@ struct hostlist {
 /* Returns 0, or the exit status after saying why. */
 int	hostlist_load(struct cs_store *st, const unsigned char *key,
 	    struct hostlist *l);
+/*
+ * Drops the hostnames seen in fewer than k reports in all (not only with
+ * this certificate), for --min-host-reports. Returns 0, or the exit
+ * status after saying why.
+ */
+int	hostlist_min_reports(struct cs_store *st, struct hostlist *l,
+	    uint64_t k);
 void	hostlist_release(struct hostlist *l);
 /* max 0: all. */
 void	hostlist_json(FILE *f, const struct hostlist *l, size_t max);

@@ -14,6 +14,7 @@ static const struct command commands[] = {	/* sorted by name */
 	{ "export",	cmd_export,	"export [--format jsonl|pem|der] [-o file] [--dir dir]" },
 	{ "hosts",	cmd_hosts,	"hosts [--json] cert" },
 	{ "ingest",	cmd_ingest,	"ingest [--force] [--json] [--strict] [--error code] [--since t] [--until t] [input ...]" },
+	{ "missing",	cmd_missing,	"missing [--roots path]... [--no-roots] [--known path]... [selection] [-n count] [--json|--csv] [--pem [-o file]]" },
 	{ "show",	cmd_show,	"show [--json] cert" },
 	{ "stats",	cmd_stats,	"stats [--json]" },
 	{ "top",	cmd_top,	"top [--json|--csv] [-n count] [--by field] [selection] issuers|certs|hosts|errors" },
@@ -39,6 +40,7 @@ main(int argc, char **argv)
 	size_t i;
 
 	if (argc < 2) {
+		fputs("certsift: no command given\n", stderr);
 		usage(stderr);
 		return 2;
 	}
@@ -53,7 +55,13 @@ main(int argc, char **argv)
 	}
 	for (i = 0; i < NCOMMANDS; i++) {
 		if (strcmp(argv[1], commands[i].name) == 0) {
+			static char label[64];
+
 			cli_cmd = commands[i].name;
+			/* getopt's own messages start with argv[0]. */
+			snprintf(label, sizeof(label), "certsift: %s",
+			    commands[i].name);
+			argv[1] = label;
 			optind = 0;
 			return cli_finish(commands[i].run(argc - 1, argv + 1));
 		}

@@ -99,6 +99,9 @@ struct slot {
 	unsigned char	hash[16];	/* XXH3-128 of the DER */
 	size_t		der_off;	/* in ing->ders */
 	size_t		der_len;
+	size_t		sum_off;	/* encoded summary, in ing->ders */
+	size_t		sum_len;
+	unsigned char	sha256[32];
 	unsigned char	key[CS_KEY_LEN];
 	int		resolved;	/* key is valid */
 	/* Per-transaction deltas. */
@@ -193,6 +196,7 @@ struct cs_ingest {
 
 	/* Scratch. */
 	struct cs_buf		 der;
+	struct cs_buf		 sumbuf;
 	VEC(uint32_t)		 cur;		/* this report's slots */
 	uint32_t		 mark;
 
@@ -261,6 +265,7 @@ cs_ingest_free(struct cs_ingest *ing)
 	cs_buf_release(&ing->ders);
 	cs_buf_release(&ing->hosts);
 	cs_buf_release(&ing->der);
+	cs_buf_release(&ing->sumbuf);
 	free(ing->textv.v);
 	free(ing->slots.v);
 	free(ing->ches.v);
@@ -307,6 +312,7 @@ entry_slot(struct cs_ingest *ing, const char *p, size_t len,
     const char **why)
 {
 	struct cs_err e = CS_ERR_INIT;
+	struct cs_cert cert = CS_CERT_INIT;
 	struct text t;
 	struct slot s;
 	XXH128_hash_t dh;
@@ -338,8 +344,7 @@ entry_slot(struct cs_ingest *ing, const char *p, size_t len,
 	t.why_off = 0;
 	if (cs_buf_append(&ing->texts, p, len, NULL) == -1)
 		return -2;
-	if (cs_b64_decode_cert(p, len, &ing->der, &e) == -1 ||
-	    cs_x509_check(ing->der.data, ing->der.len, &e) == -1) {
+	if (cs_b64_decode_cert(p, len, &ing->der, &e) == -1) {
 		t.why_off = ing->texts.len;
 		if (cs_buf_append(&ing->texts, e.msg, strlen(e.msg) + 1,
 		    NULL) == -1)
@@ -362,13 +367,30 @@ entry_slot(struct cs_ingest *ing, const char *p, size_t len,
 				break;
 			}
 		}
-		if (t.slot < 0) {
+		/* New DER: parse it, once. */
+		if (t.slot < 0 && cs_x509_parse(ing->der.data, ing->der.len,
+		    &cert, &e) == -1) {
+			t.why_off = ing->texts.len;
+			if (cs_buf_append(&ing->texts, e.msg, strlen(e.msg) + 1,
+			    NULL) == -1)
+				return -2;
+		} else if (t.slot < 0) {
 			memset(&s, 0, sizeof(s));
 			memcpy(s.hash, &dh, 16);
+			memcpy(s.sha256, cert.sha256, 32);
 			s.der_off = ing->ders.len;
 			s.der_len = ing->der.len;
 			if (cs_buf_append(&ing->ders, ing->der.data,
-			    ing->der.len, NULL) == -1)
+			    ing->der.len, NULL) == -1 ||
+			    cs_cert_encode(&cert, &ing->sumbuf, NULL) == -1) {
+				cs_cert_release(&cert);
+				return -2;
+			}
+			cs_cert_release(&cert);
+			s.sum_off = ing->ders.len;
+			s.sum_len = ing->sumbuf.len;
+			if (cs_buf_append(&ing->ders, ing->sumbuf.data,
+			    ing->sumbuf.len, NULL) == -1)
 				return -2;
 			t.slot = (int32_t)ing->slots.n;
 			VEC_PUSH(ing->slots, s, return -2);
@@ -667,7 +689,8 @@ apply(struct cs_ingest *ing, struct cs_wtxn *t, struct cs_err *err)
 		if (s->resolved)
 			continue;
 		if (cs_store_wcert(t, ing->ders.data + s->der_off, s->der_len,
-		    s->hash, s->key, &added, &coll, err) == -1)
+		    s->hash, ing->ders.data + s->sum_off, s->sum_len,
+		    s->sha256, s->key, &added, &coll, err) == -1)
 			goto out;
 		s->resolved = 2;	/* 1 once committed */
 		if (added) {

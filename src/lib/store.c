@@ -440,11 +440,11 @@ cs_store_wcounters(struct cs_wtxn *t, const uint64_t add[CS_N_COUNTERS],
 
 int
 cs_store_wcert(struct cs_wtxn *t, const unsigned char *der, size_t len,
-    const unsigned char hash[16], unsigned char key[CS_KEY_LEN], int *added,
+    const unsigned char hash[16], const void *summary, size_t slen,
+    const unsigned char sha256[32], unsigned char key[CS_KEY_LEN], int *added,
     int *collisions, struct cs_err *err)
 {
 	struct cs_store *st = t->st;
-	struct cs_cert c = CS_CERT_INIT;
 	struct certstat cs;
 	MDB_cursor *cur = NULL;
 	MDB_val k, v;
@@ -476,18 +476,14 @@ cs_store_wcert(struct cs_wtxn *t, const unsigned char *der, size_t len,
 		return wfail(t, err, rc, "cannot read certificates");
 	(void)first;
 	set_seq(key, seq);
-	if (cs_x509_parse(der, len, &c, err) == -1)
-		return -1;
-	if (cs_cert_encode(&c, &t->scratch, err) == -1)
-		goto out;
 	k.mv_data = key;
 	k.mv_size = CS_KEY_LEN;
 	v.mv_data = (void *)der;
 	v.mv_size = len;
 	if ((rc = mdb_put(t->txn, st->dbi[DB_DER], &k, &v, 0)) != 0)
 		goto mdb;
-	v.mv_data = t->scratch.data;
-	v.mv_size = t->scratch.len;
+	v.mv_data = (void *)summary;
+	v.mv_size = slen;
 	if ((rc = mdb_put(t->txn, st->dbi[DB_SUMM], &k, &v, 0)) != 0)
 		goto mdb;
 	memset(&cs, 0, sizeof(cs));
@@ -495,20 +491,16 @@ cs_store_wcert(struct cs_wtxn *t, const unsigned char *der, size_t len,
 	v.mv_size = sizeof(cs);
 	if ((rc = mdb_put(t->txn, st->dbi[DB_CERT], &k, &v, 0)) != 0)
 		goto mdb;
-	k.mv_data = c.sha256;
-	k.mv_size = sizeof(c.sha256);
+	k.mv_data = (void *)sha256;
+	k.mv_size = 32;
 	v.mv_data = key;
 	v.mv_size = CS_KEY_LEN;
 	if ((rc = mdb_put(t->txn, st->dbi[DB_SHA], &k, &v, 0)) != 0)
 		goto mdb;
-	cs_cert_release(&c);
 	*added = 1;
 	return 0;
 mdb:
-	wfail(t, err, rc, "cannot add certificate");
-out:
-	cs_cert_release(&c);
-	return -1;
+	return wfail(t, err, rc, "cannot add certificate");
 }
 
 /* Merges sorted error counts b into the record list a (sorted too). */

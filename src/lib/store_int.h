@@ -33,11 +33,13 @@ int	cs_store_wcounters(struct cs_wtxn *t, const uint64_t add[CS_N_COUNTERS],
 
 /*
  * Finds the certificate with this DER (hash is XXH3-128 of it, 16 bytes),
- * or adds it with its summary (parsed here) and zero counters. *added says
- * which; *collisions counts other certificates under the same hash.
+ * or adds it with its summary (as cs_cert_encode() wrote it, sha256 being
+ * its SHA-256) and zero counters. *added says which; *collisions counts
+ * other certificates under the same hash.
  */
 int	cs_store_wcert(struct cs_wtxn *t, const unsigned char *der, size_t len,
-	    const unsigned char hash[16], unsigned char key[CS_KEY_LEN],
+	    const unsigned char hash[16], const void *summary, size_t slen,
+	    const unsigned char sha256[32], unsigned char key[CS_KEY_LEN],
 	    int *added, int *collisions, struct cs_err *err);
 
 struct cs_certdelta {

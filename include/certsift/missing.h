@@ -1,0 +1,133 @@
+#ifndef CERTSIFT_MISSING_H
+#define CERTSIFT_MISSING_H
+
+/*
+ * Why chains fail: walks every unique chain of the store up from its leaf,
+ * by issuer name, key identifier and signature, and sorts where each walk
+ * ends into outcomes (a trusted root, an intermediate the server did not
+ * send, a root nobody trusts, nothing), grouped by the issuer it ended at.
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "certsift/err.h"
+#include "certsift/store.h"
+
+/* A set of certificates held as DER, each once (roots, known ones). */
+struct cs_certset;
+
+/* Makes an empty set. Free with cs_certset_free(). */
+int	cs_certset_new(struct cs_certset **out, struct cs_err *err);
+void	cs_certset_free(struct cs_certset *s);
+size_t	cs_certset_count(const struct cs_certset *s);
+
+/*
+ * Adds one certificate given as DER (trailing bytes make it invalid).
+ * Returns 1 when added, 0 when the set has it already, -1 (CS_EX509 when
+ * it is not a certificate, CS_ENOMEM).
+ */
+int	cs_certset_add_der(struct cs_certset *s, const unsigned char *der,
+	    size_t len, struct cs_err *err);
+
+/*
+ * Adds every "-----BEGIN CERTIFICATE-----" block found in text, wherever
+ * it is: a PEM bundle, a CSV field, or a JSON string (the escapes \n, \r,
+ * \t, \/ and \uXXXX inside a block are understood). A block that does not
+ * decode to a certificate is skipped and counted in *bad (may be NULL).
+ * Returns the number of blocks found that hold a certificate (new or
+ * not), or -1 (CS_ENOMEM).
+ */
+long	cs_certset_add_text(struct cs_certset *s, const char *text,
+	    size_t len, size_t *bad, struct cs_err *err);
+
+/* Outcomes of a walk, in the order of their rank (best first). */
+enum {
+	CS_MISSING_COMPLETE,		/* ends at a trusted root */
+	CS_MISSING_INTERMEDIATE,	/* issuer not sent, found elsewhere */
+	CS_MISSING_UNTRUSTED_ROOT,	/* ends at an untrusted root */
+	CS_MISSING_UNKNOWN_ISSUER,	/* issuer not sent, found nowhere */
+	CS_MISSING_NOUTCOMES
+};
+
+/* "complete", "missing-intermediate", "untrusted-root", "unknown-issuer". */
+const char	*cs_missing_outcome_name(int outcome);
+
+/* Where the certificate that resolves a row comes from. */
+enum {
+	CS_MISSING_SRC_NONE,
+	CS_MISSING_SRC_KNOWN,		/* the known set */
+	CS_MISSING_SRC_CORPUS		/* the store */
+};
+
+/* "known", "corpus", or NULL for CS_MISSING_SRC_NONE. */
+const char	*cs_missing_source_name(int source);
+
+/*
+ * The selection comes as two callbacks with their argument, which must
+ * outlive the struct cs_missing they fill (cs_missing_hosts() uses them).
+ */
+struct cs_missing_opts {
+	const struct cs_certset	*roots;		/* trusted; NULL: none */
+	const struct cs_certset	*known;		/* NULL: none */
+	/* The number of c's reports to count (NULL: c->count). */
+	uint64_t		(*chain_reports)(void *arg,
+				    const struct cs_chainrec *c);
+	/* Whether a report with this code counts (NULL: all do). */
+	int			(*code_counts)(void *arg, int has_err,
+				    int32_t code);
+	void			*arg;
+	int			 nthreads;	/* for signatures; 0: per CPU */
+};
+
+/*
+ * One row per (outcome, issuer name, AKI): the issuer where the walks
+ * ended and the key identifier by which the certificate below it names it.
+ */
+struct cs_missing_row {
+	int		 outcome;
+	char		*issuer;	/* RFC 4514 */
+	char		*aki;		/* lowercase hex, or NULL */
+	uint64_t	 reports;	/* matching reports */
+	uint64_t	 chains;	/* unique chains */
+	uint64_t	 hosts;		/* set by cs_missing_hosts() */
+	int		 has_hosts;
+	int		 source;	/* CS_MISSING_SRC_* */
+	unsigned char	 resolved_by[32];	/* sha256, when source set */
+	unsigned char	*der;		/* DER of that certificate, or NULL */
+	size_t		 der_len;
+	char		**aia;		/* caIssuers URLs of the certificates */
+	size_t		 naia;		/* that lack the issuer, sorted */
+};
+
+struct cs_missing {
+	struct cs_missing_row	*rows;	/* by reports, most first; issuer */
+	size_t			 nrows;
+	uint64_t		 reports[CS_MISSING_NOUTCOMES];
+	uint64_t		 chains[CS_MISSING_NOUTCOMES];
+	uint64_t		 certs;		/* certificates considered */
+	uint64_t		 sigchecks;	/* signatures verified */
+	void			*priv;		/* the chains of each row */
+};
+
+#define CS_MISSING_INIT { NULL, 0, { 0 }, { 0 }, 0, 0, NULL }
+
+/*
+ * Walks every chain of st that has matching reports (see opts) and fills
+ * *out, which the caller releases with cs_missing_release() (also on
+ * failure). Hosts are not counted: see cs_missing_hosts(). Returns 0 or -1.
+ */
+int	cs_missing_run(struct cs_store *st, const struct cs_missing_opts *opts,
+	    struct cs_missing *out, struct cs_err *err);
+
+/*
+ * Counts the distinct hostnames of the matching reports of row i's chains
+ * into rows[i].hosts (and sets has_hosts). Returns 0 or -1.
+ */
+int	cs_missing_hosts(struct cs_store *st, struct cs_missing *m, size_t i,
+	    struct cs_err *err);
+
+/* Frees what *m holds; *m is CS_MISSING_INIT again. Accepts NULL. */
+void	cs_missing_release(struct cs_missing *m);
+
+#endif

@@ -1,0 +1,1454 @@
+#include "certsift/missing.h"
+
+#include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/asn1.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/sha.h>
+#include <openssl/x509.h>
+#include <xxhash.h>
+
+#include "certsift/b64.h"
+#include "certsift/buf.h"
+#include "certsift/x509.h"
+
+#define NONE	UINT32_MAX
+#define NOOFF	SIZE_MAX
+
+/*
+ * A table of indices keyed by sha256, open addressing. Slots hold an
+ * index plus one (0 is empty); the caller says where the hashes are.
+ */
+struct shatab {
+	uint32_t	*slot;
+	size_t		 mask;
+	size_t		 n;
+};
+
+typedef const unsigned char *(*sha_of_fn)(const void *, uint32_t);
+
+static uint64_t
+sha_hash(const unsigned char *sha)
+{
+	uint64_t h;
+
+	memcpy(&h, sha, sizeof(h));
+	return h;
+}
+
+static int
+shatab_grow(struct shatab *t, size_t want, sha_of_fn sha_of,
+    const void *arg, struct cs_err *err)
+{
+	uint32_t *slot;
+	size_t cap = 64, i, j;
+
+	while (cap < want * 2)
+		cap *= 2;
+	if (t->slot != NULL && cap <= t->mask + 1)
+		return 0;
+	if ((slot = calloc(cap, sizeof(*slot))) == NULL)
+		return cs_err_set(err, CS_ENOMEM, "out of memory");
+	for (i = 0; t->slot != NULL && i <= t->mask; i++) {
+		if (t->slot[i] == 0)
+			continue;
+		j = sha_hash(sha_of(arg, t->slot[i] - 1)) & (cap - 1);
+		while (slot[j] != 0)
+			j = (j + 1) & (cap - 1);
+		slot[j] = t->slot[i];
+	}
+	free(t->slot);
+	t->slot = slot;
+	t->mask = cap - 1;
+	return 0;
+}
+
+/* The index with this sha256, or NONE. */
+static uint32_t
+shatab_find(const struct shatab *t, const unsigned char *sha,
+    sha_of_fn sha_of, const void *arg)
+{
+	size_t j;
+
+	if (t->slot == NULL)
+		return NONE;
+	for (j = sha_hash(sha) & t->mask; t->slot[j] != 0;
+	    j = (j + 1) & t->mask)
+		if (memcmp(sha_of(arg, t->slot[j] - 1), sha, 32) == 0)
+			return t->slot[j] - 1;
+	return NONE;
+}
+
+/* Adds index i (its sha256 is not in the table). */
+static int
+shatab_add(struct shatab *t, uint32_t i, sha_of_fn sha_of, const void *arg,
+    struct cs_err *err)
+{
+	size_t j;
+
+	if (shatab_grow(t, t->n + 1, sha_of, arg, err) == -1)
+		return -1;
+	for (j = sha_hash(sha_of(arg, i)) & t->mask; t->slot[j] != 0;
+	    j = (j + 1) & t->mask)
+		;
+	t->slot[j] = i + 1;
+	t->n++;
+	return 0;
+}
+
+/* Grows the array *p of *cap elements of size sz to hold need. */
+static int
+grow(void *p, size_t *cap, size_t need, size_t sz, struct cs_err *err)
+{
+	void *np;
+	size_t n = *cap ? *cap : 64;
+
+	if (need <= *cap)
+		return 0;
+	while (n < need) {
+		if (n > SIZE_MAX / 2 / sz)
+			return cs_err_set(err, CS_ENOMEM, "out of memory");
+		n *= 2;
+	}
+	if ((np = realloc(*(void **)p, n * sz)) == NULL)
+		return cs_err_set(err, CS_ENOMEM, "out of memory");
+	*(void **)p = np;
+	*cap = n;
+	return 0;
+}
+
+/* The certificate sets. */
+
+struct setent {
+	struct cs_cert	 cert;
+	unsigned char	*der;
+	size_t		 der_len;
+};
+
+struct cs_certset {
+	struct setent	*v;
+	size_t		 n;
+	size_t		 cap;
+	struct shatab	 tab;
+};
+
+static const unsigned char *
+setent_sha(const void *arg, uint32_t i)
+{
+	const struct cs_certset *s = arg;
+
+	return s->v[i].cert.sha256;
+}
+
+int
+cs_certset_new(struct cs_certset **out, struct cs_err *err)
+{
+	if ((*out = calloc(1, sizeof(**out))) == NULL)
+		return cs_err_set(err, CS_ENOMEM, "out of memory");
+	return 0;
+}
+
+void
+cs_certset_free(struct cs_certset *s)
+{
+	size_t i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < s->n; i++) {
+		cs_cert_release(&s->v[i].cert);
+		free(s->v[i].der);
+	}
+	free(s->v);
+	free(s->tab.slot);
+	free(s);
+}
+
+size_t
+cs_certset_count(const struct cs_certset *s)
+{
+	return s == NULL ? 0 : s->n;
+}
+
+int
+cs_certset_add_der(struct cs_certset *s, const unsigned char *der,
+    size_t len, struct cs_err *err)
+{
+	unsigned char sha[32];
+	struct setent e;
+
+	SHA256(der, len, sha);
+	if (shatab_find(&s->tab, sha, setent_sha, s) != NONE)
+		return 0;
+	if (s->n >= UINT32_MAX - 1)
+		return cs_err_set(err, CS_ENOMEM, "too many certificates");
+	memset(&e, 0, sizeof(e));
+	if (cs_x509_parse(der, len, &e.cert, err) == -1)
+		return -1;
+	if ((e.der = malloc(len ? len : 1)) == NULL ||
+	    grow(&s->v, &s->cap, s->n + 1, sizeof(*s->v), err) == -1) {
+		free(e.der);
+		cs_cert_release(&e.cert);
+		return cs_err_set(err, CS_ENOMEM, "out of memory");
+	}
+	memcpy(e.der, der, len);
+	e.der_len = len;
+	s->v[s->n] = e;
+	if (shatab_add(&s->tab, (uint32_t)s->n, setent_sha, s, err) == -1) {
+		free(e.der);
+		cs_cert_release(&e.cert);
+		return -1;
+	}
+	s->n++;
+	return 1;
+}
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+		return (c | 0x20) - 'a' + 10;
+	return -1;
+}
+
+/*
+ * Copies the base64 of a PEM body to out, leaving out whitespace and
+ * undoing JSON escapes (a dump of remote-settings records, say).
+ */
+static int
+pem_body(const char *p, const char *end, struct cs_buf *out,
+    struct cs_err *err)
+{
+	char c;
+
+	cs_buf_reset(out);
+	while (p < end) {
+		c = *p++;
+		if (c == '\\' && p < end) {
+			c = *p++;
+			if (c == 'u' && end - p >= 4 && hexval(p[0]) == 0 &&
+			    hexval(p[1]) == 0 && hexval(p[2]) >= 0 &&
+			    hexval(p[3]) >= 0) {
+				c = (char)(hexval(p[2]) << 4 | hexval(p[3]));
+				p += 4;
+			} else if (c != '/')
+				continue;	/* \n, \r, \t */
+		}
+		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		    (c >= '0' && c <= '9') || c == '+' || c == '/' ||
+		    c == '=')
+			if (cs_buf_append(out, &c, 1, err) == -1)
+				return -1;
+	}
+	return 0;
+}
+
+long
+cs_certset_add_text(struct cs_certset *s, const char *text, size_t len,
+    size_t *bad, struct cs_err *err)
+{
+	static const char begin[] = "-----BEGIN CERTIFICATE-----";
+	static const char endm[] = "-----END CERTIFICATE-----";
+	struct cs_buf b64 = CS_BUF_INIT, der = CS_BUF_INIT;
+	const char *p = text, *end = text + len, *q, *e;
+	struct cs_err e2 = CS_ERR_INIT;
+	long found = 0;
+
+	while ((q = memmem(p, (size_t)(end - p), begin, sizeof(begin) - 1))
+	    != NULL) {
+		q += sizeof(begin) - 1;
+		if ((e = memmem(q, (size_t)(end - q), endm, sizeof(endm) - 1))
+		    == NULL)
+			break;
+		p = e + sizeof(endm) - 1;
+		if (pem_body(q, e, &b64, err) == -1) {
+			found = -1;
+			goto out;
+		}
+		if (cs_b64_decode((const char *)b64.data, b64.len, &der,
+		    &e2) == -1 || cs_certset_add_der(s, der.data, der.len,
+		    &e2) == -1) {
+			if (e2.code == CS_ENOMEM) {
+				*err = e2;
+				found = -1;
+				goto out;
+			}
+			if (bad != NULL)
+				(*bad)++;
+			continue;
+		}
+		found++;
+	}
+out:
+	cs_buf_release(&b64);
+	cs_buf_release(&der);
+	return found;
+}
+
+/* Names of things. */
+
+const char *
+cs_missing_outcome_name(int outcome)
+{
+	static const char *const names[] = { "complete",
+	    "missing-intermediate", "untrusted-root", "unknown-issuer" };
+
+	if (outcome < 0 || outcome >= CS_MISSING_NOUTCOMES)
+		return "?";
+	return names[outcome];
+}
+
+const char *
+cs_missing_source_name(int source)
+{
+	switch (source) {
+	case CS_MISSING_SRC_KNOWN:
+		return "known";
+	case CS_MISSING_SRC_CORPUS:
+		return "corpus";
+	}
+	return NULL;
+}
+
+/*
+ * DER, read by hand: the parts of a certificate that signature checks need.
+ * A full d2i_X509() costs over 100 microseconds in OpenSSL 3 (it decodes
+ * the public key through the provider machinery); taking the certificate
+ * apart here costs nothing, so only issuers' keys are ever decoded.
+ */
+
+/* Reads the element at *p: its tag, its contents; moves *p past it. */
+static int
+der_get(const unsigned char **p, const unsigned char *end, int *tag,
+    const unsigned char **c, size_t *clen)
+{
+	const unsigned char *q = *p;
+	size_t len, n, i;
+
+	if (end - q < 2 || (q[0] & 0x1f) == 0x1f)
+		return -1;
+	*tag = q[0];
+	len = q[1];
+	q += 2;
+	if (len & 0x80) {
+		n = len & 0x7f;
+		if (n == 0 || n > 4 || (size_t)(end - q) < n)
+			return -1;
+		for (len = 0, i = 0; i < n; i++)
+			len = len << 8 | *q++;
+	}
+	if ((size_t)(end - q) < len)
+		return -1;
+	*c = q;
+	*clen = len;
+	*p = q + len;
+	return 0;
+}
+
+struct parts {
+	const unsigned char	*tbs;		/* whole elements */
+	size_t			 tbs_len;
+	const unsigned char	*alg;
+	size_t			 alg_len;
+	const unsigned char	*sig;
+	size_t			 sig_len;
+	const unsigned char	*spki;
+	size_t			 spki_len;
+};
+
+static int
+split_cert(const unsigned char *der, size_t len, struct parts *pt)
+{
+	const unsigned char *p = der, *end = der + len, *c, *q, *qend;
+	const unsigned char *inner;
+	size_t n, inner_len;
+	int tag, i;
+
+	if (der_get(&p, end, &tag, &c, &n) == -1 || tag != 0x30)
+		return -1;
+	p = c;
+	end = c + n;
+	pt->tbs = p;
+	if (der_get(&p, end, &tag, &q, &n) == -1 || tag != 0x30)
+		return -1;
+	pt->tbs_len = (size_t)(p - pt->tbs);
+	qend = q + n;
+	pt->alg = p;
+	if (der_get(&p, end, &tag, &c, &n) == -1 || tag != 0x30)
+		return -1;
+	pt->alg_len = (size_t)(p - pt->alg);
+	pt->sig = p;
+	if (der_get(&p, end, &tag, &c, &n) == -1 || tag != 0x03)
+		return -1;
+	pt->sig_len = (size_t)(p - pt->sig);
+	/* version [0], serial, signature, issuer, validity, subject, spki */
+	if (der_get(&q, qend, &tag, &c, &n) == -1)
+		return -1;
+	if (tag == 0xa0) {
+		if (der_get(&q, qend, &tag, &c, &n) == -1)
+			return -1;
+	}
+	if (tag != 0x02)
+		return -1;
+	inner = q;
+	if (der_get(&q, qend, &tag, &c, &n) == -1 || tag != 0x30)
+		return -1;
+	inner_len = (size_t)(q - inner);
+	/* X509_verify() refuses a certificate whose two algorithms differ. */
+	if (inner_len != pt->alg_len || memcmp(inner, pt->alg, inner_len) != 0)
+		return -1;
+	for (i = 0; i < 3; i++)
+		if (der_get(&q, qend, &tag, &c, &n) == -1 || tag != 0x30)
+			return -1;
+	pt->spki = q;
+	if (der_get(&q, qend, &tag, &c, &n) == -1 || tag != 0x30)
+		return -1;
+	pt->spki_len = (size_t)(q - pt->spki);
+	return 0;
+}
+
+/*
+ * A key for a name such that names X509_NAME_cmp() finds equal have equal
+ * keys. OpenSSL compares a canonical form (string types converted to
+ * UTF-8, ASCII lower-cased, spaces folded, each RDN re-sorted); this keeps
+ * less: the attribute types and the ASCII letters and digits of the
+ * string values, per RDN in any order. Equal keys are confirmed.
+ */
+static uint64_t
+name_key(const unsigned char *der, size_t len)
+{
+	const unsigned char *p = der, *end = der + len, *c, *send, *a, *aend;
+	const unsigned char *oid, *val;
+	unsigned char buf[256];
+	size_t n, oidlen, vlen, i, w, k;
+	uint64_t key = 0x9e3779b97f4a7c15ULL, sum, h;
+	unsigned int u;
+	int tag, vtag;
+
+	if (der_get(&p, end, &tag, &c, &n) == -1 || tag != 0x30)
+		goto raw;
+	p = c;
+	end = c + n;
+	while (p < end) {
+		if (der_get(&p, end, &tag, &c, &n) == -1 || tag != 0x31)
+			goto raw;
+		send = c + n;
+		sum = 0;
+		while (c < send) {
+			if (der_get(&c, send, &tag, &a, &n) == -1 ||
+			    tag != 0x30)
+				goto raw;
+			aend = a + n;
+			if (der_get(&a, aend, &tag, &oid, &oidlen) == -1 ||
+			    tag != 0x06 ||
+			    der_get(&a, aend, &vtag, &val, &vlen) == -1)
+				goto raw;
+			switch (vtag) {
+			case 0x1e:		/* BMPString */
+				w = 2;
+				break;
+			case 0x1c:		/* UniversalString */
+				w = 4;
+				break;
+			case 0x0c: case 0x13: case 0x14: case 0x16: case 0x1a:
+				w = 1;
+				break;
+			default:
+				w = 0;		/* not canonicalised: left out */
+			}
+			for (i = 0, k = 0; w != 0 && i + w <= vlen &&
+			    k < sizeof(buf); i += w) {
+				u = val[i + w - 1];
+				if (w > 1 && (val[i] != 0 || val[i + w - 2] !=
+				    0 || (w == 4 && val[i + 1] != 0)))
+					continue;
+				if (u >= 'A' && u <= 'Z')
+					u += 'a' - 'A';
+				if ((u >= 'a' && u <= 'z') ||
+				    (u >= '0' && u <= '9'))
+					buf[k++] = (unsigned char)u;
+			}
+			h = XXH3_64bits_withSeed(oid, oidlen, 1);
+			sum += XXH3_64bits_withSeed(buf, k, h);
+		}
+		key = XXH3_64bits_withSeed(&sum, sizeof(sum), key);
+	}
+	return key;
+raw:
+	return XXH3_64bits(der, len);
+}
+
+/* The analysis. */
+
+enum {
+	F_STORE = 1,
+	F_ROOT = 2,
+	F_KNOWN = 4,
+	F_SELF = 8,
+	F_MEMBER = 16,		/* in a counted chain */
+	F_PARENT = 32		/* a candidate issuer: its key is needed */
+};
+
+struct node {
+	unsigned char	 key[CS_KEY_LEN];	/* store nodes */
+	unsigned char	 sha256[32];
+	uint64_t	 subj_key;
+	uint64_t	 iss_key;
+	int64_t		 not_after;
+	size_t		 der, der_len;		/* offsets into the arena */
+	size_t		 subj, subj_len;	/* name DER */
+	size_t		 iss, iss_len;
+	size_t		 subject, issuer;	/* strings */
+	size_t		 ski, aki;		/* strings, or NOOFF */
+	size_t		 aia;			/* naia strings, back to back */
+	uint32_t	 naia;
+	uint32_t	 flags;
+	uint32_t	 cand_off, cand_n;	/* candidate, then fit issuers */
+	EVP_PKEY	*pkey;
+};
+
+struct chain {
+	unsigned char	 key[CS_KEY_LEN];
+	uint64_t	 weight;
+	size_t		 off;			/* into ctx.cnodes */
+	uint32_t	 n;
+};
+
+struct ctx {
+	const struct cs_missing_opts	*o;
+	struct cs_err			*err;
+	struct cs_buf			 arena;
+	struct node			*nodes;
+	size_t				 nnodes, nodes_cap;
+	size_t				 nstore;
+	struct shatab			 bysha;
+	struct chain			*chains;
+	size_t				 nchains, chains_cap;
+	uint32_t			*cnodes;
+	size_t				 ncnodes, cnodes_cap;
+	uint32_t			*cands;
+	size_t				 ncands, cands_cap;
+	unsigned char			*ok;
+	uint32_t			*work;	/* nodes for the threads */
+	size_t				 nwork;
+	atomic_ulong			 sigchecks;
+};
+
+static const unsigned char *
+node_sha(const void *arg, uint32_t i)
+{
+	const struct ctx *x = arg;
+
+	return x->nodes[i].sha256;
+}
+
+static const char *
+str_at(const struct ctx *x, size_t off)
+{
+	return off == NOOFF ? NULL : (const char *)x->arena.data + off;
+}
+
+static const unsigned char *
+bytes_at(const struct ctx *x, size_t off)
+{
+	return x->arena.data + off;
+}
+
+/* Appends p to the arena; *off gets its offset. */
+static int
+put(struct ctx *x, const void *p, size_t n, size_t *off)
+{
+	*off = x->arena.len;
+	return cs_buf_append(&x->arena, p, n, x->err);
+}
+
+static int
+put_str(struct ctx *x, const char *s, size_t *off)
+{
+	if (s == NULL) {
+		*off = NOOFF;
+		return 0;
+	}
+	return put(x, s, strlen(s) + 1, off);
+}
+
+static int
+add_node(struct ctx *x, const struct cs_cert *c, const unsigned char *key,
+    const unsigned char *der, size_t der_len, uint32_t flags)
+{
+	struct node *nd;
+	size_t i, off;
+
+	if (x->nnodes >= UINT32_MAX - 1)
+		return cs_err_set(x->err, CS_ENOMEM, "too many certificates");
+	if (grow(&x->nodes, &x->nodes_cap, x->nnodes + 1, sizeof(*x->nodes),
+	    x->err) == -1)
+		return -1;
+	nd = &x->nodes[x->nnodes];
+	memset(nd, 0, sizeof(*nd));
+	if (key != NULL)
+		memcpy(nd->key, key, CS_KEY_LEN);
+	memcpy(nd->sha256, c->sha256, 32);
+	nd->not_after = c->not_after;
+	nd->flags = flags | (c->self_signed ? F_SELF : 0);
+	nd->der_len = der_len;
+	nd->subj_len = c->subject_der_len;
+	nd->iss_len = c->issuer_der_len;
+	nd->naia = (uint32_t)c->naia;
+	if (put(x, der, der_len, &nd->der) == -1 ||
+	    put(x, c->subject_der, c->subject_der_len, &nd->subj) == -1 ||
+	    put(x, c->issuer_der, c->issuer_der_len, &nd->iss) == -1 ||
+	    put_str(x, c->subject ? c->subject : "", &nd->subject) == -1 ||
+	    put_str(x, c->issuer ? c->issuer : "", &nd->issuer) == -1 ||
+	    put_str(x, c->ski, &nd->ski) == -1 ||
+	    put_str(x, c->aki, &nd->aki) == -1)
+		return -1;
+	nd->aia = x->arena.len;
+	for (i = 0; i < c->naia; i++)
+		if (put_str(x, c->aia[i], &off) == -1)
+			return -1;
+	x->nnodes++;
+	return 0;
+}
+
+static int
+load_cert(void *arg, const struct cs_certrec *r)
+{
+	struct ctx *x = arg;
+
+	return add_node(x, &r->cert, r->key, r->der, r->der_len, F_STORE);
+}
+
+/* Adds the certificates of a set, or flags those the store has. */
+static int
+load_set(struct ctx *x, const struct cs_certset *s, uint32_t flag)
+{
+	const struct setent *e;
+	uint32_t i;
+	size_t k;
+
+	for (k = 0; s != NULL && k < s->n; k++) {
+		e = &s->v[k];
+		if ((i = shatab_find(&x->bysha, e->cert.sha256, node_sha, x)) !=
+		    NONE) {
+			x->nodes[i].flags |= flag;
+			continue;
+		}
+		if (add_node(x, &e->cert, NULL, e->der, e->der_len, flag) ==
+		    -1 || shatab_add(&x->bysha, (uint32_t)(x->nnodes - 1),
+		    node_sha, x, x->err) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+static uint32_t
+store_node(const struct ctx *x, const unsigned char *key)
+{
+	size_t lo = 0, hi = x->nstore, mid;
+	int c;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if ((c = memcmp(x->nodes[mid].key, key, CS_KEY_LEN)) == 0)
+			return (uint32_t)mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NONE;
+}
+
+static uint64_t
+weight(const struct ctx *x, const struct cs_chainrec *r)
+{
+	if (x->o->chain_reports == NULL)
+		return r->count;
+	return x->o->chain_reports(x->o->arg, r);
+}
+
+static int
+load_chain(void *arg, const struct cs_chainrec *r)
+{
+	struct ctx *x = arg;
+	struct chain *ch;
+	uint64_t w;
+	uint32_t id;
+	size_t i, j, start = x->ncnodes;
+
+	if ((w = weight(x, r)) == 0 || r->ncerts == 0)
+		return 0;
+	if (grow(&x->cnodes, &x->cnodes_cap, x->ncnodes + r->ncerts,
+	    sizeof(*x->cnodes), x->err) == -1)
+		return -1;
+	for (i = 0; i < r->ncerts; i++) {
+		if ((id = store_node(x, r->certs + i * CS_KEY_LEN)) == NONE)
+			continue;
+		/* Each certificate once: a repeat adds nothing to a walk. */
+		for (j = start; j < x->ncnodes; j++)
+			if (x->cnodes[j] == id)
+				break;
+		if (j == x->ncnodes) {
+			x->cnodes[x->ncnodes++] = id;
+			x->nodes[id].flags |= F_MEMBER;
+		}
+	}
+	if (x->ncnodes == start)
+		return 0;
+	if (grow(&x->chains, &x->chains_cap, x->nchains + 1,
+	    sizeof(*x->chains), x->err) == -1)
+		return -1;
+	ch = &x->chains[x->nchains++];
+	memcpy(ch->key, r->key, CS_KEY_LEN);
+	ch->weight = w;
+	ch->off = start;
+	ch->n = (uint32_t)(x->ncnodes - start);
+	return 0;
+}
+
+/* The subject index: node ids by subject key. */
+static int
+subj_cmp(const void *a, const void *b, void *arg)
+{
+	const struct ctx *cx = arg;
+	const struct node *x = &cx->nodes[*(const uint32_t *)a];
+	const struct node *y = &cx->nodes[*(const uint32_t *)b];
+
+	if (x->subj_key != y->subj_key)
+		return x->subj_key < y->subj_key ? -1 : 1;
+	return *(const uint32_t *)a < *(const uint32_t *)b ? -1 : 1;
+}
+
+/* Prefer --known over the store, then the latest notAfter, then sha256. */
+static int
+pref_cmp(const struct node *x, const struct node *y)
+{
+	if ((x->flags & F_KNOWN) != (y->flags & F_KNOWN))
+		return x->flags & F_KNOWN ? -1 : 1;
+	if (x->not_after != y->not_after)
+		return x->not_after > y->not_after ? -1 : 1;
+	return memcmp(x->sha256, y->sha256, 32);
+}
+
+static int
+fit_cmp(const void *a, const void *b, void *arg)
+{
+	const struct ctx *cx = arg;
+
+	return pref_cmp(&cx->nodes[*(const uint32_t *)a],
+	    &cx->nodes[*(const uint32_t *)b]);
+}
+
+/*
+ * Candidate issuers of c: same name (by key, confirmed), and a matching
+ * key identifier when both have one. A self-signed certificate only looks
+ * for a root with its name and key.
+ */
+static int
+candidates(struct ctx *x, const uint32_t *idx, uint32_t c)
+{
+	struct node *nc = &x->nodes[c], *np;
+	size_t lo = 0, hi = x->nnodes, mid;
+	const char *aki, *ski;
+
+	nc->cand_off = (uint32_t)x->ncands;
+	nc->cand_n = 0;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (x->nodes[idx[mid]].subj_key < nc->iss_key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	aki = str_at(x, nc->aki);
+	for (; lo < x->nnodes && x->nodes[idx[lo]].subj_key == nc->iss_key;
+	    lo++) {
+		np = &x->nodes[idx[lo]];
+		if (idx[lo] == c || ((nc->flags & F_SELF) &&
+		    !(np->flags & F_ROOT)))
+			continue;
+		ski = str_at(x, np->ski);
+		if (aki != NULL && ski != NULL && strcmp(aki, ski) != 0)
+			continue;
+		if ((np->subj_len != nc->iss_len || memcmp(bytes_at(x,
+		    np->subj), bytes_at(x, nc->iss), nc->iss_len) != 0) &&
+		    cs_x509_name_cmp(bytes_at(x, np->subj), np->subj_len,
+		    bytes_at(x, nc->iss), nc->iss_len) != 0)
+			continue;
+		if (grow(&x->cands, &x->cands_cap, x->ncands + 1,
+		    sizeof(*x->cands), x->err) == -1)
+			return -1;
+		x->cands[x->ncands++] = idx[lo];
+		nc->cand_n++;
+		np->flags |= F_PARENT;
+	}
+	return 0;
+}
+
+/* Runs fn(x, work[i]) for every i, on up to nthreads threads. */
+struct pool {
+	struct ctx	*x;
+	void		(*fn)(struct ctx *, uint32_t);
+	atomic_size_t	 next;
+};
+
+static void *
+pool_run(void *arg)
+{
+	struct pool *pl = arg;
+	size_t i;
+
+	while ((i = atomic_fetch_add(&pl->next, 16)) < pl->x->nwork) {
+		size_t end = i + 16 < pl->x->nwork ? i + 16 : pl->x->nwork;
+
+		for (; i < end; i++)
+			pl->fn(pl->x, pl->x->work[i]);
+	}
+	ERR_clear_error();
+	return NULL;
+}
+
+static void
+parallel(struct ctx *x, void (*fn)(struct ctx *, uint32_t))
+{
+	pthread_t th[16];
+	struct pool pl;
+	long ncpu;
+	int n = x->o->nthreads, i, started = 0;
+
+	if (n <= 0) {
+		ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+		n = ncpu < 1 ? 1 : ncpu > 16 ? 16 : (int)ncpu;
+	}
+	if (n > 16)
+		n = 16;
+	if ((size_t)n > x->nwork / 64 + 1)
+		n = (int)(x->nwork / 64 + 1);
+	pl.x = x;
+	pl.fn = fn;
+	atomic_init(&pl.next, 0);
+	for (i = 1; i < n; i++)
+		if (pthread_create(&th[started], NULL, pool_run, &pl) == 0)
+			started++;
+	pool_run(&pl);	/* with no thread started, this does it all */
+	for (i = 0; i < started; i++)
+		pthread_join(th[i], NULL);
+}
+
+static void
+parse_key(struct ctx *x, uint32_t i)
+{
+	struct node *nd = &x->nodes[i];
+	struct parts pt;
+	const unsigned char *p;
+
+	if (split_cert(bytes_at(x, nd->der), nd->der_len, &pt) == -1)
+		return;
+	p = pt.spki;
+	nd->pkey = d2i_PUBKEY(NULL, &p, (long)pt.spki_len);
+	ERR_clear_error();
+}
+
+/* Verifies c's signature with each candidate's key: ok[] says which. */
+static void
+verify(struct ctx *x, uint32_t c)
+{
+	const struct node *nc = &x->nodes[c];
+	struct parts pt;
+	const unsigned char *p;
+	X509_ALGOR *alg = NULL;
+	ASN1_BIT_STRING *sig = NULL;
+	ASN1_STRING *tbs = NULL;
+	ASN1_TYPE *any = NULL;
+	unsigned long n = 0;
+	uint32_t k;
+
+	if (split_cert(bytes_at(x, nc->der), nc->der_len, &pt) == -1)
+		goto out;
+	p = pt.alg;
+	if ((alg = d2i_X509_ALGOR(NULL, &p, (long)pt.alg_len)) == NULL)
+		goto out;
+	p = pt.sig;
+	if ((sig = d2i_ASN1_BIT_STRING(NULL, &p, (long)pt.sig_len)) == NULL)
+		goto out;
+	/* The TBS as an ANY holding a SEQUENCE encodes to its own bytes. */
+	if ((tbs = ASN1_STRING_new()) == NULL ||
+	    ASN1_STRING_set(tbs, pt.tbs, (int)pt.tbs_len) != 1 ||
+	    (any = ASN1_TYPE_new()) == NULL)
+		goto out;
+	ASN1_TYPE_set(any, V_ASN1_SEQUENCE, tbs);
+	tbs = NULL;
+	for (k = 0; k < nc->cand_n; k++) {
+		EVP_PKEY *pk = x->nodes[x->cands[nc->cand_off + k]].pkey;
+
+		if (pk == NULL)
+			continue;
+		n++;
+		x->ok[nc->cand_off + k] = ASN1_item_verify(
+		    ASN1_ITEM_rptr(ASN1_ANY), alg, sig, any, pk) == 1;
+	}
+out:
+	atomic_fetch_add(&x->sigchecks, n);
+	ASN1_TYPE_free(any);
+	ASN1_STRING_free(tbs);
+	ASN1_BIT_STRING_free(sig);
+	X509_ALGOR_free(alg);
+	ERR_clear_error();
+}
+
+/* Where a walk ends. */
+struct res {
+	int		outcome;
+	uint32_t	name_node;	/* the issuer's name: */
+	int		name_subj;	/* its subject, else its issuer */
+	uint32_t	aki_node;	/* the certificate below the issuer */
+	uint32_t	resolved;
+	uint32_t	aia_node;	/* the certificate lacking the issuer */
+};
+
+struct walk {
+	const struct ctx	*x;
+	const uint32_t		*set;		/* sent, without repeats */
+	uint32_t		 n;
+	unsigned char		*visited;	/* by position in set */
+	int			 budget;
+};
+
+static int
+sent_at(const struct walk *w, uint32_t id)
+{
+	uint32_t i;
+
+	for (i = 0; i < w->n; i++)
+		if (w->set[i] == id)
+			return (int)i;
+	return -1;
+}
+
+/*
+ * Walks up from c (reached from below, NONE at the leaf). A sent issuer is
+ * followed; when several are sent the best outcome wins (an order of
+ * preference, not of position, so chains sent out of order walk the same).
+ */
+static void
+walk(struct walk *w, uint32_t c, uint32_t below, struct res *r)
+{
+	const struct ctx *x = w->x;
+	const struct node *nc = &x->nodes[c];
+	const uint32_t *fit = x->cands + nc->cand_off;
+	struct res t, best;
+	uint32_t i;
+	int pos, trusted;
+
+	r->resolved = NONE;
+	r->aia_node = NONE;
+	r->aki_node = c;
+	r->name_node = c;
+	r->name_subj = 1;
+	if (nc->flags & F_SELF) {
+		trusted = (nc->flags & F_ROOT) != 0;
+		for (i = 0; !trusted && i < nc->cand_n; i++)
+			trusted = (x->nodes[fit[i]].flags & F_ROOT) != 0;
+		r->outcome = trusted ? CS_MISSING_COMPLETE :
+		    CS_MISSING_UNTRUSTED_ROOT;
+		if (below != NONE)
+			r->aki_node = below;
+		return;
+	}
+	/* A trusted issuer ends the walk, whether it was sent or not. */
+	for (i = 0; i < nc->cand_n; i++)
+		if (x->nodes[fit[i]].flags & F_ROOT) {
+			r->outcome = CS_MISSING_COMPLETE;
+			r->name_node = fit[i];
+			if (sent_at(w, fit[i]) < 0)
+				r->aia_node = c;
+			return;
+		}
+	best.outcome = -1;
+	for (i = 0; i < nc->cand_n; i++) {
+		if ((pos = sent_at(w, fit[i])) < 0 || w->visited[pos])
+			continue;
+		if (w->budget-- <= 0)
+			break;
+		w->visited[pos] = 1;
+		walk(w, fit[i], c, &t);
+		w->visited[pos] = 0;
+		if (best.outcome < 0 || t.outcome < best.outcome)
+			best = t;
+		if (best.outcome == CS_MISSING_COMPLETE)
+			break;
+	}
+	if (best.outcome >= 0) {
+		*r = best;
+		return;
+	}
+	/* The issuer was not sent: look for it elsewhere. */
+	r->aia_node = c;
+	r->name_subj = 0;
+	for (i = 0; i < nc->cand_n; i++) {
+		if (sent_at(w, fit[i]) >= 0)
+			continue;
+		r->resolved = fit[i];
+		if (x->nodes[fit[i]].flags & F_SELF) {
+			r->outcome = CS_MISSING_UNTRUSTED_ROOT;
+			r->name_node = fit[i];
+			r->name_subj = 1;
+		} else
+			r->outcome = CS_MISSING_INTERMEDIATE;
+		return;
+	}
+	r->outcome = CS_MISSING_UNKNOWN_ISSUER;
+}
+
+/* One walked chain. */
+struct hit {
+	uint32_t	 chain;
+	int		 outcome;
+	const char	*name;
+	const char	*aki;
+	uint32_t	 resolved;
+	uint32_t	 aia_node;
+	uint64_t	 weight;
+};
+
+static int
+nstrcmp(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return (a != NULL) - (b != NULL);
+	return strcmp(a, b);
+}
+
+static int
+hit_cmp(const void *a, const void *b)
+{
+	const struct hit *x = a, *y = b;
+	int c;
+
+	if (x->outcome != y->outcome)
+		return x->outcome < y->outcome ? -1 : 1;
+	if ((c = strcmp(x->name, y->name)) != 0)
+		return c;
+	if ((c = nstrcmp(x->aki, y->aki)) != 0)
+		return c;
+	return x->chain < y->chain ? -1 : x->chain > y->chain;
+}
+
+struct rowbuild {
+	struct cs_missing_row	 row;
+	size_t			 start, n;	/* hits */
+};
+
+static int
+row_cmp(const void *a, const void *b)
+{
+	const struct cs_missing_row *x = &((const struct rowbuild *)a)->row;
+	const struct cs_missing_row *y = &((const struct rowbuild *)b)->row;
+	int c;
+
+	if (x->reports != y->reports)
+		return x->reports > y->reports ? -1 : 1;
+	if ((c = strcmp(x->issuer, y->issuer)) != 0)
+		return c;
+	if (x->outcome != y->outcome)
+		return x->outcome < y->outcome ? -1 : 1;
+	return nstrcmp(x->aki, y->aki);
+}
+
+static int
+u32_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int
+str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* What cs_missing_hosts() needs. */
+struct mpriv {
+	unsigned char	(*keys)[CS_KEY_LEN];	/* chains, by row */
+	size_t		 *start;		/* nrows + 1 */
+	int		(*code_counts)(void *, int, int32_t);
+	void		 *arg;
+};
+
+static void
+row_release(struct cs_missing_row *r)
+{
+	size_t i;
+
+	free(r->issuer);
+	free(r->aki);
+	free(r->der);
+	for (i = 0; i < r->naia; i++)
+		free(r->aia[i]);
+	free(r->aia);
+}
+
+/* Fills a row from hits[start, start + n), which share its key. */
+static int
+make_row(struct ctx *x, const struct hit *h, size_t n, struct rowbuild *rb)
+{
+	struct cs_missing_row *r = &rb->row;
+	uint32_t *aian = NULL, best = NONE;
+	const struct node *nd;
+	char **v;
+	const char *s;
+	size_t i, j, k, na = 0;
+
+	memset(r, 0, sizeof(*r));
+	r->outcome = h[0].outcome;
+	if ((r->issuer = strdup(h[0].name)) == NULL ||
+	    (h[0].aki != NULL && (r->aki = strdup(h[0].aki)) == NULL))
+		goto nomem;
+	if ((aian = malloc(n * sizeof(*aian))) == NULL)
+		goto nomem;
+	for (i = 0; i < n; i++) {
+		r->reports += h[i].weight;
+		r->chains++;
+		if (h[i].aia_node != NONE)
+			aian[na++] = h[i].aia_node;
+		if (h[i].resolved != NONE && (best == NONE ||
+		    pref_cmp(&x->nodes[h[i].resolved], &x->nodes[best]) < 0))
+			best = h[i].resolved;
+	}
+	qsort(aian, na, sizeof(*aian), u32_cmp);
+	for (i = 0, k = 0; i < na; i++) {
+		if (i > 0 && aian[i] == aian[i - 1])
+			continue;
+		nd = &x->nodes[aian[i]];
+		if (nd->naia == 0)
+			continue;
+		if ((v = realloc(r->aia, (k + nd->naia) * sizeof(*v))) ==
+		    NULL)
+			goto nomem;
+		r->aia = v;
+		for (j = 0, s = str_at(x, nd->aia); j < nd->naia; j++) {
+			if ((r->aia[k] = strdup(s)) == NULL)
+				goto nomem;
+			r->naia = ++k;
+			s += strlen(s) + 1;
+		}
+	}
+	if (k > 0) {
+		qsort(r->aia, k, sizeof(*r->aia), str_cmp);
+		for (i = 1, j = 1; i < k; i++) {
+			if (strcmp(r->aia[i], r->aia[j - 1]) == 0)
+				free(r->aia[i]);
+			else
+				r->aia[j++] = r->aia[i];
+		}
+		r->naia = j;
+	}
+	if (best != NONE) {
+		nd = &x->nodes[best];
+		r->source = nd->flags & F_KNOWN ? CS_MISSING_SRC_KNOWN :
+		    CS_MISSING_SRC_CORPUS;
+		memcpy(r->resolved_by, nd->sha256, 32);
+		if ((r->der = malloc(nd->der_len ? nd->der_len : 1)) == NULL)
+			goto nomem;
+		memcpy(r->der, bytes_at(x, nd->der), nd->der_len);
+		r->der_len = nd->der_len;
+	}
+	free(aian);
+	return 0;
+nomem:
+	free(aian);
+	return cs_err_set(x->err, CS_ENOMEM, "out of memory");
+}
+
+static int
+aggregate(struct ctx *x, struct hit *hits, size_t nhits, struct cs_missing *m)
+{
+	struct rowbuild *rb = NULL;
+	struct mpriv *pv = NULL;
+	size_t i, j, nrb = 0, k;
+	int ret = -1;
+
+	qsort(hits, nhits, sizeof(*hits), hit_cmp);
+	if ((rb = calloc(nhits ? nhits : 1, sizeof(*rb))) == NULL ||
+	    (pv = calloc(1, sizeof(*pv))) == NULL) {
+		cs_err_set(x->err, CS_ENOMEM, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < nhits; i = j) {
+		for (j = i + 1; j < nhits && hits[j].outcome ==
+		    hits[i].outcome && strcmp(hits[j].name, hits[i].name) ==
+		    0 && nstrcmp(hits[j].aki, hits[i].aki) == 0; j++)
+			;
+		rb[nrb].start = i;
+		rb[nrb].n = j - i;
+		if (make_row(x, hits + i, j - i, &rb[nrb]) == -1) {
+			row_release(&rb[nrb].row);
+			goto out;
+		}
+		nrb++;
+	}
+	qsort(rb, nrb, sizeof(*rb), row_cmp);
+	if ((m->rows = calloc(nrb ? nrb : 1, sizeof(*m->rows))) == NULL ||
+	    (pv->keys = malloc((nhits ? nhits : 1) * sizeof(*pv->keys))) ==
+	    NULL || (pv->start = malloc((nrb + 1) * sizeof(*pv->start))) ==
+	    NULL) {
+		cs_err_set(x->err, CS_ENOMEM, "out of memory");
+		goto out;
+	}
+	pv->code_counts = x->o->code_counts;
+	pv->arg = x->o->arg;
+	for (i = 0, k = 0; i < nrb; i++) {
+		m->rows[i] = rb[i].row;
+		pv->start[i] = k;
+		for (j = 0; j < rb[i].n; j++)
+			memcpy(pv->keys[k++],
+			    x->chains[hits[rb[i].start + j].chain].key,
+			    CS_KEY_LEN);
+	}
+	pv->start[nrb] = k;
+	m->nrows = nrb;
+	nrb = 0;		/* m owns the rows now */
+	m->priv = pv;
+	pv = NULL;
+	ret = 0;
+out:
+	for (i = 0; i < nrb; i++)
+		row_release(&rb[i].row);
+	free(rb);
+	if (pv != NULL) {
+		free(pv->keys);
+		free(pv->start);
+		free(pv);
+	}
+	return ret;
+}
+
+static int
+walk_all(struct ctx *x, struct cs_missing *m)
+{
+	struct hit *hits = NULL;
+	struct walk w;
+	struct res r;
+	unsigned char *visited = NULL;
+	size_t i, maxn = 1;
+	const struct node *nd;
+	int ret = -1;
+
+	for (i = 0; i < x->nchains; i++)
+		if (x->chains[i].n > maxn)
+			maxn = x->chains[i].n;
+	if ((hits = calloc(x->nchains ? x->nchains : 1, sizeof(*hits))) ==
+	    NULL || (visited = calloc(maxn, 1)) == NULL) {
+		cs_err_set(x->err, CS_ENOMEM, "out of memory");
+		goto out;
+	}
+	w.x = x;
+	w.visited = visited;
+	for (i = 0; i < x->nchains; i++) {
+		w.set = x->cnodes + x->chains[i].off;
+		w.n = x->chains[i].n;
+		w.budget = 256;		/* same-named certificates: bounded */
+		visited[0] = 1;
+		walk(&w, w.set[0], NONE, &r);
+		visited[0] = 0;
+		nd = &x->nodes[r.name_node];
+		hits[i].chain = (uint32_t)i;
+		hits[i].outcome = r.outcome;
+		hits[i].name = str_at(x, r.name_subj ? nd->subject :
+		    nd->issuer);
+		hits[i].aki = str_at(x, x->nodes[r.aki_node].aki);
+		hits[i].resolved = r.resolved;
+		hits[i].aia_node = r.aia_node;
+		hits[i].weight = x->chains[i].weight;
+		m->reports[r.outcome] += x->chains[i].weight;
+		m->chains[r.outcome]++;
+	}
+	ret = aggregate(x, hits, x->nchains, m);
+out:
+	free(visited);
+	free(hits);
+	return ret;
+}
+
+int
+cs_missing_run(struct cs_store *st, const struct cs_missing_opts *opts,
+    struct cs_missing *out, struct cs_err *err)
+{
+	struct ctx x;
+	uint32_t *idx = NULL, *fit;
+	size_t i, k, j;
+	int ret = -1;
+
+	memset(&x, 0, sizeof(x));
+	x.o = opts;
+	x.err = err;
+	atomic_init(&x.sigchecks, 0);
+	memset(out, 0, sizeof(*out));
+	if (cs_store_foreach_cert(st, CS_GET_SUMMARY | CS_GET_DER, load_cert,
+	    &x, err) == -1)
+		goto out;
+	x.nstore = x.nnodes;
+	for (i = 0; i < x.nstore; i++)
+		if (i > 0 && memcmp(x.nodes[i - 1].key, x.nodes[i].key,
+		    CS_KEY_LEN) >= 0) {
+			cs_err_set(err, CS_ESTORE, "certificates out of order");
+			goto out;
+		}
+	if (shatab_grow(&x.bysha, x.nstore + 1, node_sha, &x, err) == -1)
+		goto out;
+	for (i = 0; i < x.nstore; i++)
+		if (shatab_find(&x.bysha, x.nodes[i].sha256, node_sha, &x) ==
+		    NONE && shatab_add(&x.bysha, (uint32_t)i, node_sha, &x,
+		    err) == -1)
+			goto out;
+	if (load_set(&x, opts->roots, F_ROOT) == -1 ||
+	    load_set(&x, opts->known, F_KNOWN) == -1)
+		goto out;
+	out->certs = x.nnodes;
+	if (cs_store_foreach_chain(st, load_chain, &x, err) == -1)
+		goto out;
+
+	/* Candidates by name and key identifier, then signatures. */
+	if ((idx = malloc((x.nnodes ? x.nnodes : 1) * sizeof(*idx))) ==
+	    NULL || (x.work = malloc((x.nnodes ? x.nnodes : 1) *
+	    sizeof(*x.work))) == NULL) {
+		cs_err_set(err, CS_ENOMEM, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < x.nnodes; i++) {
+		struct node *nd = &x.nodes[i];
+
+		nd->subj_key = name_key(bytes_at(&x, nd->subj), nd->subj_len);
+		nd->iss_key = name_key(bytes_at(&x, nd->iss), nd->iss_len);
+		idx[i] = (uint32_t)i;
+	}
+	qsort_r(idx, x.nnodes, sizeof(*idx), subj_cmp, &x);
+	for (i = 0; i < x.nnodes; i++)
+		if ((x.nodes[i].flags & F_MEMBER) &&
+		    candidates(&x, idx, (uint32_t)i) == -1)
+			goto out;
+	if ((x.ok = calloc(x.ncands ? x.ncands : 1, 1)) == NULL) {
+		cs_err_set(err, CS_ENOMEM, "out of memory");
+		goto out;
+	}
+	for (i = 0, x.nwork = 0; i < x.nnodes; i++)
+		if (x.nodes[i].flags & F_PARENT)
+			x.work[x.nwork++] = (uint32_t)i;
+	parallel(&x, parse_key);
+	for (i = 0, x.nwork = 0; i < x.nnodes; i++)
+		if (x.nodes[i].cand_n > 0)
+			x.work[x.nwork++] = (uint32_t)i;
+	parallel(&x, verify);
+	out->sigchecks = atomic_load(&x.sigchecks);
+	/* Keep the issuers that verified, in order of preference. */
+	for (i = 0; i < x.nnodes; i++) {
+		struct node *nd = &x.nodes[i];
+
+		fit = x.cands + nd->cand_off;
+		for (j = 0, k = 0; j < nd->cand_n; j++)
+			if (x.ok[nd->cand_off + j])
+				fit[k++] = fit[j];
+		nd->cand_n = (uint32_t)k;
+		qsort_r(fit, k, sizeof(*fit), fit_cmp, &x);
+	}
+	ret = walk_all(&x, out);
+out:
+	for (i = 0; i < x.nnodes; i++)
+		EVP_PKEY_free(x.nodes[i].pkey);
+	free(idx);
+	free(x.work);
+	free(x.ok);
+	free(x.cands);
+	free(x.cnodes);
+	free(x.chains);
+	free(x.nodes);
+	free(x.bysha.slot);
+	cs_buf_release(&x.arena);
+	return ret;
+}
+
+struct hostacc {
+	const struct mpriv	*pv;
+	char			**v;
+	size_t			 n, cap;
+	struct cs_err		*err;
+};
+
+static int
+host_each(void *arg, int has_err, int32_t code, const char *host,
+    size_t len, uint64_t n)
+{
+	struct hostacc *h = arg;
+
+	(void)n;
+	if (len == 0 || (h->pv->code_counts != NULL &&
+	    !h->pv->code_counts(h->pv->arg, has_err, code)))
+		return 0;
+	if (grow(&h->v, &h->cap, h->n + 1, sizeof(*h->v), h->err) == -1 ||
+	    (h->v[h->n] = strndup(host, len)) == NULL)
+		return cs_err_set(h->err, CS_ENOMEM, "out of memory");
+	h->n++;
+	return 0;
+}
+
+int
+cs_missing_hosts(struct cs_store *st, struct cs_missing *m, size_t i,
+    struct cs_err *err)
+{
+	const struct mpriv *pv = m->priv;
+	struct hostacc h;
+	size_t k, n;
+	int ret = -1;
+
+	if (pv == NULL || i >= m->nrows)
+		return cs_err_set(err, CS_EUSAGE, "no row %zu", i);
+	memset(&h, 0, sizeof(h));
+	h.pv = pv;
+	h.err = err;
+	for (k = pv->start[i]; k < pv->start[i + 1]; k++)
+		if (cs_store_chain_hosts(st, pv->keys[k], host_each, &h,
+		    err) == -1)
+			goto out;
+	qsort(h.v, h.n, sizeof(*h.v), str_cmp);
+	for (k = 0, n = 0; k < h.n; k++)
+		if (k == 0 || strcmp(h.v[k], h.v[k - 1]) != 0)
+			n++;
+	m->rows[i].hosts = n;
+	m->rows[i].has_hosts = 1;
+	ret = 0;
+out:
+	for (k = 0; k < h.n; k++)
+		free(h.v[k]);
+	free(h.v);
+	return ret;
+}
+
+void
+cs_missing_release(struct cs_missing *m)
+{
+	struct mpriv *pv;
+	size_t i;
+
+	if (m == NULL)
+		return;
+	for (i = 0; i < m->nrows; i++)
+		row_release(&m->rows[i]);
+	free(m->rows);
+	if ((pv = m->priv) != NULL) {
+		free(pv->keys);
+		free(pv->start);
+		free(pv);
+	}
+	memset(m, 0, sizeof(*m));
+}
