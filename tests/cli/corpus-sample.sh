@@ -34,11 +34,11 @@ assert_eq "" "$(cert "$(sha "$GEN/sample-int3.pem")")" "sample-int3 is never sen
 ingest --db db "$CORPUS/sample"
 expect_json sum.json files=$(jq .files "$E") reports_read=0 certs_new=0
 
-# small transactions give the same store
-ingest --db db2 --commit-every 7 "$CORPUS/sample"
+# small transactions and several threads give the same store
+ingest --db db2 --commit-every 7 --jobs 2 "$CORPUS/sample"
 export_jsonl --db db2
 jq -S -c "{sha256, count, leaf_count, hosts: $NH, first_seen, last_seen, errors}" exp.jsonl >got2.jsonl
-assert_file_eq want.jsonl got2.jsonl "per-certificate figures (--commit-every 7)"
+assert_file_eq want.jsonl got2.jsonl "per-certificate figures (--commit-every 7 --jobs 2)"
 
 # the same with the build whose keys are 4 bits (hash collisions everywhere),
 # when the caller provides it

@@ -40,6 +40,14 @@ ingest --db d --sample 0.3 --seed 42 - <rev.jsonl
 kept d
 assert_file_eq hosts.a hosts.d "stdin"
 
+# thread count does not matter (--jobs)
+for jobs in 1 2 4; do
+	ingest --db "j$jobs" --jobs $jobs --sample 0.3 --seed 42 part2.jsonl rev.jsonl
+	expect_json sum.json reports_read=1600 reports_accepted=$((acc + $(grep -cFf hosts.a part2.jsonl)))
+	kept "j$jobs"
+	assert_file_eq hosts.a "hosts.j$jobs" "--jobs $jobs"
+done
+
 ingest --db e --sample 0.3 --seed 7 all.jsonl
 kept e
 if cmp -s hosts.a hosts.e; then
