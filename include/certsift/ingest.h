@@ -33,6 +33,12 @@ struct cs_ingest_progress {
 	uint64_t	 reports;	/* read so far, all files */
 };
 
+enum {
+	CS_HOSTS_CLEAR = 0,	/* as reported (normalised) */
+	CS_HOSTS_NONE,		/* not kept at all */
+	CS_HOSTS_KEYED		/* HMAC-SHA256 under a key, in hex */
+};
+
 struct cs_ingest_opts {
 	const int32_t	*errors;	/* keep only these codes */
 	size_t		 nerrors;
@@ -47,6 +53,9 @@ struct cs_ingest_opts {
 	int		 strict;	/* stop at the first bad record */
 	uint64_t	 commit_every;	/* reports per transaction; 0: default */
 	int		 reader_mode;	/* CS_READER_*; 0: automatic */
+	int		 hosts;		/* CS_HOSTS_*: how hostnames are kept */
+	const unsigned char *host_key;	/* CS_HOSTS_KEYED: the HMAC key */
+	size_t		 host_key_len;
 	/* Told of each malformed report and invalid certificate. */
 	void		(*bad)(void *arg, const char *name, uint64_t line,
 			    const char *why);

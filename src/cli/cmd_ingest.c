@@ -20,7 +20,7 @@ static const char usage[] =
     "usage: certsift ingest [--force] [--json] [--strict] [--db path]\n"
     "           [--error code] [--since t] [--until t] [--sample f]\n"
     "           [--seed n] [--errors-log file] [--commit-every n]\n"
-    "           [--jobs n] [input ...]\n";
+    "           [--hosts none|clear|keyed:file] [--jobs n] [input ...]\n";
 
 #define MAX_SHOWN	10	/* bad records shown on stderr */
 
@@ -139,6 +139,33 @@ walk(const char *dir, struct paths *out)
 	return rc;
 }
 
+/* The HMAC key for --hosts keyed:FILE: all of the file's bytes. */
+static int
+read_key(const char *path, unsigned char **key, size_t *len)
+{
+	unsigned char tmp[4096];
+	FILE *f;
+	size_t n;
+
+	if ((f = fopen(path, "rb")) == NULL) {
+		cli_warn("cannot open key file '%s': %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	*len = 0;
+	while ((n = fread(tmp, 1, sizeof(tmp), f)) > 0) {
+		*key = xrealloc(*key, *len + n);
+		memcpy(*key + *len, tmp, n);
+		*len += n;
+	}
+	fclose(f);
+	if (*len == 0) {
+		cli_warn("key file '%s' is empty", path);
+		return -1;
+	}
+	return 0;
+}
+
 static int
 ingest_one(struct cs_ingest *ing, const char *path, struct cs_err *err)
 {
@@ -186,7 +213,7 @@ int
 cmd_ingest(int argc, char **argv)
 {
 	enum { O_SINCE = 256, O_UNTIL, O_SAMPLE, O_SEED, O_FORCE, O_STRICT,
-	    O_LOG, O_COMMIT, O_JOBS, O_READER, O_DB, O_JSON };
+	    O_LOG, O_COMMIT, O_JOBS, O_READER, O_DB, O_JSON, O_HOSTS };
 	static const struct option longopts[] = {
 		{ "commit-every", required_argument, NULL, O_COMMIT },
 		{ "db", required_argument, NULL, O_DB },
@@ -194,6 +221,7 @@ cmd_ingest(int argc, char **argv)
 		{ "errors-log", required_argument, NULL, O_LOG },
 		{ "force", no_argument, NULL, O_FORCE },
 		{ "help", no_argument, NULL, 'h' },
+		{ "hosts", required_argument, NULL, O_HOSTS },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "json", no_argument, NULL, O_JSON },
 		{ "reader", required_argument, NULL, O_READER },
@@ -215,8 +243,9 @@ cmd_ingest(int argc, char **argv)
 	struct stat sb;
 	uint64_t u;
 	char *end;
+	unsigned char *key = NULL;
+	size_t k, keylen = 0;
 	int ch, code, status = 0, i, seeded = 0;
-	size_t k;
 
 	memset(&io, 0, sizeof(io));
 	memset(&o, 0, sizeof(o));
@@ -257,6 +286,21 @@ cmd_ingest(int argc, char **argv)
 			break;
 		case O_FORCE:
 			o.force = 1;
+			break;
+		case O_HOSTS:
+			if (strcmp(optarg, "clear") == 0)
+				o.hosts = CS_HOSTS_CLEAR;
+			else if (strcmp(optarg, "none") == 0)
+				o.hosts = CS_HOSTS_NONE;
+			else if (strncmp(optarg, "keyed:", 6) == 0) {
+				o.hosts = CS_HOSTS_KEYED;
+				if (read_key(optarg + 6, &key, &keylen) == -1)
+					return 1;
+			} else {
+				cli_usage_error(usage, "--hosts takes none, "
+				    "clear or keyed:FILE, not '%s'", optarg);
+				return 2;
+			}
 			break;
 		case O_JSON:
 			io.json = 1;
@@ -340,6 +384,8 @@ cmd_ingest(int argc, char **argv)
 		add_path(&paths, strdup("-"));
 	o.errors = io.errors;
 	o.nerrors = io.nerrors;
+	o.host_key = key;
+	o.host_key_len = keylen;
 	o.bad = on_bad;
 	o.progress = on_progress;
 	o.arg = &c;
@@ -397,5 +443,6 @@ out:
 		free(paths.v[k]);
 	free(paths.v);
 	free(io.errors);
+	free(key);
 	return status;
 }

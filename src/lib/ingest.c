@@ -8,6 +8,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <xxhash.h>
 
 #include "certsift/b64.h"
@@ -534,10 +536,38 @@ chain_get(struct cs_ingest *ing)
 	return (int64_t)ing->chains.n - 1;
 }
 
+/* The hostname as the store keeps it: clear, none, or keyed (HMAC). */
+static void
+host_privacy(struct cs_ingest *ing, struct cs_report *rep, char *hex)
+{
+	static const char digits[] = "0123456789abcdef";
+	unsigned char mac[EVP_MAX_MD_SIZE];
+	unsigned int n = 0, i;
+
+	if (rep->host == NULL || ing->o.hosts == CS_HOSTS_CLEAR)
+		return;
+	if (ing->o.hosts == CS_HOSTS_NONE || HMAC(EVP_sha256(),
+	    ing->o.host_key, (int)ing->o.host_key_len,
+	    (const unsigned char *)rep->host, rep->host_len, mac, &n) == NULL) {
+		rep->host = NULL;
+		rep->host_len = 0;
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		hex[i * 2] = digits[mac[i] >> 4];
+		hex[i * 2 + 1] = digits[mac[i] & 15];
+	}
+	hex[n * 2] = '\0';
+	rep->host = hex;
+	rep->host_len = n * 2;
+}
+
 static int
-on_report(void *arg, const struct cs_report *rep, const char *why)
+on_report(void *arg, const struct cs_report *crep, const char *why)
 {
 	struct cs_ingest *ing = arg;
+	struct cs_report r, *rep = NULL;
+	char hex[EVP_MAX_MD_SIZE * 2 + 1];
 	const char *ewhy = NULL;
 	struct che *c;
 	int64_t chain = NOCHAIN;
@@ -546,6 +576,11 @@ on_report(void *arg, const struct cs_report *rep, const char *why)
 
 	ing->n[CS_N_REPORTS_READ]++;
 	ing->batch_reports++;
+	if (crep != NULL) {
+		r = *crep;
+		rep = &r;
+		host_privacy(ing, rep, hex);
+	}
 	if (rep == NULL) {
 		ing->n[CS_N_REPORTS_MALFORMED]++;
 		bad(ing, why);
