@@ -94,9 +94,10 @@ expect_rows() {
 	fi
 }
 
-# missing ARGS...: certsift missing --db db --no-roots --json ARGS; exit 0
+# missing ARGS...: certsift missing --db ${MDB:-db} --no-roots --json ARGS;
+# exit 0
 missing() {
-	run "$CS" missing --db db --no-roots --json "$@"
+	run "$CS" missing --db "${MDB:-db}" --no-roots --json "$@"
 	assert_status 0 "missing $*"
 }
 
