@@ -266,11 +266,12 @@ cmd_ingest(int argc, char **argv)
 			fputs(usage, stdout);
 			return 0;
 		case 'j':
-			if (cli_parse_u64(optarg, 256, &u) == -1) {
+			if (cli_parse_u64(optarg, 256, &u) == -1 || u == 0) {
 				cli_usage_error(usage, "bad --jobs '%s'",
 				    optarg);
 				return 2;
 			}
+			o.jobs = (int)u;
 			break;
 		case O_COMMIT:
 			if (cli_parse_u64(optarg, UINT64_MAX, &u) == -1 ||

@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -19,7 +20,7 @@
 #include "input.h"
 #include "store_int.h"
 
-#define DEFAULT_COMMIT	200000		/* reports per transaction */
+#define DEFAULT_COMMIT	100000		/* reports per transaction */
 #define CACHE_LIMIT	((size_t)96 << 20)	/* bytes of cached texts */
 #define NOCHAIN		UINT32_MAX
 
@@ -170,10 +171,60 @@ struct tuple {			/* for sorting and merging deltas */
 	(vec).v[(vec).n++] = (item); \
 } while (0)
 
+/* Per worker: a reader and scratch buffers; the unit it works on. */
+struct worker {
+	struct cs_ingest	*ing;
+	struct cs_reader	*reader;
+	struct cs_buf		 der;
+	struct cs_buf		 sumbuf;
+	struct unit		*u;
+	uint64_t		 line;
+	char			 why[256];
+	int			 oom;
+	pthread_t		 tid;
+};
+
+/*
+ * A unit of work: consecutive documents of one file, copied, and the
+ * records a worker made of them, merged in order by the main thread.
+ */
+struct udoc {
+	size_t		 off;
+	size_t		 len;
+	uint64_t	 line;
+	int		 element;
+	const char	*bad;
+};
+
+struct unit {
+	struct cs_buf	 in;
+	VEC(struct udoc) docs;
+	struct cs_buf	 out;
+	uint64_t	 end_offset;	/* progress after the unit */
+	uint64_t	 end_line;
+	int		 end_mode;
+	uint64_t	 bytes;
+	int		 state;		/* U_* */
+	int		 oom;
+};
+
+enum { U_FREE, U_QUEUED, U_BUSY, U_DONE };
+enum { R_MALFORMED = 1, R_INVALID, R_FILTERED, R_ACCEPTED };
+
+struct rec {
+	uint8_t		kind;
+	uint8_t		has;
+	uint16_t	pad;
+	int32_t		error;
+	uint64_t	line;
+	int64_t		ts;
+	uint32_t	host_len;
+	uint32_t	n;	/* slots, or the reason's length */
+};
+
 struct cs_ingest {
 	struct cs_store		*st;
 	struct cs_ingest_opts	 o;
-	struct cs_reader	*reader;
 	struct cs_ingest_sum	 sum;
 	struct timespec		 t0;
 
@@ -197,10 +248,24 @@ struct cs_ingest {
 	uint64_t		 n[CS_N_COUNTERS];	/* batch counters */
 
 	/* Scratch. */
-	struct cs_buf		 der;
-	struct cs_buf		 sumbuf;
 	VEC(uint32_t)		 cur;		/* this report's slots */
 	uint32_t		 mark;
+
+	/* Workers and the units they work on. */
+	struct worker		*workers;
+	int			 nworkers;	/* threads; 0: work inline */
+	struct unit		*units;
+	size_t			 nunits;
+	size_t			 head;		/* oldest unit in flight */
+	size_t			 inflight;
+	int			 quit;
+	pthread_mutex_t		 lock;		/* the certificate cache */
+	pthread_mutex_t		 qlock;		/* units */
+	pthread_cond_t		 qcond;		/* a unit is queued */
+	pthread_cond_t		 dcond;		/* a unit is done */
+	uint64_t		 done_offset;	/* after the last merged unit */
+	uint64_t		 done_line;
+	int			 done_mode;
 
 	/* The file being read. */
 	const char		*name;
@@ -209,11 +274,14 @@ struct cs_ingest {
 	struct cs_err		 stop_err;
 };
 
+static void	*worker_main(void *);
+
 int
 cs_ingest_new(struct cs_store *st, const struct cs_ingest_opts *o,
     struct cs_ingest **out, struct cs_err *err)
 {
 	struct cs_ingest *ing;
+	int jobs, nw, i;
 
 	if (cs_store_lock(st, err) == -1)
 		return -1;
@@ -223,13 +291,40 @@ cs_ingest_new(struct cs_store *st, const struct cs_ingest_opts *o,
 	ing->o = *o;
 	if (ing->o.commit_every == 0)
 		ing->o.commit_every = DEFAULT_COMMIT;
-	if ((ing->reader = cs_reader_new(o->reader_mode)) == NULL) {
-		free(ing);
-		return cs_err_set(err, CS_ENOMEM, "out of memory");
+	pthread_mutex_init(&ing->lock, NULL);
+	pthread_mutex_init(&ing->qlock, NULL);
+	pthread_cond_init(&ing->qcond, NULL);
+	pthread_cond_init(&ing->dcond, NULL);
+	jobs = o->jobs > 0 ? o->jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
+	if (jobs < 1)
+		jobs = 1;
+	nw = jobs > 1 ? jobs : 1;
+	ing->nunits = jobs > 1 ? (size_t)jobs * 2 + 1 : 1;
+	if ((ing->workers = calloc((size_t)nw, sizeof(*ing->workers))) ==
+	    NULL || (ing->units = calloc(ing->nunits, sizeof(*ing->units)))
+	    == NULL)
+		goto nomem;
+	for (i = 0; i < nw; i++) {
+		ing->workers[i].ing = ing;
+		if ((ing->workers[i].reader = cs_reader_new(o->reader_mode))
+		    == NULL)
+			goto nomem;
+	}
+	for (i = 0; jobs > 1 && i < nw; i++) {
+		if (pthread_create(&ing->workers[i].tid, NULL, worker_main,
+		    &ing->workers[i]) != 0) {
+			cs_ingest_free(ing);
+			return cs_err_set(err, CS_ENOMEM, "cannot start "
+			    "threads");
+		}
+		ing->nworkers++;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &ing->t0);
 	*out = ing;
 	return 0;
+nomem:
+	cs_ingest_free(ing);
+	return cs_err_set(err, CS_ENOMEM, "out of memory");
 }
 
 static void
@@ -260,14 +355,37 @@ batch_reset(struct cs_ingest *ing)
 void
 cs_ingest_free(struct cs_ingest *ing)
 {
+	size_t k;
+	int i;
+
 	if (ing == NULL)
 		return;
-	cs_reader_free(ing->reader);
+	pthread_mutex_lock(&ing->qlock);
+	ing->quit = 1;
+	pthread_cond_broadcast(&ing->qcond);
+	pthread_mutex_unlock(&ing->qlock);
+	for (i = 0; i < ing->nworkers; i++)
+		pthread_join(ing->workers[i].tid, NULL);
+	for (i = 0; ing->workers != NULL && i < (ing->nworkers > 0 ?
+	    ing->nworkers : 1); i++) {
+		cs_reader_free(ing->workers[i].reader);
+		cs_buf_release(&ing->workers[i].der);
+		cs_buf_release(&ing->workers[i].sumbuf);
+	}
+	for (k = 0; ing->units != NULL && k < ing->nunits; k++) {
+		cs_buf_release(&ing->units[k].in);
+		cs_buf_release(&ing->units[k].out);
+		free(ing->units[k].docs.v);
+	}
+	free(ing->workers);
+	free(ing->units);
+	pthread_mutex_destroy(&ing->lock);
+	pthread_mutex_destroy(&ing->qlock);
+	pthread_cond_destroy(&ing->qcond);
+	pthread_cond_destroy(&ing->dcond);
 	cs_buf_release(&ing->texts);
 	cs_buf_release(&ing->ders);
 	cs_buf_release(&ing->hosts);
-	cs_buf_release(&ing->der);
-	cs_buf_release(&ing->sumbuf);
 	free(ing->textv.v);
 	free(ing->slots.v);
 	free(ing->ches.v);
@@ -304,108 +422,169 @@ bad(struct cs_ingest *ing, const char *why)
 	}
 }
 
-/*
- * The slot of a chain entry's text: from the cache, or decoded, hashed and
- * checked on first sight. Returns the slot, -1 when the text is not a
- * certificate (*why says why), -2 when out of memory.
- */
-static int32_t
-entry_slot(struct cs_ingest *ing, const char *p, size_t len,
-    const char **why)
+/* Looks text up in the cache; the lock is held. Returns its entry or NULL
+ * with *pos the free probe position. */
+static struct text *
+text_find(struct cs_ingest *ing, uint64_t h, const char *p, size_t len,
+    size_t *pos)
 {
-	struct cs_err e = CS_ERR_INIT;
-	struct cs_cert cert = CS_CERT_INIT;
-	struct text t;
-	struct slot s;
-	XXH128_hash_t dh;
-	uint64_t h, th;
-	size_t i, j;
+	size_t i;
 
-	th = h = XXH3_64bits(p, len);
-	if (ing->text_idx.n * 2 >= ing->text_idx.cap &&
-	    hidx_grow(&ing->text_idx) == -1)
-		return -2;
 	HIDX_FOR(&ing->text_idx, h, i) {
-		const struct text *c;
+		struct text *c;
 
 		if (ing->text_idx.h[i] != h)
 			continue;
 		c = &ing->textv.v[ing->text_idx.e[i] - 1];
 		if (c->len == len && memcmp(ing->texts.data + c->off, p,
-		    len) == 0) {
-			if (c->slot < 0)
-				*why = (const char *)ing->texts.data +
-				    c->why_off;
-			return c->slot;
-		}
+		    len) == 0)
+			return c;
 	}
-	/* First sight of this text. */
+	*pos = i;
+	return NULL;
+}
+
+/* The slot holding this DER, or -1 with *pos the free probe position; the
+ * lock is held. */
+static int32_t
+der_find(struct cs_ingest *ing, uint64_t h, const struct cs_buf *der,
+    size_t *pos)
+{
+	size_t j;
+
+	HIDX_FOR(&ing->der_idx, h, j) {
+		const struct slot *c;
+
+		if (ing->der_idx.h[j] != h)
+			continue;
+		c = &ing->slots.v[ing->der_idx.e[j] - 1];
+		if (c->der_len == der->len && memcmp(ing->ders.data +
+		    c->der_off, der->data, c->der_len) == 0)
+			return (int32_t)(ing->der_idx.e[j] - 1);
+	}
+	*pos = j;
+	return -1;
+}
+
+/*
+ * Caches text as slot (or, slot -1, as not a certificate for the reason
+ * why); the lock is held. Another worker may have cached it meanwhile: then
+ * the cache keeps what it has. Returns the slot, or -2 out of memory.
+ */
+static int32_t
+text_add(struct cs_ingest *ing, uint64_t h, const char *p, size_t len,
+    int32_t slot, const char *why)
+{
+	struct text t, *c;
+	size_t pos;
+
+	if (ing->text_idx.n * 2 >= ing->text_idx.cap &&
+	    hidx_grow(&ing->text_idx) == -1)
+		return -2;
+	if ((c = text_find(ing, h, p, len, &pos)) != NULL)
+		return c->slot;
 	t.off = ing->texts.len;
 	t.len = len;
-	t.slot = -1;
+	t.slot = slot;
 	t.why_off = 0;
 	if (cs_buf_append(&ing->texts, p, len, NULL) == -1)
 		return -2;
-	if (cs_b64_decode_cert(p, len, &ing->der, &e) == -1) {
+	if (slot < 0) {
 		t.why_off = ing->texts.len;
-		if (cs_buf_append(&ing->texts, e.msg, strlen(e.msg) + 1,
-		    NULL) == -1)
+		if (cs_buf_append(&ing->texts, why, strlen(why) + 1, NULL)
+		    == -1)
 			return -2;
-	} else {
-		dh = XXH3_128bits(ing->der.data, ing->der.len);
-		h = dh.low64;
-		if (ing->der_idx.n * 2 >= ing->der_idx.cap &&
-		    hidx_grow(&ing->der_idx) == -1)
-			return -2;
-		HIDX_FOR(&ing->der_idx, h, j) {
-			const struct slot *c;
-
-			if (ing->der_idx.h[j] != h)
-				continue;
-			c = &ing->slots.v[ing->der_idx.e[j] - 1];
-			if (c->der_len == ing->der.len && memcmp(ing->ders.data
-			    + c->der_off, ing->der.data, c->der_len) == 0) {
-				t.slot = (int32_t)(ing->der_idx.e[j] - 1);
-				break;
-			}
-		}
-		/* New DER: parse it, once. */
-		if (t.slot < 0 && cs_x509_parse(ing->der.data, ing->der.len,
-		    &cert, &e) == -1) {
-			t.why_off = ing->texts.len;
-			if (cs_buf_append(&ing->texts, e.msg, strlen(e.msg) + 1,
-			    NULL) == -1)
-				return -2;
-		} else if (t.slot < 0) {
-			memset(&s, 0, sizeof(s));
-			memcpy(s.hash, &dh, 16);
-			memcpy(s.sha256, cert.sha256, 32);
-			s.der_off = ing->ders.len;
-			s.der_len = ing->der.len;
-			if (cs_buf_append(&ing->ders, ing->der.data,
-			    ing->der.len, NULL) == -1 ||
-			    cs_cert_encode(&cert, &ing->sumbuf, NULL) == -1) {
-				cs_cert_release(&cert);
-				return -2;
-			}
-			cs_cert_release(&cert);
-			s.sum_off = ing->ders.len;
-			s.sum_len = ing->sumbuf.len;
-			if (cs_buf_append(&ing->ders, ing->sumbuf.data,
-			    ing->sumbuf.len, NULL) == -1)
-				return -2;
-			t.slot = (int32_t)ing->slots.n;
-			VEC_PUSH(ing->slots, s, return -2);
-			hidx_put(&ing->der_idx, j, h, (uint32_t)t.slot);
-		}
 	}
-	/* i is still the free probe position for the text. */
 	VEC_PUSH(ing->textv, t, return -2);
-	hidx_put(&ing->text_idx, i, th,
-	    (uint32_t)(ing->textv.n - 1));
-	if (t.slot < 0)
-		*why = (const char *)ing->texts.data + t.why_off;
-	return t.slot;
+	hidx_put(&ing->text_idx, pos, h, (uint32_t)(ing->textv.n - 1));
+	return slot;
+}
+
+/*
+ * The slot of a chain entry's text: from the cache, or decoded, hashed and
+ * parsed on first sight (outside the lock: that is the expensive part).
+ * Returns the slot, -1 when the text is not a certificate (w->why says
+ * why), -2 when out of memory.
+ */
+static int32_t
+entry_slot(struct worker *w, const char *p, size_t len)
+{
+	struct cs_ingest *ing = w->ing;
+	struct cs_err e = CS_ERR_INIT;
+	struct cs_cert cert = CS_CERT_INIT;
+	struct text *c;
+	struct slot s;
+	XXH128_hash_t dh;
+	uint64_t th;
+	size_t pos;
+	int32_t slot;
+
+	th = XXH3_64bits(p, len);
+	pthread_mutex_lock(&ing->lock);
+	if (ing->text_idx.cap > 0 && (c = text_find(ing, th, p, len, &pos))
+	    != NULL) {
+		slot = c->slot;
+		if (slot < 0)
+			snprintf(w->why, sizeof(w->why), "%s", (const char *)
+			    ing->texts.data + c->why_off);
+		pthread_mutex_unlock(&ing->lock);
+		return slot;
+	}
+	pthread_mutex_unlock(&ing->lock);
+	/* First sight of this text. */
+	if (cs_b64_decode_cert(p, len, &w->der, &e) == -1)
+		goto invalid;
+	dh = XXH3_128bits(w->der.data, w->der.len);
+	pthread_mutex_lock(&ing->lock);
+	if (ing->der_idx.cap > 0 && (slot = der_find(ing, dh.low64, &w->der,
+	    &pos)) >= 0) {
+		slot = text_add(ing, th, p, len, slot, NULL);
+		pthread_mutex_unlock(&ing->lock);
+		return slot;
+	}
+	pthread_mutex_unlock(&ing->lock);
+	/* A new DER: parse it, once. */
+	if (cs_x509_parse(w->der.data, w->der.len, &cert, &e) == -1)
+		goto invalid;
+	if (cs_cert_encode(&cert, &w->sumbuf, NULL) == -1) {
+		cs_cert_release(&cert);
+		return -2;
+	}
+	memset(&s, 0, sizeof(s));
+	memcpy(s.hash, &dh, 16);
+	memcpy(s.sha256, cert.sha256, 32);
+	cs_cert_release(&cert);
+	pthread_mutex_lock(&ing->lock);
+	if (ing->der_idx.n * 2 >= ing->der_idx.cap &&
+	    hidx_grow(&ing->der_idx) == -1)
+		goto nomem;
+	if ((slot = der_find(ing, dh.low64, &w->der, &pos)) < 0) {
+		s.der_off = ing->ders.len;
+		s.der_len = w->der.len;
+		if (cs_buf_append(&ing->ders, w->der.data, w->der.len, NULL)
+		    == -1)
+			goto nomem;
+		s.sum_off = ing->ders.len;
+		s.sum_len = w->sumbuf.len;
+		if (cs_buf_append(&ing->ders, w->sumbuf.data, w->sumbuf.len,
+		    NULL) == -1)
+			goto nomem;
+		slot = (int32_t)ing->slots.n;
+		VEC_PUSH(ing->slots, s, goto nomem);
+		hidx_put(&ing->der_idx, pos, dh.low64, (uint32_t)slot);
+	}
+	slot = text_add(ing, th, p, len, slot, NULL);
+	pthread_mutex_unlock(&ing->lock);
+	return slot;
+invalid:
+	snprintf(w->why, sizeof(w->why), "%s", e.msg);
+	pthread_mutex_lock(&ing->lock);
+	slot = text_add(ing, th, p, len, -1, w->why);
+	pthread_mutex_unlock(&ing->lock);
+	return slot;
+nomem:
+	pthread_mutex_unlock(&ing->lock);
+	return -2;
 }
 
 static int
@@ -562,70 +741,245 @@ host_privacy(struct cs_ingest *ing, struct cs_report *rep, char *hex)
 	rep->host_len = n * 2;
 }
 
+/* ---- workers: documents in, records out -------------------------------- */
+
+static int
+emit(struct worker *w, const struct rec *r, const void *a, size_t alen,
+    const void *b, size_t blen)
+{
+	struct cs_buf *o = &w->u->out;
+
+	if (cs_buf_append(o, r, sizeof(*r), NULL) == -1 ||
+	    cs_buf_append(o, a, alen, NULL) == -1 ||
+	    cs_buf_append(o, b, blen, NULL) == -1) {
+		w->oom = 1;
+		return -1;
+	}
+	return 0;
+}
+
+static int
+emit_why(struct worker *w, int kind, const char *why)
+{
+	struct rec r;
+
+	memset(&r, 0, sizeof(r));
+	r.kind = (uint8_t)kind;
+	r.line = w->line;
+	r.n = (uint32_t)strlen(why);
+	return emit(w, &r, why, r.n, NULL, 0);
+}
+
 static int
 on_report(void *arg, const struct cs_report *crep, const char *why)
 {
-	struct cs_ingest *ing = arg;
-	struct cs_report r, *rep = NULL;
+	struct worker *w = arg;
+	struct cs_ingest *ing = w->ing;
+	struct cs_report rep;
 	char hex[EVP_MAX_MD_SIZE * 2 + 1];
-	const char *ewhy = NULL;
-	struct che *c;
-	int64_t chain = NOCHAIN;
-	size_t i;
-	int32_t s;
+	uint32_t slots[64], *sv = slots;
+	struct rec r;
+	size_t i, n = 0;
+	int32_t sl;
+	int ret = -1;
 
-	ing->n[CS_N_REPORTS_READ]++;
-	ing->batch_reports++;
-	if (crep != NULL) {
-		r = *crep;
-		rep = &r;
-		host_privacy(ing, rep, hex);
+	if (crep == NULL)
+		return emit_why(w, R_MALFORMED, why);
+	rep = *crep;
+	host_privacy(ing, &rep, hex);
+	memset(&r, 0, sizeof(r));
+	r.line = w->line;
+	if (filtered(ing, &rep)) {
+		r.kind = R_FILTERED;
+		return emit(w, &r, NULL, 0, NULL, 0);
 	}
-	if (rep == NULL) {
-		ing->n[CS_N_REPORTS_MALFORMED]++;
-		bad(ing, why);
-		return ing->stop ? -1 : 0;
+	if (rep.nchain > 64 && (sv = malloc(rep.nchain * sizeof(*sv))) ==
+	    NULL) {
+		w->oom = 1;
+		return -1;
 	}
-	if (filtered(ing, rep)) {
-		ing->n[CS_N_REPORTS_FILTERED]++;
-		return 0;
-	}
-	ing->n[CS_N_REPORTS_ACCEPTED]++;
-	ing->cur.n = 0;
-	for (i = 0; i < rep->nchain; i++) {
-		if (rep->chain[i].p == NULL) {
-			s = -1;
-			ewhy = "chain entry is not a string";
-		} else if ((s = entry_slot(ing, rep->chain[i].p,
-		    rep->chain[i].len, &ewhy)) == -2)
-			goto nomem;
-		if (s < 0) {
-			ing->n[CS_N_CERTS_INVALID]++;
-			bad(ing, ewhy);
-			if (ing->stop)
-				return -1;
+	for (i = 0; i < rep.nchain; i++) {
+		if (rep.chain[i].p == NULL) {
+			snprintf(w->why, sizeof(w->why), "chain entry is not a "
+			    "string");
+			sl = -1;
+		} else if ((sl = entry_slot(w, rep.chain[i].p,
+		    rep.chain[i].len)) == -2) {
+			w->oom = 1;
+			goto out;
+		}
+		if (sl < 0) {
+			if (emit_why(w, R_INVALID, w->why) == -1)
+				goto out;
 			continue;
 		}
-		ing->n[CS_N_CERTS_SEEN]++;
-		VEC_PUSH(ing->cur, (uint32_t)s, goto nomem);
+		sv[n++] = (uint32_t)sl;
 	}
-	if (ing->cur.n > 0 && (chain = chain_get(ing)) == -1)
-		goto nomem;
-	if ((c = che_get(ing, (uint32_t)chain, rep)) == NULL)
-		goto nomem;
-	c->count++;
-	if (rep->has & CS_HAS_TIMESTAMP) {
-		if (!c->seen || rep->timestamp < c->first)
-			c->first = rep->timestamp;
-		if (!c->seen || rep->timestamp > c->last)
-			c->last = rep->timestamp;
-		c->seen = 1;
+	r.kind = R_ACCEPTED;
+	r.has = (uint8_t)rep.has;
+	r.error = rep.error;
+	r.ts = rep.timestamp;
+	r.host_len = rep.host != NULL ? (uint32_t)rep.host_len : 0;
+	r.n = (uint32_t)n;
+	ret = emit(w, &r, rep.host, r.host_len, sv, n * sizeof(*sv));
+out:
+	if (sv != slots)
+		free(sv);
+	return ret;
+}
+
+/* Turns a unit's documents into records. */
+static void
+work(struct worker *w, struct unit *u)
+{
+	size_t i;
+
+	w->u = u;
+	w->oom = 0;
+	cs_buf_reset(&u->out);
+	for (i = 0; i < u->docs.n && !w->oom; i++) {
+		const struct udoc *d = &u->docs.v[i];
+
+		w->line = d->line;
+		if (d->bad != NULL)
+			emit_why(w, R_MALFORMED, d->bad);
+		else
+			cs_reader_parse(w->reader, (const char *)u->in.data +
+			    d->off, d->len, d->element ? CS_DOC_ELEMENT : 0,
+			    on_report, w);
 	}
+	u->oom = w->oom;
+}
+
+static void *
+worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct cs_ingest *ing = w->ing;
+	struct unit *u;
+	size_t i;
+
+	pthread_mutex_lock(&ing->qlock);
+	for (;;) {
+		u = NULL;
+		while (!ing->quit) {
+			/* Oldest queued unit first. */
+			for (i = 0; i < ing->nunits; i++) {
+				struct unit *c = &ing->units[(ing->head + i) %
+				    ing->nunits];
+
+				if (c->state == U_QUEUED) {
+					u = c;
+					break;
+				}
+			}
+			if (u != NULL)
+				break;
+			pthread_cond_wait(&ing->qcond, &ing->qlock);
+		}
+		if (ing->quit)
+			break;
+		u->state = U_BUSY;
+		pthread_mutex_unlock(&ing->qlock);
+		work(w, u);
+		pthread_mutex_lock(&ing->qlock);
+		u->state = U_DONE;
+		pthread_cond_broadcast(&ing->dcond);
+	}
+	pthread_mutex_unlock(&ing->qlock);
+	return NULL;
+}
+
+/* Merges a finished unit's records into the batch, in order. */
+static int
+merge(struct cs_ingest *ing, struct unit *u, struct cs_err *err)
+{
+	const unsigned char *p = u->out.data, *end = p + u->out.len;
+	struct cs_report rep;
+	struct rec r;
+	struct che *c;
+	int64_t chain;
+
+	if (u->oom)
+		return cs_err_set(err, CS_ENOMEM, "out of memory");
+	while (p < end) {
+		memcpy(&r, p, sizeof(r));
+		p += sizeof(r);
+		ing->line = r.line;
+		if (r.kind != R_INVALID) {
+			ing->n[CS_N_REPORTS_READ]++;
+			ing->batch_reports++;
+		}
+		switch (r.kind) {
+		case R_MALFORMED:
+		case R_INVALID: {
+			char why[256];
+			size_t n = r.n < sizeof(why) - 1 ? r.n :
+			    sizeof(why) - 1;
+
+			memcpy(why, p, n);
+			why[n] = '\0';
+			p += r.n;
+			ing->n[r.kind == R_MALFORMED ? CS_N_REPORTS_MALFORMED :
+			    CS_N_CERTS_INVALID]++;
+			bad(ing, why);
+			if (ing->stop) {
+				*err = ing->stop_err;
+				return -1;
+			}
+			break;
+		}
+		case R_FILTERED:
+			ing->n[CS_N_REPORTS_FILTERED]++;
+			break;
+		case R_ACCEPTED:
+			ing->n[CS_N_REPORTS_ACCEPTED]++;
+			ing->n[CS_N_CERTS_SEEN] += r.n;
+			memset(&rep, 0, sizeof(rep));
+			rep.host = r.host_len > 0 ? (const char *)p : NULL;
+			rep.host_len = r.host_len;
+			rep.has = r.has;
+			rep.error = r.error;
+			rep.timestamp = r.ts;
+			p += r.host_len;
+			ing->cur.n = 0;
+			while (ing->cur.cap < r.n) {
+				size_t cap = ing->cur.cap ? ing->cur.cap * 2 :
+				    64;
+				void *np = realloc(ing->cur.v, cap *
+				    sizeof(*ing->cur.v));
+
+				if (np == NULL)
+					return cs_err_set(err, CS_ENOMEM,
+					    "out of memory");
+				ing->cur.v = np;
+				ing->cur.cap = cap;
+			}
+			memcpy(ing->cur.v, p, r.n * sizeof(uint32_t));
+			ing->cur.n = r.n;
+			p += r.n * sizeof(uint32_t);
+			chain = NOCHAIN;
+			if (ing->cur.n > 0 && (chain = chain_get(ing)) == -1)
+				return cs_err_set(err, CS_ENOMEM,
+				    "out of memory");
+			if ((c = che_get(ing, (uint32_t)chain, &rep)) == NULL)
+				return cs_err_set(err, CS_ENOMEM,
+				    "out of memory");
+			c->count++;
+			if (rep.has & CS_HAS_TIMESTAMP) {
+				if (!c->seen || rep.timestamp < c->first)
+					c->first = rep.timestamp;
+				if (!c->seen || rep.timestamp > c->last)
+					c->last = rep.timestamp;
+				c->seen = 1;
+			}
+			break;
+		default:
+			return cs_err_set(err, CS_ENOMEM, "bad record");
+		}
+	}
+	ing->n[CS_N_BYTES] += u->bytes;
 	return 0;
-nomem:
-	ing->stop = 1;
-	cs_err_set(&ing->stop_err, CS_ENOMEM, "out of memory");
-	return -1;
 }
 
 /* ---- applying a batch ---------------------------------------------------- */
@@ -1058,6 +1412,103 @@ file_progress(struct cs_ingest *ing, const unsigned char *id,
 	return p->done ? 1 : 0;
 }
 
+/* Waits for the oldest unit in flight and merges it. */
+static int
+merge_oldest(struct cs_ingest *ing, struct cs_err *err)
+{
+	struct unit *u = &ing->units[ing->head];
+	int rc;
+
+	if (ing->nworkers > 0) {
+		pthread_mutex_lock(&ing->qlock);
+		while (u->state != U_DONE)
+			pthread_cond_wait(&ing->dcond, &ing->qlock);
+		pthread_mutex_unlock(&ing->qlock);
+	} else
+		work(&ing->workers[0], u);
+	rc = merge(ing, u, err);
+	u->state = U_FREE;
+	ing->head = (ing->head + 1) % ing->nunits;
+	ing->inflight--;
+	ing->done_offset = u->end_offset;
+	ing->done_line = u->end_line;
+	ing->done_mode = u->end_mode;
+	return rc;
+}
+
+/* Lets every unit in flight finish, without merging (after a failure). */
+static void
+abandon(struct cs_ingest *ing)
+{
+	pthread_mutex_lock(&ing->qlock);
+	while (ing->inflight > 0) {
+		struct unit *u = &ing->units[ing->head];
+
+		if (u->state == U_QUEUED)
+			u->state = U_DONE;	/* nobody took it yet */
+		while (u->state != U_DONE)
+			pthread_cond_wait(&ing->dcond, &ing->qlock);
+		u->state = U_FREE;
+		ing->head = (ing->head + 1) % ing->nunits;
+		ing->inflight--;
+	}
+	pthread_mutex_unlock(&ing->qlock);
+}
+
+/* Reads documents into a free unit; 0 when there are none left. */
+static int
+fill_unit(struct cs_ingest *ing, struct cs_input *in, struct unit *u,
+    uint64_t *off, struct cs_err *err)
+{
+	struct cs_doc doc;
+	struct udoc d;
+	size_t maxdocs = ing->o.commit_every < 4096 ?
+	    (size_t)ing->o.commit_every : 4096;
+	int rc;
+
+	cs_buf_reset(&u->in);
+	u->docs.n = 0;
+	u->bytes = 0;
+	while (u->in.len < ((size_t)4 << 20) && u->docs.n < maxdocs) {
+		if ((rc = cs_input_next(in, &doc, err)) == -1)
+			return -1;
+		if (rc == 0)
+			break;
+		d.off = u->in.len;
+		d.len = doc.len;
+		d.line = doc.line;
+		d.element = doc.element;
+		d.bad = doc.bad;
+		if (cs_buf_append(&u->in, doc.p, doc.len, err) == -1)
+			return -1;
+		VEC_PUSH(u->docs, d, return cs_err_set(err, CS_ENOMEM,
+		    "out of memory"));
+		u->bytes += doc.next_offset - *off;
+		*off = doc.next_offset;
+		u->end_offset = doc.next_offset;
+		u->end_line = doc.next_line;
+		u->end_mode = doc.next_mode;
+	}
+	return u->docs.n > 0;
+}
+
+static void
+progress(struct cs_ingest *ing, struct cs_input *in,
+    struct cs_ingest_progress *pr, struct timespec *tick)
+{
+	struct timespec now;
+
+	if (ing->o.progress == NULL)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (now.tv_sec == tick->tv_sec)
+		return;
+	*tick = now;
+	pr->file_bytes = in->raw_bytes;
+	pr->reports = ing->sum.reports_read + ing->n[CS_N_REPORTS_READ];
+	ing->o.progress(ing->o.arg, pr);
+}
+
 int
 cs_ingest_fd(struct cs_ingest *ing, int fd, const char *name, int flags,
     struct cs_err *err)
@@ -1065,8 +1516,7 @@ cs_ingest_fd(struct cs_ingest *ing, int fd, const char *name, int flags,
 	struct cs_ingest_progress pr;
 	struct cs_fileprog prog;
 	struct cs_input in;
-	struct cs_doc doc;
-	struct timespec clock, tick, now;
+	struct timespec clock, tick;
 	struct stat sb;
 	unsigned char idbuf[24], *id = NULL;
 	uint64_t off;
@@ -1099,40 +1549,43 @@ cs_ingest_fd(struct cs_ingest *ing, int fd, const char *name, int flags,
 	    err) == -1)
 		goto out;
 	off = prog.offset;
-	while ((rc = cs_input_next(&in, &doc, err)) == 1) {
-		ing->line = doc.line;
-		if (doc.bad != NULL)
-			rc = on_report(ing, NULL, doc.bad);
-		else
-			rc = cs_reader_parse(ing->reader, doc.p, doc.len,
-			    doc.element ? CS_DOC_ELEMENT : 0, on_report, ing);
-		if (ing->stop) {
-			*err = ing->stop_err;
-			goto out;
+	ing->done_offset = prog.offset;
+	ing->done_line = prog.line;
+	ing->done_mode = (int)prog.mode;
+	for (;;) {
+		struct unit *u;
+
+		/* Keep the workers busy: a unit for each, and one more. */
+		if (ing->inflight == ing->nunits && merge_oldest(ing, err) ==
+		    -1)
+			goto fail;
+		u = &ing->units[(ing->head + ing->inflight) % ing->nunits];
+		if ((rc = fill_unit(ing, &in, u, &off, err)) == -1)
+			goto fail;
+		if (rc == 1) {
+			pthread_mutex_lock(&ing->qlock);
+			u->state = U_QUEUED;
+			ing->inflight++;
+			pthread_cond_signal(&ing->qcond);
+			pthread_mutex_unlock(&ing->qlock);
 		}
-		(void)rc;
-		ing->n[CS_N_BYTES] += doc.next_offset - off;
-		off = doc.next_offset;
-		prog.offset = doc.next_offset;
-		prog.line = doc.next_line;
-		prog.mode = (uint32_t)doc.next_mode;
-		if (ing->batch_reports >= ing->o.commit_every &&
-		    commit(ing, id, &prog, &clock, err) == -1)
-			goto out;
-		if (ing->o.progress != NULL && (ing->n[CS_N_REPORTS_READ] &
-		    1023) == 0) {
-			clock_gettime(CLOCK_MONOTONIC, &now);
-			if (now.tv_sec != tick.tv_sec) {
-				tick = now;
-				pr.file_bytes = in.raw_bytes;
-				pr.reports = ing->sum.reports_read +
-				    ing->n[CS_N_REPORTS_READ];
-				ing->o.progress(ing->o.arg, &pr);
+		progress(ing, &in, &pr, &tick);
+		if (rc == 0 || ing->batch_reports >= ing->o.commit_every) {
+			/* Drain, then commit what came before. */
+			while (ing->inflight > 0)
+				if (merge_oldest(ing, err) == -1)
+					goto fail;
+			if (rc == 0)
+				break;
+			if (ing->batch_reports >= ing->o.commit_every) {
+				prog.offset = ing->done_offset;
+				prog.line = ing->done_line;
+				prog.mode = (uint32_t)ing->done_mode;
+				if (commit(ing, id, &prog, &clock, err) == -1)
+					goto out;
 			}
 		}
 	}
-	if (rc == -1)
-		goto out;
 	if (in.truncated) {
 		/* Its last, partial document was counted as malformed. */
 		ing->line = in.line;
@@ -1151,6 +1604,9 @@ cs_ingest_fd(struct cs_ingest *ing, int fd, const char *name, int flags,
 	if (id != NULL)
 		ing->n[CS_N_FILES_INGESTED]++;
 	ret = commit(ing, id, &prog, &clock, err);
+	goto out;
+fail:
+	abandon(ing);
 out:
 	if (ret == -1)
 		batch_reset(ing);

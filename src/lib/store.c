@@ -221,8 +221,14 @@ cs_store_open(const char *path, int flags, struct cs_store **out,
 		mdb_fail(err, rc, "cannot set map size");
 		goto fail;
 	}
+	/*
+	 * The writer maps the file writable: a transaction's dirty pages then
+	 * live in the page cache, not in the process's anonymous memory,
+	 * which stays small whatever a transaction writes.
+	 */
 	if ((rc = mdb_env_open(st->env, path, MDB_NOTLS |
-	    (st->rdonly ? MDB_RDONLY : 0), 0666)) != 0) {
+	    (st->rdonly ? MDB_RDONLY : 0) |
+	    ((flags & CS_STORE_CREATE) ? MDB_WRITEMAP : 0), 0666)) != 0) {
 		cs_err_set(err, rc == EACCES ? CS_EIO : CS_ESTORE,
 		    "cannot open store '%s': %s", path, mdb_strerror(rc));
 		goto fail;
