@@ -1,0 +1,123 @@
+/*
+ * Certificate summaries: cs_x509_parse() on arbitrary bytes; a summary it
+ * returns survives cs_cert_encode() and cs_cert_decode() field for field.
+ * Also feeds the bytes to cs_x509_name_cmp() and cs_cert_decode().
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "certsift/buf.h"
+#include "certsift/err.h"
+#include "certsift/x509.h"
+
+int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void
+fail(const char *what)
+{
+	fprintf(stderr, "fuzz_x509: %s\n", what);
+	abort();
+}
+
+static int
+streq(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+static int
+bytes_eq(const unsigned char *a, size_t an, const unsigned char *b, size_t bn)
+{
+	if (a == NULL || b == NULL)
+		return a == b && an == bn;
+	return an == bn && memcmp(a, b, an) == 0;
+}
+
+static int
+list_eq(char **a, size_t an, char **b, size_t bn)
+{
+	size_t i;
+
+	if (an != bn)
+		return 0;
+	for (i = 0; i < an; i++)
+		if (!streq(a[i], b[i]))
+			return 0;
+	return 1;
+}
+
+static void
+compare(const struct cs_cert *a, const struct cs_cert *b)
+{
+	if (!streq(a->subject, b->subject) || !streq(a->issuer, b->issuer) ||
+	    !streq(a->serial, b->serial) || !streq(a->ski, b->ski) ||
+	    !streq(a->aki, b->aki) || !streq(a->key, b->key) ||
+	    !streq(a->sig_alg, b->sig_alg))
+		fail("a string field changed in the round trip");
+	if (a->not_before != b->not_before || a->not_after != b->not_after ||
+	    a->is_ca != b->is_ca || a->self_signed != b->self_signed ||
+	    memcmp(a->sha256, b->sha256, 32) != 0)
+		fail("a fixed field changed in the round trip");
+	if (!bytes_eq(a->subject_der, a->subject_der_len, b->subject_der,
+	    b->subject_der_len) || !bytes_eq(a->issuer_der,
+	    a->issuer_der_len, b->issuer_der, b->issuer_der_len))
+		fail("a name DER changed in the round trip");
+	if (!list_eq(a->san, a->nsan, b->san, b->nsan) ||
+	    !list_eq(a->aia, a->naia, b->aia, b->naia))
+		fail("san or aia changed in the round trip");
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct cs_cert c = CS_CERT_INIT, d = CS_CERT_INIT, e = CS_CERT_INIT;
+	struct cs_buf enc = CS_BUF_INIT;
+	struct cs_err err = CS_ERR_INIT;
+	unsigned char *der, *t;
+	int ok;
+
+	if ((der = malloc(size ? size : 1)) == NULL)
+		abort();
+	memcpy(der, data, size);
+	ok = cs_x509_parse(der, size, &c, &err) == 0;
+	if (!ok && (err.code == CS_EOK || err.msg[0] == '\0'))
+		fail("rejected without a reason");
+	if (ok) {
+		if (cs_x509_check(der, size, &err) != 0)
+			fail("parse accepts what check rejects");
+		if (c.subject == NULL || c.issuer == NULL || c.serial == NULL ||
+		    c.key == NULL || c.sig_alg == NULL ||
+		    c.subject_der == NULL || c.issuer_der == NULL)
+			fail("a mandatory field is NULL");
+		if (cs_x509_name_cmp(c.subject_der, c.subject_der_len,
+		    c.subject_der, c.subject_der_len) != 0)
+			fail("subject does not compare equal to itself");
+		if (cs_cert_encode(&c, &enc, &err) != 0)
+			fail("cannot encode a parsed summary");
+		if (cs_cert_decode(enc.data, enc.len, &d, &err) != 0)
+			fail("cannot decode an encoded summary");
+		compare(&c, &d);
+		/* A truncated record must be refused, not overread. */
+		if ((t = malloc(enc.len - 1)) == NULL)
+			abort();
+		memcpy(t, enc.data, enc.len - 1);
+		if (cs_cert_decode(t, enc.len - 1, &e, &err) == 0)
+			fail("decoded a truncated summary");
+		free(t);
+	}
+	/* The raw bytes as a name and as a stored summary. */
+	(void)cs_x509_name_cmp(der, size, der, size);
+	if (cs_cert_decode(der, size, &e, &err) == 0)
+		cs_cert_release(&e);
+	cs_cert_release(&c);
+	cs_cert_release(&d);
+	cs_buf_release(&enc);
+	free(der);
+	return 0;
+}
