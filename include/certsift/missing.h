@@ -57,7 +57,7 @@ const char	*cs_missing_outcome_name(int outcome);
 enum {
 	CS_MISSING_SRC_NONE,
 	CS_MISSING_SRC_KNOWN,		/* the known set */
-	CS_MISSING_SRC_CORPUS		/* the store */
+	CS_MISSING_SRC_CORPUS	/* the store */
 };
 
 /* "known", "corpus", or NULL for CS_MISSING_SRC_NONE. */
@@ -68,8 +68,8 @@ const char	*cs_missing_source_name(int source);
  * outlive the struct cs_missing they fill (cs_missing_hosts() uses them).
  */
 struct cs_missing_opts {
-	const struct cs_certset	*roots;		/* trusted; NULL: none */
-	const struct cs_certset	*known;		/* NULL: none */
+	const struct cs_certset	*roots;	/* trusted; NULL: none */
+	const struct cs_certset	*known;	/* NULL: none */
 	/* The number of c's reports to count (NULL: c->count). */
 	uint64_t		(*chain_reports)(void *arg,
 				    const struct cs_chainrec *c);
@@ -77,7 +77,7 @@ struct cs_missing_opts {
 	int			(*code_counts)(void *arg, int has_err,
 				    int32_t code);
 	void			*arg;
-	int			 nthreads;	/* for signatures; 0: per CPU */
+	int			 nthreads; /* signatures; 0: per CPU */
 };
 
 /*
@@ -90,24 +90,26 @@ struct cs_missing_row {
 	char		*aki;		/* lowercase hex, or NULL */
 	uint64_t	 reports;	/* matching reports */
 	uint64_t	 chains;	/* unique chains */
-	uint64_t	 hosts;		/* set by cs_missing_hosts() */
+	uint64_t	 hosts;		/* see cs_missing_hosts() */
 	int		 has_hosts;
 	int		 source;	/* CS_MISSING_SRC_* */
-	unsigned char	 resolved_by[32];	/* sha256, when source set */
-	unsigned char	*der;		/* DER of that certificate, or NULL */
+	/* With a source: the resolving certificate's sha256 and DER. */
+	unsigned char	 resolved_by[32];
+	unsigned char	*der;
 	size_t		 der_len;
-	char		**aia;		/* caIssuers URLs of the certificates */
-	size_t		 naia;		/* that lack the issuer, sorted */
+	/* The caIssuers URLs of the certificates lacking the issuer. */
+	char		**aia;		/* sorted, each once */
+	size_t		 naia;
 };
 
 struct cs_missing {
-	struct cs_missing_row	*rows;	/* by reports, most first; issuer */
+	struct cs_missing_row	*rows;	/* most reports first; issuer */
 	size_t			 nrows;
 	uint64_t		 reports[CS_MISSING_NOUTCOMES];
 	uint64_t		 chains[CS_MISSING_NOUTCOMES];
-	uint64_t		 certs;		/* certificates considered */
-	uint64_t		 sigchecks;	/* signatures verified */
-	void			*priv;		/* the chains of each row */
+	uint64_t		 certs;	/* certificates considered */
+	uint64_t		 sigchecks; /* signatures verified */
+	void			*priv;	/* the chains of each row */
 };
 
 #define CS_MISSING_INIT { NULL, 0, { 0 }, { 0 }, 0, 0, NULL }

@@ -462,7 +462,7 @@ name_key(const unsigned char *der, size_t len)
 				w = 1;
 				break;
 			default:
-				w = 0;		/* not canonicalised: left out */
+				w = 0;	/* not canonicalised: left out */
 			}
 			for (i = 0, k = 0; w != 0 && i + w <= vlen &&
 			    k < sizeof(buf); i += w) {
@@ -503,15 +503,15 @@ struct node {
 	uint64_t	 subj_key;
 	uint64_t	 iss_key;
 	int64_t		 not_after;
-	size_t		 der, der_len;		/* offsets into the arena */
+	size_t		 der, der_len;	/* offsets into the arena */
 	size_t		 subj, subj_len;	/* name DER */
 	size_t		 iss, iss_len;
 	size_t		 subject, issuer;	/* strings */
 	size_t		 ski, aki;		/* strings, or NOOFF */
-	size_t		 aia;			/* naia strings, back to back */
+	size_t		 aia;		/* naia strings, back to back */
 	uint32_t	 naia;
 	uint32_t	 flags;
-	uint32_t	 cand_off, cand_n;	/* candidate, then fit issuers */
+	uint32_t	 cand_off, cand_n; /* candidate, then fit issuers */
 	EVP_PKEY	*pkey;
 };
 
@@ -537,7 +537,7 @@ struct ctx {
 	uint32_t			*cands;
 	size_t				 ncands, cands_cap;
 	unsigned char			*ok;
-	uint32_t			*work;	/* nodes for the threads */
+	uint32_t			*work;	/* for the threads */
 	size_t				 nwork;
 	atomic_ulong			 sigchecks;
 };
@@ -912,12 +912,12 @@ struct res {
 	int		name_subj;	/* its subject, else its issuer */
 	uint32_t	aki_node;	/* the certificate below the issuer */
 	uint32_t	resolved;
-	uint32_t	aia_node;	/* the certificate lacking the issuer */
+	uint32_t	aia_node;	/* the one lacking the issuer */
 };
 
 struct walk {
 	const struct ctx	*x;
-	const uint32_t		*set;		/* sent, without repeats */
+	const uint32_t		*set;	/* sent, without repeats */
 	uint32_t		 n;
 	unsigned char		*visited;	/* by position in set */
 	int			 budget;
@@ -1258,7 +1258,7 @@ walk_all(struct ctx *x, struct cs_missing *m)
 	for (i = 0; i < x->nchains; i++) {
 		w.set = x->cnodes + x->chains[i].off;
 		w.n = x->chains[i].n;
-		w.budget = 256;		/* same-named certificates: bounded */
+		w.budget = 256;	/* same-named certificates: bounded */
 		visited[0] = 1;
 		walk(&w, w.set[0], NONE, &r);
 		visited[0] = 0;
