@@ -1,5 +1,6 @@
 #include "certsift/ingest.h"
 
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -189,7 +190,8 @@ struct worker {
  * records a worker made of them, merged in order by the main thread.
  */
 struct udoc {
-	size_t		 off;
+	const char	*ext;		/* in a mapped file, or NULL: */
+	size_t		 off;		/* in the unit's copy */
 	size_t		 len;
 	uint64_t	 line;
 	int		 element;
@@ -844,9 +846,9 @@ work(struct worker *w, struct unit *u)
 		if (d->bad != NULL)
 			emit_why(w, R_MALFORMED, d->bad);
 		else
-			cs_reader_parse(w->reader, (const char *)u->in.data +
-			    d->off, d->len, d->element ? CS_DOC_ELEMENT : 0,
-			    on_report, w);
+			cs_reader_parse(w->reader, d->ext != NULL ? d->ext :
+			    (const char *)u->in.data + d->off, d->len,
+			    d->element ? CS_DOC_ELEMENT : 0, on_report, w);
 	}
 	u->oom = w->oom;
 }
@@ -1393,6 +1395,17 @@ file_id(int fd, unsigned char id[24], struct cs_err *err)
 	return 0;
 }
 
+/* The identity of a mapped file. */
+static void
+map_id(const unsigned char *map, size_t len, unsigned char id[24])
+{
+	XXH128_hash_t h = XXH3_128bits(map, len);
+	uint64_t size = len;
+
+	memcpy(id, &h, 16);
+	memcpy(id + 16, &size, 8);
+}
+
 /* Reads the saved progress of a file; 1 when it is done already. */
 static int
 file_progress(struct cs_ingest *ing, const unsigned char *id,
@@ -1474,12 +1487,15 @@ fill_unit(struct cs_ingest *ing, struct cs_input *in, struct unit *u,
 			return -1;
 		if (rc == 0)
 			break;
+		d.ext = in->mapped ? doc.p : NULL;
 		d.off = u->in.len;
 		d.len = doc.len;
 		d.line = doc.line;
 		d.element = doc.element;
 		d.bad = doc.bad;
-		if (cs_buf_append(&u->in, doc.p, doc.len, err) == -1)
+		/* A mapped file stays put; read bytes are copied. */
+		if (!in->mapped && cs_buf_append(&u->in, doc.p, doc.len, err)
+		    == -1)
 			return -1;
 		VEC_PUSH(u->docs, d, return cs_err_set(err, CS_ENOMEM,
 		    "out of memory"));
@@ -1518,7 +1534,8 @@ cs_ingest_fd(struct cs_ingest *ing, int fd, const char *name, int flags,
 	struct cs_input in;
 	struct timespec clock, tick;
 	struct stat sb;
-	unsigned char idbuf[24], *id = NULL;
+	unsigned char idbuf[24], *id = NULL, *map = MAP_FAILED;
+	size_t maplen = 0;
 	uint64_t off;
 	int rc, ret = -1;
 
@@ -1533,20 +1550,37 @@ cs_ingest_fd(struct cs_ingest *ing, int fd, const char *name, int flags,
 	if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) &&
 	    !(flags & CS_INGEST_STREAM)) {
 		pr.file_size = (uint64_t)sb.st_size;
-		if (file_id(fd, idbuf, err) == -1)
+		/* Uncompressed files are read through a mapping: no copies. */
+		if (sb.st_size > 0 && (uint64_t)sb.st_size <= SIZE_MAX &&
+		    (map = mmap(NULL, (size_t)sb.st_size, PROT_READ,
+		    MAP_PRIVATE, fd, 0)) != MAP_FAILED) {
+			maplen = (size_t)sb.st_size;
+			madvise(map, maplen, MADV_SEQUENTIAL);
+			map_id(map, maplen, idbuf);
+			if (maplen >= 2 && map[0] == 0x1f && map[1] == 0x8b) {
+				munmap(map, maplen);
+				map = MAP_FAILED;
+			}
+		} else if (file_id(fd, idbuf, err) == -1)
 			return -1;
 		id = idbuf;
 		if ((rc = file_progress(ing, id, &prog, err)) == -1)
-			return -1;
+			goto out;
 		if (rc == 1) {
 			/* Already ingested: count the file, nothing else. */
 			ing->n[CS_N_FILES]++;
 			ing->sum.files_skipped++;
-			return commit(ing, id, &prog, &clock, err);
+			ret = commit(ing, id, &prog, &clock, err);
+			goto out;
 		}
 	}
-	if (cs_input_init(&in, fd, prog.offset, prog.line, (int)prog.mode,
-	    err) == -1)
+	if (map != MAP_FAILED)
+		rc = cs_input_init_map(&in, map, maplen, prog.offset, prog.line,
+		    (int)prog.mode, err);
+	else
+		rc = cs_input_init(&in, fd, prog.offset, prog.line,
+		    (int)prog.mode, err);
+	if (rc == -1)
 		goto out;
 	off = prog.offset;
 	ing->done_offset = prog.offset;
@@ -1611,5 +1645,7 @@ out:
 	if (ret == -1)
 		batch_reset(ing);
 	cs_input_release(&in);
+	if (map != MAP_FAILED)
+		munmap(map, maplen);
 	return ret;
 }

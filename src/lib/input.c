@@ -36,6 +36,10 @@ fill(struct cs_input *in, struct cs_err *err)
 
 	if (in->eof)
 		return 0;
+	if (in->mapped) {
+		in->eof = 1;
+		return 0;
+	}
 	if (cs_buf_grow(&in->buf, CHUNK, err) == -1)
 		return -1;
 	o = in->buf.data + in->buf.len;
@@ -99,7 +103,7 @@ fill(struct cs_input *in, struct cs_err *err)
 static void
 compact(struct cs_input *in)
 {
-	if (in->pos == 0)
+	if (in->pos == 0 || in->mapped)
 		return;
 	memmove(in->buf.data, in->buf.data + in->pos, in->buf.len - in->pos);
 	in->buf.len -= in->pos;
@@ -161,6 +165,27 @@ cs_input_init(struct cs_input *in, int fd, uint64_t off, uint64_t line,
 	return 0;
 }
 
+int
+cs_input_init_map(struct cs_input *in, const unsigned char *map, size_t len,
+    uint64_t off, uint64_t line, int mode, struct cs_err *err)
+{
+	memset(in, 0, sizeof(*in));
+	in->fd = -1;
+	in->line = line > 0 ? line : 1;
+	in->mode = mode;
+	in->mapped = 1;
+	in->eof = 1;
+	in->buf.data = (unsigned char *)map;
+	in->buf.len = len;
+	in->raw_bytes = len;
+	if (off > len)
+		return cs_err_set(err, CS_EIO, "file is shorter than its "
+		    "saved progress");
+	in->pos = (size_t)off;
+	in->started = off > 0;
+	return 0;
+}
+
 void
 cs_input_release(struct cs_input *in)
 {
@@ -168,7 +193,10 @@ cs_input_release(struct cs_input *in)
 		inflateEnd(&in->zs);
 	free(in->raw);
 	in->raw = NULL;
-	cs_buf_release(&in->buf);
+	if (in->mapped)
+		memset(&in->buf, 0, sizeof(in->buf));
+	else
+		cs_buf_release(&in->buf);
 }
 
 /* Makes at least one byte after pos available; 0 at the end. */
@@ -305,8 +333,10 @@ take_value(struct cs_input *in, struct cs_doc *doc, int element,
 		if (i - in->pos > CS_DOC_MAX) {
 			/* Keep scanning, but stop keeping the bytes. */
 			oversize = 1;
-			in->buf.len = in->pos;
-			i = in->pos;
+			if (!in->mapped) {
+				in->buf.len = in->pos;
+				i = in->pos;
+			}
 		}
 		if ((rc = fill(in, err)) == -1)
 			return -1;
@@ -353,7 +383,8 @@ cs_input_next(struct cs_input *in, struct cs_doc *doc, struct cs_err *err)
 					break;
 				if (in->buf.len - in->pos > CS_DOC_MAX) {
 					oversize = 1;
-					in->buf.len = in->pos;
+					if (!in->mapped)
+						in->buf.len = in->pos;
 				}
 				compact(in);
 				if (fill(in, err) == -1)

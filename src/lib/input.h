@@ -41,6 +41,7 @@ struct cs_input {
 	uint64_t	 line;		/* line number at pos (1-based) */
 	int		 mode;		/* CS_SPLIT_* */
 	int		 started;	/* BOM check done */
+	int		 mapped;	/* buf is a read-only file mapping */
 };
 
 struct cs_doc {
@@ -60,6 +61,13 @@ struct cs_doc {
  */
 int	cs_input_init(struct cs_input *in, int fd, uint64_t off,
 	    uint64_t line, int mode, struct cs_err *err);
+/*
+ * The same over a mapped, uncompressed file: documents then point into
+ * the mapping, which must outlive them.
+ */
+int	cs_input_init_map(struct cs_input *in, const unsigned char *map,
+	    size_t len, uint64_t off, uint64_t line, int mode,
+	    struct cs_err *err);
 /* Returns 1 with the next document, 0 at the end, -1 on an I/O error. The
  * document is valid until the next call. */
 int	cs_input_next(struct cs_input *in, struct cs_doc *doc,
