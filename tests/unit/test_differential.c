@@ -99,6 +99,8 @@ gen_number(void)
 		    "567890",
 	};
 	char buf[64];
+	double v;
+	int a, neg;
 
 	switch (below(6)) {
 	case 0:
@@ -109,17 +111,22 @@ gen_number(void)
 		puts_(buf);
 		break;
 	case 2:
-		snprintf(buf, sizeof(buf), "%.*f", (int)below(4),
-		    (double)(int64_t)(rnd() % 4000000000u) / 1000 - 2e6);
+		/* one call per statement: argument order is unspecified */
+		a = (int)below(4);
+		v = (double)(int64_t)(rnd() % 4000000000u) / 1000 - 2e6;
+		snprintf(buf, sizeof(buf), "%.*f", a, v);
 		puts_(buf);
 		break;
 	case 3:
-		snprintf(buf, sizeof(buf), "%de%s%d", (int)below(100),
-		    chance(50) ? "-" : "", (int)below(30));
+		a = (int)below(100);
+		neg = chance(50);
+		snprintf(buf, sizeof(buf), "%de%s%d", a, neg ? "-" : "",
+		    (int)below(30));
 		puts_(buf);
 		break;
 	default:
-		snprintf(buf, sizeof(buf), "%" PRIu64, rnd() >> below(64));
+		a = (int)below(64);
+		snprintf(buf, sizeof(buf), "%" PRIu64, rnd() >> a);
 		puts_(buf);
 	}
 }
