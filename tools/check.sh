@@ -34,6 +34,8 @@ suite() {	# build-dir label [make args...]
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	    suite build/asan "ASan+UBSan build" SANITIZE=address,undefined
+	echo "== fuzz harnesses, replaying their seeds (ASan+UBSan)"
+	sh tools/fuzz.sh --replay
 	make --no-print-directory check-headers >/dev/null 2>&1 &&
 	    echo "headers: 1 passed, 0 failed" ||
 	    echo "headers: 0 passed, 1 failed"
