@@ -2,11 +2,14 @@
 
 #include <sys/stat.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "certsift/b64.h"
 #include "certsift/buf.h"
@@ -65,7 +68,7 @@ ent_cmp(const void *a, const void *b)
 
 enum { F_JSONL, F_CSV, F_PEM, F_DER, F_CHAINS };
 
-/* ---- csv --------------------------------------------------------------- */
+/* ---- csv ----------------------------------------------------------------- */
 
 void
 cert_csv_header(FILE *f)
@@ -223,7 +226,7 @@ sha256_final(struct sha256 *s, unsigned char out[32])
 		out[i] = (unsigned char)(s->h[i / 4] >> (24 - 8 * (i % 4)));
 }
 
-/* ---- chains --------------------------------------------------------------- */
+/* ---- chains -------------------------------------------------------------- */
 
 /* A selected chain, copied out of the store. */
 struct xchain {
@@ -448,7 +451,7 @@ out:
 	return status;
 }
 
-/* ---- single certificates ---------------------------------------------------- */
+/* ---- single certificates ------------------------------------------------- */
 
 static int
 write_der(const char *dir, const struct cs_certrec *r)
@@ -539,6 +542,52 @@ export_certs(struct cs_store *st, const struct select *sel, int format,
 out:
 	free(l.v);
 	return status;
+}
+
+/*
+ * Removes what an export killed while writing into dir left: our
+ * temporary files ("<sha256 or chain id>.<ext>.tmp.<pid>", see
+ * cli_out_open()) of processes that are gone. Best effort.
+ */
+static void
+remove_stale(const char *dir)
+{
+	struct dirent *de;
+	DIR *d;
+	char *path, *end;
+	const char *p;
+	size_t n;
+	long pid;
+	int i;
+
+	if ((d = opendir(dir)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		p = de->d_name;
+		for (i = 0; i < 64; i++)
+			if (!((p[i] >= '0' && p[i] <= '9') ||
+			    (p[i] >= 'a' && p[i] <= 'f')))
+				break;
+		if (i < 64 || (strncmp(p + 64, ".pem.tmp.", 9) != 0 &&
+		    strncmp(p + 64, ".der.tmp.", 9) != 0))
+			continue;
+		p += 64 + 9;
+		if (*p < '1' || *p > '9')
+			continue;
+		errno = 0;
+		pid = strtol(p, &end, 10);
+		if (errno != 0 || *end != '\0' || pid <= 0 || pid > INT32_MAX ||
+		    pid == (long)getpid())
+			continue;
+		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		n = strlen(dir) + strlen(de->d_name) + 2;
+		path = xmalloc(n);
+		snprintf(path, n, "%s/%s", dir, de->d_name);
+		(void)unlink(path);
+		free(path);
+	}
+	closedir(d);
 }
 
 enum { O_DB = 1, O_DIR, O_FORMAT };
@@ -642,6 +691,8 @@ cmd_export(int argc, char **argv)
 		status = 1;
 		goto out;
 	}
+	if (dir != NULL)
+		remove_stale(dir);
 	if (format == F_CHAINS)
 		status = export_chains(st, &sel, dir);
 	else

@@ -59,7 +59,7 @@ hostlist_load(struct cs_store *st, const unsigned char *key,
 }
 
 struct minrep {
-	struct strmap	 names;		/* the list's hosts, by index */
+	struct strmap	 names;		/* index i: l->v[i] */
 	uint64_t	*total;
 };
 

@@ -29,10 +29,10 @@ static const struct ranking {
 	const char	*cols[3];
 	size_t		 ncols;
 } rankings[] = {
-	{ "issuers",	"issuer",	{ "reports", "certs", "hosts" }, 3 },
-	{ "certs",	"sha256",	{ "count", "leaf_count", "hosts" }, 3 },
-	{ "hosts",	"host",		{ "reports", "certs", NULL }, 2 },
-	{ "errors",	"code",		{ "reports", "certs", NULL }, 2 },
+	{ "issuers", "issuer", { "reports", "certs", "hosts" }, 3 },
+	{ "certs", "sha256", { "count", "leaf_count", "hosts" }, 3 },
+	{ "hosts", "host", { "reports", "certs", NULL }, 2 },
+	{ "errors", "code", { "reports", "certs", NULL }, 2 },
 };
 
 struct top_opts {
@@ -47,7 +47,7 @@ struct top_opts {
 
 /* A row of issuers, hosts or errors. */
 struct row {
-	char		*s;		/* issuer or host; NULL for errors */
+	char		*s;		/* issuer, host or NULL */
 	size_t		 len;
 	int32_t		 code;
 	uint64_t	 v[3];
@@ -149,7 +149,7 @@ chain_distinct(struct chaincerts *cc, struct keymap *m,
 	}
 }
 
-/* ---- sorting --------------------------------------------------------------- */
+/* ---- sorting ------------------------------------------------------------- */
 
 static size_t sort_by;
 
@@ -181,7 +181,7 @@ row_cmp(const void *a, const void *b)
 	return cs_x509_name_cmp(x->der, x->der_len, y->der, y->der_len);
 }
 
-/* ---- output ---------------------------------------------------------------- */
+/* ---- output -------------------------------------------------------------- */
 
 static int
 digits(uint64_t v)
@@ -297,7 +297,7 @@ sort_rows(const struct top_opts *o, struct rows *l)
 	qsort(l->v, l->n, sizeof(*l->v), row_cmp);
 }
 
-/* ---- certs ----------------------------------------------------------------- */
+/* ---- certs --------------------------------------------------------------- */
 
 struct centry {
 	unsigned char	key[CS_KEY_LEN];
@@ -415,7 +415,7 @@ out:
 	return status;
 }
 
-/* ---- issuers --------------------------------------------------------------- */
+/* ---- issuers ------------------------------------------------------------- */
 
 /* A selected certificate, for grouping by issuer name. */
 struct icert {
@@ -428,7 +428,7 @@ struct icert {
 
 struct issuerscan {
 	const struct select	*sel;
-	struct keymap		 keys;	/* selected certs, by index in v */
+	struct keymap		 keys;	/* selected: index in v */
 	struct icert		*v;
 	size_t			 n;
 	size_t			 cap;
@@ -437,7 +437,7 @@ struct issuerscan {
 	struct rows		*rows;
 	struct strmap		 hosts;
 	struct pairs		 pairs;
-	size_t			 group;	/* of the current chain's leaf */
+	size_t			 group;	/* of the chain's leaf */
 	struct cs_err		*err;
 };
 
@@ -566,7 +566,8 @@ top_issuers(struct top_opts *o, struct cs_store *st)
 	qsort(order, is.n, sizeof(*order), icert_der_cmp);
 	for (i = 0; i < is.n; i++)
 		if (i == 0 || bytes_cmp((const char *)is.v[order[i]].der,
-		    is.v[order[i]].der_len, (const char *)is.v[order[i - 1]].der,
+		    is.v[order[i]].der_len,
+		    (const char *)is.v[order[i - 1]].der,
 		    is.v[order[i - 1]].der_len) != 0)
 			uniq[nuniq++] = order[i];
 	qsort(uniq, nuniq, sizeof(*uniq), icert_name_cmp);
@@ -634,13 +635,13 @@ out:
 	return status;
 }
 
-/* ---- hosts ----------------------------------------------------------------- */
+/* ---- hosts --------------------------------------------------------------- */
 
 struct hostscan {
 	const struct top_opts	*o;
 	struct cs_store		*st;
 	struct rows		*rows;
-	struct strmap		 hosts;		/* row index of each host */
+	struct strmap		 hosts;		/* index: the row */
 	struct keymap		 certs;
 	struct chaincerts	 cc;
 	struct pairs		 pairs;
@@ -766,7 +767,7 @@ out:
 	return status;
 }
 
-/* ---- errors ---------------------------------------------------------------- */
+/* ---- errors -------------------------------------------------------------- */
 
 struct errscan {
 	const struct select	*sel;
@@ -883,7 +884,7 @@ out:
 	return status;
 }
 
-/* ---- the command ----------------------------------------------------------- */
+/* ---- the command --------------------------------------------------------- */
 
 enum { O_BY = 1, O_CSV_OPT, O_DB, O_JSON_OPT, O_MIN_HOST_REPORTS };
 

@@ -194,7 +194,7 @@ strmap_release(struct strmap *m)
 	memset(m, 0, sizeof(*m));
 }
 
-/* ---- options --------------------------------------------------------------- */
+/* ---- options ------------------------------------------------------------- */
 
 static int
 code_cmp(const void *a, const void *b)
@@ -289,7 +289,8 @@ select_active(const struct select *s)
 int
 select_filters(const struct select *s)
 {
-	return s->ca || s->leaf || s->self_signed || s->has_min_count || s->has_min_hosts || s->issuer != NULL ||
+	return s->ca || s->leaf || s->self_signed || s->has_min_count ||
+	    s->has_min_hosts || s->issuer != NULL ||
 	    s->subject != NULL || s->host != NULL || s->has_valid_at ||
 	    s->has_expired_at;
 }
@@ -305,7 +306,7 @@ select_code(const struct select *s, int has_err, int32_t code)
 	    code_cmp) != NULL;
 }
 
-/* ---- select_prepare -------------------------------------------------------- */
+/* ---- select_prepare ------------------------------------------------------ */
 
 /* A (certificate, hostname) pair, by index. */
 struct pairs {
@@ -319,7 +320,7 @@ struct errscan {
 	struct cs_store		*st;
 	struct strmap		 hosts;
 	struct pairs		 pairs;
-	size_t			*idx;		/* the chain's distinct certs */
+	size_t			*idx;	/* a chain's certs, once */
 	size_t			 nidx;
 	size_t			 capidx;
 	struct cs_err		*err;
@@ -546,7 +547,7 @@ select_prepare(struct select *s, struct cs_store *st, int flags)
 	return 0;
 }
 
-/* ---- matching -------------------------------------------------------------- */
+/* ---- matching ------------------------------------------------------------ */
 
 static int
 lower(int c)

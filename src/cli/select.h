@@ -80,7 +80,7 @@ enum {
 /* A map from certificate keys to dense indexes 0, 1, ... (select.c). */
 struct keymap {
 	unsigned char	*keys;		/* cap keys */
-	uint32_t	*idx;		/* cap slots: index + 1, 0 when free */
+	uint32_t	*idx;		/* cap slots: index + 1, or 0 */
 	size_t		 cap;		/* a power of 2, or 0 */
 	size_t		 n;
 };
@@ -91,23 +91,25 @@ struct keymap {
  * The index of key, added (as the number of keys before it) when missing;
  * *added (may be NULL) says whether it was. Dies when out of memory.
  */
-size_t	keymap_add(struct keymap *m, const unsigned char *key, int *added);
+size_t	keymap_add(struct keymap *m, const unsigned char *key,
+	    int *added);
 /* The index of key, or -1 when it is not in m. */
 long	keymap_get(const struct keymap *m, const unsigned char *key);
 void	keymap_release(struct keymap *m);
 
 /* A map from byte strings (hostnames) to dense indexes (select.c). */
 struct strmap {
-	char		**strs;		/* n strings, NUL-terminated copies */
+	char		**strs;		/* copies, with a NUL */
 	size_t		 *lens;
-	uint32_t	 *idx;		/* cap slots: index + 1, 0 when free */
+	uint32_t	 *idx;		/* cap slots: index + 1, or 0 */
 	size_t		  cap;
 	size_t		  n;
 };
 
 #define STRMAP_INIT { 0 }
 
-size_t	strmap_add(struct strmap *m, const char *s, size_t len, int *added);
+size_t	strmap_add(struct strmap *m, const char *s, size_t len,
+	    int *added);
 long	strmap_get(const struct strmap *m, const char *s, size_t len);
 void	strmap_release(struct strmap *m);
 
@@ -122,7 +124,7 @@ struct select_fig {
 
 struct select {
 	/* The options, as select_option() set them. */
-	int32_t			*errors;	/* --error codes, ascending */
+	int32_t			*errors;	/* --error, ascending */
 	size_t			 nerrors;
 	int			 ca;
 	int			 leaf;

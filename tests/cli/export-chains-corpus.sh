@@ -89,6 +89,14 @@ assert_eq "5|3" "$(hdr out/$X1.pem reports)|$(hdr out/$X1.pem hosts)" "X1 update
 assert_file_eq x2.before out/$X2.pem "X2 unchanged"
 assert_eq 4 "$(ls out | wc -l)" "no temporary files"
 
+# what an export killed mid-write left is removed; other files stay
+head -c 100 out/$X2.pem >out/$X2.pem.tmp.2147483646
+echo mine >out/notes.txt
+ok "$CS" export --db db --format chains --dir out
+assert_eq "$(printf '%s.pem\n' $X1 $X2 $X3 $X4 | sort; echo notes.txt)" \
+    "$(ls out | sort)" \
+    "stale temporary file removed"
+
 # the selection: chains whose leaf is selected, counting matching reports
 ok "$CS" export --db db --format chains --dir e8179 --error -8179
 assert_eq "$(printf '%s.pem\n' $X1 $X3 | sort)" "$(ls e8179 | sort)" "--error"
