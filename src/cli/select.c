@@ -536,14 +536,20 @@ select_prepare(struct select *s, struct cs_store *st, int flags)
 	struct cs_err err = CS_ERR_INIT;
 	int status;
 
-	s->prepared = 1;
-	if (s->nerrors > 0 && (status = prepare_errors(s, st)) != 0)
-		return status;
-	if (s->host != NULL && (status = prepare_hosts(s, st)) != 0)
-		return status;
-	if ((flags & SELECT_KEYS) && select_active(s) &&
-	    cs_store_foreach_cert(st, CS_GET_SUMMARY, keyscan, s, &err) == -1)
-		return cli_fail(&err);
+	/* A second call only adds what the first did not build. */
+	if (!s->prepared) {
+		s->prepared = 1;
+		if (s->nerrors > 0 && (status = prepare_errors(s, st)) != 0)
+			return status;
+		if (s->host != NULL && (status = prepare_hosts(s, st)) != 0)
+			return status;
+	}
+	if ((flags & SELECT_KEYS) && !(s->prepared & 2) && select_active(s)) {
+		s->prepared |= 2;
+		if (cs_store_foreach_cert(st, CS_GET_SUMMARY, keyscan, s,
+		    &err) == -1)
+			return cli_fail(&err);
+	}
 	return 0;
 }
 

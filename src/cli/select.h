@@ -145,7 +145,7 @@ struct select {
 	struct select_fig	*figs;
 	struct keymap		 hostkeys;	/* --host */
 	struct keymap		 keys;		/* SELECT_KEYS */
-	int			 prepared;
+	int			 prepared;	/* 1: figures, 2: keys */
 };
 
 #define SELECT_INIT { 0 }
@@ -170,6 +170,7 @@ int	select_filters(const struct select *s);
  * Reads what the options need from st: per-certificate figures of the
  * matching reports for --error, the certificates of the --host names,
  * and with SELECT_KEYS the set select_key() and select_chain() use.
+ * Calling it again only builds what is missing (SELECT_KEYS later).
  * Returns 0, or the exit status after saying why.
  */
 int	select_prepare(struct select *s, struct cs_store *st, int flags);
