@@ -748,6 +748,17 @@ fit_cmp(const void *a, const void *b, void *arg)
 	    &cx->nodes[*(const uint32_t *)b]);
 }
 
+/* Work in order of the first candidate issuer, to reuse its key. */
+static int
+by_first_cand(const void *a, const void *b, void *arg)
+{
+	const struct ctx *cx = arg;
+	uint32_t x = cx->cands[cx->nodes[*(const uint32_t *)a].cand_off];
+	uint32_t y = cx->cands[cx->nodes[*(const uint32_t *)b].cand_off];
+
+	return x < y ? -1 : x > y;
+}
+
 /*
  * Candidate issuers of c: same name (by key, confirmed), and a matching
  * key identifier when both have one. A self-signed certificate only looks
@@ -794,10 +805,25 @@ candidates(struct ctx *x, const uint32_t *idx, uint32_t c)
 	return 0;
 }
 
-/* Runs fn(x, work[i]) for every i, on up to nthreads threads. */
+/*
+ * What a thread keeps between signature checks: the last issuer's key
+ * made ready to verify with one algorithm. The work is sorted by issuer,
+ * so most checks reuse it.
+ */
+struct vstate {
+	uint32_t		 parent;	/* NONE: nothing ready */
+	const unsigned char	*alg;		/* for this AlgorithmIdentifier */
+	size_t			 alg_len;
+	EVP_PKEY_CTX		*pctx;
+	EVP_MD			*md;
+	int			 mdnid;
+	unsigned long		 n;		/* signatures checked */
+};
+
+/* Runs fn(x, work[i], state) for every i, on up to nthreads threads. */
 struct pool {
 	struct ctx	*x;
-	void		(*fn)(struct ctx *, uint32_t);
+	void		(*fn)(struct ctx *, uint32_t, struct vstate *);
 	atomic_size_t	 next;
 };
 
@@ -805,20 +831,25 @@ static void *
 pool_run(void *arg)
 {
 	struct pool *pl = arg;
-	size_t i;
+	struct vstate vs;
+	size_t i, end;
 
+	memset(&vs, 0, sizeof(vs));
+	vs.parent = NONE;
 	while ((i = atomic_fetch_add(&pl->next, 16)) < pl->x->nwork) {
-		size_t end = i + 16 < pl->x->nwork ? i + 16 : pl->x->nwork;
-
+		end = i + 16 < pl->x->nwork ? i + 16 : pl->x->nwork;
 		for (; i < end; i++)
-			pl->fn(pl->x, pl->x->work[i]);
+			pl->fn(pl->x, pl->x->work[i], &vs);
 	}
+	atomic_fetch_add(&pl->x->sigchecks, vs.n);
+	EVP_PKEY_CTX_free(vs.pctx);
+	EVP_MD_free(vs.md);
 	ERR_clear_error();
 	return NULL;
 }
 
 static void
-parallel(struct ctx *x, void (*fn)(struct ctx *, uint32_t))
+parallel(struct ctx *x, void (*fn)(struct ctx *, uint32_t, struct vstate *))
 {
 	pthread_t th[16];
 	struct pool pl;
@@ -845,12 +876,13 @@ parallel(struct ctx *x, void (*fn)(struct ctx *, uint32_t))
 }
 
 static void
-parse_key(struct ctx *x, uint32_t i)
+parse_key(struct ctx *x, uint32_t i, struct vstate *vs)
 {
 	struct node *nd = &x->nodes[i];
 	struct parts pt;
 	const unsigned char *p;
 
+	(void)vs;
 	if (split_cert(bytes_at(x, nd->der), nd->der_len, &pt) == -1)
 		return;
 	p = pt.spki;
@@ -858,50 +890,135 @@ parse_key(struct ctx *x, uint32_t i)
 	ERR_clear_error();
 }
 
-/* Verifies c's signature with each candidate's key: ok[] says which. */
-static void
-verify(struct ctx *x, uint32_t c)
+/*
+ * Makes vs ready to check signatures of algorithm alg with parent's key:
+ * digest, then EVP_PKEY_verify(), which saves ASN1_item_verify() setting
+ * up a context per check. Returns -1 for what this does not cover
+ * (RSA-PSS, Ed25519: no separate digest), which goes the long way.
+ */
+static int
+fast_setup(struct ctx *x, struct vstate *vs, uint32_t parent,
+    const struct parts *pt)
 {
-	const struct node *nc = &x->nodes[c];
-	struct parts pt;
+	EVP_PKEY *pk = x->nodes[parent].pkey;
+	const unsigned char *p = pt->alg, *c, *o;
+	ASN1_OBJECT *obj = NULL;
+	size_t n, olen;
+	int tag, mdnid, pknid, ok = 0;
+
+	if (vs->parent == parent && vs->alg_len == pt->alg_len &&
+	    memcmp(vs->alg, pt->alg, pt->alg_len) == 0)
+		return vs->pctx != NULL ? 0 : -1;
+	EVP_PKEY_CTX_free(vs->pctx);
+	vs->pctx = NULL;
+	vs->parent = parent;
+	vs->alg = pt->alg;
+	vs->alg_len = pt->alg_len;
+	if (der_get(&p, pt->alg + pt->alg_len, &tag, &c, &n) == -1 ||
+	    tag != 0x30)
+		goto out;
+	o = c;
+	if (der_get(&c, o + n, &tag, &p, &olen) == -1 || tag != 0x06)
+		goto out;
+	p = o;		/* d2i wants the whole OID element */
+	if ((obj = d2i_ASN1_OBJECT(NULL, &p, (long)(c - o))) == NULL ||
+	    !OBJ_find_sigid_algs(OBJ_obj2nid(obj), &mdnid, &pknid) ||
+	    mdnid == NID_undef || pknid == EVP_PKEY_RSA_PSS ||
+	    EVP_PKEY_get_base_id(pk) != pknid)
+		goto out;
+	if (vs->md == NULL || vs->mdnid != mdnid) {
+		EVP_MD_free(vs->md);
+		vs->mdnid = mdnid;
+		if ((vs->md = EVP_MD_fetch(NULL, OBJ_nid2sn(mdnid), NULL)) ==
+		    NULL)
+			goto out;
+	}
+	if ((vs->pctx = EVP_PKEY_CTX_new_from_pkey(NULL, pk, NULL)) ==
+	    NULL || EVP_PKEY_verify_init(vs->pctx) != 1 ||
+	    EVP_PKEY_CTX_set_signature_md(vs->pctx, vs->md) != 1) {
+		EVP_PKEY_CTX_free(vs->pctx);
+		vs->pctx = NULL;
+		goto out;
+	}
+	ok = 1;
+out:
+	ASN1_OBJECT_free(obj);
+	ERR_clear_error();
+	return ok ? 0 : -1;
+}
+
+/* The long way, for any algorithm OpenSSL knows: 1 good, 0 bad. */
+static int
+slow_verify(const struct parts *pt, EVP_PKEY *pk)
+{
 	const unsigned char *p;
 	X509_ALGOR *alg = NULL;
 	ASN1_BIT_STRING *sig = NULL;
 	ASN1_STRING *tbs = NULL;
 	ASN1_TYPE *any = NULL;
-	unsigned long n = 0;
-	uint32_t k;
+	int ok = 0;
 
-	if (split_cert(bytes_at(x, nc->der), nc->der_len, &pt) == -1)
+	p = pt->alg;
+	if ((alg = d2i_X509_ALGOR(NULL, &p, (long)pt->alg_len)) == NULL)
 		goto out;
-	p = pt.alg;
-	if ((alg = d2i_X509_ALGOR(NULL, &p, (long)pt.alg_len)) == NULL)
-		goto out;
-	p = pt.sig;
-	if ((sig = d2i_ASN1_BIT_STRING(NULL, &p, (long)pt.sig_len)) == NULL)
+	p = pt->sig;
+	if ((sig = d2i_ASN1_BIT_STRING(NULL, &p, (long)pt->sig_len)) == NULL)
 		goto out;
 	/* The TBS as an ANY holding a SEQUENCE encodes to its own bytes. */
 	if ((tbs = ASN1_STRING_new()) == NULL ||
-	    ASN1_STRING_set(tbs, pt.tbs, (int)pt.tbs_len) != 1 ||
+	    ASN1_STRING_set(tbs, pt->tbs, (int)pt->tbs_len) != 1 ||
 	    (any = ASN1_TYPE_new()) == NULL)
 		goto out;
 	ASN1_TYPE_set(any, V_ASN1_SEQUENCE, tbs);
 	tbs = NULL;
-	for (k = 0; k < nc->cand_n; k++) {
-		EVP_PKEY *pk = x->nodes[x->cands[nc->cand_off + k]].pkey;
-
-		if (pk == NULL)
-			continue;
-		n++;
-		x->ok[nc->cand_off + k] = ASN1_item_verify(
-		    ASN1_ITEM_rptr(ASN1_ANY), alg, sig, any, pk) == 1;
-	}
+	ok = ASN1_item_verify(ASN1_ITEM_rptr(ASN1_ANY), alg, sig, any, pk) ==
+	    1;
 out:
-	atomic_fetch_add(&x->sigchecks, n);
 	ASN1_TYPE_free(any);
 	ASN1_STRING_free(tbs);
 	ASN1_BIT_STRING_free(sig);
 	X509_ALGOR_free(alg);
+	ERR_clear_error();
+	return ok;
+}
+
+/* Verifies c's signature with each candidate's key: ok[] says which. */
+static void
+verify(struct ctx *x, uint32_t c, struct vstate *vs)
+{
+	const struct node *nc = &x->nodes[c];
+	const unsigned char *p, *sig;
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	struct parts pt;
+	size_t siglen;
+	uint32_t k, parent;
+	int tag, have_md = 0;
+
+	if (split_cert(bytes_at(x, nc->der), nc->der_len, &pt) == -1)
+		return;
+	/* A BIT STRING holding a signature has no unused bits. */
+	p = pt.sig;
+	if (der_get(&p, pt.sig + pt.sig_len, &tag, &sig, &siglen) == -1 ||
+	    siglen < 2 || sig[0] != 0)
+		return;
+	for (k = 0; k < nc->cand_n; k++) {
+		parent = x->cands[nc->cand_off + k];
+		if (x->nodes[parent].pkey == NULL)
+			continue;
+		vs->n++;
+		if (fast_setup(x, vs, parent, &pt) == -1) {
+			x->ok[nc->cand_off + k] = (unsigned char)slow_verify(&pt,
+			    x->nodes[parent].pkey);
+			continue;
+		}
+		if (!have_md && EVP_Digest(pt.tbs, pt.tbs_len, md, &mdlen,
+		    vs->md, NULL) != 1)
+			break;
+		have_md = 1;
+		x->ok[nc->cand_off + k] = EVP_PKEY_verify(vs->pctx, sig + 1,
+		    siglen - 1, md, mdlen) == 1;
+	}
 	ERR_clear_error();
 }
 
@@ -1349,6 +1466,7 @@ cs_missing_run(struct cs_store *st, const struct cs_missing_opts *opts,
 	for (i = 0, x.nwork = 0; i < x.nnodes; i++)
 		if (x.nodes[i].cand_n > 0)
 			x.work[x.nwork++] = (uint32_t)i;
+	qsort_r(x.work, x.nwork, sizeof(*x.work), by_first_cand, &x);
 	parallel(&x, verify);
 	out->sigchecks = atomic_load(&x.sigchecks);
 	/* Keep the issuers that verified, in order of preference. */
