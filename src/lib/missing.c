@@ -20,6 +20,7 @@
 
 #define NONE	UINT32_MAX
 #define NOOFF	SIZE_MAX
+#define MAX_CANDS	256	/* candidate issuers of one certificate */
 
 /*
  * A table of indices keyed by sha256, open addressing. Slots hold an
@@ -799,8 +800,14 @@ candidates(struct ctx *x, const uint32_t *idx, uint32_t c)
 		    sizeof(*x->cands), x->err) == -1)
 			return -1;
 		x->cands[x->ncands++] = idx[lo];
-		nc->cand_n++;
 		np->flags |= F_PARENT;
+		/*
+		 * XXX: a name shared by very many certificates without key
+		 * identifiers (devices' "CN=localhost") would cost a check
+		 * per pair; past MAX_CANDS the others are not considered.
+		 */
+		if (++nc->cand_n == MAX_CANDS)
+			break;
 	}
 	return 0;
 }
