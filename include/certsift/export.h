@@ -18,6 +18,9 @@ void	cs_csv_field(FILE *f, const char *s, size_t n);
 /* Writes s for a terminal: control characters and invalid UTF-8 as \xNN. */
 void	cs_text_string(FILE *f, const char *s, size_t n);
 
+/* SHA-256 of p[0..n). */
+void	cs_sha256(const void *p, size_t n, unsigned char out[32]);
+
 /* Writes the sha256 of rec as lowercase hex (64 characters, NUL). */
 void	cs_sha256_hex(const unsigned char sha[32], char out[65]);
 

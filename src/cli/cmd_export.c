@@ -102,130 +102,6 @@ cert_csv_row(FILE *f, const struct cs_certrec *rec)
 	    c->self_signed ? "true" : "false");
 }
 
-/* ---- SHA-256, for chain ids ---------------------------------------------- */
-
-/*
- * XXX: the public API has no hash function and the CLI does not call
- * OpenSSL itself (STYLE.md 1), so chain ids use this FIPS 180-4 SHA-256.
- */
-struct sha256 {
-	uint32_t	h[8];
-	unsigned char	buf[64];
-	size_t		n;
-	uint64_t	len;
-};
-
-static const uint32_t sha_k[64] = {
-	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b,
-	0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01,
-	0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7,
-	0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc,
-	0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152,
-	0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147,
-	0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc,
-	0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-	0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819,
-	0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116, 0x1e376c08,
-	0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f,
-	0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208,
-	0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2
-};
-
-#define ROR(x, n)	((x) >> (n) | (x) << (32 - (n)))
-
-static void
-sha256_block(struct sha256 *s, const unsigned char *p)
-{
-	uint32_t w[64], a, b, c, d, e, f, g, h, t1, t2;
-	int i;
-
-	for (i = 0; i < 16; i++)
-		w[i] = (uint32_t)p[i * 4] << 24 | (uint32_t)p[i * 4 + 1] << 16 |
-		    (uint32_t)p[i * 4 + 2] << 8 | p[i * 4 + 3];
-	for (i = 16; i < 64; i++)
-		w[i] = w[i - 16] + (ROR(w[i - 15], 7) ^ ROR(w[i - 15], 18) ^
-		    w[i - 15] >> 3) + w[i - 7] + (ROR(w[i - 2], 17) ^
-		    ROR(w[i - 2], 19) ^ w[i - 2] >> 10);
-	a = s->h[0];
-	b = s->h[1];
-	c = s->h[2];
-	d = s->h[3];
-	e = s->h[4];
-	f = s->h[5];
-	g = s->h[6];
-	h = s->h[7];
-	for (i = 0; i < 64; i++) {
-		t1 = h + (ROR(e, 6) ^ ROR(e, 11) ^ ROR(e, 25)) +
-		    ((e & f) ^ (~e & g)) + sha_k[i] + w[i];
-		t2 = (ROR(a, 2) ^ ROR(a, 13) ^ ROR(a, 22)) +
-		    ((a & b) ^ (a & c) ^ (b & c));
-		h = g;
-		g = f;
-		f = e;
-		e = d + t1;
-		d = c;
-		c = b;
-		b = a;
-		a = t1 + t2;
-	}
-	s->h[0] += a;
-	s->h[1] += b;
-	s->h[2] += c;
-	s->h[3] += d;
-	s->h[4] += e;
-	s->h[5] += f;
-	s->h[6] += g;
-	s->h[7] += h;
-}
-
-static void
-sha256_init(struct sha256 *s)
-{
-	static const uint32_t h0[8] = {
-		0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-		0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19
-	};
-
-	memcpy(s->h, h0, sizeof(h0));
-	s->n = 0;
-	s->len = 0;
-}
-
-static void
-sha256_update(struct sha256 *s, const unsigned char *p, size_t n)
-{
-	s->len += n;
-	while (n > 0) {
-		size_t k = 64 - s->n < n ? 64 - s->n : n;
-
-		memcpy(s->buf + s->n, p, k);
-		s->n += k;
-		p += k;
-		n -= k;
-		if (s->n == 64) {
-			sha256_block(s, s->buf);
-			s->n = 0;
-		}
-	}
-}
-
-static void
-sha256_final(struct sha256 *s, unsigned char out[32])
-{
-	uint64_t bits = s->len * 8;
-	unsigned char pad[72];
-	size_t npad = (s->n < 56 ? 56 : 120) - s->n;
-	int i;
-
-	memset(pad, 0, sizeof(pad));
-	pad[0] = 0x80;
-	for (i = 0; i < 8; i++)
-		pad[npad + i] = (unsigned char)(bits >> (56 - 8 * i));
-	sha256_update(s, pad, npad + 8);
-	for (i = 0; i < 32; i++)
-		out[i] = (unsigned char)(s->h[i / 4] >> (24 - 8 * (i % 4)));
-}
-
 /* ---- chains -------------------------------------------------------------- */
 
 /* A selected chain, copied out of the store. */
@@ -327,7 +203,7 @@ write_chain(struct cs_store *st, const struct select *sel, const char *dir,
 	struct cs_buf body = CS_BUF_INIT, pem = CS_BUF_INIT;
 	struct cs_certrec *recs;
 	struct chainhosts ch;
-	struct sha256 sha;
+	struct cs_buf digests = CS_BUF_INIT;
 	struct cli_out o;
 	unsigned char id[32];
 	char hex[65], *path = NULL, *text = NULL;
@@ -339,16 +215,19 @@ write_chain(struct cs_store *st, const struct select *sel, const char *dir,
 	memset(recs, 0, (x->ncerts ? x->ncerts : 1) * sizeof(*recs));
 	memset(&ch, 0, sizeof(ch));
 	ch.sel = sel;
-	sha256_init(&sha);
 	for (i = 0; i < x->ncerts; i++) {
 		if (cs_store_get_cert(st, x->certs + i * CS_KEY_LEN,
 		    CS_GET_SUMMARY | CS_GET_DER, &recs[i], &err) == -1) {
 			status = cli_fail(&err);
 			goto out;
 		}
-		sha256_update(&sha, recs[i].cert.sha256, 32);
+		if (cs_buf_append(&digests, recs[i].cert.sha256, 32, &err)
+		    == -1) {
+			status = cli_fail(&err);
+			goto out;
+		}
 	}
-	sha256_final(&sha, id);
+	cs_sha256(digests.data, digests.len, id);
 	cs_sha256_hex(id, hex);
 	if (cs_store_chain_hosts(st, x->key, chain_host, &ch, &err) == -1) {
 		status = cli_fail(&err);
@@ -414,6 +293,7 @@ out:
 	for (i = 0; i < x->ncerts; i++)
 		cs_certrec_release(&recs[i]);
 	free(recs);
+	cs_buf_release(&digests);
 	free(text);
 	free(path);
 	cs_buf_release(&pem);

@@ -3,6 +3,8 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include <openssl/sha.h>
+
 #include "certsift/b64.h"
 #include "certsift/buf.h"
 #include "certsift/date.h"
@@ -88,20 +90,40 @@ cs_text_string(FILE *f, const char *s, size_t n)
 void
 cs_csv_field(FILE *f, const char *s, size_t n)
 {
-	size_t i;
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	size_t i, k;
+	int quote = 0;
 
-	if (strcspn(s, ",\"\r\n") >= n && n == strlen(s)) {
-		/* Nothing to quote; still no raw control bytes. */
-		cs_text_string(f, s, n);
-		return;
+	/* RFC 4180: quote a field holding a comma, quote or line break; we
+	 * also quote any other control character, so no reader splits it. */
+	for (i = 0; i < n; i++)
+		if (s[i] == ',' || s[i] == '"' || (unsigned char)s[i] < 0x20 ||
+		    s[i] == 0x7f)
+			quote = 1;
+	if (quote)
+		putc('"', f);
+	while (p < end) {
+		if (*p == '"') {
+			fputs("\"\"", f);
+			p++;
+		} else if (*p == '\0' ||
+		    (k = utf8_seq(p, (size_t)(end - p))) == 0) {
+			/* NUL and invalid UTF-8 become U+FFFD. */
+			fputs("\xef\xbf\xbd", f);
+			p++;
+		} else {
+			fwrite(p, 1, k, f);
+			p += k;
+		}
 	}
-	putc('"', f);
-	for (i = 0; i < n; i++) {
-		if (s[i] == '"')
-			putc('"', f);
-		putc(s[i] == '\0' ? '?' : s[i], f);
-	}
-	putc('"', f);
+	if (quote)
+		putc('"', f);
+}
+
+void
+cs_sha256(const void *p, size_t n, unsigned char out[32])
+{
+	SHA256(p, n, out);
 }
 
 void
