@@ -11,11 +11,11 @@ struct command {
 };
 
 static const struct command commands[] = {	/* sorted by name */
-	{ "export",	cmd_export,	"export [--format jsonl|pem|der] [-o file] [--dir dir]" },
-	{ "hosts",	cmd_hosts,	"hosts [--json] cert" },
-	{ "ingest",	cmd_ingest,	"ingest [--force] [--json] [--strict] [--error code] [--since t] [--until t] [input ...]" },
+	{ "export",	cmd_export,	"export [--format jsonl|csv|pem|der|chains] [-o file] [--dir dir] [selection]" },
+	{ "hosts",	cmd_hosts,	"hosts [--json] [-n count] [--min-host-reports k] cert" },
+	{ "ingest",	cmd_ingest,	"ingest [--force] [--json] [--strict] [--error code] [--since t] [--until t] [--sample f --seed n] [--hosts mode] [--jobs n] [input ...]" },
 	{ "missing",	cmd_missing,	"missing [--roots path]... [--no-roots] [--known path]... [selection] [-n count] [--json|--csv] [--pem [-o file]]" },
-	{ "show",	cmd_show,	"show [--json] cert" },
+	{ "show",	cmd_show,	"show [--json] [--min-host-reports k] cert" },
 	{ "stats",	cmd_stats,	"stats [--json]" },
 	{ "top",	cmd_top,	"top [--json|--csv] [-n count] [--by field] [selection] issuers|certs|hosts|errors" },
 };
