@@ -124,18 +124,27 @@ def measure(cmd, stdout_path, timeout, interval=0.01):
         child = _child_pid(p.pid)
         peak_anon = 0
         timed_out = False
-        while True:
+        try:
+            while True:
+                try:
+                    rc = p.wait(timeout=interval)
+                    break
+                except subprocess.TimeoutExpired:
+                    pass
+                if child:
+                    st = _status_kb(child, ("RssAnon",))
+                    peak_anon = max(peak_anon, st.get("RssAnon", 0))
+                if time.perf_counter() - t0 > timeout:
+                    timed_out = True
+                    os.killpg(p.pid, signal.SIGKILL)
+        except BaseException:
+            # interrupted (Ctrl-C, SIGTERM): do not leave the program running
             try:
-                rc = p.wait(timeout=interval)
-                break
-            except subprocess.TimeoutExpired:
-                pass
-            if child:
-                st = _status_kb(child, ("RssAnon",))
-                peak_anon = max(peak_anon, st.get("RssAnon", 0))
-            if time.perf_counter() - t0 > timeout:
-                timed_out = True
                 os.killpg(p.pid, signal.SIGKILL)
+            except OSError:
+                pass
+            p.wait()
+            raise
         secs = time.perf_counter() - t0
     busy = cpu_busy_seconds() - busy0
     res = {"seconds": secs, "rc": rc, "rss_anon_kb": peak_anon or None,
@@ -791,5 +800,14 @@ def write_doc(path, md):
     os.replace(tmp, path)
 
 
+def _on_term(signum, frame):
+    raise KeyboardInterrupt
+
+
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    signal.signal(signal.SIGTERM, _on_term)
+    try:
+        sys.exit(main(sys.argv[1:]))
+    except KeyboardInterrupt:
+        log("interrupted")
+        sys.exit(130)
