@@ -22,7 +22,7 @@
 #include "store_int.h"
 
 #define DEFAULT_COMMIT	100000		/* reports per transaction */
-#define CACHE_LIMIT	((size_t)96 << 20)	/* bytes of cached texts */
+#define CACHE_LIMIT	((size_t)48 << 20)	/* bytes of cached texts, DER */
 #define NOCHAIN		UINT32_MAX
 
 /*
@@ -1537,7 +1537,7 @@ cs_ingest_fd(struct cs_ingest *ing, int fd, const char *name, int flags,
 	unsigned char idbuf[24], *id = NULL, *map = MAP_FAILED;
 	size_t maplen = 0;
 	uint64_t off;
-	int rc, ret = -1;
+	int rc, ret = -1, full;
 
 	clock_gettime(CLOCK_MONOTONIC, &clock);
 	tick = clock;
@@ -1604,20 +1604,29 @@ cs_ingest_fd(struct cs_ingest *ing, int fd, const char *name, int flags,
 			pthread_mutex_unlock(&ing->qlock);
 		}
 		progress(ing, &in, &pr, &tick);
-		if (rc == 0 || ing->batch_reports >= ing->o.commit_every) {
+		/* Commit when the batch is full, or the cache: memory stays
+		 * bounded however many new certificates come. */
+		pthread_mutex_lock(&ing->lock);
+		full = ing->texts.len + ing->ders.len > CACHE_LIMIT;
+		pthread_mutex_unlock(&ing->lock);
+		if (full || ing->batch_reports >= ing->o.commit_every)
+			full = 1;
+		if (rc == 0 || full) {
 			/* Drain, then commit what came before. */
 			while (ing->inflight > 0)
 				if (merge_oldest(ing, err) == -1)
 					goto fail;
 			if (rc == 0)
 				break;
-			if (ing->batch_reports >= ing->o.commit_every) {
+			if (ing->batch_reports > 0) {
 				prog.offset = ing->done_offset;
 				prog.line = ing->done_line;
 				prog.mode = (uint32_t)ing->done_mode;
 				if (commit(ing, id, &prog, &clock, err) == -1)
 					goto out;
-			}
+			} else if (ing->texts.len + ing->ders.len >
+			    CACHE_LIMIT)
+				cache_reset(ing);	/* nothing refers to it */
 		}
 	}
 	if (in.truncated) {
