@@ -32,6 +32,14 @@ int	cs_store_open(const char *path, int flags, struct cs_store **out,
 	    struct cs_err *err);
 void	cs_store_close(struct cs_store *st);
 
+/*
+ * Pins one read transaction: the reads that follow, until
+ * cs_store_read_end(), see one snapshot and skip a transaction each (for
+ * callers that read a million records). Returns 0 or -1.
+ */
+int	cs_store_read_begin(struct cs_store *st, struct cs_err *err);
+void	cs_store_read_end(struct cs_store *st);
+
 /* The cumulative counters. */
 enum {
 	CS_N_FILES,
@@ -82,6 +90,8 @@ struct cs_certrec {
 /* What cs_store_get_cert() and cs_store_foreach_cert() fill in. */
 #define CS_GET_SUMMARY	1
 #define CS_GET_DER	2
+#define CS_GET_SHA	4	/* only cert.sha256 of the summary */
+#define CS_GET_NOSTAT	8	/* not the counters (the caller has them) */
 
 /* Frees what a cs_certrec holds. Accepts NULL. */
 void	cs_certrec_release(struct cs_certrec *r);

@@ -22,8 +22,16 @@ static const char usage[] =
     "           [-o file] [--dir dir]\n"
     SELECT_USAGE;
 
+/* A selected certificate: its figures as selected, and its key. */
 struct ent {
 	uint64_t	count;
+	uint64_t	leaf_count;
+	uint64_t	hosts;
+	int64_t		first_seen;
+	int64_t		last_seen;
+	int		seen;
+	size_t		errs_off;	/* in list.errs */
+	size_t		nerrs;
 	unsigned char	sha[32];
 	unsigned char	key[CS_KEY_LEN];
 };
@@ -33,6 +41,9 @@ struct list {
 	struct ent		*v;
 	size_t			 n;
 	size_t			 cap;
+	struct cs_errcount	*errs;
+	size_t			 nerrs;
+	size_t			 caperrs;
 };
 
 static int
@@ -40,6 +51,7 @@ collect(void *arg, const struct cs_certrec *rec)
 {
 	struct list *l = arg;
 	struct cs_certrec r = *rec;
+	struct ent *e;
 
 	/* select_cert() may compact r.errs, which rec owns anyway. */
 	if (!select_cert(l->sel, &r))
@@ -48,10 +60,25 @@ collect(void *arg, const struct cs_certrec *rec)
 		l->cap = l->cap ? l->cap * 2 : 1024;
 		l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
 	}
-	l->v[l->n].count = r.count;
-	memcpy(l->v[l->n].sha, r.cert.sha256, 32);
-	memcpy(l->v[l->n].key, r.key, CS_KEY_LEN);
-	l->n++;
+	e = &l->v[l->n++];
+	e->count = r.count;
+	e->leaf_count = r.leaf_count;
+	e->hosts = r.hosts;
+	e->seen = r.seen;
+	e->first_seen = r.first_seen;
+	e->last_seen = r.last_seen;
+	memcpy(e->sha, r.cert.sha256, 32);
+	memcpy(e->key, r.key, CS_KEY_LEN);
+	/* The figures are kept, so the output pass reads summaries only. */
+	while (l->nerrs + r.nerrs > l->caperrs) {
+		l->caperrs = l->caperrs ? l->caperrs * 2 : 1024;
+		l->errs = xrealloc(l->errs, l->caperrs * sizeof(*l->errs));
+	}
+	e->errs_off = l->nerrs;
+	e->nerrs = r.nerrs;
+	if (r.nerrs > 0)
+		memcpy(l->errs + l->nerrs, r.errs, r.nerrs * sizeof(*r.errs));
+	l->nerrs += r.nerrs;
 	return 0;
 }
 
@@ -367,8 +394,11 @@ export_certs(struct cs_store *st, const struct select *sel, int format,
 
 	memset(&l, 0, sizeof(l));
 	l.sel = sel;
-	if (cs_store_foreach_cert(st, CS_GET_SUMMARY, collect, &l, &err) ==
-	    -1) {
+	/* One snapshot for the whole export; no summaries to sort unless a
+	 * filter reads them. */
+	if (cs_store_read_begin(st, &err) == -1 ||
+	    cs_store_foreach_cert(st, select_filters(sel) ? CS_GET_SUMMARY :
+	    CS_GET_SHA, collect, &l, &err) == -1) {
 		status = cli_fail(&err);
 		goto out;
 	}
@@ -383,13 +413,22 @@ export_certs(struct cs_store *st, const struct select *sel, int format,
 	if (format == F_CSV)
 		cert_csv_header(out.f);
 	for (i = 0; i < l.n; i++) {
-		if (cs_store_get_cert(st, l.v[i].key, CS_GET_SUMMARY |
-		    (format == F_PEM || format == F_DER ? CS_GET_DER : 0), &rec,
-		    &err) == -1) {
+		const struct ent *e = &l.v[i];
+
+		if (cs_store_get_cert(st, e->key, CS_GET_SUMMARY |
+		    CS_GET_NOSTAT | (format == F_PEM || format == F_DER ?
+		    CS_GET_DER : 0), &rec, &err) == -1) {
 			status = cli_fail(&err);
 			break;
 		}
-		(void)select_cert(sel, &rec);
+		rec.count = e->count;
+		rec.leaf_count = e->leaf_count;
+		rec.hosts = e->hosts;
+		rec.seen = e->seen;
+		rec.first_seen = e->first_seen;
+		rec.last_seen = e->last_seen;
+		rec.errs = l.errs + e->errs_off;	/* borrowed */
+		rec.nerrs = e->nerrs;
 		switch (format) {
 		case F_JSONL:
 			cs_export_json(out.f, &rec);
@@ -407,6 +446,8 @@ export_certs(struct cs_store *st, const struct select *sel, int format,
 				status = 1;
 			break;
 		}
+		rec.errs = NULL;
+		rec.nerrs = 0;
 		cs_certrec_release(&rec);
 		if (status != 0)
 			break;
@@ -420,7 +461,9 @@ export_certs(struct cs_store *st, const struct select *sel, int format,
 		fprintf(stderr, "certsift: export: wrote %zu certificates to "
 		    "'%s'\n", l.n, dir);
 out:
+	cs_store_read_end(st);
 	free(l.v);
+	free(l.errs);
 	return status;
 }
 

@@ -85,6 +85,7 @@ struct chainstat {
 
 struct cs_store {
 	MDB_env		*env;
+	MDB_txn		*rtxn;		/* pinned by cs_store_read_begin() */
 	MDB_dbi		 dbi[NDB];
 	int		 lockfd;
 	int		 rdonly;
@@ -113,12 +114,48 @@ mdb_fail(struct cs_err *err, int rc, const char *what)
 	return cs_err_set(err, CS_ESTORE, "%s: %s", what, mdb_strerror(rc));
 }
 
-/* Begins a read transaction, following a map another process grew. */
+static int	rbegin(struct cs_store *, MDB_txn **, struct cs_err *);
+
+static void
+rend(struct cs_store *st, MDB_txn *txn)
+{
+	if (txn != st->rtxn)
+		mdb_txn_abort(txn);
+}
+
+int
+cs_store_read_begin(struct cs_store *st, struct cs_err *err)
+{
+	MDB_txn *txn;
+
+	if (st->rtxn != NULL)
+		return 0;
+	if (rbegin(st, &txn, err) == -1)
+		return -1;
+	st->rtxn = txn;
+	return 0;
+}
+
+void
+cs_store_read_end(struct cs_store *st)
+{
+	if (st != NULL && st->rtxn != NULL) {
+		mdb_txn_abort(st->rtxn);
+		st->rtxn = NULL;
+	}
+}
+
+/* Begins a read transaction, following a map another process grew; the
+ * pinned one when there is one. */
 static int
 rbegin(struct cs_store *st, MDB_txn **txn, struct cs_err *err)
 {
 	int rc;
 
+	if (st->rtxn != NULL) {
+		*txn = st->rtxn;
+		return 0;
+	}
 	if ((rc = mdb_txn_begin(st->env, NULL, MDB_RDONLY, txn)) ==
 	    MDB_MAP_RESIZED) {
 		mdb_env_set_mapsize(st->env, 0);
@@ -145,7 +182,7 @@ open_dbs(struct cs_store *st, int create, struct cs_err *err)
 	for (i = 0; i < NDB; i++) {
 		if ((rc = mdb_dbi_open(txn, dbnames[i], create ? MDB_CREATE :
 		    0, &st->dbi[i])) != 0) {
-			mdb_txn_abort(txn);
+			rend(st, txn);
 			if (rc == MDB_NOTFOUND)
 				return cs_err_set(err, CS_ESCHEMA, "'%s' is "
 				    "not a certsift store", st->path);
@@ -166,14 +203,14 @@ open_dbs(struct cs_store *st, int create, struct cs_err *err)
 			memcpy(&schema, v.mv_data, sizeof(schema));
 	}
 	if (rc != 0) {
-		mdb_txn_abort(txn);
+		rend(st, txn);
 		if (rc == MDB_NOTFOUND)
 			return cs_err_set(err, CS_ESCHEMA, "'%s' is not a "
 			    "certsift store", st->path);
 		return mdb_fail(err, rc, "cannot read schema");
 	}
 	if (schema != CS_SCHEMA) {
-		mdb_txn_abort(txn);
+		rend(st, txn);
 		return cs_err_set(err, CS_ESCHEMA, "store '%s' has schema "
 		    "version %u; this certsift reads version %d", st->path,
 		    schema, CS_SCHEMA);
@@ -247,6 +284,7 @@ cs_store_close(struct cs_store *st)
 {
 	if (st == NULL)
 		return;
+	cs_store_read_end(st);
 	if (st->env != NULL)
 		mdb_env_close(st->env);
 	if (st->lockfd != -1)
@@ -796,7 +834,7 @@ cs_store_counters(struct cs_store *st, uint64_t n[CS_N_COUNTERS],
 	if (rbegin(st, &txn, err) == -1)
 		return -1;
 	rc = get_counters(txn, st->dbi[DB_META], n);
-	mdb_txn_abort(txn);
+	rend(st, txn);
 	if (rc != 0)
 		return mdb_fail(err, rc, "cannot read counters");
 	return 0;
@@ -827,6 +865,8 @@ load_cert(struct cs_store *st, MDB_txn *txn, const unsigned char *key,
 
 	memset(rec, 0, sizeof(*rec));
 	memcpy(rec->key, key, CS_KEY_LEN);
+	if (what & CS_GET_NOSTAT)
+		goto summary;
 	if (statv == NULL) {
 		if ((rc = mdb_get(txn, st->dbi[DB_CERT], &k, &v)) != 0) {
 			if (rc == MDB_NOTFOUND)
@@ -860,6 +900,7 @@ load_cert(struct cs_store *st, MDB_txn *txn, const unsigned char *key,
 		}
 		rec->nerrs = cs.nerrs;
 	}
+summary:
 	if (what & CS_GET_SUMMARY) {
 		if ((rc = mdb_get(txn, st->dbi[DB_SUMM], &k, &v)) != 0) {
 			cs_certrec_release(rec);
@@ -870,6 +911,15 @@ load_cert(struct cs_store *st, MDB_txn *txn, const unsigned char *key,
 			cs_certrec_release(rec);
 			return -1;
 		}
+	}
+	if ((what & CS_GET_SHA) && !(what & CS_GET_SUMMARY)) {
+		/* Just the digest, from the summary's fixed header. */
+		if ((rc = mdb_get(txn, st->dbi[DB_SUMM], &k, &v)) != 0 ||
+		    v.mv_size < 54) {
+			cs_certrec_release(rec);
+			return cs_err_set(err, CS_ESTORE, "bad summary record");
+		}
+		memcpy(rec->cert.sha256, (const char *)v.mv_data + 22, 32);
 	}
 	if (what & CS_GET_DER) {
 		if ((rc = mdb_get(txn, st->dbi[DB_DER], &k, &v)) != 0) {
@@ -896,7 +946,7 @@ cs_store_get_cert(struct cs_store *st, const unsigned char *key, int what,
 	if (rbegin(st, &txn, err) == -1)
 		return -1;
 	rc = load_cert(st, txn, key, NULL, what, out, err);
-	mdb_txn_abort(txn);
+	rend(st, txn);
 	return rc;
 }
 
@@ -913,7 +963,7 @@ cs_store_foreach_cert(struct cs_store *st, int what, cs_cert_fn fn,
 	if (rbegin(st, &txn, err) == -1)
 		return -1;
 	if ((rc = mdb_cursor_open(txn, st->dbi[DB_CERT], &cur)) != 0) {
-		mdb_txn_abort(txn);
+		rend(st, txn);
 		return mdb_fail(err, rc, "cannot open cursor");
 	}
 	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
@@ -934,7 +984,7 @@ cs_store_foreach_cert(struct cs_store *st, int what, cs_cert_fn fn,
 		ret = -1;
 	}
 	mdb_cursor_close(cur);
-	mdb_txn_abort(txn);
+	rend(st, txn);
 	return ret;
 }
 
@@ -979,7 +1029,7 @@ cs_store_find_sha256(struct cs_store *st, const char *hexpfx,
 	if (rbegin(st, &txn, err) == -1)
 		return -1;
 	if ((rc = mdb_cursor_open(txn, st->dbi[DB_SHA], &cur)) != 0) {
-		mdb_txn_abort(txn);
+		rend(st, txn);
 		return mdb_fail(err, rc, "cannot open cursor");
 	}
 	k.mv_data = pfx;
@@ -996,7 +1046,7 @@ cs_store_find_sha256(struct cs_store *st, const char *hexpfx,
 		memcpy(key, v.mv_data, CS_KEY_LEN);
 	}
 	mdb_cursor_close(cur);
-	mdb_txn_abort(txn);
+	rend(st, txn);
 	if (found == 0)
 		return cs_err_set(err, CS_ENOTFOUND, "no certificate '%s' in "
 		    "the store", hexpfx);
@@ -1033,7 +1083,7 @@ cs_store_cert_hosts(struct cs_store *st, const unsigned char *key,
 	if (rbegin(st, &txn, err) == -1)
 		return -1;
 	if ((rc = mdb_cursor_open(txn, st->dbi[DB_CERTHOST], &cur)) != 0) {
-		mdb_txn_abort(txn);
+		rend(st, txn);
 		return mdb_fail(err, rc, "cannot open cursor");
 	}
 	k.mv_data = (void *)key;
@@ -1049,7 +1099,7 @@ cs_store_cert_hosts(struct cs_store *st, const unsigned char *key,
 			break;
 	}
 	mdb_cursor_close(cur);
-	mdb_txn_abort(txn);
+	rend(st, txn);
 	return ret;
 }
 
@@ -1079,7 +1129,7 @@ scan(struct cs_store *st, int db, const void *pfx, size_t plen,
 	if (rbegin(st, &txn, err) == -1)
 		return -1;
 	if ((rc = mdb_cursor_open(txn, st->dbi[db], &cur)) != 0) {
-		mdb_txn_abort(txn);
+		rend(st, txn);
 		return mdb_fail(err, rc, "cannot open cursor");
 	}
 	k.mv_data = (void *)pfx;
@@ -1096,7 +1146,7 @@ scan(struct cs_store *st, int db, const void *pfx, size_t plen,
 		ret = -1;
 	}
 	mdb_cursor_close(cur);
-	mdb_txn_abort(txn);
+	rend(st, txn);
 	return ret < 0 ? -1 : 0;
 }
 
