@@ -18,6 +18,9 @@ void	cs_csv_field(FILE *f, const char *s, size_t n);
 /* Writes s for a terminal: control characters and invalid UTF-8 as \xNN. */
 void	cs_text_string(FILE *f, const char *s, size_t n);
 
+/* XXH3-128 of p[0..n), for hash tables (not a cryptographic hash). */
+void	cs_hash128(const void *p, size_t n, unsigned char out[16]);
+
 /* SHA-256 of p[0..n). */
 void	cs_sha256(const void *p, size_t n, unsigned char out[32]);
 

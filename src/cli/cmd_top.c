@@ -121,6 +121,62 @@ pairs_count(struct pairs *p, struct rows *l, size_t col)
 			l->v[p->v[i] >> 32].v[col]++;
 }
 
+/*
+ * (row, hostname) pairs by a 128-bit hash of the name, for counting
+ * distinct hostnames per row without keeping a million strings.
+ */
+struct hpair {
+	uint64_t	row;
+	uint64_t	h[2];
+};
+
+struct hpairs {
+	struct hpair	*v;
+	size_t		 n;
+	size_t		 cap;
+};
+
+static void
+hpair_add(struct hpairs *p, size_t row, const char *host, size_t len)
+{
+	uint64_t h[2];
+
+	cs_hash128(host, len, (unsigned char *)h);
+	if (p->n == p->cap) {
+		p->cap = p->cap ? p->cap * 2 : 1024;
+		p->v = xrealloc(p->v, p->cap * sizeof(*p->v));
+	}
+	p->v[p->n].row = row;
+	p->v[p->n].h[0] = h[0];
+	p->v[p->n].h[1] = h[1];
+	p->n++;
+}
+
+static int
+hpair_cmp(const void *a, const void *b)
+{
+	const struct hpair *x = a, *y = b;
+
+	if (x->row != y->row)
+		return x->row < y->row ? -1 : 1;
+	if (x->h[0] != y->h[0])
+		return x->h[0] < y->h[0] ? -1 : 1;
+	if (x->h[1] != y->h[1])
+		return x->h[1] < y->h[1] ? -1 : 1;
+	return 0;
+}
+
+static void
+hpairs_count(struct hpairs *p, struct rows *l, size_t col)
+{
+	size_t i;
+
+	qsort(p->v, p->n, sizeof(*p->v), hpair_cmp);
+	for (i = 0; i < p->n; i++)
+		if (i == 0 || hpair_cmp(&p->v[i], &p->v[i - 1]) != 0)
+			l->v[p->v[i].row].v[col]++;
+}
+
 /* The distinct certificates of a chain, as indexes in a keymap. */
 struct chaincerts {
 	size_t	*v;
@@ -418,11 +474,19 @@ out:
 /* ---- issuers ------------------------------------------------------------- */
 
 /* A selected certificate, for grouping by issuer name. */
+/* A selected certificate: the distinct issuer DER it names. */
 struct icert {
-	unsigned char	 sha[32];
-	unsigned char	*der;		/* issuer name */
+	size_t		 u;
+};
+
+/* A distinct issuer name DER and what the rows need of it. */
+struct iname {
+	unsigned char	*der;
 	size_t		 der_len;
-	char		*issuer;	/* RFC 4514 */
+	uint64_t	 h;
+	char		*issuer;	/* RFC 4514, of the cert below */
+	unsigned char	 minsha[32];	/* the least sha256 naming it */
+	uint64_t	 certs;
 	size_t		 group;
 };
 
@@ -432,11 +496,17 @@ struct issuerscan {
 	struct icert		*v;
 	size_t			 n;
 	size_t			 cap;
+	struct iname		*names;
+	size_t			 nnames;
+	size_t			 capnames;
+	uint32_t		*idx;	/* open addressing: name + 1 */
+	size_t			 capidx;
 	/* for the chain pass */
 	struct cs_store		*st;
 	struct rows		*rows;
 	struct strmap		 hosts;
 	struct pairs		 pairs;
+	struct hpairs		 hpairs;
 	size_t			 group;	/* of the chain's leaf */
 	struct cs_err		*err;
 };
@@ -455,12 +525,69 @@ xstrdup(const char *s)
 	return p;
 }
 
+static void
+names_grow(struct issuerscan *is)
+{
+	size_t cap = is->capidx ? is->capidx * 2 : 1024, i, j;
+	uint32_t *idx = xmalloc(cap * sizeof(*idx));
+
+	memset(idx, 0, cap * sizeof(*idx));
+	for (i = 0; i < is->nnames; i++) {
+		for (j = is->names[i].h & (cap - 1); idx[j] != 0;
+		    j = (j + 1) & (cap - 1))
+			;
+		idx[j] = (uint32_t)i + 1;
+	}
+	free(is->idx);
+	is->idx = idx;
+	is->capidx = cap;
+}
+
+/* The distinct issuer DER of a certificate, added when new. */
+static size_t
+name_get(struct issuerscan *is, const struct cs_cert *c)
+{
+	unsigned char hh[16];
+	struct iname *e;
+	uint64_t h;
+	size_t j;
+
+	cs_hash128(c->issuer_der, c->issuer_der_len, hh);
+	memcpy(&h, hh, sizeof(h));
+	if (is->nnames >= is->capidx / 2)
+		names_grow(is);
+	for (j = h & (is->capidx - 1); is->idx[j] != 0;
+	    j = (j + 1) & (is->capidx - 1)) {
+		e = &is->names[is->idx[j] - 1];
+		if (e->h == h && e->der_len == c->issuer_der_len &&
+		    memcmp(e->der, c->issuer_der, e->der_len) == 0)
+			return is->idx[j] - 1;
+	}
+	if (is->nnames == is->capnames) {
+		is->capnames = is->capnames ? is->capnames * 2 : 64;
+		is->names = xrealloc(is->names, is->capnames *
+		    sizeof(*is->names));
+	}
+	e = &is->names[is->nnames];
+	memset(e, 0, sizeof(*e));
+	e->der_len = c->issuer_der_len;
+	e->der = xmalloc(e->der_len ? e->der_len : 1);
+	if (e->der_len > 0)
+		memcpy(e->der, c->issuer_der, e->der_len);
+	e->h = h;
+	e->issuer = xstrdup(c->issuer);
+	memset(e->minsha, 0xff, sizeof(e->minsha));
+	is->idx[j] = (uint32_t)++is->nnames;
+	return is->nnames - 1;
+}
+
 static int
 issuers_collect(void *arg, const struct cs_certrec *rec)
 {
 	struct issuerscan *is = arg;
 	struct cs_certrec r = *rec;
-	struct icert *e;
+	struct iname *nm;
+	size_t u;
 
 	if (!select_cert(is->sel, &r))
 		return 0;
@@ -469,44 +596,29 @@ issuers_collect(void *arg, const struct cs_certrec *rec)
 		is->v = xrealloc(is->v, is->cap * sizeof(*is->v));
 	}
 	keymap_add(&is->keys, rec->key, NULL);
-	e = &is->v[is->n++];
-	memcpy(e->sha, rec->cert.sha256, 32);
-	e->der_len = rec->cert.issuer_der_len;
-	e->der = xmalloc(e->der_len);
-	if (e->der_len > 0)
-		memcpy(e->der, rec->cert.issuer_der, e->der_len);
-	e->issuer = xstrdup(rec->cert.issuer);
+	u = name_get(is, &rec->cert);
+	is->v[is->n++].u = u;
+	nm = &is->names[u];
+	nm->certs++;
+	if (memcmp(rec->cert.sha256, nm->minsha, 32) < 0)
+		memcpy(nm->minsha, rec->cert.sha256, 32);
 	return 0;
 }
 
-static const struct icert *icerts;
+static const struct iname *inames;
 
-/* Issuer names as bytes, then sha256: equal DER next to each other. */
+/* Distinct issuer DERs as X.509 names, then by their least sha256. */
 static int
-icert_der_cmp(const void *a, const void *b)
+iname_cmp(const void *a, const void *b)
 {
-	const struct icert *x = &icerts[*(const size_t *)a];
-	const struct icert *y = &icerts[*(const size_t *)b];
-	int r;
-
-	if ((r = bytes_cmp((const char *)x->der, x->der_len,
-	    (const char *)y->der, y->der_len)) != 0)
-		return r;
-	return memcmp(x->sha, y->sha, 32);
-}
-
-/* Distinct issuer DERs (their first cert) as X.509 names, then sha256. */
-static int
-icert_name_cmp(const void *a, const void *b)
-{
-	const struct icert *x = &icerts[*(const size_t *)a];
-	const struct icert *y = &icerts[*(const size_t *)b];
+	const struct iname *x = &inames[*(const size_t *)a];
+	const struct iname *y = &inames[*(const size_t *)b];
 	int r;
 
 	if ((r = cs_x509_name_cmp(x->der, x->der_len, y->der, y->der_len)) !=
 	    0)
 		return r;
-	return memcmp(x->sha, y->sha, 32);
+	return memcmp(x->minsha, y->minsha, 32);
 }
 
 static int
@@ -519,8 +631,7 @@ issuers_chainhost(void *arg, int has_err, int32_t code, const char *host,
 		return 0;
 	is->rows->v[is->group].v[0] += n;
 	if (len > 0)
-		pair_add(&is->pairs, is->group, strmap_add(&is->hosts, host,
-		    len, NULL));
+		hpair_add(&is->hpairs, is->group, host, len);
 	return 0;
 }
 
@@ -532,7 +643,7 @@ issuers_chain(void *arg, const struct cs_chainrec *c)
 
 	if (c->ncerts == 0 || (x = keymap_get(&is->keys, c->certs)) < 0)
 		return 0;
-	is->group = is->v[x].group;
+	is->group = is->names[is->v[x].u].group;
 	return cs_store_chain_hosts(is->st, c->key, issuers_chainhost, is,
 	    is->err);
 }
@@ -543,7 +654,7 @@ top_issuers(struct top_opts *o, struct cs_store *st)
 	struct cs_err err = CS_ERR_INIT;
 	struct issuerscan is;
 	struct rows rows = { NULL, 0, 0 };
-	size_t *order = NULL, *uniq = NULL, *best = NULL, nuniq = 0, i, g;
+	size_t *order = NULL, i;
 	int status = 0;
 
 	memset(&is, 0, sizeof(is));
@@ -554,61 +665,32 @@ top_issuers(struct top_opts *o, struct cs_store *st)
 		goto out;
 	}
 	/*
-	 * Group by name: first the certificates with byte-equal issuer
-	 * DER, then those runs by cs_x509_name_cmp(), which decodes both
-	 * names each time and is worth calling once per distinct DER only.
+	 * Group by name: the distinct issuer DERs (few, however many
+	 * certificates) sorted by cs_x509_name_cmp(), which decodes both
+	 * names each time. A row's text is the issuer of its certificate
+	 * with the least sha256, so the same store prints the same names.
 	 */
-	order = xmalloc(is.n * sizeof(*order));
-	uniq = xmalloc(is.n * sizeof(*uniq));
-	for (i = 0; i < is.n; i++)
+	order = xmalloc((is.nnames ? is.nnames : 1) * sizeof(*order));
+	for (i = 0; i < is.nnames; i++)
 		order[i] = i;
-	icerts = is.v;
-	qsort(order, is.n, sizeof(*order), icert_der_cmp);
-	for (i = 0; i < is.n; i++)
-		if (i == 0 || bytes_cmp((const char *)is.v[order[i]].der,
-		    is.v[order[i]].der_len,
-		    (const char *)is.v[order[i - 1]].der,
-		    is.v[order[i - 1]].der_len) != 0)
-			uniq[nuniq++] = order[i];
-	qsort(uniq, nuniq, sizeof(*uniq), icert_name_cmp);
-	for (i = 0; i < nuniq; i++) {
-		struct icert *u = &is.v[uniq[i]];
+	inames = is.names;
+	qsort(order, is.nnames, sizeof(*order), iname_cmp);
+	for (i = 0; i < is.nnames; i++) {
+		struct iname *u = &is.names[order[i]];
+		struct row *r;
 
 		if (i == 0 || cs_x509_name_cmp(u->der, u->der_len,
-		    is.v[uniq[i - 1]].der, is.v[uniq[i - 1]].der_len) != 0)
-			row_add(&rows);
-		u->group = rows.n - 1;
-	}
-	/* The rest of a run of equal DER joins the group of its first. */
-	for (i = 1; i < is.n; i++) {
-		struct icert *e = &is.v[order[i]], *p = &is.v[order[i - 1]];
-
-		if (bytes_cmp((const char *)e->der, e->der_len,
-		    (const char *)p->der, p->der_len) == 0)
-			e->group = p->group;
-	}
-	/*
-	 * A row's text is the issuer of its first certificate by sha256,
-	 * so the same store prints the same names.
-	 */
-	best = xmalloc(is.n * sizeof(*best));
-	for (i = 0; i < is.n; i++) {
-		struct icert *e = &is.v[i];
-		struct row *r = &rows.v[e->group];
-
-		r->v[1]++;
-		if (r->s == NULL || memcmp(e->sha, is.v[best[e->group]].sha,
-		    32) < 0) {
-			best[e->group] = i;
-			r->s = e->issuer;
-			r->len = strlen(e->issuer);
-			r->der = e->der;
-			r->der_len = e->der_len;
+		    is.names[order[i - 1]].der,
+		    is.names[order[i - 1]].der_len) != 0) {
+			r = row_add(&rows);
+			r->s = xstrdup(u->issuer);	/* least sha first */
+			r->len = strlen(r->s);
+			r->der = u->der;
+			r->der_len = u->der_len;
 		}
+		u->group = rows.n - 1;
+		rows.v[u->group].v[1] += u->certs;
 	}
-	/* The rows borrow their text from is.v: copy it. */
-	for (g = 0; g < rows.n; g++)
-		rows.v[g].s = xstrdup(rows.v[g].s);
 	is.st = st;
 	is.rows = &rows;
 	is.err = &err;
@@ -616,22 +698,23 @@ top_issuers(struct top_opts *o, struct cs_store *st)
 		status = cli_fail(&err);
 		goto out;
 	}
-	pairs_count(&is.pairs, &rows, 2);
+	hpairs_count(&is.hpairs, &rows, 2);
 	sort_rows(o, &rows);
 	print_rows(o, &rows);
 out:
 	rows_release(&rows);
-	for (i = 0; i < is.n; i++) {
-		free(is.v[i].der);
-		free(is.v[i].issuer);
+	for (i = 0; i < is.nnames; i++) {
+		free(is.names[i].der);
+		free(is.names[i].issuer);
 	}
+	free(is.names);
+	free(is.idx);
 	free(is.v);
 	free(order);
-	free(uniq);
-	free(best);
 	keymap_release(&is.keys);
 	strmap_release(&is.hosts);
 	free(is.pairs.v);
+	free(is.hpairs.v);
 	return status;
 }
 

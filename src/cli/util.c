@@ -100,10 +100,13 @@ struct cs_store *
 cli_open_store(const char *db)
 {
 	struct cs_err err = CS_ERR_INIT;
-	struct cs_store *st;
+	struct cs_store *st = NULL;
 
-	if (cs_store_open(cli_db_path(db), 0, &st, &err) == -1) {
+	/* A query reads one snapshot, however many records it reads. */
+	if (cs_store_open(cli_db_path(db), 0, &st, &err) == -1 ||
+	    cs_store_read_begin(st, &err) == -1) {
 		cli_warn("%s", err.msg);
+		cs_store_close(st);
 		return NULL;
 	}
 	return st;

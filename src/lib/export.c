@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include <openssl/sha.h>
+#include <xxhash.h>
 
 #include "certsift/b64.h"
 #include "certsift/buf.h"
@@ -118,6 +119,14 @@ cs_csv_field(FILE *f, const char *s, size_t n)
 	}
 	if (quote)
 		putc('"', f);
+}
+
+void
+cs_hash128(const void *p, size_t n, unsigned char out[16])
+{
+	XXH128_hash_t h = XXH3_128bits(p, n);
+
+	memcpy(out, &h, 16);
 }
 
 void
