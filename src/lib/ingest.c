@@ -545,17 +545,25 @@ entry_slot(struct worker *w, const char *p, size_t len)
 		return slot;
 	}
 	pthread_mutex_unlock(&ing->lock);
-	/* A new DER: parse it, once. */
-	if (cs_x509_parse(w->der.data, w->der.len, &cert, &e) == -1)
-		goto invalid;
-	if (cs_cert_encode(&cert, &w->sumbuf, NULL) == -1) {
-		cs_cert_release(&cert);
-		return -2;
-	}
 	memset(&s, 0, sizeof(s));
 	memcpy(s.hash, &dh, 16);
-	memcpy(s.sha256, cert.sha256, 32);
-	cs_cert_release(&cert);
+	/*
+	 * A DER new to this process: one the store has is a certificate
+	 * (OpenSSL parsed it before) with its summary stored; any other is
+	 * parsed, once.
+	 */
+	cs_buf_reset(&w->sumbuf);
+	if (cs_store_has_der(ing->st, w->der.data, w->der.len, s.hash, &e)
+	    != 1) {
+		if (cs_x509_parse(w->der.data, w->der.len, &cert, &e) == -1)
+			goto invalid;
+		if (cs_cert_encode(&cert, &w->sumbuf, NULL) == -1) {
+			cs_cert_release(&cert);
+			return -2;
+		}
+		memcpy(s.sha256, cert.sha256, 32);
+		cs_cert_release(&cert);
+	}
 	pthread_mutex_lock(&ing->lock);
 	if (ing->der_idx.n * 2 >= ing->der_idx.cap &&
 	    hidx_grow(&ing->der_idx) == -1)

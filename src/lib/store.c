@@ -519,6 +519,10 @@ cs_store_wcert(struct cs_wtxn *t, const unsigned char *der, size_t len,
 	if (rc != 0 && rc != MDB_NOTFOUND)
 		return wfail(t, err, rc, "cannot read certificates");
 	(void)first;
+	/* Only a certificate the store had comes without its summary. */
+	if (slen < 54)
+		return cs_err_set(err, CS_ESTORE, "certificate without its "
+		    "summary is not in the store");
 	set_seq(key, seq);
 	k.mv_data = key;
 	k.mv_size = CS_KEY_LEN;
@@ -545,6 +549,39 @@ cs_store_wcert(struct cs_wtxn *t, const unsigned char *der, size_t len,
 	return 0;
 mdb:
 	return wfail(t, err, rc, "cannot add certificate");
+}
+
+int
+cs_store_has_der(struct cs_store *st, const unsigned char *der, size_t len,
+    const unsigned char hash[16], struct cs_err *err)
+{
+	unsigned char key[CS_KEY_LEN];
+	MDB_txn *txn;
+	MDB_cursor *cur;
+	MDB_val k, v;
+	int rc, found = 0;
+
+	key_prefix(hash, key);
+	if ((rc = mdb_txn_begin(st->env, NULL, MDB_RDONLY, &txn)) != 0)
+		return mdb_fail(err, rc, "cannot begin read transaction");
+	if ((rc = mdb_cursor_open(txn, st->dbi[DB_DER], &cur)) != 0) {
+		mdb_txn_abort(txn);
+		return mdb_fail(err, rc, "cannot open cursor");
+	}
+	k.mv_data = key;
+	k.mv_size = CS_KEY_LEN;
+	for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0;
+	    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		if (k.mv_size != CS_KEY_LEN || memcmp(k.mv_data, key, 16) != 0)
+			break;
+		if (v.mv_size == len && memcmp(v.mv_data, der, len) == 0) {
+			found = 1;
+			break;
+		}
+	}
+	mdb_cursor_close(cur);
+	mdb_txn_abort(txn);
+	return found;
 }
 
 /* Merges sorted error counts b into the record list a (sorted too). */

@@ -42,6 +42,14 @@ int	cs_store_wcert(struct cs_wtxn *t, const unsigned char *der, size_t len,
 	    const unsigned char sha256[32], unsigned char key[CS_KEY_LEN],
 	    int *added, int *collisions, struct cs_err *err);
 
+/*
+ * Whether the store (as last committed) holds this DER; hash as for
+ * cs_store_wcert(). Any thread may ask, while a write transaction is open.
+ * Returns 1, 0, or -1.
+ */
+int	cs_store_has_der(struct cs_store *st, const unsigned char *der,
+	    size_t len, const unsigned char hash[16], struct cs_err *err);
+
 struct cs_certdelta {
 	uint64_t		 count;
 	uint64_t		 leaf_count;
