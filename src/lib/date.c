@@ -1,6 +1,8 @@
 #include "certsift/date.h"
 
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 int64_t
@@ -22,6 +24,11 @@ cs_date_iso(int64_t t, char out[32])
 {
 	int64_t z, era, doe, yoe, y, doy, mp, d, m, secs;
 
+	/* Beyond years 0..9999 (no X.509 time is): clamp, no overflow. */
+	if (t < -62167219200LL)
+		t = -62167219200LL;
+	if (t > 253402300799LL)
+		t = 253402300799LL;
 	z = t >= 0 ? t / 86400 : (t - 86399) / 86400;
 	secs = t - z * 86400;
 	z += 719468;
@@ -87,8 +94,11 @@ cs_date_parse(const char *s, int64_t *out)
 		;
 	if (i == n && n > (size_t)(s[0] == '-') && !(n == 8 && s[0] != '-')) {
 		long long v;
+		char *end;
 
-		if (n > 19 || sscanf(s, "%lld", &v) != 1)
+		errno = 0;
+		v = strtoll(s, &end, 10);
+		if (errno != 0 || *end != '\0')
 			return -1;
 		*out = v;
 		return 0;
@@ -129,8 +139,8 @@ cs_date_parse(const char *s, int64_t *out)
 			sign = *p++ == '-' ? -1 : 1;
 			if (digits(&p, 2, &zh) == -1)
 				return -1;
-			if (*p == ':')
-				p++;
+			if (*p == ':' && *++p == '\0')
+				return -1;	/* "+02:" */
 			if (*p != '\0' && digits(&p, 2, &zm) == -1)
 				return -1;
 			if (zh > 23 || zm > 59)

@@ -62,8 +62,8 @@ cs_nss_parse(const char *s, int *code)
 	if (*s == '-' || (*s >= '0' && *s <= '9')) {
 		errno = 0;
 		v = strtol(s, &end, 10);
-		if (errno != 0 || *end != '\0' || end == s || v < -2147483647L
-		    || v > 2147483647L)
+		if (errno != 0 || *end != '\0' || end == s ||
+		    v < -2147483647L - 1 || v > 2147483647L)
 			return -1;
 		*code = (int)v;
 		return 0;

@@ -130,7 +130,7 @@ deliver(struct cs_reader *r, const struct fields *f, cs_report_fn fn,
 		rep.error = (int32_t)v;
 		rep.has |= CS_HAS_ERROR;
 	}
-	rep.chain = r->spans + f->chain_off;
+	rep.chain = f->chain_n > 0 ? r->spans + f->chain_off : NULL;
 	rep.nchain = f->chain_n;
 	return fn(arg, &rep, NULL);
 }
@@ -459,10 +459,12 @@ fp_object(struct fp *s, int depth, struct fields *f, int top)
 		if ((rc = fp_string(s, &key, &klen, &esc)) != 0)
 			return rc;
 		id = -1;
+		/* An escaped key could spell one we use, or hold a NUL that
+		 * jansson refuses in keys: let jansson judge those. */
+		if (esc && (f != NULL || memmem(key, klen, "\\u0000", 6) !=
+		    NULL))
+			return FP_UNSURE;
 		if (f != NULL) {
-			/* An escaped key could spell one we use. */
-			if (esc)
-				return FP_UNSURE;
 			if ((id = key_id(key, klen, top)) >= 0) {
 				/* jansson keeps the last of repeated keys. */
 				if (f->seen & 1u << id)
@@ -668,6 +670,10 @@ cs_reader_parse(struct cs_reader *r, const char *doc, size_t len, int flags,
 		rc = fast_parse(r, doc, len, &f);
 		if (rc == FP_OK)
 			return deliver(r, f, fn, arg) == -1 ? -1 : 1;
+		/* jansson reads a raw NUL after a number or a literal as the
+		 * end of that token: where we reject, it may not. */
+		if (rc == FP_REJECT && memchr(doc, '\0', len) != NULL)
+			rc = FP_UNSURE;
 		if (r->mode == CS_READER_FAST) {
 			if (rc == FP_UNSURE)
 				return CS_READER_UNSURE;

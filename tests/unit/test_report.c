@@ -868,14 +868,9 @@ test_host_normalise(void)
 	CHECK_STR(s, "aB.");
 }
 
-#ifdef CS_TEST_KNOWN_BUGS
-/*
- * XXX: library bugs not fixed yet; build with -DCS_TEST_KNOWN_BUGS (e.g.
- * make unit CPPFLAGS=-DCS_TEST_KNOWN_BUGS) to see them fail. Move each
- * into the tests above once it passes.
- */
+/* What the fuzzer found in the readers (fixed). */
 static void
-test_known_bugs(void)
+test_fuzz_findings(void)
 {
 	static const char empty[] = "{\"failedCertChain\":[]}";
 	struct cs_reader *fresh;
@@ -905,7 +900,6 @@ test_known_bugs(void)
 	rc_clear(&s);
 	cs_reader_free(fresh);
 }
-#endif
 
 int
 main(void)
@@ -939,9 +933,7 @@ main(void)
 	test_numbers();
 	test_trailing_and_empty();
 	test_host_normalise();
-#ifdef CS_TEST_KNOWN_BUGS
-	test_known_bugs();
-#endif
+	test_fuzz_findings();
 	rc_clear(&d);
 	rc_clear(&dj);
 	rc_clear(&df);
