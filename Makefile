@@ -58,7 +58,7 @@ $(BUILD)/libcertsift.a: $(LIB_OBJ)
 $(BUILD)/certsift: $(CLI_OBJ) $(BUILD)/libcertsift.a
 	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libcertsift.a $(LIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c tests/unit/t.h $(BUILD)/libcertsift.a
+$(BUILD)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(BUILD)/libcertsift.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< \
 	    $(BUILD)/libcertsift.a $(LIBS)
@@ -74,7 +74,7 @@ demo: deps
 unit-bins: $(UNIT_BIN)
 
 unit: $(UNIT_BIN)
-	@for t in $(UNIT_BIN); do $$t; done
+	@rc=0; for t in $(UNIT_BIN); do $$t || rc=1; done; exit $$rc
 
 cli-test: all
 	@CERTSIFT=$(abspath $(BUILD)/certsift) CORPUS=$(abspath corpus) \
