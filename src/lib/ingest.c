@@ -1065,8 +1065,9 @@ apply(struct cs_ingest *ing, struct cs_wtxn *t, struct cs_err *err)
 	VEC(struct cs_errcount) ec = { 0 };
 	struct cs_certdelta d;
 	struct tuple tp;
+	struct cs_errcount ecodes[64];
 	unsigned char *keys = NULL;
-	size_t i, j, k, nkeys = 0;
+	size_t i, j, k, nkeys = 0, nec = 0;
 	int added, coll, ret = -1;
 
 	sort_base = ing->hosts.data;
@@ -1195,9 +1196,22 @@ apply(struct cs_ingest *ing, struct cs_wtxn *t, struct cs_err *err)
 		    (const char *)ing->hosts.data + c->host_off, c->host_len,
 		    c->count, err) == -1)
 			goto out;
-		if (c->has_err && cs_store_werror(t, c->code, c->count, err)
-		    == -1)
-			goto out;
+		if (c->has_err) {
+			/* Few codes: summed here, written once each. */
+			for (k = 0; k < nec && ecodes[k].code != c->code; k++)
+				;
+			if (k == nec) {
+				if (nec == sizeof(ecodes) / sizeof(ecodes[0])) {
+					if (cs_store_werror(t, c->code,
+					    c->count, err) == -1)
+						goto out;
+				} else {
+					ecodes[nec].code = c->code;
+					ecodes[nec++].n = c->count;
+				}
+			} else
+				ecodes[k].n += c->count;
+		}
 		if (c->host_len == 0)
 			continue;
 		tp.a = 0;
@@ -1215,6 +1229,9 @@ apply(struct cs_ingest *ing, struct cs_wtxn *t, struct cs_err *err)
 			VEC_PUSH(links, tp, goto nomem);
 		}
 	}
+	for (k = 0; k < nec; k++)
+		if (cs_store_werror(t, ecodes[k].code, ecodes[k].n, err) == -1)
+			goto out;
 	qsort(links.v, links.n, sizeof(*links.v), tuple_host_cmp);
 	for (i = 0; i < links.n; i = j) {
 		uint64_t n = 0;

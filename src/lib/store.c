@@ -95,6 +95,7 @@ struct cs_store {
 struct cs_wtxn {
 	struct cs_store	*st;
 	MDB_txn		*txn;
+	MDB_cursor	*cur[NDB];	/* opened on first use; freed with txn */
 	int		 full;
 	struct cs_buf	 scratch;
 	struct cs_buf	 der;
@@ -664,28 +665,70 @@ cs_store_wcert_add(struct cs_wtxn *t, const unsigned char *key,
 	return 0;
 }
 
+/* The transaction's cursor on db, opened on first use. */
+static MDB_cursor *
+wcursor(struct cs_wtxn *t, int db, int *rc)
+{
+	if (t->cur[db] == NULL &&
+	    (*rc = mdb_cursor_open(t->txn, t->st->dbi[db], &t->cur[db])) != 0)
+		return NULL;
+	return t->cur[db];
+}
+
+/*
+ * Reads the fixed-size record at key (zeros when absent) into rec, lets
+ * add() change it, and writes it back: one tree descent through a cursor
+ * when the key exists. *added when it did not.
+ */
+static int
+upsert(struct cs_wtxn *t, int db, const void *key, size_t klen, void *rec,
+    size_t size, void (*add)(void *, const void *), const void *delta,
+    int *added, struct cs_err *err)
+{
+	MDB_val k = { klen, (void *)key }, v;
+	MDB_cursor *c;
+	int rc = 0;
+
+	if ((c = wcursor(t, db, &rc)) == NULL)
+		return wfail(t, err, rc, "cannot open cursor");
+	memset(rec, 0, size);
+	rc = mdb_cursor_get(c, &k, &v, MDB_SET_KEY);
+	if (rc == 0 && v.mv_size == size)
+		memcpy(rec, v.mv_data, size);
+	else if (rc != 0 && rc != MDB_NOTFOUND)
+		return wfail(t, err, rc, "cannot read");
+	if (added != NULL)
+		*added = rc == MDB_NOTFOUND;
+	add(rec, delta);
+	k.mv_data = (void *)key;
+	k.mv_size = klen;
+	v.mv_data = rec;
+	v.mv_size = size;
+	if ((rc = mdb_cursor_put(c, &k, &v, rc == 0 ? MDB_CURRENT : 0)) != 0)
+		return wfail(t, err, rc, "cannot write");
+	return 0;
+}
+
+static void
+add_n(void *rec, const void *delta)
+{
+	uint64_t a, b;
+
+	memcpy(&a, rec, sizeof(a));
+	memcpy(&b, delta, sizeof(b));
+	a += b;
+	memcpy(rec, &a, sizeof(a));
+}
+
 /* Adds n to the u64 at key in db; *added when it was not there. */
 static int
 add_u64(struct cs_wtxn *t, int db, const void *key, size_t klen, uint64_t n,
     int *added, struct cs_err *err)
 {
-	MDB_val k = { klen, (void *)key }, v;
-	uint64_t cur = 0;
-	int rc;
+	uint64_t cur;
 
-	rc = mdb_get(t->txn, t->st->dbi[db], &k, &v);
-	if (rc == 0 && v.mv_size == sizeof(cur))
-		memcpy(&cur, v.mv_data, sizeof(cur));
-	else if (rc != MDB_NOTFOUND && rc != 0)
-		return wfail(t, err, rc, "cannot read");
-	if (added != NULL)
-		*added = rc == MDB_NOTFOUND;
-	cur += n;
-	v.mv_data = &cur;
-	v.mv_size = sizeof(cur);
-	if ((rc = mdb_put(t->txn, t->st->dbi[db], &k, &v, 0)) != 0)
-		return wfail(t, err, rc, "cannot write");
-	return 0;
+	return upsert(t, db, key, klen, &cur, sizeof(cur), add_n, &n, added,
+	    err);
 }
 
 int
@@ -707,27 +750,24 @@ cs_store_wcerthost(struct cs_wtxn *t, const unsigned char *key,
 	return add_u64(t, DB_HOSTCERT, k, 2 + len + CS_KEY_LEN, n, NULL, err);
 }
 
+static void
+add_hoststat(void *rec, const void *delta)
+{
+	struct hoststat *a = rec;
+	const struct hoststat *b = delta;
+
+	a->reports += b->reports;
+	a->certs += b->certs;
+}
+
 int
 cs_store_whost(struct cs_wtxn *t, const char *host, size_t len,
     uint64_t reports, uint64_t certs, int *added, struct cs_err *err)
 {
-	struct hoststat hs = { 0, 0 };
-	MDB_val k = { len, (void *)host }, v;
-	int rc;
+	struct hoststat hs, d = { reports, certs };
 
-	rc = mdb_get(t->txn, t->st->dbi[DB_HOST], &k, &v);
-	if (rc == 0 && v.mv_size == sizeof(hs))
-		memcpy(&hs, v.mv_data, sizeof(hs));
-	else if (rc != 0 && rc != MDB_NOTFOUND)
-		return wfail(t, err, rc, "cannot read host");
-	*added = rc == MDB_NOTFOUND;
-	hs.reports += reports;
-	hs.certs += certs;
-	v.mv_data = &hs;
-	v.mv_size = sizeof(hs);
-	if ((rc = mdb_put(t->txn, t->st->dbi[DB_HOST], &k, &v, 0)) != 0)
-		return wfail(t, err, rc, "cannot write host");
-	return 0;
+	return upsert(t, DB_HOST, host, len, &hs, sizeof(hs), add_hoststat, &d,
+	    added, err);
 }
 
 int
