@@ -24,6 +24,7 @@
 #define DEFAULT_COMMIT	100000		/* reports per transaction */
 #define CACHE_LIMIT	((size_t)48 << 20)	/* bytes of cached texts, DER */
 #define NOCHAIN		UINT32_MAX
+#define MAX_UNITS	64		/* units in flight at most */
 
 /*
  * An open-addressing index from a 64-bit hash to entry numbers; the caller
@@ -258,6 +259,7 @@ struct cs_ingest {
 	int			 nworkers;	/* threads; 0: work inline */
 	struct unit		*units;
 	size_t			 nunits;
+	size_t			 window;	/* units in flight, usually */
 	size_t			 head;		/* oldest unit in flight */
 	size_t			 inflight;
 	int			 quit;
@@ -265,6 +267,14 @@ struct cs_ingest {
 	pthread_mutex_t		 qlock;		/* units */
 	pthread_cond_t		 qcond;		/* a unit is queued */
 	pthread_cond_t		 dcond;		/* a unit is done */
+	/*
+	 * While the main thread writes a batch, workers go on with the next
+	 * units; the slots and DER arena must not move meanwhile (frozen):
+	 * a worker that would grow them waits for thaw.
+	 */
+	int			 frozen;
+	pthread_cond_t		 thaw;
+	size_t			 nslots;	/* slots the batch may use */
 	uint64_t		 done_offset;	/* after the last merged unit */
 	uint64_t		 done_line;
 	int			 done_mode;
@@ -297,11 +307,15 @@ cs_ingest_new(struct cs_store *st, const struct cs_ingest_opts *o,
 	pthread_mutex_init(&ing->qlock, NULL);
 	pthread_cond_init(&ing->qcond, NULL);
 	pthread_cond_init(&ing->dcond, NULL);
+	pthread_cond_init(&ing->thaw, NULL);
 	jobs = o->jobs > 0 ? o->jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
 	if (jobs < 1)
 		jobs = 1;
 	nw = jobs > 1 ? jobs : 1;
-	ing->nunits = jobs > 1 ? (size_t)jobs * 2 + 1 : 1;
+	/* Units in flight: two for each worker, and one; while a batch is
+	 * written, up to all of them (mapped input costs them no copy). */
+	ing->window = jobs > 1 ? (size_t)jobs * 2 + 1 : 1;
+	ing->nunits = jobs > 1 ? MAX_UNITS : 1;
 	if ((ing->workers = calloc((size_t)nw, sizeof(*ing->workers))) ==
 	    NULL || (ing->units = calloc(ing->nunits, sizeof(*ing->units)))
 	    == NULL)
@@ -385,6 +399,7 @@ cs_ingest_free(struct cs_ingest *ing)
 	pthread_mutex_destroy(&ing->qlock);
 	pthread_cond_destroy(&ing->qcond);
 	pthread_cond_destroy(&ing->dcond);
+	pthread_cond_destroy(&ing->thaw);
 	cs_buf_release(&ing->texts);
 	cs_buf_release(&ing->ders);
 	cs_buf_release(&ing->hosts);
@@ -565,6 +580,9 @@ entry_slot(struct worker *w, const char *p, size_t len)
 		cs_cert_release(&cert);
 	}
 	pthread_mutex_lock(&ing->lock);
+	while (ing->frozen && (ing->slots.n == ing->slots.cap ||
+	    ing->ders.len + w->der.len + w->sumbuf.len + 1 > ing->ders.cap))
+		pthread_cond_wait(&ing->thaw, &ing->lock);
 	if (ing->der_idx.n * 2 >= ing->der_idx.cap &&
 	    hidx_grow(&ing->der_idx) == -1)
 		goto nomem;
@@ -1072,7 +1090,7 @@ apply(struct cs_ingest *ing, struct cs_wtxn *t, struct cs_err *err)
 
 	sort_base = ing->hosts.data;
 	/* A try after a full map starts again from nothing. */
-	for (i = 0; i < ing->slots.n; i++) {
+	for (i = 0; i < ing->nslots; i++) {
 		struct slot *s = &ing->slots.v[i];
 
 		s->count = s->leaf = s->hosts = 0;
@@ -1083,7 +1101,7 @@ apply(struct cs_ingest *ing, struct cs_wtxn *t, struct cs_err *err)
 		ing->chains.v[i].seen = 0;
 	}
 	/* 1. Certificates new to the store. */
-	for (i = 0; i < ing->slots.n; i++) {
+	for (i = 0; i < ing->nslots; i++) {
 		struct slot *s = &ing->slots.v[i];
 
 		if (s->resolved)
@@ -1269,7 +1287,7 @@ apply(struct cs_ingest *ing, struct cs_wtxn *t, struct cs_err *err)
 			ing->n[CS_N_UNIQUE_HOSTS]++;
 	}
 	/* 5. Certificate counters. */
-	for (i = 0, j = 0; i < ing->slots.n; i++) {
+	for (i = 0, j = 0; i < ing->nslots; i++) {
 		struct slot *s = &ing->slots.v[i];
 
 		ec.n = 0;
@@ -1337,6 +1355,13 @@ commit(struct cs_ingest *ing, const unsigned char *id,
 	size_t i;
 	int tries, rc;
 
+	/* The slots this batch may use: all there are, unless workers are
+	 * already at the next units (then the caller took the count). */
+	if (!ing->frozen) {
+		pthread_mutex_lock(&ing->lock);
+		ing->nslots = ing->slots.n;
+		pthread_mutex_unlock(&ing->lock);
+	}
 	memcpy(saved, ing->n, sizeof(saved));
 	for (tries = 0; tries < 40; tries++) {
 		memcpy(ing->n, saved, sizeof(saved));
@@ -1354,7 +1379,7 @@ commit(struct cs_ingest *ing, const unsigned char *id,
 			}
 		}
 		cs_store_wabort(t);
-		for (i = 0; i < ing->slots.n; i++)
+		for (i = 0; i < ing->nslots; i++)
 			if (ing->slots.v[i].resolved == 2)
 				ing->slots.v[i].resolved = 0;
 		/* A full map has grown by now: write it all again. */
@@ -1363,7 +1388,7 @@ commit(struct cs_ingest *ing, const unsigned char *id,
 	}
 	return cs_err_set(err, CS_ESTORE, "store map cannot grow");
 done:
-	for (i = 0; i < ing->slots.n; i++)
+	for (i = 0; i < ing->nslots; i++)
 		if (ing->slots.v[i].resolved == 2)
 			ing->slots.v[i].resolved = 1;
 	ing->sum.reports_read += ing->n[CS_N_REPORTS_READ];
@@ -1376,9 +1401,66 @@ done:
 	ing->sum.bytes += ing->n[CS_N_BYTES];
 	ing->sum.files += ing->n[CS_N_FILES];
 	batch_reset(ing);
-	if (ing->texts.len + ing->ders.len > CACHE_LIMIT)
+	/* Units in flight refer to the cache: only a drained pipeline may
+	 * let it go. */
+	if (!ing->frozen && ing->texts.len + ing->ders.len > CACHE_LIMIT)
 		cache_reset(ing);
 	return 0;
+}
+
+static int	fill_unit(struct cs_ingest *, struct cs_input *, struct unit *,
+		    uint64_t *, struct cs_err *);
+
+/*
+ * Commits the batch while the workers go on with the next units: the
+ * batch refers to the first nslots slots only, and nothing may move the
+ * slots or the DER arena until it is written.
+ */
+static int
+commit_overlapped(struct cs_ingest *ing, struct cs_input *in, uint64_t *off,
+    const unsigned char *id, const struct cs_fileprog *prog,
+    struct timespec *clock, struct cs_err *err)
+{
+	int rc;
+
+	pthread_mutex_lock(&ing->lock);
+	ing->nslots = ing->slots.n;
+	pthread_mutex_unlock(&ing->lock);
+	/* Queue units for every worker, and one more each. */
+	while (ing->inflight < (in->mapped ? ing->nunits : ing->window)) {
+		struct unit *u = &ing->units[(ing->head + ing->inflight) %
+		    ing->nunits];
+
+		if ((rc = fill_unit(ing, in, u, off, err)) == -1)
+			return -1;
+		if (rc == 0)
+			break;
+		pthread_mutex_lock(&ing->qlock);
+		u->state = U_QUEUED;
+		ing->inflight++;
+		pthread_cond_signal(&ing->qcond);
+		pthread_mutex_unlock(&ing->qlock);
+	}
+	pthread_mutex_lock(&ing->lock);
+	/* Room to grow into while frozen: workers wait beyond it. */
+	if (ing->slots.cap < ing->slots.n + 16384) {
+		void *p = realloc(ing->slots.v, (ing->slots.n + 16384) *
+		    sizeof(*ing->slots.v));
+
+		if (p != NULL) {
+			ing->slots.v = p;
+			ing->slots.cap = ing->slots.n + 16384;
+		}
+	}
+	(void)cs_buf_grow(&ing->ders, (size_t)16 << 20, NULL);
+	ing->frozen = 1;
+	pthread_mutex_unlock(&ing->lock);
+	rc = commit(ing, id, prog, clock, err);
+	pthread_mutex_lock(&ing->lock);
+	ing->frozen = 0;
+	pthread_cond_broadcast(&ing->thaw);
+	pthread_mutex_unlock(&ing->lock);
+	return rc;
 }
 
 /* The identity of a regular file: XXH3-128 of its bytes, and its size. */
@@ -1562,7 +1644,7 @@ cs_ingest_fd(struct cs_ingest *ing, int fd, const char *name, int flags,
 	unsigned char idbuf[24], *id = NULL, *map = MAP_FAILED;
 	size_t maplen = 0;
 	uint64_t off;
-	int rc, ret = -1, full;
+	int rc, ret = -1, full, cache_full;
 
 	clock_gettime(CLOCK_MONOTONIC, &clock);
 	tick = clock;
@@ -1615,7 +1697,7 @@ cs_ingest_fd(struct cs_ingest *ing, int fd, const char *name, int flags,
 		struct unit *u;
 
 		/* Keep the workers busy: a unit for each, and one more. */
-		if (ing->inflight == ing->nunits && merge_oldest(ing, err) ==
+		if (ing->inflight >= ing->window && merge_oldest(ing, err) ==
 		    -1)
 			goto fail;
 		u = &ing->units[(ing->head + ing->inflight) % ing->nunits];
@@ -1632,10 +1714,9 @@ cs_ingest_fd(struct cs_ingest *ing, int fd, const char *name, int flags,
 		/* Commit when the batch is full, or the cache: memory stays
 		 * bounded however many new certificates come. */
 		pthread_mutex_lock(&ing->lock);
-		full = ing->texts.len + ing->ders.len > CACHE_LIMIT;
+		cache_full = ing->texts.len + ing->ders.len > CACHE_LIMIT;
 		pthread_mutex_unlock(&ing->lock);
-		if (full || ing->batch_reports >= ing->o.commit_every)
-			full = 1;
+		full = cache_full || ing->batch_reports >= ing->o.commit_every;
 		if (rc == 0 || full) {
 			/* Drain, then commit what came before. */
 			while (ing->inflight > 0)
@@ -1647,8 +1728,16 @@ cs_ingest_fd(struct cs_ingest *ing, int fd, const char *name, int flags,
 				prog.offset = ing->done_offset;
 				prog.line = ing->done_line;
 				prog.mode = (uint32_t)ing->done_mode;
-				if (commit(ing, id, &prog, &clock, err) == -1)
-					goto out;
+				/* With workers, and a cache that may stay,
+				 * they parse on while the batch is written. */
+				if (ing->nworkers > 0 && !cache_full)
+					rc = commit_overlapped(ing, &in, &off,
+					    id, &prog, &clock, err);
+				else
+					rc = commit(ing, id, &prog, &clock,
+					    err);
+				if (rc == -1)
+					goto fail;
 			} else if (ing->texts.len + ing->ders.len >
 			    CACHE_LIMIT)
 				cache_reset(ing);	/* nothing refers to it */

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,6 +86,9 @@ struct chainstat {
 
 struct cs_store {
 	MDB_env		*env;
+	/* Readers beside the writer hold it shared; growing the map, which
+	 * LMDB allows only without transactions, holds it alone. */
+	pthread_rwlock_t maplock;
 	MDB_txn		*rtxn;		/* pinned by cs_store_read_begin() */
 	MDB_dbi		 dbi[NDB];
 	int		 lockfd;
@@ -237,6 +241,7 @@ cs_store_open(const char *path, int flags, struct cs_store **out,
 	}
 	st->lockfd = -1;
 	st->rdonly = (flags & CS_STORE_RDONLY) != 0;
+	pthread_rwlock_init(&st->maplock, NULL);
 	snprintf(data, sizeof(data), "%s/data.mdb", path);
 	exists = stat(data, &sb) == 0;
 	if (!exists && !(flags & CS_STORE_CREATE)) {
@@ -290,6 +295,7 @@ cs_store_close(struct cs_store *st)
 		mdb_env_close(st->env);
 	if (st->lockfd != -1)
 		close(st->lockfd);
+	pthread_rwlock_destroy(&st->maplock);
 	free(st->path);
 	free(st);
 }
@@ -393,8 +399,10 @@ grow(struct cs_wtxn *t)
 
 	mdb_txn_abort(t->txn);
 	t->txn = NULL;
+	pthread_rwlock_wrlock(&t->st->maplock);
 	mdb_env_info(t->st->env, &info);
 	mdb_env_set_mapsize(t->st->env, info.me_mapsize * 2);
+	pthread_rwlock_unlock(&t->st->maplock);
 	t->full = 1;
 }
 
@@ -424,8 +432,10 @@ cs_store_wcommit(struct cs_wtxn *t, struct cs_err *err)
 		if (rc == MDB_MAP_FULL) {
 			MDB_envinfo info;
 
+			pthread_rwlock_wrlock(&t->st->maplock);
 			mdb_env_info(t->st->env, &info);
 			mdb_env_set_mapsize(t->st->env, info.me_mapsize * 2);
+			pthread_rwlock_unlock(&t->st->maplock);
 			t->full = 1;
 		}
 	} else
@@ -563,10 +573,14 @@ cs_store_has_der(struct cs_store *st, const unsigned char *der, size_t len,
 	int rc, found = 0;
 
 	key_prefix(hash, key);
-	if ((rc = mdb_txn_begin(st->env, NULL, MDB_RDONLY, &txn)) != 0)
+	pthread_rwlock_rdlock(&st->maplock);
+	if ((rc = mdb_txn_begin(st->env, NULL, MDB_RDONLY, &txn)) != 0) {
+		pthread_rwlock_unlock(&st->maplock);
 		return mdb_fail(err, rc, "cannot begin read transaction");
+	}
 	if ((rc = mdb_cursor_open(txn, st->dbi[DB_DER], &cur)) != 0) {
 		mdb_txn_abort(txn);
+		pthread_rwlock_unlock(&st->maplock);
 		return mdb_fail(err, rc, "cannot open cursor");
 	}
 	k.mv_data = key;
@@ -582,6 +596,7 @@ cs_store_has_der(struct cs_store *st, const unsigned char *der, size_t len,
 	}
 	mdb_cursor_close(cur);
 	mdb_txn_abort(txn);
+	pthread_rwlock_unlock(&st->maplock);
 	return found;
 }
 
