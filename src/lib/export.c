@@ -44,7 +44,17 @@ cs_json_string(FILE *f, const char *s, size_t n)
 	putc('"', f);
 	while (p < end) {
 		unsigned char c = *p;
+		const unsigned char *q = p;
 
+		/* Plain ASCII goes out in runs, not a byte at a time. */
+		while (q < end && *q >= 0x20 && *q < 0x7f && *q != '"' &&
+		    *q != '\\')
+			q++;
+		if (q > p) {
+			fwrite(p, 1, (size_t)(q - p), f);
+			p = q;
+			continue;
+		}
 		if (c == '"' || c == '\\') {
 			putc('\\', f);
 			putc(c, f);
