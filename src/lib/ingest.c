@@ -1012,6 +1012,41 @@ merge(struct cs_ingest *ing, struct unit *u, struct cs_err *err)
 
 /* ---- applying a batch ---------------------------------------------------- */
 
+struct tuples {
+	struct tuple	*v;
+	size_t		 n;
+	size_t		 cap;
+};
+
+struct errcounts {
+	struct cs_errcount	*v;
+	size_t			 n;
+	size_t			 cap;
+};
+
+/*
+ * Sums the run of (row, code) tuples of row i, sorted, from *j on, into ec
+ * (one count per code); *j ends past the run.
+ */
+static int
+gather_errs(const struct tuples *errs, size_t *j, size_t i,
+    struct errcounts *ec)
+{
+	ec->n = 0;
+	for (; *j < errs->n && errs->v[*j].a == i; (*j)++) {
+		const struct tuple *t = &errs->v[*j];
+
+		if (ec->n > 0 && ec->v[ec->n - 1].code == t->code)
+			ec->v[ec->n - 1].n += t->n;
+		else {
+			struct cs_errcount e = { t->code, t->n };
+
+			VEC_PUSH(*ec, e, return -1);
+		}
+	}
+	return 0;
+}
+
 static int
 tuple_cmp(const void *a, const void *b)
 {
@@ -1079,8 +1114,8 @@ distinct(struct cs_ingest *ing, const struct bchain *c)
 static int
 apply(struct cs_ingest *ing, struct cs_wtxn *t, struct cs_err *err)
 {
-	VEC(struct tuple) errs = { 0 }, links = { 0 }, hosts = { 0 };
-	VEC(struct cs_errcount) ec = { 0 };
+	struct tuples errs = { 0 }, links = { 0 }, hosts = { 0 };
+	struct errcounts ec = { 0 };
 	struct cs_certdelta d;
 	struct tuple tp;
 	struct cs_errcount ecodes[64];
@@ -1140,17 +1175,8 @@ apply(struct cs_ingest *ing, struct cs_wtxn *t, struct cs_err *err)
 	for (i = 0, j = 0; i < ing->chains.n; i++) {
 		struct bchain *b = &ing->chains.v[i];
 
-		ec.n = 0;
-		for (; j < errs.n && errs.v[j].a == i; j++) {
-			if (ec.n > 0 && ec.v[ec.n - 1].code == errs.v[j].code)
-				ec.v[ec.n - 1].n += errs.v[j].n;
-			else {
-				struct cs_errcount e = { errs.v[j].code,
-				    errs.v[j].n };
-
-				VEC_PUSH(ec, e, goto nomem);
-			}
-		}
+		if (gather_errs(&errs, &j, i, &ec) == -1)
+			goto nomem;
 		if (b->n > nkeys) {
 			unsigned char *p = realloc(keys, b->n * CS_KEY_LEN);
 
@@ -1290,17 +1316,8 @@ apply(struct cs_ingest *ing, struct cs_wtxn *t, struct cs_err *err)
 	for (i = 0, j = 0; i < ing->nslots; i++) {
 		struct slot *s = &ing->slots.v[i];
 
-		ec.n = 0;
-		for (; j < errs.n && errs.v[j].a == i; j++) {
-			if (ec.n > 0 && ec.v[ec.n - 1].code == errs.v[j].code)
-				ec.v[ec.n - 1].n += errs.v[j].n;
-			else {
-				struct cs_errcount e = { errs.v[j].code,
-				    errs.v[j].n };
-
-				VEC_PUSH(ec, e, goto nomem);
-			}
-		}
+		if (gather_errs(&errs, &j, i, &ec) == -1)
+			goto nomem;
 		if (!s->touched)
 			continue;
 		memset(&d, 0, sizeof(d));

@@ -315,6 +315,23 @@ fp_number(struct fp *s, double *out)
 }
 
 static int fp_value(struct fp *s, int depth);
+
+/* After a member or element: 1 at the closing bracket, 0 after a comma. */
+static int
+fp_after(struct fp *s, unsigned char close)
+{
+	skip_ws(s);
+	if (s->p >= s->end)
+		return FP_REJECT;
+	if (*s->p == close) {
+		s->p++;
+		return 1;
+	}
+	if (*s->p != ',')
+		return FP_REJECT;
+	s->p++;
+	return 0;
+}
 static int fp_object(struct fp *s, int depth, struct fields *f, int top);
 
 static int
@@ -353,16 +370,8 @@ fp_array(struct fp *s, int depth, struct fields *chain)
 			chain->chain_n++;
 		} else if ((rc = fp_value(s, depth + 1)) != 0)
 			return rc;
-		skip_ws(s);
-		if (s->p >= s->end)
-			return FP_REJECT;
-		if (*s->p == ']') {
-			s->p++;
-			return FP_OK;
-		}
-		if (*s->p != ',')
-			return FP_REJECT;
-		s->p++;
+		if ((rc = fp_after(s, ']')) != 0)
+			return rc == 1 ? FP_OK : rc;
 	}
 }
 
@@ -525,16 +534,8 @@ fp_object(struct fp *s, int depth, struct fields *f, int top)
 			if ((rc = fp_value(s, depth + 1)) != 0)
 				return rc;
 		}
-		skip_ws(s);
-		if (s->p >= s->end)
-			return FP_REJECT;
-		if (*s->p == '}') {
-			s->p++;
-			return FP_OK;
-		}
-		if (*s->p != ',')
-			return FP_REJECT;
-		s->p++;
+		if ((rc = fp_after(s, '}')) != 0)
+			return rc == 1 ? FP_OK : rc;
 	}
 }
 
