@@ -154,6 +154,15 @@ typedef int (*cs_chainhost_fn)(void *arg, int has_err, int32_t code,
 int	cs_store_chain_hosts(struct cs_store *st, const unsigned char *ckey,
 	    cs_chainhost_fn fn, void *arg, struct cs_err *err);
 
+/*
+ * The same for every chain's rows at once, in chain key order: one pass
+ * over the store instead of a lookup per chain.
+ */
+typedef int (*cs_chainhost_all_fn)(void *arg, const unsigned char *ckey,
+    int has_err, int32_t code, const char *host, size_t len, uint64_t n);
+int	cs_store_foreach_chainhost(struct cs_store *st,
+	    cs_chainhost_all_fn fn, void *arg, struct cs_err *err);
+
 /* Calls fn for every hostname: accepted reports and distinct certs. */
 typedef int (*cs_hoststat_fn)(void *arg, const char *host, size_t len,
     uint64_t reports, uint64_t certs);

@@ -507,7 +507,9 @@ struct issuerscan {
 	struct strmap		 hosts;
 	struct pairs		 pairs;
 	struct hpairs		 hpairs;
-	size_t			 group;	/* of the chain's leaf */
+	struct keymap		 chains;	/* counted: index in cgroup */
+	size_t			*cgroup;	/* the row of each */
+	size_t			 capcgroup;
 	struct cs_err		*err;
 };
 
@@ -622,30 +624,41 @@ iname_cmp(const void *a, const void *b)
 }
 
 static int
-issuers_chainhost(void *arg, int has_err, int32_t code, const char *host,
-    size_t len, uint64_t n)
+issuers_chainhost(void *arg, const unsigned char *ckey, int has_err,
+    int32_t code, const char *host, size_t len, uint64_t n)
 {
 	struct issuerscan *is = arg;
+	long x;
+	size_t group;
 
-	if (!select_code(is->sel, has_err, code))
+	if ((x = keymap_get(&is->chains, ckey)) < 0 ||
+	    !select_code(is->sel, has_err, code))
 		return 0;
-	is->rows->v[is->group].v[0] += n;
+	group = is->cgroup[x];
+	is->rows->v[group].v[0] += n;
 	if (len > 0)
-		hpair_add(&is->hpairs, is->group, host, len);
+		hpair_add(&is->hpairs, group, host, len);
 	return 0;
 }
 
+/* Chains whose leaf is selected, with the row of its issuer. */
 static int
 issuers_chain(void *arg, const struct cs_chainrec *c)
 {
 	struct issuerscan *is = arg;
 	long x;
+	size_t k;
 
 	if (c->ncerts == 0 || (x = keymap_get(&is->keys, c->certs)) < 0)
 		return 0;
-	is->group = is->names[is->v[x].u].group;
-	return cs_store_chain_hosts(is->st, c->key, issuers_chainhost, is,
-	    is->err);
+	k = keymap_add(&is->chains, c->key, NULL);
+	if (k >= is->capcgroup) {
+		is->capcgroup = is->capcgroup ? is->capcgroup * 2 : 1024;
+		is->cgroup = xrealloc(is->cgroup, is->capcgroup *
+		    sizeof(*is->cgroup));
+	}
+	is->cgroup[k] = is->names[is->v[x].u].group;
+	return 0;
 }
 
 static int
@@ -694,7 +707,9 @@ top_issuers(struct top_opts *o, struct cs_store *st)
 	is.st = st;
 	is.rows = &rows;
 	is.err = &err;
-	if (cs_store_foreach_chain(st, issuers_chain, &is, &err) == -1) {
+	if (cs_store_foreach_chain(st, issuers_chain, &is, &err) == -1 ||
+	    cs_store_foreach_chainhost(st, issuers_chainhost, &is, &err) ==
+	    -1) {
 		status = cli_fail(&err);
 		goto out;
 	}
@@ -715,6 +730,8 @@ out:
 	strmap_release(&is.hosts);
 	free(is.pairs.v);
 	free(is.hpairs.v);
+	keymap_release(&is.chains);
+	free(is.cgroup);
 	return status;
 }
 

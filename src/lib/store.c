@@ -1329,6 +1329,30 @@ cs_store_chain_hosts(struct cs_store *st, const unsigned char *ckey,
 }
 
 static int
+chainhost_all_each(void *p, const MDB_val *k, const MDB_val *v)
+{
+	struct scanarg *a = p;
+	const unsigned char *d = k->mv_data;
+	uint64_t n;
+
+	if (k->mv_size < CS_KEY_LEN + 5 || v->mv_size != sizeof(n))
+		return cs_err_set(a->err, CS_ESTORE, "bad chain host record");
+	memcpy(&n, v->mv_data, sizeof(n));
+	return ((cs_chainhost_all_fn)a->fn)(a->arg, d, d[CS_KEY_LEN],
+	    get_code(d + CS_KEY_LEN + 1), (const char *)d + CS_KEY_LEN + 5,
+	    k->mv_size - CS_KEY_LEN - 5, n);
+}
+
+int
+cs_store_foreach_chainhost(struct cs_store *st, cs_chainhost_all_fn fn,
+    void *arg, struct cs_err *err)
+{
+	struct scanarg a = { (void *)fn, arg, err, NULL, 0 };
+
+	return scan(st, DB_CHAINHOST, NULL, 0, chainhost_all_each, &a, err);
+}
+
+static int
 host_each(void *p, const MDB_val *k, const MDB_val *v)
 {
 	struct scanarg *a = p;
