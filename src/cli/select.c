@@ -24,22 +24,19 @@ static void
 keymap_grow(struct keymap *m)
 {
 	size_t cap = m->cap ? m->cap * 2 : 1024, i, j;
-	uint32_t *idx = xmalloc(cap * sizeof(*idx));
+	struct keyslot *tab = xmalloc(cap * sizeof(*tab));
 
-	memset(idx, 0, cap * sizeof(*idx));
+	memset(tab, 0, cap * sizeof(*tab));
 	for (i = 0; i < m->cap; i++) {
-		if (m->idx[i] == 0)
+		if (m->tab[i].idx == 0)
 			continue;
-		j = key_hash(m->keys + (size_t)(m->idx[i] - 1) * CS_KEY_LEN) &
-		    (cap - 1);
-		while (idx[j] != 0)
+		j = key_hash(m->tab[i].key) & (cap - 1);
+		while (tab[j].idx != 0)
 			j = (j + 1) & (cap - 1);
-		idx[j] = m->idx[i];
+		tab[j] = m->tab[i];
 	}
-	free(m->idx);
-	m->idx = idx;
-	/* Keys are stored densely; the table is at most half full. */
-	m->keys = xrealloc(m->keys, cap / 2 * CS_KEY_LEN);
+	free(m->tab);
+	m->tab = tab;
 	m->cap = cap;
 }
 
@@ -51,17 +48,16 @@ keymap_add(struct keymap *m, const unsigned char *key, int *added)
 	if (m->n >= m->cap / 2)
 		keymap_grow(m);
 	j = key_hash(key) & (m->cap - 1);
-	while (m->idx[j] != 0) {
-		if (memcmp(m->keys + (size_t)(m->idx[j] - 1) * CS_KEY_LEN, key,
-		    CS_KEY_LEN) == 0) {
+	while (m->tab[j].idx != 0) {
+		if (memcmp(m->tab[j].key, key, CS_KEY_LEN) == 0) {
 			if (added != NULL)
 				*added = 0;
-			return m->idx[j] - 1;
+			return m->tab[j].idx - 1;
 		}
 		j = (j + 1) & (m->cap - 1);
 	}
-	memcpy(m->keys + m->n * CS_KEY_LEN, key, CS_KEY_LEN);
-	m->idx[j] = (uint32_t)++m->n;
+	memcpy(m->tab[j].key, key, CS_KEY_LEN);
+	m->tab[j].idx = (uint32_t)++m->n;
 	if (added != NULL)
 		*added = 1;
 	return m->n - 1;
@@ -75,10 +71,9 @@ keymap_get(const struct keymap *m, const unsigned char *key)
 	if (m->cap == 0)
 		return -1;
 	j = key_hash(key) & (m->cap - 1);
-	while (m->idx[j] != 0) {
-		if (memcmp(m->keys + (size_t)(m->idx[j] - 1) * CS_KEY_LEN, key,
-		    CS_KEY_LEN) == 0)
-			return (long)m->idx[j] - 1;
+	while (m->tab[j].idx != 0) {
+		if (memcmp(m->tab[j].key, key, CS_KEY_LEN) == 0)
+			return (long)m->tab[j].idx - 1;
 		j = (j + 1) & (m->cap - 1);
 	}
 	return -1;
@@ -89,8 +84,7 @@ keymap_release(struct keymap *m)
 {
 	if (m == NULL)
 		return;
-	free(m->keys);
-	free(m->idx);
+	free(m->tab);
 	memset(m, 0, sizeof(*m));
 }
 

@@ -78,9 +78,13 @@ enum {
 	"           [--valid-at t]\n"
 
 /* A map from certificate keys to dense indexes 0, 1, ... (select.c). */
+struct keyslot {
+	unsigned char	key[CS_KEY_LEN];
+	uint32_t	idx;		/* index + 1, or 0: empty */
+};
+
 struct keymap {
-	unsigned char	*keys;		/* cap keys */
-	uint32_t	*idx;		/* cap slots: index + 1, or 0 */
+	struct keyslot	*tab;		/* keys inline: one cache miss */
 	size_t		 cap;		/* a power of 2, or 0 */
 	size_t		 n;
 };
