@@ -169,9 +169,9 @@ typedef int (*cs_hoststat_fn)(void *arg, const char *host, size_t len,
 int	cs_store_foreach_host(struct cs_store *st, cs_hoststat_fn fn,
 	    void *arg, struct cs_err *err);
 
-/* Calls fn for each certificate linked to a hostname, with its count. */
-typedef int (*cs_hostcert_fn)(void *arg, const unsigned char *key,
-    uint64_t n);
+/* Calls fn for each certificate linked to a hostname (the number of
+ * reports that link them is the certificate's, cs_store_cert_hosts()). */
+typedef int (*cs_hostcert_fn)(void *arg, const unsigned char *key);
 int	cs_store_host_certs(struct cs_store *st, const char *host, size_t len,
 	    cs_hostcert_fn fn, void *arg, struct cs_err *err);
 

@@ -473,11 +473,10 @@ hostscan_host(void *arg, const char *host, size_t len, uint64_t reports,
 }
 
 static int
-hostscan_cert(void *arg, const unsigned char *key, uint64_t n)
+hostscan_cert(void *arg, const unsigned char *key)
 {
 	struct select *s = arg;
 
-	(void)n;
 	keymap_add(&s->hostkeys, key, NULL);
 	return 0;
 }

@@ -33,7 +33,7 @@ enum {
 	DB_SUMM,	/* cert key -> encoded struct cs_cert */
 	DB_SHA,		/* sha256 (32) -> cert key */
 	DB_CERTHOST,	/* cert key + host -> u64 */
-	DB_HOSTCERT,	/* u16 len + host + cert key -> u64 */
+	DB_HOSTCERT,	/* u16 len + host + cert key -> "" (an index) */
 	DB_HOST,	/* host -> struct hoststat */
 	DB_CHAIN,	/* chain key -> struct chainstat + keys + errcounts */
 	DB_CHAINHOST,	/* chain key + u8 has + code + host -> u64 */
@@ -751,6 +751,8 @@ cs_store_wcerthost(struct cs_wtxn *t, const unsigned char *key,
     const char *host, size_t len, uint64_t n, int *added, struct cs_err *err)
 {
 	unsigned char k[2 + CS_HOST_MAX + CS_KEY_LEN];
+	MDB_val kv, vv;
+	int rc;
 
 	if (len > CS_HOST_MAX)
 		return cs_err_set(err, CS_EUSAGE, "hostname too long");
@@ -758,11 +760,21 @@ cs_store_wcerthost(struct cs_wtxn *t, const unsigned char *key,
 	memcpy(k + CS_KEY_LEN, host, len);
 	if (add_u64(t, DB_CERTHOST, k, CS_KEY_LEN + len, n, added, err) == -1)
 		return -1;
+	if (!*added)
+		return 0;
+	/* The other way is an index: written once, when the link is new. */
 	k[0] = (unsigned char)(len >> 8);
 	k[1] = (unsigned char)len;
 	memcpy(k + 2, host, len);
 	memcpy(k + 2 + len, key, CS_KEY_LEN);
-	return add_u64(t, DB_HOSTCERT, k, 2 + len + CS_KEY_LEN, n, NULL, err);
+	kv.mv_data = k;
+	kv.mv_size = 2 + len + CS_KEY_LEN;
+	vv.mv_data = NULL;
+	vv.mv_size = 0;
+	if ((rc = mdb_put(t->txn, t->st->dbi[DB_HOSTCERT], &kv, &vv,
+	    MDB_NOOVERWRITE)) != 0 && rc != MDB_KEYEXIST)
+		return wfail(t, err, rc, "cannot write");
+	return 0;
 }
 
 static void
@@ -1378,15 +1390,13 @@ static int
 hostcert_each(void *p, const MDB_val *k, const MDB_val *v)
 {
 	struct scanarg *a = p;
-	uint64_t n;
 
+	(void)v;
 	/* The prefix holds the length: longer hosts cannot match. */
-	if (k->mv_size != a->extra_len + CS_KEY_LEN || v->mv_size !=
-	    sizeof(n))
+	if (k->mv_size != a->extra_len + CS_KEY_LEN)
 		return 0;
-	memcpy(&n, v->mv_data, sizeof(n));
 	return ((cs_hostcert_fn)a->fn)(a->arg, (const unsigned char *)
-	    k->mv_data + a->extra_len, n);
+	    k->mv_data + a->extra_len);
 }
 
 int
