@@ -13,9 +13,14 @@ echo
 echo "== certsift stats --db $db"
 "$certsift" stats --db "$db"
 echo
-echo "== the ten most frequent certificates (count, hosts, subject)"
-"$certsift" export --db "$db" --format jsonl |
-    head -n 10 | jq -r '"\(.count)\t\(.hosts)\t\(.subject)"'
+echo "== certsift top certs -n 10 (the most frequent certificates)"
+"$certsift" top certs --db "$db" -n 10
+echo
+echo "== certsift top issuers --error SEC_ERROR_UNKNOWN_ISSUER -n 5"
+"$certsift" top issuers --db "$db" --error SEC_ERROR_UNKNOWN_ISSUER -n 5
+echo
+echo "== certsift missing --error SEC_ERROR_UNKNOWN_ISSUER -n 5"
+"$certsift" missing --db "$db" --error SEC_ERROR_UNKNOWN_ISSUER -n 5
 "$certsift" export --db "$db" --format pem -o build/demo.pem
 echo
 echo "PEM bundle of every certificate: build/demo.pem"
