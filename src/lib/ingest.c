@@ -260,6 +260,7 @@ struct cs_ingest {
 	struct unit		*units;
 	size_t			 nunits;
 	size_t			 window;	/* units in flight, usually */
+	size_t			 nring;		/* units in use for this file */
 	size_t			 head;		/* oldest unit in flight */
 	size_t			 inflight;
 	int			 quit;
@@ -892,9 +893,9 @@ worker_main(void *arg)
 		u = NULL;
 		while (!ing->quit) {
 			/* Oldest queued unit first. */
-			for (i = 0; i < ing->nunits; i++) {
+			for (i = 0; i < ing->nring; i++) {
 				struct unit *c = &ing->units[(ing->head + i) %
-				    ing->nunits];
+				    ing->nring];
 
 				if (c->state == U_QUEUED) {
 					u = c;
@@ -1444,9 +1445,9 @@ commit_overlapped(struct cs_ingest *ing, struct cs_input *in, uint64_t *off,
 	ing->nslots = ing->slots.n;
 	pthread_mutex_unlock(&ing->lock);
 	/* Queue units for every worker, and one more each. */
-	while (ing->inflight < (in->mapped ? ing->nunits : ing->window)) {
+	while (ing->inflight < ing->nring) {
 		struct unit *u = &ing->units[(ing->head + ing->inflight) %
-		    ing->nunits];
+		    ing->nring];
 
 		if ((rc = fill_unit(ing, in, u, off, err)) == -1)
 			return -1;
@@ -1565,7 +1566,7 @@ merge_oldest(struct cs_ingest *ing, struct cs_err *err)
 		work(&ing->workers[0], u);
 	rc = merge(ing, u, err);
 	u->state = U_FREE;
-	ing->head = (ing->head + 1) % ing->nunits;
+	ing->head = (ing->head + 1) % ing->nring;
 	ing->inflight--;
 	ing->done_offset = u->end_offset;
 	ing->done_line = u->end_line;
@@ -1586,7 +1587,7 @@ abandon(struct cs_ingest *ing)
 		while (u->state != U_DONE)
 			pthread_cond_wait(&ing->dcond, &ing->qlock);
 		u->state = U_FREE;
-		ing->head = (ing->head + 1) % ing->nunits;
+		ing->head = (ing->head + 1) % ing->nring;
 		ing->inflight--;
 	}
 	pthread_mutex_unlock(&ing->qlock);
@@ -1707,6 +1708,12 @@ cs_ingest_fd(struct cs_ingest *ing, int fd, const char *name, int flags,
 	if (rc == -1)
 		goto out;
 	off = prog.offset;
+	/* Read input is copied into units: only a window of them then, so
+	 * memory stays bounded; a mapped file costs units nothing. */
+	pthread_mutex_lock(&ing->qlock);
+	ing->head = 0;
+	ing->nring = in.mapped ? ing->nunits : ing->window;
+	pthread_mutex_unlock(&ing->qlock);
 	ing->done_offset = prog.offset;
 	ing->done_line = prog.line;
 	ing->done_mode = (int)prog.mode;
@@ -1717,7 +1724,7 @@ cs_ingest_fd(struct cs_ingest *ing, int fd, const char *name, int flags,
 		if (ing->inflight >= ing->window && merge_oldest(ing, err) ==
 		    -1)
 			goto fail;
-		u = &ing->units[(ing->head + ing->inflight) % ing->nunits];
+		u = &ing->units[(ing->head + ing->inflight) % ing->nring];
 		if ((rc = fill_unit(ing, &in, u, &off, err)) == -1)
 			goto fail;
 		if (rc == 1) {
