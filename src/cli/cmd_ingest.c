@@ -9,6 +9,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "certsift/date.h"
@@ -37,7 +38,11 @@ struct ctx {
 	uint64_t	 nbad;
 	int		 tty;
 	int		 progress_shown;
-	uint64_t	 t0_reports;
+	double		 t0;		/* when the ingest began */
+	uint64_t	 reports0;
+	const char	*name;		/* the file progress is about */
+	double		 t_file;	/* when it began */
+	double		 t_last;	/* when the last file ended */
 };
 
 static void
@@ -58,13 +63,31 @@ on_bad(void *arg, const char *name, uint64_t line, const char *why)
 		    " (see the errors log)" : " (use --errors-log)");
 }
 
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* One line, rewritten in place: bytes, reports/s, ETA when the size is
+ * known. */
 static void
 on_progress(void *arg, const struct cs_ingest_progress *p)
 {
 	struct ctx *c = arg;
+	double t, rate;
 
 	if (!c->tty)
 		return;
+	if (c->name != p->name) {
+		/* A new file: its own clock for the rate and the ETA. */
+		c->name = p->name;
+		c->t_file = c->t_last;
+	}
+	t = now() - c->t_file;
 	fprintf(stderr, "\r\033[K%s: %.1f MB", p->name,
 	    (double)p->file_bytes / 1e6);
 	if (p->file_size > 0)
@@ -72,6 +95,14 @@ on_progress(void *arg, const struct cs_ingest_progress *p)
 		    (double)p->file_size / 1e6,
 		    100.0 * (double)p->file_bytes / (double)p->file_size);
 	fprintf(stderr, ", %" PRIu64 " reports", p->reports);
+	if (t > 0) {
+		fprintf(stderr, ", %.0f reports/s", (double)(p->reports -
+		    c->reports0) / (now() - c->t0));
+		rate = (double)p->file_bytes / t;
+		if (p->file_size > p->file_bytes && rate > 0)
+			fprintf(stderr, ", ETA %.0f s", (double)(p->file_size -
+			    p->file_bytes) / rate);
+	}
 	c->progress_shown = 1;
 }
 
@@ -403,8 +434,10 @@ cmd_ingest(int argc, char **argv)
 		status = cli_fail(&err);
 		goto out;
 	}
+	c.t0 = c.t_last = now();
 	for (k = 0; k < paths.n; k++) {
 		cs_ingest_summary(ing, &sum);
+		c.t_last = now();
 		if (ingest_one(ing, paths.v[k], &err) == -1) {
 			if (c.progress_shown)
 				fputs("\r\033[K", stderr);

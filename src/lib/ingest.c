@@ -1645,7 +1645,8 @@ progress(struct cs_ingest *ing, struct cs_input *in,
 	if (now.tv_sec == tick->tv_sec)
 		return;
 	*tick = now;
-	pr->file_bytes = in->raw_bytes;
+	/* A mapped file is "read" at once: count where the splitter is. */
+	pr->file_bytes = in->mapped ? in->pos : in->raw_bytes;
 	pr->reports = ing->sum.reports_read + ing->n[CS_N_REPORTS_READ];
 	ing->o.progress(ing->o.arg, pr);
 }
