@@ -1439,13 +1439,22 @@ commit_overlapped(struct cs_ingest *ing, struct cs_input *in, uint64_t *off,
     const unsigned char *id, const struct cs_fileprog *prog,
     struct timespec *clock, struct cs_err *err)
 {
+	size_t maxdocs, want;
 	int rc;
 
 	pthread_mutex_lock(&ing->lock);
 	ing->nslots = ing->slots.n;
 	pthread_mutex_unlock(&ing->lock);
-	/* Queue units for every worker, and one more each. */
-	while (ing->inflight < ing->nring) {
+	/* Queue units for the workers: about one more batch, no more, so
+	 * that commits keep to --commit-every. */
+	maxdocs = ing->o.commit_every < 4096 ? (size_t)ing->o.commit_every :
+	    4096;
+	want = (size_t)((ing->o.commit_every + maxdocs - 1) / maxdocs);
+	if (want > ing->nring)
+		want = ing->nring;
+	if (want < ing->window && ing->window <= ing->nring)
+		want = ing->window;
+	while (ing->inflight < want) {
 		struct unit *u = &ing->units[(ing->head + ing->inflight) %
 		    ing->nring];
 

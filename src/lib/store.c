@@ -276,7 +276,7 @@ cs_store_open(const char *path, int flags, struct cs_store **out,
 		    "cannot open store '%s': %s", path, mdb_strerror(rc));
 		goto fail;
 	}
-	if (open_dbs(st, !st->rdonly, err) == -1)
+	if (open_dbs(st, (flags & CS_STORE_CREATE) != 0, err) == -1)
 		goto fail;
 	*out = st;
 	return 0;
