@@ -24,6 +24,7 @@
 #define DEFAULT_COMMIT	100000		/* reports per transaction */
 #define CACHE_LIMIT	((size_t)48 << 20)	/* bytes of cached texts, DER */
 #define NOCHAIN		UINT32_MAX
+#define NOHOST		UINT32_MAX
 #define MAX_UNITS	64		/* units in flight at most */
 
 /*
@@ -133,8 +134,7 @@ struct che {
 	uint32_t	chain;		/* NOCHAIN: no valid certificate */
 	int32_t		code;
 	int		has_err;
-	size_t		host_off;	/* in ing->hosts */
-	size_t		host_len;	/* 0: no host */
+	uint32_t	host;		/* in ing->bhosts, or NOHOST */
 	uint64_t	count;
 	int		seen;
 	int64_t		first;
@@ -149,6 +149,20 @@ struct bchain {
 	int		seen;
 	int64_t		first;
 	int64_t		last;
+};
+
+/* A hostname of the batch, once, and its totals. */
+struct bhost {
+	size_t		off;		/* in ing->hosts */
+	size_t		len;
+	uint64_t	reports;
+	uint64_t	newcerts;	/* certificates newly linked to it */
+};
+
+/* A (certificate slot, batch host) link and its reports. */
+struct link {
+	uint64_t	key;		/* slot << 32 | host */
+	uint64_t	n;
 };
 
 struct tuple {			/* for sorting and merging deltas */
@@ -244,6 +258,8 @@ struct cs_ingest {
 	VEC(struct bchain)	 chains;
 	VEC(uint32_t)		 chainslots;
 	struct cs_buf		 hosts;
+	VEC(struct bhost)	 bhosts;
+	struct hidx		 host_idx;
 	struct hidx		 che_idx;
 	struct hidx		 chain_idx;
 	uint64_t		 batch_reports;
@@ -362,6 +378,8 @@ batch_reset(struct cs_ingest *ing)
 	ing->chains.n = 0;
 	ing->chainslots.n = 0;
 	cs_buf_reset(&ing->hosts);
+	ing->bhosts.n = 0;
+	hidx_clear(&ing->host_idx);
 	hidx_clear(&ing->che_idx);
 	hidx_clear(&ing->chain_idx);
 	ing->batch_reports = 0;
@@ -413,6 +431,8 @@ cs_ingest_free(struct cs_ingest *ing)
 	hidx_free(&ing->text_idx);
 	hidx_free(&ing->der_idx);
 	hidx_free(&ing->che_idx);
+	hidx_free(&ing->host_idx);
+	free(ing->bhosts.v);
 	hidx_free(&ing->chain_idx);
 	free(ing);
 }
@@ -667,20 +687,58 @@ filtered(struct cs_ingest *ing, const struct cs_report *rep)
 	return 0;
 }
 
+/* The batch's number for a hostname, made when new. */
+static int
+host_get(struct cs_ingest *ing, const char *host, size_t len, uint32_t *id)
+{
+	struct bhost b;
+	uint64_t h;
+	size_t i;
+
+	h = XXH3_64bits(host, len);
+	if (ing->host_idx.n * 2 >= ing->host_idx.cap &&
+	    hidx_grow(&ing->host_idx) == -1)
+		return -1;
+	HIDX_FOR(&ing->host_idx, h, i) {
+		const struct bhost *e;
+
+		if (ing->host_idx.h[i] != h)
+			continue;
+		e = &ing->bhosts.v[ing->host_idx.e[i] - 1];
+		if (e->len == len && memcmp(ing->hosts.data + e->off, host,
+		    len) == 0) {
+			*id = ing->host_idx.e[i] - 1;
+			return 0;
+		}
+	}
+	memset(&b, 0, sizeof(b));
+	b.off = ing->hosts.len;
+	b.len = len;
+	if (cs_buf_append(&ing->hosts, host, len, NULL) == -1)
+		return -1;
+	VEC_PUSH(ing->bhosts, b, return -1);
+	*id = (uint32_t)(ing->bhosts.n - 1);
+	hidx_put(&ing->host_idx, i, h, *id);
+	return 0;
+}
+
 /* The batch row for (chain, code, host), made when new. */
 static struct che *
 che_get(struct cs_ingest *ing, uint32_t chain, const struct cs_report *rep)
 {
 	struct che c;
-	uint64_t h;
+	uint64_t h, key[2];
+	uint32_t host = NOHOST;
 	size_t i;
 	int has_err = (rep->has & CS_HAS_ERROR) != 0;
 	int32_t code = has_err ? rep->error : 0;
-	uint64_t key[2] = { (uint64_t)chain << 32 | (uint32_t)code,
-	    (uint64_t)has_err };
 
-	h = XXH3_64bits_withSeed(rep->host, rep->host != NULL ?
-	    rep->host_len : 0, XXH3_64bits(key, sizeof(key)));
+	if (rep->host != NULL && host_get(ing, rep->host, rep->host_len,
+	    &host) == -1)
+		return NULL;
+	key[0] = (uint64_t)chain << 32 | (uint32_t)code;
+	key[1] = (uint64_t)host << 1 | (uint64_t)has_err;
+	h = XXH3_64bits(key, sizeof(key));
 	if (ing->che_idx.n * 2 >= ing->che_idx.cap &&
 	    hidx_grow(&ing->che_idx) == -1)
 		return NULL;
@@ -691,22 +749,14 @@ che_get(struct cs_ingest *ing, uint32_t chain, const struct cs_report *rep)
 			continue;
 		e = &ing->ches.v[ing->che_idx.e[i] - 1];
 		if (e->chain == chain && e->code == code && e->has_err ==
-		    has_err && e->host_len == (rep->host ? rep->host_len : 0)
-		    && memcmp(ing->hosts.data + e->host_off, rep->host,
-		    e->host_len) == 0)
+		    has_err && e->host == host)
 			return e;
 	}
 	memset(&c, 0, sizeof(c));
 	c.chain = chain;
 	c.code = code;
 	c.has_err = has_err;
-	c.host_off = ing->hosts.len;
-	if (rep->host != NULL) {
-		c.host_len = rep->host_len;
-		if (cs_buf_append(&ing->hosts, rep->host, rep->host_len,
-		    NULL) == -1)
-			return NULL;
-	}
+	c.host = host;
 	VEC_PUSH(ing->ches, c, return NULL);
 	hidx_put(&ing->che_idx, i, h, (uint32_t)(ing->ches.n - 1));
 	return &ing->ches.v[ing->ches.n - 1];
@@ -1060,20 +1110,29 @@ tuple_cmp(const void *a, const void *b)
 	return 0;
 }
 
-static const unsigned char *sort_base;
+static const struct cs_ingest *sort_ing;
 
+/* Batch hosts by name. */
 static int
-tuple_host_cmp(const void *a, const void *b)
+bhost_cmp(const void *a, const void *b)
 {
-	const struct tuple *x = a, *y = b;
+	const struct bhost *x = &sort_ing->bhosts.v[*(const uint32_t *)a];
+	const struct bhost *y = &sort_ing->bhosts.v[*(const uint32_t *)b];
 	size_t n = x->len < y->len ? x->len : y->len;
 	int r;
 
-	if (x->a != y->a)
-		return x->a < y->a ? -1 : 1;
-	if ((r = memcmp(sort_base + x->off, sort_base + y->off, n)) != 0)
+	if ((r = memcmp(sort_ing->hosts.data + x->off, sort_ing->hosts.data +
+	    y->off, n)) != 0)
 		return r;
 	return (x->len > y->len) - (x->len < y->len);
+}
+
+static int
+link_cmp(const void *a, const void *b)
+{
+	const struct link *x = a, *y = b;
+
+	return (x->key > y->key) - (x->key < y->key);
 }
 
 static void
@@ -1108,15 +1167,13 @@ distinct(struct cs_ingest *ing, const struct bchain *c)
 	return 0;
 }
 
-/* Runs fn over the merged runs of sorted tuples: one call per key. */
-#define SAME_HOST(t, u) ((t).a == (u).a && (t).len == (u).len && \
-	memcmp(sort_base + (t).off, sort_base + (u).off, (t).len) == 0)
-
 static int
 apply(struct cs_ingest *ing, struct cs_wtxn *t, struct cs_err *err)
 {
-	struct tuples errs = { 0 }, links = { 0 }, hosts = { 0 };
+	struct tuples errs = { 0 };
+	VEC(struct link) links = { 0 };
 	struct errcounts ec = { 0 };
+	uint32_t *order = NULL;
 	struct cs_certdelta d;
 	struct tuple tp;
 	struct cs_errcount ecodes[64];
@@ -1124,7 +1181,6 @@ apply(struct cs_ingest *ing, struct cs_wtxn *t, struct cs_err *err)
 	size_t i, j, k, nkeys = 0, nec = 0;
 	int added, coll, ret = -1;
 
-	sort_base = ing->hosts.data;
 	/* A try after a full map starts again from nothing. */
 	for (i = 0; i < ing->nslots; i++) {
 		struct slot *s = &ing->slots.v[i];
@@ -1233,13 +1289,17 @@ apply(struct cs_ingest *ing, struct cs_wtxn *t, struct cs_err *err)
 		qsort(errs.v, errs.n, sizeof(*errs.v), tuple_cmp);
 	}
 	/* 4. Rows: chain links, host links, host and code totals. */
+	for (i = 0; i < ing->bhosts.n; i++)
+		ing->bhosts.v[i].reports = ing->bhosts.v[i].newcerts = 0;
 	for (i = 0; i < ing->ches.n; i++) {
 		const struct che *c = &ing->ches.v[i];
+		const struct bhost *bh = c->host != NOHOST ?
+		    &ing->bhosts.v[c->host] : NULL;
 
 		if (c->chain != NOCHAIN && cs_store_wchainhost(t,
 		    ing->chains.v[c->chain].key, c->has_err, c->code,
-		    (const char *)ing->hosts.data + c->host_off, c->host_len,
-		    c->count, err) == -1)
+		    bh != NULL ? (const char *)ing->hosts.data + bh->off : "",
+		    bh != NULL ? bh->len : 0, c->count, err) == -1)
 			goto out;
 		if (c->has_err) {
 			/* Few codes: summed here, written once each. */
@@ -1257,58 +1317,55 @@ apply(struct cs_ingest *ing, struct cs_wtxn *t, struct cs_err *err)
 			} else
 				ecodes[k].n += c->count;
 		}
-		if (c->host_len == 0)
+		if (bh == NULL)
 			continue;
-		tp.a = 0;
-		tp.code = 0;
-		tp.off = c->host_off;
-		tp.len = c->host_len;
-		tp.n = c->count;
-		VEC_PUSH(hosts, tp, goto nomem);
+		ing->bhosts.v[c->host].reports += c->count;
 		if (c->chain == NOCHAIN)
 			continue;
 		if (distinct(ing, &ing->chains.v[c->chain]) == -1)
 			goto nomem;
 		for (k = 0; k < ing->cur.n; k++) {
-			tp.a = ing->cur.v[k];
-			VEC_PUSH(links, tp, goto nomem);
+			struct link l = { (uint64_t)ing->cur.v[k] << 32 |
+			    c->host, c->count };
+
+			VEC_PUSH(links, l, goto nomem);
 		}
 	}
 	for (k = 0; k < nec; k++)
 		if (cs_store_werror(t, ecodes[k].code, ecodes[k].n, err) == -1)
 			goto out;
-	qsort(links.v, links.n, sizeof(*links.v), tuple_host_cmp);
+	/* Links grouped by certificate (numbers, not strings, compared). */
+	qsort(links.v, links.n, sizeof(*links.v), link_cmp);
 	for (i = 0; i < links.n; i = j) {
 		uint64_t n = 0;
+		uint32_t sl = (uint32_t)(links.v[i].key >> 32);
+		const struct bhost *bh = &ing->bhosts.v[(uint32_t)links.v[i].key];
 
-		for (j = i; j < links.n && SAME_HOST(links.v[i], links.v[j]);
+		for (j = i; j < links.n && links.v[j].key == links.v[i].key;
 		    j++)
 			n += links.v[j].n;
-		if (cs_store_wcerthost(t, ing->slots.v[links.v[i].a].key,
-		    (const char *)sort_base + links.v[i].off, links.v[i].len,
-		    n, &added, err) == -1)
+		if (cs_store_wcerthost(t, ing->slots.v[sl].key,
+		    (const char *)ing->hosts.data + bh->off, bh->len, n, &added,
+		    err) == -1)
 			goto out;
 		if (added) {
-			ing->slots.v[links.v[i].a].hosts++;
-			/* A new certificate for this host. */
-			tp = links.v[i];
-			tp.a = 0;
-			tp.n = 0;
-			tp.code = 1;
-			VEC_PUSH(hosts, tp, goto nomem);
+			ing->slots.v[sl].hosts++;
+			ing->bhosts.v[(uint32_t)links.v[i].key].newcerts++;
 		}
 	}
-	qsort(hosts.v, hosts.n, sizeof(*hosts.v), tuple_host_cmp);
-	for (i = 0; i < hosts.n; i = j) {
-		uint64_t n = 0, certs = 0;
+	/* Hosts in name order: neighbours in the store. */
+	if ((order = malloc((ing->bhosts.n ? ing->bhosts.n : 1) *
+	    sizeof(*order))) == NULL)
+		goto nomem;
+	for (i = 0; i < ing->bhosts.n; i++)
+		order[i] = (uint32_t)i;
+	sort_ing = ing;
+	qsort(order, ing->bhosts.n, sizeof(*order), bhost_cmp);
+	for (i = 0; i < ing->bhosts.n; i++) {
+		const struct bhost *bh = &ing->bhosts.v[order[i]];
 
-		for (j = i; j < hosts.n && SAME_HOST(hosts.v[i], hosts.v[j]);
-		    j++) {
-			n += hosts.v[j].n;
-			certs += (uint64_t)hosts.v[j].code;
-		}
-		if (cs_store_whost(t, (const char *)sort_base + hosts.v[i].off,
-		    hosts.v[i].len, n, certs, &added, err) == -1)
+		if (cs_store_whost(t, (const char *)ing->hosts.data + bh->off,
+		    bh->len, bh->reports, bh->newcerts, &added, err) == -1)
 			goto out;
 		if (added)
 			ing->n[CS_N_UNIQUE_HOSTS]++;
@@ -1340,7 +1397,7 @@ nomem:
 out:
 	free(errs.v);
 	free(links.v);
-	free(hosts.v);
+	free(order);
 	free(ec.v);
 	free(keys);
 	return ret;
