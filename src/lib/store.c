@@ -225,6 +225,68 @@ open_dbs(struct cs_store *st, int create, struct cs_err *err)
 	return 0;
 }
 
+/* Opens the LMDB environment in dir and its databases. */
+static int
+env_open(struct cs_store *st, const char *dir, int flags, int fresh,
+    struct cs_err *err)
+{
+	int rc;
+
+	if ((rc = mdb_env_create(&st->env)) != 0 ||
+	    (rc = mdb_env_set_maxdbs(st->env, NDB)) != 0 ||
+	    (rc = mdb_env_set_maxreaders(st->env, 126)) != 0)
+		return mdb_fail(err, rc, "cannot create environment");
+	if (fresh && (rc = mdb_env_set_mapsize(st->env, MAP_START)) != 0)
+		return mdb_fail(err, rc, "cannot set map size");
+	/*
+	 * The writer maps the file writable: a transaction's dirty pages then
+	 * live in the page cache, not in the process's anonymous memory,
+	 * which stays small whatever a transaction writes.
+	 */
+	if ((rc = mdb_env_open(st->env, dir, MDB_NOTLS |
+	    (st->rdonly ? MDB_RDONLY : 0) |
+	    ((flags & CS_STORE_CREATE) ? MDB_WRITEMAP : 0), 0666)) != 0)
+		return cs_err_set(err, rc == EACCES ? CS_EIO : CS_ESTORE,
+		    "cannot open store '%s': %s", st->path, mdb_strerror(rc));
+	return open_dbs(st, (flags & CS_STORE_CREATE) != 0, err);
+}
+
+/*
+ * Makes a new store beside path and renames it into place, so that a
+ * query never finds a store half made. Returns 0 when path holds a store
+ * now (this one, or one another process made meanwhile).
+ */
+static int
+create_store(struct cs_store *st, const char *path, int flags,
+    struct cs_err *err)
+{
+	char tmp[PATH_MAX], f[PATH_MAX + 16];
+	int rc;
+
+	snprintf(tmp, sizeof(tmp), "%s.new.%ld", path, (long)getpid());
+	if (mkdir(tmp, 0777) == -1)
+		return cs_err_set(err, CS_EIO, "cannot create '%s': %s", tmp,
+		    strerror(errno));
+	rc = env_open(st, tmp, flags, 1, err);
+	if (st->env != NULL)
+		mdb_env_close(st->env);
+	st->env = NULL;
+	if (rc == 0 && rename(tmp, path) == -1) {
+		/* A directory with other files in it, or a store made by
+		 * another process in the meantime: use what is there. */
+		if (errno != ENOTEMPTY && errno != EEXIST)
+			rc = cs_err_set(err, CS_EIO, "cannot create '%s': %s",
+			    path, strerror(errno));
+	} else if (rc == 0)
+		return 0;
+	snprintf(f, sizeof(f), "%s/data.mdb", tmp);
+	unlink(f);
+	snprintf(f, sizeof(f), "%s/lock.mdb", tmp);
+	unlink(f);
+	rmdir(tmp);
+	return rc;
+}
+
 int
 cs_store_open(const char *path, int flags, struct cs_store **out,
     struct cs_err *err)
@@ -232,7 +294,7 @@ cs_store_open(const char *path, int flags, struct cs_store **out,
 	struct cs_store *st;
 	struct stat sb;
 	char data[PATH_MAX];
-	int rc, exists;
+	int exists;
 
 	if ((st = calloc(1, sizeof(*st))) == NULL ||
 	    (st->path = strdup(path)) == NULL) {
@@ -249,34 +311,18 @@ cs_store_open(const char *path, int flags, struct cs_store **out,
 		    "ingest makes one)", path);
 		goto fail;
 	}
+	if (!exists) {
+		if (create_store(st, path, flags, err) == -1)
+			goto fail;
+		exists = stat(data, &sb) == 0;
+	}
+	/* A directory of other files: the store is made in it. */
 	if (!exists && mkdir(path, 0777) == -1 && errno != EEXIST) {
 		cs_err_set(err, CS_EIO, "cannot create '%s': %s", path,
 		    strerror(errno));
 		goto fail;
 	}
-	if ((rc = mdb_env_create(&st->env)) != 0 ||
-	    (rc = mdb_env_set_maxdbs(st->env, NDB)) != 0 ||
-	    (rc = mdb_env_set_maxreaders(st->env, 126)) != 0) {
-		mdb_fail(err, rc, "cannot create environment");
-		goto fail;
-	}
-	if (!exists && (rc = mdb_env_set_mapsize(st->env, MAP_START)) != 0) {
-		mdb_fail(err, rc, "cannot set map size");
-		goto fail;
-	}
-	/*
-	 * The writer maps the file writable: a transaction's dirty pages then
-	 * live in the page cache, not in the process's anonymous memory,
-	 * which stays small whatever a transaction writes.
-	 */
-	if ((rc = mdb_env_open(st->env, path, MDB_NOTLS |
-	    (st->rdonly ? MDB_RDONLY : 0) |
-	    ((flags & CS_STORE_CREATE) ? MDB_WRITEMAP : 0), 0666)) != 0) {
-		cs_err_set(err, rc == EACCES ? CS_EIO : CS_ESTORE,
-		    "cannot open store '%s': %s", path, mdb_strerror(rc));
-		goto fail;
-	}
-	if (open_dbs(st, (flags & CS_STORE_CREATE) != 0, err) == -1)
+	if (env_open(st, path, flags, !exists, err) == -1)
 		goto fail;
 	*out = st;
 	return 0;
