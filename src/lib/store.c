@@ -1001,11 +1001,25 @@ cs_certrec_release(struct cs_certrec *r)
 	memset(r, 0, sizeof(*r));
 }
 
+static int	load_cert_at(struct cs_store *, MDB_txn *, const unsigned char *,
+		    const MDB_val *, const MDB_val *, const MDB_val *, int,
+		    struct cs_certrec *, struct cs_err *);
+
 /* Fills rec from the records under key (what = CS_GET_*). */
 static int
 load_cert(struct cs_store *st, MDB_txn *txn, const unsigned char *key,
     const MDB_val *statv, int what, struct cs_certrec *rec,
     struct cs_err *err)
+{
+	return load_cert_at(st, txn, key, statv, NULL, NULL, what, rec, err);
+}
+
+/* load_cert() with the summary and DER records when the caller has them
+ * (summv, derv; NULL: looked up). */
+static int
+load_cert_at(struct cs_store *st, MDB_txn *txn, const unsigned char *key,
+    const MDB_val *statv, const MDB_val *summv, const MDB_val *derv,
+    int what, struct cs_certrec *rec, struct cs_err *err)
 {
 	struct certstat cs;
 	MDB_val k = { CS_KEY_LEN, (void *)key }, v;
@@ -1052,7 +1066,11 @@ load_cert(struct cs_store *st, MDB_txn *txn, const unsigned char *key,
 	}
 summary:
 	if (what & CS_GET_SUMMARY) {
-		if ((rc = mdb_get(txn, st->dbi[DB_SUMM], &k, &v)) != 0) {
+		if (summv != NULL)
+			v = *summv, rc = 0;
+		else
+			rc = mdb_get(txn, st->dbi[DB_SUMM], &k, &v);
+		if (rc != 0) {
 			cs_certrec_release(rec);
 			return mdb_fail(err, rc, "cannot read summary");
 		}
@@ -1064,15 +1082,22 @@ summary:
 	}
 	if ((what & CS_GET_SHA) && !(what & CS_GET_SUMMARY)) {
 		/* Just the digest, from the summary's fixed header. */
-		if ((rc = mdb_get(txn, st->dbi[DB_SUMM], &k, &v)) != 0 ||
-		    v.mv_size < 54) {
+		if (summv != NULL)
+			v = *summv, rc = 0;
+		else
+			rc = mdb_get(txn, st->dbi[DB_SUMM], &k, &v);
+		if (rc != 0 || v.mv_size < 54) {
 			cs_certrec_release(rec);
 			return cs_err_set(err, CS_ESTORE, "bad summary record");
 		}
 		memcpy(rec->cert.sha256, (const char *)v.mv_data + 22, 32);
 	}
 	if (what & CS_GET_DER) {
-		if ((rc = mdb_get(txn, st->dbi[DB_DER], &k, &v)) != 0) {
+		if (derv != NULL)
+			v = *derv, rc = 0;
+		else
+			rc = mdb_get(txn, st->dbi[DB_DER], &k, &v);
+		if (rc != 0) {
 			cs_certrec_release(rec);
 			return mdb_fail(err, rc, "cannot read DER");
 		}
@@ -1100,27 +1125,61 @@ cs_store_get_cert(struct cs_store *st, const unsigned char *key, int what,
 	return rc;
 }
 
+/*
+ * The record under key in a cursor that walks its database in key order
+ * beside another: the next record when it is the one, else a lookup.
+ */
+static int
+cursor_at(MDB_cursor *cur, int *started, const unsigned char *key,
+    MDB_val *v)
+{
+	MDB_val k;
+	int rc;
+
+	if (*started && (rc = mdb_cursor_get(cur, &k, v, MDB_NEXT)) == 0 &&
+	    k.mv_size == CS_KEY_LEN && memcmp(k.mv_data, key, CS_KEY_LEN) == 0)
+		return 0;
+	*started = 1;
+	k.mv_data = (void *)key;
+	k.mv_size = CS_KEY_LEN;
+	return mdb_cursor_get(cur, &k, v, MDB_SET_KEY);
+}
+
 int
 cs_store_foreach_cert(struct cs_store *st, int what, cs_cert_fn fn,
     void *arg, struct cs_err *err)
 {
 	struct cs_certrec rec;
 	MDB_txn *txn;
-	MDB_cursor *cur;
-	MDB_val k, v;
-	int rc, ret = 0;
+	MDB_cursor *cur = NULL, *scur = NULL, *dcur = NULL;
+	MDB_val k, v, sv, dv;
+	int rc, ret = 0, sstarted = 0, dstarted = 0;
 
 	if (rbegin(st, &txn, err) == -1)
 		return -1;
-	if ((rc = mdb_cursor_open(txn, st->dbi[DB_CERT], &cur)) != 0) {
-		rend(st, txn);
-		return mdb_fail(err, rc, "cannot open cursor");
+	/* The certificates, summaries and DER share their keys: walk them
+	 * side by side rather than look each up from the root. */
+	if ((rc = mdb_cursor_open(txn, st->dbi[DB_CERT], &cur)) != 0 ||
+	    ((what & (CS_GET_SUMMARY | CS_GET_SHA)) &&
+	    (rc = mdb_cursor_open(txn, st->dbi[DB_SUMM], &scur)) != 0) ||
+	    ((what & CS_GET_DER) &&
+	    (rc = mdb_cursor_open(txn, st->dbi[DB_DER], &dcur)) != 0)) {
+		ret = mdb_fail(err, rc, "cannot open cursor");
+		goto out;
 	}
 	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
 	    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
 		if (k.mv_size != CS_KEY_LEN)
 			continue;
-		if (load_cert(st, txn, k.mv_data, &v, what, &rec, err) == -1) {
+		if ((scur != NULL && cursor_at(scur, &sstarted, k.mv_data,
+		    &sv) != 0) || (dcur != NULL && cursor_at(dcur, &dstarted,
+		    k.mv_data, &dv) != 0)) {
+			ret = cs_err_set(err, CS_ESTORE, "certificate "
+			    "without its summary or DER");
+			break;
+		}
+		if (load_cert_at(st, txn, k.mv_data, &v, scur ? &sv : NULL,
+		    dcur ? &dv : NULL, what, &rec, err) == -1) {
 			ret = -1;
 			break;
 		}
@@ -1133,7 +1192,13 @@ cs_store_foreach_cert(struct cs_store *st, int what, cs_cert_fn fn,
 		mdb_fail(err, rc, "cannot read certificates");
 		ret = -1;
 	}
-	mdb_cursor_close(cur);
+out:
+	if (dcur != NULL)
+		mdb_cursor_close(dcur);
+	if (scur != NULL)
+		mdb_cursor_close(scur);
+	if (cur != NULL)
+		mdb_cursor_close(cur);
 	rend(st, txn);
 	return ret;
 }
