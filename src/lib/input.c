@@ -459,9 +459,12 @@ cs_input_next(struct cs_input *in, struct cs_doc *doc, struct cs_err *err)
 			    in->buf.len;
 			i = in->pos;
 			if (scan_value(&s, in->buf.data, end, &i, 0, &lines) ||
-			    s.in_str || nl == NULL) {
+			    (nl != NULL && s.in_str) || (nl == NULL &&
+			    in->buf.data[in->pos] != '[')) {
 				/* A whole value on the first line, or a
-				 * line that breaks inside a string: lines. */
+				 * line that breaks inside a string: lines.
+				 * (An array cut short on its only line is
+				 * read element by element.) */
 				in->mode = CS_SPLIT_LINES;
 				continue;
 			}
