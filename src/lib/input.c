@@ -334,6 +334,8 @@ take_value(struct cs_input *in, struct cs_doc *doc, int element,
 			/* Keep scanning, but stop keeping the bytes. */
 			oversize = 1;
 			if (!in->mapped) {
+				/* Dropped bytes still count as read. */
+				in->base += in->buf.len - in->pos;
 				in->buf.len = in->pos;
 				i = in->pos;
 			}
@@ -345,6 +347,8 @@ take_value(struct cs_input *in, struct cs_doc *doc, int element,
 	doc->len = i - in->pos;
 	doc->line = start_line;
 	doc->element = element;
+	if (doc->len > CS_DOC_MAX)
+		oversize = 1;
 	doc->bad = oversize ? "document larger than 64 MiB" : NULL;
 	in->line += lines;
 	in->pos = i;
@@ -383,8 +387,11 @@ cs_input_next(struct cs_input *in, struct cs_doc *doc, struct cs_err *err)
 					break;
 				if (in->buf.len - in->pos > CS_DOC_MAX) {
 					oversize = 1;
-					if (!in->mapped)
+					if (!in->mapped) {
+						in->base += in->buf.len -
+						    in->pos;
 						in->buf.len = in->pos;
+					}
 				}
 				compact(in);
 				if (fill(in, err) == -1)
@@ -400,6 +407,9 @@ cs_input_next(struct cs_input *in, struct cs_doc *doc, struct cs_err *err)
 			doc->p = (const char *)p;
 			doc->len = len;
 			doc->element = 0;
+			/* (A mapped file has the whole line: check here.) */
+			if (len > CS_DOC_MAX)
+				oversize = 1;
 			doc->bad = oversize ? "line longer than 64 MiB" : NULL;
 			if (!oversize) {
 				size_t k;
