@@ -85,6 +85,13 @@ struct cs_certrec {
 	struct cs_cert		 cert;
 	unsigned char		*der;
 	size_t			 der_len;
+	/*
+	 * With CS_GET_SHA or CS_GET_SUMMARY: the stored summary as it is (cs_cert_decode()
+	 * reads it), valid until cs_store_read_end() while a snapshot is
+	 * pinned, else during the callback only.
+	 */
+	const void		*raw_summary;
+	size_t			 raw_summary_len;
 };
 
 /* What cs_store_get_cert() and cs_store_foreach_cert() fill in. */

@@ -32,6 +32,8 @@ struct ent {
 	int		seen;
 	size_t		errs_off;	/* in list.errs */
 	size_t		nerrs;
+	const void	*summ;		/* in the pinned snapshot, or NULL */
+	size_t		summ_len;
 	unsigned char	sha[32];
 	unsigned char	key[CS_KEY_LEN];
 };
@@ -69,6 +71,8 @@ collect(void *arg, const struct cs_certrec *rec)
 	e->last_seen = r.last_seen;
 	memcpy(e->sha, r.cert.sha256, 32);
 	memcpy(e->key, r.key, CS_KEY_LEN);
+	e->summ = r.raw_summary;
+	e->summ_len = r.raw_summary_len;
 	/* The figures are kept, so the output pass reads summaries only. */
 	while (l->nerrs + r.nerrs > l->caperrs) {
 		l->caperrs = l->caperrs ? l->caperrs * 2 : 1024;
@@ -415,7 +419,16 @@ export_certs(struct cs_store *st, const struct select *sel, int format,
 	for (i = 0; i < l.n; i++) {
 		const struct ent *e = &l.v[i];
 
-		if (cs_store_get_cert(st, e->key, CS_GET_SUMMARY |
+		if (e->summ != NULL && format != F_PEM && format != F_DER) {
+			/* The summary the first pass saw: no second lookup. */
+			memset(&rec, 0, sizeof(rec));
+			memcpy(rec.key, e->key, CS_KEY_LEN);
+			if (cs_cert_decode(e->summ, e->summ_len, &rec.cert,
+			    &err) == -1) {
+				status = cli_fail(&err);
+				break;
+			}
+		} else if (cs_store_get_cert(st, e->key, CS_GET_SUMMARY |
 		    CS_GET_NOSTAT | (format == F_PEM || format == F_DER ?
 		    CS_GET_DER : 0), &rec, &err) == -1) {
 			status = cli_fail(&err);

@@ -1079,6 +1079,8 @@ summary:
 			cs_certrec_release(rec);
 			return -1;
 		}
+		rec->raw_summary = v.mv_data;
+		rec->raw_summary_len = v.mv_size;
 	}
 	if ((what & CS_GET_SHA) && !(what & CS_GET_SUMMARY)) {
 		/* Just the digest, from the summary's fixed header. */
@@ -1091,6 +1093,8 @@ summary:
 			return cs_err_set(err, CS_ESTORE, "bad summary record");
 		}
 		memcpy(rec->cert.sha256, (const char *)v.mv_data + 22, 32);
+		rec->raw_summary = v.mv_data;
+		rec->raw_summary_len = v.mv_size;
 	}
 	if (what & CS_GET_DER) {
 		if (derv != NULL)
