@@ -21,7 +21,8 @@ static const char usage[] =
     "usage: certsift ingest [--force] [--json] [--strict] [--db path]\n"
     "           [--error code] [--since t] [--until t] [--sample f]\n"
     "           [--seed n] [--errors-log file] [--commit-every n]\n"
-    "           [--hosts none|clear|keyed:file] [--jobs n] [input ...]\n";
+    "           [--hosts none|clear|keyed:file] [--jobs n]\n"
+    "           [--reader auto|jansson] [input ...]\n";
 
 #define MAX_SHOWN	10	/* bad records shown on stderr */
 
