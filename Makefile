@@ -7,7 +7,7 @@ PKGS	= openssl lmdb libxxhash jansson zlib
 # Debian packages for building (and, in make check, testing).
 DEBS	= gcc make pkg-config jq libssl-dev liblmdb-dev libxxhash-dev \
 	  libjansson-dev zlib1g-dev
-TEST_DEBS = openssl ca-certificates python3 python3-cryptography clang libclang-rt-14-dev \
+TEST_DEBS = openssl ca-certificates python3 python3-cryptography clang libclang-rt-14-dev lmdb-utils \
 	  python3-cryptography-vectors
 CFLAGS	?= -O2 -g
 WARN	= -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes \
