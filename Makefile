@@ -20,6 +20,9 @@ endif
 ifneq ($(KEYBITS),)
 CPPFLAGS += -DCS_KEY_BITS=$(KEYBITS)
 endif
+ifneq ($(MAPSTART),)
+CPPFLAGS += -DCS_MAP_START=$(MAPSTART)
+endif
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || \
 	echo -lssl -lcrypto -llmdb -lxxhash -ljansson -lz)
