@@ -11,10 +11,12 @@ jobs=$(nproc 2>/dev/null || echo 2)
 
 suite() {	# build-dir label [make args...]
 	b=$1; label=$2; shift 2
+	log=build/logs/$(echo "$b" | tr / _).log
 	echo "== $label"
+	mkdir -p build/logs
 	if ! make --no-print-directory -j"$jobs" BUILD="$b" \
-	    CFLAGS="-O1 -g -Werror" "$@" all unit-bins >"$b.log" 2>&1; then
-		cat "$b.log"
+	    CFLAGS="-O1 -g -Werror" "$@" all unit-bins >"$log" 2>&1; then
+		cat "$log"
 		echo "$label build: 0 passed, 1 failed"
 		return
 	fi
@@ -30,7 +32,7 @@ suite() {	# build-dir label [make args...]
 	# 4-bit keys (collisions every day) and a 64 KiB first map (it
 	# grows, and the batch is written again, many times).
 	make --no-print-directory -j"$jobs" BUILD=build/k4 KEYBITS=4 MAPSTART=65536 \
-	    CFLAGS="-O1 -g -Werror" all >build/k4.log 2>&1 ||
+	    CFLAGS="-O1 -g -Werror" all >build/logs/k4.log 2>&1 ||
 	    echo "4-bit key build: 0 passed, 1 failed"
 	suite build "plain build"
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
