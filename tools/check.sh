@@ -28,7 +28,7 @@ suite() {	# build-dir label [make args...]
 }
 
 {
-	mkdir -p build
+	mkdir -p build/logs
 	# 4-bit keys (collisions every day) and a 64 KiB first map (it
 	# grows, and the batch is written again, many times).
 	make --no-print-directory -j"$jobs" BUILD=build/k4 KEYBITS=4 MAPSTART=65536 \
