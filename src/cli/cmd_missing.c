@@ -69,19 +69,6 @@ code_counts(void *arg, int has_err, int32_t code)
 }
 
 static void
-hex(const unsigned char *p, size_t n, char *out)
-{
-	static const char digits[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = digits[p[i] >> 4];
-		out[2 * i + 1] = digits[p[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
-
-static void
 json_str_or_null(FILE *f, const char *s)
 {
 	if (s == NULL)
@@ -109,7 +96,7 @@ print_json(FILE *f, const struct cs_missing *m, size_t n)
 		    ",\"hosts\":%" PRIu64 ",\"resolved_by\":", r->reports,
 		    r->chains, r->hosts);
 		if (r->source != CS_MISSING_SRC_NONE) {
-			hex(r->resolved_by, 32, sha);
+			cs_sha256_hex(r->resolved_by, sha);
 			fprintf(f, "\"%s\"", sha);
 		} else
 			fputs("null", f);
@@ -145,7 +132,7 @@ print_csv(FILE *f, const struct cs_missing *m, size_t n)
 		    r->aki != NULL ? r->aki : "", r->reports, r->chains,
 		    r->hosts);
 		if (r->source != CS_MISSING_SRC_NONE) {
-			hex(r->resolved_by, 32, sha);
+			cs_sha256_hex(r->resolved_by, sha);
 			fputs(sha, f);
 		}
 		src = cs_missing_source_name(r->source);
