@@ -1434,31 +1434,6 @@ cs_store_foreach_chain(struct cs_store *st, cs_chain_fn fn, void *arg,
 }
 
 static int
-chainhost_each(void *p, const MDB_val *k, const MDB_val *v)
-{
-	struct scanarg *a = p;
-	const unsigned char *d = k->mv_data;
-	uint64_t n;
-
-	if (k->mv_size < CS_KEY_LEN + 5 || v->mv_size != sizeof(n))
-		return cs_err_set(a->err, CS_ESTORE, "bad chain host record");
-	memcpy(&n, v->mv_data, sizeof(n));
-	return ((cs_chainhost_fn)a->fn)(a->arg, d[CS_KEY_LEN],
-	    get_code(d + CS_KEY_LEN + 1), (const char *)d + CS_KEY_LEN + 5,
-	    k->mv_size - CS_KEY_LEN - 5, n);
-}
-
-int
-cs_store_chain_hosts(struct cs_store *st, const unsigned char *ckey,
-    cs_chainhost_fn fn, void *arg, struct cs_err *err)
-{
-	struct scanarg a = { (void *)fn, arg, err, NULL, 0 };
-
-	return scan(st, DB_CHAINHOST, ckey, CS_KEY_LEN, chainhost_each, &a,
-	    err);
-}
-
-static int
 chainhost_all_each(void *p, const MDB_val *k, const MDB_val *v)
 {
 	struct scanarg *a = p;
@@ -1480,6 +1455,33 @@ cs_store_foreach_chainhost(struct cs_store *st, cs_chainhost_all_fn fn,
 	struct scanarg a = { (void *)fn, arg, err, NULL, 0 };
 
 	return scan(st, DB_CHAINHOST, NULL, 0, chainhost_all_each, &a, err);
+}
+
+/* One chain's rows: the same records, without the chain key. */
+struct hostsof {
+	cs_chainhost_fn	 fn;
+	void		*arg;
+};
+
+static int
+drop_ckey(void *arg, const unsigned char *ckey, int has_err, int32_t code,
+    const char *host, size_t len, uint64_t n)
+{
+	struct hostsof *h = arg;
+
+	(void)ckey;
+	return h->fn(h->arg, has_err, code, host, len, n);
+}
+
+int
+cs_store_chain_hosts(struct cs_store *st, const unsigned char *ckey,
+    cs_chainhost_fn fn, void *arg, struct cs_err *err)
+{
+	struct hostsof h = { fn, arg };
+	struct scanarg a = { (void *)drop_ckey, &h, err, NULL, 0 };
+
+	return scan(st, DB_CHAINHOST, ckey, CS_KEY_LEN, chainhost_all_each,
+	    &a, err);
 }
 
 static int
