@@ -13,6 +13,8 @@
 
 /* Writes s as a JSON string: quotes, escapes, invalid UTF-8 as U+FFFD. */
 void	cs_json_string(FILE *f, const char *s, size_t n);
+/* The same for a C string, or null when s is NULL. */
+void	cs_json_cstring(FILE *f, const char *s);
 /* Writes s as an RFC 4180 CSV field (quoted when it needs to be). */
 void	cs_csv_field(FILE *f, const char *s, size_t n);
 /* Writes s for a terminal: control characters and invalid UTF-8 as \xNN. */

@@ -69,15 +69,6 @@ code_counts(void *arg, int has_err, int32_t code)
 }
 
 static void
-json_str_or_null(FILE *f, const char *s)
-{
-	if (s == NULL)
-		fputs("null", f);
-	else
-		cs_json_string(f, s, strlen(s));
-}
-
-static void
 print_json(FILE *f, const struct cs_missing *m, size_t n)
 {
 	const struct cs_missing_row *r;
@@ -91,7 +82,7 @@ print_json(FILE *f, const struct cs_missing *m, size_t n)
 		    ",\n" : "\n", cs_missing_outcome_name(r->outcome));
 		cs_json_string(f, r->issuer, strlen(r->issuer));
 		fputs(",\"aki\":", f);
-		json_str_or_null(f, r->aki);
+		cs_json_cstring(f, r->aki);
 		fprintf(f, ",\"reports\":%" PRIu64 ",\"chains\":%" PRIu64
 		    ",\"hosts\":%" PRIu64 ",\"resolved_by\":", r->reports,
 		    r->chains, r->hosts);
@@ -101,7 +92,7 @@ print_json(FILE *f, const struct cs_missing *m, size_t n)
 		} else
 			fputs("null", f);
 		fputs(",\"source\":", f);
-		json_str_or_null(f, cs_missing_source_name(r->source));
+		cs_json_cstring(f, cs_missing_source_name(r->source));
 		fputs(",\"aia_ca_issuers\":[", f);
 		for (k = 0; k < r->naia; k++) {
 			if (k > 0)

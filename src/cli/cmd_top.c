@@ -273,10 +273,7 @@ print_rows(const struct top_opts *o, const struct rows *l)
 				const char *nm = cs_nss_name(e->code);
 
 				printf("%d,\"name\":", (int)e->code);
-				if (nm == NULL)
-					fputs("null", stdout);
-				else
-					cs_json_string(stdout, nm, strlen(nm));
+				cs_json_cstring(stdout, nm);
 			}
 			for (k = 0; k < r->ncols; k++)
 				printf(",\"%s\":%" PRIu64, r->cols[k], e->v[k]);

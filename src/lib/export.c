@@ -158,8 +158,8 @@ cs_sha256_hex(const unsigned char sha[32], char out[65])
 	out[64] = '\0';
 }
 
-static void
-json_str_or_null(FILE *f, const char *s)
+void
+cs_json_cstring(FILE *f, const char *s)
 {
 	if (s == NULL)
 		fputs("null", f);
@@ -211,21 +211,21 @@ cs_export_json_open(FILE *f, const struct cs_certrec *r)
 		fprintf(f, "%s\"%d\":%" PRIu64, i > 0 ? "," : "",
 		    (int)r->errs[i].code, r->errs[i].n);
 	fputs("},\"subject\":", f);
-	json_str_or_null(f, c->subject);
+	cs_json_cstring(f, c->subject);
 	fputs(",\"issuer\":", f);
-	json_str_or_null(f, c->issuer);
+	cs_json_cstring(f, c->issuer);
 	fputs(",\"serial\":", f);
-	json_str_or_null(f, c->serial);
+	cs_json_cstring(f, c->serial);
 	fprintf(f, ",\"not_before\":\"%s\",\"not_after\":\"%s\",\"is_ca\":%s,"
 	    "\"self_signed\":%s,\"ski\":", nb, na, c->is_ca ? "true" : "false",
 	    c->self_signed ? "true" : "false");
-	json_str_or_null(f, c->ski);
+	cs_json_cstring(f, c->ski);
 	fputs(",\"aki\":", f);
-	json_str_or_null(f, c->aki);
+	cs_json_cstring(f, c->aki);
 	fputs(",\"key\":", f);
-	json_str_or_null(f, c->key);
+	cs_json_cstring(f, c->key);
 	fputs(",\"sig_alg\":", f);
-	json_str_or_null(f, c->sig_alg);
+	cs_json_cstring(f, c->sig_alg);
 	fputs(",\"san\":", f);
 	json_list(f, c->san, c->nsan);
 	fputs(",\"aia_ca_issuers\":", f);
