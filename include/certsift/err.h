@@ -17,7 +17,8 @@ enum {
 	CS_ESCHEMA,	/* store of another schema version */
 	CS_EUSAGE,	/* bad argument from the caller */
 	CS_ENOTFOUND,	/* no such thing */
-	CS_ESTOP	/* stopped on purpose (strict mode) */
+	CS_ESTOP,	/* stopped on purpose (strict mode) */
+	CS_EFULL	/* the store's map was full and has grown: try again */
 };
 
 struct cs_err {

@@ -1458,7 +1458,7 @@ commit(struct cs_ingest *ing, const unsigned char *id,
 			if (ing->slots.v[i].resolved == 2)
 				ing->slots.v[i].resolved = 0;
 		/* A full map has grown by now: write it all again. */
-		if (strstr(err->msg, "MDB_MAP_FULL") == NULL)
+		if (err->code != CS_EFULL)
 			return -1;
 	}
 	return cs_err_set(err, CS_ESTORE, "store map cannot grow");

@@ -100,7 +100,6 @@ struct cs_wtxn {
 	struct cs_store	*st;
 	MDB_txn		*txn;
 	MDB_cursor	*cur[NDB];	/* opened on first use; freed with txn */
-	int		 full;
 	struct cs_buf	 scratch;
 	struct cs_buf	 der;
 };
@@ -440,34 +439,33 @@ cs_store_wbegin(struct cs_store *st, struct cs_wtxn **out, struct cs_err *err)
 	return 0;
 }
 
-/* Grows the map after MDB_MAP_FULL; the transaction is gone. */
+/* Doubles the map after MDB_MAP_FULL; no transaction may be open. */
 static void
-grow(struct cs_wtxn *t)
+grow_map(struct cs_store *st)
 {
 	MDB_envinfo info;
 
-	mdb_txn_abort(t->txn);
-	t->txn = NULL;
-	pthread_rwlock_wrlock(&t->st->maplock);
-	mdb_env_info(t->st->env, &info);
-	mdb_env_set_mapsize(t->st->env, info.me_mapsize * 2);
-	pthread_rwlock_unlock(&t->st->maplock);
-	t->full = 1;
+	pthread_rwlock_wrlock(&st->maplock);
+	mdb_env_info(st->env, &info);
+	mdb_env_set_mapsize(st->env, info.me_mapsize * 2);
+	pthread_rwlock_unlock(&st->maplock);
 }
 
-/* Turns an LMDB failure in t into err; grows the map when it was full. */
+/*
+ * Turns an LMDB failure in t into err. A full map is CS_EFULL: the
+ * transaction is gone, the map has grown, and the caller writes again.
+ */
 static int
 wfail(struct cs_wtxn *t, struct cs_err *err, int rc, const char *what)
 {
-	if (rc == MDB_MAP_FULL && t->txn != NULL)
-		grow(t);
+	if (rc == MDB_MAP_FULL && t->txn != NULL) {
+		mdb_txn_abort(t->txn);
+		t->txn = NULL;
+		grow_map(t->st);
+		return cs_err_set(err, CS_EFULL, "%s: %s", what,
+		    mdb_strerror(rc));
+	}
 	return mdb_fail(err, rc, what);
-}
-
-int
-cs_store_wfull(struct cs_wtxn *t)
-{
-	return t->full;
 }
 
 int
@@ -478,20 +476,16 @@ cs_store_wcommit(struct cs_wtxn *t, struct cs_err *err)
 	if (t->txn != NULL) {
 		rc = mdb_txn_commit(t->txn);
 		t->txn = NULL;
-		if (rc == MDB_MAP_FULL) {
-			MDB_envinfo info;
-
-			pthread_rwlock_wrlock(&t->st->maplock);
-			mdb_env_info(t->st->env, &info);
-			mdb_env_set_mapsize(t->st->env, info.me_mapsize * 2);
-			pthread_rwlock_unlock(&t->st->maplock);
-			t->full = 1;
-		}
+		if (rc == MDB_MAP_FULL)
+			grow_map(t->st);
 	} else
 		rc = MDB_BAD_TXN;
 	cs_buf_release(&t->scratch);
 	cs_buf_release(&t->der);
 	free(t);
+	if (rc == MDB_MAP_FULL)
+		return cs_err_set(err, CS_EFULL, "cannot commit: %s",
+		    mdb_strerror(rc));
 	if (rc != 0)
 		return mdb_fail(err, rc, "cannot commit");
 	return 0;

@@ -17,16 +17,15 @@ struct cs_wtxn;
 int	cs_store_lock(struct cs_store *st, struct cs_err *err);
 
 /*
- * Begins a write transaction. cs_store_wcommit() ends it; on CS_ESTORE
- * with *full set, the map was full: it has been grown, the transaction is
- * gone, and the caller does its writes again.
+ * Begins a write transaction. cs_store_wcommit() ends it. A write or the
+ * commit failing with CS_EFULL means the map was full: it has grown, the
+ * transaction is gone (cs_store_wabort() still frees t), and the caller
+ * does its writes again.
  */
 int	cs_store_wbegin(struct cs_store *st, struct cs_wtxn **out,
 	    struct cs_err *err);
 int	cs_store_wcommit(struct cs_wtxn *t, struct cs_err *err);
 void	cs_store_wabort(struct cs_wtxn *t);
-/* Whether the last failure in t was MDB_MAP_FULL (then the map grew). */
-int	cs_store_wfull(struct cs_wtxn *t);
 
 int	cs_store_wcounters(struct cs_wtxn *t, const uint64_t add[CS_N_COUNTERS],
 	    struct cs_err *err);
