@@ -191,6 +191,7 @@ struct tuple {			/* for sorting and merging deltas */
 struct worker {
 	struct cs_ingest	*ing;
 	struct cs_reader	*reader;
+	XXH3_state_t		*xs;		/* for --sample */
 	struct cs_buf		 der;
 	struct cs_buf		 sumbuf;
 	struct unit		*u;
@@ -273,6 +274,7 @@ struct cs_ingest {
 	/* Workers and the units they work on. */
 	struct worker		*workers;
 	int			 nworkers;	/* threads; 0: work inline */
+	int			 nw;		/* workers[] allocated */
 	struct unit		*units;
 	size_t			 nunits;
 	size_t			 window;	/* units in flight, usually */
@@ -337,10 +339,12 @@ cs_ingest_new(struct cs_store *st, const struct cs_ingest_opts *o,
 	    NULL || (ing->units = calloc(ing->nunits, sizeof(*ing->units)))
 	    == NULL)
 		goto nomem;
+	ing->nw = nw;
 	for (i = 0; i < nw; i++) {
 		ing->workers[i].ing = ing;
 		if ((ing->workers[i].reader = cs_reader_new(o->reader_mode))
-		    == NULL)
+		    == NULL || (ing->workers[i].xs = XXH3_createState()) ==
+		    NULL)
 			goto nomem;
 	}
 	for (i = 0; jobs > 1 && i < nw; i++) {
@@ -401,9 +405,9 @@ cs_ingest_free(struct cs_ingest *ing)
 	pthread_mutex_unlock(&ing->qlock);
 	for (i = 0; i < ing->nworkers; i++)
 		pthread_join(ing->workers[i].tid, NULL);
-	for (i = 0; ing->workers != NULL && i < (ing->nworkers > 0 ?
-	    ing->nworkers : 1); i++) {
+	for (i = 0; ing->workers != NULL && i < ing->nw; i++) {
 		cs_reader_free(ing->workers[i].reader);
+		XXH3_freeState(ing->workers[i].xs);
 		cs_buf_release(&ing->workers[i].der);
 		cs_buf_release(&ing->workers[i].sumbuf);
 	}
@@ -637,7 +641,7 @@ nomem:
 }
 
 static int
-filtered(struct cs_ingest *ing, const struct cs_report *rep)
+filtered(struct cs_ingest *ing, XXH3_state_t *st, const struct cs_report *rep)
 {
 	const struct cs_ingest_opts *o = &ing->o;
 	size_t i;
@@ -660,13 +664,10 @@ filtered(struct cs_ingest *ing, const struct cs_report *rep)
 			return 1;
 	}
 	if (o->sampling) {
-		XXH3_state_t *st = XXH3_createState();
 		uint64_t h;
 		int64_t f[4] = { rep->port, rep->timestamp, rep->error,
 		    rep->has };
 
-		if (st == NULL)
-			return 0;
 		XXH3_64bits_reset_withSeed(st, o->seed);
 		if (rep->host != NULL)
 			XXH3_64bits_update(st, rep->host, rep->host_len);
@@ -679,7 +680,6 @@ filtered(struct cs_ingest *ing, const struct cs_report *rep)
 			XXH3_64bits_update(st, "", 1);
 		}
 		h = XXH3_64bits_digest(st);
-		XXH3_freeState(st);
 		/* Keep h < sample * 2^64. */
 		if ((double)(h >> 11) >= o->sample * 9007199254740992.0)
 			return 1;
@@ -868,7 +868,7 @@ on_report(void *arg, const struct cs_report *crep, const char *why)
 	host_privacy(ing, &rep, hex);
 	memset(&r, 0, sizeof(r));
 	r.line = w->line;
-	if (filtered(ing, &rep)) {
+	if (filtered(ing, w->xs, &rep)) {
 		r.kind = R_FILTERED;
 		return emit(w, &r, NULL, 0, NULL, 0);
 	}
