@@ -536,24 +536,25 @@ cs_store_wcounters(struct cs_wtxn *t, const uint64_t add[CS_N_COUNTERS],
 	return 0;
 }
 
-int
-cs_store_wcert(struct cs_wtxn *t, const unsigned char *der, size_t len,
-    const unsigned char hash[16], const void *summary, size_t slen,
-    const unsigned char sha256[32], unsigned char key[CS_KEY_LEN], int *added,
-    int *collisions, struct cs_err *err)
+/*
+ * Looks for der among the certificates whose key starts with the hash in
+ * key[0..16). Sets *found: 1 with its key in key, or 0 with the next free
+ * sequence number in key and *collisions the others under that hash.
+ * Returns 0 or an LMDB error.
+ */
+static int
+find_der(MDB_txn *txn, MDB_dbi dbi, const unsigned char *der, size_t len,
+    unsigned char key[CS_KEY_LEN], int *found, int *collisions)
 {
-	struct cs_store *st = t->st;
-	struct certstat cs;
-	MDB_cursor *cur = NULL;
+	MDB_cursor *cur;
 	MDB_val k, v;
 	uint32_t seq = 0;
-	int rc, first = 1;
+	int rc;
 
-	*added = 0;
+	*found = 0;
 	*collisions = 0;
-	key_prefix(hash, key);
-	if ((rc = mdb_cursor_open(t->txn, st->dbi[DB_DER], &cur)) != 0)
-		return wfail(t, err, rc, "cannot open cursor");
+	if ((rc = mdb_cursor_open(txn, dbi, &cur)) != 0)
+		return rc;
 	k.mv_data = key;
 	k.mv_size = CS_KEY_LEN;
 	for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0;
@@ -562,22 +563,42 @@ cs_store_wcert(struct cs_wtxn *t, const unsigned char *der, size_t len,
 			break;
 		if (v.mv_size == len && memcmp(v.mv_data, der, len) == 0) {
 			memcpy(key, k.mv_data, CS_KEY_LEN);
-			mdb_cursor_close(cur);
-			return 0;
+			*found = 1;
+			break;
 		}
 		(*collisions)++;
 		seq = key_seq(k.mv_data) + 1;
-		first = 0;
 	}
 	mdb_cursor_close(cur);
-	if (rc != 0 && rc != MDB_NOTFOUND)
+	if (!*found && rc != 0 && rc != MDB_NOTFOUND)
+		return rc;
+	if (!*found)
+		set_seq(key, seq);
+	return 0;
+}
+
+int
+cs_store_wcert(struct cs_wtxn *t, const unsigned char *der, size_t len,
+    const unsigned char hash[16], const void *summary, size_t slen,
+    const unsigned char sha256[32], unsigned char key[CS_KEY_LEN], int *added,
+    int *collisions, struct cs_err *err)
+{
+	struct cs_store *st = t->st;
+	struct certstat cs;
+	MDB_val k, v;
+	int rc, found;
+
+	*added = 0;
+	key_prefix(hash, key);
+	if ((rc = find_der(t->txn, st->dbi[DB_DER], der, len, key, &found,
+	    collisions)) != 0)
 		return wfail(t, err, rc, "cannot read certificates");
-	(void)first;
+	if (found)
+		return 0;
 	/* Only a certificate the store had comes without its summary. */
 	if (slen < 54)
 		return cs_err_set(err, CS_ESTORE, "certificate without its "
 		    "summary is not in the store");
-	set_seq(key, seq);
 	k.mv_data = key;
 	k.mv_size = CS_KEY_LEN;
 	v.mv_data = (void *)der;
@@ -611,9 +632,7 @@ cs_store_has_der(struct cs_store *st, const unsigned char *der, size_t len,
 {
 	unsigned char key[CS_KEY_LEN];
 	MDB_txn *txn;
-	MDB_cursor *cur;
-	MDB_val k, v;
-	int rc, found = 0;
+	int rc, found, coll;
 
 	key_prefix(hash, key);
 	pthread_rwlock_rdlock(&st->maplock);
@@ -621,25 +640,11 @@ cs_store_has_der(struct cs_store *st, const unsigned char *der, size_t len,
 		pthread_rwlock_unlock(&st->maplock);
 		return mdb_fail(err, rc, "cannot begin read transaction");
 	}
-	if ((rc = mdb_cursor_open(txn, st->dbi[DB_DER], &cur)) != 0) {
-		mdb_txn_abort(txn);
-		pthread_rwlock_unlock(&st->maplock);
-		return mdb_fail(err, rc, "cannot open cursor");
-	}
-	k.mv_data = key;
-	k.mv_size = CS_KEY_LEN;
-	for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0;
-	    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		if (k.mv_size != CS_KEY_LEN || memcmp(k.mv_data, key, 16) != 0)
-			break;
-		if (v.mv_size == len && memcmp(v.mv_data, der, len) == 0) {
-			found = 1;
-			break;
-		}
-	}
-	mdb_cursor_close(cur);
+	rc = find_der(txn, st->dbi[DB_DER], der, len, key, &found, &coll);
 	mdb_txn_abort(txn);
 	pthread_rwlock_unlock(&st->maplock);
+	if (rc != 0)
+		return mdb_fail(err, rc, "cannot read certificates");
 	return found;
 }
 
