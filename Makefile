@@ -12,10 +12,12 @@ TEST_DEBS = openssl ca-certificates python3 python3-cryptography clang libclang-
 CFLAGS	?= -O2 -g
 WARN	= -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes \
 	  -Wmissing-prototypes -Wformat=2
+# Not added to CFLAGS: a CFLAGS given on the command line (as make check
+# gives it) would silently drop them.
 ifneq ($(SANITIZE),)
-CFLAGS	+= -fsanitize=$(SANITIZE) -fno-sanitize-recover=all \
+SAN_CFLAGS = -fsanitize=$(SANITIZE) -fno-sanitize-recover=all \
 	  -fno-omit-frame-pointer
-LDFLAGS	+= -fsanitize=$(SANITIZE)
+SAN_LDFLAGS = -fsanitize=$(SANITIZE)
 endif
 ifneq ($(KEYBITS),)
 CPPFLAGS += -DCS_KEY_BITS=$(KEYBITS)
@@ -26,7 +28,7 @@ endif
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || \
 	echo -lssl -lcrypto -llmdb -lxxhash -ljansson -lz)
-ALL_CFLAGS = $(WARN) $(CFLAGS) -D_GNU_SOURCE -Iinclude -Isrc/lib \
+ALL_CFLAGS = $(WARN) $(CFLAGS) $(SAN_CFLAGS) -D_GNU_SOURCE -Iinclude -Isrc/lib \
 	-I$(BUILD)/gen $(PKG_CFLAGS) $(CPPFLAGS)
 LIBS	= $(PKG_LIBS) -lpthread -lm
 
@@ -59,11 +61,11 @@ $(BUILD)/libcertsift.a: $(LIB_OBJ)
 	$(AR) rcs $@ $(LIB_OBJ)
 
 $(BUILD)/certsift: $(CLI_OBJ) $(BUILD)/libcertsift.a
-	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libcertsift.a $(LIBS)
+	$(CC) $(LDFLAGS) $(SAN_LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libcertsift.a $(LIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(BUILD)/libcertsift.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< \
+	$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) $(SAN_LDFLAGS) -o $@ $< \
 	    $(BUILD)/libcertsift.a $(LIBS)
 
 # Installs the Debian packages certsift needs, when any is missing.

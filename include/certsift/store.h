@@ -15,7 +15,7 @@
 #include "certsift/x509.h"
 
 #define CS_KEY_LEN	20	/* XXH3-128 of the DER, then a sequence number */
-#define CS_SCHEMA	1
+#define CS_SCHEMA	2
 
 struct cs_store;
 
@@ -82,6 +82,12 @@ struct cs_certrec {
 	int64_t			 last_seen;
 	struct cs_errcount	*errs;		/* by code, ascending */
 	size_t			 nerrs;
+	/*
+	 * Unless CS_GET_NOSTAT: XXH3-128 of the issuer name's DER, which
+	 * groups certificates by issuer without their summaries, and
+	 * cert.sha256.
+	 */
+	unsigned char		 issuer_id[16];
 	struct cs_cert		 cert;
 	unsigned char		*der;
 	size_t			 der_len;

@@ -107,7 +107,8 @@ load_dir(struct cs_certset *s, const char *path)
 		names[n++] = p;
 	}
 	closedir(d);
-	qsort(names, n, sizeof(*names), name_cmp);
+	if (n > 1)
+		qsort(names, n, sizeof(*names), name_cmp);
 	for (i = 0; i < n; i++) {
 		/* Symbolic links count (/etc/ssl/certs is made of them). */
 		if (total >= 0 && stat(names[i], &sb) == 0 &&

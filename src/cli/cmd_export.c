@@ -406,7 +406,8 @@ export_certs(struct cs_store *st, const struct select *sel, int format,
 		status = cli_fail(&err);
 		goto out;
 	}
-	qsort(l.v, l.n, sizeof(*l.v), ent_cmp);
+	if (l.n > 1)
+		qsort(l.v, l.n, sizeof(*l.v), ent_cmp);
 	if (format != F_DER) {
 		if (cli_out_open(&out, output) == -1) {
 			status = 1;

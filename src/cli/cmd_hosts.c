@@ -54,7 +54,8 @@ hostlist_load(struct cs_store *st, const unsigned char *key,
 	memset(l, 0, sizeof(*l));
 	if (cs_store_cert_hosts(st, key, collect, l, &err) == -1)
 		return cli_fail(&err);
-	qsort(l->v, l->n, sizeof(*l->v), host_cmp);
+	if (l->n > 1)
+		qsort(l->v, l->n, sizeof(*l->v), host_cmp);
 	return 0;
 }
 

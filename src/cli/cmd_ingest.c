@@ -406,7 +406,8 @@ cmd_ingest(int argc, char **argv)
 
 			if (walk(argv[i], &sub) == -1)
 				status = 1;
-			qsort(sub.v, sub.n, sizeof(*sub.v), cmp_str);
+			if (sub.n > 1)
+				qsort(sub.v, sub.n, sizeof(*sub.v), cmp_str);
 			for (k = 0; k < sub.n; k++)
 				add_path(&paths, sub.v[k]);
 			free(sub.v);

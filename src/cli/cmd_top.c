@@ -115,7 +115,8 @@ pairs_count(struct pairs *p, struct rows *l, size_t col)
 {
 	size_t i;
 
-	qsort(p->v, p->n, sizeof(*p->v), u64_cmp);
+	if (p->n > 1)
+		qsort(p->v, p->n, sizeof(*p->v), u64_cmp);
 	for (i = 0; i < p->n; i++)
 		if (i == 0 || p->v[i] != p->v[i - 1])
 			l->v[p->v[i] >> 32].v[col]++;
@@ -166,12 +167,77 @@ hpair_cmp(const void *a, const void *b)
 	return 0;
 }
 
+static int
+hpair_less(const struct hpair *x, const struct hpair *y)
+{
+	if (x->row != y->row)
+		return x->row < y->row;
+	if (x->h[0] != y->h[0])
+		return x->h[0] < y->h[0];
+	return x->h[1] < y->h[1];
+}
+
+static void
+hpair_swap(struct hpair *x, struct hpair *y)
+{
+	struct hpair t = *x;
+
+	*x = *y;
+	*y = t;
+}
+
+/*
+ * Sorts pairs in order of hpair_cmp(): a quicksort with the comparison
+ * inline, three times as fast as qsort() on a million pairs.
+ */
+static void
+hpair_sort(struct hpair *v, size_t n)
+{
+	size_t i, j, m;
+
+	while (n > 16) {
+		/* Median of three to v[0]; v[0] <= pivot stops the scans. */
+		m = n / 2;
+		if (hpair_less(&v[m], &v[0]))
+			hpair_swap(&v[m], &v[0]);
+		if (hpair_less(&v[n - 1], &v[m]))
+			hpair_swap(&v[n - 1], &v[m]);
+		if (hpair_less(&v[m], &v[0]))
+			hpair_swap(&v[m], &v[0]);
+		hpair_swap(&v[0], &v[m]);
+		for (i = 0, j = n;;) {
+			do
+				i++;
+			while (i < n && hpair_less(&v[i], &v[0]));
+			do
+				j--;
+			while (hpair_less(&v[0], &v[j]));
+			if (i >= j)
+				break;
+			hpair_swap(&v[i], &v[j]);
+		}
+		hpair_swap(&v[0], &v[j]);
+		/* The smaller side by recursion, the larger by the loop. */
+		if (j < n - j - 1) {
+			hpair_sort(v, j);
+			v += j + 1;
+			n -= j + 1;
+		} else {
+			hpair_sort(v + j + 1, n - j - 1);
+			n = j;
+		}
+	}
+	for (i = 1; i < n; i++)
+		for (j = i; j > 0 && hpair_less(&v[j], &v[j - 1]); j--)
+			hpair_swap(&v[j], &v[j - 1]);
+}
+
 static void
 hpairs_count(struct hpairs *p, struct rows *l, size_t col)
 {
 	size_t i;
 
-	qsort(p->v, p->n, sizeof(*p->v), hpair_cmp);
+	hpair_sort(p->v, p->n);
 	for (i = 0; i < p->n; i++)
 		if (i == 0 || hpair_cmp(&p->v[i], &p->v[i - 1]) != 0)
 			l->v[p->v[i].row].v[col]++;
@@ -347,7 +413,8 @@ static void
 sort_rows(const struct top_opts *o, struct rows *l)
 {
 	sort_by = o->by;
-	qsort(l->v, l->n, sizeof(*l->v), row_cmp);
+	if (l->n > 1)
+		qsort(l->v, l->n, sizeof(*l->v), row_cmp);
 }
 
 /* ---- certs --------------------------------------------------------------- */
@@ -415,7 +482,8 @@ top_certs(struct top_opts *o, struct cs_store *st)
 		goto out;
 	}
 	sort_by = o->by;
-	qsort(cs.v, cs.n, sizeof(*cs.v), centry_cmp);
+	if (cs.n > 1)
+		qsort(cs.v, cs.n, sizeof(*cs.v), centry_cmp);
 	n = cs.n;
 	if (o->max != 0 && o->max < n)
 		n = (size_t)o->max;
@@ -470,27 +538,41 @@ out:
 
 /* ---- issuers ------------------------------------------------------------- */
 
-/* A selected certificate, for grouping by issuer name. */
-/* A selected certificate: the distinct issuer DER it names. */
-struct icert {
-	size_t		 u;
-};
-
-/* A distinct issuer name DER and what the rows need of it. */
+/*
+ * Certificates are grouped first by the hash of their issuer DER (in the
+ * counters record: no summary read), then those few groups by name.
+ */
 struct iname {
+	unsigned char	 id[16];	/* XXH3-128 of the issuer DER */
+	unsigned char	 minsha[32];	/* the least sha256 naming it */
+	unsigned char	 minkey[CS_KEY_LEN];	/* and its certificate */
 	unsigned char	*der;
 	size_t		 der_len;
-	uint64_t	 h;
-	char		*issuer;	/* RFC 4514, of the cert below */
-	unsigned char	 minsha[32];	/* the least sha256 naming it */
+	char		*issuer;	/* RFC 4514, of that certificate */
 	uint64_t	 certs;
 	size_t		 group;
 };
 
+/* A chain whose leaf is selected, and the row of its issuer. */
+struct cgroup {
+	unsigned char	 key[CS_KEY_LEN];
+	size_t		 group;
+};
+
+/* A certificate being added to the key map, or a chain whose leaf is
+ * being looked up in it. */
+struct pending {
+	unsigned char	 chain[CS_KEY_LEN];
+	unsigned char	 leaf[CS_KEY_LEN];
+	uint32_t	 u;		/* the certificate's issuer name */
+};
+
+#define PENDING	16
+
 struct issuerscan {
 	const struct select	*sel;
-	struct keymap		 keys;	/* selected: index in v */
-	struct icert		*v;
+	struct keymap		 keys;	/* selected: index in u */
+	uint32_t		*u;	/* the iname of each */
 	size_t			 n;
 	size_t			 cap;
 	struct iname		*names;
@@ -499,15 +581,15 @@ struct issuerscan {
 	uint32_t		*idx;	/* open addressing: name + 1 */
 	size_t			 capidx;
 	/* for the chain pass */
-	struct cs_store		*st;
 	struct rows		*rows;
-	struct strmap		 hosts;
-	struct pairs		 pairs;
 	struct hpairs		 hpairs;
-	struct keymap		 chains;	/* counted: index in cgroup */
-	size_t			*cgroup;	/* the row of each */
-	size_t			 capcgroup;
-	struct cs_err		*err;
+	struct pending		 wait[PENDING];	/* FIFO: cg stays in order */
+	size_t			 wait_head;
+	size_t			 nwait;
+	struct cgroup		*cg;	/* in chain key order */
+	size_t			 ncg;
+	size_t			 capcg;
+	size_t			 at;	/* the chain-host pass's place in cg */
 };
 
 static char *
@@ -524,6 +606,15 @@ xstrdup(const char *s)
 	return p;
 }
 
+static uint64_t
+id_hash(const unsigned char *id)
+{
+	uint64_t h;
+
+	memcpy(&h, id, sizeof(h));	/* a hash already */
+	return h;
+}
+
 static void
 names_grow(struct issuerscan *is)
 {
@@ -532,7 +623,7 @@ names_grow(struct issuerscan *is)
 
 	memset(idx, 0, cap * sizeof(*idx));
 	for (i = 0; i < is->nnames; i++) {
-		for (j = is->names[i].h & (cap - 1); idx[j] != 0;
+		for (j = id_hash(is->names[i].id) & (cap - 1); idx[j] != 0;
 		    j = (j + 1) & (cap - 1))
 			;
 		idx[j] = (uint32_t)i + 1;
@@ -542,26 +633,19 @@ names_grow(struct issuerscan *is)
 	is->capidx = cap;
 }
 
-/* The distinct issuer DER of a certificate, added when new. */
-static size_t
-name_get(struct issuerscan *is, const struct cs_cert *c)
+/* The group of an issuer id, added when new. */
+static uint32_t
+name_get(struct issuerscan *is, const unsigned char *id)
 {
-	unsigned char hh[16];
 	struct iname *e;
-	uint64_t h;
 	size_t j;
 
-	cs_hash128(c->issuer_der, c->issuer_der_len, hh);
-	memcpy(&h, hh, sizeof(h));
 	if (is->nnames >= is->capidx / 2)
 		names_grow(is);
-	for (j = h & (is->capidx - 1); is->idx[j] != 0;
-	    j = (j + 1) & (is->capidx - 1)) {
-		e = &is->names[is->idx[j] - 1];
-		if (e->h == h && e->der_len == c->issuer_der_len &&
-		    memcmp(e->der, c->issuer_der, e->der_len) == 0)
+	for (j = id_hash(id) & (is->capidx - 1); is->idx[j] != 0;
+	    j = (j + 1) & (is->capidx - 1))
+		if (memcmp(is->names[is->idx[j] - 1].id, id, 16) == 0)
 			return is->idx[j] - 1;
-	}
 	if (is->nnames == is->capnames) {
 		is->capnames = is->capnames ? is->capnames * 2 : 64;
 		is->names = xrealloc(is->names, is->capnames *
@@ -569,38 +653,77 @@ name_get(struct issuerscan *is, const struct cs_cert *c)
 	}
 	e = &is->names[is->nnames];
 	memset(e, 0, sizeof(*e));
-	e->der_len = c->issuer_der_len;
-	e->der = xmalloc(e->der_len ? e->der_len : 1);
-	if (e->der_len > 0)
-		memcpy(e->der, c->issuer_der, e->der_len);
-	e->h = h;
-	e->issuer = xstrdup(c->issuer);
+	memcpy(e->id, id, 16);
 	memset(e->minsha, 0xff, sizeof(e->minsha));
 	is->idx[j] = (uint32_t)++is->nnames;
-	return is->nnames - 1;
+	return (uint32_t)is->nnames - 1;
 }
 
+/* Adds the oldest certificate waiting for its slot in the key map. */
+static void
+issuers_add(struct issuerscan *is)
+{
+	struct pending *p = &is->wait[is->wait_head];
+
+	is->wait_head = (is->wait_head + 1) % PENDING;
+	is->nwait--;
+	if (is->n == is->cap) {
+		is->cap = is->cap ? is->cap * 2 : 1024;
+		is->u = xrealloc(is->u, is->cap * sizeof(*is->u));
+	}
+	keymap_add(&is->keys, p->leaf, NULL);
+	is->u[is->n++] = p->u;
+}
+
+/* Selected certificates by their issuer; the key map's slot is
+ * prefetched, as for the chains below. */
 static int
 issuers_collect(void *arg, const struct cs_certrec *rec)
 {
 	struct issuerscan *is = arg;
 	struct cs_certrec r = *rec;
+	struct pending *p;
 	struct iname *nm;
-	size_t u;
+	uint32_t u;
 
 	if (!select_cert(is->sel, &r))
 		return 0;
-	if (is->n == is->cap) {
-		is->cap = is->cap ? is->cap * 2 : 1024;
-		is->v = xrealloc(is->v, is->cap * sizeof(*is->v));
-	}
-	keymap_add(&is->keys, rec->key, NULL);
-	u = name_get(is, &rec->cert);
-	is->v[is->n++].u = u;
+	u = name_get(is, rec->issuer_id);
+	if (is->nwait == PENDING)
+		issuers_add(is);
+	p = &is->wait[(is->wait_head + is->nwait++) % PENDING];
+	memcpy(p->leaf, rec->key, CS_KEY_LEN);
+	p->u = u;
+	keymap_prefetch(&is->keys, p->leaf);
 	nm = &is->names[u];
 	nm->certs++;
-	if (memcmp(rec->cert.sha256, nm->minsha, 32) < 0)
+	if (memcmp(rec->cert.sha256, nm->minsha, 32) < 0) {
 		memcpy(nm->minsha, rec->cert.sha256, 32);
+		memcpy(nm->minkey, rec->key, CS_KEY_LEN);
+	}
+	return 0;
+}
+
+/* Each issuer id's name, from the summary of its least certificate. */
+static int
+names_load(struct issuerscan *is, struct cs_store *st, struct cs_err *err)
+{
+	struct cs_certrec r;
+	size_t i;
+
+	for (i = 0; i < is->nnames; i++) {
+		struct iname *e = &is->names[i];
+
+		if (cs_store_get_cert(st, e->minkey, CS_GET_SUMMARY |
+		    CS_GET_NOSTAT, &r, err) == -1)
+			return -1;
+		e->der_len = r.cert.issuer_der_len;
+		e->der = xmalloc(e->der_len ? e->der_len : 1);
+		if (e->der_len > 0)
+			memcpy(e->der, r.cert.issuer_der, e->der_len);
+		e->issuer = xstrdup(r.cert.issuer);
+		cs_certrec_release(&r);
+	}
 	return 0;
 }
 
@@ -620,41 +743,67 @@ iname_cmp(const void *a, const void *b)
 	return memcmp(x->minsha, y->minsha, 32);
 }
 
+/* Resolves the oldest chain waiting for its leaf's lookup. */
+static void
+issuers_resolve(struct issuerscan *is)
+{
+	struct pending *p = &is->wait[is->wait_head];
+	long x;
+
+	is->wait_head = (is->wait_head + 1) % PENDING;
+	is->nwait--;
+	if ((x = keymap_get(&is->keys, p->leaf)) < 0)
+		return;
+	if (is->ncg == is->capcg) {
+		is->capcg = is->capcg ? is->capcg * 2 : 1024;
+		is->cg = xrealloc(is->cg, is->capcg * sizeof(*is->cg));
+	}
+	memcpy(is->cg[is->ncg].key, p->chain, CS_KEY_LEN);
+	is->cg[is->ncg++].group = is->names[is->u[x]].group;
+}
+
+/*
+ * Chains whose leaf is selected, with the row of its issuer. The leaf's
+ * lookup waits behind a few others, its table slot being prefetched:
+ * a million lookups in a table of a million keys are as many cache
+ * misses, overlapped so.
+ */
+static int
+issuers_chain(void *arg, const struct cs_chainrec *c)
+{
+	struct issuerscan *is = arg;
+	struct pending *p;
+
+	if (c->ncerts == 0)
+		return 0;
+	if (is->nwait == PENDING)
+		issuers_resolve(is);
+	p = &is->wait[(is->wait_head + is->nwait++) % PENDING];
+	memcpy(p->chain, c->key, CS_KEY_LEN);
+	memcpy(p->leaf, c->certs, CS_KEY_LEN);
+	keymap_prefetch(&is->keys, p->leaf);
+	return 0;
+}
+
+/* The rows of each chain; both passes go in chain key order, so the
+ * chain of a row is found by walking on, not by a lookup. */
 static int
 issuers_chainhost(void *arg, const unsigned char *ckey, int has_err,
     int32_t code, const char *host, size_t len, uint64_t n)
 {
 	struct issuerscan *is = arg;
-	long x;
 	size_t group;
+	int r = 1;
 
-	if ((x = keymap_get(&is->chains, ckey)) < 0 ||
-	    !select_code(is->sel, has_err, code))
+	while (is->at < is->ncg && (r = memcmp(is->cg[is->at].key, ckey,
+	    CS_KEY_LEN)) < 0)
+		is->at++;
+	if (r != 0 || !select_code(is->sel, has_err, code))
 		return 0;
-	group = is->cgroup[x];
+	group = is->cg[is->at].group;
 	is->rows->v[group].v[0] += n;
 	if (len > 0)
 		hpair_add(&is->hpairs, group, host, len);
-	return 0;
-}
-
-/* Chains whose leaf is selected, with the row of its issuer. */
-static int
-issuers_chain(void *arg, const struct cs_chainrec *c)
-{
-	struct issuerscan *is = arg;
-	long x;
-	size_t k;
-
-	if (c->ncerts == 0 || (x = keymap_get(&is->keys, c->certs)) < 0)
-		return 0;
-	k = keymap_add(&is->chains, c->key, NULL);
-	if (k >= is->capcgroup) {
-		is->capcgroup = is->capcgroup ? is->capcgroup * 2 : 1024;
-		is->cgroup = xrealloc(is->cgroup, is->capcgroup *
-		    sizeof(*is->cgroup));
-	}
-	is->cgroup[k] = is->names[is->v[x].u].group;
 	return 0;
 }
 
@@ -664,13 +813,25 @@ top_issuers(struct top_opts *o, struct cs_store *st)
 	struct cs_err err = CS_ERR_INIT;
 	struct issuerscan is;
 	struct rows rows = { NULL, 0, 0 };
+	uint64_t n[CS_N_COUNTERS];
 	size_t *order = NULL, i;
 	int status = 0;
 
 	memset(&is, 0, sizeof(is));
 	is.sel = &o->sel;
-	if (cs_store_foreach_cert(st, CS_GET_SUMMARY, issuers_collect, &is,
-	    &err) == -1) {
+	if (cs_store_counters(st, n, &err) == -1) {
+		status = cli_fail(&err);
+		goto out;
+	}
+	keymap_reserve(&is.keys, (size_t)n[CS_N_UNIQUE_CERTS]);
+	if (cs_store_foreach_cert(st, select_reads_summary(&o->sel) ?
+	    CS_GET_SUMMARY : 0, issuers_collect, &is, &err) == -1) {
+		status = cli_fail(&err);
+		goto out;
+	}
+	while (is.nwait > 0)
+		issuers_add(&is);
+	if (names_load(&is, st, &err) == -1) {
 		status = cli_fail(&err);
 		goto out;
 	}
@@ -684,7 +845,8 @@ top_issuers(struct top_opts *o, struct cs_store *st)
 	for (i = 0; i < is.nnames; i++)
 		order[i] = i;
 	inames = is.names;
-	qsort(order, is.nnames, sizeof(*order), iname_cmp);
+	if (is.nnames > 1)
+		qsort(order, is.nnames, sizeof(*order), iname_cmp);
 	for (i = 0; i < is.nnames; i++) {
 		struct iname *u = &is.names[order[i]];
 		struct row *r;
@@ -701,11 +863,14 @@ top_issuers(struct top_opts *o, struct cs_store *st)
 		u->group = rows.n - 1;
 		rows.v[u->group].v[1] += u->certs;
 	}
-	is.st = st;
 	is.rows = &rows;
-	is.err = &err;
-	if (cs_store_foreach_chain(st, issuers_chain, &is, &err) == -1 ||
-	    cs_store_foreach_chainhost(st, issuers_chainhost, &is, &err) ==
+	if (cs_store_foreach_chain(st, issuers_chain, &is, &err) == -1) {
+		status = cli_fail(&err);
+		goto out;
+	}
+	while (is.nwait > 0)
+		issuers_resolve(&is);
+	if (cs_store_foreach_chainhost(st, issuers_chainhost, &is, &err) ==
 	    -1) {
 		status = cli_fail(&err);
 		goto out;
@@ -721,14 +886,11 @@ out:
 	}
 	free(is.names);
 	free(is.idx);
-	free(is.v);
+	free(is.u);
 	free(order);
 	keymap_release(&is.keys);
-	strmap_release(&is.hosts);
-	free(is.pairs.v);
 	free(is.hpairs.v);
-	keymap_release(&is.chains);
-	free(is.cgroup);
+	free(is.cg);
 	return status;
 }
 

@@ -40,6 +40,13 @@ keymap_grow(struct keymap *m)
 	m->cap = cap;
 }
 
+void
+keymap_reserve(struct keymap *m, size_t n)
+{
+	while (m->cap / 2 <= n && n < SIZE_MAX / 4)
+		keymap_grow(m);
+}
+
 size_t
 keymap_add(struct keymap *m, const unsigned char *key, int *added)
 {
@@ -77,6 +84,13 @@ keymap_get(const struct keymap *m, const unsigned char *key)
 		j = (j + 1) & (m->cap - 1);
 	}
 	return -1;
+}
+
+void
+keymap_prefetch(const struct keymap *m, const unsigned char *key)
+{
+	if (m->cap > 0)
+		__builtin_prefetch(&m->tab[key_hash(key) & (m->cap - 1)]);
 }
 
 void
@@ -214,7 +228,8 @@ add_error(struct select *s, const char *arg, const char *usage)
 	s->errors = xrealloc(s->errors, (s->nerrors + 1) *
 	    sizeof(*s->errors));
 	s->errors[s->nerrors++] = code;
-	qsort(s->errors, s->nerrors, sizeof(*s->errors), code_cmp);
+	if (s->nerrors > 1)
+		qsort(s->errors, s->nerrors, sizeof(*s->errors), code_cmp);
 	return 1;
 }
 
@@ -287,6 +302,13 @@ select_filters(const struct select *s)
 	    s->has_min_hosts || s->issuer != NULL ||
 	    s->subject != NULL || s->host != NULL || s->has_valid_at ||
 	    s->has_expired_at;
+}
+
+int
+select_reads_summary(const struct select *s)
+{
+	return s->ca || s->self_signed || s->issuer != NULL ||
+	    s->subject != NULL || s->has_valid_at || s->has_expired_at;
 }
 
 int
@@ -426,7 +448,8 @@ prepare_errors(struct select *s, struct cs_store *st)
 		status = cli_fail(&err);
 		goto out;
 	}
-	qsort(e.pairs.v, e.pairs.n, sizeof(*e.pairs.v), u64_cmp);
+	if (e.pairs.n > 1)
+		qsort(e.pairs.v, e.pairs.n, sizeof(*e.pairs.v), u64_cmp);
 	for (i = 0; i < e.pairs.n; i++)
 		if (i == 0 || e.pairs.v[i] != e.pairs.v[i - 1])
 			s->figs[e.pairs.v[i] >> 32].hosts++;

@@ -97,8 +97,13 @@ struct keymap {
  */
 size_t	keymap_add(struct keymap *m, const unsigned char *key,
 	    int *added);
+/* Makes room for n keys at once. */
+void	keymap_reserve(struct keymap *m, size_t n);
 /* The index of key, or -1 when it is not in m. */
 long	keymap_get(const struct keymap *m, const unsigned char *key);
+/* Starts loading where keymap_get() will look for key: a lookup in a big
+ * map is a cache miss that the caller may overlap with other work. */
+void	keymap_prefetch(const struct keymap *m, const unsigned char *key);
 void	keymap_release(struct keymap *m);
 
 /* A map from byte strings (hostnames) to dense indexes (select.c). */
@@ -166,6 +171,8 @@ int	select_option(struct select *s, int ch, const char *arg,
 int	select_active(const struct select *s);
 /* Whether any option other than --error was given. */
 int	select_filters(const struct select *s);
+/* Whether select_cert() reads the summary (rec->cert beyond sha256). */
+int	select_reads_summary(const struct select *s);
 
 /* Flags of select_prepare(). */
 #define SELECT_KEYS	1	/* also find every selected certificate */

@@ -108,6 +108,7 @@ struct slot {
 	size_t		sum_off;	/* encoded summary, in ing->ders */
 	size_t		sum_len;
 	unsigned char	sha256[32];
+	unsigned char	issuer[16];	/* XXH3-128 of the issuer DER */
 	unsigned char	key[CS_KEY_LEN];
 	int		resolved;	/* key is valid */
 	/* Per-transaction deltas. */
@@ -556,7 +557,7 @@ entry_slot(struct worker *w, const char *p, size_t len)
 	struct cs_cert cert = CS_CERT_INIT;
 	struct text *c;
 	struct slot s;
-	XXH128_hash_t dh;
+	XXH128_hash_t dh, ih;
 	uint64_t th;
 	size_t pos;
 	int32_t slot;
@@ -602,6 +603,8 @@ entry_slot(struct worker *w, const char *p, size_t len)
 			return -2;
 		}
 		memcpy(s.sha256, cert.sha256, 32);
+		ih = XXH3_128bits(cert.issuer_der, cert.issuer_der_len);
+		memcpy(s.issuer, &ih, 16);
 		cs_cert_release(&cert);
 	}
 	pthread_mutex_lock(&ing->lock);
@@ -1034,7 +1037,8 @@ merge(struct cs_ingest *ing, struct unit *u, struct cs_err *err)
 				ing->cur.v = np;
 				ing->cur.cap = cap;
 			}
-			memcpy(ing->cur.v, p, r.n * sizeof(uint32_t));
+			if (r.n > 0)
+				memcpy(ing->cur.v, p, r.n * sizeof(uint32_t));
 			ing->cur.n = r.n;
 			p += r.n * sizeof(uint32_t);
 			chain = NOCHAIN;
@@ -1200,7 +1204,7 @@ apply(struct cs_ingest *ing, struct cs_wtxn *t, struct cs_err *err)
 			continue;
 		if (cs_store_wcert(t, ing->ders.data + s->der_off, s->der_len,
 		    s->hash, ing->ders.data + s->sum_off, s->sum_len,
-		    s->sha256, s->key, &added, &coll, err) == -1)
+		    s->sha256, s->issuer, s->key, &added, &coll, err) == -1)
 			goto out;
 		s->resolved = 2;	/* 1 once committed */
 		if (added) {
@@ -1228,7 +1232,8 @@ apply(struct cs_ingest *ing, struct cs_wtxn *t, struct cs_err *err)
 			VEC_PUSH(errs, tp, goto nomem);
 		}
 	}
-	qsort(errs.v, errs.n, sizeof(*errs.v), tuple_cmp);
+	if (errs.n > 1)
+		qsort(errs.v, errs.n, sizeof(*errs.v), tuple_cmp);
 	for (i = 0, j = 0; i < ing->chains.n; i++) {
 		struct bchain *b = &ing->chains.v[i];
 
@@ -1283,10 +1288,12 @@ apply(struct cs_ingest *ing, struct cs_wtxn *t, struct cs_err *err)
 				VEC_PUSH(errs, tp, goto nomem);
 			}
 		}
-		memmove(errs.v, errs.v + nerr, (errs.n - nerr) *
-		    sizeof(*errs.v));
+		if (errs.n > nerr)
+			memmove(errs.v, errs.v + nerr, (errs.n - nerr) *
+			    sizeof(*errs.v));
 		errs.n -= nerr;
-		qsort(errs.v, errs.n, sizeof(*errs.v), tuple_cmp);
+		if (errs.n > 1)
+			qsort(errs.v, errs.n, sizeof(*errs.v), tuple_cmp);
 	}
 	/* 4. Rows: chain links, host links, host and code totals. */
 	for (i = 0; i < ing->bhosts.n; i++)
@@ -1335,7 +1342,8 @@ apply(struct cs_ingest *ing, struct cs_wtxn *t, struct cs_err *err)
 		if (cs_store_werror(t, ecodes[k].code, ecodes[k].n, err) == -1)
 			goto out;
 	/* Links grouped by certificate (numbers, not strings, compared). */
-	qsort(links.v, links.n, sizeof(*links.v), link_cmp);
+	if (links.n > 1)
+		qsort(links.v, links.n, sizeof(*links.v), link_cmp);
 	for (i = 0; i < links.n; i = j) {
 		uint64_t n = 0;
 		uint32_t sl = (uint32_t)(links.v[i].key >> 32);
@@ -1360,7 +1368,8 @@ apply(struct cs_ingest *ing, struct cs_wtxn *t, struct cs_err *err)
 	for (i = 0; i < ing->bhosts.n; i++)
 		order[i] = (uint32_t)i;
 	sort_ing = ing;
-	qsort(order, ing->bhosts.n, sizeof(*order), bhost_cmp);
+	if (ing->bhosts.n > 1)
+		qsort(order, ing->bhosts.n, sizeof(*order), bhost_cmp);
 	for (i = 0; i < ing->bhosts.n; i++) {
 		const struct bhost *bh = &ing->bhosts.v[order[i]];
 
@@ -1417,6 +1426,25 @@ elapsed_us(struct timespec *since)
 }
 
 /*
+ * What the batch may take of the map, generously: LMDB fills pages about
+ * half when keys come in random order, and a page changed is a page
+ * copied.
+ */
+static uint64_t
+batch_bytes(const struct cs_ingest *ing)
+{
+	uint64_t n = (uint64_t)1 << 20;
+	size_t i;
+
+	for (i = 0; i < ing->nslots; i++)
+		if (!ing->slots.v[i].resolved)
+			n += 4 * (ing->slots.v[i].der_len +
+			    ing->slots.v[i].sum_len + 256);
+	n += (uint64_t)ing->ches.n * 2048 + (uint64_t)ing->chains.n * 1024;
+	return n;
+}
+
+/*
  * Writes the batch and the file's progress (id NULL: standard input) in
  * one transaction, growing the map and trying again when it is full.
  */
@@ -1438,6 +1466,7 @@ commit(struct cs_ingest *ing, const unsigned char *id,
 		pthread_mutex_unlock(&ing->lock);
 	}
 	memcpy(saved, ing->n, sizeof(saved));
+	cs_store_reserve(ing->st, batch_bytes(ing));
 	for (tries = 0; tries < 40; tries++) {
 		memcpy(ing->n, saved, sizeof(saved));
 		if (cs_store_wbegin(ing->st, &t, err) == -1)

@@ -1250,7 +1250,8 @@ make_row(struct ctx *x, const struct hit *h, size_t n, struct rowbuild *rb)
 		    pref_cmp(&x->nodes[h[i].resolved], &x->nodes[best]) < 0))
 			best = h[i].resolved;
 	}
-	qsort(aian, na, sizeof(*aian), u32_cmp);
+	if (na > 1)
+		qsort(aian, na, sizeof(*aian), u32_cmp);
 	for (i = 0, k = 0; i < na; i++) {
 		if (i > 0 && aian[i] == aian[i - 1])
 			continue;
@@ -1269,7 +1270,8 @@ make_row(struct ctx *x, const struct hit *h, size_t n, struct rowbuild *rb)
 		}
 	}
 	if (k > 0) {
-		qsort(r->aia, k, sizeof(*r->aia), str_cmp);
+		if (k > 1)
+			qsort(r->aia, k, sizeof(*r->aia), str_cmp);
 		for (i = 1, j = 1; i < k; i++) {
 			if (strcmp(r->aia[i], r->aia[j - 1]) == 0)
 				free(r->aia[i]);
@@ -1303,7 +1305,8 @@ aggregate(struct ctx *x, struct hit *hits, size_t nhits, struct cs_missing *m)
 	size_t i, j, nrb = 0, k;
 	int ret = -1;
 
-	qsort(hits, nhits, sizeof(*hits), hit_cmp);
+	if (nhits > 1)
+		qsort(hits, nhits, sizeof(*hits), hit_cmp);
 	if ((rb = calloc(nhits ? nhits : 1, sizeof(*rb))) == NULL ||
 	    (pv = calloc(1, sizeof(*pv))) == NULL) {
 		cs_err_set(x->err, CS_ENOMEM, "out of memory");
@@ -1322,7 +1325,8 @@ aggregate(struct ctx *x, struct hit *hits, size_t nhits, struct cs_missing *m)
 		}
 		nrb++;
 	}
-	qsort(rb, nrb, sizeof(*rb), row_cmp);
+	if (nrb > 1)
+		qsort(rb, nrb, sizeof(*rb), row_cmp);
 	if ((m->rows = calloc(nrb ? nrb : 1, sizeof(*m->rows))) == NULL ||
 	    (pv->keys = malloc((nhits ? nhits : 1) * sizeof(*pv->keys))) ==
 	    NULL || (pv->start = malloc((nrb + 1) * sizeof(*pv->start))) ==
@@ -1457,7 +1461,8 @@ cs_missing_run(struct cs_store *st, const struct cs_missing_opts *opts,
 		nd->iss_key = name_key(bytes_at(&x, nd->iss), nd->iss_len);
 		idx[i] = (uint32_t)i;
 	}
-	qsort_r(idx, x.nnodes, sizeof(*idx), subj_cmp, &x);
+	if (x.nnodes > 1)
+		qsort_r(idx, x.nnodes, sizeof(*idx), subj_cmp, &x);
 	for (i = 0; i < x.nnodes; i++)
 		if ((x.nodes[i].flags & F_MEMBER) &&
 		    candidates(&x, idx, (uint32_t)i) == -1)
@@ -1473,7 +1478,8 @@ cs_missing_run(struct cs_store *st, const struct cs_missing_opts *opts,
 	for (i = 0, x.nwork = 0; i < x.nnodes; i++)
 		if (x.nodes[i].cand_n > 0)
 			x.work[x.nwork++] = (uint32_t)i;
-	qsort_r(x.work, x.nwork, sizeof(*x.work), by_first_cand, &x);
+	if (x.nwork > 1)
+		qsort_r(x.work, x.nwork, sizeof(*x.work), by_first_cand, &x);
 	parallel(&x, verify);
 	out->sigchecks = atomic_load(&x.sigchecks);
 	/* Keep the issuers that verified, in order of preference. */
@@ -1485,7 +1491,8 @@ cs_missing_run(struct cs_store *st, const struct cs_missing_opts *opts,
 			if (x.ok[nd->cand_off + j])
 				fit[k++] = fit[j];
 		nd->cand_n = (uint32_t)k;
-		qsort_r(fit, k, sizeof(*fit), fit_cmp, &x);
+		if (k > 1)
+			qsort_r(fit, k, sizeof(*fit), fit_cmp, &x);
 	}
 	ret = walk_all(&x, out);
 out:
@@ -1545,7 +1552,8 @@ cs_missing_hosts(struct cs_store *st, struct cs_missing *m, size_t i,
 		if (cs_store_chain_hosts(st, pv->keys[k], host_each, &h,
 		    err) == -1)
 			goto out;
-	qsort(h.v, h.n, sizeof(*h.v), str_cmp);
+	if (h.n > 1)
+		qsort(h.v, h.n, sizeof(*h.v), str_cmp);
 	for (k = 0, n = 0; k < h.n; k++)
 		if (k == 0 || strcmp(h.v[k], h.v[k - 1]) != 0)
 			n++;

@@ -61,6 +61,10 @@ struct certstat {
 	int64_t		last_seen;
 	uint32_t	seen;
 	uint32_t	nerrs;
+	/* Copied from the summary: scans that need only these (rankings
+	 * by issuer) leave the summaries unread. */
+	unsigned char	sha256[32];
+	unsigned char	issuer[16];	/* XXH3-128 of the issuer DER */
 };
 
 struct errrec {
@@ -451,6 +455,34 @@ grow_map(struct cs_store *st)
 	pthread_rwlock_unlock(&st->maplock);
 }
 
+void
+cs_store_reserve(struct cs_store *st, uint64_t bytes)
+{
+	MDB_envinfo info;
+	MDB_stat ms;
+	uint64_t used, size;
+
+	/* The test build starts with a tiny map so that every check runs
+	 * the write-again path: it grows only when full. */
+	if (MAP_START < ((size_t)1 << 20))
+		return;
+	pthread_rwlock_wrlock(&st->maplock);
+	if (mdb_env_info(st->env, &info) == 0 &&
+	    mdb_env_stat(st->env, &ms) == 0) {
+		used = ((uint64_t)info.me_last_pgno + 1) * ms.ms_psize;
+		if (info.me_mapsize < used + bytes) {
+			size = (uint64_t)info.me_mapsize * 2;
+			if (size < used + bytes * 2)
+				size = used + bytes * 2;
+			size = (size + ((1 << 20) - 1)) & ~(uint64_t)((1 << 20)
+			    - 1);
+			if (size <= SIZE_MAX)
+				mdb_env_set_mapsize(st->env, (size_t)size);
+		}
+	}
+	pthread_rwlock_unlock(&st->maplock);
+}
+
 /*
  * Turns an LMDB failure in t into err. A full map is CS_EFULL: the
  * transaction is gone, the map has grown, and the caller writes again.
@@ -580,8 +612,9 @@ find_der(MDB_txn *txn, MDB_dbi dbi, const unsigned char *der, size_t len,
 int
 cs_store_wcert(struct cs_wtxn *t, const unsigned char *der, size_t len,
     const unsigned char hash[16], const void *summary, size_t slen,
-    const unsigned char sha256[32], unsigned char key[CS_KEY_LEN], int *added,
-    int *collisions, struct cs_err *err)
+    const unsigned char sha256[32], const unsigned char issuer[16],
+    unsigned char key[CS_KEY_LEN], int *added, int *collisions,
+    struct cs_err *err)
 {
 	struct cs_store *st = t->st;
 	struct certstat cs;
@@ -610,6 +643,8 @@ cs_store_wcert(struct cs_wtxn *t, const unsigned char *der, size_t len,
 	if ((rc = mdb_put(t->txn, st->dbi[DB_SUMM], &k, &v, 0)) != 0)
 		goto mdb;
 	memset(&cs, 0, sizeof(cs));
+	memcpy(cs.sha256, sha256, 32);
+	memcpy(cs.issuer, issuer, 16);
 	v.mv_data = &cs;
 	v.mv_size = sizeof(cs);
 	if ((rc = mdb_put(t->txn, st->dbi[DB_CERT], &k, &v, 0)) != 0)
@@ -648,24 +683,32 @@ cs_store_has_der(struct cs_store *st, const unsigned char *der, size_t len,
 	return found;
 }
 
-/* Merges sorted error counts b into the record list a (sorted too). */
+/*
+ * Merges sorted error counts b into the record list a (sorted too), which
+ * is read where it lies in a page: LMDB aligns values to 2 bytes only.
+ */
 static int
-merge_errs(struct cs_buf *out, const struct errrec *a, size_t na,
+merge_errs(struct cs_buf *out, const void *a, size_t na,
     const struct cs_errcount *b, size_t nb, uint32_t *n, struct cs_err *err)
 {
 	size_t i = 0, j = 0;
-	struct errrec r;
+	struct errrec r, ra;
 
 	*n = 0;
 	while (i < na || j < nb) {
+		if (i < na)
+			memcpy(&ra, (const char *)a + i * sizeof(ra),
+			    sizeof(ra));
 		memset(&r, 0, sizeof(r));
-		if (j >= nb || (i < na && a[i].code < b[j].code)) {
-			memcpy(&r, &a[i++], sizeof(r));
-		} else if (i >= na || b[j].code < a[i].code) {
+		if (j >= nb || (i < na && ra.code < b[j].code)) {
+			r = ra;
+			i++;
+		} else if (i >= na || b[j].code < ra.code) {
 			r.code = b[j].code;
 			r.n = b[j++].n;
 		} else {
-			memcpy(&r, &a[i++], sizeof(r));
+			r = ra;
+			i++;
 			r.n += b[j++].n;
 		}
 		if (cs_buf_append(out, &r, sizeof(r), err) == -1)
@@ -739,35 +782,40 @@ wcursor(struct cs_wtxn *t, int db, int *rc)
 }
 
 /*
- * Reads the fixed-size record at key (zeros when absent) into rec, lets
- * add() change it, and writes it back: one tree descent through a cursor
- * when the key exists. *added when it did not.
+ * Adds delta to the fixed-size record at key (zeros when absent) with
+ * add(): one tree descent either way, as a put that must not overwrite
+ * leaves the cursor on the record it found. *added when it was absent.
  */
 static int
 upsert(struct cs_wtxn *t, int db, const void *key, size_t klen, void *rec,
     size_t size, void (*add)(void *, const void *), const void *delta,
     int *added, struct cs_err *err)
 {
-	MDB_val k = { klen, (void *)key }, v;
+	MDB_val k = { klen, (void *)key }, v = { size, rec };
 	MDB_cursor *c;
 	int rc = 0;
 
 	if ((c = wcursor(t, db, &rc)) == NULL)
 		return wfail(t, err, rc, "cannot open cursor");
 	memset(rec, 0, size);
-	rc = mdb_cursor_get(c, &k, &v, MDB_SET_KEY);
-	if (rc == 0 && v.mv_size == size)
-		memcpy(rec, v.mv_data, size);
-	else if (rc != 0 && rc != MDB_NOTFOUND)
-		return wfail(t, err, rc, "cannot read");
+	add(rec, delta);
+	rc = mdb_cursor_put(c, &k, &v, MDB_NOOVERWRITE);
 	if (added != NULL)
-		*added = rc == MDB_NOTFOUND;
+		*added = rc == 0;
+	if (rc == 0)
+		return 0;
+	if (rc != MDB_KEYEXIST)
+		return wfail(t, err, rc, "cannot write");
+	/* v is the record there; one of another size counts as zeros. */
+	memset(rec, 0, size);
+	if (v.mv_size == size)
+		memcpy(rec, v.mv_data, size);
 	add(rec, delta);
 	k.mv_data = (void *)key;
 	k.mv_size = klen;
 	v.mv_data = rec;
 	v.mv_size = size;
-	if ((rc = mdb_cursor_put(c, &k, &v, rc == 0 ? MDB_CURRENT : 0)) != 0)
+	if ((rc = mdb_cursor_put(c, &k, &v, MDB_CURRENT)) != 0)
 		return wfail(t, err, rc, "cannot write");
 	return 0;
 }
@@ -1053,6 +1101,8 @@ load_cert_at(struct cs_store *st, MDB_txn *txn, const unsigned char *key,
 	rec->seen = cs.seen != 0;
 	rec->first_seen = cs.first_seen;
 	rec->last_seen = cs.last_seen;
+	memcpy(rec->issuer_id, cs.issuer, 16);
+	memcpy(rec->cert.sha256, cs.sha256, 32);
 	if (cs.nerrs > 0) {
 		if ((rec->errs = calloc(cs.nerrs, sizeof(*rec->errs))) == NULL)
 			return cs_err_set(err, CS_ENOMEM, "out of memory");
@@ -1357,7 +1407,8 @@ scan(struct cs_store *st, int db, const void *pfx, size_t plen,
 	k.mv_size = plen;
 	for (rc = mdb_cursor_get(cur, &k, &v, plen ? MDB_SET_RANGE :
 	    MDB_FIRST); rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		if (k.mv_size < plen || memcmp(k.mv_data, pfx, plen) != 0)
+		if (k.mv_size < plen || (plen > 0 &&
+		    memcmp(k.mv_data, pfx, plen) != 0))
 			break;
 		if ((ret = each(arg, &k, &v)) != 0)
 			break;

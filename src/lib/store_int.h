@@ -27,19 +27,29 @@ int	cs_store_wbegin(struct cs_store *st, struct cs_wtxn **out,
 int	cs_store_wcommit(struct cs_wtxn *t, struct cs_err *err);
 void	cs_store_wabort(struct cs_wtxn *t);
 
+/*
+ * Grows the map, before a write transaction, when fewer than bytes are
+ * free at its end: a batch that fills the map is written twice. No
+ * transaction of this process may be open. Growing is best effort: a
+ * full map during the batch still grows it (CS_EFULL above).
+ */
+void	cs_store_reserve(struct cs_store *st, uint64_t bytes);
+
 int	cs_store_wcounters(struct cs_wtxn *t, const uint64_t add[CS_N_COUNTERS],
 	    struct cs_err *err);
 
 /*
  * Finds the certificate with this DER (hash is XXH3-128 of it, 16 bytes),
  * or adds it with its summary (as cs_cert_encode() wrote it, sha256 being
- * its SHA-256) and zero counters. *added says which; *collisions counts
+ * its SHA-256, issuer the XXH3-128 of its issuer name's DER) and zero
+ * counters. *added says which; *collisions counts
  * other certificates under the same hash.
  */
 int	cs_store_wcert(struct cs_wtxn *t, const unsigned char *der, size_t len,
 	    const unsigned char hash[16], const void *summary, size_t slen,
-	    const unsigned char sha256[32], unsigned char key[CS_KEY_LEN],
-	    int *added, int *collisions, struct cs_err *err);
+	    const unsigned char sha256[32], const unsigned char issuer[16],
+	    unsigned char key[CS_KEY_LEN], int *added, int *collisions,
+	    struct cs_err *err);
 
 /*
  * Whether the store (as last committed) holds this DER; hash as for
