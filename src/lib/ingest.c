@@ -1131,12 +1131,43 @@ bhost_cmp(const void *a, const void *b)
 	return (x->len > y->len) - (x->len < y->len);
 }
 
+/*
+ * Sorts links by key: a radix sort, a byte at a time from the lowest,
+ * skipping bytes that are the same in every key (most of the slot's).
+ * -1 when out of memory.
+ */
 static int
-link_cmp(const void *a, const void *b)
+links_sort(struct link *v, size_t n)
 {
-	const struct link *x = a, *y = b;
+	struct link *tmp, *src = v, *dst;
+	size_t count[256], i, sum, c;
+	int shift;
 
-	return (x->key > y->key) - (x->key < y->key);
+	if (n < 2)
+		return 0;
+	if ((tmp = malloc(n * sizeof(*tmp))) == NULL)
+		return -1;
+	dst = tmp;
+	for (shift = 0; shift < 64; shift += 8) {
+		memset(count, 0, sizeof(count));
+		for (i = 0; i < n; i++)
+			count[(src[i].key >> shift) & 0xff]++;
+		if (count[(src[0].key >> shift) & 0xff] == n)
+			continue;
+		for (i = 0, sum = 0; i < 256; i++) {
+			c = count[i];
+			count[i] = sum;
+			sum += c;
+		}
+		for (i = 0; i < n; i++)
+			dst[count[(src[i].key >> shift) & 0xff]++] = src[i];
+		dst = src;
+		src = src == v ? tmp : v;
+	}
+	if (src != v)
+		memcpy(v, src, n * sizeof(*v));
+	free(tmp);
+	return 0;
 }
 
 static void
@@ -1342,8 +1373,8 @@ apply(struct cs_ingest *ing, struct cs_wtxn *t, struct cs_err *err)
 		if (cs_store_werror(t, ecodes[k].code, ecodes[k].n, err) == -1)
 			goto out;
 	/* Links grouped by certificate (numbers, not strings, compared). */
-	if (links.n > 1)
-		qsort(links.v, links.n, sizeof(*links.v), link_cmp);
+	if (links_sort(links.v, links.n) == -1)
+		goto nomem;
 	for (i = 0; i < links.n; i = j) {
 		uint64_t n = 0;
 		uint32_t sl = (uint32_t)(links.v[i].key >> 32);
@@ -1576,15 +1607,33 @@ commit_overlapped(struct cs_ingest *ing, struct cs_input *in, uint64_t *off,
 	return rc;
 }
 
-/* The identity of a regular file: XXH3-128 of its bytes, and its size. */
+/*
+ * A file's identity: XXH3-128 of the XXH3-128 digests of its 32 MiB
+ * pieces, then its size. Pieces let threads hash a mapped file at once:
+ * the identity must be known before its first report is merged.
+ */
+#define ID_PIECE	((size_t)32 << 20)
+
+static void
+id_finish(const XXH128_hash_t *pieces, size_t n, uint64_t size,
+    unsigned char id[24])
+{
+	XXH128_hash_t h = XXH3_128bits(pieces, n * sizeof(*pieces));
+
+	memcpy(id, &h, 16);
+	memcpy(id + 16, &size, 8);
+}
+
 static int
 file_id(int fd, unsigned char id[24], struct cs_err *err)
 {
 	XXH3_state_t *st;
-	XXH128_hash_t h;
+	XXH128_hash_t *pieces = NULL;
 	unsigned char *buf;
 	uint64_t size = 0;
-	ssize_t n;
+	size_t n = 0, cap = 0, fill = 0;
+	ssize_t r;
+	int ret = -1;
 
 	if ((buf = malloc(1 << 20)) == NULL || (st = XXH3_createState()) ==
 	    NULL) {
@@ -1592,38 +1641,115 @@ file_id(int fd, unsigned char id[24], struct cs_err *err)
 		return cs_err_set(err, CS_ENOMEM, "out of memory");
 	}
 	XXH3_128bits_reset(st);
-	while ((n = read(fd, buf, 1 << 20)) != 0) {
-		if (n == -1) {
-			if (errno == EINTR)
-				continue;
-			XXH3_freeState(st);
-			free(buf);
-			return cs_err_set(err, CS_EIO, "read error: %s",
+	for (;;) {
+		/* A read never crosses a piece's end. */
+		r = read(fd, buf, ID_PIECE - fill < (1 << 20) ?
+		    ID_PIECE - fill : (1 << 20));
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1) {
+			cs_err_set(err, CS_EIO, "read error: %s",
 			    strerror(errno));
+			goto out;
 		}
-		XXH3_128bits_update(st, buf, (size_t)n);
-		size += (uint64_t)n;
+		XXH3_128bits_update(st, buf, (size_t)r);
+		size += (uint64_t)r;
+		fill += (size_t)r;
+		if (fill == ID_PIECE || (r == 0 && (fill > 0 || n == 0))) {
+			if (n == cap) {
+				void *p = realloc(pieces, (cap = cap ? cap * 2 :
+				    64) * sizeof(*pieces));
+
+				if (p == NULL) {
+					cs_err_set(err, CS_ENOMEM,
+					    "out of memory");
+					goto out;
+				}
+				pieces = p;
+			}
+			pieces[n++] = XXH3_128bits_digest(st);
+			XXH3_128bits_reset(st);
+			fill = 0;
+		}
+		if (r == 0)
+			break;
 	}
-	h = XXH3_128bits_digest(st);
+	id_finish(pieces, n, size, id);
+	if (lseek(fd, 0, SEEK_SET) == -1) {
+		cs_err_set(err, CS_EIO, "cannot rewind: %s", strerror(errno));
+		goto out;
+	}
+	ret = 0;
+out:
 	XXH3_freeState(st);
+	free(pieces);
 	free(buf);
-	memcpy(id, &h, 16);
-	memcpy(id + 16, &size, 8);
-	if (lseek(fd, 0, SEEK_SET) == -1)
-		return cs_err_set(err, CS_EIO, "cannot rewind: %s",
-		    strerror(errno));
-	return 0;
+	return ret;
 }
 
-/* The identity of a mapped file. */
-static void
-map_id(const unsigned char *map, size_t len, unsigned char id[24])
-{
-	XXH128_hash_t h = XXH3_128bits(map, len);
-	uint64_t size = len;
+struct id_part {
+	const unsigned char	*map;
+	size_t			 len;
+	XXH128_hash_t		*pieces;
+	size_t			 first;		/* pieces [first, last) */
+	size_t			 last;
+	pthread_t		 tid;
+};
 
-	memcpy(id, &h, 16);
-	memcpy(id + 16, &size, 8);
+static void *
+id_hash_part(void *arg)
+{
+	struct id_part *p = arg;
+	size_t i, off, n;
+
+	for (i = p->first; i < p->last; i++) {
+		off = i * ID_PIECE;
+		n = p->len - off < ID_PIECE ? p->len - off : ID_PIECE;
+		p->pieces[i] = XXH3_128bits(p->map + off, n);
+	}
+	return NULL;
+}
+
+/* The identity of a mapped file (as file_id()), on up to nthreads. */
+static int
+map_id(const unsigned char *map, size_t len, int nthreads,
+    unsigned char id[24], struct cs_err *err)
+{
+	struct id_part part[16];
+	XXH128_hash_t *pieces;
+	size_t n = len / ID_PIECE + (len % ID_PIECE != 0 || len == 0), k;
+	int started[16] = { 0 };
+
+	if ((pieces = calloc(n, sizeof(*pieces))) == NULL)
+		return cs_err_set(err, CS_ENOMEM, "out of memory");
+	if (nthreads > 16)
+		nthreads = 16;
+	if ((size_t)nthreads > n)
+		nthreads = (int)n;
+	if (nthreads < 1)
+		nthreads = 1;
+	for (k = 0; k < (size_t)nthreads; k++) {
+		part[k].map = map;
+		part[k].len = len;
+		part[k].pieces = pieces;
+		part[k].first = n * k / (size_t)nthreads;
+		part[k].last = n * (k + 1) / (size_t)nthreads;
+	}
+	/* Part 0 is this thread's; a part whose thread will not start is
+	 * hashed here too. */
+	for (k = 1; k < (size_t)nthreads; k++)
+		started[k] = pthread_create(&part[k].tid, NULL, id_hash_part,
+		    &part[k]) == 0;
+	id_hash_part(&part[0]);
+	for (k = 1; k < (size_t)nthreads; k++) {
+		if (started[k])
+			pthread_join(part[k].tid, NULL);
+		else
+			id_hash_part(&part[k]);
+	}
+	id_finish(pieces, n, len, id);
+	free(pieces);
+	return 0;
 }
 
 /* Reads the saved progress of a file; 1 when it is done already. */
@@ -1777,7 +1903,10 @@ cs_ingest_fd(struct cs_ingest *ing, int fd, const char *name, int flags,
 		    MAP_PRIVATE, fd, 0)) != MAP_FAILED) {
 			maplen = (size_t)sb.st_size;
 			madvise(map, maplen, MADV_SEQUENTIAL);
-			map_id(map, maplen, idbuf);
+			if (map_id(map, maplen, ing->nw, idbuf, err) == -1) {
+				munmap(map, maplen);
+				return -1;
+			}
 			if (maplen >= 2 && map[0] == 0x1f && map[1] == 0x8b) {
 				munmap(map, maplen);
 				map = MAP_FAILED;
