@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -1131,6 +1132,13 @@ bhost_cmp(const void *a, const void *b)
 	return (x->len > y->len) - (x->len < y->len);
 }
 
+static int
+slotkey_cmp(const void *a, const void *b)
+{
+	return memcmp(sort_ing->slots.v[*(const uint32_t *)a].key,
+	    sort_ing->slots.v[*(const uint32_t *)b].key, CS_KEY_LEN);
+}
+
 /*
  * Sorts links by key: a radix sort, a byte at a time from the lowest,
  * skipping bytes that are the same in every key (most of the slot's).
@@ -1208,7 +1216,7 @@ apply(struct cs_ingest *ing, struct cs_wtxn *t, struct cs_err *err)
 	struct tuples errs = { 0 };
 	VEC(struct link) links = { 0 };
 	struct errcounts ec = { 0 };
-	uint32_t *order = NULL;
+	uint32_t *order = NULL, *hrank = NULL, *sorder = NULL, *srank = NULL;
 	struct cs_certdelta d;
 	struct tuple tp;
 	struct cs_errcount ecodes[64];
@@ -1372,13 +1380,41 @@ apply(struct cs_ingest *ing, struct cs_wtxn *t, struct cs_err *err)
 	for (k = 0; k < nec; k++)
 		if (cs_store_werror(t, ecodes[k].code, ecodes[k].n, err) == -1)
 			goto out;
-	/* Links grouped by certificate (numbers, not strings, compared). */
+	/*
+	 * Links in the order of the store's keys, by certificate key and
+	 * then hostname, so that each write lands beside the last: ranks of
+	 * both replace them in the links, which a radix sort then orders.
+	 */
+	if ((order = malloc((ing->bhosts.n ? ing->bhosts.n : 1) *
+	    sizeof(*order))) == NULL || (hrank = malloc((ing->bhosts.n ?
+	    ing->bhosts.n : 1) * sizeof(*hrank))) == NULL ||
+	    (sorder = malloc((ing->nslots ? ing->nslots : 1) *
+	    sizeof(*sorder))) == NULL || (srank = malloc((ing->nslots ?
+	    ing->nslots : 1) * sizeof(*srank))) == NULL)
+		goto nomem;
+	for (i = 0; i < ing->bhosts.n; i++)
+		order[i] = (uint32_t)i;
+	for (i = 0; i < ing->nslots; i++)
+		sorder[i] = (uint32_t)i;
+	sort_ing = ing;
+	if (ing->bhosts.n > 1)
+		qsort(order, ing->bhosts.n, sizeof(*order), bhost_cmp);
+	if (ing->nslots > 1)
+		qsort(sorder, ing->nslots, sizeof(*sorder), slotkey_cmp);
+	for (i = 0; i < ing->bhosts.n; i++)
+		hrank[order[i]] = (uint32_t)i;
+	for (i = 0; i < ing->nslots; i++)
+		srank[sorder[i]] = (uint32_t)i;
+	for (i = 0; i < links.n; i++)
+		links.v[i].key = (uint64_t)srank[links.v[i].key >> 32] << 32 |
+		    hrank[(uint32_t)links.v[i].key];
 	if (links_sort(links.v, links.n) == -1)
 		goto nomem;
-	for (i = 0; i < links.n; i = j) {
+	for (i = 0, k = 0; i < links.n; i = j) {
 		uint64_t n = 0;
-		uint32_t sl = (uint32_t)(links.v[i].key >> 32);
-		const struct bhost *bh = &ing->bhosts.v[(uint32_t)links.v[i].key];
+		uint32_t sl = sorder[links.v[i].key >> 32];
+		uint32_t h = order[(uint32_t)links.v[i].key];
+		const struct bhost *bh = &ing->bhosts.v[h];
 
 		for (j = i; j < links.n && links.v[j].key == links.v[i].key;
 		    j++)
@@ -1389,18 +1425,26 @@ apply(struct cs_ingest *ing, struct cs_wtxn *t, struct cs_err *err)
 			goto out;
 		if (added) {
 			ing->slots.v[sl].hosts++;
-			ing->bhosts.v[(uint32_t)links.v[i].key].newcerts++;
+			ing->bhosts.v[h].newcerts++;
+			/* New links go in the index of hosts' certificates,
+			 * in its order: hostname, then certificate. */
+			links.v[k++].key = links.v[i].key << 32 |
+			    links.v[i].key >> 32;
 		}
 	}
-	/* Hosts in name order: neighbours in the store. */
-	if ((order = malloc((ing->bhosts.n ? ing->bhosts.n : 1) *
-	    sizeof(*order))) == NULL)
+	links.n = k;
+	if (links_sort(links.v, links.n) == -1)
 		goto nomem;
-	for (i = 0; i < ing->bhosts.n; i++)
-		order[i] = (uint32_t)i;
-	sort_ing = ing;
-	if (ing->bhosts.n > 1)
-		qsort(order, ing->bhosts.n, sizeof(*order), bhost_cmp);
+	for (i = 0; i < links.n; i++) {
+		const struct bhost *bh = &ing->bhosts.v[order[links.v[i].key >>
+		    32]];
+
+		if (cs_store_whostcert(t, (const char *)ing->hosts.data +
+		    bh->off, bh->len, ing->slots.v[sorder[(uint32_t)
+		    links.v[i].key]].key, err) == -1)
+			goto out;
+	}
+	/* Hosts in name order: neighbours in the store. */
 	for (i = 0; i < ing->bhosts.n; i++) {
 		const struct bhost *bh = &ing->bhosts.v[order[i]];
 
@@ -1438,6 +1482,9 @@ out:
 	free(errs.v);
 	free(links.v);
 	free(order);
+	free(hrank);
+	free(sorder);
+	free(srank);
 	free(ec.v);
 	free(keys);
 	return ret;

@@ -846,19 +846,28 @@ int
 cs_store_wcerthost(struct cs_wtxn *t, const unsigned char *key,
     const char *host, size_t len, uint64_t n, int *added, struct cs_err *err)
 {
-	unsigned char k[2 + CS_HOST_MAX + CS_KEY_LEN];
-	MDB_val kv, vv;
-	int rc;
+	unsigned char k[CS_HOST_MAX + CS_KEY_LEN];
 
 	if (len > CS_HOST_MAX)
 		return cs_err_set(err, CS_EUSAGE, "hostname too long");
 	memcpy(k, key, CS_KEY_LEN);
 	memcpy(k + CS_KEY_LEN, host, len);
-	if (add_u64(t, DB_CERTHOST, k, CS_KEY_LEN + len, n, added, err) == -1)
-		return -1;
-	if (!*added)
-		return 0;
-	/* The other way is an index: written once, when the link is new. */
+	return add_u64(t, DB_CERTHOST, k, CS_KEY_LEN + len, n, added, err);
+}
+
+int
+cs_store_whostcert(struct cs_wtxn *t, const char *host, size_t len,
+    const unsigned char *key, struct cs_err *err)
+{
+	unsigned char k[2 + CS_HOST_MAX + CS_KEY_LEN];
+	MDB_val kv, vv;
+	MDB_cursor *c;
+	int rc = 0;
+
+	if (len > CS_HOST_MAX)
+		return cs_err_set(err, CS_EUSAGE, "hostname too long");
+	if ((c = wcursor(t, DB_HOSTCERT, &rc)) == NULL)
+		return wfail(t, err, rc, "cannot open cursor");
 	k[0] = (unsigned char)(len >> 8);
 	k[1] = (unsigned char)len;
 	memcpy(k + 2, host, len);
@@ -867,8 +876,8 @@ cs_store_wcerthost(struct cs_wtxn *t, const unsigned char *key,
 	kv.mv_size = 2 + len + CS_KEY_LEN;
 	vv.mv_data = NULL;
 	vv.mv_size = 0;
-	if ((rc = mdb_put(t->txn, t->st->dbi[DB_HOSTCERT], &kv, &vv,
-	    MDB_NOOVERWRITE)) != 0 && rc != MDB_KEYEXIST)
+	if ((rc = mdb_cursor_put(c, &kv, &vv, MDB_NOOVERWRITE)) != 0 &&
+	    rc != MDB_KEYEXIST)
 		return wfail(t, err, rc, "cannot write");
 	return 0;
 }

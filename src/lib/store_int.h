@@ -73,10 +73,15 @@ struct cs_certdelta {
 int	cs_store_wcert_add(struct cs_wtxn *t, const unsigned char *key,
 	    const struct cs_certdelta *d, struct cs_err *err);
 
-/* Adds n to a (certificate, host) link; *added when it is new. */
+/*
+ * Adds n to a (certificate, host) link; *added when it is new, and the
+ * caller then adds it to the index the other way, cs_store_whostcert().
+ */
 int	cs_store_wcerthost(struct cs_wtxn *t, const unsigned char *key,
 	    const char *host, size_t len, uint64_t n, int *added,
 	    struct cs_err *err);
+int	cs_store_whostcert(struct cs_wtxn *t, const char *host, size_t len,
+	    const unsigned char *key, struct cs_err *err);
 /* Adds to a host's reports and certs; *added when the host is new. */
 int	cs_store_whost(struct cs_wtxn *t, const char *host, size_t len,
 	    uint64_t reports, uint64_t certs, int *added, struct cs_err *err);
