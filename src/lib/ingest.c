@@ -1139,6 +1139,31 @@ slotkey_cmp(const void *a, const void *b)
 	    sort_ing->slots.v[*(const uint32_t *)b].key, CS_KEY_LEN);
 }
 
+static int
+slothash_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	int r = memcmp(sort_ing->slots.v[x].hash, sort_ing->slots.v[y].hash,
+	    16);
+
+	return r != 0 ? r : (x > y) - (x < y);
+}
+
+static int
+chainkey_cmp(const void *a, const void *b)
+{
+	return memcmp(sort_ing->chains.v[*(const uint32_t *)a].key,
+	    sort_ing->chains.v[*(const uint32_t *)b].key, CS_KEY_LEN);
+}
+
+static int
+i32_cmp(const void *a, const void *b)
+{
+	int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
 /*
  * Sorts links by key: a radix sort, a byte at a time from the lowest,
  * skipping bytes that are the same in every key (most of the slot's).
@@ -1210,6 +1235,102 @@ distinct(struct cs_ingest *ing, const struct bchain *c)
 	return 0;
 }
 
+/* The number of bits n takes. */
+static unsigned
+bits(size_t n)
+{
+	unsigned b = 0;
+
+	while (b < 64 && (n >> b) != 0)
+		b++;
+	return b;
+}
+
+/*
+ * Writes the batch rows' chain-host records in the store's key order
+ * (chain key, code, hostname): each lands beside the one before. The
+ * order is a radix sort of ranks packed in 64 bits; a batch too varied
+ * for that writes in its own order.
+ */
+static int
+write_rows(struct cs_ingest *ing, struct cs_wtxn *t, const uint32_t *hrank,
+    struct cs_err *err)
+{
+	VEC(struct link) rows = { 0 };
+	uint32_t *crank = NULL, *corder = NULL;
+	int32_t *codes = NULL;
+	size_t i, u, ncodes = 0, hb, cb, chb;
+	int ret = -1;
+
+	if ((crank = malloc((ing->chains.n ? ing->chains.n : 1) *
+	    sizeof(*crank))) == NULL || (corder = malloc((ing->chains.n ?
+	    ing->chains.n : 1) * sizeof(*corder))) == NULL ||
+	    (codes = malloc((ing->ches.n ? ing->ches.n : 1) *
+	    sizeof(*codes))) == NULL)
+		goto nomem;
+	for (i = 0; i < ing->chains.n; i++)
+		corder[i] = (uint32_t)i;
+	sort_ing = ing;
+	if (ing->chains.n > 1)
+		qsort(corder, ing->chains.n, sizeof(*corder), chainkey_cmp);
+	for (i = 0; i < ing->chains.n; i++)
+		crank[corder[i]] = (uint32_t)i;
+	for (i = 0; i < ing->ches.n; i++)
+		if (ing->ches.v[i].has_err)
+			codes[ncodes++] = ing->ches.v[i].code;
+	if (ncodes > 1)
+		qsort(codes, ncodes, sizeof(*codes), i32_cmp);
+	for (i = 1, u = ncodes > 0; i < ncodes; i++)	/* distinct */
+		if (codes[i] != codes[u - 1])
+			codes[u++] = codes[i];
+	ncodes = u;
+	hb = bits(ing->bhosts.n);		/* rank + 1; 0: no host */
+	cb = bits(ncodes);			/* rank + 1; 0: no code */
+	chb = bits(ing->chains.n);
+	for (i = 0; i < ing->ches.n; i++) {
+		const struct che *c = &ing->ches.v[i];
+		struct link r = { 0, i };
+		uint64_t code = 0;
+
+		if (c->chain == NOCHAIN)
+			continue;
+		if (chb + 1 + cb + hb <= 64) {
+			if (c->has_err)
+				code = (uint64_t)((const int32_t *)bsearch(
+				    &c->code, codes, ncodes, sizeof(*codes),
+				    i32_cmp) - codes) + 1;
+			r.key = (uint64_t)crank[c->chain] << (cb + hb) << 1 |
+			    (uint64_t)(c->has_err != 0) << (cb + hb) |
+			    code << hb | (c->host == NOHOST ? 0 :
+			    (uint64_t)hrank[c->host] + 1);
+		}
+		VEC_PUSH(rows, r, goto nomem);
+	}
+	if (chb + 1 + cb + hb <= 64 && links_sort(rows.v, rows.n) == -1)
+		goto nomem;
+	for (i = 0; i < rows.n; i++) {
+		const struct che *c = &ing->ches.v[rows.v[i].n];
+		const struct bhost *bh = c->host != NOHOST ?
+		    &ing->bhosts.v[c->host] : NULL;
+
+		if (cs_store_wchainhost(t, ing->chains.v[c->chain].key,
+		    c->has_err, c->code, bh != NULL ? (const char *)
+		    ing->hosts.data + bh->off : "", bh != NULL ? bh->len : 0,
+		    c->count, err) == -1)
+			goto out;
+	}
+	ret = 0;
+	goto out;
+nomem:
+	cs_err_set(err, CS_ENOMEM, "out of memory");
+out:
+	free(rows.v);
+	free(crank);
+	free(corder);
+	free(codes);
+	return ret;
+}
+
 static int
 apply(struct cs_ingest *ing, struct cs_wtxn *t, struct cs_err *err)
 {
@@ -1235,12 +1356,19 @@ apply(struct cs_ingest *ing, struct cs_wtxn *t, struct cs_err *err)
 		ing->chains.v[i].count = 0;
 		ing->chains.v[i].seen = 0;
 	}
-	/* 1. Certificates new to the store. */
-	for (i = 0; i < ing->nslots; i++) {
-		struct slot *s = &ing->slots.v[i];
+	/* 1. Certificates new to the store, in the order of their keys. */
+	if ((sorder = malloc((ing->nslots ? ing->nslots : 1) *
+	    sizeof(*sorder))) == NULL)
+		goto nomem;
+	for (i = 0, k = 0; i < ing->nslots; i++)
+		if (!ing->slots.v[i].resolved)
+			sorder[k++] = (uint32_t)i;
+	sort_ing = ing;
+	if (k > 1)
+		qsort(sorder, k, sizeof(*sorder), slothash_cmp);
+	for (j = 0; j < k; j++) {
+		struct slot *s = &ing->slots.v[sorder[j]];
 
-		if (s->resolved)
-			continue;
 		if (cs_store_wcert(t, ing->ders.data + s->der_off, s->der_len,
 		    s->hash, ing->ders.data + s->sum_off, s->sum_len,
 		    s->sha256, s->issuer, s->key, &added, &coll, err) == -1)
@@ -1334,7 +1462,20 @@ apply(struct cs_ingest *ing, struct cs_wtxn *t, struct cs_err *err)
 		if (errs.n > 1)
 			qsort(errs.v, errs.n, sizeof(*errs.v), tuple_cmp);
 	}
-	/* 4. Rows: chain links, host links, host and code totals. */
+	/* Hostnames in order, for the writes below. */
+	if ((order = malloc((ing->bhosts.n ? ing->bhosts.n : 1) *
+	    sizeof(*order))) == NULL || (hrank = malloc((ing->bhosts.n ?
+	    ing->bhosts.n : 1) * sizeof(*hrank))) == NULL)
+		goto nomem;
+	for (i = 0; i < ing->bhosts.n; i++)
+		order[i] = (uint32_t)i;
+	if (ing->bhosts.n > 1)
+		qsort(order, ing->bhosts.n, sizeof(*order), bhost_cmp);
+	for (i = 0; i < ing->bhosts.n; i++)
+		hrank[order[i]] = (uint32_t)i;
+	if (write_rows(ing, t, hrank, err) == -1)
+		goto out;
+	/* 4. Rows: host links, host and code totals. */
 	for (i = 0; i < ing->bhosts.n; i++)
 		ing->bhosts.v[i].reports = ing->bhosts.v[i].newcerts = 0;
 	for (i = 0; i < ing->ches.n; i++) {
@@ -1342,11 +1483,6 @@ apply(struct cs_ingest *ing, struct cs_wtxn *t, struct cs_err *err)
 		const struct bhost *bh = c->host != NOHOST ?
 		    &ing->bhosts.v[c->host] : NULL;
 
-		if (c->chain != NOCHAIN && cs_store_wchainhost(t,
-		    ing->chains.v[c->chain].key, c->has_err, c->code,
-		    bh != NULL ? (const char *)ing->hosts.data + bh->off : "",
-		    bh != NULL ? bh->len : 0, c->count, err) == -1)
-			goto out;
 		if (c->has_err) {
 			/* Few codes: summed here, written once each. */
 			for (k = 0; k < nec && ecodes[k].code != c->code; k++)
@@ -1385,24 +1521,13 @@ apply(struct cs_ingest *ing, struct cs_wtxn *t, struct cs_err *err)
 	 * then hostname, so that each write lands beside the last: ranks of
 	 * both replace them in the links, which a radix sort then orders.
 	 */
-	if ((order = malloc((ing->bhosts.n ? ing->bhosts.n : 1) *
-	    sizeof(*order))) == NULL || (hrank = malloc((ing->bhosts.n ?
-	    ing->bhosts.n : 1) * sizeof(*hrank))) == NULL ||
-	    (sorder = malloc((ing->nslots ? ing->nslots : 1) *
-	    sizeof(*sorder))) == NULL || (srank = malloc((ing->nslots ?
-	    ing->nslots : 1) * sizeof(*srank))) == NULL)
+	if ((srank = malloc((ing->nslots ? ing->nslots : 1) *
+	    sizeof(*srank))) == NULL)
 		goto nomem;
-	for (i = 0; i < ing->bhosts.n; i++)
-		order[i] = (uint32_t)i;
 	for (i = 0; i < ing->nslots; i++)
 		sorder[i] = (uint32_t)i;
-	sort_ing = ing;
-	if (ing->bhosts.n > 1)
-		qsort(order, ing->bhosts.n, sizeof(*order), bhost_cmp);
 	if (ing->nslots > 1)
 		qsort(sorder, ing->nslots, sizeof(*sorder), slotkey_cmp);
-	for (i = 0; i < ing->bhosts.n; i++)
-		hrank[order[i]] = (uint32_t)i;
 	for (i = 0; i < ing->nslots; i++)
 		srank[sorder[i]] = (uint32_t)i;
 	for (i = 0; i < links.n; i++)
