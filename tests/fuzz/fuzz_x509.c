@@ -1,7 +1,9 @@
 /*
  * Certificate summaries: cs_x509_parse() on arbitrary bytes; a summary it
  * returns survives cs_cert_encode() and cs_cert_decode() field for field.
- * Also feeds the bytes to cs_x509_name_cmp() and cs_cert_decode().
+ * Where cs_x509_fast() answers for bytes OpenSSL decodes, its summary is
+ * cs_x509_parse_openssl()'s. Also feeds the bytes to cs_x509_name_cmp()
+ * and cs_cert_decode().
  */
 
 #include <stddef.h>
@@ -13,6 +15,7 @@
 #include "certsift/buf.h"
 #include "certsift/err.h"
 #include "certsift/x509.h"
+#include "x509_int.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -52,31 +55,40 @@ list_eq(char **a, size_t an, char **b, size_t bn)
 	return 1;
 }
 
+/* Aborts when a and b differ; where says which summaries they are. */
 static void
-compare(const struct cs_cert *a, const struct cs_cert *b)
+compare(const struct cs_cert *a, const struct cs_cert *b, const char *where)
 {
+	const char *what = NULL;
+
 	if (!streq(a->subject, b->subject) || !streq(a->issuer, b->issuer) ||
 	    !streq(a->serial, b->serial) || !streq(a->ski, b->ski) ||
 	    !streq(a->aki, b->aki) || !streq(a->key, b->key) ||
 	    !streq(a->sig_alg, b->sig_alg))
-		fail("a string field changed in the round trip");
-	if (a->not_before != b->not_before || a->not_after != b->not_after ||
-	    a->is_ca != b->is_ca || a->self_signed != b->self_signed ||
+		what = "a string field";
+	else if (a->not_before != b->not_before ||
+	    a->not_after != b->not_after || a->is_ca != b->is_ca ||
+	    a->self_signed != b->self_signed ||
 	    memcmp(a->sha256, b->sha256, 32) != 0)
-		fail("a fixed field changed in the round trip");
-	if (!bytes_eq(a->subject_der, a->subject_der_len, b->subject_der,
+		what = "a fixed field";
+	else if (!bytes_eq(a->subject_der, a->subject_der_len, b->subject_der,
 	    b->subject_der_len) || !bytes_eq(a->issuer_der,
 	    a->issuer_der_len, b->issuer_der, b->issuer_der_len))
-		fail("a name DER changed in the round trip");
-	if (!list_eq(a->san, a->nsan, b->san, b->nsan) ||
+		what = "a name DER";
+	else if (!list_eq(a->san, a->nsan, b->san, b->nsan) ||
 	    !list_eq(a->aia, a->naia, b->aia, b->naia))
-		fail("san or aia changed in the round trip");
+		what = "san or aia";
+	if (what != NULL) {
+		fprintf(stderr, "fuzz_x509: %s differs %s\n", what, where);
+		abort();
+	}
 }
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct cs_cert c = CS_CERT_INIT, d = CS_CERT_INIT, e = CS_CERT_INIT;
+	struct cs_cert c = CS_CERT_INIT, d = CS_CERT_INIT, e = CS_CERT_INIT,
+	    f = CS_CERT_INIT, o = CS_CERT_INIT;
 	struct cs_buf enc = CS_BUF_INIT;
 	struct cs_err err = CS_ERR_INIT;
 	unsigned char *der, *t;
@@ -102,7 +114,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fail("cannot encode a parsed summary");
 		if (cs_cert_decode(enc.data, enc.len, &d, &err) != 0)
 			fail("cannot decode an encoded summary");
-		compare(&c, &d);
+		compare(&c, &d, "in the round trip");
 		/* A truncated record must be refused, not overread. */
 		if ((t = malloc(enc.len - 1)) == NULL)
 			abort();
@@ -111,12 +123,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fail("decoded a truncated summary");
 		free(t);
 	}
+	if (cs_x509_fast(der, size, &f) == 1 &&
+	    cs_x509_check(der, size, &err) == 0) {
+		if (cs_x509_parse_openssl(der, size, &o, &err) != 0)
+			fail("the fast path reads what OpenSSL cannot");
+		compare(&f, &o, "between the fast and the OpenSSL paths");
+	}
 	/* The raw bytes as a name and as a stored summary. */
 	(void)cs_x509_name_cmp(der, size, der, size);
 	if (cs_cert_decode(der, size, &e, &err) == 0)
 		cs_cert_release(&e);
 	cs_cert_release(&c);
 	cs_cert_release(&d);
+	cs_cert_release(&f);
+	cs_cert_release(&o);
 	cs_buf_release(&enc);
 	free(der);
 	return 0;

@@ -1,0 +1,801 @@
+/*
+ * The summary of a certificate read straight from its DER. Most
+ * certificates have one shape: printable ASCII names of well-known
+ * attributes, RSA or NIST-curve keys, a few well-known extensions. For
+ * those this gives what OpenSSL's printers and decoders would, for a
+ * fraction of their cost; anything else, or anything it is not sure of,
+ * goes to OpenSSL (cs_x509_parse_openssl()). OpenSSL has decoded the DER
+ * before this runs, so only DER it accepts matters, but this reads any
+ * bytes without overrunning them.
+ */
+
+#include "x509_int.h"
+
+#include <arpa/inet.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+#include <openssl/ec.h>
+#include <openssl/objects.h>
+#include <openssl/sha.h>
+
+#include "certsift/date.h"
+
+enum {
+	BOOLEAN = 0x01,
+	INTEGER = 0x02,
+	BIT_STRING = 0x03,
+	OCTET_STRING = 0x04,
+	OID = 0x06,
+	UTF8STRING = 0x0c,
+	PRINTABLESTRING = 0x13,
+	T61STRING = 0x14,
+	IA5STRING = 0x16,
+	UTCTIME = 0x17,
+	GENTIME = 0x18,
+	SEQUENCE = 0x30,
+	SET = 0x31
+};
+
+#define CTX(n)		(0x80 | (n))	/* [n] IMPLICIT, primitive */
+#define CTX_CONS(n)	(0xa0 | (n))	/* [n], constructed */
+
+/* GeneralName choices */
+#define GN_EMAIL	CTX(1)
+#define GN_DNS		CTX(2)
+#define GN_URI		CTX(6)
+#define GN_IP		CTX(7)
+
+/* ---- DER ---------------------------------------------------------------- */
+
+/* Bytes being read: [p, end). */
+struct der {
+	const unsigned char	*p;
+	const unsigned char	*end;
+};
+
+/* The identifier octet of the next element, or -1 at the end. */
+static int
+peek(const struct der *d)
+{
+	return d->p < d->end ? *d->p : -1;
+}
+
+/*
+ * Reads the next element: its identifier octet into *tag, its contents
+ * into *v. Only DER: a low tag number, a definite length in the fewest
+ * octets (at most three). Returns 1, or 0 (d unchanged).
+ */
+static int
+next(struct der *d, int *tag, struct der *v)
+{
+	const unsigned char *p = d->p;
+	size_t n, k;
+
+	if (d->end - p < 2 || p[0] == 0 || (p[0] & 0x1f) == 0x1f)
+		return 0;
+	*tag = p[0];
+	n = p[1];
+	p += 2;
+	if (n > 0x7f) {
+		k = n & 0x7f;
+		if (k == 0 || k > 3 || (size_t)(d->end - p) < k || p[0] == 0)
+			return 0;
+		for (n = 0; k > 0; k--)
+			n = n << 8 | *p++;
+		if (n < 0x80)
+			return 0;
+	}
+	if ((size_t)(d->end - p) < n)
+		return 0;
+	v->p = p;
+	v->end = p + n;
+	d->p = p + n;
+	return 1;
+}
+
+/* Reads the next element if its identifier octet is tag. */
+static int
+get(struct der *d, int tag, struct der *v)
+{
+	struct der t = *d;
+	int got;
+
+	if (!next(&t, &got, v) || got != tag)
+		return 0;
+	d->p = t.p;
+	return 1;
+}
+
+/* An INTEGER in its fewest octets, the only form OpenSSL accepts. */
+static int
+integer(struct der *d, struct der *v)
+{
+	if (!get(d, INTEGER, v) || v->p == v->end)
+		return 0;
+	return v->end - v->p == 1 || !((v->p[0] == 0x00 && v->p[1] < 0x80) ||
+	    (v->p[0] == 0xff && v->p[1] >= 0x80));
+}
+
+/* Printable ASCII, which every printer involved copies as is. */
+static int
+printable(struct der v)
+{
+	for (; v.p < v.end; v.p++)
+		if (*v.p < 0x20 || *v.p > 0x7e)
+			return 0;
+	return 1;
+}
+
+/* ---- OIDs ---------------------------------------------------------------- */
+
+/* What an OID is to this reader. */
+enum { ATTR = 1, SIG, KEY, CURVE, EXT, ACCESS };
+
+/*
+ * The OIDs this reader knows, by NID. Their DER comes from OpenSSL, and so
+ * do the names printed for them (OBJ_nid2sn(), OBJ_nid2ln()), as in the
+ * OpenSSL path.
+ */
+static const struct {
+	int	nid;
+	int	kind;
+} oids[] = {
+	/* Name attributes, the commonest first */
+	{ NID_commonName, ATTR },
+	{ NID_organizationName, ATTR },
+	{ NID_countryName, ATTR },
+	{ NID_organizationalUnitName, ATTR },
+	{ NID_stateOrProvinceName, ATTR },
+	{ NID_localityName, ATTR },
+	{ NID_serialNumber, ATTR },
+	{ NID_pkcs9_emailAddress, ATTR },
+	{ NID_domainComponent, ATTR },
+	{ NID_streetAddress, ATTR },
+	{ NID_postalCode, ATTR },
+	{ NID_businessCategory, ATTR },
+	{ NID_jurisdictionCountryName, ATTR },
+	{ NID_jurisdictionStateOrProvinceName, ATTR },
+	{ NID_jurisdictionLocalityName, ATTR },
+	{ NID_organizationIdentifier, ATTR },
+	{ NID_title, ATTR },
+	{ NID_givenName, ATTR },
+	{ NID_surname, ATTR },
+	{ NID_userId, ATTR },
+
+	{ NID_sha256WithRSAEncryption, SIG },
+	{ NID_ecdsa_with_SHA256, SIG },
+	{ NID_ecdsa_with_SHA384, SIG },
+	{ NID_sha384WithRSAEncryption, SIG },
+	{ NID_sha512WithRSAEncryption, SIG },
+	{ NID_sha1WithRSAEncryption, SIG },
+	{ NID_ecdsa_with_SHA512, SIG },
+	{ NID_ecdsa_with_SHA1, SIG },
+	{ NID_md5WithRSAEncryption, SIG },
+	{ NID_rsassaPss, SIG },
+	{ NID_ED25519, SIG },
+	{ NID_ED448, SIG },
+
+	{ NID_rsaEncryption, KEY },
+	{ NID_X9_62_id_ecPublicKey, KEY },
+	{ NID_rsassaPss, KEY },
+	{ NID_ED25519, KEY },
+	{ NID_ED448, KEY },
+
+	{ NID_X9_62_prime256v1, CURVE },
+	{ NID_secp384r1, CURVE },
+	{ NID_secp521r1, CURVE },
+
+	{ NID_subject_key_identifier, EXT },
+	{ NID_authority_key_identifier, EXT },
+	{ NID_basic_constraints, EXT },
+	{ NID_subject_alt_name, EXT },
+	{ NID_info_access, EXT },
+
+	{ NID_ad_ca_issuers, ACCESS },
+	{ NID_ad_OCSP, ACCESS },
+};
+
+#define NOIDS	(sizeof(oids) / sizeof(oids[0]))
+
+/* The contents octets of each of oids[]. */
+static struct der oid_der[NOIDS];
+static pthread_once_t oids_once = PTHREAD_ONCE_INIT;
+static int oids_ok;
+
+static void
+oids_init(void)
+{
+	const ASN1_OBJECT *o;
+	size_t i;
+
+	for (i = 0; i < NOIDS; i++) {
+		if ((o = OBJ_nid2obj(oids[i].nid)) == NULL ||
+		    OBJ_length(o) == 0)
+			return;
+		oid_der[i].p = OBJ_get0_data(o);
+		oid_der[i].end = oid_der[i].p + OBJ_length(o);
+	}
+	oids_ok = 1;
+}
+
+/* The NID of an OID of that kind, or NID_undef. */
+static int
+find(int kind, struct der oid)
+{
+	size_t i, n = (size_t)(oid.end - oid.p);
+
+	for (i = 0; i < NOIDS; i++)
+		if (oids[i].kind == kind &&
+		    (size_t)(oid_der[i].end - oid_der[i].p) == n &&
+		    memcmp(oid_der[i].p, oid.p, n) == 0)
+			return oids[i].nid;
+	return NID_undef;
+}
+
+/* ---- the certificate ---------------------------------------------------- */
+
+#define MAXRDN	16
+
+struct name {
+	const unsigned char	*der;	/* the whole Name */
+	size_t			 len;
+	size_t			 n;
+	struct {
+		int		 nid;
+		struct der	 v;
+	}			 rdn[MAXRDN];
+};
+
+/* What parse() found, for fill() to copy out. */
+struct fast {
+	struct der	 serial;
+	int64_t		 not_before;
+	int64_t		 not_after;
+	struct name	 issuer;
+	struct name	 subject;
+	char		 key[24];
+	int		 sig_nid;
+	struct der	 ski;		/* p is NULL when absent */
+	struct der	 aki;
+	int		 is_ca;
+	struct der	 san;		/* checked GeneralNames */
+	size_t		 nsan;
+	struct der	 aia;		/* checked AccessDescriptions */
+	size_t		 naia;		/* of them, caIssuers */
+};
+
+/*
+ * A Name of 1 to MAXRDN RDNs, each one attribute of a known type whose value
+ * is a UTF8String, PrintableString, T61String or IA5String of printable
+ * ASCII: X509_NAME_print_ex() copies those bytes unconverted.
+ */
+static int
+name(struct der *d, struct name *nm)
+{
+	struct der seq, set, atv, oid;
+	int tag;
+
+	nm->der = d->p;
+	if (!get(d, SEQUENCE, &seq))
+		return 0;
+	nm->len = (size_t)(d->p - nm->der);
+	for (nm->n = 0; seq.p < seq.end; nm->n++) {
+		if (nm->n == MAXRDN || !get(&seq, SET, &set) ||
+		    !get(&set, SEQUENCE, &atv) || set.p != set.end ||
+		    !get(&atv, OID, &oid) ||
+		    (nm->rdn[nm->n].nid = find(ATTR, oid)) == NID_undef ||
+		    !next(&atv, &tag, &nm->rdn[nm->n].v) || atv.p != atv.end)
+			return 0;
+		if ((tag != UTF8STRING && tag != PRINTABLESTRING &&
+		    tag != T61STRING && tag != IA5STRING) ||
+		    !printable(nm->rdn[nm->n].v))
+			return 0;
+	}
+	return nm->n > 0;
+}
+
+static int
+fold(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
+}
+
+/*
+ * Whether X509_NAME_cmp() may find a and b equal. It compares the values
+ * with the case of ASCII folded, white space trimmed and runs of it made one
+ * space, whatever their string types: this compares them with case and
+ * every space ignored, so it errs on the side of "equal".
+ */
+static int
+may_equal(const struct name *a, const struct name *b)
+{
+	struct der x, y;
+	size_t i;
+
+	if (a->n != b->n)
+		return 0;
+	for (i = 0; i < a->n; i++) {
+		if (a->rdn[i].nid != b->rdn[i].nid)
+			return 0;
+		x = a->rdn[i].v;
+		y = b->rdn[i].v;
+		for (;;) {
+			while (x.p < x.end && *x.p == ' ')
+				x.p++;
+			while (y.p < y.end && *y.p == ' ')
+				y.p++;
+			if (x.p == x.end || y.p == y.end)
+				break;
+			if (fold(*x.p++) != fold(*y.p++))
+				return 0;
+		}
+		if (x.p != x.end || y.p != y.end)
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * A UTCTime YYMMDDHHMMSSZ or GeneralizedTime YYYYMMDDHHMMSSZ as epoch
+ * seconds; the fields checked as ASN1_TIME_to_tm() checks them.
+ */
+static int
+der_time(struct der *d, int64_t *t)
+{
+	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31,
+	    30, 31 };
+	struct der v;
+	int tag = peek(d), f[7], i, k, y, mo, dd, h, mi, s;
+	int nd = tag == UTCTIME ? 12 : 14;
+
+	if ((tag != UTCTIME && tag != GENTIME) || !get(d, tag, &v) ||
+	    v.end - v.p != nd + 1 || v.p[nd] != 'Z')
+		return 0;
+	for (i = 0; i < nd; i += 2) {
+		if (v.p[i] < '0' || v.p[i] > '9' || v.p[i + 1] < '0' ||
+		    v.p[i + 1] > '9')
+			return 0;
+		f[i / 2] = (v.p[i] - '0') * 10 + v.p[i + 1] - '0';
+	}
+	/* RFC 5280: two-digit years from 50 are 19YY. */
+	if (tag == UTCTIME)
+		y = f[0] < 50 ? 2000 + f[0] : 1900 + f[0];
+	else
+		y = f[0] * 100 + f[1];
+	k = tag == GENTIME;
+	mo = f[1 + k];
+	dd = f[2 + k];
+	h = f[3 + k];
+	mi = f[4 + k];
+	s = f[5 + k];
+	if (mo < 1 || mo > 12 || dd < 1 || dd > mdays[mo - 1] || h > 23 ||
+	    mi > 59 || s > 59)
+		return 0;
+	if (mo == 2 && dd == 29 && !(y % 4 == 0 && (y % 100 != 0 ||
+	    y % 400 == 0)))
+		return 0;
+	*t = cs_date_days(y, (unsigned)mo, (unsigned)dd) * 86400 + h * 3600 +
+	    mi * 60 + s;
+	return 1;
+}
+
+/*
+ * An AlgorithmIdentifier whose OID is of that kind: its NID, and in
+ * *params what follows the OID, nothing or one element.
+ */
+static int
+algorithm(struct der *d, int kind, int *nid, struct der *params)
+{
+	struct der alg, oid, v;
+	int tag;
+
+	if (!get(d, SEQUENCE, &alg) || !get(&alg, OID, &oid) ||
+	    (*nid = find(kind, oid)) == NID_undef)
+		return 0;
+	*params = alg;
+	return alg.p == alg.end || (next(&alg, &tag, &v) && alg.p == alg.end);
+}
+
+/* BN_num_bits() of the modulus of an RSAPublicKey in a BIT STRING, or -1. */
+static int
+rsa_bits(struct der bits)
+{
+	struct der key, n, e;
+	int b, c;
+
+	/* No unused bits: OpenSSL would clear them in the key. */
+	if (peek(&bits) != 0)
+		return -1;
+	bits.p++;
+	if (!get(&bits, SEQUENCE, &key) || bits.p != bits.end ||
+	    !integer(&key, &n) || !integer(&key, &e) || key.p != key.end ||
+	    (n.p[0] & 0x80))
+		return -1;
+	/* A leading zero octet adds no bits: the next has its top bit set. */
+	for (b = 8 * (int)(n.end - n.p - 1), c = n.p[0]; c != 0; c >>= 1)
+		b++;
+	return b;
+}
+
+/* The SubjectPublicKeyInfo, named as key_name() in x509.c names it. */
+static int
+key(struct der *d, struct fast *f)
+{
+	struct der spki, params, bits, curve;
+	int nid, cnid, b, n = -1;
+
+	if (!get(d, SEQUENCE, &spki) || !algorithm(&spki, KEY, &nid, &params)
+	    || !get(&spki, BIT_STRING, &bits) || spki.p != spki.end)
+		return 0;
+	switch (nid) {
+	case NID_rsaEncryption:
+	case NID_rsassaPss:
+		if ((b = rsa_bits(bits)) < 0)
+			return 0;
+		n = snprintf(f->key, sizeof(f->key), "%s-%d",
+		    nid == NID_rsaEncryption ? "RSA" : "RSA-PSS", b);
+		break;
+	case NID_X9_62_id_ecPublicKey:
+		if (!get(&params, OID, &curve) ||
+		    (cnid = find(CURVE, curve)) == NID_undef)
+			return 0;
+		n = snprintf(f->key, sizeof(f->key), "EC-%s",
+		    EC_curve_nid2nist(cnid));
+		break;
+	case NID_ED25519:
+		n = snprintf(f->key, sizeof(f->key), "Ed25519");
+		break;
+	case NID_ED448:
+		n = snprintf(f->key, sizeof(f->key), "Ed448");
+		break;
+	}
+	return n > 0 && (size_t)n < sizeof(f->key);
+}
+
+/* AuthorityKeyIdentifier: the keyIdentifier, when that is all there is. */
+static int
+key_identifier(struct der v, struct der *id)
+{
+	struct der seq;
+
+	if (!get(&v, SEQUENCE, &seq) || v.p != v.end)
+		return 0;
+	if (peek(&seq) == CTX(0) && !get(&seq, CTX(0), id))
+		return 0;
+	return seq.p == seq.end;
+}
+
+/* BasicConstraints, cA a BOOLEAN of 0x00 or 0xff. */
+static int
+basic_constraints(struct der v, int *is_ca)
+{
+	struct der seq, b, n;
+
+	if (!get(&v, SEQUENCE, &seq) || v.p != v.end)
+		return 0;
+	if (peek(&seq) == BOOLEAN) {
+		if (!get(&seq, BOOLEAN, &b) || b.end - b.p != 1 ||
+		    (b.p[0] != 0x00 && b.p[0] != 0xff))
+			return 0;
+		*is_ca = b.p[0] != 0;
+	}
+	if (peek(&seq) == INTEGER && !integer(&seq, &n))
+		return 0;
+	return seq.p == seq.end;
+}
+
+/*
+ * The next GeneralName, when it is one cs_cert lists and OpenSSL prints
+ * as is: an rfc822Name, dNSName or URI of printable ASCII, an iPAddress of
+ * 4 or 16 octets.
+ */
+static int
+general_name(struct der *d, int *tag, struct der *v)
+{
+	if (!next(d, tag, v))
+		return 0;
+	switch (*tag) {
+	case GN_EMAIL:
+	case GN_DNS:
+	case GN_URI:
+		return printable(*v);
+	case GN_IP:
+		return v->end - v->p == 4 || v->end - v->p == 16;
+	}
+	return 0;
+}
+
+static int
+general_names(struct der v, struct fast *f)
+{
+	struct der seq, gn;
+	int tag;
+
+	if (!get(&v, SEQUENCE, &f->san) || v.p != v.end)
+		return 0;
+	for (seq = f->san; seq.p < seq.end; f->nsan++)
+		if (!general_name(&seq, &tag, &gn))
+			return 0;
+	return 1;
+}
+
+/* The next AccessDescription: a known method and a URI. */
+static int
+access_description(struct der *d, int *nid, struct der *uri)
+{
+	struct der ad, oid;
+	int tag;
+
+	return get(d, SEQUENCE, &ad) && get(&ad, OID, &oid) &&
+	    (*nid = find(ACCESS, oid)) != NID_undef &&
+	    general_name(&ad, &tag, uri) && tag == GN_URI && ad.p == ad.end;
+}
+
+static int
+access_descriptions(struct der v, struct fast *f)
+{
+	struct der seq, uri;
+	int nid;
+
+	if (!get(&v, SEQUENCE, &f->aia) || v.p != v.end)
+		return 0;
+	for (seq = f->aia; seq.p < seq.end; f->naia += nid == NID_ad_ca_issuers)
+		if (!access_description(&seq, &nid, &uri))
+			return 0;
+	return 1;
+}
+
+static int
+extensions(struct der v, struct fast *f)
+{
+	struct der exts, ext, oid, b, val, *slot;
+	struct der ski = { 0 }, aki = { 0 }, bc = { 0 }, san = { 0 },
+	    aia = { 0 };
+
+	if (!get(&v, SEQUENCE, &exts) || v.p != v.end)
+		return 0;
+	while (exts.p < exts.end) {
+		if (!get(&exts, SEQUENCE, &ext) || !get(&ext, OID, &oid) ||
+		    (peek(&ext) == BOOLEAN && !get(&ext, BOOLEAN, &b)) ||
+		    !get(&ext, OCTET_STRING, &val) || ext.p != ext.end)
+			return 0;
+		switch (find(EXT, oid)) {
+		case NID_subject_key_identifier:
+			slot = &ski;
+			break;
+		case NID_authority_key_identifier:
+			slot = &aki;
+			break;
+		case NID_basic_constraints:
+			slot = &bc;
+			break;
+		case NID_subject_alt_name:
+			slot = &san;
+			break;
+		case NID_info_access:
+			slot = &aia;
+			break;
+		default:
+			continue;
+		}
+		/* X509_get_ext_d2i() finds none of one that is there twice. */
+		if (slot->p != NULL)
+			return 0;
+		*slot = val;
+	}
+	return (ski.p == NULL || (get(&ski, OCTET_STRING, &f->ski) &&
+	    ski.p == ski.end)) &&
+	    (aki.p == NULL || key_identifier(aki, &f->aki)) &&
+	    (bc.p == NULL || basic_constraints(bc, &f->is_ca)) &&
+	    (san.p == NULL || general_names(san, f)) &&
+	    (aia.p == NULL || access_descriptions(aia, f));
+}
+
+/* Returns 1 when der has the shape this reader knows, else 0. */
+static int
+parse(const unsigned char *der, size_t len, struct fast *f)
+{
+	struct der d = { der, der + len }, cert, tbs, v, params;
+
+	if (!get(&d, SEQUENCE, &cert) || d.p != d.end ||
+	    !get(&cert, SEQUENCE, &tbs))
+		return 0;
+	if (peek(&tbs) == CTX_CONS(0) && !get(&tbs, CTX_CONS(0), &v))
+		return 0;
+	if (!integer(&tbs, &f->serial) || (f->serial.p[0] & 0x80) ||
+	    !get(&tbs, SEQUENCE, &v) || !name(&tbs, &f->issuer) ||
+	    !get(&tbs, SEQUENCE, &v) || !der_time(&v, &f->not_before) ||
+	    !der_time(&v, &f->not_after) || v.p != v.end ||
+	    !name(&tbs, &f->subject))
+		return 0;
+	/* One that may be self-signed needs its signature checked: OpenSSL. */
+	if (may_equal(&f->issuer, &f->subject) || !key(&tbs, f))
+		return 0;
+	/* issuerUniqueID, subjectUniqueID, extensions */
+	if ((peek(&tbs) == CTX(1) && !get(&tbs, CTX(1), &v)) ||
+	    (peek(&tbs) == CTX(2) && !get(&tbs, CTX(2), &v)) ||
+	    (peek(&tbs) == CTX_CONS(3) && (!get(&tbs, CTX_CONS(3), &v) ||
+	    !extensions(v, f))) || tbs.p != tbs.end)
+		return 0;
+	return algorithm(&cert, SIG, &f->sig_nid, &params) &&
+	    get(&cert, BIT_STRING, &v) && cert.p == cert.end;
+}
+
+/* ---- the summary -------------------------------------------------------- */
+
+static int
+special(int c)
+{
+	switch (c) {
+	case ',': case '+': case '"': case '\\': case '<': case '>': case ';':
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * The name as X509_NAME_print_ex() prints it with XN_FLAG_RFC2253 (but for
+ * ASN1_STRFLGS_ESC_MSB): the RDNs last to first, short names, a backslash
+ * before any of ,+"\<>; and before a leading space or '#' or a trailing
+ * space. A value of one character is only trailing (a_strex.c, do_buf()).
+ */
+static char *
+name_string(const struct name *nm)
+{
+	const char *sn;
+	const unsigned char *v;
+	size_t i, j, n, cap = 1;
+	char *s, *o;
+
+	for (i = 0; i < nm->n; i++)
+		cap += strlen(OBJ_nid2sn(nm->rdn[i].nid)) + 2 +
+		    2 * (size_t)(nm->rdn[i].v.end - nm->rdn[i].v.p);
+	if ((s = o = malloc(cap)) == NULL)
+		return NULL;
+	for (i = nm->n; i-- > 0;) {
+		sn = OBJ_nid2sn(nm->rdn[i].nid);
+		v = nm->rdn[i].v.p;
+		n = (size_t)(nm->rdn[i].v.end - v);
+		if (i != nm->n - 1)
+			*o++ = ',';
+		memcpy(o, sn, strlen(sn));
+		o += strlen(sn);
+		*o++ = '=';
+		for (j = 0; j < n; j++) {
+			if (special(v[j]) ||
+			    (v[j] == ' ' && (j == 0 || j == n - 1)) ||
+			    (v[j] == '#' && j == 0 && n > 1))
+				*o++ = '\\';
+			*o++ = (char)v[j];
+		}
+	}
+	*o = '\0';
+	return s;
+}
+
+/* BN_bn2hex() of a positive INTEGER, lowercased. */
+static char *
+serial_hex(struct der v)
+{
+	while (v.p < v.end && *v.p == 0)
+		v.p++;
+	if (v.p == v.end)
+		return strdup("0");
+	return cs_x509_hex(v.p, (size_t)(v.end - v.p));
+}
+
+static char *
+prefixed(const char *prefix, struct der v)
+{
+	size_t pn = strlen(prefix), n = (size_t)(v.end - v.p);
+	char *s;
+
+	if ((s = malloc(pn + n + 1)) == NULL)
+		return NULL;
+	memcpy(s, prefix, pn);
+	memcpy(s + pn, v.p, n);
+	s[pn + n] = '\0';
+	return s;
+}
+
+/* A SAN entry as general_names() in x509.c writes it. */
+static char *
+san_string(int tag, struct der v)
+{
+	char buf[INET6_ADDRSTRLEN];
+
+	switch (tag) {
+	case GN_EMAIL:
+		return prefixed("email:", v);
+	case GN_URI:
+		return prefixed("URI:", v);
+	case GN_IP:
+		if (inet_ntop(v.end - v.p == 4 ? AF_INET : AF_INET6, v.p, buf,
+		    sizeof(buf)) == NULL)
+			return NULL;
+		return strdup(buf);
+	}
+	return prefixed("", v);
+}
+
+static unsigned char *
+der_dup(const unsigned char *p, size_t n)
+{
+	unsigned char *s;
+
+	/* cs_cert_release() frees these with OPENSSL_free(). */
+	if ((s = OPENSSL_malloc(n)) != NULL)
+		memcpy(s, p, n);
+	return s;
+}
+
+/* Copies what parse() found into c. Returns 0, or -1 when out of memory. */
+static int
+fill(const struct fast *f, const unsigned char *der, size_t len,
+    struct cs_cert *c)
+{
+	struct der seq, v;
+	int tag, nid;
+
+	SHA256(der, len, c->sha256);
+	c->subject = name_string(&f->subject);
+	c->issuer = name_string(&f->issuer);
+	c->serial = serial_hex(f->serial);
+	c->not_before = f->not_before;
+	c->not_after = f->not_after;
+	if (f->ski.p != NULL)
+		c->ski = cs_x509_hex(f->ski.p, (size_t)(f->ski.end - f->ski.p));
+	if (f->aki.p != NULL)
+		c->aki = cs_x509_hex(f->aki.p, (size_t)(f->aki.end - f->aki.p));
+	c->key = strdup(f->key);
+	c->sig_alg = strdup(OBJ_nid2ln(f->sig_nid));
+	c->is_ca = f->is_ca;
+	c->subject_der = der_dup(f->subject.der, f->subject.len);
+	c->subject_der_len = f->subject.len;
+	c->issuer_der = der_dup(f->issuer.der, f->issuer.len);
+	c->issuer_der_len = f->issuer.len;
+	if (c->subject == NULL || c->issuer == NULL || c->serial == NULL ||
+	    (f->ski.p != NULL && c->ski == NULL) ||
+	    (f->aki.p != NULL && c->aki == NULL) || c->key == NULL ||
+	    c->sig_alg == NULL || c->subject_der == NULL ||
+	    c->issuer_der == NULL)
+		return -1;
+	if (f->nsan > 0 && (c->san = calloc(f->nsan, sizeof(*c->san))) == NULL)
+		return -1;
+	for (seq = f->san; c->nsan < f->nsan;) {
+		(void)general_name(&seq, &tag, &v);	/* checked */
+		if ((c->san[c->nsan++] = san_string(tag, v)) == NULL)
+			return -1;
+	}
+	if (f->naia > 0 && (c->aia = calloc(f->naia, sizeof(*c->aia))) == NULL)
+		return -1;
+	for (seq = f->aia; c->naia < f->naia;) {
+		(void)access_description(&seq, &nid, &v);	/* checked */
+		if (nid == NID_ad_ca_issuers &&
+		    (c->aia[c->naia++] = prefixed("", v)) == NULL)
+			return -1;
+	}
+	return 0;
+}
+
+int
+cs_x509_fast(const unsigned char *der, size_t len, struct cs_cert *out)
+{
+	struct cs_cert c = CS_CERT_INIT;
+	struct fast f;
+
+	pthread_once(&oids_once, oids_init);
+	memset(&f, 0, sizeof(f));
+	if (!oids_ok || !parse(der, len, &f))
+		return 0;
+	if (fill(&f, der, len, &c) == -1) {
+		cs_cert_release(&c);
+		return -1;
+	}
+	*out = c;
+	return 1;
+}
