@@ -27,7 +27,6 @@
 #define NOCHAIN		UINT32_MAX
 #define NOHOST		UINT32_MAX
 #define MAX_UNITS	64		/* units in flight at most */
-#define TAIL_MIN	4096		/* reports in a batch near the end */
 
 /*
  * An open-addressing index from a 64-bit hash to entry numbers; the caller
@@ -2139,16 +2138,6 @@ cs_ingest_fd(struct cs_ingest *ing, int fd, const char *name, int flags,
 		cache_full = ing->texts.len + ing->ders.len > CACHE_LIMIT;
 		pthread_mutex_unlock(&ing->lock);
 		full = cache_full || ing->batch_reports >= ing->o.commit_every;
-		/*
-		 * The last batch of a file is written while nothing else
-		 * runs: near the end of a mapped file a batch stops at half
-		 * of what is left, so the last ones are small and the
-		 * others are written while the workers parse.
-		 */
-		if (in.mapped && ing->nworkers > 0 && ing->batch_reports >=
-		    TAIL_MIN && ing->n[CS_N_BYTES] >= maplen -
-		    ing->done_offset)
-			full = 1;
 		if (rc == 0 || full) {
 			/* Drain, then commit what came before. */
 			while (ing->inflight > 0)
