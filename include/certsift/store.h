@@ -148,6 +148,7 @@ struct cs_chainrec {
 	int64_t				 last_seen;
 	const unsigned char		*certs;		/* ncerts keys */
 	size_t				 ncerts;
+	unsigned char			 leaf_issuer_id[16];	/* as issuer_id */
 	const struct cs_errcount	*errs;		/* by code */
 	size_t				 nerrs;
 };

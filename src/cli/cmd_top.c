@@ -571,6 +571,7 @@ struct pending {
 
 struct issuerscan {
 	const struct select	*sel;
+	int			 all;	/* no selection: no key map */
 	struct keymap		 keys;	/* selected: index in u */
 	uint32_t		*u;	/* the iname of each */
 	size_t			 n;
@@ -633,7 +634,22 @@ names_grow(struct issuerscan *is)
 	is->capidx = cap;
 }
 
-/* The group of an issuer id, added when new. */
+/* The name of an issuer id, or -1. */
+static long
+name_find(const struct issuerscan *is, const unsigned char *id)
+{
+	size_t j;
+
+	if (is->capidx == 0)
+		return -1;
+	for (j = id_hash(id) & (is->capidx - 1); is->idx[j] != 0;
+	    j = (j + 1) & (is->capidx - 1))
+		if (memcmp(is->names[is->idx[j] - 1].id, id, 16) == 0)
+			return (long)is->idx[j] - 1;
+	return -1;
+}
+
+/* The name of an issuer id, added when new. */
 static uint32_t
 name_get(struct issuerscan *is, const unsigned char *id)
 {
@@ -689,12 +705,15 @@ issuers_collect(void *arg, const struct cs_certrec *rec)
 	if (!select_cert(is->sel, &r))
 		return 0;
 	u = name_get(is, rec->issuer_id);
+	if (is->all)
+		goto counted;
 	if (is->nwait == PENDING)
 		issuers_add(is);
 	p = &is->wait[(is->wait_head + is->nwait++) % PENDING];
 	memcpy(p->leaf, rec->key, CS_KEY_LEN);
 	p->u = u;
 	keymap_prefetch(&is->keys, p->leaf);
+counted:
 	nm = &is->names[u];
 	nm->certs++;
 	if (memcmp(rec->cert.sha256, nm->minsha, 32) < 0) {
@@ -743,6 +762,17 @@ iname_cmp(const void *a, const void *b)
 	return memcmp(x->minsha, y->minsha, 32);
 }
 
+static void
+cg_add(struct issuerscan *is, const unsigned char *chain, size_t group)
+{
+	if (is->ncg == is->capcg) {
+		is->capcg = is->capcg ? is->capcg * 2 : 1024;
+		is->cg = xrealloc(is->cg, is->capcg * sizeof(*is->cg));
+	}
+	memcpy(is->cg[is->ncg].key, chain, CS_KEY_LEN);
+	is->cg[is->ncg++].group = group;
+}
+
 /* Resolves the oldest chain waiting for its leaf's lookup. */
 static void
 issuers_resolve(struct issuerscan *is)
@@ -752,14 +782,8 @@ issuers_resolve(struct issuerscan *is)
 
 	is->wait_head = (is->wait_head + 1) % PENDING;
 	is->nwait--;
-	if ((x = keymap_get(&is->keys, p->leaf)) < 0)
-		return;
-	if (is->ncg == is->capcg) {
-		is->capcg = is->capcg ? is->capcg * 2 : 1024;
-		is->cg = xrealloc(is->cg, is->capcg * sizeof(*is->cg));
-	}
-	memcpy(is->cg[is->ncg].key, p->chain, CS_KEY_LEN);
-	is->cg[is->ncg++].group = is->names[is->u[x]].group;
+	if ((x = keymap_get(&is->keys, p->leaf)) >= 0)
+		cg_add(is, p->chain, is->names[is->u[x]].group);
 }
 
 /*
@@ -773,9 +797,18 @@ issuers_chain(void *arg, const struct cs_chainrec *c)
 {
 	struct issuerscan *is = arg;
 	struct pending *p;
+	long u;
 
 	if (c->ncerts == 0)
 		return 0;
+	if (is->all) {
+		/* Every certificate counts: the chain names its leaf's
+		 * issuer itself. */
+		if ((u = name_find(is, c->leaf_issuer_id)) < 0)
+			return 0;
+		cg_add(is, c->key, is->names[u].group);
+		return 0;
+	}
 	if (is->nwait == PENDING)
 		issuers_resolve(is);
 	p = &is->wait[(is->wait_head + is->nwait++) % PENDING];
@@ -823,7 +856,9 @@ top_issuers(struct top_opts *o, struct cs_store *st)
 		status = cli_fail(&err);
 		goto out;
 	}
-	keymap_reserve(&is.keys, (size_t)n[CS_N_UNIQUE_CERTS]);
+	is.all = !select_active(&o->sel);
+	if (!is.all)
+		keymap_reserve(&is.keys, (size_t)n[CS_N_UNIQUE_CERTS]);
 	if (cs_store_foreach_cert(st, select_reads_summary(&o->sel) ?
 	    CS_GET_SUMMARY : 0, issuers_collect, &is, &err) == -1) {
 		status = cli_fail(&err);

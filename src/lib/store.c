@@ -86,6 +86,7 @@ struct chainstat {
 	uint32_t	ncerts;
 	uint32_t	nerrs;
 	uint32_t	pad;
+	unsigned char	leaf_issuer[16];	/* the leaf's certstat.issuer */
 };
 
 struct cs_store {
@@ -912,6 +913,24 @@ cs_store_werror(struct cs_wtxn *t, int32_t code, uint64_t reports,
 	return add_u64(t, DB_ERROR, k, sizeof(k), reports, NULL, err);
 }
 
+/* The issuer id of the certificate at key, from its counters record. */
+static int
+leaf_issuer(struct cs_wtxn *t, const unsigned char *key,
+    unsigned char issuer[16])
+{
+	struct certstat cs;
+	MDB_val k = { CS_KEY_LEN, (void *)key }, v;
+	int rc;
+
+	if ((rc = mdb_get(t->txn, t->st->dbi[DB_CERT], &k, &v)) != 0)
+		return rc;
+	if (v.mv_size < sizeof(cs))
+		return MDB_CORRUPTED;
+	memcpy(&cs, v.mv_data, sizeof(cs));
+	memcpy(issuer, cs.issuer, 16);
+	return 0;
+}
+
 int
 cs_store_wchain(struct cs_wtxn *t, const unsigned char *keys, size_t n,
     const struct cs_certdelta *d, unsigned char ckey[CS_KEY_LEN], int *added,
@@ -959,6 +978,8 @@ cs_store_wchain(struct cs_wtxn *t, const unsigned char *keys, size_t n,
 		memset(&cs, 0, sizeof(cs));
 		set_seq(ckey, seq);
 		*added = 1;
+		if (n > 0 && (rc = leaf_issuer(t, keys, cs.leaf_issuer)) != 0)
+			return wfail(t, err, rc, "cannot read certificate");
 	} else {
 		if (v.mv_size < sizeof(cs) + klen + cs.nerrs *
 		    sizeof(struct errrec))
@@ -1464,6 +1485,7 @@ chain_each(void *p, const MDB_val *k, const MDB_val *v)
 	rec.last_seen = cs.last_seen;
 	rec.certs = (const unsigned char *)d + sizeof(cs);
 	rec.ncerts = cs.ncerts;
+	memcpy(rec.leaf_issuer_id, cs.leaf_issuer, 16);
 	if (cs.nerrs > 0) {
 		if ((errs = calloc(cs.nerrs, sizeof(*errs))) == NULL)
 			return cs_err_set(a->err, CS_ENOMEM, "out of memory");
