@@ -15,7 +15,7 @@
 #include "certsift/x509.h"
 
 #define CS_KEY_LEN	20	/* XXH3-128 of the DER, then a sequence number */
-#define CS_SCHEMA	2
+#define CS_SCHEMA	3
 
 struct cs_store;
 

@@ -28,7 +28,7 @@
 enum {
 	DB_META,	/* "schema" -> u32; "counters" -> u64[] */
 	DB_FILES,	/* content id (24) -> struct cs_fileprog */
-	DB_DER,		/* cert key -> DER */
+	DB_DER,		/* cert key (a number, big-endian) -> DER */
 	DB_CERT,	/* cert key -> struct certstat + errcounts */
 	DB_SUMM,	/* cert key -> encoded struct cs_cert */
 	DB_SHA,		/* sha256 (32) -> cert key */
@@ -38,12 +38,13 @@ enum {
 	DB_CHAIN,	/* chain key -> struct chainstat + keys + errcounts */
 	DB_CHAINHOST,	/* chain key + u8 has + code + host -> u64 */
 	DB_ERROR,	/* code -> u64 reports */
+	DB_DERIDX,	/* XXH3-128 of a DER + u32 sequence -> cert key */
 	NDB
 };
 
 static const char *const dbnames[NDB] = {
 	"meta", "files", "der", "cert", "summ", "sha", "certhost", "hostcert",
-	"host", "chain", "chainhost", "error"
+	"host", "chain", "chainhost", "error", "deridx"
 };
 
 static const char *const counter_names[CS_N_COUNTERS] = {
@@ -107,6 +108,7 @@ struct cs_wtxn {
 	MDB_cursor	*cur[NDB];	/* opened on first use; freed with txn */
 	struct cs_buf	 scratch;
 	struct cs_buf	 der;
+	uint64_t	 next_cert;	/* the next certificate's number, or 0 */
 };
 
 #ifndef CS_MAP_START
@@ -569,33 +571,42 @@ cs_store_wcounters(struct cs_wtxn *t, const uint64_t add[CS_N_COUNTERS],
 	return 0;
 }
 
+static MDB_cursor *wcursor(struct cs_wtxn *, int, int *);
+
 /*
- * Looks for der among the certificates whose key starts with the hash in
- * key[0..16). Sets *found: 1 with its key in key, or 0 with the next free
- * sequence number in key and *collisions the others under that hash.
- * Returns 0 or an LMDB error.
+ * Looks der up through the index of DER hashes. ikey holds the hash's
+ * index key (key_prefix()); on return, when the DER is not there, it is
+ * the free index key for it, and *collisions counts the other DERs under
+ * the same hash. *found, with its certificate key in key.
  */
 static int
-find_der(MDB_txn *txn, MDB_dbi dbi, const unsigned char *der, size_t len,
-    unsigned char key[CS_KEY_LEN], int *found, int *collisions)
+find_der(MDB_txn *txn, const struct cs_store *st, const unsigned char *der,
+    size_t len, unsigned char ikey[CS_KEY_LEN], unsigned char key[CS_KEY_LEN],
+    int *found, int *collisions)
 {
 	MDB_cursor *cur;
-	MDB_val k, v;
+	MDB_val k, v, dv;
 	uint32_t seq = 0;
 	int rc;
 
 	*found = 0;
 	*collisions = 0;
-	if ((rc = mdb_cursor_open(txn, dbi, &cur)) != 0)
+	if ((rc = mdb_cursor_open(txn, st->dbi[DB_DERIDX], &cur)) != 0)
 		return rc;
-	k.mv_data = key;
+	k.mv_data = ikey;
 	k.mv_size = CS_KEY_LEN;
 	for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0;
 	    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		if (k.mv_size != CS_KEY_LEN || memcmp(k.mv_data, key, 16) != 0)
+		if (k.mv_size != CS_KEY_LEN || memcmp(k.mv_data, ikey, 16) != 0)
 			break;
-		if (v.mv_size == len && memcmp(v.mv_data, der, len) == 0) {
-			memcpy(key, k.mv_data, CS_KEY_LEN);
+		if (v.mv_size != CS_KEY_LEN) {
+			rc = MDB_CORRUPTED;
+			break;
+		}
+		if ((rc = mdb_get(txn, st->dbi[DB_DER], &v, &dv)) != 0)
+			break;
+		if (dv.mv_size == len && memcmp(dv.mv_data, der, len) == 0) {
+			memcpy(key, v.mv_data, CS_KEY_LEN);
 			*found = 1;
 			break;
 		}
@@ -606,7 +617,40 @@ find_der(MDB_txn *txn, MDB_dbi dbi, const unsigned char *der, size_t len,
 	if (!*found && rc != 0 && rc != MDB_NOTFOUND)
 		return rc;
 	if (!*found)
-		set_seq(key, seq);
+		set_seq(ikey, seq);
+	return 0;
+}
+
+/*
+ * The key of a new certificate: the number after the last one's, big-endian,
+ * so that certificates, summaries and DER are appended to their databases
+ * in the order they come, not written all over them.
+ */
+static int
+next_cert_key(struct cs_wtxn *t, unsigned char key[CS_KEY_LEN])
+{
+	MDB_cursor *c;
+	MDB_val k, v;
+	uint64_t n;
+	int rc = 0, i;
+
+	if (t->next_cert == 0) {
+		if ((c = wcursor(t, DB_CERT, &rc)) == NULL)
+			return rc;
+		t->next_cert = 1;
+		if ((rc = mdb_cursor_get(c, &k, &v, MDB_LAST)) == 0) {
+			if (k.mv_size != CS_KEY_LEN)
+				return MDB_CORRUPTED;
+			for (i = 0, n = 0; i < 8; i++)
+				n = n << 8 | ((const unsigned char *)
+				    k.mv_data)[i];
+			t->next_cert = n + 1;
+		} else if (rc != MDB_NOTFOUND)
+			return rc;
+	}
+	memset(key, 0, CS_KEY_LEN);
+	for (i = 0, n = t->next_cert++; i < 8; i++)
+		key[i] = (unsigned char)(n >> (56 - 8 * i));
 	return 0;
 }
 
@@ -619,12 +663,13 @@ cs_store_wcert(struct cs_wtxn *t, const unsigned char *der, size_t len,
 {
 	struct cs_store *st = t->st;
 	struct certstat cs;
+	unsigned char ikey[CS_KEY_LEN];
 	MDB_val k, v;
 	int rc, found;
 
 	*added = 0;
-	key_prefix(hash, key);
-	if ((rc = find_der(t->txn, st->dbi[DB_DER], der, len, key, &found,
+	key_prefix(hash, ikey);
+	if ((rc = find_der(t->txn, st, der, len, ikey, key, &found,
 	    collisions)) != 0)
 		return wfail(t, err, rc, "cannot read certificates");
 	if (found)
@@ -633,27 +678,32 @@ cs_store_wcert(struct cs_wtxn *t, const unsigned char *der, size_t len,
 	if (slen < 54)
 		return cs_err_set(err, CS_ESTORE, "certificate without its "
 		    "summary is not in the store");
+	if ((rc = next_cert_key(t, key)) != 0)
+		goto mdb;
 	k.mv_data = key;
 	k.mv_size = CS_KEY_LEN;
 	v.mv_data = (void *)der;
 	v.mv_size = len;
-	if ((rc = mdb_put(t->txn, st->dbi[DB_DER], &k, &v, 0)) != 0)
+	if ((rc = mdb_put(t->txn, st->dbi[DB_DER], &k, &v, MDB_APPEND)) != 0)
 		goto mdb;
 	v.mv_data = (void *)summary;
 	v.mv_size = slen;
-	if ((rc = mdb_put(t->txn, st->dbi[DB_SUMM], &k, &v, 0)) != 0)
+	if ((rc = mdb_put(t->txn, st->dbi[DB_SUMM], &k, &v, MDB_APPEND)) != 0)
 		goto mdb;
 	memset(&cs, 0, sizeof(cs));
 	memcpy(cs.sha256, sha256, 32);
 	memcpy(cs.issuer, issuer, 16);
 	v.mv_data = &cs;
 	v.mv_size = sizeof(cs);
-	if ((rc = mdb_put(t->txn, st->dbi[DB_CERT], &k, &v, 0)) != 0)
+	if ((rc = mdb_put(t->txn, st->dbi[DB_CERT], &k, &v, MDB_APPEND)) != 0)
+		goto mdb;
+	k.mv_data = ikey;
+	v.mv_data = key;
+	v.mv_size = CS_KEY_LEN;
+	if ((rc = mdb_put(t->txn, st->dbi[DB_DERIDX], &k, &v, 0)) != 0)
 		goto mdb;
 	k.mv_data = (void *)sha256;
 	k.mv_size = 32;
-	v.mv_data = key;
-	v.mv_size = CS_KEY_LEN;
 	if ((rc = mdb_put(t->txn, st->dbi[DB_SHA], &k, &v, 0)) != 0)
 		goto mdb;
 	*added = 1;
@@ -666,17 +716,17 @@ int
 cs_store_has_der(struct cs_store *st, const unsigned char *der, size_t len,
     const unsigned char hash[16], struct cs_err *err)
 {
-	unsigned char key[CS_KEY_LEN];
+	unsigned char ikey[CS_KEY_LEN], key[CS_KEY_LEN];
 	MDB_txn *txn;
 	int rc, found, coll;
 
-	key_prefix(hash, key);
+	key_prefix(hash, ikey);
 	pthread_rwlock_rdlock(&st->maplock);
 	if ((rc = mdb_txn_begin(st->env, NULL, MDB_RDONLY, &txn)) != 0) {
 		pthread_rwlock_unlock(&st->maplock);
 		return mdb_fail(err, rc, "cannot begin read transaction");
 	}
-	rc = find_der(txn, st->dbi[DB_DER], der, len, key, &found, &coll);
+	rc = find_der(txn, st, der, len, ikey, key, &found, &coll);
 	mdb_txn_abort(txn);
 	pthread_rwlock_unlock(&st->maplock);
 	if (rc != 0)
