@@ -2135,6 +2135,19 @@ cs_ingest_fd(struct cs_ingest *ing, int fd, const char *name, int flags,
 		/* Commit when the batch is full, or the cache: memory stays
 		 * bounded however many new certificates come. */
 		pthread_mutex_lock(&ing->lock);
+		if (ing->texts.len + ing->ders.len > CACHE_LIMIT &&
+		    ing->texts.len > CACHE_LIMIT / 4) {
+			/*
+			 * The texts only save decoding an entry again; the
+			 * batch needs the DER and summaries. Dropping the
+			 * texts first makes batches of new certificates
+			 * twice as long: each batch rewrites a page of the
+			 * store per new record, so fewer batches write less.
+			 */
+			cs_buf_reset(&ing->texts);
+			ing->textv.n = 0;
+			hidx_clear(&ing->text_idx);
+		}
 		cache_full = ing->texts.len + ing->ders.len > CACHE_LIMIT;
 		pthread_mutex_unlock(&ing->lock);
 		full = cache_full || ing->batch_reports >= ing->o.commit_every;
