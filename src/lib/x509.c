@@ -416,8 +416,9 @@ summarise(X509 *x, const unsigned char *der, size_t len, struct cs_cert *out,
 		BASIC_CONSTRAINTS_free(bc);
 	}
 	if (X509_NAME_cmp(X509_get_subject_name(x),
-	    X509_get_issuer_name(x)) == 0) {
-		/* The signature check needs the key, decoded for real. */
+	    X509_get_issuer_name(x)) == 0 &&
+	    (c.self_signed = cs_x509_self_signed(der, len)) == -1) {
+		/* An uncommon key: decoded for real, and X509_verify(). */
 		const unsigned char *p = der;
 		X509 *full = d2i_X509(NULL, &p, (long)len);
 		EVP_PKEY *pk = full != NULL ? X509_get0_pubkey(full) : NULL;
@@ -460,31 +461,22 @@ cs_x509_parse_openssl(const unsigned char *der, size_t len,
 }
 
 /*
- * OpenSSL still judges whether der is a certificate, but the summary of a
- * common one comes from cs_x509_fast(), several times faster than asking
- * OpenSSL for each field.
+ * A common certificate is read by cs_x509_fast() alone, several times
+ * faster than decoding it with OpenSSL and asking for each field; it
+ * answers only for DER that OpenSSL accepts, so OpenSSL still judges the
+ * rest, with its own reasons.
  */
 int
 cs_x509_parse(const unsigned char *der, size_t len, struct cs_cert *out,
     struct cs_err *err)
 {
-	X509 *x;
-	int ret;
-
-	if ((x = decode(der, len, err)) == NULL)
-		return -1;
 	switch (cs_x509_fast(der, len, out)) {
 	case 1:
-		ret = 0;
-		break;
-	case 0:
-		ret = summarise(x, der, len, out, err);
-		break;
-	default:
-		ret = cs_err_set(err, CS_ENOMEM, "out of memory");
+		return 0;
+	case -1:
+		return cs_err_set(err, CS_ENOMEM, "out of memory");
 	}
-	X509_free(x);
-	return ret;
+	return cs_x509_parse_openssl(der, len, out, err);
 }
 
 static void

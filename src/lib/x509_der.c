@@ -4,9 +4,15 @@
  * attributes, RSA or NIST-curve keys, a few well-known extensions. For
  * those this gives what OpenSSL's printers and decoders would, for a
  * fraction of their cost; anything else, or anything it is not sure of,
- * goes to OpenSSL (cs_x509_parse_openssl()). OpenSSL has decoded the DER
- * before this runs, so only DER it accepts matters, but this reads any
- * bytes without overrunning them.
+ * goes to OpenSSL (cs_x509_parse_openssl()).
+ *
+ * It also stands in for OpenSSL's verdict on the bytes: it holds every
+ * element of the certificate to DER and to what d2i_X509() checks of it
+ * (crypto/asn1/tasn_dec.c and the c2i functions it calls, x_name.c,
+ * x_pubkey.c in OpenSSL 3.0), so what it reads, d2i_X509() accepts. DER is
+ * the stricter of the two almost everywhere; where OpenSSL checks more
+ * (OIDs, BIT STRINGs, BOOLEANs), so does this. It reads any bytes without
+ * overrunning them.
  */
 
 #include "x509_int.h"
@@ -17,9 +23,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/ec.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
 #include <openssl/objects.h>
+#include <openssl/param_build.h>
 #include <openssl/sha.h>
 
 #include "certsift/date.h"
@@ -29,6 +40,7 @@ enum {
 	INTEGER = 0x02,
 	BIT_STRING = 0x03,
 	OCTET_STRING = 0x04,
+	NULL_TAG = 0x05,
 	OID = 0x06,
 	UTF8STRING = 0x0c,
 	PRINTABLESTRING = 0x13,
@@ -118,6 +130,33 @@ integer(struct der *d, struct der *v)
 		return 0;
 	return v->end - v->p == 1 || !((v->p[0] == 0x00 && v->p[1] < 0x80) ||
 	    (v->p[0] == 0xff && v->p[1] >= 0x80));
+}
+
+/*
+ * An OBJECT IDENTIFIER as OpenSSL decodes one: some contents, the last
+ * octet ending a subidentifier and none starting with 0x80.
+ */
+static int
+oid(struct der *d, struct der *v)
+{
+	const unsigned char *p;
+
+	if (!get(d, OID, v) || v->p == v->end || (v->end[-1] & 0x80))
+		return 0;
+	for (p = v->p; p < v->end; p++)
+		if (*p == 0x80 && (p == v->p || !(p[-1] & 0x80)))
+			return 0;
+	return 1;
+}
+
+/*
+ * A BIT STRING (or one tagged tag) as OpenSSL decodes one: a count of
+ * unused bits from 0 to 7, then the bits.
+ */
+static int
+bit_string(struct der *d, int tag, struct der *v)
+{
+	return get(d, tag, v) && v->p < v->end && v->p[0] <= 7;
 }
 
 /* Printable ASCII, which every printer involved copies as is. */
@@ -262,6 +301,7 @@ struct fast {
 	struct der	 ski;		/* p is NULL when absent */
 	struct der	 aki;
 	int		 is_ca;
+	int		 self_signed;
 	struct der	 san;		/* checked GeneralNames */
 	size_t		 nsan;
 	struct der	 aia;		/* checked AccessDescriptions */
@@ -271,23 +311,27 @@ struct fast {
 /*
  * A Name of 1 to MAXRDN RDNs, each one attribute of a known type whose value
  * is a UTF8String, PrintableString, T61String or IA5String of printable
- * ASCII: X509_NAME_print_ex() copies those bytes unconverted.
+ * ASCII: X509_NAME_print_ex() copies those bytes unconverted, and OpenSSL's
+ * decoder converts them to UTF-8 without fail. It takes no Name longer
+ * than X509_NAME_MAX, 1 MiB.
  */
 static int
 name(struct der *d, struct name *nm)
 {
-	struct der seq, set, atv, oid;
+	struct der seq, set, atv, id;
 	int tag;
 
 	nm->der = d->p;
 	if (!get(d, SEQUENCE, &seq))
 		return 0;
 	nm->len = (size_t)(d->p - nm->der);
+	if (nm->len > 1024 * 1024)
+		return 0;
 	for (nm->n = 0; seq.p < seq.end; nm->n++) {
 		if (nm->n == MAXRDN || !get(&seq, SET, &set) ||
 		    !get(&set, SEQUENCE, &atv) || set.p != set.end ||
-		    !get(&atv, OID, &oid) ||
-		    (nm->rdn[nm->n].nid = find(ATTR, oid)) == NID_undef ||
+		    !get(&atv, OID, &id) ||
+		    (nm->rdn[nm->n].nid = find(ATTR, id)) == NID_undef ||
 		    !next(&atv, &tag, &nm->rdn[nm->n].v) || atv.p != atv.end)
 			return 0;
 		if ((tag != UTF8STRING && tag != PRINTABLESTRING &&
@@ -304,14 +348,26 @@ fold(int c)
 	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
 }
 
+/* A value without its leading and trailing spaces. */
+static struct der
+trim(struct der v)
+{
+	while (v.p < v.end && *v.p == ' ')
+		v.p++;
+	while (v.end > v.p && v.end[-1] == ' ')
+		v.end--;
+	return v;
+}
+
 /*
- * Whether X509_NAME_cmp() may find a and b equal. It compares the values
- * with the case of ASCII folded, white space trimmed and runs of it made one
- * space, whatever their string types: this compares them with case and
- * every space ignored, so it errs on the side of "equal".
+ * Whether X509_NAME_cmp() finds a and b equal. It compares the names'
+ * canonical encodings (x509_name_canon() in x_name.c): the attributes,
+ * RDN by RDN, and their values as UTF-8 with white space trimmed, runs of
+ * it made one space and ASCII lowercased, whatever their string types. In
+ * printable ASCII, the only white space is ' '.
  */
 static int
-may_equal(const struct name *a, const struct name *b)
+same_name(const struct name *a, const struct name *b)
 {
 	struct der x, y;
 	size_t i;
@@ -321,16 +377,15 @@ may_equal(const struct name *a, const struct name *b)
 	for (i = 0; i < a->n; i++) {
 		if (a->rdn[i].nid != b->rdn[i].nid)
 			return 0;
-		x = a->rdn[i].v;
-		y = b->rdn[i].v;
-		for (;;) {
-			while (x.p < x.end && *x.p == ' ')
-				x.p++;
-			while (y.p < y.end && *y.p == ' ')
-				y.p++;
-			if (x.p == x.end || y.p == y.end)
-				break;
-			if (fold(*x.p++) != fold(*y.p++))
+		x = trim(a->rdn[i].v);
+		y = trim(b->rdn[i].v);
+		while (x.p < x.end && y.p < y.end) {
+			if (*x.p == ' ' && *y.p == ' ') {
+				while (*x.p == ' ')
+					x.p++;
+				while (*y.p == ' ')
+					y.p++;
+			} else if (fold(*x.p++) != fold(*y.p++))
 				return 0;
 		}
 		if (x.p != x.end || y.p != y.end)
@@ -384,58 +439,68 @@ der_time(struct der *d, int64_t *t)
 }
 
 /*
- * An AlgorithmIdentifier whose OID is of that kind: its NID, and in
- * *params what follows the OID, nothing or one element.
+ * An AlgorithmIdentifier: its OID, and in *params what follows it. That is
+ * nothing, a NULL, an OID or a SEQUENCE: of the ANY types OpenSSL decodes,
+ * these are the common ones, and it takes a SEQUENCE without looking
+ * inside.
  */
 static int
-algorithm(struct der *d, int kind, int *nid, struct der *params)
+algorithm(struct der *d, struct der *id, struct der *params)
 {
-	struct der alg, oid, v;
-	int tag;
+	struct der alg, v;
 
-	if (!get(d, SEQUENCE, &alg) || !get(&alg, OID, &oid) ||
-	    (*nid = find(kind, oid)) == NID_undef)
+	if (!get(d, SEQUENCE, &alg) || !oid(&alg, id))
 		return 0;
 	*params = alg;
-	return alg.p == alg.end || (next(&alg, &tag, &v) && alg.p == alg.end);
+	switch (peek(&alg)) {
+	case -1:
+		return 1;
+	case NULL_TAG:
+		return get(&alg, NULL_TAG, &v) && v.p == v.end &&
+		    alg.p == alg.end;
+	case OID:
+		return oid(&alg, &v) && alg.p == alg.end;
+	case SEQUENCE:
+		return get(&alg, SEQUENCE, &v) && alg.p == alg.end;
+	}
+	return 0;
 }
 
-/* BN_num_bits() of the modulus of an RSAPublicKey in a BIT STRING, or -1. */
+/* The modulus and exponent of an RSAPublicKey in a BIT STRING, positive. */
 static int
-rsa_bits(struct der bits)
+rsa_key(struct der bits, struct der *n, struct der *e)
 {
-	struct der key, n, e;
-	int b, c;
+	struct der key;
 
 	/* No unused bits: OpenSSL would clear them in the key. */
 	if (peek(&bits) != 0)
-		return -1;
+		return 0;
 	bits.p++;
-	if (!get(&bits, SEQUENCE, &key) || bits.p != bits.end ||
-	    !integer(&key, &n) || !integer(&key, &e) || key.p != key.end ||
-	    (n.p[0] & 0x80))
-		return -1;
-	/* A leading zero octet adds no bits: the next has its top bit set. */
-	for (b = 8 * (int)(n.end - n.p - 1), c = n.p[0]; c != 0; c >>= 1)
-		b++;
-	return b;
+	return get(&bits, SEQUENCE, &key) && bits.p == bits.end &&
+	    integer(&key, n) && integer(&key, e) && key.p == key.end &&
+	    !(n->p[0] & 0x80) && !(e->p[0] & 0x80);
 }
 
 /* The SubjectPublicKeyInfo, named as key_name() in x509.c names it. */
 static int
 key(struct der *d, struct fast *f)
 {
-	struct der spki, params, bits, curve;
-	int nid, cnid, b, n = -1;
+	struct der spki, id, params, bits, curve, m, e;
+	int nid, cnid, b, c, n = -1;
 
-	if (!get(d, SEQUENCE, &spki) || !algorithm(&spki, KEY, &nid, &params)
-	    || !get(&spki, BIT_STRING, &bits) || spki.p != spki.end)
+	if (!get(d, SEQUENCE, &spki) || !algorithm(&spki, &id, &params) ||
+	    (nid = find(KEY, id)) == NID_undef ||
+	    !bit_string(&spki, BIT_STRING, &bits) || spki.p != spki.end)
 		return 0;
 	switch (nid) {
 	case NID_rsaEncryption:
 	case NID_rsassaPss:
-		if ((b = rsa_bits(bits)) < 0)
+		if (!rsa_key(bits, &m, &e))
 			return 0;
+		/* BN_num_bits(): a leading zero octet adds none. */
+		for (b = 8 * (int)(m.end - m.p - 1), c = m.p[0]; c != 0;
+		    c >>= 1)
+			b++;
 		n = snprintf(f->key, sizeof(f->key), "%s-%d",
 		    nid == NID_rsaEncryption ? "RSA" : "RSA-PSS", b);
 		break;
@@ -549,21 +614,27 @@ access_descriptions(struct der v, struct fast *f)
 	return 1;
 }
 
+/*
+ * The extensions, each an OID, perhaps critical (a BOOLEAN, which OpenSSL
+ * takes of any value but not of any length) and an OCTET STRING whose
+ * contents d2i_X509() leaves alone.
+ */
 static int
 extensions(struct der v, struct fast *f)
 {
-	struct der exts, ext, oid, b, val, *slot;
+	struct der exts, ext, id, b, val, *slot;
 	struct der ski = { 0 }, aki = { 0 }, bc = { 0 }, san = { 0 },
 	    aia = { 0 };
 
 	if (!get(&v, SEQUENCE, &exts) || v.p != v.end)
 		return 0;
 	while (exts.p < exts.end) {
-		if (!get(&exts, SEQUENCE, &ext) || !get(&ext, OID, &oid) ||
-		    (peek(&ext) == BOOLEAN && !get(&ext, BOOLEAN, &b)) ||
+		if (!get(&exts, SEQUENCE, &ext) || !oid(&ext, &id) ||
+		    (peek(&ext) == BOOLEAN && (!get(&ext, BOOLEAN, &b) ||
+		    b.end - b.p != 1)) ||
 		    !get(&ext, OCTET_STRING, &val) || ext.p != ext.end)
 			return 0;
-		switch (find(EXT, oid)) {
+		switch (find(EXT, id)) {
 		case NID_subject_key_identifier:
 			slot = &ski;
 			break;
@@ -595,34 +666,173 @@ extensions(struct der v, struct fast *f)
 	    (aia.p == NULL || access_descriptions(aia, f));
 }
 
-/* Returns 1 when der has the shape this reader knows, else 0. */
+/*
+ * Returns 1 when der is a certificate of the shape this reader knows, all
+ * of it d2i_X509() accepts, else 0.
+ */
 static int
 parse(const unsigned char *der, size_t len, struct fast *f)
 {
-	struct der d = { der, der + len }, cert, tbs, v, params;
+	struct der d = { der, der + len }, cert, tbs, v, n, id, params;
 
 	if (!get(&d, SEQUENCE, &cert) || d.p != d.end ||
 	    !get(&cert, SEQUENCE, &tbs))
 		return 0;
-	if (peek(&tbs) == CTX_CONS(0) && !get(&tbs, CTX_CONS(0), &v))
+	/* The version: any INTEGER, to OpenSSL */
+	if (peek(&tbs) == CTX_CONS(0) && (!get(&tbs, CTX_CONS(0), &v) ||
+	    !integer(&v, &n) || v.p != v.end))
 		return 0;
 	if (!integer(&tbs, &f->serial) || (f->serial.p[0] & 0x80) ||
-	    !get(&tbs, SEQUENCE, &v) || !name(&tbs, &f->issuer) ||
+	    !algorithm(&tbs, &id, &params) || !name(&tbs, &f->issuer) ||
 	    !get(&tbs, SEQUENCE, &v) || !der_time(&v, &f->not_before) ||
 	    !der_time(&v, &f->not_after) || v.p != v.end ||
-	    !name(&tbs, &f->subject))
-		return 0;
-	/* One that may be self-signed needs its signature checked: OpenSSL. */
-	if (may_equal(&f->issuer, &f->subject) || !key(&tbs, f))
+	    !name(&tbs, &f->subject) || !key(&tbs, f))
 		return 0;
 	/* issuerUniqueID, subjectUniqueID, extensions */
-	if ((peek(&tbs) == CTX(1) && !get(&tbs, CTX(1), &v)) ||
-	    (peek(&tbs) == CTX(2) && !get(&tbs, CTX(2), &v)) ||
+	if ((peek(&tbs) == CTX(1) && !bit_string(&tbs, CTX(1), &v)) ||
+	    (peek(&tbs) == CTX(2) && !bit_string(&tbs, CTX(2), &v)) ||
 	    (peek(&tbs) == CTX_CONS(3) && (!get(&tbs, CTX_CONS(3), &v) ||
 	    !extensions(v, f))) || tbs.p != tbs.end)
 		return 0;
-	return algorithm(&cert, SIG, &f->sig_nid, &params) &&
-	    get(&cert, BIT_STRING, &v) && cert.p == cert.end;
+	return algorithm(&cert, &id, &params) &&
+	    (f->sig_nid = find(SIG, id)) != NID_undef &&
+	    bit_string(&cert, BIT_STRING, &v) && cert.p == cert.end;
+}
+
+/* ---- the signature of a self-signed certificate ------------------------- */
+
+/*
+ * X509_verify() with the key of the certificate itself takes OpenSSL's
+ * decoding of the key, some 100 us, most of it finding the decoder. A
+ * common key is quicker to build from its parts, and with the same key,
+ * digest and bytes, EVP_DigestVerify() comes to the same verdict.
+ */
+
+static EVP_PKEY *
+from_data(const char *type, OSSL_PARAM *params)
+{
+	EVP_PKEY_CTX *ctx;
+	EVP_PKEY *k = NULL;
+
+	if ((ctx = EVP_PKEY_CTX_new_from_name(NULL, type, NULL)) == NULL ||
+	    EVP_PKEY_fromdata_init(ctx) <= 0 ||
+	    EVP_PKEY_fromdata(ctx, &k, EVP_PKEY_PUBLIC_KEY, params) <= 0)
+		k = NULL;
+	EVP_PKEY_CTX_free(ctx);
+	return k;
+}
+
+/* An RSA key, with the NULL parameters of rsaEncryption. */
+static EVP_PKEY *
+rsa_pkey(struct der params, struct der bits)
+{
+	OSSL_PARAM_BLD *bld;
+	OSSL_PARAM *op = NULL;
+	BIGNUM *bn = NULL, *be = NULL;
+	EVP_PKEY *k = NULL;
+	struct der n, e, v;
+
+	if (!get(&params, NULL_TAG, &v) || !rsa_key(bits, &n, &e))
+		return NULL;
+	if ((bld = OSSL_PARAM_BLD_new()) != NULL &&
+	    (bn = BN_bin2bn(n.p, (int)(n.end - n.p), NULL)) != NULL &&
+	    (be = BN_bin2bn(e.p, (int)(e.end - e.p), NULL)) != NULL &&
+	    OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, bn) &&
+	    OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, be) &&
+	    (op = OSSL_PARAM_BLD_to_param(bld)) != NULL)
+		k = from_data("RSA", op);
+	OSSL_PARAM_free(op);
+	BN_free(be);
+	BN_free(bn);
+	OSSL_PARAM_BLD_free(bld);
+	return k;
+}
+
+/*
+ * A key on a named curve, an uncompressed point: EVP_PKEY_fromdata() and
+ * OpenSSL's decoder both take it through EC_POINT_oct2point().
+ */
+static EVP_PKEY *
+ec_pkey(struct der params, struct der bits)
+{
+	OSSL_PARAM op[3];
+	struct der curve;
+	int cnid;
+
+	if (!get(&params, OID, &curve) ||
+	    (cnid = find(CURVE, curve)) == NID_undef ||
+	    bits.end - bits.p < 2 || bits.p[0] != 0 || bits.p[1] != 0x04)
+		return NULL;
+	op[0] = OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME,
+	    (char *)OBJ_nid2sn(cnid), 0);
+	op[1] = OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY,
+	    (void *)(bits.p + 1), (size_t)(bits.end - bits.p - 1));
+	op[2] = OSSL_PARAM_construct_end();
+	return from_data("EC", op);
+}
+
+int
+cs_x509_self_signed(const unsigned char *der, size_t len)
+{
+	struct der d = { der, der + len }, cert, tbs, inner, outer, v, id,
+	    params, spki, kid, kparams, bits, sid, sig;
+	const EVP_MD *md;
+	EVP_MD_CTX *ctx = NULL;
+	EVP_PKEY *k = NULL;
+	int mdnid, pknid, ret = -1;
+
+	pthread_once(&oids_once, oids_init);
+	/* Down to the key; OpenSSL has checked the rest. */
+	if (!oids_ok || !get(&d, SEQUENCE, &cert) || d.p != d.end)
+		return -1;
+	tbs.p = cert.p;
+	if (!get(&cert, SEQUENCE, &v))
+		return -1;
+	tbs.end = outer.p = cert.p;
+	if ((peek(&v) == CTX_CONS(0) && !get(&v, CTX_CONS(0), &id)) ||
+	    !get(&v, INTEGER, &id))
+		return -1;
+	inner.p = v.p;
+	if (!algorithm(&v, &id, &params))
+		return -1;
+	inner.end = v.p;
+	if (!get(&v, SEQUENCE, &id) || !get(&v, SEQUENCE, &id) ||
+	    !get(&v, SEQUENCE, &id) || !get(&v, SEQUENCE, &spki) ||
+	    !algorithm(&spki, &kid, &kparams) ||
+	    !bit_string(&spki, BIT_STRING, &bits) || spki.p != spki.end ||
+	    !algorithm(&cert, &sid, &params))
+		return -1;
+	outer.end = cert.p;
+	if (!bit_string(&cert, BIT_STRING, &sig) || cert.p != cert.end)
+		return -1;
+	/*
+	 * X509_verify() fails when the two AlgorithmIdentifiers differ
+	 * (X509_ALGOR_cmp(), which for the parameters algorithm() takes
+	 * compares their DER), and when the signature has unused bits.
+	 */
+	if (inner.end - inner.p != outer.end - outer.p ||
+	    memcmp(inner.p, outer.p, (size_t)(inner.end - inner.p)) != 0 ||
+	    sig.p[0] != 0)
+		return 0;
+	sig.p++;
+	/* ASN1_item_verify_ctx()'s mapping to a digest and a key type */
+	if (!OBJ_find_sigid_algs(find(SIG, sid), &mdnid, &pknid) ||
+	    mdnid == NID_undef || (md = EVP_get_digestbynid(mdnid)) == NULL ||
+	    find(KEY, kid) != pknid)
+		return -1;
+	ERR_set_mark();
+	if (pknid == NID_rsaEncryption)
+		k = rsa_pkey(kparams, bits);
+	else if (pknid == NID_X9_62_id_ecPublicKey)
+		k = ec_pkey(kparams, bits);
+	if (k != NULL && (ctx = EVP_MD_CTX_new()) != NULL &&
+	    EVP_DigestVerifyInit(ctx, NULL, md, NULL, k) == 1)
+		ret = EVP_DigestVerify(ctx, sig.p, (size_t)(sig.end - sig.p),
+		    tbs.p, (size_t)(tbs.end - tbs.p)) == 1;
+	EVP_MD_CTX_free(ctx);
+	EVP_PKEY_free(k);
+	ERR_pop_to_mark();
+	return ret;
 }
 
 /* ---- the summary -------------------------------------------------------- */
@@ -754,6 +964,7 @@ fill(const struct fast *f, const unsigned char *der, size_t len,
 	c->key = strdup(f->key);
 	c->sig_alg = strdup(OBJ_nid2ln(f->sig_nid));
 	c->is_ca = f->is_ca;
+	c->self_signed = f->self_signed;
 	c->subject_der = der_dup(f->subject.der, f->subject.len);
 	c->subject_der_len = f->subject.len;
 	c->issuer_der = der_dup(f->issuer.der, f->issuer.len);
@@ -791,6 +1002,10 @@ cs_x509_fast(const unsigned char *der, size_t len, struct cs_cert *out)
 	pthread_once(&oids_once, oids_init);
 	memset(&f, 0, sizeof(f));
 	if (!oids_ok || !parse(der, len, &f))
+		return 0;
+	/* Names that compare equal: does the key verify the signature? */
+	if (same_name(&f.issuer, &f.subject) &&
+	    (f.self_signed = cs_x509_self_signed(der, len)) == -1)
 		return 0;
 	if (fill(&f, der, len, &c) == -1) {
 		cs_cert_release(&c);

@@ -2,8 +2,9 @@
 #define CERTSIFT_X509_INT_H
 
 /*
- * The two ways cs_x509_parse() summarises a certificate: OpenSSL's, and a
- * reader of the common shape of DER that defers to it when unsure. Tests
+ * The two ways cs_x509_parse() summarises a certificate, OpenSSL's and a
+ * reader of the common shape of DER that defers to it when unsure, and
+ * the check of a self-signed certificate's signature they share. Tests
  * compare them.
  */
 
@@ -21,12 +22,23 @@ int	cs_x509_parse_openssl(const unsigned char *der, size_t len,
 
 /*
  * Reads the summary straight from der, which may be any bytes. Returns 1
- * when *out holds exactly what cs_x509_parse_openssl() gives for der
- * (provided OpenSSL decodes it at all: the caller checks that); 0 when the
- * certificate has a shape this reader leaves to OpenSSL (*out untouched);
- * -1 when out of memory (*out untouched).
+ * when der is exactly one certificate OpenSSL's decoder accepts (so
+ * cs_x509_check() passes it) and *out holds exactly what
+ * cs_x509_parse_openssl() gives for it; 0 when der is not a certificate,
+ * or one of a shape this reader leaves to OpenSSL (*out untouched); -1
+ * when out of memory (*out untouched).
  */
 int	cs_x509_fast(const unsigned char *der, size_t len, struct cs_cert *out);
+
+/*
+ * Whether X509_verify() finds the signature of der, a certificate OpenSSL
+ * decodes, made by the certificate's own key: 1 or 0, without OpenSSL's
+ * decoding of the key (some 100 us). Returns -1 when it would take that:
+ * a signature other than PKCS #1 v1.5 RSA or ECDSA with a digest, a key
+ * other than RSA or an uncompressed point on a NIST curve, or DER it does
+ * not read.
+ */
+int	cs_x509_self_signed(const unsigned char *der, size_t len);
 
 /* The lowercase hex of p[0..n), malloc'ed; NULL when out of memory. */
 char	*cs_x509_hex(const unsigned char *p, size_t n);

@@ -1,9 +1,12 @@
 /*
  * Certificate summaries: cs_x509_parse() on arbitrary bytes; a summary it
  * returns survives cs_cert_encode() and cs_cert_decode() field for field.
- * Where cs_x509_fast() answers for bytes OpenSSL decodes, its summary is
- * cs_x509_parse_openssl()'s. Also feeds the bytes to cs_x509_name_cmp()
- * and cs_cert_decode().
+ * cs_x509_parse() must give what cs_x509_parse_openssl() gives, summary or
+ * reason. Where cs_x509_fast() answers, OpenSSL must decode the bytes (the
+ * fast path vouched for that) and summarise them the same way; where
+ * cs_x509_self_signed() answers for bytes OpenSSL decodes, it must be
+ * X509_verify()'s verdict with the key OpenSSL decodes. Also feeds the
+ * bytes to cs_x509_name_cmp() and cs_cert_decode().
  */
 
 #include <stddef.h>
@@ -12,9 +15,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
 #include "certsift/buf.h"
 #include "certsift/err.h"
 #include "certsift/x509.h"
+#include "ownsig.h"
 #include "x509_int.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -90,16 +98,26 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct cs_cert c = CS_CERT_INIT, d = CS_CERT_INIT, e = CS_CERT_INIT,
 	    f = CS_CERT_INIT, o = CS_CERT_INIT;
 	struct cs_buf enc = CS_BUF_INIT;
-	struct cs_err err = CS_ERR_INIT;
+	struct cs_err err = CS_ERR_INIT, oerr = CS_ERR_INIT;
 	unsigned char *der, *t;
-	int ok;
+	int ok, ro, self;
 
 	if ((der = malloc(size ? size : 1)) == NULL)
 		abort();
 	memcpy(der, data, size);
+	ERR_clear_error();
 	ok = cs_x509_parse(der, size, &c, &err) == 0;
+	if (ERR_peek_error() != 0)
+		fail("cs_x509_parse() leaves OpenSSL errors queued");
 	if (!ok && (err.code == CS_EOK || err.msg[0] == '\0'))
 		fail("rejected without a reason");
+	ro = cs_x509_parse_openssl(der, size, &o, &oerr);
+	if (ok != (ro == 0))
+		fail("cs_x509_parse() and the OpenSSL path disagree");
+	if (ok)
+		compare(&c, &o, "between cs_x509_parse() and the OpenSSL path");
+	else if (err.code != oerr.code || strcmp(err.msg, oerr.msg) != 0)
+		fail("cs_x509_parse() and the OpenSSL path give other reasons");
 	if (ok) {
 		if (cs_x509_check(der, size, &err) != 0)
 			fail("parse accepts what check rejects");
@@ -123,12 +141,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fail("decoded a truncated summary");
 		free(t);
 	}
-	if (cs_x509_fast(der, size, &f) == 1 &&
-	    cs_x509_check(der, size, &err) == 0) {
-		if (cs_x509_parse_openssl(der, size, &o, &err) != 0)
+	if (cs_x509_fast(der, size, &f) == 1) {
+		if (cs_x509_check(der, size, &err) != 0)
+			fail("the fast path vouched for what OpenSSL rejects");
+		if (ro != 0)
 			fail("the fast path reads what OpenSSL cannot");
 		compare(&f, &o, "between the fast and the OpenSSL paths");
 	}
+	if (cs_x509_check(der, size, &err) == 0 &&
+	    (self = cs_x509_self_signed(der, size)) != -1 &&
+	    self != own_signature(der, size))
+		fail("cs_x509_self_signed() is not X509_verify()'s verdict");
 	/* The raw bytes as a name and as a stored summary. */
 	(void)cs_x509_name_cmp(der, size, der, size);
 	if (cs_cert_decode(der, size, &e, &err) == 0)

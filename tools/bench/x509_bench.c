@@ -1,6 +1,8 @@
 /*
  * x509_bench: the cost of cs_x509_parse() per certificate, with and
- * without its fast path, and the share of certificates that take it.
+ * without its fast path, and the share of certificates that take it. The
+ * certificates whose names compare equal, which may be self-signed and
+ * have their signature checked, are timed apart.
  *
  *   make BUILD=build-x509 all
  *   cc -O2 -D_GNU_SOURCE -Iinclude -Isrc/lib -o build-x509/x509_bench \
@@ -32,7 +34,10 @@
 struct blob {
 	unsigned char	*p;
 	size_t		 n;
+	int		 group;		/* FAST, SELF or OTHER */
 };
+
+enum { FAST, SELF, OTHER, NGROUPS };
 
 static struct blob	*certs;
 static size_t		 ncerts, dups;
@@ -204,6 +209,13 @@ timed(int (*parse)(const unsigned char *, size_t, struct cs_cert *,
 	return (now() - t0) * 1e6 / ((double)(to - from) * rounds);
 }
 
+static int
+group_cmp(const void *a, const void *b)
+{
+	return ((const struct blob *)a)->group -
+	    ((const struct blob *)b)->group;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -215,10 +227,9 @@ main(int argc, char **argv)
 		{ "cs_x509_parse_openssl", cs_x509_parse_openssl },
 		{ "cs_x509_parse", cs_x509_parse },
 	};
-	struct blob t;
 	struct cs_cert c;
 	struct stat st;
-	size_t i, k, valid = 0, fast = 0;
+	size_t i, k, g, valid = 0, fast = 0, at[NGROUPS + 1] = { 0 };
 	char *end;
 	long rounds = 3;
 	int ch;
@@ -239,31 +250,43 @@ main(int argc, char **argv)
 		else
 			add_reports(argv[optind]);
 	}
-	/* Those OpenSSL decodes, the fast path's first. */
+	/* Those OpenSSL decodes, by group. */
 	for (i = 0; i < ncerts; i++) {
-		if (cs_x509_check(certs[i].p, certs[i].n, NULL) != 0) {
+		if (cs_x509_parse_openssl(certs[i].p, certs[i].n, &c, NULL) !=
+		    0) {
 			free(certs[i].p);
 			continue;
 		}
-		t = certs[i];
-		certs[i] = certs[valid];
-		if (cs_x509_fast(t.p, t.n, &c) == 1) {
+		certs[valid] = certs[i];
+		certs[valid].group = cs_x509_name_cmp(c.subject_der,
+		    c.subject_der_len, c.issuer_der, c.issuer_der_len) == 0 ?
+		    SELF : OTHER;
+		cs_cert_release(&c);
+		if (cs_x509_fast(certs[valid].p, certs[valid].n, &c) == 1) {
 			cs_cert_release(&c);
-			certs[valid] = certs[fast];
-			certs[fast++] = t;
-		} else
-			certs[valid] = t;
-		valid++;
+			if (certs[valid].group == OTHER)
+				certs[valid].group = FAST;
+			fast++;
+		}
+		at[certs[valid++].group + 1]++;
 	}
-	printf("%zu distinct certificates (%zu repeats), %zu decode; fast "
-	    "path %zu (%.1f%%)\n", ncerts, dups, valid, fast,
-	    valid ? 100.0 * fast / valid : 0.0);
-	printf("us/cert %21s %9s %9s %9s\n", "", "all", "fast path",
-	    "others");
-	for (k = 0; k < sizeof(fns) / sizeof(fns[0]); k++)
-		printf("%-29s %9.2f %9.2f %9.2f\n", fns[k].name,
-		    timed(fns[k].parse, 0, valid, (int)rounds),
-		    timed(fns[k].parse, 0, fast, (int)rounds),
-		    timed(fns[k].parse, fast, valid, (int)rounds));
+	qsort(certs, valid, sizeof(*certs), group_cmp);
+	for (g = 1; g <= NGROUPS; g++)
+		at[g] += at[g - 1];
+	printf("%zu distinct certificates (%zu repeats), %zu decode; "
+	    "cs_x509_fast() reads %zu (%.1f%%); names equal %zu (%.1f%%)\n",
+	    ncerts, dups, valid, fast, valid ? 100.0 * fast / valid : 0.0,
+	    at[SELF + 1] - at[SELF], valid ? 100.0 * (at[SELF + 1] -
+	    at[SELF]) / valid : 0.0);
+	printf("us/cert %21s %9s %9s %9s %9s\n", "", "all", "fast path",
+	    "names eq", "others");
+	for (k = 0; k < sizeof(fns) / sizeof(fns[0]); k++) {
+		printf("%-29s %9.2f", fns[k].name, timed(fns[k].parse, 0,
+		    valid, (int)rounds));
+		for (g = 0; g < NGROUPS; g++)
+			printf(" %9.2f", timed(fns[k].parse, at[g], at[g + 1],
+			    (int)rounds));
+		printf("\n");
+	}
 	return 0;
 }
