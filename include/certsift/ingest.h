@@ -53,7 +53,8 @@ struct cs_ingest_opts {
 	int		 strict;	/* stop at the first bad record */
 	uint64_t	 commit_every;	/* reports per transaction; 0: default */
 	int		 reader_mode;	/* CS_READER_*; 0: automatic */
-	int		 jobs;		/* threads; 0: one per processor */
+	int		 jobs;		/* parsing threads, the caller's
+					   among them; 0: one per processor */
 	int		 hosts;		/* CS_HOSTS_*: how hostnames are kept */
 	const unsigned char *host_key;	/* CS_HOSTS_KEYED: the HMAC key */
 	size_t		 host_key_len;

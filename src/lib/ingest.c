@@ -349,7 +349,9 @@ cs_ingest_new(struct cs_store *st, const struct cs_ingest_opts *o,
 		    NULL)
 			goto nomem;
 	}
-	for (i = 0; jobs > 1 && i < nw; i++) {
+	/* The last worker is the main thread's: it parses too, rather than
+	 * wait for a unit to merge. */
+	for (i = 0; jobs > 1 && i < nw - 1; i++) {
 		if (pthread_create(&ing->workers[i].tid, NULL, worker_main,
 		    &ing->workers[i]) != 0) {
 			cs_ingest_free(ing);
@@ -934,32 +936,33 @@ work(struct worker *w, struct unit *u)
 	u->oom = w->oom;
 }
 
+/* The oldest unit queued and not taken; the caller holds qlock. */
+static struct unit *
+queued_unit(struct cs_ingest *ing)
+{
+	size_t i;
+
+	for (i = 0; i < ing->nring; i++) {
+		struct unit *c = &ing->units[(ing->head + i) % ing->nring];
+
+		if (c->state == U_QUEUED)
+			return c;
+	}
+	return NULL;
+}
+
 static void *
 worker_main(void *arg)
 {
 	struct worker *w = arg;
 	struct cs_ingest *ing = w->ing;
 	struct unit *u;
-	size_t i;
 
 	pthread_mutex_lock(&ing->qlock);
 	for (;;) {
 		u = NULL;
-		while (!ing->quit) {
-			/* Oldest queued unit first. */
-			for (i = 0; i < ing->nring; i++) {
-				struct unit *c = &ing->units[(ing->head + i) %
-				    ing->nring];
-
-				if (c->state == U_QUEUED) {
-					u = c;
-					break;
-				}
-			}
-			if (u != NULL)
-				break;
+		while (!ing->quit && (u = queued_unit(ing)) == NULL)
 			pthread_cond_wait(&ing->qcond, &ing->qlock);
-		}
 		if (ing->quit)
 			break;
 		u->state = U_BUSY;
@@ -1951,9 +1954,21 @@ merge_oldest(struct cs_ingest *ing, struct cs_err *err)
 	int rc;
 
 	if (ing->nworkers > 0) {
+		/* Until the oldest unit is done, parse queued ones here. */
 		pthread_mutex_lock(&ing->qlock);
-		while (u->state != U_DONE)
-			pthread_cond_wait(&ing->dcond, &ing->qlock);
+		while (u->state != U_DONE) {
+			struct unit *q = queued_unit(ing);
+
+			if (q == NULL) {
+				pthread_cond_wait(&ing->dcond, &ing->qlock);
+				continue;
+			}
+			q->state = U_BUSY;
+			pthread_mutex_unlock(&ing->qlock);
+			work(&ing->workers[ing->nw - 1], q);
+			pthread_mutex_lock(&ing->qlock);
+			q->state = U_DONE;
+		}
 		pthread_mutex_unlock(&ing->qlock);
 	} else
 		work(&ing->workers[0], u);
