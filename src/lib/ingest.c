@@ -22,7 +22,7 @@
 #include "input.h"
 #include "store_int.h"
 
-#define DEFAULT_COMMIT	100000		/* reports per transaction */
+#define DEFAULT_COMMIT	200000		/* reports per transaction */
 #define CACHE_LIMIT	((size_t)48 << 20)	/* bytes of cached texts, DER */
 #define NOCHAIN		UINT32_MAX
 #define NOHOST		UINT32_MAX
