@@ -59,6 +59,55 @@ hostlist_load(struct cs_store *st, const unsigned char *key,
 	return 0;
 }
 
+/* Keeps the best max hostnames only: show needs ten of a million. */
+struct topk {
+	struct hostlist	*l;
+	size_t		 max;
+};
+
+static int
+collect_top(void *arg, const char *host, size_t len, uint64_t count)
+{
+	struct topk *t = arg;
+	struct hostlist *l = t->l;
+	struct hostent e = { (char *)host, len, count };
+	size_t i;
+
+	/* The list stays sorted; most hostnames rank below its last. */
+	if (l->n == t->max && host_cmp(&e, &l->v[l->n - 1]) >= 0)
+		return 0;
+	if (l->n == t->max)
+		free(l->v[--l->n].host);
+	else if (l->n == l->cap) {
+		l->cap = t->max;
+		l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
+	}
+	for (i = l->n; i > 0 && host_cmp(&e, &l->v[i - 1]) < 0; i--)
+		l->v[i] = l->v[i - 1];
+	l->v[i].host = xmalloc(len + 1);
+	memcpy(l->v[i].host, host, len);
+	l->v[i].host[len] = '\0';
+	l->v[i].len = len;
+	l->v[i].count = count;
+	l->n++;
+	return 0;
+}
+
+int
+hostlist_top(struct cs_store *st, const unsigned char *key, size_t max,
+    struct hostlist *l)
+{
+	struct cs_err err = CS_ERR_INIT;
+	struct topk t = { l, max };
+
+	memset(l, 0, sizeof(*l));
+	if (max == 0)
+		return hostlist_load(st, key, l);
+	if (cs_store_cert_hosts(st, key, collect_top, &t, &err) == -1)
+		return cli_fail(&err);
+	return 0;
+}
+
 struct minrep {
 	struct strmap	 names;		/* index i: l->v[i] */
 	uint64_t	*total;

@@ -137,7 +137,9 @@ cmd_show(int argc, char **argv)
 		cs_store_close(st);
 		return cli_fail(&err);
 	}
-	if ((status = hostlist_load(st, key, &hl)) == 0 &&
+	/* Without --min-host-reports only the top ten are kept. */
+	if ((status = minrep > 0 ? hostlist_load(st, key, &hl) :
+	    hostlist_top(st, key, TOP_HOSTS, &hl)) == 0 &&
 	    (status = hostlist_min_reports(st, &hl, minrep)) == 0) {
 		if (json) {
 			cs_export_json_open(stdout, &rec);

@@ -24,6 +24,9 @@ struct hostlist {
 /* Returns 0, or the exit status after saying why. */
 int	hostlist_load(struct cs_store *st, const unsigned char *key,
 	    struct hostlist *l);
+/* The first max hostnames of hostlist_load()'s order (max 0: all). */
+int	hostlist_top(struct cs_store *st, const unsigned char *key,
+	    size_t max, struct hostlist *l);
 /*
  * Drops the hostnames seen in fewer than k reports in all (not only with
  * this certificate), for --min-host-reports. Returns 0, or the exit

@@ -48,3 +48,22 @@ assert_status 1 "show zero sha256"
 # a prefix shorter than 8 digits is not accepted
 run "$CS" show --db db "${S:0:7}"
 [ "$status" != 0 ] || fail "show with a 7-digit prefix succeeded"
+
+# More hostnames than show lists, with ties: its ten are the first ten of
+# `hosts` (which sorts them all), by count, then by name.
+for i in $(seq 1 25); do
+	n=$(( (i * 7) % 5 + 1 ))	# 1..5 reports: many ties
+	for k in $(seq 1 $n); do
+		report "h$(( (i * 11) % 25 )).many.example" $T_OCT1 -8179 "$INT"
+	done
+done >many.jsonl
+ingest --db db2 many.jsonl
+I=$(sha "$INT")
+ok "$CS" hosts --db db2 --json "$I"
+want=$(jq -c '.[:10]' _out)
+[ "$(jq length _out)" = 25 ] || fail "hosts lists $(jq length _out) hostnames, not 25"
+ok "$CS" show --db db2 --json "$I"
+assert_eq "$want" "$(jq -c '[.top_hosts[] | {host, count}]' _out)" "show: top ten of many"
+ok "$CS" show --db db2 "$I"
+assert_eq "$(jq -r '.[] | "\(.count)  \(.host)"' <<<"$want")" \
+    "$(sed -n '/^top hosts:/,$p' _out | tail -n +2 | sed 's/^ *//')" "show text: top ten"
