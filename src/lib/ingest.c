@@ -1380,8 +1380,10 @@ apply(struct cs_ingest *ing, struct cs_wtxn *t, struct cs_err *err)
 		if (added) {
 			ing->n[CS_N_CERTS_NEW]++;
 			ing->n[CS_N_UNIQUE_CERTS]++;
+			/* Once per certificate stored under a hash others
+			 * have: a later lookup of it does not count again. */
+			ing->n[CS_N_COLLISIONS] += coll > 0;
 		}
-		ing->n[CS_N_COLLISIONS] += (uint64_t)coll;
 	}
 	/* 2. Chains: counts, times and codes from the batch rows. */
 	for (i = 0; i < ing->ches.n; i++) {
