@@ -77,6 +77,27 @@ enum {
 	"           [--min-count n] [--min-hosts n] [--subject text]\n"	\
 	"           [--valid-at t]\n"
 
+/*
+ * (row, hostname) pairs by a 128-bit hash of the name, for counting
+ * distinct hostnames per row without keeping a million strings
+ * (select.c).
+ */
+struct hpair {
+	uint64_t	row;
+	uint64_t	h[2];
+};
+
+struct hpairs {
+	struct hpair	*v;
+	size_t		 n;
+	size_t		 cap;
+};
+
+void	hpair_add(struct hpairs *p, size_t row, const char *host, size_t len);
+/* Sorts by row, then hash: equal pairs end up side by side. */
+void	hpairs_sort(struct hpairs *p);
+int	hpair_same(const struct hpair *x, const struct hpair *y);
+
 /* A map from certificate keys to dense indexes 0, 1, ... (select.c). */
 struct keyslot {
 	unsigned char	key[CS_KEY_LEN];
