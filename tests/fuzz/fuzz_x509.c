@@ -22,7 +22,7 @@
 #include "certsift/buf.h"
 #include "certsift/err.h"
 #include "certsift/x509.h"
-#include "ownsig.h"
+#include "certcmp.h"
 #include "x509_int.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -34,58 +34,12 @@ fail(const char *what)
 	abort();
 }
 
-static int
-streq(const char *a, const char *b)
-{
-	if (a == NULL || b == NULL)
-		return a == b;
-	return strcmp(a, b) == 0;
-}
-
-static int
-bytes_eq(const unsigned char *a, size_t an, const unsigned char *b, size_t bn)
-{
-	if (a == NULL || b == NULL)
-		return a == b && an == bn;
-	return an == bn && memcmp(a, b, an) == 0;
-}
-
-static int
-list_eq(char **a, size_t an, char **b, size_t bn)
-{
-	size_t i;
-
-	if (an != bn)
-		return 0;
-	for (i = 0; i < an; i++)
-		if (!streq(a[i], b[i]))
-			return 0;
-	return 1;
-}
-
 /* Aborts when a and b differ; where says which summaries they are. */
 static void
 compare(const struct cs_cert *a, const struct cs_cert *b, const char *where)
 {
-	const char *what = NULL;
+	const char *what = cert_differ(a, b);
 
-	if (!streq(a->subject, b->subject) || !streq(a->issuer, b->issuer) ||
-	    !streq(a->serial, b->serial) || !streq(a->ski, b->ski) ||
-	    !streq(a->aki, b->aki) || !streq(a->key, b->key) ||
-	    !streq(a->sig_alg, b->sig_alg))
-		what = "a string field";
-	else if (a->not_before != b->not_before ||
-	    a->not_after != b->not_after || a->is_ca != b->is_ca ||
-	    a->self_signed != b->self_signed ||
-	    memcmp(a->sha256, b->sha256, 32) != 0)
-		what = "a fixed field";
-	else if (!bytes_eq(a->subject_der, a->subject_der_len, b->subject_der,
-	    b->subject_der_len) || !bytes_eq(a->issuer_der,
-	    a->issuer_der_len, b->issuer_der, b->issuer_der_len))
-		what = "a name DER";
-	else if (!list_eq(a->san, a->nsan, b->san, b->nsan) ||
-	    !list_eq(a->aia, a->naia, b->aia, b->naia))
-		what = "san or aia";
 	if (what != NULL) {
 		fprintf(stderr, "fuzz_x509: %s differs %s\n", what, where);
 		abort();

@@ -19,28 +19,9 @@
 
 #include "certsift/report.h"
 
+#include "rng.h"
 #include "t.h"
 #include "rcollect.h"
-
-/* ---- PRNG: xorshift64* ------------------------------------------------- */
-
-static uint64_t	rng_state;
-
-static uint64_t
-rnd(void)
-{
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return rng_state * UINT64_C(2685821657736338717);
-}
-
-/* 0 .. n-1 */
-static size_t
-below(size_t n)
-{
-	return n > 0 ? (size_t)(rnd() % n) : 0;
-}
 
 /* true with probability pct % */
 static int

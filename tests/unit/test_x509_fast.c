@@ -38,77 +38,12 @@
 #include "certsift/x509.h"
 #include "x509_int.h"
 
-#include "ownsig.h"
+#include "certcmp.h"
+#include "rng.h"
 #include "t.h"
 
 #define VEC	"/usr/lib/python3/dist-packages/cryptography_vectors/x509"
 #define ROOTS	"/etc/ssl/certs"
-
-/* ---- comparing summaries ----------------------------------------------- */
-
-static int
-str_eq(const char *a, const char *b)
-{
-	return a == NULL || b == NULL ? a == b : strcmp(a, b) == 0;
-}
-
-static int
-list_eq(char **a, size_t an, char **b, size_t bn)
-{
-	size_t i;
-
-	if (an != bn)
-		return 0;
-	for (i = 0; i < an; i++)
-		if (!str_eq(a[i], b[i]))
-			return 0;
-	return 1;
-}
-
-static int
-der_eq(const unsigned char *a, size_t an, const unsigned char *b, size_t bn)
-{
-	return a != NULL && b != NULL && an == bn && memcmp(a, b, an) == 0;
-}
-
-/* The first field where a and b differ, or NULL. */
-static const char *
-differ(const struct cs_cert *a, const struct cs_cert *b)
-{
-	if (!str_eq(a->subject, b->subject))
-		return "subject";
-	if (!str_eq(a->issuer, b->issuer))
-		return "issuer";
-	if (!str_eq(a->serial, b->serial))
-		return "serial";
-	if (a->not_before != b->not_before || a->not_after != b->not_after)
-		return "validity";
-	if (!str_eq(a->ski, b->ski))
-		return "ski";
-	if (!str_eq(a->aki, b->aki))
-		return "aki";
-	if (!str_eq(a->key, b->key))
-		return "key";
-	if (!str_eq(a->sig_alg, b->sig_alg))
-		return "sig_alg";
-	if (a->is_ca != b->is_ca)
-		return "is_ca";
-	if (a->self_signed != b->self_signed)
-		return "self_signed";
-	if (!list_eq(a->san, a->nsan, b->san, b->nsan))
-		return "san";
-	if (!list_eq(a->aia, a->naia, b->aia, b->naia))
-		return "aia";
-	if (memcmp(a->sha256, b->sha256, 32) != 0)
-		return "sha256";
-	if (!der_eq(a->subject_der, a->subject_der_len, b->subject_der,
-	    b->subject_der_len))
-		return "subject_der";
-	if (!der_eq(a->issuer_der, a->issuer_der_len, b->issuer_der,
-	    b->issuer_der_len))
-		return "issuer_der";
-	return NULL;
-}
 
 static void
 dump(const char *who, const struct cs_cert *c)
@@ -159,7 +94,7 @@ fast_vs_openssl(const unsigned char *der, size_t len, const char *what)
 	    !CHECK_INT(ro, 0)))
 		printf("\t%s: read by the fast path, but OpenSSL: %s\n", what,
 		    err.msg);
-	else if (rf == 1 && !CHECK((field = differ(&f, &o)) == NULL)) {
+	else if (rf == 1 && !CHECK((field = cert_differ(&f, &o)) == NULL)) {
 		printf("\t%s: %s differs\n", what, field);
 		dump("fast", &f);
 		dump("openssl", &o);
@@ -379,7 +314,7 @@ test_real(void)
 		ro = cs_x509_parse_openssl(certs[i].p, certs[i].n, &o, &err);
 		if (!CHECK_INT(rp, ro))
 			printf("\t%s\n", certs[i].from);
-		else if (rp == 0 && !CHECK((field = differ(&p, &o)) == NULL))
+		else if (rp == 0 && !CHECK((field = cert_differ(&p, &o)) == NULL))
 			printf("\t%s: %s differs\n", certs[i].from, field);
 		if (ro == 0 && names_equal(&o)) {
 			same++;
@@ -407,23 +342,6 @@ test_real(void)
 }
 
 /* ---- mutants ------------------------------------------------------------ */
-
-static uint64_t	rng_state;
-
-static uint64_t
-rnd(void)
-{
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return rng_state * UINT64_C(2685821657736338717);
-}
-
-static size_t
-below(size_t n)
-{
-	return n > 0 ? (size_t)(rnd() % n) : 0;
-}
 
 /*
  * Truncated and byte-changed copies of a few hundred real certificates,
