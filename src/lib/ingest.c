@@ -255,6 +255,12 @@ struct cs_ingest {
 	VEC(struct slot)	 slots;
 	struct hidx		 text_idx;
 	struct hidx		 der_idx;
+	/*
+	 * Most chain entries are texts met before: looking one up takes the
+	 * texts' lock shared; changing the texts takes it alone, and the
+	 * cache's lock before it.
+	 */
+	pthread_rwlock_t	 tlock;
 
 	/* The batch: what the next transaction writes. */
 	VEC(struct che)		 ches;
@@ -314,6 +320,8 @@ cs_ingest_new(struct cs_store *st, const struct cs_ingest_opts *o,
     struct cs_ingest **out, struct cs_err *err)
 {
 	struct cs_ingest *ing;
+	pthread_mutexattr_t ma;
+	pthread_rwlockattr_t ra;
 	int jobs, nw, i;
 
 	if (cs_store_lock(st, err) == -1)
@@ -324,7 +332,17 @@ cs_ingest_new(struct cs_store *st, const struct cs_ingest_opts *o,
 	ing->o = *o;
 	if (ing->o.commit_every == 0)
 		ing->o.commit_every = DEFAULT_COMMIT;
-	pthread_mutex_init(&ing->lock, NULL);
+	/* The cache's lock is held for a lookup at a time: a waiter spins a
+	 * while rather than sleep at once (a sleep costs more than a hold). */
+	pthread_mutexattr_init(&ma);
+	pthread_mutexattr_settype(&ma, PTHREAD_MUTEX_ADAPTIVE_NP);
+	pthread_mutex_init(&ing->lock, &ma);
+	pthread_mutexattr_destroy(&ma);
+	pthread_rwlockattr_init(&ra);
+	pthread_rwlockattr_setkind_np(&ra,
+	    PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+	pthread_rwlock_init(&ing->tlock, &ra);
+	pthread_rwlockattr_destroy(&ra);
 	pthread_mutex_init(&ing->qlock, NULL);
 	pthread_cond_init(&ing->qcond, NULL);
 	pthread_cond_init(&ing->dcond, NULL);
@@ -368,14 +386,23 @@ nomem:
 	return cs_err_set(err, CS_ENOMEM, "out of memory");
 }
 
+/* Forgets the cached texts; the cache's lock is held. */
+static void
+texts_reset(struct cs_ingest *ing)
+{
+	pthread_rwlock_wrlock(&ing->tlock);
+	cs_buf_reset(&ing->texts);
+	ing->textv.n = 0;
+	hidx_clear(&ing->text_idx);
+	pthread_rwlock_unlock(&ing->tlock);
+}
+
 static void
 cache_reset(struct cs_ingest *ing)
 {
-	cs_buf_reset(&ing->texts);
+	texts_reset(ing);
 	cs_buf_reset(&ing->ders);
-	ing->textv.n = 0;
 	ing->slots.n = 0;
-	hidx_clear(&ing->text_idx);
 	hidx_clear(&ing->der_idx);
 }
 
@@ -423,6 +450,7 @@ cs_ingest_free(struct cs_ingest *ing)
 	free(ing->workers);
 	free(ing->units);
 	pthread_mutex_destroy(&ing->lock);
+	pthread_rwlock_destroy(&ing->tlock);
 	pthread_mutex_destroy(&ing->qlock);
 	pthread_cond_destroy(&ing->qcond);
 	pthread_cond_destroy(&ing->dcond);
@@ -468,8 +496,8 @@ bad(struct cs_ingest *ing, const char *why)
 	}
 }
 
-/* Looks text up in the cache; the lock is held. Returns its entry or NULL
- * with *pos the free probe position. */
+/* Looks text up in the cache; the texts' lock is held. Returns its entry
+ * or NULL with *pos the free probe position. */
 static struct text *
 text_find(struct cs_ingest *ing, uint64_t h, const char *p, size_t len,
     size_t *pos)
@@ -514,11 +542,12 @@ der_find(struct cs_ingest *ing, uint64_t h, const struct cs_buf *der,
 
 /*
  * Caches text as slot (or, slot -1, as not a certificate for the reason
- * why); the lock is held. Another worker may have cached it meanwhile: then
- * the cache keeps what it has. Returns the slot, or -2 out of memory.
+ * why); the cache's lock and the texts' lock, alone, are held. Another
+ * worker may have cached it meanwhile: then the cache keeps what it has.
+ * Returns the slot, or -2 out of memory.
  */
 static int32_t
-text_add(struct cs_ingest *ing, uint64_t h, const char *p, size_t len,
+text_put(struct cs_ingest *ing, uint64_t h, const char *p, size_t len,
     int32_t slot, const char *why)
 {
 	struct text t, *c;
@@ -546,6 +575,17 @@ text_add(struct cs_ingest *ing, uint64_t h, const char *p, size_t len,
 	return slot;
 }
 
+/* text_put() with the texts' lock taken; the cache's lock is held. */
+static int32_t
+text_add(struct cs_ingest *ing, uint64_t h, const char *p, size_t len,
+    int32_t slot, const char *why)
+{
+	pthread_rwlock_wrlock(&ing->tlock);
+	slot = text_put(ing, h, p, len, slot, why);
+	pthread_rwlock_unlock(&ing->tlock);
+	return slot;
+}
+
 /*
  * The slot of a chain entry's text: from the cache, or decoded, hashed and
  * parsed on first sight (outside the lock: that is the expensive part).
@@ -566,17 +606,17 @@ entry_slot(struct worker *w, const char *p, size_t len)
 	int32_t slot;
 
 	th = XXH3_64bits(p, len);
-	pthread_mutex_lock(&ing->lock);
+	pthread_rwlock_rdlock(&ing->tlock);
 	if (ing->text_idx.cap > 0 && (c = text_find(ing, th, p, len, &pos))
 	    != NULL) {
 		slot = c->slot;
 		if (slot < 0)
 			snprintf(w->why, sizeof(w->why), "%s", (const char *)
 			    ing->texts.data + c->why_off);
-		pthread_mutex_unlock(&ing->lock);
+		pthread_rwlock_unlock(&ing->tlock);
 		return slot;
 	}
-	pthread_mutex_unlock(&ing->lock);
+	pthread_rwlock_unlock(&ing->tlock);
 	/* First sight of this text. */
 	if (cs_b64_decode_cert(p, len, &w->der, &e) == -1)
 		goto invalid;
@@ -1334,6 +1374,39 @@ out:
 	return ret;
 }
 
+/*
+ * The batch hosts in the order of the index of hosts' certificates, whose
+ * keys begin with the name's length: a stable counting sort by length of
+ * the name order. *lorder and *lrank are the order and each host's rank.
+ */
+#define LEN_BUCKET(len)	((len) <= CS_HOST_MAX ? (len) : CS_HOST_MAX + 1)
+
+static int
+len_order(struct cs_ingest *ing, const uint32_t *order, uint32_t **lorder,
+    uint32_t **lrank)
+{
+	size_t count[CS_HOST_MAX + 2], i, sum, c, n = ing->bhosts.n;
+
+	if ((*lorder = malloc((n ? n : 1) * sizeof(**lorder))) == NULL ||
+	    (*lrank = malloc((n ? n : 1) * sizeof(**lrank))) == NULL)
+		return -1;
+	memset(count, 0, sizeof(count));
+	for (i = 0; i < n; i++)
+		count[LEN_BUCKET(ing->bhosts.v[i].len)]++;
+	for (i = 0, sum = 0; i < CS_HOST_MAX + 2; i++) {
+		c = count[i];
+		count[i] = sum;
+		sum += c;
+	}
+	for (i = 0; i < n; i++) {
+		size_t r = count[LEN_BUCKET(ing->bhosts.v[order[i]].len)]++;
+
+		(*lorder)[r] = order[i];
+		(*lrank)[order[i]] = (uint32_t)r;
+	}
+	return 0;
+}
+
 static int
 apply(struct cs_ingest *ing, struct cs_wtxn *t, struct cs_err *err)
 {
@@ -1341,6 +1414,7 @@ apply(struct cs_ingest *ing, struct cs_wtxn *t, struct cs_err *err)
 	VEC(struct link) links = { 0 };
 	struct errcounts ec = { 0 };
 	uint32_t *order = NULL, *hrank = NULL, *sorder = NULL, *srank = NULL;
+	uint32_t *lorder = NULL, *lrank = NULL;
 	struct cs_certdelta d;
 	struct tuple tp;
 	struct cs_errcount ecodes[64];
@@ -1478,6 +1552,8 @@ apply(struct cs_ingest *ing, struct cs_wtxn *t, struct cs_err *err)
 		qsort(order, ing->bhosts.n, sizeof(*order), bhost_cmp);
 	for (i = 0; i < ing->bhosts.n; i++)
 		hrank[order[i]] = (uint32_t)i;
+	if (len_order(ing, order, &lorder, &lrank) == -1)
+		goto nomem;
 	if (write_rows(ing, t, hrank, err) == -1)
 		goto out;
 	/* 4. Rows: host links, host and code totals. */
@@ -1557,8 +1633,9 @@ apply(struct cs_ingest *ing, struct cs_wtxn *t, struct cs_err *err)
 			ing->slots.v[sl].hosts++;
 			ing->bhosts.v[h].newcerts++;
 			/* New links go in the index of hosts' certificates,
-			 * in its order: hostname, then certificate. */
-			links.v[k++].key = links.v[i].key << 32 |
+			 * in its order: hostname by length and bytes, then
+			 * certificate. */
+			links.v[k++].key = (uint64_t)lrank[h] << 32 |
 			    links.v[i].key >> 32;
 		}
 	}
@@ -1566,7 +1643,7 @@ apply(struct cs_ingest *ing, struct cs_wtxn *t, struct cs_err *err)
 	if (links_sort(links.v, links.n) == -1)
 		goto nomem;
 	for (i = 0; i < links.n; i++) {
-		const struct bhost *bh = &ing->bhosts.v[order[links.v[i].key >>
+		const struct bhost *bh = &ing->bhosts.v[lorder[links.v[i].key >>
 		    32]];
 
 		if (cs_store_whostcert(t, (const char *)ing->hosts.data +
@@ -1613,6 +1690,8 @@ out:
 	free(links.v);
 	free(order);
 	free(hrank);
+	free(lorder);
+	free(lrank);
 	free(sorder);
 	free(srank);
 	free(ec.v);
@@ -2161,9 +2240,7 @@ cs_ingest_fd(struct cs_ingest *ing, int fd, const char *name, int flags,
 			 * twice as long: each batch rewrites a page of the
 			 * store per new record, so fewer batches write less.
 			 */
-			cs_buf_reset(&ing->texts);
-			ing->textv.n = 0;
-			hidx_clear(&ing->text_idx);
+			texts_reset(ing);
 		}
 		cache_full = ing->texts.len + ing->ders.len > CACHE_LIMIT;
 		pthread_mutex_unlock(&ing->lock);

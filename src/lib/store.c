@@ -102,10 +102,26 @@ struct cs_store {
 	char		*path;
 };
 
+/*
+ * A table's last key, as far as its transaction knows: a write in key
+ * order past it goes in with MDB_APPEND, which neither searches the tree
+ * nor splits pages in half (a fresh store; rows of new certificates).
+ */
+#define TAIL_MAX	512		/* LMDB keys are at most 511 bytes */
+
+struct tail {
+	int		 state;		/* TAIL_* */
+	size_t		 len;
+	unsigned char	 key[TAIL_MAX];
+};
+
+enum { TAIL_UNKNOWN, TAIL_KNOWN, TAIL_EMPTY };
+
 struct cs_wtxn {
 	struct cs_store	*st;
 	MDB_txn		*txn;
 	MDB_cursor	*cur[NDB];	/* opened on first use; freed with txn */
+	struct tail	 tail[NDB];
 	struct cs_buf	 scratch;
 	struct cs_buf	 der;
 	uint64_t	 next_cert;	/* the next certificate's number, or 0 */
@@ -832,10 +848,55 @@ wcursor(struct cs_wtxn *t, int db, int *rc)
 	return t->cur[db];
 }
 
+/* 1 when key sorts after every key of db, 0 when not, -1 on error. */
+static int
+past_tail(struct cs_wtxn *t, int db, MDB_cursor *c, const MDB_val *key,
+    int *rc)
+{
+	struct tail *tl = &t->tail[db];
+	MDB_val k, v;
+
+	if (tl->state == TAIL_UNKNOWN) {
+		if ((*rc = mdb_cursor_get(c, &k, &v, MDB_LAST)) == MDB_NOTFOUND)
+			tl->state = TAIL_EMPTY;
+		else if (*rc != 0)
+			return -1;
+		else {
+			tl->state = TAIL_KNOWN;
+			tl->len = k.mv_size < TAIL_MAX ? k.mv_size : TAIL_MAX;
+			memcpy(tl->key, k.mv_data, tl->len);
+		}
+	}
+	if (tl->state == TAIL_EMPTY)
+		return 1;
+	k.mv_data = tl->key;
+	k.mv_size = tl->len;
+	return mdb_cmp(t->txn, t->st->dbi[db], key, &k) > 0;
+}
+
+/* Appends key and v past the tail of db: 0, MDB_KEYEXIST when it did not
+ * sort last after all (nothing written), or an LMDB error. */
+static int
+append(struct cs_wtxn *t, int db, MDB_cursor *c, MDB_val *k, MDB_val *v)
+{
+	struct tail *tl = &t->tail[db];
+	int rc;
+
+	if (k->mv_size > TAIL_MAX)
+		return MDB_KEYEXIST;
+	if ((rc = mdb_cursor_put(c, k, v, MDB_APPEND)) != 0)
+		return rc;
+	tl->state = TAIL_KNOWN;
+	tl->len = k->mv_size;
+	memcpy(tl->key, k->mv_data, k->mv_size);
+	return 0;
+}
+
 /*
  * Adds delta to the fixed-size record at key (zeros when absent) with
  * add(): one tree descent either way, as a put that must not overwrite
- * leaves the cursor on the record it found. *added when it was absent.
+ * leaves the cursor on the record it found; none past the table's last
+ * key. *added when it was absent.
  */
 static int
 upsert(struct cs_wtxn *t, int db, const void *key, size_t klen, void *rec,
@@ -844,12 +905,19 @@ upsert(struct cs_wtxn *t, int db, const void *key, size_t klen, void *rec,
 {
 	MDB_val k = { klen, (void *)key }, v = { size, rec };
 	MDB_cursor *c;
-	int rc = 0;
+	int rc = 0, ap;
 
 	if ((c = wcursor(t, db, &rc)) == NULL)
 		return wfail(t, err, rc, "cannot open cursor");
 	memset(rec, 0, size);
 	add(rec, delta);
+	if ((ap = past_tail(t, db, c, &k, &rc)) == -1)
+		return wfail(t, err, rc, "cannot read");
+	if (ap == 1 && (rc = append(t, db, c, &k, &v)) != MDB_KEYEXIST) {
+		if (added != NULL)
+			*added = rc == 0;
+		return rc == 0 ? 0 : wfail(t, err, rc, "cannot write");
+	}
 	rc = mdb_cursor_put(c, &k, &v, MDB_NOOVERWRITE);
 	if (added != NULL)
 		*added = rc == 0;
@@ -913,7 +981,7 @@ cs_store_whostcert(struct cs_wtxn *t, const char *host, size_t len,
 	unsigned char k[2 + CS_HOST_MAX + CS_KEY_LEN];
 	MDB_val kv, vv;
 	MDB_cursor *c;
-	int rc = 0;
+	int rc = 0, ap;
 
 	if (len > CS_HOST_MAX)
 		return cs_err_set(err, CS_EUSAGE, "hostname too long");
@@ -927,6 +995,11 @@ cs_store_whostcert(struct cs_wtxn *t, const char *host, size_t len,
 	kv.mv_size = 2 + len + CS_KEY_LEN;
 	vv.mv_data = NULL;
 	vv.mv_size = 0;
+	if ((ap = past_tail(t, DB_HOSTCERT, c, &kv, &rc)) == -1)
+		return wfail(t, err, rc, "cannot read");
+	if (ap == 1 && (rc = append(t, DB_HOSTCERT, c, &kv, &vv)) !=
+	    MDB_KEYEXIST)
+		return rc == 0 ? 0 : wfail(t, err, rc, "cannot write");
 	if ((rc = mdb_cursor_put(c, &kv, &vv, MDB_NOOVERWRITE)) != 0 &&
 	    rc != MDB_KEYEXIST)
 		return wfail(t, err, rc, "cannot write");
