@@ -15,7 +15,8 @@
 #include "certsift/x509.h"
 
 #define CS_KEY_LEN	20	/* XXH3-128 of the DER, then a sequence number */
-#define CS_SCHEMA	3
+#define CS_SCHEMA	4	/* 3 is read as it is and upgraded by a writer */
+#define CS_TOP_HOSTS	10	/* hostnames kept per certificate, most first */
 
 struct cs_store;
 
@@ -137,6 +138,16 @@ int	cs_store_foreach_cert(struct cs_store *st, int what, cs_cert_fn fn,
 typedef int (*cs_host_fn)(void *arg, const char *host, size_t len,
     uint64_t count);
 int	cs_store_cert_hosts(struct cs_store *st, const unsigned char *key,
+	    cs_host_fn fn, void *arg, struct cs_err *err);
+
+/*
+ * Calls fn for the certificate's CS_TOP_HOSTS hostnames with the most
+ * reports, most first (ties by name), from a list kept up to date at
+ * ingest: one read however many hostnames it has. Returns 1, 0 when the
+ * store keeps no such lists (schema 3, not yet upgraded: walk all with
+ * cs_store_cert_hosts()), or -1.
+ */
+int	cs_store_top_hosts(struct cs_store *st, const unsigned char *key,
 	    cs_host_fn fn, void *arg, struct cs_err *err);
 
 /* A unique chain: the certificates in the order sent, and its counts. */

@@ -99,10 +99,19 @@ hostlist_top(struct cs_store *st, const unsigned char *key, size_t max,
 {
 	struct cs_err err = CS_ERR_INIT;
 	struct topk t = { l, max };
+	int rc;
 
 	memset(l, 0, sizeof(*l));
 	if (max == 0)
 		return hostlist_load(st, key, l);
+	/* The store keeps the first CS_TOP_HOSTS, in this order. */
+	if (max <= CS_TOP_HOSTS) {
+		if ((rc = cs_store_top_hosts(st, key, collect_top, &t, &err))
+		    == -1)
+			return cli_fail(&err);
+		if (rc == 1)
+			return 0;
+	}
 	if (cs_store_cert_hosts(st, key, collect_top, &t, &err) == -1)
 		return cli_fail(&err);
 	return 0;

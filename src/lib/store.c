@@ -39,12 +39,13 @@ enum {
 	DB_CHAINHOST,	/* chain key + u8 has + code + host -> u64 */
 	DB_ERROR,	/* code -> u64 reports */
 	DB_DERIDX,	/* XXH3-128 of a DER + u32 sequence -> cert key */
+	DB_TOPHOST,	/* cert key -> its top hostnames (struct toplist) */
 	NDB
 };
 
 static const char *const dbnames[NDB] = {
 	"meta", "files", "der", "cert", "summ", "sha", "certhost", "hostcert",
-	"host", "chain", "chainhost", "error", "deridx"
+	"host", "chain", "chainhost", "error", "deridx", "tophost"
 };
 
 static const char *const counter_names[CS_N_COUNTERS] = {
@@ -99,8 +100,33 @@ struct cs_store {
 	MDB_dbi		 dbi[NDB];
 	int		 lockfd;
 	int		 rdonly;
+	int		 notop;		/* schema 3: no DB_TOPHOST */
 	char		*path;
 };
+
+/*
+ * A certificate's CS_TOP_HOSTS hostnames with the most reports, most first,
+ * ties by name: what `show` lists, kept with every certificate-host write
+ * so that a certificate linked to a million hostnames shows as fast as one
+ * with a single one. Counts only grow, so the top of the old list and the
+ * hostnames just written hold the new top. Stored as, per hostname, a u64
+ * count, a u16 length and the name.
+ */
+struct toplist {
+	int		 loaded;
+	int		 changed;
+	unsigned char	 key[CS_KEY_LEN];
+	size_t		 n;
+	struct topent {
+		uint64_t	 count;
+		uint32_t	 off;		/* of the name, in names */
+		uint32_t	 len;
+	}		 e[CS_TOP_HOSTS];
+	size_t		 used;		/* bytes of names taken */
+	char		 names[2 * CS_TOP_HOSTS * CS_HOST_MAX];
+};
+
+#define TOPENT_MAX	(8 + 2 + CS_HOST_MAX)	/* bytes of one, stored */
 
 /*
  * A table's last key, as far as its transaction knows: a write in key
@@ -122,10 +148,13 @@ struct cs_wtxn {
 	MDB_txn		*txn;
 	MDB_cursor	*cur[NDB];	/* opened on first use; freed with txn */
 	struct tail	 tail[NDB];
+	struct toplist	 top;		/* the last certificate's, unwritten */
 	struct cs_buf	 scratch;
 	struct cs_buf	 der;
 	uint64_t	 next_cert;	/* the next certificate's number, or 0 */
 };
+
+static int	top_flush(struct cs_wtxn *);
 
 #ifndef CS_MAP_START
 #define CS_MAP_START	(64 << 20)	/* tests start tiny: the map grows */
@@ -196,22 +225,205 @@ rbegin(struct cs_store *st, MDB_txn **txn, struct cs_err *err)
 	return 0;
 }
 
+/* ---- top hostnames ------------------------------------------------------ */
+
+/* 1 when (ca, ha) ranks before (cb, hb): more reports, then name order. */
+static int
+top_before(uint64_t ca, const char *ha, size_t la, uint64_t cb,
+    const char *hb, size_t lb)
+{
+	size_t n = la < lb ? la : lb;
+	int r;
+
+	if (ca != cb)
+		return ca > cb;
+	if ((r = n > 0 ? memcmp(ha, hb, n) : 0) != 0)
+		return r < 0;
+	return la < lb;
+}
+
+#define TOP_NAME(l, i)	((l)->names + (l)->e[i].off)
+
+/* Keeps the names of the list's entries only, at the start of names. */
+static void
+top_compact(struct toplist *l)
+{
+	char tmp[CS_TOP_HOSTS * CS_HOST_MAX];
+	size_t i, used = 0;
+
+	for (i = 0; i < l->n; i++) {
+		memcpy(tmp + used, TOP_NAME(l, i), l->e[i].len);
+		l->e[i].off = (uint32_t)used;
+		used += l->e[i].len;
+	}
+	memcpy(l->names, tmp, used);
+	l->used = used;
+}
+
+/* Puts a hostname's new total in the list, which keeps the best. */
+static void
+top_update(struct toplist *l, const char *host, size_t len, uint64_t total)
+{
+	const struct topent *last = &l->e[l->n > 0 ? l->n - 1 : 0];
+	size_t i;
+
+	if (len > CS_HOST_MAX)
+		return;
+	/* Not before the last of a full list: not in it, or unchanged. */
+	if (l->n == CS_TOP_HOSTS && !top_before(total, host, len,
+	    last->count, l->names + last->off, last->len))
+		return;
+	for (i = 0; i < l->n; i++)
+		if (l->e[i].len == len && memcmp(TOP_NAME(l, i), host, len) ==
+		    0)
+			break;
+	if (i < l->n) {
+		if (l->e[i].count == total)
+			return;
+		memmove(&l->e[i], &l->e[i + 1], (l->n - i - 1) *
+		    sizeof(l->e[0]));
+		l->n--;
+	} else if (l->n == CS_TOP_HOSTS)
+		l->n--;			/* the last one goes */
+	if (l->used + len > sizeof(l->names))
+		top_compact(l);
+	for (i = l->n; i > 0 && top_before(total, host, len,
+	    l->e[i - 1].count, TOP_NAME(l, i - 1), l->e[i - 1].len); i--)
+		;
+	memmove(&l->e[i + 1], &l->e[i], (l->n - i) * sizeof(l->e[0]));
+	l->e[i].count = total;
+	l->e[i].off = (uint32_t)l->used;
+	l->e[i].len = (uint32_t)len;
+	memcpy(l->names + l->used, host, len);
+	l->used += len;
+	l->n++;
+	l->changed = 1;
+}
+
+/* Reads a stored list into l; MDB_CORRUPTED when it is not one. */
+static int
+top_decode(struct toplist *l, const MDB_val *v)
+{
+	const unsigned char *p = v->mv_data, *end = p + v->mv_size;
+	uint16_t len;
+
+	l->n = 0;
+	l->used = 0;
+	while (p < end) {
+		if (l->n == CS_TOP_HOSTS || end - p < 10)
+			return MDB_CORRUPTED;
+		memcpy(&l->e[l->n].count, p, 8);
+		memcpy(&len, p + 8, 2);
+		p += 10;
+		if (len > CS_HOST_MAX || (size_t)(end - p) < len)
+			return MDB_CORRUPTED;
+		l->e[l->n].off = (uint32_t)l->used;
+		l->e[l->n].len = len;
+		memcpy(l->names + l->used, p, len);
+		l->used += len;
+		p += len;
+		l->n++;
+	}
+	return 0;
+}
+
+/* The stored form of l in buf (CS_TOP_HOSTS * TOPENT_MAX bytes). */
+static size_t
+top_encode(const struct toplist *l, unsigned char *buf)
+{
+	unsigned char *p = buf;
+	uint16_t len;
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		len = (uint16_t)l->e[i].len;
+		memcpy(p, &l->e[i].count, 8);
+		memcpy(p + 8, &len, 2);
+		memcpy(p + 10, TOP_NAME(l, i), len);
+		p += 10 + len;
+	}
+	return (size_t)(p - buf);
+}
+
+/*
+ * Schema 3 to 4: every certificate's list, from its links, in one pass
+ * over them (in the key order of both).
+ */
+static int
+top_build(MDB_txn *txn, struct cs_store *st)
+{
+	static struct toplist l;	/* 4 KiB: not on the stack */
+	unsigned char buf[CS_TOP_HOSTS * TOPENT_MAX];
+	MDB_cursor *cur;
+	MDB_val k, v;
+	uint64_t n;
+	int rc;
+
+	if ((rc = mdb_cursor_open(txn, st->dbi[DB_CERTHOST], &cur)) != 0)
+		return rc;
+	l.loaded = 0;
+	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); ; rc =
+	    mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		if (rc != 0 || k.mv_size < CS_KEY_LEN || v.mv_size != 8 ||
+		    (l.loaded && memcmp(k.mv_data, l.key, CS_KEY_LEN) != 0)) {
+			MDB_val tk = { CS_KEY_LEN, l.key }, tv;
+			int prc;
+
+			if (l.loaded) {
+				tv.mv_data = buf;
+				tv.mv_size = top_encode(&l, buf);
+				if ((prc = mdb_put(txn, st->dbi[DB_TOPHOST], &tk,
+				    &tv, MDB_APPEND)) != 0) {
+					rc = prc;
+					break;
+				}
+			}
+			l.loaded = 0;
+			if (rc != 0)
+				break;
+			if (k.mv_size < CS_KEY_LEN || v.mv_size != 8) {
+				rc = MDB_CORRUPTED;
+				break;
+			}
+		}
+		if (!l.loaded) {
+			memcpy(l.key, k.mv_data, CS_KEY_LEN);
+			l.n = 0;
+			l.used = 0;
+			l.loaded = 1;
+		}
+		memcpy(&n, v.mv_data, 8);
+		top_update(&l, (const char *)k.mv_data + CS_KEY_LEN,
+		    k.mv_size - CS_KEY_LEN, n);
+	}
+	mdb_cursor_close(cur);
+	return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
 static int
 open_dbs(struct cs_store *st, int create, struct cs_err *err)
 {
 	MDB_txn *txn = NULL;
+	MDB_envinfo info;
 	MDB_val k, v;
-	uint32_t schema = CS_SCHEMA;
-	int rc, i;
+	uint32_t schema;
+	int rc, i, tries = 0;
 
+again:
+	schema = CS_SCHEMA;
 	if (create) {
 		if ((rc = mdb_txn_begin(st->env, NULL, 0, &txn)) != 0)
 			return mdb_fail(err, rc, "cannot begin transaction");
 	} else if (rbegin(st, &txn, err) == -1)
 		return -1;
+	st->notop = 0;
 	for (i = 0; i < NDB; i++) {
 		if ((rc = mdb_dbi_open(txn, dbnames[i], create ? MDB_CREATE :
 		    0, &st->dbi[i])) != 0) {
+			if (rc == MDB_NOTFOUND && i == DB_TOPHOST) {
+				st->notop = 1;	/* schema 3, checked below */
+				continue;
+			}
 			rend(st, txn);
 			if (rc == MDB_NOTFOUND)
 				return cs_err_set(err, CS_ESCHEMA, "'%s' is "
@@ -239,11 +451,37 @@ open_dbs(struct cs_store *st, int create, struct cs_err *err)
 			    "certsift store", st->path);
 		return mdb_fail(err, rc, "cannot read schema");
 	}
-	if (schema != CS_SCHEMA) {
+	/* Schema 3 lacks only the top hostnames: a writer makes them. */
+	if (schema == 3 && create) {
+		if ((rc = top_build(txn, st)) == MDB_MAP_FULL && tries++ < 20 &&
+		    mdb_env_info(st->env, &info) == 0) {
+			/* Grown with no transaction open: then again. */
+			mdb_txn_abort(txn);
+			mdb_env_set_mapsize(st->env, info.me_mapsize * 2);
+			goto again;
+		}
+		if (rc != 0) {
+			rend(st, txn);
+			return mdb_fail(err, rc, "cannot upgrade the store");
+		}
+		schema = CS_SCHEMA;
+		v.mv_data = &schema;
+		v.mv_size = sizeof(schema);
+		if ((rc = mdb_put(txn, st->dbi[DB_META], &k, &v, 0)) != 0) {
+			rend(st, txn);
+			return mdb_fail(err, rc, "cannot upgrade the store");
+		}
+	}
+	if (schema != CS_SCHEMA && !(schema == 3 && st->notop)) {
 		rend(st, txn);
 		return cs_err_set(err, CS_ESCHEMA, "store '%s' has schema "
 		    "version %u; this certsift reads version %d", st->path,
 		    schema, CS_SCHEMA);
+	}
+	if (schema == CS_SCHEMA && st->notop) {
+		rend(st, txn);
+		return cs_err_set(err, CS_ESCHEMA, "'%s' is not a certsift "
+		    "store", st->path);
 	}
 	if ((rc = mdb_txn_commit(txn)) != 0)
 		return mdb_fail(err, rc, "cannot commit");
@@ -525,7 +763,11 @@ cs_store_wcommit(struct cs_wtxn *t, struct cs_err *err)
 	int rc = 0;
 
 	if (t->txn != NULL) {
-		rc = mdb_txn_commit(t->txn);
+		/* The last certificate's top hostnames go in first. */
+		if ((rc = top_flush(t)) != 0)
+			mdb_txn_abort(t->txn);
+		else
+			rc = mdb_txn_commit(t->txn);
 		t->txn = NULL;
 		if (rc == MDB_MAP_FULL)
 			grow_map(t->st);
@@ -961,17 +1203,80 @@ add_u64(struct cs_wtxn *t, int db, const void *key, size_t klen, uint64_t n,
 	    err);
 }
 
+/* Writes the list being kept, if it changed; an LMDB error or 0. */
+static int
+top_flush(struct cs_wtxn *t)
+{
+	unsigned char buf[CS_TOP_HOSTS * TOPENT_MAX];
+	MDB_val k = { CS_KEY_LEN, t->top.key }, v = { 0, buf };
+	MDB_cursor *c;
+	int rc = 0, ap;
+
+	if (!t->top.loaded || !t->top.changed) {
+		t->top.loaded = 0;
+		return 0;
+	}
+	t->top.loaded = 0;
+	if ((c = wcursor(t, DB_TOPHOST, &rc)) == NULL)
+		return rc;
+	v.mv_size = top_encode(&t->top, buf);
+	if ((ap = past_tail(t, DB_TOPHOST, c, &k, &rc)) == -1)
+		return rc;
+	if (ap == 1 && (rc = append(t, DB_TOPHOST, c, &k, &v)) !=
+	    MDB_KEYEXIST)
+		return rc;
+	return mdb_cursor_put(c, &k, &v, 0);
+}
+
+/* Makes t->top the list of the certificate at key. */
+static int
+top_load(struct cs_wtxn *t, const unsigned char *key)
+{
+	MDB_val k = { CS_KEY_LEN, (void *)key }, v;
+	MDB_cursor *c;
+	int rc = 0, ap;
+
+	if (t->top.loaded && memcmp(t->top.key, key, CS_KEY_LEN) == 0)
+		return 0;
+	if ((rc = top_flush(t)) != 0)
+		return rc;
+	t->top.n = 0;
+	t->top.used = 0;
+	t->top.changed = 0;
+	memcpy(t->top.key, key, CS_KEY_LEN);
+	/* A key past the table's last has no list: a new certificate. */
+	if ((c = wcursor(t, DB_TOPHOST, &rc)) == NULL ||
+	    (ap = past_tail(t, DB_TOPHOST, c, &k, &rc)) == -1)
+		return rc;
+	if (ap == 0 && (rc = mdb_get(t->txn, t->st->dbi[DB_TOPHOST], &k,
+	    &v)) == 0)
+		rc = top_decode(&t->top, &v);
+	if (rc != 0 && rc != MDB_NOTFOUND)
+		return rc;
+	t->top.loaded = 1;
+	return 0;
+}
+
 int
 cs_store_wcerthost(struct cs_wtxn *t, const unsigned char *key,
     const char *host, size_t len, uint64_t n, int *added, struct cs_err *err)
 {
 	unsigned char k[CS_HOST_MAX + CS_KEY_LEN];
+	uint64_t total;
+	int rc;
 
 	if (len > CS_HOST_MAX)
 		return cs_err_set(err, CS_EUSAGE, "hostname too long");
 	memcpy(k, key, CS_KEY_LEN);
 	memcpy(k + CS_KEY_LEN, host, len);
-	return add_u64(t, DB_CERTHOST, k, CS_KEY_LEN + len, n, added, err);
+	if (upsert(t, DB_CERTHOST, k, CS_KEY_LEN + len, &total, sizeof(total),
+	    add_n, &n, added, err) == -1)
+		return -1;
+	/* The certificate's top hostnames follow its links. */
+	if ((rc = top_load(t, key)) != 0)
+		return wfail(t, err, rc, "cannot read top hostnames");
+	top_update(&t->top, host, len, total);
+	return 0;
 }
 
 int
@@ -1524,6 +1829,37 @@ cs_store_cert_hosts(struct cs_store *st, const unsigned char *key,
 	}
 	mdb_cursor_close(cur);
 	rend(st, txn);
+	return ret;
+}
+
+int
+cs_store_top_hosts(struct cs_store *st, const unsigned char *key,
+    cs_host_fn fn, void *arg, struct cs_err *err)
+{
+	struct toplist *l;
+	MDB_txn *txn;
+	MDB_val k = { CS_KEY_LEN, (void *)key }, v;
+	size_t i;
+	int rc, ret = 1;
+
+	if (st->notop)
+		return 0;
+	if ((l = malloc(sizeof(*l))) == NULL)
+		return cs_err_set(err, CS_ENOMEM, "out of memory");
+	if (rbegin(st, &txn, err) == -1) {
+		free(l);
+		return -1;
+	}
+	l->n = 0;
+	if ((rc = mdb_get(txn, st->dbi[DB_TOPHOST], &k, &v)) == 0)
+		rc = top_decode(l, &v);
+	rend(st, txn);
+	if (rc != 0 && rc != MDB_NOTFOUND)
+		ret = mdb_fail(err, rc, "cannot read top hostnames");
+	for (i = 0; ret == 1 && i < l->n; i++)
+		if (fn(arg, TOP_NAME(l, i), l->e[i].len, l->e[i].count) == -1)
+			ret = -1;
+	free(l);
 	return ret;
 }
 

@@ -67,3 +67,16 @@ assert_eq "$want" "$(jq -c '[.top_hosts[] | {host, count}]' _out)" "show: top te
 ok "$CS" show --db db2 "$I"
 assert_eq "$(jq -r '.[] | "\(.count)  \(.host)"' <<<"$want")" \
     "$(sed -n '/^top hosts:/,$p' _out | tail -n +2 | sed 's/^ *//')" "show text: top ten"
+
+# The same hostnames a report per batch, and in two files: each batch
+# updates the kept top ten, which must still be the first ten of `hosts`.
+ingest --db db3 --commit-every 1 many.jsonl
+sed -n '1,40p' many.jsonl >m1.jsonl
+sed -n '41,$p' many.jsonl >m2.jsonl
+ingest --db db4 --commit-every 7 m1.jsonl
+ingest --db db4 --commit-every 3 m2.jsonl
+for d in db3 db4; do
+	ok "$CS" show --db $d --json "$I"
+	assert_eq "$want" "$(jq -c '[.top_hosts[] | {host, count}]' _out)" \
+	    "show after small batches ($d)"
+done

@@ -1,0 +1,60 @@
+# A store of schema 3 (the same, without the top hostnames of each
+# certificate) is read as it is, unchanged, with the same answers; the
+# next ingest upgrades it to schema 4 in place, and afterwards every
+# answer is what a store made by this version gives.
+. "$CLI_DIR/lib.sh"
+
+# Hostnames with ties, more than show lists, for two certificates.
+for i in $(seq 1 25); do
+	for k in $(seq 1 $(( (i * 7) % 5 + 1 ))); do
+		report "h$(( (i * 11) % 25 )).up.example" $T_OCT1 -8179 "$LEAF" "$INT"
+	done
+done >a.jsonl
+for i in $(seq 1 12); do
+	report "h$i.up.example" $T_OCT2 -8179 "$INT"
+	report "new$i.up.example" $T_OCT2 -8179 "$LEAF" "$INT"
+done >b.jsonl
+L=$(sha "$LEAF")
+I=$(sha "$INT")
+
+ingest --db db a.jsonl
+for c in $L $I; do
+	ok "$CS" show --db db --json "$c"
+	cp _out want3.$c
+done
+
+# Schema 3: the dump of every table but "tophost", schema record 3.
+mdb_dump -a db | awk '
+	/^database=tophost$/ { skip = 1 }
+	/^VERSION=/ { skip = 0 }
+	!skip' | sed '/^ 736368656d61$/{n;s/.*/ 03000000/}' >old.dump
+grep -q '^ 03000000$' old.dump || die "schema record not found in the dump"
+mkdir old
+mdb_load -f old.dump old || die "mdb_load failed"
+mdb_stat -a old | grep -q 'Status of tophost' && die "tophost survived the dump"
+cp old/data.mdb before.mdb
+
+# Read as it is: the same answers, the store untouched.
+for c in $L $I; do
+	ok "$CS" show --db old --json "$c"
+	assert_eq "$(cat want3.$c)" "$(cat _out)" "schema 3: show $c"
+done
+ok "$CS" stats --db old
+cmp -s before.mdb old/data.mdb || fail "a query changed the schema 3 store"
+
+# The next ingest upgrades it, then adds to it.
+ingest --db old b.jsonl
+mdb_dump -s meta old | grep -q '^ 04000000$' || fail "schema not 4 after ingest"
+mdb_stat -s tophost old >/dev/null 2>&1 || fail "no tophost after ingest"
+ingest --db new a.jsonl
+ingest --db new b.jsonl
+for c in $L $I; do
+	ok "$CS" show --db new --json "$c"
+	cp _out want4.$c
+	ok "$CS" show --db old --json "$c"
+	assert_eq "$(cat want4.$c)" "$(cat _out)" "upgraded: show $c"
+	ok "$CS" hosts --db old --json "$c"
+	assert_eq "$(jq -c '.[:10]' _out)" \
+	    "$(jq -c '[.top_hosts[] | {host, count}]' want4.$c)" \
+	    "upgraded: show $c lists the first ten of hosts"
+done
