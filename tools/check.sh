@@ -1,7 +1,8 @@
 #!/bin/sh
 # make check: unit and CLI tests, then the same suite built with
 # AddressSanitizer and UndefinedBehaviorSanitizer, and a build whose keys
-# are 4 bits (hash collisions every day). Ends with one line
+# are 4 bits (hash collisions every day); the tests that ingest with
+# several threads, built with ThreadSanitizer. Ends with one line
 # "N passed, N failed"; exits 1 on any failure.
 set -u
 cd "$(dirname "$0")/.."
@@ -38,6 +39,20 @@ suite() {	# build-dir label [make args...]
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	    suite build/asan "ASan+UBSan build" SANITIZE=address,undefined
+	echo "== ThreadSanitizer build: the multi-threaded ingests"
+	if make --no-print-directory -j"$jobs" BUILD=build/tsan \
+	    SANITIZE=thread CFLAGS="-O1 -g -Werror" all \
+	    >build/logs/tsan.log 2>&1; then
+		TSAN_OPTIONS=halt_on_error=1:exitcode=66 \
+		CERTSIFT="$PWD/build/tsan/certsift" \
+		CERTSIFT_SHORTKEY="$PWD/build/k4/certsift" \
+		CORPUS="$PWD/corpus" sh tests/cli/run.sh corpus-sample \
+		    ingest-order-invariance ingest-sample ingest-concurrent \
+		    ingest-query-while-writing show-cert
+	else
+		cat build/logs/tsan.log
+		echo "ThreadSanitizer build: 0 passed, 1 failed"
+	fi
 	echo "== fuzz harnesses, replaying their seeds (ASan+UBSan)"
 	sh tools/fuzz.sh --replay
 	make --no-print-directory check-headers >/dev/null 2>&1 &&

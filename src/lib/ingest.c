@@ -27,6 +27,7 @@
 #define NOCHAIN		UINT32_MAX
 #define NOHOST		UINT32_MAX
 #define MAX_UNITS	64		/* units in flight at most */
+#define LOCAL_LIMIT	((size_t)32 << 20)	/* bytes of workers' own texts */
 
 /*
  * An open-addressing index from a 64-bit hash to entry numbers; the caller
@@ -97,6 +98,62 @@ hidx_put(struct hidx *x, size_t i, uint64_t hash, uint32_t entry)
 	x->e[i] = entry + 1;
 	x->n++;
 	return 0;
+}
+
+/*
+ * The cache's locks are held for one lookup or insert, a microsecond or
+ * two: a worker that finds one taken spins about that long before it
+ * sleeps, as a sleep costs each side a context switch.
+ */
+#define SPINS	2048
+
+static inline void
+cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#elif defined(__aarch64__)
+	__asm__ __volatile__("yield");
+#endif
+}
+
+static void
+lock_spin(pthread_mutex_t *m)
+{
+	int i;
+
+	for (i = 0; i < SPINS; i++) {
+		if (pthread_mutex_trylock(m) == 0)
+			return;
+		cpu_relax();
+	}
+	pthread_mutex_lock(m);
+}
+
+static void
+rdlock_spin(pthread_rwlock_t *l)
+{
+	int i;
+
+	for (i = 0; i < SPINS; i++) {
+		if (pthread_rwlock_tryrdlock(l) == 0)
+			return;
+		cpu_relax();
+	}
+	pthread_rwlock_rdlock(l);
+}
+
+static void
+wrlock_spin(pthread_rwlock_t *l)
+{
+	int i;
+
+	for (i = 0; i < SPINS; i++) {
+		if (pthread_rwlock_trywrlock(l) == 0)
+			return;
+		cpu_relax();
+	}
+	pthread_rwlock_wrlock(l);
 }
 
 /* ---- the per-process certificate cache --------------------------------- */
@@ -189,9 +246,27 @@ struct tuple {			/* for sorting and merging deltas */
 	(vec).v[(vec).n++] = (item); \
 } while (0)
 
+/* A text a worker keeps for itself: its bytes in the worker's ltexts. */
+struct ltext {
+	size_t		off;
+	size_t		len;
+	int32_t		slot;
+};
+
 /* Per worker: a reader and scratch buffers; the unit it works on. */
 struct worker {
 	struct cs_ingest	*ing;
+	/*
+	 * Texts the cache had when this worker met them again: looked up
+	 * here first, with no lock (the cache's lock, taken for every chain
+	 * entry, kept two threads waiting on each other). Emptied when the
+	 * cache's slots are (gen) or when they pass their share of
+	 * LOCAL_LIMIT.
+	 */
+	struct cs_buf		 ltexts;
+	VEC(struct ltext)	 lv;
+	struct hidx		 lidx;
+	uint64_t		 lgen;
 	struct cs_reader	*reader;
 	XXH3_state_t		*xs;		/* for --sample */
 	struct cs_buf		 der;
@@ -255,6 +330,7 @@ struct cs_ingest {
 	VEC(struct slot)	 slots;
 	struct hidx		 text_idx;
 	struct hidx		 der_idx;
+	uint64_t		 gen;		/* slots reset so many times */
 	/*
 	 * Most chain entries are texts met before: looking one up takes the
 	 * texts' lock shared; changing the texts takes it alone, and the
@@ -360,6 +436,14 @@ cs_ingest_new(struct cs_store *st, const struct cs_ingest_opts *o,
 	    == NULL)
 		goto nomem;
 	ing->nw = nw;
+	/*
+	 * The cache's arenas at their full size from the start (pages are
+	 * taken only when written): growing one by copying it would hold the
+	 * cache's lock, with the other workers waiting, for milliseconds.
+	 */
+	if (cs_buf_grow(&ing->texts, CACHE_LIMIT, NULL) == -1 ||
+	    cs_buf_grow(&ing->ders, CACHE_LIMIT, NULL) == -1)
+		goto nomem;
 	for (i = 0; i < nw; i++) {
 		ing->workers[i].ing = ing;
 		if ((ing->workers[i].reader = cs_reader_new(o->reader_mode))
@@ -400,6 +484,7 @@ texts_reset(struct cs_ingest *ing)
 static void
 cache_reset(struct cs_ingest *ing)
 {
+	ing->gen++;		/* workers' own texts go too */
 	texts_reset(ing);
 	cs_buf_reset(&ing->ders);
 	ing->slots.n = 0;
@@ -440,6 +525,9 @@ cs_ingest_free(struct cs_ingest *ing)
 		cs_reader_free(ing->workers[i].reader);
 		XXH3_freeState(ing->workers[i].xs);
 		cs_buf_release(&ing->workers[i].der);
+		cs_buf_release(&ing->workers[i].ltexts);
+		free(ing->workers[i].lv.v);
+		hidx_free(&ing->workers[i].lidx);
 		cs_buf_release(&ing->workers[i].sumbuf);
 	}
 	for (k = 0; ing->units != NULL && k < ing->nunits; k++) {
@@ -580,10 +668,72 @@ static int32_t
 text_add(struct cs_ingest *ing, uint64_t h, const char *p, size_t len,
     int32_t slot, const char *why)
 {
-	pthread_rwlock_wrlock(&ing->tlock);
+	wrlock_spin(&ing->tlock);
 	slot = text_put(ing, h, p, len, slot, why);
 	pthread_rwlock_unlock(&ing->tlock);
 	return slot;
+}
+
+static void
+local_clear(struct worker *w)
+{
+	cs_buf_reset(&w->ltexts);
+	w->lv.n = 0;
+	hidx_clear(&w->lidx);
+}
+
+/* The slot of a text the worker keeps, or -1. */
+static int32_t
+local_find(struct worker *w, uint64_t h, const char *p, size_t len)
+{
+	size_t i;
+
+	if (w->lidx.cap == 0)
+		return -1;
+	HIDX_FOR(&w->lidx, h, i) {
+		const struct ltext *t;
+
+		if (w->lidx.h[i] != h)
+			continue;
+		t = &w->lv.v[w->lidx.e[i] - 1];
+		if (t->len == len && memcmp(w->ltexts.data + t->off, p, len) ==
+		    0)
+			return t->slot;
+	}
+	return -1;
+}
+
+/* Keeps a text the cache had, when there is room (best effort). */
+static void
+local_put(struct worker *w, uint64_t h, const char *p, size_t len,
+    int32_t slot)
+{
+	struct ltext t;
+	size_t i;
+
+	if (w->ltexts.len + len > LOCAL_LIMIT / (size_t)w->ing->nw)
+		local_clear(w);
+	if (w->lidx.n * 2 >= w->lidx.cap && hidx_grow(&w->lidx) == -1)
+		return;
+	if (w->lv.n == w->lv.cap) {
+		size_t cap = w->lv.cap ? w->lv.cap * 2 : 256;
+		void *np = realloc(w->lv.v, cap * sizeof(*w->lv.v));
+
+		if (np == NULL)
+			return;
+		w->lv.v = np;
+		w->lv.cap = cap;
+	}
+	t.off = w->ltexts.len;
+	t.len = len;
+	t.slot = slot;
+	if (cs_buf_append(&w->ltexts, p, len, NULL) == -1)
+		return;
+	for (i = h & (w->lidx.cap - 1); w->lidx.e[i] != 0; i = (i + 1) &
+	    (w->lidx.cap - 1))
+		;
+	w->lv.v[w->lv.n++] = t;
+	hidx_put(&w->lidx, i, h, (uint32_t)(w->lv.n - 1));
 }
 
 /*
@@ -606,7 +756,9 @@ entry_slot(struct worker *w, const char *p, size_t len)
 	int32_t slot;
 
 	th = XXH3_64bits(p, len);
-	pthread_rwlock_rdlock(&ing->tlock);
+	if ((slot = local_find(w, th, p, len)) >= 0)
+		return slot;
+	rdlock_spin(&ing->tlock);
 	if (ing->text_idx.cap > 0 && (c = text_find(ing, th, p, len, &pos))
 	    != NULL) {
 		slot = c->slot;
@@ -614,6 +766,9 @@ entry_slot(struct worker *w, const char *p, size_t len)
 			snprintf(w->why, sizeof(w->why), "%s", (const char *)
 			    ing->texts.data + c->why_off);
 		pthread_rwlock_unlock(&ing->tlock);
+		/* Alone, a worker has nobody to wait for. */
+		if (slot >= 0 && ing->nworkers > 0)
+			local_put(w, th, p, len, slot);
 		return slot;
 	}
 	pthread_rwlock_unlock(&ing->tlock);
@@ -621,7 +776,7 @@ entry_slot(struct worker *w, const char *p, size_t len)
 	if (cs_b64_decode_cert(p, len, &w->der, &e) == -1)
 		goto invalid;
 	dh = XXH3_128bits(w->der.data, w->der.len);
-	pthread_mutex_lock(&ing->lock);
+	lock_spin(&ing->lock);
 	if (ing->der_idx.cap > 0 && (slot = der_find(ing, dh.low64, &w->der,
 	    &pos)) >= 0) {
 		slot = text_add(ing, th, p, len, slot, NULL);
@@ -650,7 +805,7 @@ entry_slot(struct worker *w, const char *p, size_t len)
 		memcpy(s.issuer, &ih, 16);
 		cs_cert_release(&cert);
 	}
-	pthread_mutex_lock(&ing->lock);
+	lock_spin(&ing->lock);
 	while (ing->frozen && (ing->slots.n == ing->slots.cap ||
 	    ing->ders.len + w->der.len + w->sumbuf.len + 1 > ing->ders.cap))
 		pthread_cond_wait(&ing->thaw, &ing->lock);
@@ -677,7 +832,7 @@ entry_slot(struct worker *w, const char *p, size_t len)
 	return slot;
 invalid:
 	snprintf(w->why, sizeof(w->why), "%s", e.msg);
-	pthread_mutex_lock(&ing->lock);
+	lock_spin(&ing->lock);
 	slot = text_add(ing, th, p, len, -1, w->why);
 	pthread_mutex_unlock(&ing->lock);
 	return slot;
@@ -961,6 +1116,11 @@ work(struct worker *w, struct unit *u)
 
 	w->u = u;
 	w->oom = 0;
+	/* The cache's slots are reset only with no unit in flight. */
+	if (w->lgen != w->ing->gen) {
+		local_clear(w);
+		w->lgen = w->ing->gen;
+	}
 	cs_buf_reset(&u->out);
 	for (i = 0; i < u->docs.n && !w->oom; i++) {
 		const struct udoc *d = &u->docs.v[i];
@@ -2054,9 +2214,12 @@ merge_oldest(struct cs_ingest *ing, struct cs_err *err)
 	} else
 		work(&ing->workers[0], u);
 	rc = merge(ing, u, err);
+	/* Workers look for queued units from the head, under qlock. */
+	pthread_mutex_lock(&ing->qlock);
 	u->state = U_FREE;
 	ing->head = (ing->head + 1) % ing->nring;
 	ing->inflight--;
+	pthread_mutex_unlock(&ing->qlock);
 	ing->done_offset = u->end_offset;
 	ing->done_line = u->end_line;
 	ing->done_mode = u->end_mode;
