@@ -43,7 +43,7 @@ suite() {	# build-dir label [make args...]
 	if make --no-print-directory -j"$jobs" BUILD=build/tsan \
 	    SANITIZE=thread CFLAGS="-O1 -g -Werror" all \
 	    >build/logs/tsan.log 2>&1; then
-		TSAN_OPTIONS=halt_on_error=1:exitcode=66 \
+		TSAN_OPTIONS=halt_on_error=1:exitcode=66:suppressions=$PWD/tests/tsan.supp \
 		CERTSIFT="$PWD/build/tsan/certsift" \
 		CERTSIFT_SHORTKEY="$PWD/build/k4/certsift" \
 		CORPUS="$PWD/corpus" sh tests/cli/run.sh corpus-sample \
