@@ -22,6 +22,9 @@ endif
 ifneq ($(KEYBITS),)
 CPPFLAGS += -DCS_KEY_BITS=$(KEYBITS)
 endif
+ifneq ($(CACHELIMIT),)
+CPPFLAGS += -DCS_CACHE_LIMIT=$(CACHELIMIT)
+endif
 ifneq ($(MAPSTART),)
 CPPFLAGS += -DCS_MAP_START=$(MAPSTART)
 endif

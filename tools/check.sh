@@ -30,18 +30,20 @@ suite() {	# build-dir label [make args...]
 
 {
 	mkdir -p build/logs
-	# 4-bit keys (collisions every day) and a 64 KiB first map (it
-	# grows, and the batch is written again, many times).
+	# 4-bit keys (collisions every day), a 64 KiB first map (it
+	# grows, and the batch is written again, many times) and a 16 KiB
+	# certificate cache (emptied every few certificates).
 	make --no-print-directory -j"$jobs" BUILD=build/k4 KEYBITS=4 MAPSTART=65536 \
-	    CFLAGS="-O1 -g -Werror" all >build/logs/k4.log 2>&1 ||
+	    CACHELIMIT=16384 CFLAGS="-O1 -g -Werror" all >build/logs/k4.log 2>&1 ||
 	    echo "4-bit key build: 0 passed, 1 failed"
 	suite build "plain build"
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	    suite build/asan "ASan+UBSan build" SANITIZE=address,undefined
 	echo "== ThreadSanitizer build: the multi-threaded ingests"
+	echo "   (with a 16 KiB certificate cache: emptied while workers run)"
 	if make --no-print-directory -j"$jobs" BUILD=build/tsan \
-	    SANITIZE=thread CFLAGS="-O1 -g -Werror" all \
+	    SANITIZE=thread CACHELIMIT=16384 CFLAGS="-O1 -g -Werror" all \
 	    >build/logs/tsan.log 2>&1; then
 		TSAN_OPTIONS=halt_on_error=1:exitcode=66:suppressions=$PWD/tests/tsan.supp \
 		CERTSIFT="$PWD/build/tsan/certsift" \

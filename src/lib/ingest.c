@@ -23,11 +23,15 @@
 #include "store_int.h"
 
 #define DEFAULT_COMMIT	200000		/* reports per transaction */
-#define CACHE_LIMIT	((size_t)48 << 20)	/* bytes of cached texts, DER */
+#ifndef CS_CACHE_LIMIT
+#define CS_CACHE_LIMIT	(48 << 20)	/* tests make it tiny: resets all the time */
+#endif
+#define CACHE_LIMIT	((size_t)CS_CACHE_LIMIT)	/* bytes of cached texts, DER */
 #define NOCHAIN		UINT32_MAX
 #define NOHOST		UINT32_MAX
 #define MAX_UNITS	64		/* units in flight at most */
-#define LOCAL_LIMIT	((size_t)32 << 20)	/* bytes of workers' own texts */
+#define LOCAL_LIMIT	(CACHE_LIMIT < ((size_t)32 << 20) ? CACHE_LIMIT : \
+			    ((size_t)32 << 20))	/* workers' own texts, bytes */
 
 /*
  * An open-addressing index from a 64-bit hash to entry numbers; the caller

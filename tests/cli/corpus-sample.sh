@@ -72,4 +72,12 @@ if [ -n "${CERTSIFT_SHORTKEY:-}" ] && [ -x "$CERTSIFT_SHORTKEY" ]; then
 	run "$CERTSIFT_SHORTKEY" export --format jsonl --db db4
 	jq -S -c "{sha256, count, leaf_count, hosts: $NH, first_seen, last_seen, errors}" _out >got4.jsonl
 	assert_file_eq want.jsonl got4.jsonl "per-certificate figures (short keys)"
+	# make check builds it with a tiny certificate cache too: with
+	# threads, the cache and the workers' own copies of its texts are
+	# emptied again and again while units are in flight.
+	run "$CERTSIFT_SHORTKEY" ingest --jobs 3 --db db4j "$CORPUS/sample"
+	assert_status 0 "short-key ingest, 3 threads"
+	run "$CERTSIFT_SHORTKEY" export --format jsonl --db db4j
+	jq -S -c "{sha256, count, leaf_count, hosts: $NH, first_seen, last_seen, errors}" _out >got4j.jsonl
+	assert_file_eq want.jsonl got4j.jsonl "per-certificate figures (short keys, 3 threads)"
 fi
