@@ -412,8 +412,9 @@ cs_ingest_new(struct cs_store *st, const struct cs_ingest_opts *o,
 	ing->o = *o;
 	if (ing->o.commit_every == 0)
 		ing->o.commit_every = DEFAULT_COMMIT;
-	/* The cache's lock is held for a lookup at a time: a waiter spins a
-	 * while rather than sleep at once (a sleep costs more than a hold). */
+	/* The cache's lock is held for an insert at a time: a waiter spins
+	 * a while rather than sleep at once (a sleep costs more than a hold;
+	 * lock_spin() spins longer still). */
 	pthread_mutexattr_init(&ma);
 	pthread_mutexattr_settype(&ma, PTHREAD_MUTEX_ADAPTIVE_NP);
 	pthread_mutex_init(&ing->lock, &ma);

@@ -352,33 +352,37 @@ top_encode(const struct toplist *l, unsigned char *buf)
 static int
 top_build(MDB_txn *txn, struct cs_store *st)
 {
-	static struct toplist l;	/* 4 KiB: not on the stack */
+	struct toplist *l;
 	unsigned char buf[CS_TOP_HOSTS * TOPENT_MAX];
 	MDB_cursor *cur;
 	MDB_val k, v;
 	uint64_t n;
 	int rc;
 
-	if ((rc = mdb_cursor_open(txn, st->dbi[DB_CERTHOST], &cur)) != 0)
+	if ((l = malloc(sizeof(*l))) == NULL)
+		return ENOMEM;
+	if ((rc = mdb_cursor_open(txn, st->dbi[DB_CERTHOST], &cur)) != 0) {
+		free(l);
 		return rc;
-	l.loaded = 0;
+	}
+	l->loaded = 0;
 	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); ; rc =
 	    mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
 		if (rc != 0 || k.mv_size < CS_KEY_LEN || v.mv_size != 8 ||
-		    (l.loaded && memcmp(k.mv_data, l.key, CS_KEY_LEN) != 0)) {
-			MDB_val tk = { CS_KEY_LEN, l.key }, tv;
+		    (l->loaded && memcmp(k.mv_data, l->key, CS_KEY_LEN) != 0)) {
+			MDB_val tk = { CS_KEY_LEN, l->key }, tv;
 			int prc;
 
-			if (l.loaded) {
+			if (l->loaded) {
 				tv.mv_data = buf;
-				tv.mv_size = top_encode(&l, buf);
+				tv.mv_size = top_encode(l, buf);
 				if ((prc = mdb_put(txn, st->dbi[DB_TOPHOST], &tk,
 				    &tv, MDB_APPEND)) != 0) {
 					rc = prc;
 					break;
 				}
 			}
-			l.loaded = 0;
+			l->loaded = 0;
 			if (rc != 0)
 				break;
 			if (k.mv_size < CS_KEY_LEN || v.mv_size != 8) {
@@ -386,17 +390,18 @@ top_build(MDB_txn *txn, struct cs_store *st)
 				break;
 			}
 		}
-		if (!l.loaded) {
-			memcpy(l.key, k.mv_data, CS_KEY_LEN);
-			l.n = 0;
-			l.used = 0;
-			l.loaded = 1;
+		if (!l->loaded) {
+			memcpy(l->key, k.mv_data, CS_KEY_LEN);
+			l->n = 0;
+			l->used = 0;
+			l->loaded = 1;
 		}
 		memcpy(&n, v.mv_data, 8);
-		top_update(&l, (const char *)k.mv_data + CS_KEY_LEN,
+		top_update(l, (const char *)k.mv_data + CS_KEY_LEN,
 		    k.mv_size - CS_KEY_LEN, n);
 	}
 	mdb_cursor_close(cur);
+	free(l);
 	return rc == MDB_NOTFOUND ? 0 : rc;
 }
 
