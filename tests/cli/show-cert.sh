@@ -80,3 +80,31 @@ for d in db3 db4; do
 	assert_eq "$want" "$(jq -c '[.top_hosts[] | {host, count}]' _out)" \
 	    "show after small batches ($d)"
 done
+
+# Random hostnames with skewed counts over many batches, threads and
+# files: the kept top ten is the first ten of `hosts` for both
+# certificates.
+python3 - "$(b64 "$LEAF")" "$(b64 "$INT")" >rand.jsonl <<'PY'
+import json, random, sys
+random.seed(7)
+leaf, inter = sys.argv[1], sys.argv[2]
+for n in range(1500):
+    h = "r%d.rand.example" % (int(random.paretovariate(1.1)) % 300)
+    chain = [leaf, inter] if random.random() < 0.6 else [inter]
+    print(json.dumps({"hostname": h, "port": 443, "errorCode": -8179,
+                      "timestamp": 1790000000 + n, "failedCertChain": chain}))
+PY
+split -l 400 rand.jsonl part.
+n=0
+for f in part.*; do
+	n=$((n + 1))
+	ingest --db db5 --commit-every $((n * 13)) --jobs $(( n % 3 + 1 )) "$f"
+done
+for c in "$(sha "$LEAF")" "$(sha "$INT")"; do
+	ok "$CS" hosts --db db5 --json "$c"
+	want=$(jq -c '.[:10]' _out)
+	[ "$(jq length _out)" -gt 20 ] || fail "only $(jq length _out) hostnames"
+	ok "$CS" show --db db5 --json "$c"
+	assert_eq "$want" "$(jq -c '[.top_hosts[] | {host, count}]' _out)" \
+	    "show after random batches: $c"
+done
