@@ -121,43 +121,31 @@ cpu_relax(void)
 #endif
 }
 
+/* trylock(l) up to SPINS times, then lock(l). */
+#define SPIN_LOCK(trylock, lock, l) do { \
+	int n_; \
+	for (n_ = 0; n_ < SPINS && (trylock)(l) != 0; n_++) \
+		cpu_relax(); \
+	if (n_ == SPINS) \
+		(lock)(l); \
+} while (0)
+
 static void
 lock_spin(pthread_mutex_t *m)
 {
-	int i;
-
-	for (i = 0; i < SPINS; i++) {
-		if (pthread_mutex_trylock(m) == 0)
-			return;
-		cpu_relax();
-	}
-	pthread_mutex_lock(m);
+	SPIN_LOCK(pthread_mutex_trylock, pthread_mutex_lock, m);
 }
 
 static void
 rdlock_spin(pthread_rwlock_t *l)
 {
-	int i;
-
-	for (i = 0; i < SPINS; i++) {
-		if (pthread_rwlock_tryrdlock(l) == 0)
-			return;
-		cpu_relax();
-	}
-	pthread_rwlock_rdlock(l);
+	SPIN_LOCK(pthread_rwlock_tryrdlock, pthread_rwlock_rdlock, l);
 }
 
 static void
 wrlock_spin(pthread_rwlock_t *l)
 {
-	int i;
-
-	for (i = 0; i < SPINS; i++) {
-		if (pthread_rwlock_trywrlock(l) == 0)
-			return;
-		cpu_relax();
-	}
-	pthread_rwlock_wrlock(l);
+	SPIN_LOCK(pthread_rwlock_trywrlock, pthread_rwlock_wrlock, l);
 }
 
 /* ---- the per-process certificate cache --------------------------------- */
@@ -186,10 +174,10 @@ struct slot {
 
 /* A chain entry's text as met: the certificate it decodes to. */
 struct text {
-	size_t		off;		/* in ing->texts */
+	size_t		off;		/* in its textmap's buf */
 	size_t		len;
 	int32_t		slot;		/* -1: not a certificate */
-	size_t		why_off;	/* its reason, in ing->texts */
+	size_t		why_off;	/* its reason, in buf */
 };
 
 /* A batch row: accepted reports with the same chain, code and host. */
@@ -250,12 +238,85 @@ struct tuple {			/* for sorting and merging deltas */
 	(vec).v[(vec).n++] = (item); \
 } while (0)
 
-/* A text a worker keeps for itself: its bytes in the worker's ltexts. */
-struct ltext {
-	size_t		off;
-	size_t		len;
-	int32_t		slot;
+/*
+ * Texts met and what each is, found by XXH3 of the text and confirmed byte
+ * for byte: the process's cache has one, and each worker one of its own.
+ */
+struct textmap {
+	struct cs_buf		 buf;	/* texts, and reasons of non-certificates */
+	VEC(struct text)	 v;
+	struct hidx		 idx;
 };
+
+/* The entry of text in m, or NULL with *pos the free probe position. */
+static struct text *
+textmap_find(const struct textmap *m, uint64_t h, const char *p, size_t len,
+    size_t *pos)
+{
+	size_t i;
+
+	if (m->idx.cap == 0)
+		return NULL;
+	HIDX_FOR(&m->idx, h, i) {
+		struct text *c;
+
+		if (m->idx.h[i] != h)
+			continue;
+		c = &m->v.v[m->idx.e[i] - 1];
+		if (c->len == len && memcmp(m->buf.data + c->off, p, len) == 0)
+			return c;
+	}
+	*pos = i;
+	return NULL;
+}
+
+/*
+ * Puts text in m as slot (or, slot -1, as not a certificate for the reason
+ * why), unless m has it already (another worker put it meanwhile): then m
+ * keeps what it has. Returns the slot, or -2 out of memory.
+ */
+static int32_t
+textmap_put(struct textmap *m, uint64_t h, const char *p, size_t len,
+    int32_t slot, const char *why)
+{
+	struct text t, *c;
+	size_t pos;
+
+	if (m->idx.n * 2 >= m->idx.cap && hidx_grow(&m->idx) == -1)
+		return -2;
+	if ((c = textmap_find(m, h, p, len, &pos)) != NULL)
+		return c->slot;
+	t.off = m->buf.len;
+	t.len = len;
+	t.slot = slot;
+	t.why_off = 0;
+	if (cs_buf_append(&m->buf, p, len, NULL) == -1)
+		return -2;
+	if (slot < 0) {
+		t.why_off = m->buf.len;
+		if (cs_buf_append(&m->buf, why, strlen(why) + 1, NULL) == -1)
+			return -2;
+	}
+	VEC_PUSH(m->v, t, return -2);
+	hidx_put(&m->idx, pos, h, (uint32_t)(m->v.n - 1));
+	return slot;
+}
+
+static void
+textmap_clear(struct textmap *m)
+{
+	cs_buf_reset(&m->buf);
+	m->v.n = 0;
+	hidx_clear(&m->idx);
+}
+
+static void
+textmap_free(struct textmap *m)
+{
+	cs_buf_release(&m->buf);
+	free(m->v.v);
+	hidx_free(&m->idx);
+}
 
 /* Per worker: a reader and scratch buffers; the unit it works on. */
 struct worker {
@@ -267,10 +328,8 @@ struct worker {
 	 * cache's slots are (gen) or when they pass their share of
 	 * LOCAL_LIMIT.
 	 */
-	struct cs_buf		 ltexts;
-	VEC(struct ltext)	 lv;
-	struct hidx		 lidx;
-	uint64_t		 lgen;
+	struct textmap		 own;
+	uint64_t		 own_gen;
 	struct cs_reader	*reader;
 	XXH3_state_t		*xs;		/* for --sample */
 	struct cs_buf		 der;
@@ -328,11 +387,9 @@ struct cs_ingest {
 	struct timespec		 t0;
 
 	/* Process cache, reset when it grows past CACHE_LIMIT. */
-	struct cs_buf		 texts;
+	struct textmap		 texts;
 	struct cs_buf		 ders;
-	VEC(struct text)	 textv;
 	VEC(struct slot)	 slots;
-	struct hidx		 text_idx;
 	struct hidx		 der_idx;
 	uint64_t		 gen;		/* slots reset so many times */
 	/*
@@ -400,7 +457,6 @@ cs_ingest_new(struct cs_store *st, const struct cs_ingest_opts *o,
     struct cs_ingest **out, struct cs_err *err)
 {
 	struct cs_ingest *ing;
-	pthread_mutexattr_t ma;
 	pthread_rwlockattr_t ra;
 	int jobs, nw, i;
 
@@ -412,13 +468,7 @@ cs_ingest_new(struct cs_store *st, const struct cs_ingest_opts *o,
 	ing->o = *o;
 	if (ing->o.commit_every == 0)
 		ing->o.commit_every = DEFAULT_COMMIT;
-	/* The cache's lock is held for an insert at a time: a waiter spins
-	 * a while rather than sleep at once (a sleep costs more than a hold;
-	 * lock_spin() spins longer still). */
-	pthread_mutexattr_init(&ma);
-	pthread_mutexattr_settype(&ma, PTHREAD_MUTEX_ADAPTIVE_NP);
-	pthread_mutex_init(&ing->lock, &ma);
-	pthread_mutexattr_destroy(&ma);
+	pthread_mutex_init(&ing->lock, NULL);
 	pthread_rwlockattr_init(&ra);
 	pthread_rwlockattr_setkind_np(&ra,
 	    PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
@@ -446,7 +496,7 @@ cs_ingest_new(struct cs_store *st, const struct cs_ingest_opts *o,
 	 * taken only when written): growing one by copying it would hold the
 	 * cache's lock, with the other workers waiting, for milliseconds.
 	 */
-	if (cs_buf_grow(&ing->texts, CACHE_LIMIT, NULL) == -1 ||
+	if (cs_buf_grow(&ing->texts.buf, CACHE_LIMIT, NULL) == -1 ||
 	    cs_buf_grow(&ing->ders, CACHE_LIMIT, NULL) == -1)
 		goto nomem;
 	for (i = 0; i < nw; i++) {
@@ -480,9 +530,7 @@ static void
 texts_reset(struct cs_ingest *ing)
 {
 	pthread_rwlock_wrlock(&ing->tlock);
-	cs_buf_reset(&ing->texts);
-	ing->textv.n = 0;
-	hidx_clear(&ing->text_idx);
+	textmap_clear(&ing->texts);
 	pthread_rwlock_unlock(&ing->tlock);
 }
 
@@ -530,9 +578,7 @@ cs_ingest_free(struct cs_ingest *ing)
 		cs_reader_free(ing->workers[i].reader);
 		XXH3_freeState(ing->workers[i].xs);
 		cs_buf_release(&ing->workers[i].der);
-		cs_buf_release(&ing->workers[i].ltexts);
-		free(ing->workers[i].lv.v);
-		hidx_free(&ing->workers[i].lidx);
+		textmap_free(&ing->workers[i].own);
 		cs_buf_release(&ing->workers[i].sumbuf);
 	}
 	for (k = 0; ing->units != NULL && k < ing->nunits; k++) {
@@ -548,16 +594,14 @@ cs_ingest_free(struct cs_ingest *ing)
 	pthread_cond_destroy(&ing->qcond);
 	pthread_cond_destroy(&ing->dcond);
 	pthread_cond_destroy(&ing->thaw);
-	cs_buf_release(&ing->texts);
+	textmap_free(&ing->texts);
 	cs_buf_release(&ing->ders);
 	cs_buf_release(&ing->hosts);
-	free(ing->textv.v);
 	free(ing->slots.v);
 	free(ing->ches.v);
 	free(ing->chains.v);
 	free(ing->chainslots.v);
 	free(ing->cur.v);
-	hidx_free(&ing->text_idx);
 	hidx_free(&ing->der_idx);
 	hidx_free(&ing->che_idx);
 	hidx_free(&ing->host_idx);
@@ -589,28 +633,6 @@ bad(struct cs_ingest *ing, const char *why)
 	}
 }
 
-/* Looks text up in the cache; the texts' lock is held. Returns its entry
- * or NULL with *pos the free probe position. */
-static struct text *
-text_find(struct cs_ingest *ing, uint64_t h, const char *p, size_t len,
-    size_t *pos)
-{
-	size_t i;
-
-	HIDX_FOR(&ing->text_idx, h, i) {
-		struct text *c;
-
-		if (ing->text_idx.h[i] != h)
-			continue;
-		c = &ing->textv.v[ing->text_idx.e[i] - 1];
-		if (c->len == len && memcmp(ing->texts.data + c->off, p,
-		    len) == 0)
-			return c;
-	}
-	*pos = i;
-	return NULL;
-}
-
 /* The slot holding this DER, or -1 with *pos the free probe position; the
  * lock is held. */
 static int32_t
@@ -633,112 +655,15 @@ der_find(struct cs_ingest *ing, uint64_t h, const struct cs_buf *der,
 	return -1;
 }
 
-/*
- * Caches text as slot (or, slot -1, as not a certificate for the reason
- * why); the cache's lock and the texts' lock, alone, are held. Another
- * worker may have cached it meanwhile: then the cache keeps what it has.
- * Returns the slot, or -2 out of memory.
- */
-static int32_t
-text_put(struct cs_ingest *ing, uint64_t h, const char *p, size_t len,
-    int32_t slot, const char *why)
-{
-	struct text t, *c;
-	size_t pos;
-
-	if (ing->text_idx.n * 2 >= ing->text_idx.cap &&
-	    hidx_grow(&ing->text_idx) == -1)
-		return -2;
-	if ((c = text_find(ing, h, p, len, &pos)) != NULL)
-		return c->slot;
-	t.off = ing->texts.len;
-	t.len = len;
-	t.slot = slot;
-	t.why_off = 0;
-	if (cs_buf_append(&ing->texts, p, len, NULL) == -1)
-		return -2;
-	if (slot < 0) {
-		t.why_off = ing->texts.len;
-		if (cs_buf_append(&ing->texts, why, strlen(why) + 1, NULL)
-		    == -1)
-			return -2;
-	}
-	VEC_PUSH(ing->textv, t, return -2);
-	hidx_put(&ing->text_idx, pos, h, (uint32_t)(ing->textv.n - 1));
-	return slot;
-}
-
-/* text_put() with the texts' lock taken; the cache's lock is held. */
+/* Caches text (see textmap_put()); the cache's lock is held. */
 static int32_t
 text_add(struct cs_ingest *ing, uint64_t h, const char *p, size_t len,
     int32_t slot, const char *why)
 {
 	wrlock_spin(&ing->tlock);
-	slot = text_put(ing, h, p, len, slot, why);
+	slot = textmap_put(&ing->texts, h, p, len, slot, why);
 	pthread_rwlock_unlock(&ing->tlock);
 	return slot;
-}
-
-static void
-local_clear(struct worker *w)
-{
-	cs_buf_reset(&w->ltexts);
-	w->lv.n = 0;
-	hidx_clear(&w->lidx);
-}
-
-/* The slot of a text the worker keeps, or -1. */
-static int32_t
-local_find(struct worker *w, uint64_t h, const char *p, size_t len)
-{
-	size_t i;
-
-	if (w->lidx.cap == 0)
-		return -1;
-	HIDX_FOR(&w->lidx, h, i) {
-		const struct ltext *t;
-
-		if (w->lidx.h[i] != h)
-			continue;
-		t = &w->lv.v[w->lidx.e[i] - 1];
-		if (t->len == len && memcmp(w->ltexts.data + t->off, p, len) ==
-		    0)
-			return t->slot;
-	}
-	return -1;
-}
-
-/* Keeps a text the cache had, when there is room (best effort). */
-static void
-local_put(struct worker *w, uint64_t h, const char *p, size_t len,
-    int32_t slot)
-{
-	struct ltext t;
-	size_t i;
-
-	if (w->ltexts.len + len > LOCAL_LIMIT / (size_t)w->ing->nw)
-		local_clear(w);
-	if (w->lidx.n * 2 >= w->lidx.cap && hidx_grow(&w->lidx) == -1)
-		return;
-	if (w->lv.n == w->lv.cap) {
-		size_t cap = w->lv.cap ? w->lv.cap * 2 : 256;
-		void *np = realloc(w->lv.v, cap * sizeof(*w->lv.v));
-
-		if (np == NULL)
-			return;
-		w->lv.v = np;
-		w->lv.cap = cap;
-	}
-	t.off = w->ltexts.len;
-	t.len = len;
-	t.slot = slot;
-	if (cs_buf_append(&w->ltexts, p, len, NULL) == -1)
-		return;
-	for (i = h & (w->lidx.cap - 1); w->lidx.e[i] != 0; i = (i + 1) &
-	    (w->lidx.cap - 1))
-		;
-	w->lv.v[w->lv.n++] = t;
-	hidx_put(&w->lidx, i, h, (uint32_t)(w->lv.n - 1));
 }
 
 /*
@@ -761,19 +686,22 @@ entry_slot(struct worker *w, const char *p, size_t len)
 	int32_t slot;
 
 	th = XXH3_64bits(p, len);
-	if ((slot = local_find(w, th, p, len)) >= 0)
-		return slot;
+	if ((c = textmap_find(&w->own, th, p, len, &pos)) != NULL)
+		return c->slot;
 	rdlock_spin(&ing->tlock);
-	if (ing->text_idx.cap > 0 && (c = text_find(ing, th, p, len, &pos))
-	    != NULL) {
+	if ((c = textmap_find(&ing->texts, th, p, len, &pos)) != NULL) {
 		slot = c->slot;
 		if (slot < 0)
 			snprintf(w->why, sizeof(w->why), "%s", (const char *)
-			    ing->texts.data + c->why_off);
+			    ing->texts.buf.data + c->why_off);
 		pthread_rwlock_unlock(&ing->tlock);
-		/* Alone, a worker has nobody to wait for. */
-		if (slot >= 0 && ing->nworkers > 0)
-			local_put(w, th, p, len, slot);
+		/* Kept for this worker, which then looks it up without a
+		 * lock; alone, a worker has nobody to wait for. */
+		if (slot >= 0 && ing->nworkers > 0) {
+			if (w->own.buf.len + len > LOCAL_LIMIT / (size_t)ing->nw)
+				textmap_clear(&w->own);
+			(void)textmap_put(&w->own, th, p, len, slot, NULL);
+		}
 		return slot;
 	}
 	pthread_rwlock_unlock(&ing->tlock);
@@ -1122,9 +1050,9 @@ work(struct worker *w, struct unit *u)
 	w->u = u;
 	w->oom = 0;
 	/* The cache's slots are reset only with no unit in flight. */
-	if (w->lgen != w->ing->gen) {
-		local_clear(w);
-		w->lgen = w->ing->gen;
+	if (w->own_gen != w->ing->gen) {
+		textmap_clear(&w->own);
+		w->own_gen = w->ing->gen;
 	}
 	cs_buf_reset(&u->out);
 	for (i = 0; i < u->docs.n && !w->oom; i++) {
@@ -1959,7 +1887,7 @@ done:
 	batch_reset(ing);
 	/* Units in flight refer to the cache: only a drained pipeline may
 	 * let it go. */
-	if (!ing->frozen && ing->texts.len + ing->ders.len > CACHE_LIMIT)
+	if (!ing->frozen && ing->texts.buf.len + ing->ders.len > CACHE_LIMIT)
 		cache_reset(ing);
 	return 0;
 }
@@ -2399,8 +2327,8 @@ cs_ingest_fd(struct cs_ingest *ing, int fd, const char *name, int flags,
 		/* Commit when the batch is full, or the cache: memory stays
 		 * bounded however many new certificates come. */
 		pthread_mutex_lock(&ing->lock);
-		if (ing->texts.len + ing->ders.len > CACHE_LIMIT &&
-		    ing->texts.len > CACHE_LIMIT / 4) {
+		if (ing->texts.buf.len + ing->ders.len > CACHE_LIMIT &&
+		    ing->texts.buf.len > CACHE_LIMIT / 4) {
 			/*
 			 * The texts only save decoding an entry again; the
 			 * batch needs the DER and summaries. Dropping the
@@ -2410,7 +2338,7 @@ cs_ingest_fd(struct cs_ingest *ing, int fd, const char *name, int flags,
 			 */
 			texts_reset(ing);
 		}
-		cache_full = ing->texts.len + ing->ders.len > CACHE_LIMIT;
+		cache_full = ing->texts.buf.len + ing->ders.len > CACHE_LIMIT;
 		pthread_mutex_unlock(&ing->lock);
 		full = cache_full || ing->batch_reports >= ing->o.commit_every;
 		if (rc == 0 || full) {
@@ -2434,7 +2362,7 @@ cs_ingest_fd(struct cs_ingest *ing, int fd, const char *name, int flags,
 					    err);
 				if (rc == -1)
 					goto fail;
-			} else if (ing->texts.len + ing->ders.len >
+			} else if (ing->texts.buf.len + ing->ders.len >
 			    CACHE_LIMIT)
 				cache_reset(ing);	/* nothing refers to it */
 		}

@@ -1121,22 +1121,30 @@ past_tail(struct cs_wtxn *t, int db, MDB_cursor *c, const MDB_val *key,
 	return mdb_cmp(t->txn, t->st->dbi[db], key, &k) > 0;
 }
 
-/* Appends key and v past the tail of db: 0, MDB_KEYEXIST when it did not
- * sort last after all (nothing written), or an LMDB error. */
+/*
+ * mdb_cursor_put(c, k, v, flags), as MDB_APPEND when k sorts after every
+ * key of db: no tree search, full pages. Returns what LMDB returns.
+ */
 static int
-append(struct cs_wtxn *t, int db, MDB_cursor *c, MDB_val *k, MDB_val *v)
+tput(struct cs_wtxn *t, int db, MDB_cursor *c, MDB_val *k, MDB_val *v,
+    unsigned flags)
 {
 	struct tail *tl = &t->tail[db];
-	int rc;
+	int rc = 0, ap;
 
-	if (k->mv_size > TAIL_MAX)
-		return MDB_KEYEXIST;
-	if ((rc = mdb_cursor_put(c, k, v, MDB_APPEND)) != 0)
+	if ((ap = past_tail(t, db, c, k, &rc)) == -1)
 		return rc;
-	tl->state = TAIL_KNOWN;
-	tl->len = k->mv_size;
-	memcpy(tl->key, k->mv_data, k->mv_size);
-	return 0;
+	if (ap == 1 && k->mv_size <= TAIL_MAX) {
+		if ((rc = mdb_cursor_put(c, k, v, MDB_APPEND)) == 0) {
+			tl->state = TAIL_KNOWN;
+			tl->len = k->mv_size;
+			memcpy(tl->key, k->mv_data, k->mv_size);
+			return 0;
+		}
+		if (rc != MDB_KEYEXIST)		/* else not last after all */
+			return rc;
+	}
+	return mdb_cursor_put(c, k, v, flags);
 }
 
 /*
@@ -1152,20 +1160,13 @@ upsert(struct cs_wtxn *t, int db, const void *key, size_t klen, void *rec,
 {
 	MDB_val k = { klen, (void *)key }, v = { size, rec };
 	MDB_cursor *c;
-	int rc = 0, ap;
+	int rc = 0;
 
 	if ((c = wcursor(t, db, &rc)) == NULL)
 		return wfail(t, err, rc, "cannot open cursor");
 	memset(rec, 0, size);
 	add(rec, delta);
-	if ((ap = past_tail(t, db, c, &k, &rc)) == -1)
-		return wfail(t, err, rc, "cannot read");
-	if (ap == 1 && (rc = append(t, db, c, &k, &v)) != MDB_KEYEXIST) {
-		if (added != NULL)
-			*added = rc == 0;
-		return rc == 0 ? 0 : wfail(t, err, rc, "cannot write");
-	}
-	rc = mdb_cursor_put(c, &k, &v, MDB_NOOVERWRITE);
+	rc = tput(t, db, c, &k, &v, MDB_NOOVERWRITE);
 	if (added != NULL)
 		*added = rc == 0;
 	if (rc == 0)
@@ -1215,7 +1216,7 @@ top_flush(struct cs_wtxn *t)
 	unsigned char buf[CS_TOP_HOSTS * TOPENT_MAX];
 	MDB_val k = { CS_KEY_LEN, t->top.key }, v = { 0, buf };
 	MDB_cursor *c;
-	int rc = 0, ap;
+	int rc = 0;
 
 	if (!t->top.loaded || !t->top.changed) {
 		t->top.loaded = 0;
@@ -1225,12 +1226,7 @@ top_flush(struct cs_wtxn *t)
 	if ((c = wcursor(t, DB_TOPHOST, &rc)) == NULL)
 		return rc;
 	v.mv_size = top_encode(&t->top, buf);
-	if ((ap = past_tail(t, DB_TOPHOST, c, &k, &rc)) == -1)
-		return rc;
-	if (ap == 1 && (rc = append(t, DB_TOPHOST, c, &k, &v)) !=
-	    MDB_KEYEXIST)
-		return rc;
-	return mdb_cursor_put(c, &k, &v, 0);
+	return tput(t, DB_TOPHOST, c, &k, &v, 0);
 }
 
 /* Makes t->top the list of the certificate at key. */
@@ -1291,7 +1287,7 @@ cs_store_whostcert(struct cs_wtxn *t, const char *host, size_t len,
 	unsigned char k[2 + CS_HOST_MAX + CS_KEY_LEN];
 	MDB_val kv, vv;
 	MDB_cursor *c;
-	int rc = 0, ap;
+	int rc = 0;
 
 	if (len > CS_HOST_MAX)
 		return cs_err_set(err, CS_EUSAGE, "hostname too long");
@@ -1305,12 +1301,7 @@ cs_store_whostcert(struct cs_wtxn *t, const char *host, size_t len,
 	kv.mv_size = 2 + len + CS_KEY_LEN;
 	vv.mv_data = NULL;
 	vv.mv_size = 0;
-	if ((ap = past_tail(t, DB_HOSTCERT, c, &kv, &rc)) == -1)
-		return wfail(t, err, rc, "cannot read");
-	if (ap == 1 && (rc = append(t, DB_HOSTCERT, c, &kv, &vv)) !=
-	    MDB_KEYEXIST)
-		return rc == 0 ? 0 : wfail(t, err, rc, "cannot write");
-	if ((rc = mdb_cursor_put(c, &kv, &vv, MDB_NOOVERWRITE)) != 0 &&
+	if ((rc = tput(t, DB_HOSTCERT, c, &kv, &vv, MDB_NOOVERWRITE)) != 0 &&
 	    rc != MDB_KEYEXIST)
 		return wfail(t, err, rc, "cannot write");
 	return 0;
