@@ -106,8 +106,9 @@ hidx_put(struct hidx *x, size_t i, uint64_t hash, uint32_t entry)
 
 /*
  * The cache's locks are held for one lookup or insert, a microsecond or
- * two: a worker that finds one taken spins about that long before it
- * sleeps, as a sleep costs each side a context switch.
+ * two: a worker that finds one taken tries again, pausing between tries,
+ * up to SPINS times (tens of microseconds) before it sleeps, as a sleep
+ * costs each side a context switch.
  */
 #define SPINS	2048
 
