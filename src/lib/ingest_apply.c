@@ -1,0 +1,716 @@
+#include "ingest_int.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "certsift/buf.h"
+#include "store_int.h"
+
+void
+cs_ing_batch_reset(struct cs_ingest *ing)
+{
+	ing->ches.n = 0;
+	ing->chains.n = 0;
+	ing->chainslots.n = 0;
+	cs_buf_reset(&ing->hosts);
+	ing->bhosts.n = 0;
+	hidx_clear(&ing->host_idx);
+	hidx_clear(&ing->che_idx);
+	hidx_clear(&ing->chain_idx);
+	ing->batch_reports = 0;
+	ing->batch_new = 0;
+	memset(ing->n, 0, sizeof(ing->n));
+}
+
+/* ---- applying a batch ---------------------------------------------------- */
+
+struct tuples {
+	struct tuple	*v;
+	size_t		 n;
+	size_t		 cap;
+};
+
+struct errcounts {
+	struct cs_errcount	*v;
+	size_t			 n;
+	size_t			 cap;
+};
+
+/*
+ * Sums the run of (row, code) tuples of row i, sorted, from *j on, into ec
+ * (one count per code); *j ends past the run.
+ */
+static int
+gather_errs(const struct tuples *errs, size_t *j, size_t i,
+    struct errcounts *ec)
+{
+	ec->n = 0;
+	for (; *j < errs->n && errs->v[*j].a == i; (*j)++) {
+		const struct tuple *t = &errs->v[*j];
+
+		if (ec->n > 0 && ec->v[ec->n - 1].code == t->code)
+			ec->v[ec->n - 1].n += t->n;
+		else {
+			struct cs_errcount e = { t->code, t->n };
+
+			VEC_PUSH(*ec, e, return -1);
+		}
+	}
+	return 0;
+}
+
+static int
+tuple_cmp(const void *a, const void *b)
+{
+	const struct tuple *x = a, *y = b;
+
+	if (x->a != y->a)
+		return x->a < y->a ? -1 : 1;
+	if (x->code != y->code)
+		return x->code < y->code ? -1 : 1;
+	return 0;
+}
+
+static const struct cs_ingest *sort_ing;
+
+/* Batch hosts by name. */
+static int
+bhost_cmp(const void *a, const void *b)
+{
+	const struct bhost *x = &sort_ing->bhosts.v[*(const uint32_t *)a];
+	const struct bhost *y = &sort_ing->bhosts.v[*(const uint32_t *)b];
+	size_t n = x->len < y->len ? x->len : y->len;
+	int r;
+
+	if ((r = memcmp(sort_ing->hosts.data + x->off, sort_ing->hosts.data +
+	    y->off, n)) != 0)
+		return r;
+	return (x->len > y->len) - (x->len < y->len);
+}
+
+static int
+slotkey_cmp(const void *a, const void *b)
+{
+	return memcmp(sort_ing->slots.v[*(const uint32_t *)a].key,
+	    sort_ing->slots.v[*(const uint32_t *)b].key, CS_KEY_LEN);
+}
+
+static int
+slothash_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	int r = memcmp(sort_ing->slots.v[x].hash, sort_ing->slots.v[y].hash,
+	    16);
+
+	return r != 0 ? r : (x > y) - (x < y);
+}
+
+static int
+chainkey_cmp(const void *a, const void *b)
+{
+	return memcmp(sort_ing->chains.v[*(const uint32_t *)a].key,
+	    sort_ing->chains.v[*(const uint32_t *)b].key, CS_KEY_LEN);
+}
+
+static int
+i32_cmp(const void *a, const void *b)
+{
+	int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * Sorts links by key: a radix sort, a byte at a time from the lowest,
+ * skipping bytes that are the same in every key (most of the slot's).
+ * -1 when out of memory.
+ */
+static int
+links_sort(struct link *v, size_t n)
+{
+	struct link *tmp, *src = v, *dst;
+	size_t count[256], i, sum, c;
+	int shift;
+
+	if (n < 2)
+		return 0;
+	if ((tmp = malloc(n * sizeof(*tmp))) == NULL)
+		return -1;
+	dst = tmp;
+	for (shift = 0; shift < 64; shift += 8) {
+		memset(count, 0, sizeof(count));
+		for (i = 0; i < n; i++)
+			count[(src[i].key >> shift) & 0xff]++;
+		if (count[(src[0].key >> shift) & 0xff] == n)
+			continue;
+		for (i = 0, sum = 0; i < 256; i++) {
+			c = count[i];
+			count[i] = sum;
+			sum += c;
+		}
+		for (i = 0; i < n; i++)
+			dst[count[(src[i].key >> shift) & 0xff]++] = src[i];
+		dst = src;
+		src = src == v ? tmp : v;
+	}
+	if (src != v)
+		memcpy(v, src, n * sizeof(*v));
+	free(tmp);
+	return 0;
+}
+
+static void
+seen_merge(int *seen, int64_t *first, int64_t *last, int s, int64_t f,
+    int64_t l)
+{
+	if (!s)
+		return;
+	if (!*seen || f < *first)
+		*first = f;
+	if (!*seen || l > *last)
+		*last = l;
+	*seen = 1;
+}
+
+/* The certificates of a batch chain, each once. Uses ing->cur. */
+static int
+distinct(struct cs_ingest *ing, const struct bchain *c)
+{
+	size_t k;
+
+	ing->cur.n = 0;
+	ing->mark++;
+	for (k = 0; k < c->n; k++) {
+		uint32_t s = ing->chainslots.v[c->off + k];
+
+		if (ing->slots.v[s].mark == ing->mark)
+			continue;
+		ing->slots.v[s].mark = ing->mark;
+		VEC_PUSH(ing->cur, s, return -1);
+	}
+	return 0;
+}
+
+/* The number of bits n takes. */
+static unsigned
+bits(size_t n)
+{
+	unsigned b = 0;
+
+	while (b < 64 && (n >> b) != 0)
+		b++;
+	return b;
+}
+
+/*
+ * Writes the batch rows' chain-host records in the store's key order
+ * (chain key, code, hostname): each lands beside the one before. The
+ * order is a radix sort of ranks packed in 64 bits; a batch too varied
+ * for that writes in its own order.
+ */
+static int
+write_rows(struct cs_ingest *ing, struct cs_wtxn *t, const uint32_t *hrank,
+    struct cs_err *err)
+{
+	VEC(struct link) rows = { 0 };
+	uint32_t *crank = NULL, *corder = NULL;
+	int32_t *codes = NULL;
+	size_t i, u, ncodes = 0, hb, cb, chb;
+	int ret = -1;
+
+	if ((crank = malloc((ing->chains.n ? ing->chains.n : 1) *
+	    sizeof(*crank))) == NULL || (corder = malloc((ing->chains.n ?
+	    ing->chains.n : 1) * sizeof(*corder))) == NULL ||
+	    (codes = malloc((ing->ches.n ? ing->ches.n : 1) *
+	    sizeof(*codes))) == NULL)
+		goto nomem;
+	for (i = 0; i < ing->chains.n; i++)
+		corder[i] = (uint32_t)i;
+	sort_ing = ing;
+	if (ing->chains.n > 1)
+		qsort(corder, ing->chains.n, sizeof(*corder), chainkey_cmp);
+	for (i = 0; i < ing->chains.n; i++)
+		crank[corder[i]] = (uint32_t)i;
+	for (i = 0; i < ing->ches.n; i++)
+		if (ing->ches.v[i].has_err)
+			codes[ncodes++] = ing->ches.v[i].code;
+	if (ncodes > 1)
+		qsort(codes, ncodes, sizeof(*codes), i32_cmp);
+	for (i = 1, u = ncodes > 0; i < ncodes; i++)	/* distinct */
+		if (codes[i] != codes[u - 1])
+			codes[u++] = codes[i];
+	ncodes = u;
+	hb = bits(ing->bhosts.n);		/* rank + 1; 0: no host */
+	cb = bits(ncodes);			/* rank + 1; 0: no code */
+	chb = bits(ing->chains.n);
+	for (i = 0; i < ing->ches.n; i++) {
+		const struct che *c = &ing->ches.v[i];
+		struct link r = { 0, i };
+		uint64_t code = 0;
+
+		if (c->chain == NOCHAIN)
+			continue;
+		if (chb + 1 + cb + hb <= 64) {
+			if (c->has_err)
+				code = (uint64_t)((const int32_t *)bsearch(
+				    &c->code, codes, ncodes, sizeof(*codes),
+				    i32_cmp) - codes) + 1;
+			r.key = (uint64_t)crank[c->chain] << (cb + hb) << 1 |
+			    (uint64_t)(c->has_err != 0) << (cb + hb) |
+			    code << hb | (c->host == NOHOST ? 0 :
+			    (uint64_t)hrank[c->host] + 1);
+		}
+		VEC_PUSH(rows, r, goto nomem);
+	}
+	if (chb + 1 + cb + hb <= 64 && links_sort(rows.v, rows.n) == -1)
+		goto nomem;
+	for (i = 0; i < rows.n; i++) {
+		const struct che *c = &ing->ches.v[rows.v[i].n];
+		const struct bhost *bh = c->host != NOHOST ?
+		    &ing->bhosts.v[c->host] : NULL;
+
+		if (cs_store_wchainhost(t, ing->chains.v[c->chain].key,
+		    c->has_err, c->code, bh != NULL ? (const char *)
+		    ing->hosts.data + bh->off : "", bh != NULL ? bh->len : 0,
+		    c->count, err) == -1)
+			goto out;
+	}
+	ret = 0;
+	goto out;
+nomem:
+	cs_err_set(err, CS_ENOMEM, "out of memory");
+out:
+	free(rows.v);
+	free(crank);
+	free(corder);
+	free(codes);
+	return ret;
+}
+
+/*
+ * The batch hosts in the order of the index of hosts' certificates, whose
+ * keys begin with the name's length: a stable counting sort by length of
+ * the name order. *lorder and *lrank are the order and each host's rank.
+ */
+#define LEN_BUCKET(len)	((len) <= CS_HOST_MAX ? (len) : CS_HOST_MAX + 1)
+
+static int
+len_order(struct cs_ingest *ing, const uint32_t *order, uint32_t **lorder,
+    uint32_t **lrank)
+{
+	size_t count[CS_HOST_MAX + 2], i, sum, c, n = ing->bhosts.n;
+
+	if ((*lorder = malloc((n ? n : 1) * sizeof(**lorder))) == NULL ||
+	    (*lrank = malloc((n ? n : 1) * sizeof(**lrank))) == NULL)
+		return -1;
+	memset(count, 0, sizeof(count));
+	for (i = 0; i < n; i++)
+		count[LEN_BUCKET(ing->bhosts.v[i].len)]++;
+	for (i = 0, sum = 0; i < CS_HOST_MAX + 2; i++) {
+		c = count[i];
+		count[i] = sum;
+		sum += c;
+	}
+	for (i = 0; i < n; i++) {
+		size_t r = count[LEN_BUCKET(ing->bhosts.v[order[i]].len)]++;
+
+		(*lorder)[r] = order[i];
+		(*lrank)[order[i]] = (uint32_t)r;
+	}
+	return 0;
+}
+
+static int
+apply(struct cs_ingest *ing, struct cs_wtxn *t, struct cs_err *err)
+{
+	struct tuples errs = { 0 };
+	VEC(struct link) links = { 0 };
+	struct errcounts ec = { 0 };
+	uint32_t *order = NULL, *hrank = NULL, *sorder = NULL, *srank = NULL;
+	uint32_t *lorder = NULL, *lrank = NULL;
+	struct cs_certdelta d;
+	struct tuple tp;
+	struct cs_errcount ecodes[64];
+	unsigned char *keys = NULL;
+	size_t i, j, k, nkeys = 0, nec = 0;
+	int added, coll, ret = -1;
+
+	/* A try after a full map starts again from nothing. */
+	for (i = 0; i < ing->nslots; i++) {
+		struct slot *s = &ing->slots.v[i];
+
+		s->count = s->leaf = s->hosts = 0;
+		s->seen = s->touched = 0;
+	}
+	for (i = 0; i < ing->chains.n; i++) {
+		ing->chains.v[i].count = 0;
+		ing->chains.v[i].seen = 0;
+	}
+	/* 1. Certificates new to the store, in the order of their keys. */
+	if ((sorder = malloc((ing->nslots ? ing->nslots : 1) *
+	    sizeof(*sorder))) == NULL)
+		goto nomem;
+	for (i = 0, k = 0; i < ing->nslots; i++)
+		if (!ing->slots.v[i].resolved)
+			sorder[k++] = (uint32_t)i;
+	sort_ing = ing;
+	if (k > 1)
+		qsort(sorder, k, sizeof(*sorder), slothash_cmp);
+	for (j = 0; j < k; j++) {
+		struct slot *s = &ing->slots.v[sorder[j]];
+
+		if (cs_store_wcert(t, ing->ders.data + s->der_off, s->der_len,
+		    s->hash, ing->ders.data + s->sum_off, s->sum_len,
+		    s->sha256, s->issuer, s->key, &added, &coll, err) == -1)
+			goto out;
+		s->resolved = 2;	/* 1 once committed */
+		if (added) {
+			ing->n[CS_N_CERTS_NEW]++;
+			ing->n[CS_N_UNIQUE_CERTS]++;
+			/* Once per certificate stored under a hash others
+			 * have: a later lookup of it does not count again. */
+			ing->n[CS_N_COLLISIONS] += coll > 0;
+		}
+	}
+	/* 2. Chains: counts, times and codes from the batch rows. */
+	for (i = 0; i < ing->ches.n; i++) {
+		const struct che *c = &ing->ches.v[i];
+		struct bchain *b;
+
+		if (c->chain == NOCHAIN)
+			continue;
+		b = &ing->chains.v[c->chain];
+		b->count += c->count;
+		seen_merge(&b->seen, &b->first, &b->last, c->seen, c->first,
+		    c->last);
+		if (c->has_err) {
+			tp.a = c->chain;
+			tp.code = c->code;
+			tp.off = tp.len = 0;
+			tp.n = c->count;
+			VEC_PUSH(errs, tp, goto nomem);
+		}
+	}
+	if (errs.n > 1)
+		qsort(errs.v, errs.n, sizeof(*errs.v), tuple_cmp);
+	for (i = 0, j = 0; i < ing->chains.n; i++) {
+		struct bchain *b = &ing->chains.v[i];
+
+		if (gather_errs(&errs, &j, i, &ec) == -1)
+			goto nomem;
+		if (b->n > nkeys) {
+			unsigned char *p = realloc(keys, b->n * CS_KEY_LEN);
+
+			if (p == NULL)
+				goto nomem;
+			keys = p;
+			nkeys = b->n;
+		}
+		for (k = 0; k < b->n; k++)
+			memcpy(keys + k * CS_KEY_LEN, ing->slots.v[
+			    ing->chainslots.v[b->off + k]].key, CS_KEY_LEN);
+		memset(&d, 0, sizeof(d));
+		d.count = b->count;
+		d.seen = b->seen;
+		d.first_seen = b->first;
+		d.last_seen = b->last;
+		d.errs = ec.v;
+		d.nerrs = ec.n;
+		if (cs_store_wchain(t, keys, b->n, &d, b->key, &added, err)
+		    == -1)
+			goto out;
+		if (added)
+			ing->n[CS_N_UNIQUE_CHAINS]++;
+		/* 3. Certificate deltas. */
+		if (distinct(ing, b) == -1)
+			goto nomem;
+		for (k = 0; k < ing->cur.n; k++) {
+			struct slot *s = &ing->slots.v[ing->cur.v[k]];
+
+			s->touched = 1;
+			s->count += b->count;
+			seen_merge(&s->seen, &s->first, &s->last, b->seen,
+			    b->first, b->last);
+		}
+		ing->slots.v[ing->chainslots.v[b->off]].leaf += b->count;
+	}
+	/* Certificate codes: chain codes spread over its certificates. */
+	{
+		size_t nerr = errs.n;
+
+		for (i = 0; i < nerr; i++) {
+			if (distinct(ing, &ing->chains.v[errs.v[i].a]) == -1)
+				goto nomem;
+			for (k = 0; k < ing->cur.n; k++) {
+				tp = errs.v[i];
+				tp.a = ing->cur.v[k];
+				VEC_PUSH(errs, tp, goto nomem);
+			}
+		}
+		if (errs.n > nerr)
+			memmove(errs.v, errs.v + nerr, (errs.n - nerr) *
+			    sizeof(*errs.v));
+		errs.n -= nerr;
+		if (errs.n > 1)
+			qsort(errs.v, errs.n, sizeof(*errs.v), tuple_cmp);
+	}
+	/* Hostnames in order, for the writes below. */
+	if ((order = malloc((ing->bhosts.n ? ing->bhosts.n : 1) *
+	    sizeof(*order))) == NULL || (hrank = malloc((ing->bhosts.n ?
+	    ing->bhosts.n : 1) * sizeof(*hrank))) == NULL)
+		goto nomem;
+	for (i = 0; i < ing->bhosts.n; i++)
+		order[i] = (uint32_t)i;
+	if (ing->bhosts.n > 1)
+		qsort(order, ing->bhosts.n, sizeof(*order), bhost_cmp);
+	for (i = 0; i < ing->bhosts.n; i++)
+		hrank[order[i]] = (uint32_t)i;
+	if (len_order(ing, order, &lorder, &lrank) == -1)
+		goto nomem;
+	if (write_rows(ing, t, hrank, err) == -1)
+		goto out;
+	/* 4. Rows: host links, host and code totals. */
+	for (i = 0; i < ing->bhosts.n; i++)
+		ing->bhosts.v[i].reports = ing->bhosts.v[i].newcerts = 0;
+	for (i = 0; i < ing->ches.n; i++) {
+		const struct che *c = &ing->ches.v[i];
+		const struct bhost *bh = c->host != NOHOST ?
+		    &ing->bhosts.v[c->host] : NULL;
+
+		if (c->has_err) {
+			/* Few codes: summed here, written once each. */
+			for (k = 0; k < nec && ecodes[k].code != c->code; k++)
+				;
+			if (k == nec) {
+				if (nec == sizeof(ecodes) / sizeof(ecodes[0])) {
+					if (cs_store_werror(t, c->code,
+					    c->count, err) == -1)
+						goto out;
+				} else {
+					ecodes[nec].code = c->code;
+					ecodes[nec++].n = c->count;
+				}
+			} else
+				ecodes[k].n += c->count;
+		}
+		if (bh == NULL)
+			continue;
+		ing->bhosts.v[c->host].reports += c->count;
+		if (c->chain == NOCHAIN)
+			continue;
+		if (distinct(ing, &ing->chains.v[c->chain]) == -1)
+			goto nomem;
+		for (k = 0; k < ing->cur.n; k++) {
+			struct link l = { (uint64_t)ing->cur.v[k] << 32 |
+			    c->host, c->count };
+
+			VEC_PUSH(links, l, goto nomem);
+		}
+	}
+	for (k = 0; k < nec; k++)
+		if (cs_store_werror(t, ecodes[k].code, ecodes[k].n, err) == -1)
+			goto out;
+	/*
+	 * Links in the order of the store's keys, by certificate key and
+	 * then hostname, so that each write lands beside the last: ranks of
+	 * both replace them in the links, which a radix sort then orders.
+	 */
+	if ((srank = malloc((ing->nslots ? ing->nslots : 1) *
+	    sizeof(*srank))) == NULL)
+		goto nomem;
+	for (i = 0; i < ing->nslots; i++)
+		sorder[i] = (uint32_t)i;
+	if (ing->nslots > 1)
+		qsort(sorder, ing->nslots, sizeof(*sorder), slotkey_cmp);
+	for (i = 0; i < ing->nslots; i++)
+		srank[sorder[i]] = (uint32_t)i;
+	for (i = 0; i < links.n; i++)
+		links.v[i].key = (uint64_t)srank[links.v[i].key >> 32] << 32 |
+		    hrank[(uint32_t)links.v[i].key];
+	if (links_sort(links.v, links.n) == -1)
+		goto nomem;
+	for (i = 0, k = 0; i < links.n; i = j) {
+		uint64_t n = 0;
+		uint32_t sl = sorder[links.v[i].key >> 32];
+		uint32_t h = order[(uint32_t)links.v[i].key];
+		const struct bhost *bh = &ing->bhosts.v[h];
+
+		for (j = i; j < links.n && links.v[j].key == links.v[i].key;
+		    j++)
+			n += links.v[j].n;
+		if (cs_store_wcerthost(t, ing->slots.v[sl].key,
+		    (const char *)ing->hosts.data + bh->off, bh->len, n, &added,
+		    err) == -1)
+			goto out;
+		if (added) {
+			ing->slots.v[sl].hosts++;
+			ing->bhosts.v[h].newcerts++;
+			/* New links go in the index of hosts' certificates,
+			 * in its order: hostname by length and bytes, then
+			 * certificate. */
+			links.v[k++].key = (uint64_t)lrank[h] << 32 |
+			    links.v[i].key >> 32;
+		}
+	}
+	links.n = k;
+	if (links_sort(links.v, links.n) == -1)
+		goto nomem;
+	for (i = 0; i < links.n; i++) {
+		const struct bhost *bh = &ing->bhosts.v[lorder[links.v[i].key >>
+		    32]];
+
+		if (cs_store_whostcert(t, (const char *)ing->hosts.data +
+		    bh->off, bh->len, ing->slots.v[sorder[(uint32_t)
+		    links.v[i].key]].key, err) == -1)
+			goto out;
+	}
+	/* Hosts in name order: neighbours in the store. */
+	for (i = 0; i < ing->bhosts.n; i++) {
+		const struct bhost *bh = &ing->bhosts.v[order[i]];
+
+		if (cs_store_whost(t, (const char *)ing->hosts.data + bh->off,
+		    bh->len, bh->reports, bh->newcerts, &added, err) == -1)
+			goto out;
+		if (added)
+			ing->n[CS_N_UNIQUE_HOSTS]++;
+	}
+	/* 5. Certificate counters. */
+	for (i = 0, j = 0; i < ing->nslots; i++) {
+		struct slot *s = &ing->slots.v[i];
+
+		if (gather_errs(&errs, &j, i, &ec) == -1)
+			goto nomem;
+		if (!s->touched)
+			continue;
+		memset(&d, 0, sizeof(d));
+		d.count = s->count;
+		d.leaf_count = s->leaf;
+		d.hosts = s->hosts;
+		d.seen = s->seen;
+		d.first_seen = s->first;
+		d.last_seen = s->last;
+		d.errs = ec.v;
+		d.nerrs = ec.n;
+		if (cs_store_wcert_add(t, s->key, &d, err) == -1)
+			goto out;
+	}
+	ret = 0;
+	goto out;
+nomem:
+	cs_err_set(err, CS_ENOMEM, "out of memory");
+out:
+	free(errs.v);
+	free(links.v);
+	free(order);
+	free(hrank);
+	free(lorder);
+	free(lrank);
+	free(sorder);
+	free(srank);
+	free(ec.v);
+	free(keys);
+	return ret;
+}
+
+static uint64_t
+elapsed_us(struct timespec *since)
+{
+	struct timespec now;
+	uint64_t us;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	us = (uint64_t)(now.tv_sec - since->tv_sec) * 1000000u +
+	    (uint64_t)((now.tv_nsec - since->tv_nsec) / 1000);
+	*since = now;
+	return us;
+}
+
+/*
+ * What the batch may take of the map, generously: LMDB fills pages about
+ * half when keys come in random order, and a page changed is a page
+ * copied.
+ */
+static uint64_t
+batch_bytes(const struct cs_ingest *ing)
+{
+	uint64_t n = (uint64_t)1 << 20;
+	size_t i;
+
+	for (i = 0; i < ing->nslots; i++)
+		if (!ing->slots.v[i].resolved)
+			n += 4 * (ing->slots.v[i].der_len +
+			    ing->slots.v[i].sum_len + 256);
+	n += (uint64_t)ing->ches.n * 2048 + (uint64_t)ing->chains.n * 1024;
+	return n;
+}
+
+/*
+ * Writes the batch and the file's progress (id NULL: standard input) in
+ * one transaction, growing the map and trying again when it is full.
+ */
+int
+cs_ing_commit(struct cs_ingest *ing, const unsigned char *id,
+    const struct cs_fileprog *prog, struct timespec *clock,
+    struct cs_err *err)
+{
+	struct cs_wtxn *t;
+	uint64_t saved[CS_N_COUNTERS];
+	size_t i;
+	int tries, rc;
+
+	/* The slots this batch may use: all there are, unless workers are
+	 * already at the next units (then the caller took the count). */
+	if (!ing->frozen) {
+		pthread_mutex_lock(&ing->lock);
+		ing->nslots = ing->slots.n;
+		pthread_mutex_unlock(&ing->lock);
+	}
+	memcpy(saved, ing->n, sizeof(saved));
+	cs_store_reserve(ing->st, batch_bytes(ing));
+	for (tries = 0; tries < 40; tries++) {
+		memcpy(ing->n, saved, sizeof(saved));
+		if (cs_store_wbegin(ing->st, &t, err) == -1)
+			return -1;
+		if (apply(ing, t, err) == 0) {
+			ing->n[CS_N_MICROSECONDS] += elapsed_us(clock);
+			if (cs_store_wcounters(t, ing->n, err) == 0 &&
+			    (id == NULL || cs_store_wfile_put(t, id, prog,
+			    err) == 0)) {
+				rc = cs_store_wcommit(t, err);
+				t = NULL;
+				if (rc == 0)
+					goto done;
+			}
+		}
+		cs_store_wabort(t);
+		for (i = 0; i < ing->nslots; i++)
+			if (ing->slots.v[i].resolved == 2)
+				ing->slots.v[i].resolved = 0;
+		/* A full map has grown by now: write it all again. */
+		if (err->code != CS_EFULL)
+			return -1;
+	}
+	return cs_err_set(err, CS_ESTORE, "store map cannot grow");
+done:
+	for (i = 0; i < ing->nslots; i++)
+		if (ing->slots.v[i].resolved == 2)
+			ing->slots.v[i].resolved = 1;
+	ing->sum.reports_read += ing->n[CS_N_REPORTS_READ];
+	ing->sum.reports_accepted += ing->n[CS_N_REPORTS_ACCEPTED];
+	ing->sum.reports_filtered += ing->n[CS_N_REPORTS_FILTERED];
+	ing->sum.reports_malformed += ing->n[CS_N_REPORTS_MALFORMED];
+	ing->sum.certs_seen += ing->n[CS_N_CERTS_SEEN];
+	ing->sum.certs_invalid += ing->n[CS_N_CERTS_INVALID];
+	ing->sum.certs_new += ing->n[CS_N_CERTS_NEW];
+	ing->sum.bytes += ing->n[CS_N_BYTES];
+	ing->sum.files += ing->n[CS_N_FILES];
+	cs_ing_batch_reset(ing);
+	/* Units in flight refer to the cache: only a drained pipeline may
+	 * let it go. */
+	if (!ing->frozen && ing->texts.buf.len + ing->ders.len > CACHE_LIMIT)
+		cs_ing_cache_reset(ing);
+	return 0;
+}
+

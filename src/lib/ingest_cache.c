@@ -1,0 +1,291 @@
+#include "ingest_int.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <xxhash.h>
+
+#include "certsift/b64.h"
+#include "certsift/buf.h"
+#include "certsift/x509.h"
+#include "store_int.h"
+
+/*
+ * The cache's locks are held for one lookup or insert, a microsecond or
+ * two: a worker that finds one taken tries again, pausing between tries,
+ * up to SPINS times (tens of microseconds) before it sleeps, as a sleep
+ * costs each side a context switch.
+ */
+#define SPINS	2048
+
+static inline void
+cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#elif defined(__aarch64__)
+	__asm__ __volatile__("yield");
+#endif
+}
+
+/* trylock(l) up to SPINS times, then lock(l). */
+#define SPIN_LOCK(trylock, lock, l) do { \
+	int n_; \
+	for (n_ = 0; n_ < SPINS && (trylock)(l) != 0; n_++) \
+		cpu_relax(); \
+	if (n_ == SPINS) \
+		(lock)(l); \
+} while (0)
+
+static void
+lock_spin(pthread_mutex_t *m)
+{
+	SPIN_LOCK(pthread_mutex_trylock, pthread_mutex_lock, m);
+}
+
+static void
+rdlock_spin(pthread_rwlock_t *l)
+{
+	SPIN_LOCK(pthread_rwlock_tryrdlock, pthread_rwlock_rdlock, l);
+}
+
+static void
+wrlock_spin(pthread_rwlock_t *l)
+{
+	SPIN_LOCK(pthread_rwlock_trywrlock, pthread_rwlock_wrlock, l);
+}
+
+/* ---- textmap: texts met and what each is -------------------------------- */
+
+/* The entry of text in m, or NULL with *pos the free probe position. */
+struct text *
+cs_textmap_find(const struct textmap *m, uint64_t h, const char *p, size_t len,
+    size_t *pos)
+{
+	size_t i;
+
+	if (m->idx.cap == 0)
+		return NULL;
+	HIDX_FOR(&m->idx, h, i) {
+		struct text *c;
+
+		if (m->idx.h[i] != h)
+			continue;
+		c = &m->v.v[m->idx.e[i] - 1];
+		if (c->len == len && memcmp(m->buf.data + c->off, p, len) == 0)
+			return c;
+	}
+	*pos = i;
+	return NULL;
+}
+
+/*
+ * Puts text in m as slot (or, slot -1, as not a certificate for the reason
+ * why), unless m has it already (another worker put it meanwhile): then m
+ * keeps what it has. Returns the slot, or -2 out of memory.
+ */
+int32_t
+cs_textmap_put(struct textmap *m, uint64_t h, const char *p, size_t len,
+    int32_t slot, const char *why)
+{
+	struct text t, *c;
+	size_t pos;
+
+	if (m->idx.n * 2 >= m->idx.cap && hidx_grow(&m->idx) == -1)
+		return -2;
+	if ((c = cs_textmap_find(m, h, p, len, &pos)) != NULL)
+		return c->slot;
+	t.off = m->buf.len;
+	t.len = len;
+	t.slot = slot;
+	t.why_off = 0;
+	if (cs_buf_append(&m->buf, p, len, NULL) == -1)
+		return -2;
+	if (slot < 0) {
+		t.why_off = m->buf.len;
+		if (cs_buf_append(&m->buf, why, strlen(why) + 1, NULL) == -1)
+			return -2;
+	}
+	VEC_PUSH(m->v, t, return -2);
+	hidx_put(&m->idx, pos, h, (uint32_t)(m->v.n - 1));
+	return slot;
+}
+
+void
+cs_textmap_clear(struct textmap *m)
+{
+	cs_buf_reset(&m->buf);
+	m->v.n = 0;
+	hidx_clear(&m->idx);
+}
+
+void
+cs_textmap_free(struct textmap *m)
+{
+	cs_buf_release(&m->buf);
+	free(m->v.v);
+	hidx_free(&m->idx);
+}
+
+/* Forgets the cached texts; the cache's lock is held. */
+void
+cs_ing_texts_reset(struct cs_ingest *ing)
+{
+	pthread_rwlock_wrlock(&ing->tlock);
+	cs_textmap_clear(&ing->texts);
+	pthread_rwlock_unlock(&ing->tlock);
+}
+
+void
+cs_ing_cache_reset(struct cs_ingest *ing)
+{
+	ing->gen++;		/* workers' own texts go too */
+	cs_ing_texts_reset(ing);
+	cs_buf_reset(&ing->ders);
+	ing->slots.n = 0;
+	hidx_clear(&ing->der_idx);
+}
+
+/* The slot holding this DER, or -1 with *pos the free probe position; the
+ * lock is held. */
+static int32_t
+der_find(struct cs_ingest *ing, uint64_t h, const struct cs_buf *der,
+    size_t *pos)
+{
+	size_t j;
+
+	HIDX_FOR(&ing->der_idx, h, j) {
+		const struct slot *c;
+
+		if (ing->der_idx.h[j] != h)
+			continue;
+		c = &ing->slots.v[ing->der_idx.e[j] - 1];
+		if (c->der_len == der->len && memcmp(ing->ders.data +
+		    c->der_off, der->data, c->der_len) == 0)
+			return (int32_t)(ing->der_idx.e[j] - 1);
+	}
+	*pos = j;
+	return -1;
+}
+
+/* Caches text (see cs_textmap_put()); the cache's lock is held. */
+static int32_t
+text_add(struct cs_ingest *ing, uint64_t h, const char *p, size_t len,
+    int32_t slot, const char *why)
+{
+	wrlock_spin(&ing->tlock);
+	slot = cs_textmap_put(&ing->texts, h, p, len, slot, why);
+	pthread_rwlock_unlock(&ing->tlock);
+	return slot;
+}
+
+/*
+ * The slot of a chain entry's text: from the cache, or decoded, hashed and
+ * parsed on first sight (outside the lock: that is the expensive part).
+ * Returns the slot, -1 when the text is not a certificate (w->why says
+ * why), -2 when out of memory.
+ */
+int32_t
+cs_ing_entry_slot(struct worker *w, const char *p, size_t len)
+{
+	struct cs_ingest *ing = w->ing;
+	struct cs_err e = CS_ERR_INIT;
+	struct cs_cert cert = CS_CERT_INIT;
+	struct text *c;
+	struct slot s;
+	XXH128_hash_t dh, ih;
+	uint64_t th;
+	size_t pos;
+	int32_t slot;
+
+	th = XXH3_64bits(p, len);
+	if ((c = cs_textmap_find(&w->own, th, p, len, &pos)) != NULL)
+		return c->slot;
+	rdlock_spin(&ing->tlock);
+	if ((c = cs_textmap_find(&ing->texts, th, p, len, &pos)) != NULL) {
+		slot = c->slot;
+		if (slot < 0)
+			snprintf(w->why, sizeof(w->why), "%s", (const char *)
+			    ing->texts.buf.data + c->why_off);
+		pthread_rwlock_unlock(&ing->tlock);
+		/* Kept for this worker, which then looks it up without a
+		 * lock; alone, a worker has nobody to wait for. */
+		if (slot >= 0 && ing->nworkers > 0) {
+			if (w->own.buf.len + len > LOCAL_LIMIT / (size_t)ing->nw)
+				cs_textmap_clear(&w->own);
+			(void)cs_textmap_put(&w->own, th, p, len, slot, NULL);
+		}
+		return slot;
+	}
+	pthread_rwlock_unlock(&ing->tlock);
+	/* First sight of this text. */
+	if (cs_b64_decode_cert(p, len, &w->der, &e) == -1)
+		goto invalid;
+	dh = XXH3_128bits(w->der.data, w->der.len);
+	lock_spin(&ing->lock);
+	if (ing->der_idx.cap > 0 && (slot = der_find(ing, dh.low64, &w->der,
+	    &pos)) >= 0) {
+		slot = text_add(ing, th, p, len, slot, NULL);
+		pthread_mutex_unlock(&ing->lock);
+		return slot;
+	}
+	pthread_mutex_unlock(&ing->lock);
+	memset(&s, 0, sizeof(s));
+	memcpy(s.hash, &dh, 16);
+	/*
+	 * A DER new to this process: one the store has is a certificate
+	 * (OpenSSL parsed it before) with its summary stored; any other is
+	 * parsed, once.
+	 */
+	cs_buf_reset(&w->sumbuf);
+	if (cs_store_has_der(ing->st, w->der.data, w->der.len, s.hash, &e)
+	    != 1) {
+		if (cs_x509_parse(w->der.data, w->der.len, &cert, &e) == -1)
+			goto invalid;
+		if (cs_cert_encode(&cert, &w->sumbuf, NULL) == -1) {
+			cs_cert_release(&cert);
+			return -2;
+		}
+		memcpy(s.sha256, cert.sha256, 32);
+		ih = XXH3_128bits(cert.issuer_der, cert.issuer_der_len);
+		memcpy(s.issuer, &ih, 16);
+		cs_cert_release(&cert);
+	}
+	lock_spin(&ing->lock);
+	while (ing->frozen && (ing->slots.n == ing->slots.cap ||
+	    ing->ders.len + w->der.len + w->sumbuf.len + 1 > ing->ders.cap))
+		pthread_cond_wait(&ing->thaw, &ing->lock);
+	if (ing->der_idx.n * 2 >= ing->der_idx.cap &&
+	    hidx_grow(&ing->der_idx) == -1)
+		goto nomem;
+	if ((slot = der_find(ing, dh.low64, &w->der, &pos)) < 0) {
+		s.der_off = ing->ders.len;
+		s.der_len = w->der.len;
+		if (cs_buf_append(&ing->ders, w->der.data, w->der.len, NULL)
+		    == -1)
+			goto nomem;
+		s.sum_off = ing->ders.len;
+		s.sum_len = w->sumbuf.len;
+		if (cs_buf_append(&ing->ders, w->sumbuf.data, w->sumbuf.len,
+		    NULL) == -1)
+			goto nomem;
+		slot = (int32_t)ing->slots.n;
+		VEC_PUSH(ing->slots, s, goto nomem);
+		hidx_put(&ing->der_idx, pos, dh.low64, (uint32_t)slot);
+	}
+	slot = text_add(ing, th, p, len, slot, NULL);
+	pthread_mutex_unlock(&ing->lock);
+	return slot;
+invalid:
+	snprintf(w->why, sizeof(w->why), "%s", e.msg);
+	lock_spin(&ing->lock);
+	slot = text_add(ing, th, p, len, -1, w->why);
+	pthread_mutex_unlock(&ing->lock);
+	return slot;
+nomem:
+	pthread_mutex_unlock(&ing->lock);
+	return -2;
+}
+

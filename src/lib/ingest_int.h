@@ -1,0 +1,372 @@
+#ifndef CERTSIFT_INGEST_INT_H
+#define CERTSIFT_INGEST_INT_H
+
+/*
+ * What the ingest's files share: the cache, the workers and their units,
+ * the batch, and the functions one file calls in another.
+ */
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <xxhash.h>
+
+#include "certsift/buf.h"
+#include "certsift/err.h"
+#include "certsift/ingest.h"
+#include "certsift/report.h"
+#include "input.h"
+#include "store_int.h"
+
+#define DEFAULT_COMMIT	200000		/* reports per transaction */
+#ifndef CS_CACHE_LIMIT
+#define CS_CACHE_LIMIT	(48 << 20)	/* tests make it tiny: resets all the time */
+#endif
+#define CACHE_LIMIT	((size_t)CS_CACHE_LIMIT)	/* bytes of cached texts, DER */
+#define NOCHAIN		UINT32_MAX
+#define NOHOST		UINT32_MAX
+#define MAX_UNITS	64		/* units in flight at most */
+#define LOCAL_LIMIT	(CACHE_LIMIT < ((size_t)32 << 20) ? CACHE_LIMIT : \
+			    ((size_t)32 << 20))	/* workers' own texts, bytes */
+
+/*
+ * An open-addressing index from a 64-bit hash to entry numbers; the caller
+ * compares the entries themselves.
+ */
+struct hidx {
+	uint64_t	*h;
+	uint32_t	*e;	/* entry + 1; 0 is empty */
+	size_t		 cap;	/* a power of two */
+	size_t		 n;
+};
+
+static inline int
+hidx_grow(struct hidx *x)
+{
+	size_t cap = x->cap ? x->cap * 2 : 1024, i, j;
+	uint64_t *h;
+	uint32_t *e;
+
+	if ((h = calloc(cap, sizeof(*h))) == NULL ||
+	    (e = calloc(cap, sizeof(*e))) == NULL) {
+		free(h);
+		return -1;
+	}
+	for (i = 0; i < x->cap; i++) {
+		if (x->e[i] == 0)
+			continue;
+		for (j = x->h[i] & (cap - 1); e[j] != 0; j = (j + 1) &
+		    (cap - 1))
+			;
+		h[j] = x->h[i];
+		e[j] = x->e[i];
+	}
+	free(x->h);
+	free(x->e);
+	x->h = h;
+	x->e = e;
+	x->cap = cap;
+	return 0;
+}
+
+static inline void
+hidx_clear(struct hidx *x)
+{
+	if (x->cap > 0) {
+		memset(x->e, 0, x->cap * sizeof(*x->e));
+	}
+	x->n = 0;
+}
+
+static inline void
+hidx_free(struct hidx *x)
+{
+	free(x->h);
+	free(x->e);
+	memset(x, 0, sizeof(*x));
+}
+
+/* First probe position for hash; walk with hidx_next until e[i] == 0. */
+#define HIDX_FOR(x, hash, i) \
+	for ((i) = (hash) & ((x)->cap - 1); (x)->e[(i)] != 0; \
+	    (i) = ((i) + 1) & ((x)->cap - 1))
+
+static inline int
+hidx_put(struct hidx *x, size_t i, uint64_t hash, uint32_t entry)
+{
+	x->h[i] = hash;
+	x->e[i] = entry + 1;
+	x->n++;
+	return 0;
+}
+
+/* ---- the per-process certificate cache --------------------------------- */
+
+/* A distinct certificate (by DER) met in this process. */
+struct slot {
+	unsigned char	hash[16];	/* XXH3-128 of the DER */
+	size_t		der_off;	/* in ing->ders */
+	size_t		der_len;
+	size_t		sum_off;	/* encoded summary, in ing->ders */
+	size_t		sum_len;
+	unsigned char	sha256[32];
+	unsigned char	issuer[16];	/* XXH3-128 of the issuer DER */
+	unsigned char	key[CS_KEY_LEN];
+	int		resolved;	/* key is valid */
+	/* Per-transaction deltas. */
+	uint64_t	count;
+	uint64_t	leaf;
+	uint64_t	hosts;
+	int		seen;
+	int64_t		first;
+	int64_t		last;
+	uint32_t	mark;		/* dedup within one chain */
+	int		touched;
+};
+
+/* A chain entry's text as met: the certificate it decodes to. */
+struct text {
+	size_t		off;		/* in its textmap's buf */
+	size_t		len;
+	int32_t		slot;		/* -1: not a certificate */
+	size_t		why_off;	/* its reason, in buf */
+};
+
+/* A batch row: accepted reports with the same chain, code and host. */
+struct che {
+	uint32_t	chain;		/* NOCHAIN: no valid certificate */
+	int32_t		code;
+	int		has_err;
+	uint32_t	host;		/* in ing->bhosts, or NOHOST */
+	uint64_t	count;
+	int		seen;
+	int64_t		first;
+	int64_t		last;
+};
+
+struct bchain {
+	size_t		off;		/* slot numbers in ing->chainslots */
+	size_t		n;
+	unsigned char	key[CS_KEY_LEN];
+	uint64_t	count;
+	int		seen;
+	int64_t		first;
+	int64_t		last;
+};
+
+/* A hostname of the batch, once, and its totals. */
+struct bhost {
+	size_t		off;		/* in ing->hosts */
+	size_t		len;
+	uint64_t	reports;
+	uint64_t	newcerts;	/* certificates newly linked to it */
+};
+
+/* A (certificate slot, batch host) link and its reports. */
+struct link {
+	uint64_t	key;		/* slot << 32 | host */
+	uint64_t	n;
+};
+
+struct tuple {			/* for sorting and merging deltas */
+	uint32_t	a;
+	int32_t		code;
+	size_t		off;
+	size_t		len;
+	uint64_t	n;
+};
+
+#define VEC(type) struct { type *v; size_t n, cap; }
+
+#define VEC_PUSH(vec, item, fail) do { \
+	if ((vec).n == (vec).cap) { \
+		size_t c_ = (vec).cap ? (vec).cap * 2 : 256; \
+		void *p_ = realloc((vec).v, c_ * sizeof(*(vec).v)); \
+		if (p_ == NULL) \
+			fail; \
+		(vec).v = p_; \
+		(vec).cap = c_; \
+	} \
+	(vec).v[(vec).n++] = (item); \
+} while (0)
+
+/*
+ * Texts met and what each is, found by XXH3 of the text and confirmed byte
+ * for byte: the process's cache has one, and each worker one of its own.
+ */
+struct textmap {
+	struct cs_buf		 buf;	/* texts, and reasons of non-certificates */
+	VEC(struct text)	 v;
+	struct hidx		 idx;
+};
+
+/* Per worker: a reader and scratch buffers; the unit it works on. */
+struct worker {
+	struct cs_ingest	*ing;
+	/*
+	 * Texts the cache had when this worker met them again: looked up
+	 * here first, with no lock (the cache's lock, taken for every chain
+	 * entry, kept two threads waiting on each other). Emptied when the
+	 * cache's slots are (gen) or when they pass their share of
+	 * LOCAL_LIMIT.
+	 */
+	struct textmap		 own;
+	uint64_t		 own_gen;
+	struct cs_reader	*reader;
+	XXH3_state_t		*xs;		/* for --sample */
+	struct cs_buf		 der;
+	struct cs_buf		 sumbuf;
+	struct unit		*u;
+	uint64_t		 line;
+	char			 why[256];
+	int			 oom;
+	pthread_t		 tid;
+};
+
+/*
+ * A unit of work: consecutive documents of one file, copied, and the
+ * records a worker made of them, merged in order by the main thread.
+ */
+struct udoc {
+	const char	*ext;		/* in a mapped file, or NULL: */
+	size_t		 off;		/* in the unit's copy */
+	size_t		 len;
+	uint64_t	 line;
+	int		 element;
+	const char	*bad;
+};
+
+struct unit {
+	struct cs_buf	 in;
+	VEC(struct udoc) docs;
+	struct cs_buf	 out;
+	uint64_t	 end_offset;	/* progress after the unit */
+	uint64_t	 end_line;
+	int		 end_mode;
+	uint64_t	 bytes;
+	int		 state;		/* U_* */
+	int		 oom;
+};
+
+enum { U_FREE, U_QUEUED, U_BUSY, U_DONE };
+enum { R_MALFORMED = 1, R_INVALID, R_FILTERED, R_ACCEPTED };
+
+struct rec {
+	uint8_t		kind;
+	uint8_t		has;
+	uint16_t	pad;
+	int32_t		error;
+	uint64_t	line;
+	int64_t		ts;
+	uint32_t	host_len;
+	uint32_t	n;	/* slots, or the reason's length */
+};
+
+struct cs_ingest {
+	struct cs_store		*st;
+	struct cs_ingest_opts	 o;
+	struct cs_ingest_sum	 sum;
+	struct timespec		 t0;
+
+	/* Process cache, reset when it grows past CACHE_LIMIT. */
+	struct textmap		 texts;
+	struct cs_buf		 ders;
+	VEC(struct slot)	 slots;
+	struct hidx		 der_idx;
+	uint64_t		 gen;		/* slots reset so many times */
+	/*
+	 * Most chain entries are texts met before: looking one up takes the
+	 * texts' lock shared; changing the texts takes it alone, and the
+	 * cache's lock before it.
+	 */
+	pthread_rwlock_t	 tlock;
+
+	/* The batch: what the next transaction writes. */
+	VEC(struct che)		 ches;
+	VEC(struct bchain)	 chains;
+	VEC(uint32_t)		 chainslots;
+	struct cs_buf		 hosts;
+	VEC(struct bhost)	 bhosts;
+	struct hidx		 host_idx;
+	struct hidx		 che_idx;
+	struct hidx		 chain_idx;
+	uint64_t		 batch_reports;
+	uint64_t		 batch_new;
+	uint64_t		 n[CS_N_COUNTERS];	/* batch counters */
+
+	/* Scratch. */
+	VEC(uint32_t)		 cur;		/* this report's slots */
+	uint32_t		 mark;
+
+	/* Workers and the units they work on. */
+	struct worker		*workers;
+	int			 nworkers;	/* threads; 0: work inline */
+	int			 nw;		/* workers[] allocated */
+	struct unit		*units;
+	size_t			 nunits;
+	size_t			 window;	/* units in flight, usually */
+	size_t			 nring;		/* units in use for this file */
+	size_t			 head;		/* oldest unit in flight */
+	size_t			 inflight;
+	int			 quit;
+	pthread_mutex_t		 lock;		/* the certificate cache */
+	pthread_mutex_t		 qlock;		/* units */
+	pthread_cond_t		 qcond;		/* a unit is queued */
+	pthread_cond_t		 dcond;		/* a unit is done */
+	/*
+	 * While the main thread writes a batch, workers go on with the next
+	 * units; the slots and DER arena must not move meanwhile (frozen):
+	 * a worker that would grow them waits for thaw.
+	 */
+	int			 frozen;
+	pthread_cond_t		 thaw;
+	size_t			 nslots;	/* slots the batch may use */
+	uint64_t		 done_offset;	/* after the last merged unit */
+	uint64_t		 done_line;
+	int			 done_mode;
+
+	/* The file being read. */
+	const char		*name;
+	uint64_t		 line;
+	int			 stop;
+	struct cs_err		 stop_err;
+};
+
+/* ingest.c */
+void	cs_ing_bad(struct cs_ingest *ing, const char *why);
+
+/* ingest_cache.c: the per-process certificate cache */
+struct text	*cs_textmap_find(const struct textmap *m, uint64_t h,
+		    const char *p, size_t len, size_t *pos);
+int32_t	cs_textmap_put(struct textmap *m, uint64_t h, const char *p,
+	    size_t len, int32_t slot, const char *why);
+void	cs_textmap_clear(struct textmap *m);
+void	cs_textmap_free(struct textmap *m);
+void	cs_ing_texts_reset(struct cs_ingest *ing);
+void	cs_ing_cache_reset(struct cs_ingest *ing);
+int32_t	cs_ing_entry_slot(struct worker *w, const char *p, size_t len);
+
+/* ingest_worker.c: workers, documents in, records out */
+void	*cs_ing_worker_main(void *arg);
+void	cs_ing_work(struct worker *w, struct unit *u);
+struct unit	*cs_ing_queued_unit(struct cs_ingest *ing);
+int	cs_ing_merge_oldest(struct cs_ingest *ing, struct cs_err *err);
+void	cs_ing_abandon(struct cs_ingest *ing);
+
+/* ingest_apply.c: writing a batch */
+void	cs_ing_batch_reset(struct cs_ingest *ing);
+int	cs_ing_commit(struct cs_ingest *ing, const unsigned char *id,
+	    const struct cs_fileprog *prog, struct timespec *clock,
+	    struct cs_err *err);
+
+/* ingest_file.c: a file's identity and saved progress */
+int	cs_ing_file_id(int fd, unsigned char id[24], struct cs_err *err);
+int	cs_ing_map_id(const unsigned char *map, size_t len, int nthreads,
+	    unsigned char id[24], struct cs_err *err);
+int	cs_ing_file_progress(struct cs_ingest *ing, const unsigned char *id,
+	    struct cs_fileprog *p, struct cs_err *err);
+
+#endif
