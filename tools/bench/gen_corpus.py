@@ -329,7 +329,7 @@ def build_hierarchy(seed, log):
 
 
 # ------------------------------------------------------------------- leaves
-def build_pool(seed, log):
+def build_pool(seed, log, n_chains=N_CHAINS):
     t0 = time.time()
     roots, inters, subs, mitm, krng = build_hierarchy(seed, log)
     rng = random.Random("%s-pool" % seed)
@@ -341,7 +341,7 @@ def build_pool(seed, log):
     log("  leaf keys ready (%.1fs)" % (time.time() - t0))
 
     hf = HostFactory(random.Random("%s-hosts" % seed))
-    hsum = sum(1.0 / (i ** ZIPF_S) for i in range(1, N_CHAINS + 1))
+    hsum = sum(1.0 / (i ** ZIPF_S) for i in range(1, n_chains + 1))
 
     # popularity of issuers among CA-issued leaves: skewed (a few big CAs)
     issuers = inters + subs
@@ -363,7 +363,7 @@ def build_pool(seed, log):
     leaf_reusable = []  # (leaf id, issuer CA) of CA-issued leaves
     sizes = []
     leaf_nb = {}
-    while len(chains) < N_CHAINS:
+    while len(chains) < n_chains:
         exp = BASE_REPORTS / (hsum * ((len(chains) + 1) ** ZIPF_S))
         nh = max(1, int(round(HOSTS_FACTOR * exp * rng.uniform(0.7, 1.3))))
         r = rng.random()
@@ -631,6 +631,9 @@ def main():
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--reports", type=int, default=BASE_REPORTS)
     ap.add_argument("--seed", default="certsift-bench-1")
+    ap.add_argument("--chains", type=int, default=N_CHAINS,
+                    help="unique chains in the pool (a small pool is quick "
+                    "to make: the golden tests use one)")
     ap.add_argument("--dir", required=True, help="cache directory")
     ap.add_argument("--out", help="output file (default: DIR/reports-SEED-vV-N.jsonl)")
     ap.add_argument("--pem", help="also write all unique certificates as PEM here")
@@ -644,7 +647,8 @@ def main():
             print(msg, file=sys.stderr, flush=True)
 
     os.makedirs(a.dir, exist_ok=True)
-    pool_path = os.path.join(a.dir, "pool-%s-v%d.pickle" % (a.seed, GEN_VERSION))
+    tag = "" if a.chains == N_CHAINS else "-c%d" % a.chains
+    pool_path = os.path.join(a.dir, "pool-%s%s-v%d.pickle" % (a.seed, tag, GEN_VERSION))
     pool = None
     if os.path.exists(pool_path):
         with open(pool_path, "rb") as f:
@@ -652,7 +656,7 @@ def main():
         log("using cached pool %s" % pool_path)
     else:
         log("generating certificate pool (seed %r) ..." % a.seed)
-        pool = build_pool(a.seed, log)
+        pool = build_pool(a.seed, log, a.chains)
         if not a.no_verify:
             import tempfile
             with tempfile.TemporaryDirectory(dir=a.dir) as td:
