@@ -130,11 +130,11 @@ cs_ingest_free(struct cs_ingest *ing)
 	free(ing->chains.v);
 	free(ing->chainslots.v);
 	free(ing->cur.v);
-	hidx_free(&ing->der_idx);
-	hidx_free(&ing->che_idx);
-	hidx_free(&ing->host_idx);
+	cs_hmap_release(&ing->der_idx);
+	cs_hmap_release(&ing->che_idx);
+	cs_hmap_release(&ing->host_idx);
 	free(ing->bhosts.v);
-	hidx_free(&ing->chain_idx);
+	cs_hmap_release(&ing->chain_idx);
 	free(ing);
 }
 
@@ -205,15 +205,7 @@ commit_overlapped(struct cs_ingest *ing, struct cs_input *in, uint64_t *off,
 	}
 	pthread_mutex_lock(&ing->lock);
 	/* Room to grow into while frozen: workers wait beyond it. */
-	if (ing->slots.cap < ing->slots.n + 16384) {
-		void *p = realloc(ing->slots.v, (ing->slots.n + 16384) *
-		    sizeof(*ing->slots.v));
-
-		if (p != NULL) {
-			ing->slots.v = p;
-			ing->slots.cap = ing->slots.n + 16384;
-		}
-	}
+	(void)cs_vec_reserve(&ing->slots, ing->slots.n + 16384);
 	(void)cs_buf_grow(&ing->ders, (size_t)16 << 20, NULL);
 	ing->frozen = 1;
 	pthread_mutex_unlock(&ing->lock);
@@ -254,8 +246,9 @@ fill_unit(struct cs_ingest *ing, struct cs_input *in, struct unit *u,
 		if (!in->mapped && cs_buf_append(&u->in, doc.p, doc.len, err)
 		    == -1)
 			return -1;
-		VEC_PUSH(u->docs, d, return cs_err_set(err, CS_ENOMEM,
-		    "out of memory"));
+		if (cs_vec_push(&u->docs, d) == -1)
+			return cs_err_set(err, CS_ENOMEM,
+		    "out of memory");
 		u->bytes += doc.next_offset - *off;
 		*off = doc.next_offset;
 		u->end_offset = doc.next_offset;

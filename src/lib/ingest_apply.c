@@ -16,9 +16,9 @@ cs_ing_batch_reset(struct cs_ingest *ing)
 	ing->chainslots.n = 0;
 	cs_buf_reset(&ing->hosts);
 	ing->bhosts.n = 0;
-	hidx_clear(&ing->host_idx);
-	hidx_clear(&ing->che_idx);
-	hidx_clear(&ing->chain_idx);
+	cs_hmap_clear(&ing->host_idx);
+	cs_hmap_clear(&ing->che_idx);
+	cs_hmap_clear(&ing->chain_idx);
 	ing->batch_reports = 0;
 	ing->batch_new = 0;
 	memset(ing->n, 0, sizeof(ing->n));
@@ -55,7 +55,8 @@ gather_errs(const struct tuples *errs, size_t *j, size_t i,
 		else {
 			struct cs_errcount e = { t->code, t->n };
 
-			VEC_PUSH(*ec, e, return -1);
+			if (cs_vec_push(ec, e) == -1)
+				return -1;
 		}
 	}
 	return 0;
@@ -73,45 +74,48 @@ tuple_cmp(const void *a, const void *b)
 	return 0;
 }
 
-static const struct cs_ingest *sort_ing;
-
-/* Batch hosts by name. */
+/* Batch hosts by name; arg is the ingest. */
 static int
-bhost_cmp(const void *a, const void *b)
+bhost_cmp(const void *a, const void *b, void *arg)
 {
-	const struct bhost *x = &sort_ing->bhosts.v[*(const uint32_t *)a];
-	const struct bhost *y = &sort_ing->bhosts.v[*(const uint32_t *)b];
+	const struct cs_ingest *ing = arg;
+	const struct bhost *x = &ing->bhosts.v[*(const uint32_t *)a];
+	const struct bhost *y = &ing->bhosts.v[*(const uint32_t *)b];
 	size_t n = x->len < y->len ? x->len : y->len;
 	int r;
 
-	if ((r = memcmp(sort_ing->hosts.data + x->off, sort_ing->hosts.data +
-	    y->off, n)) != 0)
+	if ((r = memcmp(ing->hosts.data + x->off, ing->hosts.data + y->off,
+	    n)) != 0)
 		return r;
 	return (x->len > y->len) - (x->len < y->len);
 }
 
 static int
-slotkey_cmp(const void *a, const void *b)
+slotkey_cmp(const void *a, const void *b, void *arg)
 {
-	return memcmp(sort_ing->slots.v[*(const uint32_t *)a].key,
-	    sort_ing->slots.v[*(const uint32_t *)b].key, CS_KEY_LEN);
+	const struct cs_ingest *ing = arg;
+
+	return memcmp(ing->slots.v[*(const uint32_t *)a].key,
+	    ing->slots.v[*(const uint32_t *)b].key, CS_KEY_LEN);
 }
 
 static int
-slothash_cmp(const void *a, const void *b)
+slothash_cmp(const void *a, const void *b, void *arg)
 {
+	const struct cs_ingest *ing = arg;
 	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	int r = memcmp(sort_ing->slots.v[x].hash, sort_ing->slots.v[y].hash,
-	    16);
+	int r = memcmp(ing->slots.v[x].hash, ing->slots.v[y].hash, 16);
 
 	return r != 0 ? r : (x > y) - (x < y);
 }
 
 static int
-chainkey_cmp(const void *a, const void *b)
+chainkey_cmp(const void *a, const void *b, void *arg)
 {
-	return memcmp(sort_ing->chains.v[*(const uint32_t *)a].key,
-	    sort_ing->chains.v[*(const uint32_t *)b].key, CS_KEY_LEN);
+	const struct cs_ingest *ing = arg;
+
+	return memcmp(ing->chains.v[*(const uint32_t *)a].key,
+	    ing->chains.v[*(const uint32_t *)b].key, CS_KEY_LEN);
 }
 
 static int
@@ -188,7 +192,8 @@ distinct(struct cs_ingest *ing, const struct bchain *c)
 		if (ing->slots.v[s].mark == ing->mark)
 			continue;
 		ing->slots.v[s].mark = ing->mark;
-		VEC_PUSH(ing->cur, s, return -1);
+		if (cs_vec_push(&ing->cur, s) == -1)
+			return -1;
 	}
 	return 0;
 }
@@ -214,7 +219,7 @@ static int
 write_rows(struct cs_ingest *ing, struct cs_wtxn *t, const uint32_t *hrank,
     struct cs_err *err)
 {
-	VEC(struct link) rows = { 0 };
+	CS_VEC(struct link) rows = { 0 };
 	uint32_t *crank = NULL, *corder = NULL;
 	int32_t *codes = NULL;
 	size_t i, u, ncodes = 0, hb, cb, chb;
@@ -228,9 +233,9 @@ write_rows(struct cs_ingest *ing, struct cs_wtxn *t, const uint32_t *hrank,
 		goto nomem;
 	for (i = 0; i < ing->chains.n; i++)
 		corder[i] = (uint32_t)i;
-	sort_ing = ing;
 	if (ing->chains.n > 1)
-		qsort(corder, ing->chains.n, sizeof(*corder), chainkey_cmp);
+		qsort_r(corder, ing->chains.n, sizeof(*corder), chainkey_cmp,
+		    ing);
 	for (i = 0; i < ing->chains.n; i++)
 		crank[corder[i]] = (uint32_t)i;
 	for (i = 0; i < ing->ches.n; i++)
@@ -262,7 +267,8 @@ write_rows(struct cs_ingest *ing, struct cs_wtxn *t, const uint32_t *hrank,
 			    code << hb | (c->host == NOHOST ? 0 :
 			    (uint64_t)hrank[c->host] + 1);
 		}
-		VEC_PUSH(rows, r, goto nomem);
+		if (cs_vec_push(&rows, r) == -1)
+			goto nomem;
 	}
 	if (chb + 1 + cb + hb <= 64 && links_sort(rows.v, rows.n) == -1)
 		goto nomem;
@@ -322,22 +328,40 @@ len_order(struct cs_ingest *ing, const uint32_t *order, uint32_t **lorder,
 	return 0;
 }
 
-static int
-apply(struct cs_ingest *ing, struct cs_wtxn *t, struct cs_err *err)
-{
-	struct tuples errs = { 0 };
-	VEC(struct link) links = { 0 };
-	struct errcounts ec = { 0 };
-	uint32_t *order = NULL, *hrank = NULL, *sorder = NULL, *srank = NULL;
-	uint32_t *lorder = NULL, *lrank = NULL;
-	struct cs_certdelta d;
-	struct tuple tp;
-	struct cs_errcount ecodes[64];
-	unsigned char *keys = NULL;
-	size_t i, j, k, nkeys = 0, nec = 0;
-	int added, coll, ret = -1;
+/*
+ * What writing one batch keeps between its phases (apply() runs them in
+ * order): orders of the batch's hosts and slots, and the (row, code)
+ * tuples and host links being gathered.
+ */
+struct batch_write {
+	struct cs_ingest	*ing;
+	struct cs_wtxn		*t;
+	struct cs_err		*err;
+	struct tuples		 errs;	/* (chain, code), then (slot, code) */
+	CS_VEC(struct link)	 links;	/* (slot, host) links, then new ones */
+	struct errcounts	 ec;	/* one row's codes */
+	uint32_t		*order;	/* hosts by name */
+	uint32_t		*hrank;	/* each host's place in order */
+	uint32_t		*lorder; /* hosts by length, then name */
+	uint32_t		*lrank;
+	uint32_t		*sorder; /* new slots by hash, then all by key */
+	uint32_t		*srank;	/* each slot's place by key */
+	unsigned char		*keys;	/* a chain's certificate keys */
+	size_t			 nkeys;
+};
 
-	/* A try after a full map starts again from nothing. */
+static int
+nomem(struct batch_write *bw)
+{
+	return cs_err_set(bw->err, CS_ENOMEM, "out of memory");
+}
+
+/* A try after a full map starts again from nothing. */
+static void
+deltas_clear(struct cs_ingest *ing)
+{
+	size_t i;
+
 	for (i = 0; i < ing->nslots; i++) {
 		struct slot *s = &ing->slots.v[i];
 
@@ -348,23 +372,32 @@ apply(struct cs_ingest *ing, struct cs_wtxn *t, struct cs_err *err)
 		ing->chains.v[i].count = 0;
 		ing->chains.v[i].seen = 0;
 	}
-	/* 1. Certificates new to the store, in the order of their keys. */
-	if ((sorder = malloc((ing->nslots ? ing->nslots : 1) *
-	    sizeof(*sorder))) == NULL)
-		goto nomem;
+}
+
+/* 1. Certificates new to the store, in the order of their keys. */
+static int
+write_certs(struct batch_write *bw)
+{
+	struct cs_ingest *ing = bw->ing;
+	size_t i, j, k;
+	int added, coll;
+
+	if ((bw->sorder = cs_mallocarray(ing->nslots, sizeof(*bw->sorder)))
+	    == NULL)
+		return nomem(bw);
 	for (i = 0, k = 0; i < ing->nslots; i++)
 		if (!ing->slots.v[i].resolved)
-			sorder[k++] = (uint32_t)i;
-	sort_ing = ing;
+			bw->sorder[k++] = (uint32_t)i;
 	if (k > 1)
-		qsort(sorder, k, sizeof(*sorder), slothash_cmp);
+		qsort_r(bw->sorder, k, sizeof(*bw->sorder), slothash_cmp, ing);
 	for (j = 0; j < k; j++) {
-		struct slot *s = &ing->slots.v[sorder[j]];
+		struct slot *s = &ing->slots.v[bw->sorder[j]];
 
-		if (cs_store_wcert(t, ing->ders.data + s->der_off, s->der_len,
-		    s->hash, ing->ders.data + s->sum_off, s->sum_len,
-		    s->sha256, s->issuer, s->key, &added, &coll, err) == -1)
-			goto out;
+		if (cs_store_wcert(bw->t, ing->ders.data + s->der_off,
+		    s->der_len, s->hash, ing->ders.data + s->sum_off,
+		    s->sum_len, s->sha256, s->issuer, s->key, &added, &coll,
+		    bw->err) == -1)
+			return -1;
 		s->resolved = 2;	/* 1 once committed */
 		if (added) {
 			ing->n[CS_N_CERTS_NEW]++;
@@ -374,7 +407,17 @@ apply(struct cs_ingest *ing, struct cs_wtxn *t, struct cs_err *err)
 			ing->n[CS_N_COLLISIONS] += coll > 0;
 		}
 	}
-	/* 2. Chains: counts, times and codes from the batch rows. */
+	return 0;
+}
+
+/* 2. Chains: counts and times from the batch rows, and their codes. */
+static int
+chain_totals(struct batch_write *bw)
+{
+	struct cs_ingest *ing = bw->ing;
+	struct tuple tp;
+	size_t i;
+
 	for (i = 0; i < ing->ches.n; i++) {
 		const struct che *c = &ing->ches.v[i];
 		struct bchain *b;
@@ -390,42 +433,67 @@ apply(struct cs_ingest *ing, struct cs_wtxn *t, struct cs_err *err)
 			tp.code = c->code;
 			tp.off = tp.len = 0;
 			tp.n = c->count;
-			VEC_PUSH(errs, tp, goto nomem);
+			if (cs_vec_push(&bw->errs, tp) == -1)
+				return nomem(bw);
 		}
 	}
-	if (errs.n > 1)
-		qsort(errs.v, errs.n, sizeof(*errs.v), tuple_cmp);
+	if (bw->errs.n > 1)
+		qsort(bw->errs.v, bw->errs.n, sizeof(*bw->errs.v), tuple_cmp);
+	return 0;
+}
+
+/* Writes chain i with its codes (from bw->errs at *j on). */
+static int
+write_chain(struct batch_write *bw, size_t i, size_t *j)
+{
+	struct cs_ingest *ing = bw->ing;
+	struct bchain *b = &ing->chains.v[i];
+	struct cs_certdelta d;
+	size_t k;
+	int added;
+
+	if (gather_errs(&bw->errs, j, i, &bw->ec) == -1)
+		return nomem(bw);
+	if (b->n > bw->nkeys) {
+		unsigned char *p = reallocarray(bw->keys, b->n, CS_KEY_LEN);
+
+		if (p == NULL)
+			return nomem(bw);
+		bw->keys = p;
+		bw->nkeys = b->n;
+	}
+	for (k = 0; k < b->n; k++)
+		memcpy(bw->keys + k * CS_KEY_LEN, ing->slots.v[
+		    ing->chainslots.v[b->off + k]].key, CS_KEY_LEN);
+	memset(&d, 0, sizeof(d));
+	d.count = b->count;
+	d.seen = b->seen;
+	d.first_seen = b->first;
+	d.last_seen = b->last;
+	d.errs = bw->ec.v;
+	d.nerrs = bw->ec.n;
+	if (cs_store_wchain(bw->t, bw->keys, b->n, &d, b->key, &added,
+	    bw->err) == -1)
+		return -1;
+	if (added)
+		ing->n[CS_N_UNIQUE_CHAINS]++;
+	return 0;
+}
+
+/* The chains, and 3. the certificate deltas they make. */
+static int
+write_chains(struct batch_write *bw)
+{
+	struct cs_ingest *ing = bw->ing;
+	size_t i, j, k;
+
 	for (i = 0, j = 0; i < ing->chains.n; i++) {
 		struct bchain *b = &ing->chains.v[i];
 
-		if (gather_errs(&errs, &j, i, &ec) == -1)
-			goto nomem;
-		if (b->n > nkeys) {
-			unsigned char *p = realloc(keys, b->n * CS_KEY_LEN);
-
-			if (p == NULL)
-				goto nomem;
-			keys = p;
-			nkeys = b->n;
-		}
-		for (k = 0; k < b->n; k++)
-			memcpy(keys + k * CS_KEY_LEN, ing->slots.v[
-			    ing->chainslots.v[b->off + k]].key, CS_KEY_LEN);
-		memset(&d, 0, sizeof(d));
-		d.count = b->count;
-		d.seen = b->seen;
-		d.first_seen = b->first;
-		d.last_seen = b->last;
-		d.errs = ec.v;
-		d.nerrs = ec.n;
-		if (cs_store_wchain(t, keys, b->n, &d, b->key, &added, err)
-		    == -1)
-			goto out;
-		if (added)
-			ing->n[CS_N_UNIQUE_CHAINS]++;
-		/* 3. Certificate deltas. */
+		if (write_chain(bw, i, &j) == -1)
+			return -1;
 		if (distinct(ing, b) == -1)
-			goto nomem;
+			return nomem(bw);
 		for (k = 0; k < ing->cur.n; k++) {
 			struct slot *s = &ing->slots.v[ing->cur.v[k]];
 
@@ -436,152 +504,232 @@ apply(struct cs_ingest *ing, struct cs_wtxn *t, struct cs_err *err)
 		}
 		ing->slots.v[ing->chainslots.v[b->off]].leaf += b->count;
 	}
-	/* Certificate codes: chain codes spread over its certificates. */
-	{
-		size_t nerr = errs.n;
+	return 0;
+}
 
-		for (i = 0; i < nerr; i++) {
-			if (distinct(ing, &ing->chains.v[errs.v[i].a]) == -1)
-				goto nomem;
-			for (k = 0; k < ing->cur.n; k++) {
-				tp = errs.v[i];
-				tp.a = ing->cur.v[k];
-				VEC_PUSH(errs, tp, goto nomem);
-			}
+/* Certificate codes: chain codes spread over its certificates. */
+static int
+cert_codes(struct batch_write *bw)
+{
+	struct cs_ingest *ing = bw->ing;
+	struct tuples *errs = &bw->errs;
+	struct tuple tp;
+	size_t nerr = errs->n, i, k;
+
+	for (i = 0; i < nerr; i++) {
+		if (distinct(ing, &ing->chains.v[errs->v[i].a]) == -1)
+			return nomem(bw);
+		for (k = 0; k < ing->cur.n; k++) {
+			tp = errs->v[i];
+			tp.a = ing->cur.v[k];
+			if (cs_vec_push(errs, tp) == -1)
+				return nomem(bw);
 		}
-		if (errs.n > nerr)
-			memmove(errs.v, errs.v + nerr, (errs.n - nerr) *
-			    sizeof(*errs.v));
-		errs.n -= nerr;
-		if (errs.n > 1)
-			qsort(errs.v, errs.n, sizeof(*errs.v), tuple_cmp);
 	}
-	/* Hostnames in order, for the writes below. */
-	if ((order = malloc((ing->bhosts.n ? ing->bhosts.n : 1) *
-	    sizeof(*order))) == NULL || (hrank = malloc((ing->bhosts.n ?
-	    ing->bhosts.n : 1) * sizeof(*hrank))) == NULL)
-		goto nomem;
-	for (i = 0; i < ing->bhosts.n; i++)
-		order[i] = (uint32_t)i;
-	if (ing->bhosts.n > 1)
-		qsort(order, ing->bhosts.n, sizeof(*order), bhost_cmp);
-	for (i = 0; i < ing->bhosts.n; i++)
-		hrank[order[i]] = (uint32_t)i;
-	if (len_order(ing, order, &lorder, &lrank) == -1)
-		goto nomem;
-	if (write_rows(ing, t, hrank, err) == -1)
-		goto out;
-	/* 4. Rows: host links, host and code totals. */
+	if (errs->n > nerr)
+		memmove(errs->v, errs->v + nerr, (errs->n - nerr) *
+		    sizeof(*errs->v));
+	errs->n -= nerr;
+	if (errs->n > 1)
+		qsort(errs->v, errs->n, sizeof(*errs->v), tuple_cmp);
+	return 0;
+}
+
+/* Hostnames in order, for the writes below. */
+static int
+host_order(struct batch_write *bw)
+{
+	struct cs_ingest *ing = bw->ing;
+	size_t i, n = ing->bhosts.n;
+
+	if ((bw->order = cs_mallocarray(n, sizeof(*bw->order))) == NULL ||
+	    (bw->hrank = cs_mallocarray(n, sizeof(*bw->hrank))) == NULL)
+		return nomem(bw);
+	for (i = 0; i < n; i++)
+		bw->order[i] = (uint32_t)i;
+	if (n > 1)
+		qsort_r(bw->order, n, sizeof(*bw->order), bhost_cmp, ing);
+	for (i = 0; i < n; i++)
+		bw->hrank[bw->order[i]] = (uint32_t)i;
+	if (len_order(ing, bw->order, &bw->lorder, &bw->lrank) == -1)
+		return nomem(bw);
+	return 0;
+}
+
+/* 4. Rows: code totals. Few codes: summed here, written once each. */
+static int
+write_errors(struct batch_write *bw)
+{
+	struct cs_ingest *ing = bw->ing;
+	struct cs_errcount ecodes[64];
+	size_t i, k, nec = 0;
+
+	for (i = 0; i < ing->ches.n; i++) {
+		const struct che *c = &ing->ches.v[i];
+
+		if (!c->has_err)
+			continue;
+		for (k = 0; k < nec && ecodes[k].code != c->code; k++)
+			;
+		if (k < nec)
+			ecodes[k].n += c->count;
+		else if (nec < sizeof(ecodes) / sizeof(ecodes[0])) {
+			ecodes[nec].code = c->code;
+			ecodes[nec++].n = c->count;
+		} else if (cs_store_werror(bw->t, c->code, c->count,
+		    bw->err) == -1)
+			return -1;
+	}
+	for (k = 0; k < nec; k++)
+		if (cs_store_werror(bw->t, ecodes[k].code, ecodes[k].n,
+		    bw->err) == -1)
+			return -1;
+	return 0;
+}
+
+/* Rows: host totals, and the (certificate, host) links they make. */
+static int
+host_links(struct batch_write *bw)
+{
+	struct cs_ingest *ing = bw->ing;
+	size_t i, k;
+
 	for (i = 0; i < ing->bhosts.n; i++)
 		ing->bhosts.v[i].reports = ing->bhosts.v[i].newcerts = 0;
 	for (i = 0; i < ing->ches.n; i++) {
 		const struct che *c = &ing->ches.v[i];
-		const struct bhost *bh = c->host != NOHOST ?
-		    &ing->bhosts.v[c->host] : NULL;
 
-		if (c->has_err) {
-			/* Few codes: summed here, written once each. */
-			for (k = 0; k < nec && ecodes[k].code != c->code; k++)
-				;
-			if (k == nec) {
-				if (nec == sizeof(ecodes) / sizeof(ecodes[0])) {
-					if (cs_store_werror(t, c->code,
-					    c->count, err) == -1)
-						goto out;
-				} else {
-					ecodes[nec].code = c->code;
-					ecodes[nec++].n = c->count;
-				}
-			} else
-				ecodes[k].n += c->count;
-		}
-		if (bh == NULL)
+		if (c->host == NOHOST)
 			continue;
 		ing->bhosts.v[c->host].reports += c->count;
 		if (c->chain == NOCHAIN)
 			continue;
 		if (distinct(ing, &ing->chains.v[c->chain]) == -1)
-			goto nomem;
+			return nomem(bw);
 		for (k = 0; k < ing->cur.n; k++) {
 			struct link l = { (uint64_t)ing->cur.v[k] << 32 |
 			    c->host, c->count };
 
-			VEC_PUSH(links, l, goto nomem);
+			if (cs_vec_push(&bw->links, l) == -1)
+				return nomem(bw);
 		}
 	}
-	for (k = 0; k < nec; k++)
-		if (cs_store_werror(t, ecodes[k].code, ecodes[k].n, err) == -1)
-			goto out;
-	/*
-	 * Links in the order of the store's keys, by certificate key and
-	 * then hostname, so that each write lands beside the last: ranks of
-	 * both replace them in the links, which a radix sort then orders.
-	 */
-	if ((srank = malloc((ing->nslots ? ing->nslots : 1) *
-	    sizeof(*srank))) == NULL)
-		goto nomem;
+	return 0;
+}
+
+/*
+ * Writes the links in the order of the store's keys, by certificate key
+ * and then hostname, so that each write lands beside the last: ranks of
+ * both replace them in the links, which a radix sort then orders. The
+ * links new to the store are left in bw->links, keyed for the index of
+ * hosts' certificates.
+ */
+static int
+write_certhosts(struct batch_write *bw)
+{
+	struct cs_ingest *ing = bw->ing;
+	struct link *v;
+	size_t i, j, k;
+	int added;
+
+	if ((bw->srank = cs_mallocarray(ing->nslots, sizeof(*bw->srank))) ==
+	    NULL)
+		return nomem(bw);
 	for (i = 0; i < ing->nslots; i++)
-		sorder[i] = (uint32_t)i;
+		bw->sorder[i] = (uint32_t)i;
 	if (ing->nslots > 1)
-		qsort(sorder, ing->nslots, sizeof(*sorder), slotkey_cmp);
+		qsort_r(bw->sorder, ing->nslots, sizeof(*bw->sorder),
+		    slotkey_cmp, ing);
 	for (i = 0; i < ing->nslots; i++)
-		srank[sorder[i]] = (uint32_t)i;
-	for (i = 0; i < links.n; i++)
-		links.v[i].key = (uint64_t)srank[links.v[i].key >> 32] << 32 |
-		    hrank[(uint32_t)links.v[i].key];
-	if (links_sort(links.v, links.n) == -1)
-		goto nomem;
-	for (i = 0, k = 0; i < links.n; i = j) {
+		bw->srank[bw->sorder[i]] = (uint32_t)i;
+	v = bw->links.v;
+	for (i = 0; i < bw->links.n; i++)
+		v[i].key = (uint64_t)bw->srank[v[i].key >> 32] << 32 |
+		    bw->hrank[(uint32_t)v[i].key];
+	if (links_sort(v, bw->links.n) == -1)
+		return nomem(bw);
+	for (i = 0, k = 0; i < bw->links.n; i = j) {
 		uint64_t n = 0;
-		uint32_t sl = sorder[links.v[i].key >> 32];
-		uint32_t h = order[(uint32_t)links.v[i].key];
+		uint32_t sl = bw->sorder[v[i].key >> 32];
+		uint32_t h = bw->order[(uint32_t)v[i].key];
 		const struct bhost *bh = &ing->bhosts.v[h];
 
-		for (j = i; j < links.n && links.v[j].key == links.v[i].key;
-		    j++)
-			n += links.v[j].n;
-		if (cs_store_wcerthost(t, ing->slots.v[sl].key,
-		    (const char *)ing->hosts.data + bh->off, bh->len, n, &added,
-		    err) == -1)
-			goto out;
+		for (j = i; j < bw->links.n && v[j].key == v[i].key; j++)
+			n += v[j].n;
+		if (cs_store_wcerthost(bw->t, ing->slots.v[sl].key,
+		    (const char *)ing->hosts.data + bh->off, bh->len, n,
+		    &added, bw->err) == -1)
+			return -1;
 		if (added) {
 			ing->slots.v[sl].hosts++;
 			ing->bhosts.v[h].newcerts++;
 			/* New links go in the index of hosts' certificates,
 			 * in its order: hostname by length and bytes, then
 			 * certificate. */
-			links.v[k++].key = (uint64_t)lrank[h] << 32 |
-			    links.v[i].key >> 32;
+			v[k++].key = (uint64_t)bw->lrank[h] << 32 |
+			    v[i].key >> 32;
 		}
 	}
-	links.n = k;
-	if (links_sort(links.v, links.n) == -1)
-		goto nomem;
-	for (i = 0; i < links.n; i++) {
-		const struct bhost *bh = &ing->bhosts.v[lorder[links.v[i].key >>
+	bw->links.n = k;
+	return 0;
+}
+
+/* The new links, in the index of hosts' certificates. */
+static int
+write_hostcerts(struct batch_write *bw)
+{
+	struct cs_ingest *ing = bw->ing;
+	const struct link *v = bw->links.v;
+	size_t i;
+
+	if (links_sort(bw->links.v, bw->links.n) == -1)
+		return nomem(bw);
+	for (i = 0; i < bw->links.n; i++) {
+		const struct bhost *bh = &ing->bhosts.v[bw->lorder[v[i].key >>
 		    32]];
 
-		if (cs_store_whostcert(t, (const char *)ing->hosts.data +
-		    bh->off, bh->len, ing->slots.v[sorder[(uint32_t)
-		    links.v[i].key]].key, err) == -1)
-			goto out;
+		if (cs_store_whostcert(bw->t, (const char *)ing->hosts.data +
+		    bh->off, bh->len, ing->slots.v[bw->sorder[(uint32_t)
+		    v[i].key]].key, bw->err) == -1)
+			return -1;
 	}
-	/* Hosts in name order: neighbours in the store. */
-	for (i = 0; i < ing->bhosts.n; i++) {
-		const struct bhost *bh = &ing->bhosts.v[order[i]];
+	return 0;
+}
 
-		if (cs_store_whost(t, (const char *)ing->hosts.data + bh->off,
-		    bh->len, bh->reports, bh->newcerts, &added, err) == -1)
-			goto out;
+/* Hosts in name order: neighbours in the store. */
+static int
+write_hosts(struct batch_write *bw)
+{
+	struct cs_ingest *ing = bw->ing;
+	size_t i;
+	int added;
+
+	for (i = 0; i < ing->bhosts.n; i++) {
+		const struct bhost *bh = &ing->bhosts.v[bw->order[i]];
+
+		if (cs_store_whost(bw->t, (const char *)ing->hosts.data +
+		    bh->off, bh->len, bh->reports, bh->newcerts, &added,
+		    bw->err) == -1)
+			return -1;
 		if (added)
 			ing->n[CS_N_UNIQUE_HOSTS]++;
 	}
-	/* 5. Certificate counters. */
+	return 0;
+}
+
+/* 5. Certificate counters. */
+static int
+write_cert_counters(struct batch_write *bw)
+{
+	struct cs_ingest *ing = bw->ing;
+	struct cs_certdelta d;
+	size_t i, j;
+
 	for (i = 0, j = 0; i < ing->nslots; i++) {
 		struct slot *s = &ing->slots.v[i];
 
-		if (gather_errs(&errs, &j, i, &ec) == -1)
-			goto nomem;
+		if (gather_errs(&bw->errs, &j, i, &bw->ec) == -1)
+			return nomem(bw);
 		if (!s->touched)
 			continue;
 		memset(&d, 0, sizeof(d));
@@ -591,26 +739,43 @@ apply(struct cs_ingest *ing, struct cs_wtxn *t, struct cs_err *err)
 		d.seen = s->seen;
 		d.first_seen = s->first;
 		d.last_seen = s->last;
-		d.errs = ec.v;
-		d.nerrs = ec.n;
-		if (cs_store_wcert_add(t, s->key, &d, err) == -1)
-			goto out;
+		d.errs = bw->ec.v;
+		d.nerrs = bw->ec.n;
+		if (cs_store_wcert_add(bw->t, s->key, &d, bw->err) == -1)
+			return -1;
 	}
-	ret = 0;
-	goto out;
-nomem:
-	cs_err_set(err, CS_ENOMEM, "out of memory");
-out:
-	free(errs.v);
-	free(links.v);
-	free(order);
-	free(hrank);
-	free(lorder);
-	free(lrank);
-	free(sorder);
-	free(srank);
-	free(ec.v);
-	free(keys);
+	return 0;
+}
+
+/* Writes the batch in transaction t. */
+static int
+apply(struct cs_ingest *ing, struct cs_wtxn *t, struct cs_err *err)
+{
+	struct batch_write bw;
+	int ret;
+
+	memset(&bw, 0, sizeof(bw));
+	bw.ing = ing;
+	bw.t = t;
+	bw.err = err;
+	deltas_clear(ing);
+	ret = write_certs(&bw) == -1 || chain_totals(&bw) == -1 ||
+	    write_chains(&bw) == -1 || cert_codes(&bw) == -1 ||
+	    host_order(&bw) == -1 ||
+	    write_rows(ing, t, bw.hrank, err) == -1 ||
+	    write_errors(&bw) == -1 || host_links(&bw) == -1 ||
+	    write_certhosts(&bw) == -1 || write_hostcerts(&bw) == -1 ||
+	    write_hosts(&bw) == -1 || write_cert_counters(&bw) == -1 ? -1 : 0;
+	free(bw.errs.v);
+	cs_vec_release(&bw.links);
+	free(bw.order);
+	free(bw.hrank);
+	free(bw.lorder);
+	free(bw.lrank);
+	free(bw.sorder);
+	free(bw.srank);
+	free(bw.ec.v);
+	free(bw.keys);
 	return ret;
 }
 

@@ -64,20 +64,17 @@ struct text *
 cs_textmap_find(const struct textmap *m, uint64_t h, const char *p, size_t len,
     size_t *pos)
 {
-	size_t i;
+	uint32_t e;
 
 	if (m->idx.cap == 0)
 		return NULL;
-	HIDX_FOR(&m->idx, h, i) {
-		struct text *c;
+	for (*pos = cs_hmap_start(&m->idx, h); cs_hmap_next(&m->idx, h, pos,
+	    &e);) {
+		struct text *c = &m->v.v[e];
 
-		if (m->idx.h[i] != h)
-			continue;
-		c = &m->v.v[m->idx.e[i] - 1];
 		if (c->len == len && memcmp(m->buf.data + c->off, p, len) == 0)
 			return c;
 	}
-	*pos = i;
 	return NULL;
 }
 
@@ -93,7 +90,7 @@ cs_textmap_put(struct textmap *m, uint64_t h, const char *p, size_t len,
 	struct text t, *c;
 	size_t pos;
 
-	if (m->idx.n * 2 >= m->idx.cap && hidx_grow(&m->idx) == -1)
+	if (cs_hmap_reserve(&m->idx, m->idx.n + 1) == -1)
 		return -2;
 	if ((c = cs_textmap_find(m, h, p, len, &pos)) != NULL)
 		return c->slot;
@@ -108,8 +105,9 @@ cs_textmap_put(struct textmap *m, uint64_t h, const char *p, size_t len,
 		if (cs_buf_append(&m->buf, why, strlen(why) + 1, NULL) == -1)
 			return -2;
 	}
-	VEC_PUSH(m->v, t, return -2);
-	hidx_put(&m->idx, pos, h, (uint32_t)(m->v.n - 1));
+	if (cs_vec_push(&m->v, t) == -1)
+		return -2;
+	cs_hmap_put(&m->idx, pos, h, (uint32_t)(m->v.n - 1));
 	return slot;
 }
 
@@ -118,7 +116,7 @@ cs_textmap_clear(struct textmap *m)
 {
 	cs_buf_reset(&m->buf);
 	m->v.n = 0;
-	hidx_clear(&m->idx);
+	cs_hmap_clear(&m->idx);
 }
 
 void
@@ -126,7 +124,7 @@ cs_textmap_free(struct textmap *m)
 {
 	cs_buf_release(&m->buf);
 	free(m->v.v);
-	hidx_free(&m->idx);
+	cs_hmap_release(&m->idx);
 }
 
 /* Forgets the cached texts; the cache's lock is held. */
@@ -145,7 +143,7 @@ cs_ing_cache_reset(struct cs_ingest *ing)
 	cs_ing_texts_reset(ing);
 	cs_buf_reset(&ing->ders);
 	ing->slots.n = 0;
-	hidx_clear(&ing->der_idx);
+	cs_hmap_clear(&ing->der_idx);
 }
 
 /* The slot holding this DER, or -1 with *pos the free probe position; the
@@ -154,19 +152,16 @@ static int32_t
 der_find(struct cs_ingest *ing, uint64_t h, const struct cs_buf *der,
     size_t *pos)
 {
-	size_t j;
+	uint32_t e;
 
-	HIDX_FOR(&ing->der_idx, h, j) {
-		const struct slot *c;
+	for (*pos = cs_hmap_start(&ing->der_idx, h); cs_hmap_next(
+	    &ing->der_idx, h, pos, &e);) {
+		const struct slot *c = &ing->slots.v[e];
 
-		if (ing->der_idx.h[j] != h)
-			continue;
-		c = &ing->slots.v[ing->der_idx.e[j] - 1];
 		if (c->der_len == der->len && memcmp(ing->ders.data +
 		    c->der_off, der->data, c->der_len) == 0)
-			return (int32_t)(ing->der_idx.e[j] - 1);
+			return (int32_t)e;
 	}
-	*pos = j;
 	return -1;
 }
 
@@ -257,8 +252,7 @@ cs_ing_entry_slot(struct worker *w, const char *p, size_t len)
 	while (ing->frozen && (ing->slots.n == ing->slots.cap ||
 	    ing->ders.len + w->der.len + w->sumbuf.len + 1 > ing->ders.cap))
 		pthread_cond_wait(&ing->thaw, &ing->lock);
-	if (ing->der_idx.n * 2 >= ing->der_idx.cap &&
-	    hidx_grow(&ing->der_idx) == -1)
+	if (cs_hmap_reserve(&ing->der_idx, ing->der_idx.n + 1) == -1)
 		goto nomem;
 	if ((slot = der_find(ing, dh.low64, &w->der, &pos)) < 0) {
 		s.der_off = ing->ders.len;
@@ -272,8 +266,9 @@ cs_ing_entry_slot(struct worker *w, const char *p, size_t len)
 		    NULL) == -1)
 			goto nomem;
 		slot = (int32_t)ing->slots.n;
-		VEC_PUSH(ing->slots, s, goto nomem);
-		hidx_put(&ing->der_idx, pos, dh.low64, (uint32_t)slot);
+		if (cs_vec_push(&ing->slots, s) == -1)
+			goto nomem;
+		cs_hmap_put(&ing->der_idx, pos, dh.low64, (uint32_t)slot);
 	}
 	slot = text_add(ing, th, p, len, slot, NULL);
 	pthread_mutex_unlock(&ing->lock);

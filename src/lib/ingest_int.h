@@ -16,8 +16,10 @@
 
 #include "certsift/buf.h"
 #include "certsift/err.h"
+#include "certsift/hmap.h"
 #include "certsift/ingest.h"
 #include "certsift/report.h"
+#include "certsift/vec.h"
 #include "input.h"
 #include "store_int.h"
 
@@ -31,77 +33,6 @@
 #define MAX_UNITS	64		/* units in flight at most */
 #define LOCAL_LIMIT	(CACHE_LIMIT < ((size_t)32 << 20) ? CACHE_LIMIT : \
 			    ((size_t)32 << 20))	/* workers' own texts, bytes */
-
-/*
- * An open-addressing index from a 64-bit hash to entry numbers; the caller
- * compares the entries themselves.
- */
-struct hidx {
-	uint64_t	*h;
-	uint32_t	*e;	/* entry + 1; 0 is empty */
-	size_t		 cap;	/* a power of two */
-	size_t		 n;
-};
-
-static inline int
-hidx_grow(struct hidx *x)
-{
-	size_t cap = x->cap ? x->cap * 2 : 1024, i, j;
-	uint64_t *h;
-	uint32_t *e;
-
-	if ((h = calloc(cap, sizeof(*h))) == NULL ||
-	    (e = calloc(cap, sizeof(*e))) == NULL) {
-		free(h);
-		return -1;
-	}
-	for (i = 0; i < x->cap; i++) {
-		if (x->e[i] == 0)
-			continue;
-		for (j = x->h[i] & (cap - 1); e[j] != 0; j = (j + 1) &
-		    (cap - 1))
-			;
-		h[j] = x->h[i];
-		e[j] = x->e[i];
-	}
-	free(x->h);
-	free(x->e);
-	x->h = h;
-	x->e = e;
-	x->cap = cap;
-	return 0;
-}
-
-static inline void
-hidx_clear(struct hidx *x)
-{
-	if (x->cap > 0) {
-		memset(x->e, 0, x->cap * sizeof(*x->e));
-	}
-	x->n = 0;
-}
-
-static inline void
-hidx_free(struct hidx *x)
-{
-	free(x->h);
-	free(x->e);
-	memset(x, 0, sizeof(*x));
-}
-
-/* First probe position for hash; walk with hidx_next until e[i] == 0. */
-#define HIDX_FOR(x, hash, i) \
-	for ((i) = (hash) & ((x)->cap - 1); (x)->e[(i)] != 0; \
-	    (i) = ((i) + 1) & ((x)->cap - 1))
-
-static inline int
-hidx_put(struct hidx *x, size_t i, uint64_t hash, uint32_t entry)
-{
-	x->h[i] = hash;
-	x->e[i] = entry + 1;
-	x->n++;
-	return 0;
-}
 
 /* ---- the per-process certificate cache --------------------------------- */
 
@@ -179,28 +110,14 @@ struct tuple {			/* for sorting and merging deltas */
 	uint64_t	n;
 };
 
-#define VEC(type) struct { type *v; size_t n, cap; }
-
-#define VEC_PUSH(vec, item, fail) do { \
-	if ((vec).n == (vec).cap) { \
-		size_t c_ = (vec).cap ? (vec).cap * 2 : 256; \
-		void *p_ = realloc((vec).v, c_ * sizeof(*(vec).v)); \
-		if (p_ == NULL) \
-			fail; \
-		(vec).v = p_; \
-		(vec).cap = c_; \
-	} \
-	(vec).v[(vec).n++] = (item); \
-} while (0)
-
 /*
  * Texts met and what each is, found by XXH3 of the text and confirmed byte
  * for byte: the process's cache has one, and each worker one of its own.
  */
 struct textmap {
 	struct cs_buf		 buf;	/* texts, and reasons of non-certificates */
-	VEC(struct text)	 v;
-	struct hidx		 idx;
+	CS_VEC(struct text)	 v;
+	struct cs_hmap		idx;
 };
 
 /* Per worker: a reader and scratch buffers; the unit it works on. */
@@ -241,7 +158,7 @@ struct udoc {
 
 struct unit {
 	struct cs_buf	 in;
-	VEC(struct udoc) docs;
+	CS_VEC(struct udoc) docs;
 	struct cs_buf	 out;
 	uint64_t	 end_offset;	/* progress after the unit */
 	uint64_t	 end_line;
@@ -274,8 +191,8 @@ struct cs_ingest {
 	/* Process cache, reset when it grows past CACHE_LIMIT. */
 	struct textmap		 texts;
 	struct cs_buf		 ders;
-	VEC(struct slot)	 slots;
-	struct hidx		 der_idx;
+	CS_VEC(struct slot)	 slots;
+	struct cs_hmap		der_idx;
 	uint64_t		 gen;		/* slots reset so many times */
 	/*
 	 * Most chain entries are texts met before: looking one up takes the
@@ -285,20 +202,20 @@ struct cs_ingest {
 	pthread_rwlock_t	 tlock;
 
 	/* The batch: what the next transaction writes. */
-	VEC(struct che)		 ches;
-	VEC(struct bchain)	 chains;
-	VEC(uint32_t)		 chainslots;
+	CS_VEC(struct che)		 ches;
+	CS_VEC(struct bchain)	 chains;
+	CS_VEC(uint32_t)		 chainslots;
 	struct cs_buf		 hosts;
-	VEC(struct bhost)	 bhosts;
-	struct hidx		 host_idx;
-	struct hidx		 che_idx;
-	struct hidx		 chain_idx;
+	CS_VEC(struct bhost)	 bhosts;
+	struct cs_hmap		host_idx;
+	struct cs_hmap		che_idx;
+	struct cs_hmap		chain_idx;
 	uint64_t		 batch_reports;
 	uint64_t		 batch_new;
 	uint64_t		 n[CS_N_COUNTERS];	/* batch counters */
 
 	/* Scratch. */
-	VEC(uint32_t)		 cur;		/* this report's slots */
+	CS_VEC(uint32_t)		 cur;		/* this report's slots */
 	uint32_t		 mark;
 
 	/* Workers and the units they work on. */

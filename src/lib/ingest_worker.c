@@ -66,20 +66,18 @@ host_get(struct cs_ingest *ing, const char *host, size_t len, uint32_t *id)
 	struct bhost b;
 	uint64_t h;
 	size_t i;
+	uint32_t k;
 
 	h = XXH3_64bits(host, len);
-	if (ing->host_idx.n * 2 >= ing->host_idx.cap &&
-	    hidx_grow(&ing->host_idx) == -1)
+	if (cs_hmap_reserve(&ing->host_idx, ing->host_idx.n + 1) == -1)
 		return -1;
-	HIDX_FOR(&ing->host_idx, h, i) {
-		const struct bhost *e;
+	for (i = cs_hmap_start(&ing->host_idx, h); cs_hmap_next(
+	    &ing->host_idx, h, &i, &k);) {
+		const struct bhost *e = &ing->bhosts.v[k];
 
-		if (ing->host_idx.h[i] != h)
-			continue;
-		e = &ing->bhosts.v[ing->host_idx.e[i] - 1];
 		if (e->len == len && memcmp(ing->hosts.data + e->off, host,
 		    len) == 0) {
-			*id = ing->host_idx.e[i] - 1;
+			*id = k;
 			return 0;
 		}
 	}
@@ -88,9 +86,10 @@ host_get(struct cs_ingest *ing, const char *host, size_t len, uint32_t *id)
 	b.len = len;
 	if (cs_buf_append(&ing->hosts, host, len, NULL) == -1)
 		return -1;
-	VEC_PUSH(ing->bhosts, b, return -1);
+	if (cs_vec_push(&ing->bhosts, b) == -1)
+		return -1;
 	*id = (uint32_t)(ing->bhosts.n - 1);
-	hidx_put(&ing->host_idx, i, h, *id);
+	cs_hmap_put(&ing->host_idx, i, h, *id);
 	return 0;
 }
 
@@ -100,7 +99,7 @@ che_get(struct cs_ingest *ing, uint32_t chain, const struct cs_report *rep)
 {
 	struct che c;
 	uint64_t h, key[2];
-	uint32_t host = NOHOST;
+	uint32_t host = NOHOST, k;
 	size_t i;
 	int has_err = (rep->has & CS_HAS_ERROR) != 0;
 	int32_t code = has_err ? rep->error : 0;
@@ -111,15 +110,12 @@ che_get(struct cs_ingest *ing, uint32_t chain, const struct cs_report *rep)
 	key[0] = (uint64_t)chain << 32 | (uint32_t)code;
 	key[1] = (uint64_t)host << 1 | (uint64_t)has_err;
 	h = XXH3_64bits(key, sizeof(key));
-	if (ing->che_idx.n * 2 >= ing->che_idx.cap &&
-	    hidx_grow(&ing->che_idx) == -1)
+	if (cs_hmap_reserve(&ing->che_idx, ing->che_idx.n + 1) == -1)
 		return NULL;
-	HIDX_FOR(&ing->che_idx, h, i) {
-		struct che *e;
+	for (i = cs_hmap_start(&ing->che_idx, h); cs_hmap_next(&ing->che_idx,
+	    h, &i, &k);) {
+		struct che *e = &ing->ches.v[k];
 
-		if (ing->che_idx.h[i] != h)
-			continue;
-		e = &ing->ches.v[ing->che_idx.e[i] - 1];
 		if (e->chain == chain && e->code == code && e->has_err ==
 		    has_err && e->host == host)
 			return e;
@@ -129,8 +125,9 @@ che_get(struct cs_ingest *ing, uint32_t chain, const struct cs_report *rep)
 	c.code = code;
 	c.has_err = has_err;
 	c.host = host;
-	VEC_PUSH(ing->ches, c, return NULL);
-	hidx_put(&ing->che_idx, i, h, (uint32_t)(ing->ches.n - 1));
+	if (cs_vec_push(&ing->ches, c) == -1)
+		return NULL;
+	cs_hmap_put(&ing->che_idx, i, h, (uint32_t)(ing->ches.n - 1));
 	return &ing->ches.v[ing->ches.n - 1];
 }
 
@@ -141,28 +138,28 @@ chain_get(struct cs_ingest *ing)
 	struct bchain c;
 	uint64_t h;
 	size_t i, k;
+	uint32_t x;
 
 	h = XXH3_64bits(ing->cur.v, ing->cur.n * sizeof(uint32_t));
-	if (ing->chain_idx.n * 2 >= ing->chain_idx.cap &&
-	    hidx_grow(&ing->chain_idx) == -1)
+	if (cs_hmap_reserve(&ing->chain_idx, ing->chain_idx.n + 1) == -1)
 		return -1;
-	HIDX_FOR(&ing->chain_idx, h, i) {
-		const struct bchain *e;
+	for (i = cs_hmap_start(&ing->chain_idx, h); cs_hmap_next(
+	    &ing->chain_idx, h, &i, &x);) {
+		const struct bchain *e = &ing->chains.v[x];
 
-		if (ing->chain_idx.h[i] != h)
-			continue;
-		e = &ing->chains.v[ing->chain_idx.e[i] - 1];
 		if (e->n == ing->cur.n && memcmp(ing->chainslots.v + e->off,
 		    ing->cur.v, e->n * sizeof(uint32_t)) == 0)
-			return ing->chain_idx.e[i] - 1;
+			return x;
 	}
 	memset(&c, 0, sizeof(c));
 	c.off = ing->chainslots.n;
 	c.n = ing->cur.n;
 	for (k = 0; k < ing->cur.n; k++)
-		VEC_PUSH(ing->chainslots, ing->cur.v[k], return -1);
-	VEC_PUSH(ing->chains, c, return -1);
-	hidx_put(&ing->chain_idx, i, h, (uint32_t)(ing->chains.n - 1));
+		if (cs_vec_push(&ing->chainslots, ing->cur.v[k]) == -1)
+			return -1;
+	if (cs_vec_push(&ing->chains, c) == -1)
+		return -1;
+	cs_hmap_put(&ing->chain_idx, i, h, (uint32_t)(ing->chains.n - 1));
 	return (int64_t)ing->chains.n - 1;
 }
 
@@ -400,18 +397,9 @@ merge(struct cs_ingest *ing, struct unit *u, struct cs_err *err)
 			rep.timestamp = r.ts;
 			p += r.host_len;
 			ing->cur.n = 0;
-			while (ing->cur.cap < r.n) {
-				size_t cap = ing->cur.cap ? ing->cur.cap * 2 :
-				    64;
-				void *np = realloc(ing->cur.v, cap *
-				    sizeof(*ing->cur.v));
-
-				if (np == NULL)
-					return cs_err_set(err, CS_ENOMEM,
-					    "out of memory");
-				ing->cur.v = np;
-				ing->cur.cap = cap;
-			}
+			if (cs_vec_reserve(&ing->cur, r.n) == -1)
+				return cs_err_set(err, CS_ENOMEM,
+				    "out of memory");
 			if (r.n > 0)
 				memcpy(ing->cur.v, p, r.n * sizeof(uint32_t));
 			ing->cur.n = r.n;
