@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "certsift/json.h"
 #include "certsift/store.h"
 
 /* Writes s as a JSON string: quotes, escapes, invalid UTF-8 as U+FFFD. */
@@ -36,8 +37,8 @@ void	cs_sha256_hex(const unsigned char sha[32], char out[65]);
  * sig_alg, san, aia_ca_issuers.
  */
 void	cs_export_json(FILE *f, const struct cs_certrec *rec);
-/* The same without the closing brace, for callers that add keys. */
-void	cs_export_json_open(FILE *f, const struct cs_certrec *rec);
+/* The same keys, into an object w has open (for callers that add keys). */
+void	cs_export_json_fields(struct cs_jw *w, const struct cs_certrec *rec);
 
 /* Writes rec's DER as a PEM block preceded by "# " comment lines. */
 int	cs_export_pem(FILE *f, const struct cs_certrec *rec, struct cs_err *err);

@@ -181,17 +181,18 @@ hostlist_release(struct hostlist *l)
 }
 
 void
-hostlist_json(FILE *f, const struct hostlist *l, size_t max)
+hostlist_json(struct cs_jw *w, const struct hostlist *l, size_t max)
 {
 	size_t i;
 
-	putc('[', f);
+	cs_jw_array_begin(w);
 	for (i = 0; i < l->n && (max == 0 || i < max); i++) {
-		fputs(i > 0 ? ",{\"host\":" : "{\"host\":", f);
-		cs_json_string(f, l->v[i].host, l->v[i].len);
-		fprintf(f, ",\"count\":%" PRIu64 "}", l->v[i].count);
+		cs_jw_object_begin(w);
+		cs_jw_key_string(w, "host", l->v[i].host, l->v[i].len);
+		cs_jw_key_u64(w, "count", l->v[i].count);
+		cs_jw_object_end(w);
 	}
-	putc(']', f);
+	cs_jw_array_end(w);
 }
 
 void
@@ -266,7 +267,10 @@ cmd_hosts(int argc, char **argv)
 	if ((status = hostlist_load(st, key, &l)) == 0 &&
 	    (status = hostlist_min_reports(st, &l, minrep)) == 0) {
 		if (json) {
-			hostlist_json(stdout, &l, (size_t)max);
+			struct cs_jw w;
+
+			cs_jw_init(&w, stdout);
+			hostlist_json(&w, &l, (size_t)max);
 			putchar('\n');
 		} else
 			hostlist_text(stdout, &l, (size_t)max, "");

@@ -14,6 +14,7 @@
 
 #include "certsift/date.h"
 #include "certsift/ingest.h"
+#include "certsift/json.h"
 #include "certsift/nss.h"
 #include "certsift/report.h"
 
@@ -217,16 +218,24 @@ static void
 print_summary(const struct cs_ingest_sum *s, int json)
 {
 	if (json) {
-		printf("{\"files\":%" PRIu64 ",\"files_skipped\":%" PRIu64
-		    ",\"reports_read\":%" PRIu64 ",\"reports_accepted\":%"
-		    PRIu64 ",\"reports_filtered\":%" PRIu64
-		    ",\"reports_malformed\":%" PRIu64 ",\"certs_seen\":%"
-		    PRIu64 ",\"certs_invalid\":%" PRIu64 ",\"certs_new\":%"
-		    PRIu64 ",\"bytes\":%" PRIu64 ",\"seconds\":%.3f}\n",
-		    s->files, s->files_skipped, s->reports_read,
-		    s->reports_accepted, s->reports_filtered,
-		    s->reports_malformed, s->certs_seen, s->certs_invalid,
-		    s->certs_new, s->bytes, s->seconds);
+		struct cs_jw w;
+
+		cs_jw_init(&w, stdout);
+		cs_jw_object_begin(&w);
+		cs_jw_key_u64(&w, "files", s->files);
+		cs_jw_key_u64(&w, "files_skipped", s->files_skipped);
+		cs_jw_key_u64(&w, "reports_read", s->reports_read);
+		cs_jw_key_u64(&w, "reports_accepted", s->reports_accepted);
+		cs_jw_key_u64(&w, "reports_filtered", s->reports_filtered);
+		cs_jw_key_u64(&w, "reports_malformed", s->reports_malformed);
+		cs_jw_key_u64(&w, "certs_seen", s->certs_seen);
+		cs_jw_key_u64(&w, "certs_invalid", s->certs_invalid);
+		cs_jw_key_u64(&w, "certs_new", s->certs_new);
+		cs_jw_key_u64(&w, "bytes", s->bytes);
+		cs_jw_key(&w, "seconds");
+		cs_jw_double(&w, s->seconds, 3);
+		cs_jw_object_end(&w);
+		putchar('\n');
 		return;
 	}
 	printf("ingested %" PRIu64 " file%s", s->files, s->files == 1 ? "" :

@@ -8,6 +8,7 @@
 
 #include "certsift/b64.h"
 #include "certsift/export.h"
+#include "certsift/json.h"
 #include "certsift/missing.h"
 #include "certset.h"
 #include "select.h"
@@ -72,36 +73,37 @@ static void
 print_json(FILE *f, const struct cs_missing *m, size_t n)
 {
 	const struct cs_missing_row *r;
+	struct cs_jw w;
 	char sha[65];
 	size_t i, k;
 
-	fputs("[", f);
+	cs_jw_init(&w, f);
+	cs_jw_array_begin_lines(&w);
 	for (i = 0; i < n; i++) {
 		r = &m->rows[i];
-		fprintf(f, "%s{\"outcome\":\"%s\",\"issuer\":", i > 0 ?
-		    ",\n" : "\n", cs_missing_outcome_name(r->outcome));
-		cs_json_string(f, r->issuer, strlen(r->issuer));
-		fputs(",\"aki\":", f);
-		cs_json_cstring(f, r->aki);
-		fprintf(f, ",\"reports\":%" PRIu64 ",\"chains\":%" PRIu64
-		    ",\"hosts\":%" PRIu64 ",\"resolved_by\":", r->reports,
-		    r->chains, r->hosts);
+		cs_jw_object_begin(&w);
+		cs_jw_key_str(&w, "outcome",
+		    cs_missing_outcome_name(r->outcome));
+		cs_jw_key_str(&w, "issuer", r->issuer);
+		cs_jw_key_str(&w, "aki", r->aki);
+		cs_jw_key_u64(&w, "reports", r->reports);
+		cs_jw_key_u64(&w, "chains", r->chains);
+		cs_jw_key_u64(&w, "hosts", r->hosts);
 		if (r->source != CS_MISSING_SRC_NONE) {
 			cs_sha256_hex(r->resolved_by, sha);
-			fprintf(f, "\"%s\"", sha);
+			cs_jw_key_str(&w, "resolved_by", sha);
 		} else
-			fputs("null", f);
-		fputs(",\"source\":", f);
-		cs_json_cstring(f, cs_missing_source_name(r->source));
-		fputs(",\"aia_ca_issuers\":[", f);
-		for (k = 0; k < r->naia; k++) {
-			if (k > 0)
-				putc(',', f);
-			cs_json_string(f, r->aia[k], strlen(r->aia[k]));
-		}
-		fputs("]}", f);
+			cs_jw_key_null(&w, "resolved_by");
+		cs_jw_key_str(&w, "source", cs_missing_source_name(r->source));
+		cs_jw_key(&w, "aia_ca_issuers");
+		cs_jw_array_begin(&w);
+		for (k = 0; k < r->naia; k++)
+			cs_jw_str(&w, r->aia[k]);
+		cs_jw_array_end(&w);
+		cs_jw_object_end(&w);
 	}
-	fputs(n > 0 ? "\n]\n" : "]\n", f);
+	cs_jw_array_end(&w);
+	putc('\n', f);
 }
 
 static void

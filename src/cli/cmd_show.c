@@ -142,10 +142,15 @@ cmd_show(int argc, char **argv)
 	    hostlist_top(st, key, TOP_HOSTS, &hl)) == 0 &&
 	    (status = hostlist_min_reports(st, &hl, minrep)) == 0) {
 		if (json) {
-			cs_export_json_open(stdout, &rec);
-			fputs(",\"top_hosts\":", stdout);
-			hostlist_json(stdout, &hl, TOP_HOSTS);
-			fputs("}\n", stdout);
+			struct cs_jw w;
+
+			cs_jw_init(&w, stdout);
+			cs_jw_object_begin(&w);
+			cs_export_json_fields(&w, &rec);
+			cs_jw_key(&w, "top_hosts");
+			hostlist_json(&w, &hl, TOP_HOSTS);
+			cs_jw_object_end(&w);
+			putchar('\n');
 		}
 	}
 	cs_store_close(st);

@@ -4,6 +4,8 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "certsift/json.h"
+
 static const char usage[] = "usage: certsift stats [--json] [--db path]\n";
 
 int
@@ -27,6 +29,7 @@ cmd_stats(int argc, char **argv)
 	};
 	struct cs_err err = CS_ERR_INIT;
 	struct cs_store *st;
+	struct cs_jw w;
 	uint64_t n[CS_N_COUNTERS];
 	const char *db = NULL;
 	size_t i;
@@ -60,25 +63,27 @@ cmd_stats(int argc, char **argv)
 		return cli_fail(&err);
 	}
 	cs_store_close(st);
+	cs_jw_init(&w, stdout);
 	if (json)
-		putchar('{');
+		cs_jw_object_begin(&w);
 	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
 		int k = order[i];
 		const char *name = cs_store_counter_name(k);
 
 		if (json) {
+			cs_jw_key(&w, name);
 			if (k == CS_N_MICROSECONDS)
-				printf("%s\"%s\":%.3f", i ? "," : "", name,
-				    (double)n[k] / 1e6);
+				cs_jw_double(&w, (double)n[k] / 1e6, 3);
 			else
-				printf("%s\"%s\":%" PRIu64, i ? "," : "", name,
-				    n[k]);
+				cs_jw_u64(&w, n[k]);
 		} else if (k == CS_N_MICROSECONDS)
 			printf("%-18s %.3f\n", name, (double)n[k] / 1e6);
 		else
 			printf("%-18s %" PRIu64 "\n", name, n[k]);
 	}
-	if (json)
-		puts("}");
+	if (json) {
+		cs_jw_object_end(&w);
+		putchar('\n');
+	}
 	return 0;
 }

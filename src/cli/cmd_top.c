@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "certsift/export.h"
+#include "certsift/json.h"
 #include "certsift/nss.h"
 #include "certsift/x509.h"
 #include "select.h"
@@ -218,24 +219,26 @@ print_rows(const struct top_opts *o, const struct rows *l)
 	if (o->max != 0 && o->max < n)
 		n = (size_t)o->max;
 	if (o->format == O_JSON) {
-		fputs("[", stdout);
+		struct cs_jw jw;
+
+		cs_jw_init(&jw, stdout);
+		cs_jw_array_begin_lines(&jw);
 		for (i = 0; i < n; i++) {
 			const struct row *e = &l->v[i];
 
-			printf("%s{\"%s\":", i > 0 ? ",\n" : "\n", r->key);
+			cs_jw_object_begin(&jw);
 			if (e->s != NULL)
-				cs_json_string(stdout, e->s, e->len);
+				cs_jw_key_string(&jw, r->key, e->s, e->len);
 			else {
-				const char *nm = cs_nss_name(e->code);
-
-				printf("%d,\"name\":", (int)e->code);
-				cs_json_cstring(stdout, nm);
+				cs_jw_key_i64(&jw, r->key, e->code);
+				cs_jw_key_str(&jw, "name", cs_nss_name(e->code));
 			}
 			for (k = 0; k < r->ncols; k++)
-				printf(",\"%s\":%" PRIu64, r->cols[k], e->v[k]);
-			putchar('}');
+				cs_jw_key_u64(&jw, r->cols[k], e->v[k]);
+			cs_jw_object_end(&jw);
 		}
-		fputs(n > 0 ? "\n]\n" : "]\n", stdout);
+		cs_jw_array_end(&jw);
+		putchar('\n');
 		return;
 	}
 	if (o->format == O_CSV) {
@@ -361,7 +364,8 @@ top_certs(struct top_opts *o, struct cs_store *st)
 	struct cs_err err = CS_ERR_INIT;
 	struct certscan cs;
 	struct cs_certrec rec;
-	size_t i, n, w[3] = { 5, 10, 5 }, k;
+	struct cs_jw w;
+	size_t i, n, wd[3] = { 5, 10, 5 }, k;
 	int status = 0;
 
 	memset(&cs, 0, sizeof(cs));
@@ -377,17 +381,18 @@ top_certs(struct top_opts *o, struct cs_store *st)
 	n = cs.n;
 	if (o->max != 0 && o->max < n)
 		n = (size_t)o->max;
+	cs_jw_init(&w, stdout);
 	if (o->format == O_JSON)
-		fputs("[", stdout);
+		cs_jw_array_begin_lines(&w);
 	else if (o->format == O_CSV)
 		cert_csv_header(stdout);
 	else {
 		for (i = 0; i < n; i++)
 			for (k = 0; k < 3; k++)
-				if ((size_t)digits(cs.v[i].v[k]) > w[k])
-					w[k] = (size_t)digits(cs.v[i].v[k]);
-		printf("%*s  %*s  %*s  %-64s  subject\n", (int)w[0], "count",
-		    (int)w[1], "leaf_count", (int)w[2], "hosts", "sha256");
+				if ((size_t)digits(cs.v[i].v[k]) > wd[k])
+					wd[k] = (size_t)digits(cs.v[i].v[k]);
+		printf("%*s  %*s  %*s  %-64s  subject\n", (int)wd[0], "count",
+		    (int)wd[1], "leaf_count", (int)wd[2], "hosts", "sha256");
 	}
 	for (i = 0; i < n; i++) {
 		char hex[65];
@@ -400,8 +405,9 @@ top_certs(struct top_opts *o, struct cs_store *st)
 		(void)select_cert(&o->sel, &rec);
 		switch (o->format) {
 		case O_JSON:
-			fputs(i > 0 ? ",\n" : "\n", stdout);
-			cs_export_json(stdout, &rec);
+			cs_jw_object_begin(&w);
+			cs_export_json_fields(&w, &rec);
+			cs_jw_object_end(&w);
 			break;
 		case O_CSV:
 			cert_csv_row(stdout, &rec);
@@ -409,8 +415,8 @@ top_certs(struct top_opts *o, struct cs_store *st)
 		default:
 			cs_sha256_hex(rec.cert.sha256, hex);
 			printf("%*" PRIu64 "  %*" PRIu64 "  %*" PRIu64 "  %s  ",
-			    (int)w[0], rec.count, (int)w[1], rec.leaf_count,
-			    (int)w[2], rec.hosts, hex);
+			    (int)wd[0], rec.count, (int)wd[1], rec.leaf_count,
+			    (int)wd[2], rec.hosts, hex);
 			if (rec.cert.subject != NULL)
 				cs_text_string(stdout, rec.cert.subject,
 				    strlen(rec.cert.subject));
@@ -419,8 +425,10 @@ top_certs(struct top_opts *o, struct cs_store *st)
 		}
 		cs_certrec_release(&rec);
 	}
-	if (o->format == O_JSON)
-		fputs(n > 0 ? "\n]\n" : "]\n", stdout);
+	if (o->format == O_JSON) {
+		cs_jw_array_end(&w);
+		putchar('\n');
+	}
 out:
 	free(cs.v);
 	return status;

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "certsift/json.h"
 #include "certsift/store.h"
 
 struct hostent {
@@ -36,7 +37,7 @@ int	hostlist_min_reports(struct cs_store *st, struct hostlist *l,
 	    uint64_t k);
 void	hostlist_release(struct hostlist *l);
 /* max 0: all. */
-void	hostlist_json(FILE *f, const struct hostlist *l, size_t max);
+void	hostlist_json(struct cs_jw *w, const struct hostlist *l, size_t max);
 void	hostlist_text(FILE *f, const struct hostlist *l, size_t max,
 	    const char *indent);
 

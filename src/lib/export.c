@@ -9,6 +9,7 @@
 #include "certsift/b64.h"
 #include "certsift/buf.h"
 #include "certsift/date.h"
+#include "certsift/json.h"
 
 /* Length of the valid UTF-8 sequence at p (as jansson checks it), or 0. */
 static size_t
@@ -168,68 +169,69 @@ cs_json_cstring(FILE *f, const char *s)
 }
 
 static void
-json_list(FILE *f, char *const *l, size_t n)
+json_list(struct cs_jw *w, const char *key, char *const *l, size_t n)
 {
 	size_t i;
 
-	putc('[', f);
-	for (i = 0; i < n; i++) {
-		if (i > 0)
-			putc(',', f);
-		cs_json_string(f, l[i], strlen(l[i]));
-	}
-	putc(']', f);
+	cs_jw_key(w, key);
+	cs_jw_array_begin(w);
+	for (i = 0; i < n; i++)
+		cs_jw_str(w, l[i]);
+	cs_jw_array_end(w);
 }
 
 void
 cs_export_json(FILE *f, const struct cs_certrec *r)
 {
-	cs_export_json_open(f, r);
-	putc('}', f);
+	struct cs_jw w;
+
+	cs_jw_init(&w, f);
+	cs_jw_object_begin(&w);
+	cs_export_json_fields(&w, r);
+	cs_jw_object_end(&w);
 }
 
 void
-cs_export_json_open(FILE *f, const struct cs_certrec *r)
+cs_export_json_fields(struct cs_jw *w, const struct cs_certrec *r)
 {
 	const struct cs_cert *c = &r->cert;
-	char hex[65], nb[32], na[32];
+	char hex[65], nb[32], na[32], code[16];
 	size_t i;
 
 	cs_sha256_hex(c->sha256, hex);
 	cs_date_iso(c->not_before, nb);
 	cs_date_iso(c->not_after, na);
-	fprintf(f, "{\"sha256\":\"%s\",\"count\":%" PRIu64 ",\"leaf_count\":%"
-	    PRIu64 ",\"hosts\":%" PRIu64 ",", hex, r->count, r->leaf_count,
-	    r->hosts);
-	if (r->seen)
-		fprintf(f, "\"first_seen\":%" PRId64 ",\"last_seen\":%" PRId64
-		    ",", r->first_seen, r->last_seen);
-	else
-		fputs("\"first_seen\":null,\"last_seen\":null,", f);
-	fputs("\"errors\":{", f);
-	for (i = 0; i < r->nerrs; i++)
-		fprintf(f, "%s\"%d\":%" PRIu64, i > 0 ? "," : "",
-		    (int)r->errs[i].code, r->errs[i].n);
-	fputs("},\"subject\":", f);
-	cs_json_cstring(f, c->subject);
-	fputs(",\"issuer\":", f);
-	cs_json_cstring(f, c->issuer);
-	fputs(",\"serial\":", f);
-	cs_json_cstring(f, c->serial);
-	fprintf(f, ",\"not_before\":\"%s\",\"not_after\":\"%s\",\"is_ca\":%s,"
-	    "\"self_signed\":%s,\"ski\":", nb, na, c->is_ca ? "true" : "false",
-	    c->self_signed ? "true" : "false");
-	cs_json_cstring(f, c->ski);
-	fputs(",\"aki\":", f);
-	cs_json_cstring(f, c->aki);
-	fputs(",\"key\":", f);
-	cs_json_cstring(f, c->key);
-	fputs(",\"sig_alg\":", f);
-	cs_json_cstring(f, c->sig_alg);
-	fputs(",\"san\":", f);
-	json_list(f, c->san, c->nsan);
-	fputs(",\"aia_ca_issuers\":", f);
-	json_list(f, c->aia, c->naia);
+	cs_jw_key_str(w, "sha256", hex);
+	cs_jw_key_u64(w, "count", r->count);
+	cs_jw_key_u64(w, "leaf_count", r->leaf_count);
+	cs_jw_key_u64(w, "hosts", r->hosts);
+	if (r->seen) {
+		cs_jw_key_i64(w, "first_seen", r->first_seen);
+		cs_jw_key_i64(w, "last_seen", r->last_seen);
+	} else {
+		cs_jw_key_null(w, "first_seen");
+		cs_jw_key_null(w, "last_seen");
+	}
+	cs_jw_key(w, "errors");
+	cs_jw_object_begin(w);
+	for (i = 0; i < r->nerrs; i++) {
+		snprintf(code, sizeof(code), "%d", (int)r->errs[i].code);
+		cs_jw_key_u64(w, code, r->errs[i].n);
+	}
+	cs_jw_object_end(w);
+	cs_jw_key_str(w, "subject", c->subject);
+	cs_jw_key_str(w, "issuer", c->issuer);
+	cs_jw_key_str(w, "serial", c->serial);
+	cs_jw_key_str(w, "not_before", nb);
+	cs_jw_key_str(w, "not_after", na);
+	cs_jw_key_bool(w, "is_ca", c->is_ca);
+	cs_jw_key_bool(w, "self_signed", c->self_signed);
+	cs_jw_key_str(w, "ski", c->ski);
+	cs_jw_key_str(w, "aki", c->aki);
+	cs_jw_key_str(w, "key", c->key);
+	cs_jw_key_str(w, "sig_alg", c->sig_alg);
+	json_list(w, "san", c->san, c->nsan);
+	json_list(w, "aia_ca_issuers", c->aia, c->naia);
 }
 
 int
