@@ -1,6 +1,7 @@
 #include "cli.h"
 
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -39,6 +40,9 @@ main(int argc, char **argv)
 {
 	size_t i;
 
+	/* A file-size limit (ulimit -f) is an error to report, EFBIG, not
+	 * a signal that kills the command mid-write. */
+	signal(SIGXFSZ, SIG_IGN);
 	if (argc < 2) {
 		fputs("certsift: no command given\n", stderr);
 		usage(stderr);

@@ -20,6 +20,7 @@
 #include "certsift/buf.h"
 #include "certsift/report.h"
 #include "store_int.h"
+#include "storefile.h"
 
 /*
  * The databases. Integers are in host byte order in values; error codes in
@@ -101,6 +102,8 @@ struct cs_store {
 	int		 lockfd;
 	int		 rdonly;
 	int		 notop;		/* schema 3: no DB_TOPHOST */
+	int		 writemap;
+	uint64_t	 reserved;	/* bytes of data.mdb reserved on disk */
 	char		*path;
 };
 
@@ -155,9 +158,13 @@ struct cs_wtxn {
 };
 
 static int	top_flush(struct cs_wtxn *);
+static int	map_resize(struct cs_store *, uint64_t, uint64_t,
+		    struct cs_err *);
+static uint64_t	map_used(struct cs_store *);
+static uint64_t	map_round(uint64_t);
 
 #ifndef CS_MAP_START
-#define CS_MAP_START	(64 << 20)	/* tests start tiny: the map grows */
+#define CS_MAP_START	(4 << 20)	/* tests start tiny: the map grows */
 #endif
 #define MAP_START	((size_t)CS_MAP_START)
 
@@ -405,6 +412,41 @@ top_build(MDB_txn *txn, struct cs_store *st)
 	return rc == MDB_NOTFOUND ? 0 : rc;
 }
 
+/* A failure to open a store: a damaged one says so. */
+static int
+open_fail(const struct cs_store *st, struct cs_err *err, int rc,
+    const char *what)
+{
+	if (rc == MDB_CORRUPTED || rc == MDB_PAGE_NOTFOUND ||
+	    rc == MDB_INCOMPATIBLE)
+		return cs_err_set(err, CS_ESTORE, "store '%s' is damaged: %s: "
+		    "%s", st->path, what, mdb_strerror(rc));
+	return mdb_fail(err, rc, what);
+}
+
+/*
+ * -1 when the environment has records but no certsift "meta" table
+ * (another program's), 0 when it is new or a store, or an LMDB error.
+ */
+static int
+foreign(MDB_txn *txn)
+{
+	MDB_dbi dbi;
+	MDB_stat ms;
+	int rc;
+
+	if ((rc = mdb_dbi_open(txn, dbnames[DB_META], 0, &dbi)) == 0)
+		return 0;
+	if (rc == MDB_INCOMPATIBLE)
+		return -1;
+	if (rc != MDB_NOTFOUND)
+		return rc;
+	if ((rc = mdb_dbi_open(txn, NULL, 0, &dbi)) != 0 ||
+	    (rc = mdb_stat(txn, dbi, &ms)) != 0)
+		return rc;
+	return ms.ms_entries > 0 ? -1 : 0;
+}
+
 static int
 open_dbs(struct cs_store *st, int create, struct cs_err *err)
 {
@@ -422,6 +464,14 @@ again:
 	} else if (rbegin(st, &txn, err) == -1)
 		return -1;
 	st->notop = 0;
+	/* Another program's LMDB environment is not made a store. */
+	if (create && (rc = foreign(txn)) != 0) {
+		rend(st, txn);
+		if (rc == -1)
+			return cs_err_set(err, CS_ESCHEMA, "'%s' is not a "
+			    "certsift store", st->path);
+		return open_fail(st, err, rc, "cannot open database");
+	}
 	for (i = 0; i < NDB; i++) {
 		if ((rc = mdb_dbi_open(txn, dbnames[i], create ? MDB_CREATE :
 		    0, &st->dbi[i])) != 0) {
@@ -433,7 +483,7 @@ again:
 			if (rc == MDB_NOTFOUND)
 				return cs_err_set(err, CS_ESCHEMA, "'%s' is "
 				    "not a certsift store", st->path);
-			return mdb_fail(err, rc, "cannot open database");
+			return open_fail(st, err, rc, "cannot open database");
 		}
 	}
 	k.mv_data = "schema";
@@ -454,7 +504,7 @@ again:
 		if (rc == MDB_NOTFOUND)
 			return cs_err_set(err, CS_ESCHEMA, "'%s' is not a "
 			    "certsift store", st->path);
-		return mdb_fail(err, rc, "cannot read schema");
+		return open_fail(st, err, rc, "cannot read schema");
 	}
 	/* Schema 3 lacks only the top hostnames: a writer makes them. */
 	if (schema == 3 && create) {
@@ -462,7 +512,10 @@ again:
 		    mdb_env_info(st->env, &info) == 0) {
 			/* Grown with no transaction open: then again. */
 			mdb_txn_abort(txn);
-			mdb_env_set_mapsize(st->env, info.me_mapsize * 2);
+			if (map_resize(st, (uint64_t)info.me_mapsize * 2,
+			    map_round((uint64_t)info.me_mapsize * 9 / 8), err)
+			    == -1)
+				return -1;
 			goto again;
 		}
 		if (rc != 0) {
@@ -493,12 +546,20 @@ again:
 	return 0;
 }
 
-/* Opens the LMDB environment in dir and its databases. */
+/*
+ * Opens the LMDB environment in dir and its databases. A writer maps the
+ * file writable and reserves its space on disk first; a reader maps it
+ * read-only, and reads without LMDB's lock file where it cannot write one
+ * (read-only media, a full disk): no writer can be using it there.
+ */
 static int
 env_open(struct cs_store *st, const char *dir, int flags, int fresh,
     struct cs_err *err)
 {
-	int rc;
+	MDB_envinfo info;
+	char lock[PATH_MAX];
+	unsigned int mflags = MDB_NOTLS;
+	int rc, e;
 
 	if ((rc = mdb_env_create(&st->env)) != 0 ||
 	    (rc = mdb_env_set_maxdbs(st->env, NDB)) != 0 ||
@@ -506,16 +567,42 @@ env_open(struct cs_store *st, const char *dir, int flags, int fresh,
 		return mdb_fail(err, rc, "cannot create environment");
 	if (fresh && (rc = mdb_env_set_mapsize(st->env, MAP_START)) != 0)
 		return mdb_fail(err, rc, "cannot set map size");
-	/*
-	 * The writer maps the file writable: a transaction's dirty pages then
-	 * live in the page cache, not in the process's anonymous memory,
-	 * which stays small whatever a transaction writes.
-	 */
-	if ((rc = mdb_env_open(st->env, dir, MDB_NOTLS |
-	    (st->rdonly ? MDB_RDONLY : 0) |
-	    ((flags & CS_STORE_CREATE) ? MDB_WRITEMAP : 0), 0666)) != 0)
-		return cs_err_set(err, rc == EACCES ? CS_EIO : CS_ESTORE,
-		    "cannot open store '%s': %s", st->path, mdb_strerror(rc));
+	snprintf(lock, sizeof(lock), "%s/lock.mdb", dir);
+	e = cs_storefile_lock_prepare(lock);
+	if (st->rdonly) {
+		mflags |= MDB_RDONLY | (e != 0 ? MDB_NOLOCK : 0);
+	} else if (e == ENOSPC || e == EDQUOT) {
+		return cs_err_set(err, CS_ESTORE, "store '%s': no space left "
+		    "on device (1 MB needed)", st->path);
+	} else if (e != 0) {
+		return cs_err_set(err, CS_EIO, "cannot write store '%s': %s",
+		    st->path, strerror(e));
+	} else {
+		/*
+		 * The writer maps the file writable: a transaction's dirty
+		 * pages then live in the page cache, not in the process's
+		 * anonymous memory, which stays small whatever a
+		 * transaction writes. Every page of the map is reserved on
+		 * disk before LMDB writes into it (map_resize()).
+		 */
+		mflags |= MDB_WRITEMAP;
+		st->writemap = 1;
+	}
+	if ((rc = mdb_env_open(st->env, dir, mflags, 0666)) != 0)
+		return cs_err_set(err, rc == EACCES || rc == EROFS ? CS_EIO :
+		    CS_ESTORE, "cannot open store '%s': %s", st->path,
+		    rc == MDB_INVALID || rc == MDB_VERSION_MISMATCH ?
+		    "not an LMDB file of this LMDB version" : mdb_strerror(rc));
+	/* The file as long as the map, all of it reserved; as little as
+	 * the last commit when the disk holds no more. */
+	if (st->writemap && (mdb_env_info(st->env, &info) != 0 ||
+	    map_resize(st, info.me_mapsize, map_round(map_used(st) + 1),
+	    err) == -1)) {
+		if (err->code == CS_EOK)
+			cs_err_set(err, CS_ESTORE, "cannot read store '%s'",
+			    st->path);
+		return -1;
+	}
 	return open_dbs(st, (flags & CS_STORE_CREATE) != 0, err);
 }
 
@@ -562,6 +649,7 @@ cs_store_open(const char *path, int flags, struct cs_store **out,
 	struct cs_store *st;
 	struct stat sb;
 	char data[PATH_MAX];
+	uint64_t used;
 	int exists;
 
 	if ((st = calloc(1, sizeof(*st))) == NULL ||
@@ -570,7 +658,8 @@ cs_store_open(const char *path, int flags, struct cs_store **out,
 		return cs_err_set(err, CS_ENOMEM, "out of memory");
 	}
 	st->lockfd = -1;
-	st->rdonly = (flags & CS_STORE_RDONLY) != 0;
+	/* Only a store opened to be written is mapped writable. */
+	st->rdonly = (flags & CS_STORE_RDONLY) || !(flags & CS_STORE_CREATE);
 	pthread_rwlock_init(&st->maplock, NULL);
 	snprintf(data, sizeof(data), "%s/data.mdb", path);
 	exists = stat(data, &sb) == 0;
@@ -584,6 +673,10 @@ cs_store_open(const char *path, int flags, struct cs_store **out,
 			goto fail;
 		exists = stat(data, &sb) == 0;
 	}
+	/* LMDB would map a data.mdb cut short and die reading past its
+	 * end (a writer would even extend it with zeros): refused. */
+	if (exists && cs_storefile_check(path, data, &used, err) == -1)
+		goto fail;
 	/* A directory of other files: the store is made in it. */
 	if (!exists && mkdir(path, 0777) == -1 && errno != EEXIST) {
 		cs_err_set(err, CS_EIO, "cannot create '%s': %s", path,
@@ -705,49 +798,130 @@ cs_store_wbegin(struct cs_store *st, struct cs_wtxn **out, struct cs_err *err)
 	return 0;
 }
 
-/* Doubles the map after MDB_MAP_FULL; no transaction may be open. */
-static void
-grow_map(struct cs_store *st)
+/* ---- the map and the disk ----------------------------------------------- */
+
+#define MiB		((uint64_t)1 << 20)
+#define GROW_MAX	((uint64_t)1 << 30)	/* reserved ahead, at most */
+
+/* Bytes of data.mdb the last commit uses. */
+static uint64_t
+map_used(struct cs_store *st)
 {
 	MDB_envinfo info;
+	MDB_stat ms;
+
+	if (mdb_env_info(st->env, &info) != 0 ||
+	    mdb_env_stat(st->env, &ms) != 0)
+		return 0;
+	return ((uint64_t)info.me_last_pgno + 1) * ms.ms_psize;
+}
+
+/* Map sizes are whole MiB (64 KiB in the tiny-map test build). */
+static uint64_t
+map_round(uint64_t n)
+{
+	uint64_t unit = MAP_START < MiB ? 65536 : MiB;
+
+	return (n + unit - 1) / unit * unit;
+}
+
+/*
+ * Makes the map want bytes long, or least when the disk cannot hold want,
+ * reserving the file's space first: LMDB then writes only into pages the
+ * filesystem has already given it, and a full disk is an error here, not
+ * SIGBUS in the middle of a transaction. No transaction may be open.
+ */
+static int
+map_resize(struct cs_store *st, uint64_t want, uint64_t least,
+    struct cs_err *err)
+{
+	int fd, e, rc;
+
+	if (least > want)
+		least = want;
+	if (want > SIZE_MAX)
+		return cs_err_set(err, CS_ESTORE, "store '%s' cannot grow",
+		    st->path);
+	if (st->writemap) {
+		if ((rc = mdb_env_get_fd(st->env, &fd)) != 0)
+			return mdb_fail(err, rc, "cannot grow the store");
+		if ((e = cs_storefile_reserve(fd, st->reserved, want)) != 0 &&
+		    least < want &&
+		    cs_storefile_reserve(fd, st->reserved, least) == 0) {
+			want = least;
+			e = 0;
+		}
+		if (e == ENOSPC || e == EDQUOT)
+			return cs_err_set(err, CS_ESTORE, "store '%s': no "
+			    "space left on device (%llu MB needed)", st->path,
+			    (unsigned long long)((least > st->reserved ? least
+			    - st->reserved : 0) + MiB - 1) / MiB);
+		if (e != 0)
+			return cs_err_set(err, CS_ESTORE, "store '%s': cannot "
+			    "reserve %llu MB: %s", st->path, (unsigned long
+			    long)(least + MiB - 1) / MiB, strerror(e));
+	}
+	if ((rc = mdb_env_set_mapsize(st->env, (size_t)want)) != 0)
+		return mdb_fail(err, rc, "cannot grow the store");
+	st->reserved = want;
+	return 0;
+}
+
+/*
+ * Grows the map after MDB_MAP_FULL: doubles it (by 1 GiB at most), or by
+ * an eighth when the disk holds no more. No transaction may be open.
+ */
+static int
+grow_map(struct cs_store *st, struct cs_err *err)
+{
+	MDB_envinfo info;
+	uint64_t size, step;
+	int ret = -1;
 
 	pthread_rwlock_wrlock(&st->maplock);
-	mdb_env_info(st->env, &info);
-	mdb_env_set_mapsize(st->env, info.me_mapsize * 2);
+	if (mdb_env_info(st->env, &info) != 0)
+		cs_err_set(err, CS_ESTORE, "cannot read the store's map");
+	else {
+		size = info.me_mapsize;
+		step = size < GROW_MAX ? size : GROW_MAX;
+		ret = map_resize(st, map_round(size + step),
+		    map_round(size + size / 8 + 1), err);
+	}
 	pthread_rwlock_unlock(&st->maplock);
+	return ret;
 }
 
 void
 cs_store_reserve(struct cs_store *st, uint64_t bytes)
 {
 	MDB_envinfo info;
-	MDB_stat ms;
+	struct cs_err err = CS_ERR_INIT;
 	uint64_t used, size;
 
 	/* The test build starts with a tiny map so that every check runs
 	 * the write-again path: it grows only when full. */
-	if (MAP_START < ((size_t)1 << 20))
+	if (MAP_START < MiB)
 		return;
 	pthread_rwlock_wrlock(&st->maplock);
-	if (mdb_env_info(st->env, &info) == 0 &&
-	    mdb_env_stat(st->env, &ms) == 0) {
-		used = ((uint64_t)info.me_last_pgno + 1) * ms.ms_psize;
-		if (info.me_mapsize < used + bytes) {
-			size = (uint64_t)info.me_mapsize * 2;
-			if (size < used + bytes * 2)
-				size = used + bytes * 2;
-			size = (size + ((1 << 20) - 1)) & ~(uint64_t)((1 << 20)
-			    - 1);
-			if (size <= SIZE_MAX)
-				mdb_env_set_mapsize(st->env, (size_t)size);
-		}
+	used = map_used(st);
+	if (mdb_env_info(st->env, &info) == 0 && used > 0 &&
+	    info.me_mapsize < used + bytes) {
+		size = info.me_mapsize;
+		size += size < GROW_MAX ? size : GROW_MAX;
+		if (size < used + bytes * 2)
+			size = used + bytes * 2;
+		/* Best effort: a full map in the batch still grows it, or
+		 * says the disk is full. */
+		(void)map_resize(st, map_round(size), map_round(used + bytes),
+		    &err);
 	}
 	pthread_rwlock_unlock(&st->maplock);
 }
 
 /*
  * Turns an LMDB failure in t into err. A full map is CS_EFULL: the
- * transaction is gone, the map has grown, and the caller writes again.
+ * transaction is gone, the map has grown, and the caller writes again;
+ * a map that cannot grow (a full disk) is CS_ESTORE.
  */
 static int
 wfail(struct cs_wtxn *t, struct cs_err *err, int rc, const char *what)
@@ -755,7 +929,8 @@ wfail(struct cs_wtxn *t, struct cs_err *err, int rc, const char *what)
 	if (rc == MDB_MAP_FULL && t->txn != NULL) {
 		mdb_txn_abort(t->txn);
 		t->txn = NULL;
-		grow_map(t->st);
+		if (grow_map(t->st, err) == -1)
+			return -1;
 		return cs_err_set(err, CS_EFULL, "%s: %s", what,
 		    mdb_strerror(rc));
 	}
@@ -774,12 +949,14 @@ cs_store_wcommit(struct cs_wtxn *t, struct cs_err *err)
 		else
 			rc = mdb_txn_commit(t->txn);
 		t->txn = NULL;
-		if (rc == MDB_MAP_FULL)
-			grow_map(t->st);
 	} else
 		rc = MDB_BAD_TXN;
 	cs_buf_release(&t->scratch);
 	cs_buf_release(&t->der);
+	if (rc == MDB_MAP_FULL && grow_map(t->st, err) == -1) {
+		free(t);
+		return -1;
+	}
 	free(t);
 	if (rc == MDB_MAP_FULL)
 		return cs_err_set(err, CS_EFULL, "cannot commit: %s",
