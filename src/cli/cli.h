@@ -15,6 +15,7 @@ int	cmd_missing(int, char **);
 int	cmd_show(int, char **);
 int	cmd_stats(int, char **);
 int	cmd_top(int, char **);
+int	cmd_verify(int, char **);
 
 /* The command being run, for messages. */
 extern const char *cli_cmd;

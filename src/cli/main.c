@@ -19,6 +19,7 @@ static const struct command commands[] = {	/* sorted by name */
 	{ "show",	cmd_show,	"show [--json] [--min-host-reports k] cert" },
 	{ "stats",	cmd_stats,	"stats [--json]" },
 	{ "top",	cmd_top,	"top [--json|--csv] [-n count] [--by field] [selection] issuers|certs|hosts|errors" },
+	{ "verify",	cmd_verify,	"verify [--json]" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

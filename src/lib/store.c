@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stddef.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -2092,46 +2093,58 @@ struct scanarg {
 	size_t		 extra_len;
 };
 
+/* Reads a chain record into rec; *errs (the caller frees it) its codes. */
 static int
-chain_each(void *p, const MDB_val *k, const MDB_val *v)
+chain_decode(const MDB_val *k, const MDB_val *v, struct cs_chainrec *rec,
+    struct cs_errcount **errs, struct cs_err *err)
 {
-	struct scanarg *a = p;
 	struct chainstat cs;
-	struct cs_chainrec rec;
-	struct cs_errcount *errs = NULL;
 	const char *d = v->mv_data;
 	size_t i;
-	int rc;
 
+	*errs = NULL;
 	if (k->mv_size != CS_KEY_LEN || v->mv_size < sizeof(cs))
-		return cs_err_set(a->err, CS_ESTORE, "bad chain record");
+		return cs_err_set(err, CS_ESTORE, "bad chain record");
 	memcpy(&cs, d, sizeof(cs));
 	if (v->mv_size < sizeof(cs) + (size_t)cs.ncerts * CS_KEY_LEN +
 	    (size_t)cs.nerrs * sizeof(struct errrec))
-		return cs_err_set(a->err, CS_ESTORE, "bad chain record");
-	memset(&rec, 0, sizeof(rec));
-	memcpy(rec.key, k->mv_data, CS_KEY_LEN);
-	rec.count = cs.count;
-	rec.seen = cs.seen != 0;
-	rec.first_seen = cs.first_seen;
-	rec.last_seen = cs.last_seen;
-	rec.certs = (const unsigned char *)d + sizeof(cs);
-	rec.ncerts = cs.ncerts;
-	memcpy(rec.leaf_issuer_id, cs.leaf_issuer, 16);
+		return cs_err_set(err, CS_ESTORE, "bad chain record");
+	memset(rec, 0, sizeof(*rec));
+	memcpy(rec->key, k->mv_data, CS_KEY_LEN);
+	rec->count = cs.count;
+	rec->seen = cs.seen != 0;
+	rec->first_seen = cs.first_seen;
+	rec->last_seen = cs.last_seen;
+	rec->certs = (const unsigned char *)d + sizeof(cs);
+	rec->ncerts = cs.ncerts;
+	memcpy(rec->leaf_issuer_id, cs.leaf_issuer, 16);
 	if (cs.nerrs > 0) {
-		if ((errs = calloc(cs.nerrs, sizeof(*errs))) == NULL)
-			return cs_err_set(a->err, CS_ENOMEM, "out of memory");
+		if ((*errs = calloc(cs.nerrs, sizeof(**errs))) == NULL)
+			return cs_err_set(err, CS_ENOMEM, "out of memory");
 		for (i = 0; i < cs.nerrs; i++) {
 			struct errrec r;
 
 			memcpy(&r, d + sizeof(cs) + (size_t)cs.ncerts *
 			    CS_KEY_LEN + i * sizeof(r), sizeof(r));
-			errs[i].code = r.code;
-			errs[i].n = r.n;
+			(*errs)[i].code = r.code;
+			(*errs)[i].n = r.n;
 		}
 	}
-	rec.errs = errs;
-	rec.nerrs = cs.nerrs;
+	rec->errs = *errs;
+	rec->nerrs = cs.nerrs;
+	return 0;
+}
+
+static int
+chain_each(void *p, const MDB_val *k, const MDB_val *v)
+{
+	struct scanarg *a = p;
+	struct cs_chainrec rec;
+	struct cs_errcount *errs;
+	int rc;
+
+	if (chain_decode(k, v, &rec, &errs, a->err) == -1)
+		return -1;
 	rc = ((cs_chain_fn)a->fn)(a->arg, &rec);
 	free(errs);
 	return rc;
@@ -2266,4 +2279,150 @@ cs_store_foreach_error(struct cs_store *st, cs_errstat_fn fn, void *arg,
 	struct scanarg a = { (void *)fn, arg, err, NULL, 0 };
 
 	return scan(st, DB_ERROR, NULL, 0, error_each, &a, err);
+}
+
+/* ---- raw access, for cs_verify() ---------------------------------------- */
+
+const char *
+cs_store_table_name(int i)
+{
+	return i >= 0 && i < NDB ? dbnames[i] : NULL;
+}
+
+static int
+table_index(const struct cs_store *st, const char *table)
+{
+	int i;
+
+	for (i = 0; i < NDB; i++)
+		if (strcmp(dbnames[i], table) == 0)
+			return i == DB_TOPHOST && st->notop ? -1 : i;
+	return -1;
+}
+
+static int
+raw_each(void *p, const MDB_val *k, const MDB_val *v)
+{
+	struct scanarg *a = p;
+
+	return ((cs_raw_fn)a->fn)(a->arg, k->mv_data, k->mv_size, v->mv_data,
+	    v->mv_size);
+}
+
+int
+cs_store_table_walk(struct cs_store *st, const char *table, cs_raw_fn fn,
+    void *arg, struct cs_err *err)
+{
+	struct scanarg a = { (void *)fn, arg, err, NULL, 0 };
+	int i;
+
+	if ((i = table_index(st, table)) == -1)
+		return 1;
+	return scan(st, i, NULL, 0, raw_each, &a, err);
+}
+
+int
+cs_store_table_get(struct cs_store *st, const char *table, const void *key,
+    size_t klen, const unsigned char **v, size_t *vlen, struct cs_err *err)
+{
+	MDB_txn *txn;
+	MDB_val k = { klen, (void *)key }, d;
+	int i, rc;
+
+	if ((i = table_index(st, table)) == -1)
+		return 0;
+	if (rbegin(st, &txn, err) == -1)
+		return -1;
+	rc = mdb_get(txn, st->dbi[i], &k, &d);
+	rend(st, txn);
+	if (rc == MDB_NOTFOUND)
+		return 0;
+	if (rc != 0)
+		return mdb_fail(err, rc, "cannot read the store");
+	*v = d.mv_data;
+	*vlen = d.mv_size;
+	return 1;
+}
+
+/*
+ * Whether a record's error list (n records from p) and its fixed part
+ * are exactly as written: pads zero, nothing after the list.
+ */
+static int
+strict_errs(const unsigned char *p, size_t n, size_t rest)
+{
+	static const unsigned char zero[4];
+	size_t i;
+
+	if (rest != n * sizeof(struct errrec))
+		return 0;
+	for (i = 0; i < n; i++)
+		if (memcmp(p + i * sizeof(struct errrec) + offsetof(struct
+		    errrec, pad), zero, 4) != 0)
+			return 0;
+	return 1;
+}
+
+int
+cs_store_rec_cert(const unsigned char *key, const void *v, size_t len,
+    struct cs_certrec *out, struct cs_err *err)
+{
+	MDB_val sv = { len, (void *)v };
+	struct certstat cs;
+
+	if (load_cert_at(NULL, NULL, key, &sv, NULL, NULL, 0, out, err) == -1)
+		return -1;
+	memcpy(&cs, v, sizeof(cs));
+	if (cs.seen > 1 || !strict_errs((const unsigned char *)v + sizeof(cs),
+	    cs.nerrs, len - sizeof(cs))) {
+		cs_certrec_release(out);
+		return cs_err_set(err, CS_ESTORE, "bad certificate record");
+	}
+	return 0;
+}
+
+int
+cs_store_rec_chain(const unsigned char *key, size_t klen, const void *v,
+    size_t len, struct cs_chainrec *out, struct cs_errcount **errs,
+    struct cs_err *err)
+{
+	MDB_val k = { klen, (void *)key }, d = { len, (void *)v };
+	struct chainstat cs;
+	size_t off;
+
+	if (chain_decode(&k, &d, out, errs, err) == -1)
+		return -1;
+	memcpy(&cs, v, sizeof(cs));
+	off = sizeof(cs) + (size_t)cs.ncerts * CS_KEY_LEN;
+	if (cs.seen > 1 || cs.pad != 0 || !strict_errs((const unsigned char *)
+	    v + off, cs.nerrs, len - off)) {
+		free(*errs);
+		*errs = NULL;
+		return cs_err_set(err, CS_ESTORE, "bad chain record");
+	}
+	return 0;
+}
+
+int
+cs_store_rec_top(const void *v, size_t len, cs_host_fn fn, void *arg)
+{
+	struct toplist *l;
+	MDB_val d = { len, (void *)v };
+	size_t i;
+	int ret = 0;
+
+	if ((l = malloc(sizeof(*l))) == NULL)
+		return -1;
+	if (top_decode(l, &d) != 0)
+		ret = -1;
+	for (i = 0; ret == 0 && i < l->n; i++)
+		ret = fn(arg, TOP_NAME(l, i), l->e[i].len, l->e[i].count);
+	free(l);
+	return ret;
+}
+
+void
+cs_store_hash_key(const unsigned char hash[16], unsigned char key[CS_KEY_LEN])
+{
+	key_prefix(hash, key);
 }

@@ -1,0 +1,54 @@
+#!/usr/bin/python3
+"""Damage a certsift store the ways the fault tests need.
+
+  storefault.py flip STORE TABLE INDEX SEED   flip one bit of the value of the
+      INDEX-th record of TABLE (mdb_dump, then mdb_load of that record: the
+      bytes of a value change, LMDB's page structure does not); prints the
+      record's key in hex
+  storefault.py drop STORE TABLE INDEX        delete the INDEX-th record
+  storefault.py count STORE TABLE             number of records
+"""
+import random
+import subprocess
+import sys
+
+
+def records(store, table):
+    out = subprocess.run(["mdb_dump", "-s", table, store], check=True,
+                         capture_output=True, text=True).stdout
+    lines = out.split("\n")
+    head = lines.index("HEADER=END")
+    body = [l[1:] for l in lines[head + 1:] if l.startswith(" ")]
+    header = [l for l in lines[:head + 1] if not l.startswith("db_pagesize")]
+    return header, list(zip(body[0::2], body[1::2]))
+
+
+def load(store, table, header, recs):
+    text = "\n".join(header + [" " + x for kv in recs for x in kv] +
+                     ["DATA=END", ""])
+    subprocess.run(["mdb_load", "-s", table, "-f", "/dev/stdin", store],
+                   input=text, check=True, text=True)
+
+
+def main():
+    cmd, store, table = sys.argv[1:4]
+    header, recs = records(store, table)
+    if cmd == "count":
+        print(len(recs))
+        return
+    i = int(sys.argv[4]) % len(recs)
+    key, val = recs[i]
+    if cmd == "flip":
+        rng = random.Random(int(sys.argv[5]))
+        b = bytearray.fromhex(val)
+        pos = rng.randrange(len(b))
+        b[pos] ^= 1 << rng.randrange(8)
+        load(store, table, header, [(key, b.hex())])
+    elif cmd == "drop":
+        # mdb_load cannot delete: rewrite the table without the record.
+        subprocess.run(["mdb_drop", "-s", table, store], check=True)
+        load(store, table, header, recs[:i] + recs[i + 1:])
+    print(key)
+
+
+main()
