@@ -2062,7 +2062,9 @@ scan(struct cs_store *st, int db, const void *pfx, size_t plen,
 
 	if (rbegin(st, &txn, err) == -1)
 		return -1;
-	if ((rc = mdb_cursor_open(txn, st->dbi[db], &cur)) != 0) {
+	/* Past the tables: LMDB's own, for cs_store_table_walk(). */
+	if ((rc = mdb_cursor_open(txn, db < NDB ? st->dbi[db] :
+	    (MDB_dbi)(db - NDB), &cur)) != 0) {
 		rend(st, txn);
 		return mdb_fail(err, rc, "cannot open cursor");
 	}
@@ -2283,10 +2285,15 @@ cs_store_foreach_error(struct cs_store *st, cs_errstat_fn fn, void *arg,
 
 /* ---- raw access, for cs_verify() ---------------------------------------- */
 
+/* LMDB's free page list (its dbi 0) and main database (1), after ours. */
+static const char *const lmdbnames[2] = { "(freelist)", "(main)" };
+
 const char *
 cs_store_table_name(int i)
 {
-	return i >= 0 && i < NDB ? dbnames[i] : NULL;
+	if (i >= 0 && i < NDB)
+		return dbnames[i];
+	return i >= NDB && i < NDB + 2 ? lmdbnames[i - NDB] : NULL;
 }
 
 static int
@@ -2297,6 +2304,9 @@ table_index(const struct cs_store *st, const char *table)
 	for (i = 0; i < NDB; i++)
 		if (strcmp(dbnames[i], table) == 0)
 			return i == DB_TOPHOST && st->notop ? -1 : i;
+	for (i = 0; i < 2; i++)
+		if (strcmp(lmdbnames[i], table) == 0)
+			return NDB + i;
 	return -1;
 }
 
@@ -2329,7 +2339,7 @@ cs_store_table_get(struct cs_store *st, const char *table, const void *key,
 	MDB_val k = { klen, (void *)key }, d;
 	int i, rc;
 
-	if ((i = table_index(st, table)) == -1)
+	if ((i = table_index(st, table)) == -1 || i >= NDB)
 		return 0;
 	if (rbegin(st, &txn, err) == -1)
 		return -1;

@@ -15,7 +15,8 @@
  * transaction per call). Values stay valid while that snapshot is pinned.
  */
 
-/* The i-th table's name, from 0; NULL past the last. */
+/* The i-th table's name, from 0; NULL past the last. The last two are
+ * LMDB's own, "(freelist)" and "(main)" (a read-only snapshot walks them). */
 const char	*cs_store_table_name(int i);
 
 /*
@@ -157,7 +158,8 @@ int	cs_store_wfile_put(struct cs_wtxn *t, const unsigned char id[24],
  * transaction per call). Values stay valid while that snapshot is pinned.
  */
 
-/* The i-th table's name, from 0; NULL past the last. */
+/* The i-th table's name, from 0; NULL past the last. The last two are
+ * LMDB's own, "(freelist)" and "(main)" (a read-only snapshot walks them). */
 const char	*cs_store_table_name(int i);
 
 /*
