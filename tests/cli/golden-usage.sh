@@ -9,7 +9,7 @@ g --help
 g help
 g --version
 g frobnicate
-for c in export hosts ingest missing show stats top; do
+for c in export hosts ingest missing show stats top verify; do
 	g "$c" -h
 	g "$c" --help
 	g "$c" --bogus
@@ -45,3 +45,4 @@ g show a b
 g hosts
 g hosts -n x abc
 g stats extra
+g verify extra
