@@ -57,11 +57,32 @@ const char	*cs_missing_outcome_name(int outcome);
 enum {
 	CS_MISSING_SRC_NONE,
 	CS_MISSING_SRC_KNOWN,		/* the known set */
-	CS_MISSING_SRC_CORPUS	/* the store */
+	CS_MISSING_SRC_CORPUS,	/* the store */
+	CS_MISSING_SRC_AIA	/* fetched from a caIssuers URL (aia.h) */
 };
 
-/* "known", "corpus", or NULL for CS_MISSING_SRC_NONE. */
+/* "known", "corpus", "aia", or NULL for CS_MISSING_SRC_NONE. */
 const char	*cs_missing_source_name(int source);
+
+/*
+ * Where one walk ended (cs_missing_opts.on_end): a chain's, or with
+ * walk_aia an AIA certificate's that resolved a walk, walked up on its own.
+ */
+struct cs_missing_end {
+	const unsigned char	*chain;		/* its key; NULL: an AIA cert */
+	const unsigned char	*start;		/* sha256 of where it began */
+	int			 depth;		/* 0: a chain; n: n AIA steps up */
+	uint64_t		 reports;	/* of the chains below */
+	uint64_t		 chains;	/* 1, or the chains below */
+	int			 outcome;
+	const char		*issuer;	/* as in the row */
+	const unsigned char	*resolved;	/* sha256, or NULL */
+	int			 source;	/* CS_MISSING_SRC_* */
+	/* The caIssuers URLs of the certificate lacking its issuer (with
+	 * outcome unknown-issuer): naia strings, each after the last NUL. */
+	const char		*aia;
+	size_t			 naia;
+};
 
 /*
  * The selection comes as two callbacks with their argument, which must
@@ -78,6 +99,19 @@ struct cs_missing_opts {
 				    int32_t code);
 	void			*arg;
 	int			 nthreads; /* signatures; 0: per CPU */
+	/*
+	 * Called for each walk's end (NULL: not); returns 0, or -1 to stop
+	 * (then cs_missing_run() fails with what it set in err).
+	 */
+	int			(*on_end)(void *arg,
+				    const struct cs_missing_end *e,
+				    struct cs_err *err);
+	/*
+	 * The AIA certificates of the store are a source, after --known and
+	 * the store. walk_aia n > 0: each that resolves a walk is walked up
+	 * on its own too, to depth n, and reported to on_end only.
+	 */
+	int			 walk_aia;
 };
 
 /*

@@ -15,7 +15,8 @@
 #include "certsift/x509.h"
 
 #define CS_KEY_LEN	20	/* XXH3-128 of the DER, then a sequence number */
-#define CS_SCHEMA	4	/* 3 is read as it is and upgraded by a writer */
+#define CS_SCHEMA	5	/* 3 and 4 are read as they are and upgraded
+				 * by a writer */
 #define CS_TOP_HOSTS	10	/* hostnames kept per certificate, most first */
 
 struct cs_store;
@@ -204,5 +205,66 @@ int	cs_store_host_certs(struct cs_store *st, const char *host, size_t len,
 typedef int (*cs_errstat_fn)(void *arg, int32_t code, uint64_t reports);
 int	cs_store_foreach_error(struct cs_store *st, cs_errstat_fn fn,
 	    void *arg, struct cs_err *err);
+
+/*
+ * AIA (certsift aia, aia.h): the certificates fetched from caIssuers URLs,
+ * each with the URL it came from and when, and per URL the outcome of
+ * its last fetch. Stores of schema 3 and 4 have none until a writer opens
+ * them.
+ */
+#define CS_AIA_URL_MAX	500	/* longer URLs are neither fetched nor kept */
+
+struct cs_aia_urlrec {
+	int64_t		fetched_at;	/* epoch seconds */
+	int32_t		status;		/* CS_AIA_OK or a failure (aia.h) */
+	int32_t		http;		/* the last HTTP status, 0: none */
+	uint32_t	ncerts;		/* certificates the response held */
+};
+
+/*
+ * Reads url's record into *out. Returns 1 when there is one, 0 when not
+ * (*out zeroed), or -1.
+ */
+int	cs_store_aia_url(struct cs_store *st, const char *url,
+	    struct cs_aia_urlrec *out, struct cs_err *err);
+
+/* Calls fn for every URL record, in URL byte order. */
+typedef int (*cs_aia_url_fn)(void *arg, const char *url,
+    const struct cs_aia_urlrec *rec);
+int	cs_store_foreach_aia_url(struct cs_store *st, cs_aia_url_fn fn,
+	    void *arg, struct cs_err *err);
+
+/* An AIA certificate as stored; valid during the callback only. */
+struct cs_aia_certrec {
+	unsigned char		 sha256[32];
+	int64_t			 fetched_at;
+	const char		*url;		/* url_len bytes, no NUL */
+	size_t			 url_len;	/* 0: imported without one */
+	const unsigned char	*der;
+	size_t			 der_len;
+};
+
+/* Calls fn for every AIA certificate, in sha256 order. */
+typedef int (*cs_aia_cert_fn)(void *arg, const struct cs_aia_certrec *rec);
+int	cs_store_foreach_aia_cert(struct cs_store *st, cs_aia_cert_fn fn,
+	    void *arg, struct cs_err *err);
+
+/* A certificate to keep: its DER and SHA-256. */
+struct cs_aia_der {
+	const unsigned char	*der;
+	size_t			 len;
+	unsigned char		 sha256[32];
+};
+
+/*
+ * In one transaction (taking the writer lock, as ingest does: CS_EBUSY
+ * while an ingest runs): sets url's record to *u (when both are given)
+ * and keeps the n certificates with url (NULL: none) and the time when,
+ * replacing what the store had for them. The store must have been opened
+ * with CS_STORE_CREATE. Returns 0 or -1.
+ */
+int	cs_store_aia_put(struct cs_store *st, const char *url,
+	    const struct cs_aia_urlrec *u, int64_t when,
+	    const struct cs_aia_der *certs, size_t n, struct cs_err *err);
 
 #endif

@@ -315,6 +315,8 @@ cs_missing_source_name(int source)
 		return "known";
 	case CS_MISSING_SRC_CORPUS:
 		return "corpus";
+	case CS_MISSING_SRC_AIA:
+		return "aia";
 	}
 	return NULL;
 }
@@ -495,7 +497,8 @@ enum {
 	F_KNOWN = 4,
 	F_SELF = 8,
 	F_MEMBER = 16,		/* in a counted chain */
-	F_PARENT = 32		/* a candidate issuer: its key is needed */
+	F_PARENT = 32,		/* a candidate issuer: its key is needed */
+	F_AIA = 64		/* fetched from a caIssuers URL */
 };
 
 struct node {
@@ -628,6 +631,33 @@ load_cert(void *arg, const struct cs_certrec *r)
 	return add_node(x, &r->cert, r->key, r->der, r->der_len, F_STORE);
 }
 
+/* Adds the AIA certificates of the store, or flags those it has. */
+static int
+load_aia(void *arg, const struct cs_aia_certrec *r)
+{
+	struct ctx *x = arg;
+	struct cs_cert c = CS_CERT_INIT;
+	struct cs_err e = CS_ERR_INIT;
+	uint32_t i, flags = F_AIA;
+	int ret;
+
+	if ((i = shatab_find(&x->bysha, r->sha256, node_sha, x)) != NONE) {
+		x->nodes[i].flags |= F_AIA;
+		return 0;
+	}
+	if (cs_x509_parse(r->der, r->der_len, &c, &e) == -1)
+		return e.code == CS_ENOMEM ? cs_err_set(x->err, CS_ENOMEM,
+		    "out of memory") : 0;	/* kept only when it parsed */
+	if (x->o->walk_aia > 0)
+		flags |= F_MEMBER;	/* walked up on its own */
+	ret = add_node(x, &c, NULL, r->der, r->der_len, flags);
+	if (ret == 0)
+		ret = shatab_add(&x->bysha, (uint32_t)(x->nnodes - 1),
+		    node_sha, x, x->err);
+	cs_cert_release(&c);
+	return ret;
+}
+
 /* Adds the certificates of a set, or flags those the store has. */
 static int
 load_set(struct ctx *x, const struct cs_certset *s, uint32_t flag)
@@ -729,12 +759,21 @@ subj_cmp(const void *a, const void *b, void *arg)
 	return *(const uint32_t *)a < *(const uint32_t *)b ? -1 : 1;
 }
 
-/* Prefer --known over the store, then the latest notAfter, then sha256. */
+/* 0 known, 1 the store (or roots), 2 AIA only. */
+static int
+rank(const struct node *n)
+{
+	if (n->flags & F_KNOWN)
+		return 0;
+	return (n->flags & (F_STORE | F_ROOT)) || !(n->flags & F_AIA) ? 1 : 2;
+}
+
+/* Prefer --known, the store, AIA; then the latest notAfter; then sha256. */
 static int
 pref_cmp(const struct node *x, const struct node *y)
 {
-	if ((x->flags & F_KNOWN) != (y->flags & F_KNOWN))
-		return x->flags & F_KNOWN ? -1 : 1;
+	if (rank(x) != rank(y))
+		return rank(x) < rank(y) ? -1 : 1;
 	if (x->not_after != y->not_after)
 		return x->not_after > y->not_after ? -1 : 1;
 	return memcmp(x->sha256, y->sha256, 32);
@@ -1223,6 +1262,15 @@ row_release(struct cs_missing_row *r)
 	free(r->aia);
 }
 
+static int
+node_source(const struct node *nd)
+{
+	static const int src[] = { CS_MISSING_SRC_KNOWN, CS_MISSING_SRC_CORPUS,
+	    CS_MISSING_SRC_AIA };
+
+	return src[rank(nd)];
+}
+
 /* Fills a row from hits[start, start + n), which share its key. */
 static int
 make_row(struct ctx *x, const struct hit *h, size_t n, struct rowbuild *rb)
@@ -1282,8 +1330,7 @@ make_row(struct ctx *x, const struct hit *h, size_t n, struct rowbuild *rb)
 	}
 	if (best != NONE) {
 		nd = &x->nodes[best];
-		r->source = nd->flags & F_KNOWN ? CS_MISSING_SRC_KNOWN :
-		    CS_MISSING_SRC_CORPUS;
+		r->source = node_source(nd);
 		memcpy(r->resolved_by, nd->sha256, 32);
 		if ((r->der = malloc(nd->der_len ? nd->der_len : 1)) == NULL)
 			goto nomem;
@@ -1362,6 +1409,89 @@ out:
 	return ret;
 }
 
+/* Tells opts->on_end where a walk ended. */
+static int
+tell_end(struct ctx *x, const struct res *r, const unsigned char *ckey,
+    uint32_t start, int depth, uint64_t reports, uint64_t chains)
+{
+	struct cs_missing_end e;
+	const struct node *nd = &x->nodes[r->name_node];
+
+	if (x->o->on_end == NULL)
+		return 0;
+	memset(&e, 0, sizeof(e));
+	e.chain = ckey;
+	e.start = x->nodes[start].sha256;
+	e.depth = depth;
+	e.reports = reports;
+	e.chains = chains;
+	e.outcome = r->outcome;
+	e.issuer = str_at(x, r->name_subj ? nd->subject : nd->issuer);
+	if (r->resolved != NONE) {
+		e.resolved = x->nodes[r->resolved].sha256;
+		e.source = node_source(&x->nodes[r->resolved]);
+	}
+	if (r->outcome == CS_MISSING_UNKNOWN_ISSUER && r->aia_node != NONE) {
+		nd = &x->nodes[r->aia_node];
+		e.aia = str_at(x, nd->aia);
+		e.naia = nd->naia;
+	}
+	return x->o->on_end(x->o->arg, &e, x->err);
+}
+
+/*
+ * Walks up from each AIA certificate that resolved a walk, on its own, and
+ * from each AIA certificate that resolved such a walk, to depth walk_aia:
+ * where their issuers end, for on_end only (the rows stay as they are).
+ */
+static int
+walk_aia(struct ctx *x, const struct hit *hits, unsigned char *visited)
+{
+	struct up {
+		uint64_t	reports, chains;
+		int		depth;
+	} *a;
+	struct walk w;
+	struct res r;
+	uint32_t i, k;
+	int d, ret = 0;
+
+	if ((a = calloc(x->nnodes ? x->nnodes : 1, sizeof(*a))) == NULL)
+		return cs_err_set(x->err, CS_ENOMEM, "out of memory");
+	for (i = 0; i < x->nchains; i++) {
+		if ((k = hits[i].resolved) == NONE || rank(&x->nodes[k]) != 2)
+			continue;
+		a[k].depth = 1;
+		a[k].reports += hits[i].weight;
+		a[k].chains++;
+	}
+	w.x = x;
+	w.visited = visited;
+	w.n = 1;
+	for (d = 1; d <= x->o->walk_aia && ret == 0; d++)
+		for (i = 0; i < x->nnodes && ret == 0; i++) {
+			if (a[i].depth != d)
+				continue;
+			w.set = &i;
+			w.budget = 256;
+			visited[0] = 1;
+			walk(&w, i, NONE, &r);
+			visited[0] = 0;
+			ret = tell_end(x, &r, NULL, i, d, a[i].reports,
+			    a[i].chains);
+			if ((k = r.resolved) == NONE || rank(&x->nodes[k]) != 2)
+				continue;
+			if (a[k].depth == 0)
+				a[k].depth = d + 1;
+			if (a[k].depth == d + 1) {
+				a[k].reports += a[i].reports;
+				a[k].chains += a[i].chains;
+			}
+		}
+	free(a);
+	return ret;
+}
+
 static int
 walk_all(struct ctx *x, struct cs_missing *m)
 {
@@ -1401,7 +1531,12 @@ walk_all(struct ctx *x, struct cs_missing *m)
 		hits[i].weight = x->chains[i].weight;
 		m->reports[r.outcome] += x->chains[i].weight;
 		m->chains[r.outcome]++;
+		if (tell_end(x, &r, x->chains[i].key, w.set[0], 0,
+		    x->chains[i].weight, 1) == -1)
+			goto out;
 	}
+	if (x->o->walk_aia > 0 && walk_aia(x, hits, visited) == -1)
+		goto out;
 	ret = aggregate(x, hits, x->nchains, m);
 out:
 	free(visited);
@@ -1441,7 +1576,8 @@ cs_missing_run(struct cs_store *st, const struct cs_missing_opts *opts,
 		    err) == -1)
 			goto out;
 	if (load_set(&x, opts->roots, F_ROOT) == -1 ||
-	    load_set(&x, opts->known, F_KNOWN) == -1)
+	    load_set(&x, opts->known, F_KNOWN) == -1 ||
+	    cs_store_foreach_aia_cert(st, load_aia, &x, err) == -1)
 		goto out;
 	out->certs = x.nnodes;
 	if (cs_store_foreach_chain(st, load_chain, &x, err) == -1)

@@ -42,12 +42,15 @@ enum {
 	DB_ERROR,	/* code -> u64 reports */
 	DB_DERIDX,	/* XXH3-128 of a DER + u32 sequence -> cert key */
 	DB_TOPHOST,	/* cert key -> its top hostnames (struct toplist) */
+	DB_AIAURL,	/* caIssuers URL -> struct aiaurl (schema 5) */
+	DB_AIACERT,	/* sha256 (32) -> struct aiacert + URL + DER */
 	NDB
 };
 
 static const char *const dbnames[NDB] = {
 	"meta", "files", "der", "cert", "summ", "sha", "certhost", "hostcert",
-	"host", "chain", "chainhost", "error", "deridx", "tophost"
+	"host", "chain", "chainhost", "error", "deridx", "tophost", "aiaurl",
+	"aiacert"
 };
 
 static const char *const counter_names[CS_N_COUNTERS] = {
@@ -103,6 +106,7 @@ struct cs_store {
 	int		 lockfd;
 	int		 rdonly;
 	int		 notop;		/* schema 3: no DB_TOPHOST */
+	int		 noaia;		/* schema 3 or 4: no DB_AIA* */
 	int		 writemap;
 	uint64_t	 reserved;	/* bytes of data.mdb reserved on disk */
 	char		*path;
@@ -465,6 +469,7 @@ again:
 	} else if (rbegin(st, &txn, err) == -1)
 		return -1;
 	st->notop = 0;
+	st->noaia = 0;
 	/* Another program's LMDB environment is not made a store. */
 	if (create && (rc = foreign(txn)) != 0) {
 		rend(st, txn);
@@ -478,6 +483,11 @@ again:
 		    0, &st->dbi[i])) != 0) {
 			if (rc == MDB_NOTFOUND && i == DB_TOPHOST) {
 				st->notop = 1;	/* schema 3, checked below */
+				continue;
+			}
+			if (rc == MDB_NOTFOUND && (i == DB_AIAURL ||
+			    i == DB_AIACERT)) {
+				st->noaia = 1;	/* schema 3 or 4 */
 				continue;
 			}
 			rend(st, txn);
@@ -531,13 +541,24 @@ again:
 			return mdb_fail(err, rc, "cannot upgrade the store");
 		}
 	}
-	if (schema != CS_SCHEMA && !(schema == 3 && st->notop)) {
+	/* Schema 4 lacks only the AIA tables, which were made above. */
+	if (schema == 4 && create) {
+		schema = CS_SCHEMA;
+		v.mv_data = &schema;
+		v.mv_size = sizeof(schema);
+		if ((rc = mdb_put(txn, st->dbi[DB_META], &k, &v, 0)) != 0) {
+			rend(st, txn);
+			return mdb_fail(err, rc, "cannot upgrade the store");
+		}
+	}
+	if (schema != CS_SCHEMA && !(schema == 3 && st->notop) &&
+	    !(schema == 4 && st->noaia)) {
 		rend(st, txn);
 		return cs_err_set(err, CS_ESCHEMA, "store '%s' has schema "
 		    "version %u; this certsift reads version %d", st->path,
 		    schema, CS_SCHEMA);
 	}
-	if (schema == CS_SCHEMA && st->notop) {
+	if (schema == CS_SCHEMA && (st->notop || st->noaia)) {
 		rend(st, txn);
 		return cs_err_set(err, CS_ESCHEMA, "'%s' is not a certsift "
 		    "store", st->path);
@@ -2435,4 +2456,204 @@ void
 cs_store_hash_key(const unsigned char hash[16], unsigned char key[CS_KEY_LEN])
 {
 	key_prefix(hash, key);
+}
+
+/* ---- AIA: certificates fetched from caIssuers URLs ------------------------ */
+
+struct aiaurl {
+	int64_t		fetched_at;
+	int32_t		status;
+	int32_t		http;
+	uint32_t	ncerts;
+	uint32_t	pad;
+};
+
+struct aiacert {
+	int64_t		fetched_at;
+	uint32_t	url_len;
+	uint32_t	pad;
+	/* the URL, then the DER */
+};
+
+int
+cs_store_aia_url(struct cs_store *st, const char *url,
+    struct cs_aia_urlrec *out, struct cs_err *err)
+{
+	MDB_txn *txn;
+	MDB_val k, v;
+	struct aiaurl r;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (st->noaia)
+		return 0;
+	if ((k.mv_size = strlen(url)) == 0 || k.mv_size > CS_AIA_URL_MAX)
+		return 0;
+	k.mv_data = (void *)url;
+	if (rbegin(st, &txn, err) == -1)
+		return -1;
+	rc = mdb_get(txn, st->dbi[DB_AIAURL], &k, &v);
+	if (rc == 0 && v.mv_size == sizeof(r)) {
+		memcpy(&r, v.mv_data, sizeof(r));
+		out->fetched_at = r.fetched_at;
+		out->status = r.status;
+		out->http = r.http;
+		out->ncerts = r.ncerts;
+	}
+	rend(st, txn);
+	if (rc == MDB_NOTFOUND)
+		return 0;
+	if (rc != 0)
+		return mdb_fail(err, rc, "cannot read the store");
+	if (v.mv_size != sizeof(r))
+		return cs_err_set(err, CS_ESTORE, "bad AIA URL record");
+	return 1;
+}
+
+static int
+aiaurl_each(void *p, const MDB_val *k, const MDB_val *v)
+{
+	struct scanarg *a = p;
+	struct cs_aia_urlrec rec;
+	struct aiaurl r;
+	char url[CS_AIA_URL_MAX + 1];
+
+	if (k->mv_size > CS_AIA_URL_MAX || v->mv_size != sizeof(r))
+		return cs_err_set(a->err, CS_ESTORE, "bad AIA URL record");
+	memcpy(url, k->mv_data, k->mv_size);
+	url[k->mv_size] = '\0';
+	memcpy(&r, v->mv_data, sizeof(r));
+	memset(&rec, 0, sizeof(rec));
+	rec.fetched_at = r.fetched_at;
+	rec.status = r.status;
+	rec.http = r.http;
+	rec.ncerts = r.ncerts;
+	return ((cs_aia_url_fn)a->fn)(a->arg, url, &rec);
+}
+
+int
+cs_store_foreach_aia_url(struct cs_store *st, cs_aia_url_fn fn, void *arg,
+    struct cs_err *err)
+{
+	struct scanarg a = { (void *)fn, arg, err, NULL, 0 };
+
+	if (st->noaia)
+		return 0;
+	return scan(st, DB_AIAURL, NULL, 0, aiaurl_each, &a, err);
+}
+
+static int
+aiacert_each(void *p, const MDB_val *k, const MDB_val *v)
+{
+	struct scanarg *a = p;
+	struct cs_aia_certrec rec;
+	struct aiacert r;
+	const unsigned char *d = v->mv_data;
+
+	if (k->mv_size != 32 || v->mv_size < sizeof(r))
+		return cs_err_set(a->err, CS_ESTORE, "bad AIA certificate");
+	memcpy(&r, d, sizeof(r));
+	if (r.url_len > v->mv_size - sizeof(r))
+		return cs_err_set(a->err, CS_ESTORE, "bad AIA certificate");
+	memset(&rec, 0, sizeof(rec));
+	memcpy(rec.sha256, k->mv_data, 32);
+	rec.fetched_at = r.fetched_at;
+	rec.url = (const char *)d + sizeof(r);
+	rec.url_len = r.url_len;
+	rec.der = d + sizeof(r) + r.url_len;
+	rec.der_len = v->mv_size - sizeof(r) - r.url_len;
+	return ((cs_aia_cert_fn)a->fn)(a->arg, &rec);
+}
+
+int
+cs_store_foreach_aia_cert(struct cs_store *st, cs_aia_cert_fn fn, void *arg,
+    struct cs_err *err)
+{
+	struct scanarg a = { (void *)fn, arg, err, NULL, 0 };
+
+	if (st->noaia)
+		return 0;
+	return scan(st, DB_AIACERT, NULL, 0, aiacert_each, &a, err);
+}
+
+/* The writes of cs_store_aia_put(), in t. */
+static int
+aia_put(struct cs_wtxn *t, const char *url, const struct cs_aia_urlrec *u,
+    int64_t when, const struct cs_aia_der *certs, size_t n,
+    struct cs_err *err)
+{
+	MDB_dbi dbu = t->st->dbi[DB_AIAURL], dbc = t->st->dbi[DB_AIACERT];
+	size_t ulen = url != NULL ? strlen(url) : 0, i;
+	struct aiaurl r;
+	struct aiacert c;
+	MDB_val k, v;
+	int rc;
+
+	if (url != NULL && u != NULL) {
+		memset(&r, 0, sizeof(r));
+		r.fetched_at = u->fetched_at;
+		r.status = u->status;
+		r.http = u->http;
+		r.ncerts = u->ncerts;
+		k.mv_data = (void *)url;
+		k.mv_size = ulen;
+		v.mv_data = &r;
+		v.mv_size = sizeof(r);
+		if ((rc = mdb_put(t->txn, dbu, &k, &v, 0)) != 0)
+			return wfail(t, err, rc, "cannot write");
+	}
+	for (i = 0; i < n; i++) {
+		memset(&c, 0, sizeof(c));
+		c.fetched_at = when;
+		c.url_len = (uint32_t)ulen;
+		cs_buf_reset(&t->scratch);
+		if (cs_buf_append(&t->scratch, &c, sizeof(c), err) == -1 ||
+		    cs_buf_append(&t->scratch, url, ulen, err) == -1 ||
+		    cs_buf_append(&t->scratch, certs[i].der, certs[i].len,
+		    err) == -1)
+			return -1;
+		k.mv_data = (void *)certs[i].sha256;
+		k.mv_size = 32;
+		v.mv_data = t->scratch.data;
+		v.mv_size = t->scratch.len;
+		if ((rc = mdb_put(t->txn, dbc, &k, &v, 0)) != 0)
+			return wfail(t, err, rc, "cannot write");
+	}
+	return 0;
+}
+
+int
+cs_store_aia_put(struct cs_store *st, const char *url,
+    const struct cs_aia_urlrec *u, int64_t when,
+    const struct cs_aia_der *certs, size_t n, struct cs_err *err)
+{
+	struct cs_err e = CS_ERR_INIT;
+	struct cs_wtxn *t = NULL;
+	int tries;
+
+	if (st->rdonly || st->noaia)
+		return cs_err_set(err, CS_EUSAGE, "store '%s' is not open for "
+		    "writing", st->path);
+	if (url != NULL && (strlen(url) == 0 || strlen(url) >
+	    CS_AIA_URL_MAX))
+		return cs_err_set(err, CS_EUSAGE, "bad AIA URL");
+	if (cs_store_lock(st, err) == -1)
+		return -1;
+	for (tries = 0; tries < 30; tries++) {
+		if (cs_store_wbegin(st, &t, &e) == -1)
+			break;
+		if (aia_put(t, url, u, when, certs, n, &e) == -1) {
+			cs_store_wabort(t);	/* t is freed either way */
+			if (e.code == CS_EFULL)
+				continue;	/* the map has grown */
+			break;
+		}
+		if (cs_store_wcommit(t, &e) == 0)
+			return 0;
+		if (e.code != CS_EFULL)
+			break;
+	}
+	if (err != NULL)
+		*err = e;
+	return -1;
 }
