@@ -3,10 +3,10 @@
 CC	?= cc
 PREFIX	?= /usr/local
 BUILD	?= build
-PKGS	= openssl lmdb libxxhash jansson zlib
+PKGS	= openssl lmdb libxxhash jansson zlib libcurl
 # Debian packages for building (and, in make check, testing).
 DEBS	= gcc make pkg-config jq libssl-dev liblmdb-dev libxxhash-dev \
-	  libjansson-dev zlib1g-dev
+	  libjansson-dev zlib1g-dev libcurl4-openssl-dev
 TEST_DEBS = openssl ca-certificates python3 python3-cryptography clang libclang-rt-14-dev lmdb-utils \
 	  python3-cryptography-vectors
 CFLAGS	?= -O2 -g
@@ -30,7 +30,7 @@ CPPFLAGS += -DCS_MAP_START=$(MAPSTART)
 endif
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || \
-	echo -lssl -lcrypto -llmdb -lxxhash -ljansson -lz)
+	echo -lssl -lcrypto -llmdb -lxxhash -ljansson -lz -lcurl)
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(SAN_CFLAGS) -D_GNU_SOURCE -Iinclude -Isrc/lib \
 	-I$(BUILD)/gen $(PKG_CFLAGS) $(CPPFLAGS)
 LIBS	= $(PKG_LIBS) -lpthread -lm

@@ -103,9 +103,10 @@ struct cs_missing_opts {
 	 * Called for each walk's end (NULL: not); returns 0, or -1 to stop
 	 * (then cs_missing_run() fails with what it set in err).
 	 */
-	int			(*on_end)(void *arg,
+	int			(*on_end)(void *end_arg,
 				    const struct cs_missing_end *e,
 				    struct cs_err *err);
+	void			*end_arg;
 	/*
 	 * The AIA certificates of the store are a source, after --known and
 	 * the store. walk_aia n > 0: each that resolves a walk is walked up

@@ -259,12 +259,15 @@ struct cs_aia_der {
 /*
  * In one transaction (taking the writer lock, as ingest does: CS_EBUSY
  * while an ingest runs): sets url's record to *u (when both are given)
- * and keeps the n certificates with url (NULL: none) and the time when,
- * replacing what the store had for them. The store must have been opened
+ * and keeps the n certificates with url and the time when, replacing
+ * what the store had for them (with url NULL, a certificate the store
+ * has keeps its record). *added (may be NULL) gets the number of
+ * certificates new to the AIA table. The store must have been opened
  * with CS_STORE_CREATE. Returns 0 or -1.
  */
 int	cs_store_aia_put(struct cs_store *st, const char *url,
 	    const struct cs_aia_urlrec *u, int64_t when,
-	    const struct cs_aia_der *certs, size_t n, struct cs_err *err);
+	    const struct cs_aia_der *certs, size_t n, size_t *added,
+	    struct cs_err *err);
 
 #endif

@@ -5,9 +5,11 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "certsift/buf.h"
 #include "certsift/err.h"
 #include "certsift/store.h"
 
+int	cmd_aia(int, char **);
 int	cmd_export(int, char **);
 int	cmd_hosts(int, char **);
 int	cmd_ingest(int, char **);
@@ -48,6 +50,9 @@ struct cli_out {
 };
 int	cli_out_open(struct cli_out *o, const char *path);
 int	cli_out_close(struct cli_out *o, int ok);
+
+/* Appends the contents of path to b: 0, or -1 with errno. */
+int	cli_read_file(const char *path, struct cs_buf *b);
 
 /* Finds a certificate by sha256 prefix or PEM/DER file path. */
 int	cli_find_cert(struct cs_store *st, const char *arg,

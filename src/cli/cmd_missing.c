@@ -322,8 +322,9 @@ parse_args(struct missing_opts *o, int argc, char **argv)
 	return -1;
 }
 
-static int
-load_sets(const struct missing_opts *o, struct cs_certset **roots,
+int
+missing_sets(const char **rootp, size_t nroots, int no_roots,
+    const char **knownp, size_t nknown, struct cs_certset **roots,
     struct cs_certset **known)
 {
 	struct cs_err err = CS_ERR_INIT;
@@ -332,15 +333,33 @@ load_sets(const struct missing_opts *o, struct cs_certset **roots,
 	if (cs_certset_new(roots, &err) == -1 ||
 	    cs_certset_new(known, &err) == -1)
 		return cli_fail(&err);
-	for (i = 0; i < o->nroots; i++)
-		if (certset_load(*roots, o->roots[i]) == -1)
+	for (i = 0; i < nroots; i++)
+		if (certset_load(*roots, rootp[i]) == -1)
 			return 1;
-	if (o->nroots == 0 && !o->no_roots && access(SYSTEM_ROOTS, R_OK) == 0
-	    && certset_load(*roots, SYSTEM_ROOTS) == -1)
+	if (nroots == 0 && !no_roots && access(SYSTEM_ROOTS, R_OK) == 0 &&
+	    certset_load(*roots, SYSTEM_ROOTS) == -1)
 		return 1;
-	for (i = 0; i < o->nknown; i++)
-		if (certset_load(*known, o->known[i]) == -1)
+	for (i = 0; i < nknown; i++)
+		if (certset_load(*known, knownp[i]) == -1)
 			return 1;
+	return 0;
+}
+
+int
+missing_select(struct cs_missing_opts *mo, struct select *sel,
+    struct cs_store *st)
+{
+	int status;
+
+	mo->arg = sel;
+	mo->code_counts = code_counts;
+	mo->chain_reports = chain_reports_codes;
+	if (select_filters(sel)) {
+		/* Filters on the leaf need the set of selected keys. */
+		if ((status = select_prepare(sel, st, SELECT_KEYS)) != 0)
+			return status;
+		mo->chain_reports = chain_reports_sel;
+	}
 	return 0;
 }
 
@@ -364,7 +383,8 @@ cmd_missing(int argc, char **argv)
 	if ((status = parse_args(&o, argc, argv)) >= 0)
 		goto out;
 	status = 0;
-	if ((status = load_sets(&o, &roots, &known)) != 0)
+	if ((status = missing_sets(o.roots, o.nroots, o.no_roots, o.known,
+	    o.nknown, &roots, &known)) != 0)
 		goto out;
 	if ((st = cli_open_store(o.db)) == NULL) {
 		status = 1;
@@ -373,15 +393,8 @@ cmd_missing(int argc, char **argv)
 	memset(&mo, 0, sizeof(mo));
 	mo.roots = roots;
 	mo.known = known;
-	mo.arg = &o.sel;
-	mo.code_counts = code_counts;
-	mo.chain_reports = chain_reports_codes;
-	if (select_filters(&o.sel)) {
-		/* Filters on the leaf need the set of selected keys. */
-		if ((status = select_prepare(&o.sel, st, SELECT_KEYS)) != 0)
-			goto out;
-		mo.chain_reports = chain_reports_sel;
-	}
+	if ((status = missing_select(&mo, &o.sel, st)) != 0)
+		goto out;
 	if (cs_missing_run(st, &mo, &m, &err) == -1) {
 		status = cli_fail(&err);
 		goto out;

@@ -175,20 +175,26 @@ cli_out_close(struct cli_out *o, int ok)
 	return rc;
 }
 
-static int
-read_file(const char *path, struct cs_buf *b)
+int
+cli_read_file(const char *path, struct cs_buf *b)
 {
 	char tmp[65536];
 	FILE *f;
 	size_t n;
+	int ret = 0;
 
 	if ((f = fopen(path, "rb")) == NULL)
 		return -1;
 	while ((n = fread(tmp, 1, sizeof(tmp), f)) > 0)
-		if (cs_buf_append(b, tmp, n, NULL) == -1)
+		if (cs_buf_append(b, tmp, n, NULL) == -1) {
+			errno = ENOMEM;
+			ret = -1;
 			break;
+		}
+	if (ret == 0 && ferror(f))
+		ret = -1;
 	fclose(f);
-	return 0;
+	return ret;
 }
 
 int
@@ -201,7 +207,7 @@ cli_find_cert(struct cs_store *st, const char *arg,
 	int rc;
 
 	if (stat(arg, &sb) == 0 && S_ISREG(sb.st_mode)) {
-		if (read_file(arg, &file) == -1) {
+		if (cli_read_file(arg, &file) == -1) {
 			cli_warn("cannot read '%s': %s", arg, strerror(errno));
 			return -1;
 		}

@@ -1436,7 +1436,7 @@ tell_end(struct ctx *x, const struct res *r, const unsigned char *ckey,
 		e.aia = str_at(x, nd->aia);
 		e.naia = nd->naia;
 	}
-	return x->o->on_end(x->o->arg, &e, x->err);
+	return x->o->on_end(x->o->end_arg, &e, x->err);
 }
 
 /*

@@ -2579,7 +2579,7 @@ cs_store_foreach_aia_cert(struct cs_store *st, cs_aia_cert_fn fn, void *arg,
 /* The writes of cs_store_aia_put(), in t. */
 static int
 aia_put(struct cs_wtxn *t, const char *url, const struct cs_aia_urlrec *u,
-    int64_t when, const struct cs_aia_der *certs, size_t n,
+    int64_t when, const struct cs_aia_der *certs, size_t n, size_t *added,
     struct cs_err *err)
 {
 	MDB_dbi dbu = t->st->dbi[DB_AIAURL], dbc = t->st->dbi[DB_AIACERT];
@@ -2616,7 +2616,15 @@ aia_put(struct cs_wtxn *t, const char *url, const struct cs_aia_urlrec *u,
 		k.mv_size = 32;
 		v.mv_data = t->scratch.data;
 		v.mv_size = t->scratch.len;
-		if ((rc = mdb_put(t->txn, dbc, &k, &v, 0)) != 0)
+		/* Imported without a URL: what the store had stays. */
+		if ((rc = mdb_put(t->txn, dbc, &k, &v, MDB_NOOVERWRITE)) ==
+		    MDB_KEYEXIST && url != NULL) {
+			v.mv_data = t->scratch.data;
+			v.mv_size = t->scratch.len;
+			rc = mdb_put(t->txn, dbc, &k, &v, 0);
+		} else if (rc == 0)
+			(*added)++;
+		if (rc != 0 && rc != MDB_KEYEXIST)
 			return wfail(t, err, rc, "cannot write");
 	}
 	return 0;
@@ -2625,9 +2633,11 @@ aia_put(struct cs_wtxn *t, const char *url, const struct cs_aia_urlrec *u,
 int
 cs_store_aia_put(struct cs_store *st, const char *url,
     const struct cs_aia_urlrec *u, int64_t when,
-    const struct cs_aia_der *certs, size_t n, struct cs_err *err)
+    const struct cs_aia_der *certs, size_t n, size_t *added,
+    struct cs_err *err)
 {
 	struct cs_err e = CS_ERR_INIT;
+	size_t nadded = 0;
 	struct cs_wtxn *t = NULL;
 	int tries;
 
@@ -2642,14 +2652,18 @@ cs_store_aia_put(struct cs_store *st, const char *url,
 	for (tries = 0; tries < 30; tries++) {
 		if (cs_store_wbegin(st, &t, &e) == -1)
 			break;
-		if (aia_put(t, url, u, when, certs, n, &e) == -1) {
+		nadded = 0;
+		if (aia_put(t, url, u, when, certs, n, &nadded, &e) == -1) {
 			cs_store_wabort(t);	/* t is freed either way */
 			if (e.code == CS_EFULL)
 				continue;	/* the map has grown */
 			break;
 		}
-		if (cs_store_wcommit(t, &e) == 0)
+		if (cs_store_wcommit(t, &e) == 0) {
+			if (added != NULL)
+				*added = nadded;
 			return 0;
+		}
 		if (e.code != CS_EFULL)
 			break;
 	}
