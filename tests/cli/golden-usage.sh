@@ -9,7 +9,7 @@ g --help
 g help
 g --version
 g frobnicate
-for c in export hosts ingest missing show stats top verify; do
+for c in aia export hosts ingest missing show stats top verify; do
 	g "$c" -h
 	g "$c" --help
 	g "$c" --bogus
@@ -46,3 +46,8 @@ g hosts
 g hosts -n x abc
 g stats extra
 g verify extra
+g aia --list --fetch
+g aia --refresh
+g aia --jobs 0
+g aia --timeout x
+g aia extra
