@@ -102,10 +102,10 @@ void	cs_aia_plan_release(struct cs_aia_plan *p);
 /* The certificates of a response. */
 struct cs_aia_certs {
 	struct cs_aia_der	*v;	/* each der its own allocation */
-	size_t			 n;
+	size_t			 n, cap;
 };
 
-#define CS_AIA_CERTS_INIT { NULL, 0 }
+#define CS_AIA_CERTS_INIT { NULL, 0, 0 }
 
 /*
  * Reads the certificates of a response or file: one DER certificate, PEM

@@ -14,6 +14,8 @@
 #include "certsift/aia.h"
 #include "certsift/date.h"
 #include "certsift/export.h"
+#include "certsift/hmap.h"
+#include "certsift/json.h"
 #include "certsift/missing.h"
 #include "certset.h"
 #include "select.h"
@@ -73,6 +75,7 @@ struct run {
 	size_t			 nres;
 	char			**done;		/* URLs tried by this run */
 	size_t			 ndone;
+	struct cs_hmap		 doneidx;	/* done by a hash of the URL */
 	size_t			 skipped;	/* fetched before */
 	size_t			 nstatus[CS_AIA_NSTATUS];
 	size_t			 certs, added;
@@ -224,38 +227,50 @@ last_status(const struct cs_aia_target *t)
 	return cs_aia_status_name(t->rec.status);
 }
 
+/* URLs tried that failed (refused and unsupported ones were not tried). */
+static size_t
+failed(const struct run *r)
+{
+	return r->nres - r->nstatus[CS_AIA_OK] - r->nstatus[CS_AIA_REFUSED] -
+	    r->nstatus[CS_AIA_UNSUPPORTED];
+}
+
 static void
 list_json(FILE *f, const struct cs_aia_plan *p)
 {
 	const struct cs_aia_target *t;
+	struct cs_jw w;
 	char when[32];
 	size_t i;
 
-	fputs("[", f);
+	cs_jw_init(&w, f);
+	cs_jw_array_begin_lines(&w);
 	for (i = 0; i < p->n; i++) {
 		t = &p->v[i];
-		fputs(i > 0 ? ",\n{\"url\":" : "\n{\"url\":", f);
-		cs_json_cstring(f, t->url);
-		fprintf(f, ",\"file\":\"%s\",\"level\":%d,\"reports\":%" PRIu64
-		    ",\"chains\":%" PRIu64 ",\"issuer\":", t->file, t->level,
-		    t->reports, t->chains);
-		cs_json_cstring(f, t->issuer);
-		fputs(",\"status\":", f);
-		cs_json_cstring(f, last_status(t));
+		cs_jw_object_begin(&w);
+		cs_jw_key_str(&w, "url", t->url);
+		cs_jw_key_str(&w, "file", t->file);
+		cs_jw_key_u64(&w, "level", (uint64_t)t->level);
+		cs_jw_key_u64(&w, "reports", t->reports);
+		cs_jw_key_u64(&w, "chains", t->chains);
+		cs_jw_key_str(&w, "issuer", t->issuer);
+		cs_jw_key_str(&w, "status", last_status(t));
+		if (t->fetched && t->rec.http > 0)
+			cs_jw_key_u64(&w, "http_status", (uint64_t)t->rec.http);
+		else
+			cs_jw_key_null(&w, "http_status");
 		if (t->fetched) {
 			cs_date_iso(t->rec.fetched_at, when);
-			fputs(",\"http_status\":", f);
-			if (t->rec.http > 0)
-				fprintf(f, "%d", t->rec.http);
-			else
-				fputs("null", f);
-			fprintf(f, ",\"certs\":%" PRIu32 ",\"fetched_at\":"
-			    "\"%s\"}", t->rec.ncerts, when);
-		} else
-			fputs(",\"http_status\":null,\"certs\":null,"
-			    "\"fetched_at\":null}", f);
+			cs_jw_key_u64(&w, "certs", t->rec.ncerts);
+			cs_jw_key_str(&w, "fetched_at", when);
+		} else {
+			cs_jw_key_null(&w, "certs");
+			cs_jw_key_null(&w, "fetched_at");
+		}
+		cs_jw_object_end(&w);
 	}
-	fputs(p->n > 0 ? "\n]\n" : "]\n", f);
+	cs_jw_array_end(&w);
+	putc('\n', f);
 }
 
 static void
@@ -341,40 +356,50 @@ static void
 result_json(FILE *f, const struct run *r)
 {
 	const struct result *x;
+	struct cs_jw w;
 	size_t i;
 	int k;
 
-	fprintf(f, "{\"fetched\":%zu,\"failed\":%zu,\"failures\":{",
-	    r->nstatus[CS_AIA_OK], r->nres - r->nstatus[CS_AIA_OK] -
-	    r->nstatus[CS_AIA_REFUSED] - r->nstatus[CS_AIA_UNSUPPORTED]);
-	for (k = CS_AIA_OK + 1; k < CS_AIA_NSTATUS; k++) {
-		if (k == CS_AIA_REFUSED || k == CS_AIA_UNSUPPORTED)
-			continue;
-		fprintf(f, "%s\"%s\":%zu", k > CS_AIA_OK + 1 ? "," : "",
-		    cs_aia_status_name(k), r->nstatus[k]);
-	}
-	fprintf(f, "},\"refused\":%zu,\"unsupported\":%zu,\"skipped\":%zu,"
-	    "\"certs\":%zu,\"certs_new\":%zu,\"files\":%zu,"
-	    "\"files_matched\":%zu,\"files_not_certs\":%zu,\"results\":[",
-	    r->nstatus[CS_AIA_REFUSED], r->nstatus[CS_AIA_UNSUPPORTED],
-	    r->skipped, r->certs, r->added, r->files, r->files_matched,
-	    r->files_bad);
+	cs_jw_init(&w, f);
+	cs_jw_object_begin(&w);
+	cs_jw_key_u64(&w, "fetched", r->nstatus[CS_AIA_OK]);
+	cs_jw_key_u64(&w, "failed", failed(r));
+	cs_jw_key(&w, "failures");
+	cs_jw_object_begin(&w);
+	for (k = CS_AIA_OK + 1; k < CS_AIA_NSTATUS; k++)
+		if (k != CS_AIA_REFUSED && k != CS_AIA_UNSUPPORTED)
+			cs_jw_key_u64(&w, cs_aia_status_name(k),
+			    r->nstatus[k]);
+	cs_jw_object_end(&w);
+	cs_jw_key_u64(&w, "refused", r->nstatus[CS_AIA_REFUSED]);
+	cs_jw_key_u64(&w, "unsupported", r->nstatus[CS_AIA_UNSUPPORTED]);
+	cs_jw_key_u64(&w, "skipped", r->skipped);
+	cs_jw_key_u64(&w, "certs", r->certs);
+	cs_jw_key_u64(&w, "certs_new", r->added);
+	cs_jw_key_u64(&w, "files", r->files);
+	cs_jw_key_u64(&w, "files_matched", r->files_matched);
+	cs_jw_key_u64(&w, "files_not_certs", r->files_bad);
+	cs_jw_key(&w, "results");
+	cs_jw_array_begin_lines(&w);
 	for (i = 0; i < r->nres; i++) {
 		x = &r->res[i];
-		fputs(i > 0 ? ",\n{\"url\":" : "\n{\"url\":", f);
-		cs_json_cstring(f, x->url);
-		fprintf(f, ",\"level\":%d,\"status\":\"%s\",\"http_status\":",
-		    x->level, cs_aia_status_name(x->status));
+		cs_jw_object_begin(&w);
+		cs_jw_key_str(&w, "url", x->url);
+		cs_jw_key_u64(&w, "level", (uint64_t)x->level);
+		cs_jw_key_str(&w, "status", cs_aia_status_name(x->status));
 		if (x->http > 0)
-			fprintf(f, "%d", x->http);
+			cs_jw_key_u64(&w, "http_status", (uint64_t)x->http);
 		else
-			fputs("null", f);
-		fprintf(f, ",\"certs\":%zu,\"certs_new\":%zu,\"detail\":",
-		    x->certs, x->added);
-		cs_json_cstring(f, x->detail[0] != '\0' ? x->detail : NULL);
-		fputs("}", f);
+			cs_jw_key_null(&w, "http_status");
+		cs_jw_key_u64(&w, "certs", x->certs);
+		cs_jw_key_u64(&w, "certs_new", x->added);
+		cs_jw_key_str(&w, "detail", x->detail[0] != '\0' ? x->detail :
+		    NULL);
+		cs_jw_object_end(&w);
 	}
-	fputs(r->nres > 0 ? "\n]}\n" : "]}\n", f);
+	cs_jw_array_end(&w);
+	cs_jw_object_end(&w);
+	putc('\n', f);
 }
 
 static void
@@ -426,15 +451,12 @@ result_table(FILE *f, const struct run *r)
 static void
 result_summary(FILE *f, const struct run *r, const char *pfx)
 {
-	size_t failed;
 	int k;
 
-	failed = r->nres - r->nstatus[CS_AIA_OK] - r->nstatus[CS_AIA_REFUSED] -
-	    r->nstatus[CS_AIA_UNSUPPORTED];
 	if (r->o->fetch) {
 		fprintf(f, "%sfetched            %6zu\n", pfx,
 		    r->nstatus[CS_AIA_OK]);
-		fprintf(f, "%sfailed             %6zu\n", pfx, failed);
+		fprintf(f, "%sfailed             %6zu\n", pfx, failed(r));
 		for (k = CS_AIA_OK + 1; k < CS_AIA_NSTATUS; k++)
 			if (k != CS_AIA_REFUSED && k != CS_AIA_UNSUPPORTED)
 				fprintf(f, "%s  %-17s%6zu\n", pfx,
@@ -466,26 +488,41 @@ result_cmp(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-static int
-tried(const struct run *r, const char *url)
+static uint64_t
+url_hash(const char *url)
 {
-	size_t i;
+	unsigned char h[16];
+	uint64_t v;
 
-	for (i = 0; i < r->ndone; i++)
-		if (strcmp(r->done[i], url) == 0)
-			return 1;
-	return 0;
+	cs_hash128(url, strlen(url), h);
+	memcpy(&v, h, sizeof(v));
+	return v;
 }
 
-static void
-add_tried(struct run *r, const char *url)
+/* Whether this run tried url; adds it when not. */
+static int
+tried(struct run *r, const char *url)
 {
+	uint64_t h = url_hash(url);
+	uint32_t e;
+	size_t pos;
+
+	if (cs_hmap_reserve(&r->doneidx, r->ndone + 1) == -1) {
+		cli_warn("out of memory");
+		exit(1);
+	}
+	for (pos = cs_hmap_start(&r->doneidx, h);
+	    cs_hmap_next(&r->doneidx, h, &pos, &e);)
+		if (strcmp(r->done[e], url) == 0)
+			return 1;
 	r->done = xrealloc(r->done, (r->ndone + 1) * sizeof(*r->done));
 	if ((r->done[r->ndone] = strdup(url)) == NULL) {
 		cli_warn("out of memory");
 		exit(1);
 	}
+	cs_hmap_put(&r->doneidx, pos, h, (uint32_t)r->ndone);
 	r->ndone++;
+	return 0;
 }
 
 static int
@@ -553,7 +590,6 @@ fetch_round(struct run *r, struct cs_err *err)
 	for (i = 0; i < p.n; i++) {
 		if (tried(r, p.v[i].url))
 			continue;
-		add_tried(r, p.v[i].url);
 		if (p.v[i].fetched && !r->o->refresh) {
 			r->skipped++;
 			continue;
@@ -634,12 +670,29 @@ gather(const char *path, int top, struct file **v, size_t *n)
 	return ret;
 }
 
-/* The URL of the plan whose suggested file name path has, or NULL. */
+static int
+by_file(const void *a, const void *b)
+{
+	return memcmp(((const struct cs_aia_target *)a)->file,
+	    ((const struct cs_aia_target *)b)->file, 64);
+}
+
+static int
+file_key_cmp(const void *key, const void *t)
+{
+	return memcmp(key, ((const struct cs_aia_target *)t)->file, 64);
+}
+
+/*
+ * The URL of the plan (sorted by_file) whose suggested file name path has,
+ * or NULL.
+ */
 static const char *
 match(const struct cs_aia_plan *p, const char *path)
 {
 	const char *base = strrchr(path, '/');
-	size_t i, n;
+	const struct cs_aia_target *t;
+	size_t n;
 
 	base = base != NULL ? base + 1 : path;
 	for (n = 0; n < 64 && ((base[n] >= '0' && base[n] <= '9') ||
@@ -647,10 +700,8 @@ match(const struct cs_aia_plan *p, const char *path)
 		;
 	if (n != 64 || (base[64] != '\0' && base[64] != '.'))
 		return NULL;
-	for (i = 0; i < p->n; i++)
-		if (memcmp(p->v[i].file, base, 64) == 0)
-			return p->v[i].url;
-	return NULL;
+	t = bsearch(base, p->v, p->n, sizeof(*p->v), file_key_cmp);
+	return t != NULL ? t->url : NULL;
 }
 
 /*
@@ -728,6 +779,15 @@ import_all(struct run *r)
 			goto out;
 	if (n > 1)
 		qsort(v, n, sizeof(*v), path_cmp);
+	/* A file named twice is imported once. */
+	for (i = 0, k = 0; i < n; i++) {
+		if (k > 0 && strcmp(v[k - 1].path, v[i].path) == 0) {
+			free(v[i].path);
+			continue;
+		}
+		v[k++] = v[i];
+	}
+	n = k;
 	for (round = 0; round <= CS_AIA_LEVELS; round++) {
 		cs_aia_plan_release(&p);
 		if (round < CS_AIA_LEVELS && cs_aia_plan(r->st, &r->mo, &p,
@@ -735,17 +795,11 @@ import_all(struct run *r)
 			ret = cli_fail(&err);
 			goto out;
 		}
+		if (p.n > 1)
+			qsort(p.v, p.n, sizeof(*p.v), by_file);
 		for (i = 0, progress = 0; i < n; i++) {
 			if (v[i].done)
 				continue;
-			/* A file imported twice counts once. */
-			for (k = 0; k < i && strcmp(v[k].path, v[i].path) !=
-			    0; k++)
-				;
-			if (k < i) {
-				v[i].done = 1;
-				continue;
-			}
 			if ((rc = import_file(r, &p, v[i].path, round ==
 			    CS_AIA_LEVELS)) == -1)
 				goto out;
@@ -891,6 +945,7 @@ out:
 	for (i = 0; i < r.nres; i++)
 		free(r.res[i].url);
 	free(r.res);
+	cs_hmap_release(&r.doneidx);
 	for (i = 0; i < r.ndone; i++)
 		free(r.done[i]);
 	free(r.done);

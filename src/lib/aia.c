@@ -18,6 +18,7 @@
 #include <openssl/x509.h>
 
 #include "certsift/export.h"
+#include "certsift/vec.h"
 #include "certsift/x509.h"
 
 const char *
@@ -239,8 +240,7 @@ cs_aia_file_name(const char *url, char out[CS_AIA_FILE_LEN + 1])
 /* ---- the plan ------------------------------------------------------------- */
 
 struct planacc {
-	struct cs_aia_target	*v;
-	size_t			 n, cap;
+	CS_VEC(struct cs_aia_target) t;
 	uint64_t		 reports;
 };
 
@@ -248,34 +248,26 @@ static int
 on_end(void *arg, const struct cs_missing_end *e, struct cs_err *err)
 {
 	struct planacc *a = arg;
-	struct cs_aia_target *t, *nv;
+	struct cs_aia_target t;
 	const char *s = e->aia;
-	size_t i, cap;
+	size_t i;
 
 	if (e->outcome != CS_MISSING_UNKNOWN_ISSUER)
 		return 0;
 	if (e->chain != NULL)
 		a->reports += e->reports;
 	for (i = 0; i < e->naia; i++, s += strlen(s) + 1) {
-		if (a->n == a->cap) {
-			cap = a->cap ? a->cap * 2 : 64;
-			if ((nv = realloc(a->v, cap * sizeof(*nv))) == NULL)
-				return cs_err_set(err, CS_ENOMEM,
-				    "out of memory");
-			a->v = nv;
-			a->cap = cap;
-		}
-		t = &a->v[a->n];
-		memset(t, 0, sizeof(*t));
-		t->level = e->depth + 1;
-		t->reports = e->reports;
-		t->chains = e->chains;
-		if ((t->url = strdup(s)) == NULL || (t->issuer =
-		    strdup(e->issuer != NULL ? e->issuer : "")) == NULL) {
-			free(t->url);
+		memset(&t, 0, sizeof(t));
+		t.level = e->depth + 1;
+		t.reports = e->reports;
+		t.chains = e->chains;
+		if ((t.url = strdup(s)) == NULL || (t.issuer =
+		    strdup(e->issuer != NULL ? e->issuer : "")) == NULL ||
+		    cs_vec_push(&a->t, t) == -1) {
+			free(t.url);
+			free(t.issuer);
 			return cs_err_set(err, CS_ENOMEM, "out of memory");
 		}
-		a->n++;
 	}
 	return 0;
 }
@@ -325,22 +317,22 @@ cs_aia_plan(struct cs_store *st, const struct cs_missing_opts *mo,
 		goto out;
 	/* One target per URL: the lowest level, the sums, the issuer
 	 * behind the most reports. */
-	if (a.n > 1)
-		qsort(a.v, a.n, sizeof(*a.v), by_url);
-	for (i = 0, j = 0; i < a.n; i++) {
-		if (j > 0 && strcmp(a.v[j - 1].url, a.v[i].url) == 0) {
-			t = &a.v[j - 1];
-			t->reports += a.v[i].reports;
-			t->chains += a.v[i].chains;
-			free(a.v[i].url);
-			free(a.v[i].issuer);
+	if (a.t.n > 1)
+		qsort(a.t.v, a.t.n, sizeof(*a.t.v), by_url);
+	for (i = 0, j = 0; i < a.t.n; i++) {
+		if (j > 0 && strcmp(a.t.v[j - 1].url, a.t.v[i].url) == 0) {
+			t = &a.t.v[j - 1];
+			t->reports += a.t.v[i].reports;
+			t->chains += a.t.v[i].chains;
+			free(a.t.v[i].url);
+			free(a.t.v[i].issuer);
 			continue;
 		}
-		a.v[j++] = a.v[i];
+		a.t.v[j++] = a.t.v[i];
 	}
-	a.n = j;
-	for (i = 0; i < a.n; i++) {
-		t = &a.v[i];
+	a.t.n = j;
+	for (i = 0; i < a.t.n; i++) {
+		t = &a.t.v[i];
 		cs_aia_file_name(t->url, t->file);
 		t->supported = cs_aia_url_ok(t->url, NULL, 0);
 		if (strlen(t->url) <= CS_AIA_URL_MAX &&
@@ -348,13 +340,13 @@ cs_aia_plan(struct cs_store *st, const struct cs_missing_opts *mo,
 		    err)) == -1)
 			goto out;
 	}
-	if (a.n > 1)
-		qsort(a.v, a.n, sizeof(*a.v), by_reports);
+	if (a.t.n > 1)
+		qsort(a.t.v, a.t.n, sizeof(*a.t.v), by_reports);
 	out->reports = a.reports;
 	ret = 0;
 out:
-	out->v = a.v;
-	out->n = a.n;
+	out->v = a.t.v;		/* the caller releases it, also on failure */
+	out->n = a.t.n;
 	cs_missing_release(&m);
 	return ret;
 }
@@ -385,9 +377,7 @@ cs_aia_certs_release(struct cs_aia_certs *c)
 		return;
 	for (i = 0; i < c->n; i++)
 		free((void *)c->v[i].der);
-	free(c->v);
-	c->v = NULL;
-	c->n = 0;
+	cs_vec_release(c);
 }
 
 /* Adds der when it is exactly one certificate: 1, 0 when not, -1. */
@@ -395,23 +385,23 @@ static int
 add_der(struct cs_aia_certs *c, const unsigned char *der, size_t len,
     struct cs_err *err)
 {
-	struct cs_aia_der *nv;
+	struct cs_aia_der d;
 	unsigned char *copy;
 
 	if (len == 0 || cs_x509_check(der, len, NULL) == -1)
 		return 0;
 	if (c->n >= CS_AIA_MAX_CERTS)
 		return 1;
-	if ((nv = realloc(c->v, (c->n + 1) * sizeof(*nv))) == NULL)
-		return cs_err_set(err, CS_ENOMEM, "out of memory");
-	c->v = nv;
 	if ((copy = malloc(len)) == NULL)
 		return cs_err_set(err, CS_ENOMEM, "out of memory");
 	memcpy(copy, der, len);
-	nv[c->n].der = copy;
-	nv[c->n].len = len;
-	cs_sha256(der, len, nv[c->n].sha256);
-	c->n++;
+	d.der = copy;
+	d.len = len;
+	cs_sha256(der, len, d.sha256);
+	if (cs_vec_push(c, d) == -1) {
+		free(copy);
+		return cs_err_set(err, CS_ENOMEM, "out of memory");
+	}
 	return 1;
 }
 
@@ -736,8 +726,7 @@ finish(struct xfer *x, CURLcode rc)
 			    "redirects", CS_AIA_REDIRECTS);
 			return 0;
 		}
-		if (!url_check(loc, !x->o->allow_private && x->o->proxy ==
-		    NULL, why, sizeof(why))) {
+		if (!url_check(loc, !x->o->allow_private, why, sizeof(why))) {
 			snprintf(r->detail, sizeof(r->detail), "redirect: %s",
 			    why);
 			return 0;
@@ -799,8 +788,9 @@ start(CURLM *m, const char *url, size_t i, const struct cs_aia_fetch_opts *o,
 		snprintf(x->r.detail, sizeof(x->r.detail), "%s", why);
 		return 0;
 	}
-	if (!o->allow_private && o->proxy == NULL &&
-	    !url_check(url, 1, why, sizeof(why))) {
+	/* Written out, an address is refused before any connection (with
+	 * a proxy too, which resolves names itself). */
+	if (!o->allow_private && !url_check(url, 1, why, sizeof(why))) {
 		x->r.status = CS_AIA_REFUSED;
 		snprintf(x->r.detail, sizeof(x->r.detail), "%s", why);
 		return 0;

@@ -75,3 +75,9 @@ run "$CS" aia $A --fetch --allow-private --refresh --host notfound.example \
     --proxy http://127.0.0.1:1 --json
 assert_eq connect "$(j '.results[] | select(.url | endswith("/notfound.der")) |
     .status')" "--proxy"
+# With --proxy, an address written in the URL is still refused, before the
+# proxy is asked.
+run "$CS" aia $A --fetch --refresh --host notfound.example \
+    --proxy http://127.0.0.1:1 --json
+assert_eq "refused a non-global address" "$(j '.results[] | select(.url |
+    endswith("/notfound.der")) | "\(.status) \(.detail)"')" "--proxy, refused"
