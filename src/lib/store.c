@@ -2510,24 +2510,57 @@ cs_store_aia_url(struct cs_store *st, const char *url,
 	return 1;
 }
 
+int
+cs_store_rec_aiaurl(size_t klen, const void *v, size_t len,
+    struct cs_aia_urlrec *out, struct cs_err *err)
+{
+	struct aiaurl r;
+
+	if (klen == 0 || klen > CS_AIA_URL_MAX || len != sizeof(r))
+		return cs_err_set(err, CS_ESTORE, "bad AIA URL record");
+	memcpy(&r, v, sizeof(r));
+	memset(out, 0, sizeof(*out));
+	out->fetched_at = r.fetched_at;
+	out->status = r.status;
+	out->http = r.http;
+	out->ncerts = r.ncerts;
+	return 0;
+}
+
+int
+cs_store_rec_aiacert(const unsigned char *key, size_t klen, const void *v,
+    size_t len, struct cs_aia_certrec *out, struct cs_err *err)
+{
+	const unsigned char *d = v;
+	struct aiacert r;
+
+	if (klen != 32 || len < sizeof(r))
+		return cs_err_set(err, CS_ESTORE, "bad AIA certificate");
+	memcpy(&r, d, sizeof(r));
+	if (r.url_len > len - sizeof(r) || r.url_len > CS_AIA_URL_MAX)
+		return cs_err_set(err, CS_ESTORE, "bad AIA certificate");
+	memset(out, 0, sizeof(*out));
+	memcpy(out->sha256, key, 32);
+	out->fetched_at = r.fetched_at;
+	out->url = (const char *)d + sizeof(r);
+	out->url_len = r.url_len;
+	out->der = d + sizeof(r) + r.url_len;
+	out->der_len = len - sizeof(r) - r.url_len;
+	return 0;
+}
+
 static int
 aiaurl_each(void *p, const MDB_val *k, const MDB_val *v)
 {
 	struct scanarg *a = p;
 	struct cs_aia_urlrec rec;
-	struct aiaurl r;
 	char url[CS_AIA_URL_MAX + 1];
 
-	if (k->mv_size > CS_AIA_URL_MAX || v->mv_size != sizeof(r))
-		return cs_err_set(a->err, CS_ESTORE, "bad AIA URL record");
+	if (cs_store_rec_aiaurl(k->mv_size, v->mv_data, v->mv_size, &rec,
+	    a->err) == -1)
+		return -1;
 	memcpy(url, k->mv_data, k->mv_size);
 	url[k->mv_size] = '\0';
-	memcpy(&r, v->mv_data, sizeof(r));
-	memset(&rec, 0, sizeof(rec));
-	rec.fetched_at = r.fetched_at;
-	rec.status = r.status;
-	rec.http = r.http;
-	rec.ncerts = r.ncerts;
 	return ((cs_aia_url_fn)a->fn)(a->arg, url, &rec);
 }
 
@@ -2547,21 +2580,10 @@ aiacert_each(void *p, const MDB_val *k, const MDB_val *v)
 {
 	struct scanarg *a = p;
 	struct cs_aia_certrec rec;
-	struct aiacert r;
-	const unsigned char *d = v->mv_data;
 
-	if (k->mv_size != 32 || v->mv_size < sizeof(r))
-		return cs_err_set(a->err, CS_ESTORE, "bad AIA certificate");
-	memcpy(&r, d, sizeof(r));
-	if (r.url_len > v->mv_size - sizeof(r))
-		return cs_err_set(a->err, CS_ESTORE, "bad AIA certificate");
-	memset(&rec, 0, sizeof(rec));
-	memcpy(rec.sha256, k->mv_data, 32);
-	rec.fetched_at = r.fetched_at;
-	rec.url = (const char *)d + sizeof(r);
-	rec.url_len = r.url_len;
-	rec.der = d + sizeof(r) + r.url_len;
-	rec.der_len = v->mv_size - sizeof(r) - r.url_len;
+	if (cs_store_rec_aiacert(k->mv_data, k->mv_size, v->mv_data,
+	    v->mv_size, &rec, a->err) == -1)
+		return -1;
 	return ((cs_aia_cert_fn)a->fn)(a->arg, &rec);
 }
 

@@ -193,4 +193,11 @@ int	cs_store_rec_top(const void *v, size_t len, cs_host_fn fn, void *arg);
 void	cs_store_hash_key(const unsigned char hash[16],
 	    unsigned char key[CS_KEY_LEN]);
 
+/* Decode records of tables "aiaurl" (klen: the URL's) and "aiacert". */
+int	cs_store_rec_aiaurl(size_t klen, const void *v, size_t len,
+	    struct cs_aia_urlrec *out, struct cs_err *err);
+int	cs_store_rec_aiacert(const unsigned char *key, size_t klen,
+	    const void *v, size_t len, struct cs_aia_certrec *out,
+	    struct cs_err *err);
+
 #endif

@@ -7,7 +7,9 @@
 
 #include <xxhash.h>
 
+#include "certsift/aia.h"
 #include "certsift/buf.h"
+#include "certsift/export.h"
 #include "certsift/report.h"
 #include "certsift/x509.h"
 #include "input.h"
@@ -841,6 +843,54 @@ each_file(void *arg, const unsigned char *k, size_t klen,
 	return 0;
 }
 
+/* A URL's last fetch (certsift aia): refusals are never kept. */
+static int
+each_aiaurl(void *arg, const unsigned char *k, size_t klen,
+    const unsigned char *val, size_t vlen)
+{
+	struct ver *v = arg;
+	struct cs_aia_urlrec r;
+	struct cs_err e = CS_ERR_INIT;
+
+	(void)k;
+	v->sum->checked[CS_VERIFY_RECORDS]++;
+	if (cs_store_rec_aiaurl(klen, val, vlen, &r, &e) == -1 ||
+	    r.status < 0 || r.status >= CS_AIA_NSTATUS ||
+	    r.status == CS_AIA_REFUSED || r.status == CS_AIA_UNSUPPORTED ||
+	    (r.status == CS_AIA_OK && r.ncerts == 0) ||
+	    r.ncerts > CS_AIA_MAX_CERTS)
+		problem(v, CS_VERIFY_CERTS, "an AIA URL record is malformed");
+	return 0;
+}
+
+/* An AIA certificate: one DER certificate under its SHA-256. */
+static int
+each_aiacert(void *arg, const unsigned char *k, size_t klen,
+    const unsigned char *val, size_t vlen)
+{
+	struct ver *v = arg;
+	struct cs_aia_certrec r;
+	struct cs_err e = CS_ERR_INIT;
+	unsigned char sha[32];
+	char hex[65];
+
+	v->sum->checked[CS_VERIFY_RECORDS]++;
+	if (cs_store_rec_aiacert(k, klen, val, vlen, &r, &e) == -1) {
+		problem(v, CS_VERIFY_CERTS, "an AIA certificate record is "
+		    "malformed");
+		return 0;
+	}
+	cs_sha256_hex(r.sha256, hex);
+	if (cs_x509_check(r.der, r.der_len, NULL) == -1)
+		problem(v, CS_VERIFY_CERTS, "AIA certificate %s is not a "
+		    "certificate", hex);
+	else if (cs_sha256(r.der, r.der_len, sha), memcmp(sha, r.sha256, 32)
+	    != 0)
+		problem(v, CS_VERIFY_CERTS, "AIA certificate %s: its DER has "
+		    "another SHA-256", hex);
+	return 0;
+}
+
 static int
 each_other(void *arg, const unsigned char *k, size_t klen,
     const unsigned char *val, size_t vlen)
@@ -1014,6 +1064,8 @@ static const struct {
 	{ "tophost",	each_tophost,	0 },
 	{ "error",	each_error,	0 },
 	{ "files",	each_file,	0 },
+	{ "aiaurl",	each_aiaurl,	0 },
+	{ "aiacert",	each_aiacert,	0 },
 };
 
 static int

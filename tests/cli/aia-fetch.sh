@@ -134,3 +134,17 @@ assert_eq "0 6" "$(j '"\(.skipped) \(.results | length)"')" \
 assert_eq 8 "$(($(requests) - before))" "--refresh asks again"
 assert_eq not-a-certificate "$(j '.results[] | select(.url |
     endswith("/big")) | .status')" "--max-bytes lets the zeros in"
+
+# verify reads the AIA tables: sound, then a flipped byte in a kept
+# certificate's signature is found.
+run "$CS" verify --db db
+assert_status 0 "verify after the fetches"
+mdb_dump -s aiacert db >aia.dump || die "mdb_dump"
+awk 'f == 0 && /^ [0-9a-f]+$/ && length($0) > 200 { sub(/........$/,
+    "00000000"); f = 1 } { print }' aia.dump >aia.bad
+cmp -s aia.dump aia.bad && die "nothing flipped"
+mdb_load -s aiacert -f aia.bad db 2>/dev/null || die "mdb_load"
+run "$CS" verify --db db
+assert_status 1 "verify finds the flipped certificate"
+assert_match "AIA certificate [0-9a-f]{64}: its DER has another SHA-256" \
+    "$(cat _out)" "verify's problem"
