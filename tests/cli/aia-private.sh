@@ -81,3 +81,29 @@ run "$CS" aia $A --fetch --refresh --host notfound.example \
     --proxy http://127.0.0.1:1 --json
 assert_eq "refused a non-global address" "$(j '.results[] | select(.url |
     endswith("/notfound.der")) | "\(.status) \(.detail)"')" "--proxy, refused"
+
+# Through --proxy (the server is one): a name the proxy resolves is
+# fetched; a redirect is checked as a first URL is, so one to a loopback
+# address, written either way, or to another scheme is refused and not
+# followed.
+ingest --db px srv/proxy.jsonl
+: >srv/requests
+run "$CS" aia --db px --roots srv/root.pem --fetch --proxy "$URL" --json
+assert_status 0 "aia --fetch --proxy"
+j '.results[] | "\(.url) \(.status) \(.detail)"' | sort >got
+cat >want <<EOF2
+http://ca.example/proxy-ok ok null
+http://ca.example/redirect-ftp redirect redirect: not an http or https URL
+http://ca.example/redirect-mapped redirect redirect: a non-global address
+http://ca.example/redirect-private redirect redirect: a non-global address
+EOF2
+assert_file_eq want got "redirects checked"
+assert_eq "http://ca.example/proxy-ok
+http://ca.example/redirect-ftp
+http://ca.example/redirect-mapped
+http://ca.example/redirect-private" "$(sort srv/requests)" \
+    "no redirect followed"
+run "$CS" missing --db px --roots srv/root.pem --json
+assert_eq "missing-intermediate aia" "$(j '.[] | select(.issuer |
+    startswith("CN=CA proxy-ok")) | "\(.outcome) \(.source)"')" \
+    "fetched through the proxy"

@@ -11,6 +11,8 @@ port in their caIssuers URLs (python3-cryptography, EC P-256), and writes:
   DIR/www/                what the server serves
   DIR/reports.jsonl       one report per leaf of CASES, its issuer not sent
   DIR/private.jsonl       one report per leaf of PRIVATE
+  DIR/proxy.jsonl         one report per leaf whose URL names ca.example,
+                          for --proxy (this server is the proxy too)
   DIR/port                the port, last: the test waits for it
 
 and then serves DIR/www, logging each request's path to DIR/requests (one
@@ -21,6 +23,11 @@ line each, flushed). Paths of its own:
   /slow        answers after 20 seconds (a timeout)
   /big         300 KiB of zeros (more than --max-bytes by default)
   /garbage     bytes that are no certificate
+  /redirect-private  302 to http://127.0.0.1:PORT/der.cer
+  /redirect-mapped   302 to http://[::ffff:127.0.0.1]:PORT/der.cer
+  /redirect-ftp      302 to ftp://ftp.example/der.cer
+
+A request for an absolute URL (a proxy's) is answered as for its path.
 
 Any other path without a file is a 404. Exits by itself after 120 seconds,
 so a test that dies leaves nothing running.
@@ -179,6 +186,19 @@ def make(top, port):
         private.append(report("p%d.example" % i, leaf))
     with open(os.path.join(top, "private.jsonl"), "w") as f:
         f.writelines(private)
+    # Through --proxy: a name the proxy resolves, and redirects from it
+    # that certsift must check as it checks a first URL.
+    proxied = []
+    for n in ("proxy-ok", "redirect-private", "redirect-mapped",
+              "redirect-ftp"):
+        ca = p.cert("ca-" + n, name("CA " + n), root)
+        leaf = p.cert("leaf-" + n, name(n + ".example", False), ca,
+                      ca=False, aia="http://ca.example/" + n)
+        if n == "proxy-ok":
+            p.serve(n, der(ca))
+        proxied.append(report(n + ".example", leaf))
+    with open(os.path.join(top, "proxy.jsonl"), "w") as f:
+        f.writelines(proxied)
 
 
 def main():
@@ -206,7 +226,19 @@ def main():
                 log.write(self.path + "\n")
                 log.flush()
             path = self.path
-            if path == "/loop":
+            port = self.server.server_address[1]
+            if path.startswith("http://"):      # asked as a proxy
+                path = "/" + path.split("/", 3)[-1]
+            if path == "/redirect-private":
+                self.send(302, headers=[("Location",
+                          "http://127.0.0.1:%d/der.cer" % port)])
+            elif path == "/redirect-mapped":
+                self.send(302, headers=[("Location",
+                          "http://[::ffff:127.0.0.1]:%d/der.cer" % port)])
+            elif path == "/redirect-ftp":
+                self.send(302, headers=[("Location",
+                          "ftp://ftp.example/der.cer")])
+            elif path == "/loop":
                 self.send(302, headers=[("Location", "/loop")])
             elif path.startswith("/to/"):
                 self.send(302, headers=[("Location", "/" + path[4:])])
