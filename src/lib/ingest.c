@@ -276,87 +276,150 @@ progress(struct cs_ingest *ing, struct cs_input *in,
 	ing->o.progress(ing->o.arg, pr);
 }
 
-int
-cs_ingest_fd(struct cs_ingest *ing, int fd, const char *name, int flags,
+/* One file being ingested: where it came from and how far it got. */
+struct ingfile {
+	struct cs_ingest_progress pr;
+	struct cs_fileprog	 prog;		/* saved progress */
+	struct cs_input		 in;
+	struct timespec		 clock;		/* since the last commit */
+	struct timespec		 tick;		/* the last progress report */
+	unsigned char		 idbuf[24];
+	unsigned char		*id;		/* NULL: a stream, no identity */
+	unsigned char		*map;		/* MAP_FAILED: read, not mapped */
+	size_t			 maplen;
+	uint64_t		 off;		/* read up to here */
+};
+
+/*
+ * Identifies a regular file (mapping it when it is not compressed) and
+ * reads its saved progress: 1 when it is done already (then it is counted,
+ * nothing else), 0 to go on, -1 on failure.
+ */
+static int
+file_identify(struct cs_ingest *ing, int fd, int flags, struct ingfile *f,
     struct cs_err *err)
 {
-	struct cs_ingest_progress pr;
-	struct cs_fileprog prog;
-	struct cs_input in;
-	struct timespec clock, tick;
 	struct stat sb;
-	unsigned char idbuf[24], *id = NULL, *map = MAP_FAILED;
-	size_t maplen = 0;
-	uint64_t off;
-	int rc, ret = -1, full, cache_full;
+	int rc;
 
-	clock_gettime(CLOCK_MONOTONIC, &clock);
-	tick = clock;
-	memset(&in, 0, sizeof(in));
-	memset(&prog, 0, sizeof(prog));
-	memset(&pr, 0, sizeof(pr));
-	pr.name = name;
-	ing->name = name;
-	ing->stop = 0;
-	if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) &&
-	    !(flags & CS_INGEST_STREAM)) {
-		pr.file_size = (uint64_t)sb.st_size;
-		/* Uncompressed files are read through a mapping: no copies. */
-		if (sb.st_size > 0 && (uint64_t)sb.st_size <= SIZE_MAX &&
-		    (map = mmap(NULL, (size_t)sb.st_size, PROT_READ,
-		    MAP_PRIVATE, fd, 0)) != MAP_FAILED) {
-			maplen = (size_t)sb.st_size;
-			madvise(map, maplen, MADV_SEQUENTIAL);
-			if (cs_ing_map_id(map, maplen, ing->nw, idbuf, err) ==
-			    -1) {
-				munmap(map, maplen);
-				return -1;
-			}
-			if (maplen >= 2 && map[0] == 0x1f && map[1] == 0x8b) {
-				munmap(map, maplen);
-				map = MAP_FAILED;
-			}
-		} else if (cs_ing_file_id(fd, idbuf, err) == -1)
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) ||
+	    (flags & CS_INGEST_STREAM))
+		return 0;
+	f->pr.file_size = (uint64_t)sb.st_size;
+	/* Uncompressed files are read through a mapping: no copies. */
+	if (sb.st_size > 0 && (uint64_t)sb.st_size <= SIZE_MAX &&
+	    (f->map = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE,
+	    fd, 0)) != MAP_FAILED) {
+		f->maplen = (size_t)sb.st_size;
+		madvise(f->map, f->maplen, MADV_SEQUENTIAL);
+		if (cs_ing_map_id(f->map, f->maplen, ing->nw, f->idbuf, err) ==
+		    -1)
 			return -1;
-		id = idbuf;
-		if ((rc = cs_ing_file_progress(ing, id, &prog, err)) == -1)
-			goto out;
-		if (rc == 1) {
-			/* Already ingested: count the file, nothing else. */
-			ing->n[CS_N_FILES]++;
-			ing->sum.files_skipped++;
-			ret = cs_ing_commit(ing, id, &prog, &clock, err);
-			goto out;
+		if (f->maplen >= 2 && f->map[0] == 0x1f && f->map[1] == 0x8b) {
+			munmap(f->map, f->maplen);
+			f->map = MAP_FAILED;
 		}
-	}
-	if (map != MAP_FAILED)
-		rc = cs_input_init_map(&in, map, maplen, prog.offset, prog.line,
-		    (int)prog.mode, err);
+	} else if (cs_ing_file_id(fd, f->idbuf, err) == -1)
+		return -1;
+	f->id = f->idbuf;
+	if ((rc = cs_ing_file_progress(ing, f->id, &f->prog, err)) != 1)
+		return rc;
+	/* Already ingested: count the file, nothing else. */
+	ing->n[CS_N_FILES]++;
+	ing->sum.files_skipped++;
+	return cs_ing_commit(ing, f->id, &f->prog, &f->clock, err) == -1 ?
+	    -1 : 1;
+}
+
+/* Opens the input where the saved progress left it. */
+static int
+file_open(struct cs_ingest *ing, int fd, struct ingfile *f,
+    struct cs_err *err)
+{
+	const struct cs_fileprog *p = &f->prog;
+	int rc;
+
+	if (f->map != MAP_FAILED)
+		rc = cs_input_init_map(&f->in, f->map, f->maplen, p->offset,
+		    p->line, (int)p->mode, err);
 	else
-		rc = cs_input_init(&in, fd, prog.offset, prog.line,
-		    (int)prog.mode, err);
+		rc = cs_input_init(&f->in, fd, p->offset, p->line,
+		    (int)p->mode, err);
 	if (rc == -1)
-		goto out;
-	off = prog.offset;
+		return -1;
+	f->off = p->offset;
 	/* Read input is copied into units: only a window of them then, so
 	 * memory stays bounded; a mapped file costs units nothing. */
 	pthread_mutex_lock(&ing->qlock);
 	ing->head = 0;
-	ing->nring = in.mapped ? ing->nunits : ing->window;
+	ing->nring = f->in.mapped ? ing->nunits : ing->window;
 	pthread_mutex_unlock(&ing->qlock);
-	ing->done_offset = prog.offset;
-	ing->done_line = prog.line;
-	ing->done_mode = (int)prog.mode;
-	for (;;) {
-		struct unit *u;
+	ing->done_offset = p->offset;
+	ing->done_line = p->line;
+	ing->done_mode = (int)p->mode;
+	return 0;
+}
 
+/*
+ * Whether the batch is full, or the cache: memory stays bounded however
+ * many new certificates come. *cache_full says which.
+ */
+static int
+batch_full(struct cs_ingest *ing, int *cache_full)
+{
+	pthread_mutex_lock(&ing->lock);
+	if (ing->texts.buf.len + ing->ders.len > CACHE_LIMIT &&
+	    ing->texts.buf.len > CACHE_LIMIT / 4) {
+		/*
+		 * The texts only save decoding an entry again; the batch
+		 * needs the DER and summaries. Dropping the texts first
+		 * makes batches of new certificates twice as long: each
+		 * batch rewrites a page of the store per new record, so
+		 * fewer batches write less.
+		 */
+		cs_ing_texts_reset(ing);
+	}
+	*cache_full = ing->texts.buf.len + ing->ders.len > CACHE_LIMIT;
+	pthread_mutex_unlock(&ing->lock);
+	return *cache_full || ing->batch_reports >= ing->o.commit_every;
+}
+
+/* Commits the batch merged so far, with the progress after it. */
+static int
+batch_commit(struct cs_ingest *ing, struct ingfile *f, int cache_full,
+    struct cs_err *err)
+{
+	if (ing->batch_reports == 0) {
+		if (ing->texts.buf.len + ing->ders.len > CACHE_LIMIT)
+			cs_ing_cache_reset(ing);	/* nothing refers to it */
+		return 0;
+	}
+	f->prog.offset = ing->done_offset;
+	f->prog.line = ing->done_line;
+	f->prog.mode = (uint32_t)ing->done_mode;
+	/* With workers, and a cache that may stay, they parse on while the
+	 * batch is written. */
+	if (ing->nworkers > 0 && !cache_full)
+		return commit_overlapped(ing, &f->in, &f->off, f->id, &f->prog,
+		    &f->clock, err);
+	return cs_ing_commit(ing, f->id, &f->prog, &f->clock, err);
+}
+
+/* Reads, parses and merges the whole input, committing full batches. */
+static int
+file_loop(struct cs_ingest *ing, struct ingfile *f, struct cs_err *err)
+{
+	struct unit *u;
+	int rc, cache_full;
+
+	for (;;) {
 		/* Keep the workers busy: a unit for each, and one more. */
 		if (ing->inflight >= ing->window &&
 		    cs_ing_merge_oldest(ing, err) == -1)
-			goto fail;
+			return -1;
 		u = &ing->units[(ing->head + ing->inflight) % ing->nring];
-		if ((rc = fill_unit(ing, &in, u, &off, err)) == -1)
-			goto fail;
+		if ((rc = fill_unit(ing, &f->in, u, &f->off, err)) == -1)
+			return -1;
 		if (rc == 1) {
 			pthread_mutex_lock(&ing->qlock);
 			u->state = U_QUEUED;
@@ -364,77 +427,72 @@ cs_ingest_fd(struct cs_ingest *ing, int fd, const char *name, int flags,
 			pthread_cond_signal(&ing->qcond);
 			pthread_mutex_unlock(&ing->qlock);
 		}
-		progress(ing, &in, &pr, &tick);
-		/* Commit when the batch is full, or the cache: memory stays
-		 * bounded however many new certificates come. */
-		pthread_mutex_lock(&ing->lock);
-		if (ing->texts.buf.len + ing->ders.len > CACHE_LIMIT &&
-		    ing->texts.buf.len > CACHE_LIMIT / 4) {
-			/*
-			 * The texts only save decoding an entry again; the
-			 * batch needs the DER and summaries. Dropping the
-			 * texts first makes batches of new certificates
-			 * twice as long: each batch rewrites a page of the
-			 * store per new record, so fewer batches write less.
-			 */
-			cs_ing_texts_reset(ing);
-		}
-		cache_full = ing->texts.buf.len + ing->ders.len > CACHE_LIMIT;
-		pthread_mutex_unlock(&ing->lock);
-		full = cache_full || ing->batch_reports >= ing->o.commit_every;
-		if (rc == 0 || full) {
-			/* Drain, then commit what came before. */
-			while (ing->inflight > 0)
-				if (cs_ing_merge_oldest(ing, err) == -1)
-					goto fail;
-			if (rc == 0)
-				break;
-			if (ing->batch_reports > 0) {
-				prog.offset = ing->done_offset;
-				prog.line = ing->done_line;
-				prog.mode = (uint32_t)ing->done_mode;
-				/* With workers, and a cache that may stay,
-				 * they parse on while the batch is written. */
-				if (ing->nworkers > 0 && !cache_full)
-					rc = commit_overlapped(ing, &in, &off,
-					    id, &prog, &clock, err);
-				else
-					rc = cs_ing_commit(ing, id, &prog,
-					    &clock, err);
-				if (rc == -1)
-					goto fail;
-			} else if (ing->texts.buf.len + ing->ders.len >
-			    CACHE_LIMIT)
-				/* Nothing refers to it. */
-				cs_ing_cache_reset(ing);
-		}
+		progress(ing, &f->in, &f->pr, &f->tick);
+		if (!batch_full(ing, &cache_full) && rc != 0)
+			continue;
+		/* Drain, then commit what came before. */
+		while (ing->inflight > 0)
+			if (cs_ing_merge_oldest(ing, err) == -1)
+				return -1;
+		if (rc == 0)
+			return 0;
+		if (batch_commit(ing, f, cache_full, err) == -1)
+			return -1;
 	}
-	if (in.truncated) {
+}
+
+/* Counts the file as done and commits the last batch with it. */
+static int
+file_finish(struct cs_ingest *ing, struct ingfile *f, struct cs_err *err)
+{
+	struct cs_input *in = &f->in;
+
+	if (in->truncated) {
 		/* Its last, partial document was counted as malformed. */
-		ing->line = in.line;
+		ing->line = in->line;
 		cs_ing_bad(ing, "truncated or corrupt gzip stream");
 		if (ing->stop) {
 			*err = ing->stop_err;
-			goto out;
+			return -1;
 		}
 	}
-	ing->n[CS_N_BYTES] += in.base + in.buf.len - off;
-	prog.offset = in.base + in.buf.len;
-	prog.line = in.line;
-	prog.mode = (uint32_t)in.mode;
-	prog.done = 1;
+	ing->n[CS_N_BYTES] += in->base + in->buf.len - f->off;
+	f->prog.offset = in->base + in->buf.len;
+	f->prog.line = in->line;
+	f->prog.mode = (uint32_t)in->mode;
+	f->prog.done = 1;
 	ing->n[CS_N_FILES]++;
-	if (id != NULL)
+	if (f->id != NULL)
 		ing->n[CS_N_FILES_INGESTED]++;
-	ret = cs_ing_commit(ing, id, &prog, &clock, err);
-	goto out;
-fail:
-	cs_ing_abandon(ing);
-out:
+	return cs_ing_commit(ing, f->id, &f->prog, &f->clock, err);
+}
+
+int
+cs_ingest_fd(struct cs_ingest *ing, int fd, const char *name, int flags,
+    struct cs_err *err)
+{
+	struct ingfile f;
+	int rc, ret = -1;
+
+	memset(&f, 0, sizeof(f));
+	f.map = MAP_FAILED;
+	clock_gettime(CLOCK_MONOTONIC, &f.clock);
+	f.tick = f.clock;
+	f.pr.name = name;
+	ing->name = name;
+	ing->stop = 0;
+	if ((rc = file_identify(ing, fd, flags, &f, err)) != 0)
+		ret = rc == 1 ? 0 : -1;
+	else if (file_open(ing, fd, &f, err) == 0) {
+		if (file_loop(ing, &f, err) == 0)
+			ret = file_finish(ing, &f, err);
+		else
+			cs_ing_abandon(ing);
+	}
 	if (ret == -1)
 		cs_ing_batch_reset(ing);
-	cs_input_release(&in);
-	if (map != MAP_FAILED)
-		munmap(map, maplen);
+	cs_input_release(&f.in);
+	if (f.map != MAP_FAILED)
+		munmap(f.map, f.maplen);
 	return ret;
 }

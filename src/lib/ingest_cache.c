@@ -177,6 +177,106 @@ text_add(struct cs_ingest *ing, uint64_t h, const char *p, size_t len,
 }
 
 /*
+ * The slot of a text met before, by this worker or in the cache: 1 with
+ * *slot set (w->why says why when it is -1), 0 when the text is new.
+ */
+static int
+text_known(struct worker *w, uint64_t th, const char *p, size_t len,
+    int32_t *slot)
+{
+	struct cs_ingest *ing = w->ing;
+	struct text *c;
+	size_t pos;
+
+	if ((c = cs_textmap_find(&w->own, th, p, len, &pos)) != NULL) {
+		*slot = c->slot;
+		return 1;
+	}
+	rdlock_spin(&ing->tlock);
+	if ((c = cs_textmap_find(&ing->texts, th, p, len, &pos)) == NULL) {
+		pthread_rwlock_unlock(&ing->tlock);
+		return 0;
+	}
+	*slot = c->slot;
+	if (*slot < 0)
+		snprintf(w->why, sizeof(w->why), "%s", (const char *)
+		    ing->texts.buf.data + c->why_off);
+	pthread_rwlock_unlock(&ing->tlock);
+	/* Kept for this worker, which then looks it up without a lock;
+	 * alone, a worker has nobody to wait for. */
+	if (*slot >= 0 && ing->nworkers > 0) {
+		if (w->own.buf.len + len > LOCAL_LIMIT / (size_t)ing->nw)
+			cs_textmap_clear(&w->own);
+		(void)cs_textmap_put(&w->own, th, p, len, *slot, NULL);
+	}
+	return 1;
+}
+
+/*
+ * The summary of w->der, a DER new to this process, in w->sumbuf and s:
+ * one the store has is a certificate (OpenSSL parsed it before) with its
+ * summary stored; any other is parsed, once. Returns 0, -1 when it is not
+ * a certificate (e says why), -2 when out of memory.
+ */
+static int
+der_summary(struct worker *w, struct slot *s, struct cs_err *e)
+{
+	struct cs_cert cert = CS_CERT_INIT;
+	XXH128_hash_t ih;
+
+	cs_buf_reset(&w->sumbuf);
+	if (cs_store_has_der(w->ing->st, w->der.data, w->der.len, s->hash, e)
+	    == 1)
+		return 0;
+	if (cs_x509_parse(w->der.data, w->der.len, &cert, e) == -1)
+		return -1;
+	if (cs_cert_encode(&cert, &w->sumbuf, NULL) == -1) {
+		cs_cert_release(&cert);
+		return -2;
+	}
+	memcpy(s->sha256, cert.sha256, 32);
+	ih = XXH3_128bits(cert.issuer_der, cert.issuer_der_len);
+	memcpy(s->issuer, &ih, 16);
+	cs_cert_release(&cert);
+	return 0;
+}
+
+/*
+ * Puts w->der and its summary (s, w->sumbuf) in the cache as a new slot,
+ * unless another worker did meanwhile; the cache's lock is held. Returns
+ * the slot, or -2 when out of memory.
+ */
+static int32_t
+slot_add(struct worker *w, struct slot *s, uint64_t dh)
+{
+	struct cs_ingest *ing = w->ing;
+	size_t pos;
+	int32_t slot;
+
+	while (ing->frozen && (ing->slots.n == ing->slots.cap ||
+	    ing->ders.len + w->der.len + w->sumbuf.len + 1 > ing->ders.cap))
+		pthread_cond_wait(&ing->thaw, &ing->lock);
+	if (cs_hmap_reserve(&ing->der_idx, ing->der_idx.n + 1) == -1)
+		return -2;
+	if ((slot = der_find(ing, dh, &w->der, &pos)) >= 0)
+		return slot;
+	s->der_off = ing->ders.len;
+	s->der_len = w->der.len;
+	if (cs_buf_append(&ing->ders, w->der.data, w->der.len, NULL) == -1)
+		return -2;
+	s->sum_off = ing->ders.len;
+	s->sum_len = w->sumbuf.len;
+	if (cs_buf_append(&ing->ders, w->sumbuf.data, w->sumbuf.len, NULL) ==
+	    -1)
+		return -2;
+	slot = (int32_t)ing->slots.n;
+	if (cs_vec_push(&ing->slots, *s) == -1)
+		return -2;
+	cs_hmap_put(&ing->der_idx, pos, dh, (uint32_t)slot);
+	return slot;
+}
+
+/*
  * The slot of a chain entry's text: from the cache, or decoded, hashed and
  * parsed on first sight (outside the lock: that is the expensive part).
  * Returns the slot, -1 when the text is not a certificate (w->why says
@@ -187,34 +287,16 @@ cs_ing_entry_slot(struct worker *w, const char *p, size_t len)
 {
 	struct cs_ingest *ing = w->ing;
 	struct cs_err e = CS_ERR_INIT;
-	struct cs_cert cert = CS_CERT_INIT;
-	struct text *c;
 	struct slot s;
-	XXH128_hash_t dh, ih;
+	XXH128_hash_t dh;
 	uint64_t th;
 	size_t pos;
 	int32_t slot;
+	int rc;
 
 	th = XXH3_64bits(p, len);
-	if ((c = cs_textmap_find(&w->own, th, p, len, &pos)) != NULL)
-		return c->slot;
-	rdlock_spin(&ing->tlock);
-	if ((c = cs_textmap_find(&ing->texts, th, p, len, &pos)) != NULL) {
-		slot = c->slot;
-		if (slot < 0)
-			snprintf(w->why, sizeof(w->why), "%s", (const char *)
-			    ing->texts.buf.data + c->why_off);
-		pthread_rwlock_unlock(&ing->tlock);
-		/* Kept for this worker, which then looks it up without a
-		 * lock; alone, a worker has nobody to wait for. */
-		if (slot >= 0 && ing->nworkers > 0) {
-			if (w->own.buf.len + len > LOCAL_LIMIT / (size_t)ing->nw)
-				cs_textmap_clear(&w->own);
-			(void)cs_textmap_put(&w->own, th, p, len, slot, NULL);
-		}
+	if (text_known(w, th, p, len, &slot))
 		return slot;
-	}
-	pthread_rwlock_unlock(&ing->tlock);
 	/* First sight of this text. */
 	if (cs_b64_decode_cert(p, len, &w->der, &e) == -1)
 		goto invalid;
@@ -229,48 +311,13 @@ cs_ing_entry_slot(struct worker *w, const char *p, size_t len)
 	pthread_mutex_unlock(&ing->lock);
 	memset(&s, 0, sizeof(s));
 	memcpy(s.hash, &dh, 16);
-	/*
-	 * A DER new to this process: one the store has is a certificate
-	 * (OpenSSL parsed it before) with its summary stored; any other is
-	 * parsed, once.
-	 */
-	cs_buf_reset(&w->sumbuf);
-	if (cs_store_has_der(ing->st, w->der.data, w->der.len, s.hash, &e)
-	    != 1) {
-		if (cs_x509_parse(w->der.data, w->der.len, &cert, &e) == -1)
-			goto invalid;
-		if (cs_cert_encode(&cert, &w->sumbuf, NULL) == -1) {
-			cs_cert_release(&cert);
-			return -2;
-		}
-		memcpy(s.sha256, cert.sha256, 32);
-		ih = XXH3_128bits(cert.issuer_der, cert.issuer_der_len);
-		memcpy(s.issuer, &ih, 16);
-		cs_cert_release(&cert);
-	}
+	if ((rc = der_summary(w, &s, &e)) == -2)
+		return -2;
+	if (rc == -1)
+		goto invalid;
 	lock_spin(&ing->lock);
-	while (ing->frozen && (ing->slots.n == ing->slots.cap ||
-	    ing->ders.len + w->der.len + w->sumbuf.len + 1 > ing->ders.cap))
-		pthread_cond_wait(&ing->thaw, &ing->lock);
-	if (cs_hmap_reserve(&ing->der_idx, ing->der_idx.n + 1) == -1)
-		goto nomem;
-	if ((slot = der_find(ing, dh.low64, &w->der, &pos)) < 0) {
-		s.der_off = ing->ders.len;
-		s.der_len = w->der.len;
-		if (cs_buf_append(&ing->ders, w->der.data, w->der.len, NULL)
-		    == -1)
-			goto nomem;
-		s.sum_off = ing->ders.len;
-		s.sum_len = w->sumbuf.len;
-		if (cs_buf_append(&ing->ders, w->sumbuf.data, w->sumbuf.len,
-		    NULL) == -1)
-			goto nomem;
-		slot = (int32_t)ing->slots.n;
-		if (cs_vec_push(&ing->slots, s) == -1)
-			goto nomem;
-		cs_hmap_put(&ing->der_idx, pos, dh.low64, (uint32_t)slot);
-	}
-	slot = text_add(ing, th, p, len, slot, NULL);
+	if ((slot = slot_add(w, &s, dh.low64)) >= 0)
+		slot = text_add(ing, th, p, len, slot, NULL);
 	pthread_mutex_unlock(&ing->lock);
 	return slot;
 invalid:
@@ -279,8 +326,4 @@ invalid:
 	slot = text_add(ing, th, p, len, -1, w->why);
 	pthread_mutex_unlock(&ing->lock);
 	return slot;
-nomem:
-	pthread_mutex_unlock(&ing->lock);
-	return -2;
 }
-

@@ -344,15 +344,86 @@ cs_ing_worker_main(void *arg)
 	return NULL;
 }
 
+/* The bytes that follow a record. */
+static size_t
+rec_len(const struct rec *r)
+{
+	switch (r->kind) {
+	case R_ACCEPTED:
+		return r->host_len + r->n * sizeof(uint32_t);	/* slots */
+	case R_FILTERED:
+		return 0;
+	default:
+		return r->n;		/* the reason */
+	}
+}
+
+/* A rejected report or entry: counted and reported; -1 under --strict. */
+static int
+merge_bad(struct cs_ingest *ing, const struct rec *r, const unsigned char *p,
+    struct cs_err *err)
+{
+	char why[256];
+	size_t n = r->n < sizeof(why) - 1 ? r->n : sizeof(why) - 1;
+
+	memcpy(why, p, n);
+	why[n] = '\0';
+	ing->n[r->kind == R_MALFORMED ? CS_N_REPORTS_MALFORMED :
+	    CS_N_CERTS_INVALID]++;
+	cs_ing_bad(ing, why);
+	if (ing->stop) {
+		*err = ing->stop_err;
+		return -1;
+	}
+	return 0;
+}
+
+/* An accepted report (its hostname and slots at p) into its batch row. */
+static int
+merge_accepted(struct cs_ingest *ing, const struct rec *r,
+    const unsigned char *p, struct cs_err *err)
+{
+	struct cs_report rep;
+	struct che *c;
+	int64_t chain = NOCHAIN;
+
+	ing->n[CS_N_REPORTS_ACCEPTED]++;
+	ing->n[CS_N_CERTS_SEEN] += r->n;
+	memset(&rep, 0, sizeof(rep));
+	rep.host = r->host_len > 0 ? (const char *)p : NULL;
+	rep.host_len = r->host_len;
+	rep.has = r->has;
+	rep.error = r->error;
+	rep.timestamp = r->ts;
+	p += r->host_len;
+	ing->cur.n = 0;
+	if (cs_vec_reserve(&ing->cur, r->n) == -1)
+		return cs_err_set(err, CS_ENOMEM, "out of memory");
+	if (r->n > 0)
+		memcpy(ing->cur.v, p, r->n * sizeof(uint32_t));
+	ing->cur.n = r->n;
+	if (ing->cur.n > 0 && (chain = chain_get(ing)) == -1)
+		return cs_err_set(err, CS_ENOMEM, "out of memory");
+	if ((c = che_get(ing, (uint32_t)chain, &rep)) == NULL)
+		return cs_err_set(err, CS_ENOMEM, "out of memory");
+	c->count++;
+	if (rep.has & CS_HAS_TIMESTAMP) {
+		if (!c->seen || rep.timestamp < c->first)
+			c->first = rep.timestamp;
+		if (!c->seen || rep.timestamp > c->last)
+			c->last = rep.timestamp;
+		c->seen = 1;
+	}
+	return 0;
+}
+
 /* Merges a finished unit's records into the batch, in order. */
 static int
 merge(struct cs_ingest *ing, struct unit *u, struct cs_err *err)
 {
 	const unsigned char *p = u->out.data, *end = p + u->out.len;
-	struct cs_report rep;
 	struct rec r;
-	struct che *c;
-	int64_t chain;
+	int rc;
 
 	if (u->oom)
 		return cs_err_set(err, CS_ENOMEM, "out of memory");
@@ -366,63 +437,22 @@ merge(struct cs_ingest *ing, struct unit *u, struct cs_err *err)
 		}
 		switch (r.kind) {
 		case R_MALFORMED:
-		case R_INVALID: {
-			char why[256];
-			size_t n = r.n < sizeof(why) - 1 ? r.n :
-			    sizeof(why) - 1;
-
-			memcpy(why, p, n);
-			why[n] = '\0';
-			p += r.n;
-			ing->n[r.kind == R_MALFORMED ? CS_N_REPORTS_MALFORMED :
-			    CS_N_CERTS_INVALID]++;
-			cs_ing_bad(ing, why);
-			if (ing->stop) {
-				*err = ing->stop_err;
-				return -1;
-			}
+		case R_INVALID:
+			rc = merge_bad(ing, &r, p, err);
 			break;
-		}
 		case R_FILTERED:
 			ing->n[CS_N_REPORTS_FILTERED]++;
+			rc = 0;
 			break;
 		case R_ACCEPTED:
-			ing->n[CS_N_REPORTS_ACCEPTED]++;
-			ing->n[CS_N_CERTS_SEEN] += r.n;
-			memset(&rep, 0, sizeof(rep));
-			rep.host = r.host_len > 0 ? (const char *)p : NULL;
-			rep.host_len = r.host_len;
-			rep.has = r.has;
-			rep.error = r.error;
-			rep.timestamp = r.ts;
-			p += r.host_len;
-			ing->cur.n = 0;
-			if (cs_vec_reserve(&ing->cur, r.n) == -1)
-				return cs_err_set(err, CS_ENOMEM,
-				    "out of memory");
-			if (r.n > 0)
-				memcpy(ing->cur.v, p, r.n * sizeof(uint32_t));
-			ing->cur.n = r.n;
-			p += r.n * sizeof(uint32_t);
-			chain = NOCHAIN;
-			if (ing->cur.n > 0 && (chain = chain_get(ing)) == -1)
-				return cs_err_set(err, CS_ENOMEM,
-				    "out of memory");
-			if ((c = che_get(ing, (uint32_t)chain, &rep)) == NULL)
-				return cs_err_set(err, CS_ENOMEM,
-				    "out of memory");
-			c->count++;
-			if (rep.has & CS_HAS_TIMESTAMP) {
-				if (!c->seen || rep.timestamp < c->first)
-					c->first = rep.timestamp;
-				if (!c->seen || rep.timestamp > c->last)
-					c->last = rep.timestamp;
-				c->seen = 1;
-			}
+			rc = merge_accepted(ing, &r, p, err);
 			break;
 		default:
 			return cs_err_set(err, CS_ENOMEM, "bad record");
 		}
+		if (rc == -1)
+			return -1;
+		p += rec_len(&r);
 	}
 	ing->n[CS_N_BYTES] += u->bytes;
 	return 0;
