@@ -13,6 +13,7 @@ int	cmd_aia(int, char **);
 int	cmd_export(int, char **);
 int	cmd_hosts(int, char **);
 int	cmd_ingest(int, char **);
+int	cmd_merge(int, char **);
 int	cmd_missing(int, char **);
 int	cmd_show(int, char **);
 int	cmd_stats(int, char **);

@@ -16,6 +16,7 @@ static const struct command commands[] = {	/* sorted by name */
 	{ "export",	cmd_export,	"export [--format jsonl|csv|pem|der|chains] [-o file] [--dir dir] [selection]" },
 	{ "hosts",	cmd_hosts,	"hosts [--json] [-n count] [--min-host-reports k] cert" },
 	{ "ingest",	cmd_ingest,	"ingest [--force] [--json] [--strict] [--error code] [--since t] [--until t] [--sample f --seed n] [--hosts mode] [--jobs n] [input ...]" },
+	{ "merge",	cmd_merge,	"merge [--allow-overlap] [--json] [--commit-every n] store ..." },
 	{ "missing",	cmd_missing,	"missing [--roots path]... [--no-roots] [--known path]... [selection] [-n count] [--json|--csv] [--pem [-o file]]" },
 	{ "show",	cmd_show,	"show [--json] [--min-host-reports k] cert" },
 	{ "stats",	cmd_stats,	"stats [--json]" },

@@ -23,7 +23,8 @@ cs_ingest_new(struct cs_store *st, const struct cs_ingest_opts *o,
 	pthread_rwlockattr_t ra;
 	int jobs, nw, i;
 
-	if (cs_store_lock(st, err) == -1)
+	if (cs_store_lock(st, err) == -1 || cs_store_hosts_check(st, o->hosts,
+	    o->host_key, o->host_key_len, err) == -1)
 		return -1;
 	if ((ing = calloc(1, sizeof(*ing))) == NULL)
 		return cs_err_set(err, CS_ENOMEM, "out of memory");

@@ -842,7 +842,7 @@ cs_ing_commit(struct cs_ingest *ing, const unsigned char *id,
 			ing->n[CS_N_MICROSECONDS] += elapsed_us(clock);
 			if (cs_store_wcounters(t, ing->n, err) == 0 &&
 			    (id == NULL || cs_store_wfile_put(t, id, prog,
-			    err) == 0)) {
+			    ing->name, err) == 0)) {
 				rc = cs_store_wcommit(t, err);
 				t = NULL;
 				if (rc == 0)

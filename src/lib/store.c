@@ -19,6 +19,7 @@
 #include <openssl/sha.h>
 
 #include "certsift/buf.h"
+#include "certsift/ingest.h"
 #include "certsift/report.h"
 #include "store_int.h"
 #include "storefile.h"
@@ -517,7 +518,7 @@ again:
 			    "certsift store", st->path);
 		return open_fail(st, err, rc, "cannot read schema");
 	}
-	/* Schema 3 lacks only the top hostnames: a writer makes them. */
+	/* Schema 3 lacks the top hostnames: a writer makes them. */
 	if (schema == 3 && create) {
 		if ((rc = top_build(txn, st)) == MDB_MAP_FULL && tries++ < 20 &&
 		    mdb_env_info(st->env, &info) == 0) {
@@ -729,8 +730,48 @@ cs_store_close(struct cs_store *st)
 	free(st);
 }
 
+/* 1 when the store holds an unfinished merge's record, 0, or -1. */
+static int
+merge_pending(struct cs_store *st, struct cs_err *err)
+{
+	MDB_txn *txn;
+	MDB_val k = { 5, "merge" }, v;
+	int rc;
+
+	if (rbegin(st, &txn, err) == -1)
+		return -1;
+	rc = mdb_get(txn, st->dbi[DB_META], &k, &v);
+	rend(st, txn);
+	if (rc != 0 && rc != MDB_NOTFOUND)
+		return mdb_fail(err, rc, "cannot read the store");
+	return rc == 0;
+}
+
 int
 cs_store_lock(struct cs_store *st, struct cs_err *err)
+{
+	int rc;
+
+	if (st->lockfd != -1)
+		return 0;
+	if (cs_store_lock_merge(st, err) == -1)
+		return -1;
+	/* Writing into a store half merged would mix the two: the merge
+	 * is finished first, by the same command. */
+	if ((rc = merge_pending(st, err)) != 0) {
+		close(st->lockfd);
+		st->lockfd = -1;
+		if (rc == 1)
+			return cs_err_set(err, CS_EBUSY, "store '%s' is in "
+			    "use by an unfinished merge (run the same certsift "
+			    "merge again to finish it)", st->path);
+		return -1;
+	}
+	return 0;
+}
+
+int
+cs_store_lock_merge(struct cs_store *st, struct cs_err *err)
 {
 	char p[PATH_MAX];
 
@@ -747,7 +788,7 @@ cs_store_lock(struct cs_store *st, struct cs_err *err)
 		st->lockfd = -1;
 		if (e == EWOULDBLOCK)
 			return cs_err_set(err, CS_EBUSY, "store '%s' is in use "
-			    "by another ingest", st->path);
+			    "by another ingest or merge", st->path);
 		return cs_err_set(err, CS_EIO, "cannot lock '%s': %s", p,
 		    strerror(e));
 	}
@@ -1665,11 +1706,23 @@ cs_store_wfile_get(struct cs_wtxn *t, const unsigned char id[24],
 
 int
 cs_store_wfile_put(struct cs_wtxn *t, const unsigned char id[24],
-    const struct cs_fileprog *p, struct cs_err *err)
+    const struct cs_fileprog *p, const char *name, struct cs_err *err)
 {
-	MDB_val k = { 24, (void *)id }, v = { sizeof(*p), (void *)p };
+	unsigned char buf[sizeof(*p) + 256];
+	MDB_val k = { 24, (void *)id }, v = { sizeof(*p), buf };
+	size_t len = name != NULL ? strlen(name) : 0;
 	int rc;
 
+	/* The name after the progress, cut to its last 256 bytes (older
+	 * readers take the progress alone). */
+	memcpy(buf, p, sizeof(*p));
+	if (len > 256) {
+		name += len - 256;
+		len = 256;
+	}
+	if (len > 0)
+		memcpy(buf + sizeof(*p), name, len);
+	v.mv_size += len;
 	if ((rc = mdb_put(t->txn, t->st->dbi[DB_FILES], &k, &v, 0)) != 0)
 		return wfail(t, err, rc, "cannot write file progress");
 	return 0;
@@ -2649,6 +2702,109 @@ aia_put(struct cs_wtxn *t, const char *url, const struct cs_aia_urlrec *u,
 		if (rc != 0 && rc != MDB_KEYEXIST)
 			return wfail(t, err, rc, "cannot write");
 	}
+
+/* ---- merge's access to the tables (store_int.h) -------------------------- */
+
+int
+cs_store_ndb(void)
+{
+	return NDB;
+}
+
+const char *
+cs_store_db_name(int db)
+{
+	return db >= 0 && db < NDB ? dbnames[db] : NULL;
+}
+
+int
+cs_store_db_index(const char *name)
+{
+	int i;
+
+	for (i = 0; i < NDB; i++)
+		if (strcmp(dbnames[i], name) == 0)
+			return i;
+	return -1;
+}
+
+int
+cs_store_has_db(const struct cs_store *st, int db)
+{
+	return !(db == DB_TOPHOST && st->notop) && !((db == DB_AIAURL ||
+	    db == DB_AIACERT) && st->noaia);
+}
+
+MDB_dbi
+cs_store_dbi(const struct cs_store *st, int db)
+{
+	return st->dbi[db];
+}
+
+MDB_txn *
+cs_store_wtxn_mdb(struct cs_wtxn *t)
+{
+	return t->txn;
+}
+
+int
+cs_store_rtxn_begin(struct cs_store *st, MDB_txn **txn, struct cs_err *err)
+{
+	int rc;
+
+	if ((rc = mdb_txn_begin(st->env, NULL, MDB_RDONLY, txn)) ==
+	    MDB_MAP_RESIZED) {
+		mdb_env_set_mapsize(st->env, 0);
+		rc = mdb_txn_begin(st->env, NULL, MDB_RDONLY, txn);
+	}
+	if (rc != 0)
+		return mdb_fail(err, rc, "cannot begin read transaction");
+	return 0;
+}
+
+/* Adds each u64 of delta to the record's (as many as delta has). */
+struct sumdelta {
+	const void	*v;
+	size_t		 n;
+};
+
+static void
+add_u64s(void *rec, const void *delta)
+{
+	const struct sumdelta *d = delta;
+	uint64_t a, b;
+	size_t i;
+
+	for (i = 0; i < d->n; i++) {
+		memcpy(&a, (char *)rec + i * 8, 8);
+		memcpy(&b, (const char *)d->v + i * 8, 8);
+		a += b;
+		memcpy((char *)rec + i * 8, &a, 8);
+	}
+}
+
+int
+cs_store_wsum(struct cs_wtxn *t, int db, const void *key, size_t klen,
+    const void *val, size_t vlen, int *added, struct cs_err *err)
+{
+	unsigned char rec[256];
+	struct sumdelta d = { val, vlen / 8 };
+
+	if (vlen % 8 != 0 || vlen > sizeof(rec))
+		return cs_err_set(err, CS_ESTORE, "bad record in table '%s'",
+		    dbnames[db]);
+	return upsert(t, db, key, klen, rec, vlen, add_u64s, &d, added, err);
+}
+
+int
+cs_store_wput(struct cs_wtxn *t, int db, const void *key, size_t klen,
+    const void *val, size_t vlen, struct cs_err *err)
+{
+	MDB_val k = { klen, (void *)key }, v = { vlen, (void *)val };
+	int rc;
+
+	if ((rc = mdb_put(t->txn, t->st->dbi[db], &k, &v, 0)) != 0)
+		return wfail(t, err, rc, "cannot write");
 	return 0;
 }
 
@@ -2692,4 +2848,201 @@ cs_store_aia_put(struct cs_store *st, const char *url,
 	if (err != NULL)
 		*err = e;
 	return -1;
+
+cs_store_wget(struct cs_wtxn *t, int db, const void *key, size_t klen,
+    MDB_val *v, struct cs_err *err)
+{
+	MDB_val k = { klen, (void *)key };
+	int rc;
+
+	if ((rc = mdb_get(t->txn, t->st->dbi[db], &k, v)) == MDB_NOTFOUND)
+		return 0;
+	if (rc != 0)
+		return wfail(t, err, rc, "cannot read");
+	return 1;
+}
+
+int
+cs_store_wdel(struct cs_wtxn *t, int db, const void *key, size_t klen,
+    struct cs_err *err)
+{
+	MDB_val k = { klen, (void *)key };
+	int rc;
+
+	if ((rc = mdb_del(t->txn, t->st->dbi[db], &k, NULL)) != 0 &&
+	    rc != MDB_NOTFOUND)
+		return wfail(t, err, rc, "cannot delete");
+	return 0;
+}
+
+int
+cs_store_decode_cert(const MDB_val *v, struct cs_certrec *rec,
+    struct cs_err *err)
+{
+	struct certstat cs;
+	size_t i;
+
+	memset(rec, 0, sizeof(*rec));
+	if (v->mv_size < sizeof(cs))
+		return cs_err_set(err, CS_ESTORE, "bad certificate record");
+	memcpy(&cs, v->mv_data, sizeof(cs));
+	if (v->mv_size < sizeof(cs) + cs.nerrs * sizeof(struct errrec))
+		return cs_err_set(err, CS_ESTORE, "bad certificate record");
+	rec->count = cs.count;
+	rec->leaf_count = cs.leaf_count;
+	rec->hosts = cs.hosts;
+	rec->seen = cs.seen != 0;
+	rec->first_seen = cs.first_seen;
+	rec->last_seen = cs.last_seen;
+	memcpy(rec->issuer_id, cs.issuer, 16);
+	memcpy(rec->cert.sha256, cs.sha256, 32);
+	if (cs.nerrs > 0 && (rec->errs = calloc(cs.nerrs,
+	    sizeof(*rec->errs))) == NULL)
+		return cs_err_set(err, CS_ENOMEM, "out of memory");
+	for (i = 0; i < cs.nerrs; i++) {
+		struct errrec r;
+
+		memcpy(&r, (const char *)v->mv_data + sizeof(cs) + i *
+		    sizeof(r), sizeof(r));
+		rec->errs[i].code = r.code;
+		rec->errs[i].n = r.n;
+	}
+	rec->nerrs = cs.nerrs;
+	return 0;
+}
+
+int
+cs_store_decode_chain(const MDB_val *k, const MDB_val *v,
+    struct cs_chainrec *rec, struct cs_errcount **errs, struct cs_err *err)
+{
+	struct chainstat cs;
+	const char *d = v->mv_data;
+	struct cs_errcount *e = NULL;
+	size_t i;
+
+	*errs = NULL;
+	if (k->mv_size != CS_KEY_LEN || v->mv_size < sizeof(cs))
+		return cs_err_set(err, CS_ESTORE, "bad chain record");
+	memcpy(&cs, d, sizeof(cs));
+	if (v->mv_size < sizeof(cs) + (size_t)cs.ncerts * CS_KEY_LEN +
+	    (size_t)cs.nerrs * sizeof(struct errrec))
+		return cs_err_set(err, CS_ESTORE, "bad chain record");
+	memset(rec, 0, sizeof(*rec));
+	memcpy(rec->key, k->mv_data, CS_KEY_LEN);
+	rec->count = cs.count;
+	rec->seen = cs.seen != 0;
+	rec->first_seen = cs.first_seen;
+	rec->last_seen = cs.last_seen;
+	rec->certs = (const unsigned char *)d + sizeof(cs);
+	rec->ncerts = cs.ncerts;
+	memcpy(rec->leaf_issuer_id, cs.leaf_issuer, 16);
+	if (cs.nerrs > 0 && (e = calloc(cs.nerrs, sizeof(*e))) == NULL)
+		return cs_err_set(err, CS_ENOMEM, "out of memory");
+	for (i = 0; i < cs.nerrs; i++) {
+		struct errrec r;
+
+		memcpy(&r, d + sizeof(cs) + (size_t)cs.ncerts * CS_KEY_LEN +
+		    i * sizeof(r), sizeof(r));
+		e[i].code = r.code;
+		e[i].n = r.n;
+	}
+	rec->errs = e;
+	rec->nerrs = cs.nerrs;
+	*errs = e;
+	return 0;
+}
+
+/* ---- the hosts mode ------------------------------------------------------ */
+
+/* "hosts" in meta: u32 mode, then the key's fingerprint (zeros unless
+ * keyed): SHA-256 of a label and the key, which tells keys apart and
+ * gives nothing of the key away. */
+#define HOSTS_REC	(4 + 32)
+
+static void
+hosts_rec(int mode, const unsigned char *key, size_t len,
+    unsigned char rec[HOSTS_REC])
+{
+	static const char label[] = "certsift hosts key fingerprint";
+	unsigned char buf[sizeof(label) + 32];
+	uint32_t m = (uint32_t)mode;
+
+	memset(rec, 0, HOSTS_REC);
+	memcpy(rec, &m, 4);
+	if (mode != CS_HOSTS_KEYED)
+		return;
+	memcpy(buf, label, sizeof(label));
+	SHA256(key, len, buf + sizeof(label));
+	SHA256(buf, sizeof(buf), rec + 4);
+}
+
+void
+cs_store_hosts_describe(const unsigned char *rec, size_t len, char *buf,
+    size_t size)
+{
+	static const char *const names[] = { "clear", "none", "keyed" };
+	uint32_t m;
+
+	if (len != HOSTS_REC) {
+		snprintf(buf, size, "unrecorded");
+		return;
+	}
+	memcpy(&m, rec, 4);
+	if (m == CS_HOSTS_KEYED)
+		snprintf(buf, size, "keyed (key fingerprint %02x%02x%02x%02x"
+		    "%02x%02x%02x%02x)", rec[4], rec[5], rec[6], rec[7],
+		    rec[8], rec[9], rec[10], rec[11]);
+	else
+		snprintf(buf, size, "%s", m < 3 ? names[m] : "unknown");
+}
+
+int
+cs_store_hosts_check(struct cs_store *st, int mode, const unsigned char *key,
+    size_t len, struct cs_err *err)
+{
+	unsigned char want[HOSTS_REC];
+	char had[64], asked[64];
+	struct cs_wtxn *t;
+	MDB_val v;
+	int rc;
+
+	hosts_rec(mode, key, len, want);
+	for (;;) {
+		if (cs_store_wbegin(st, &t, err) == -1)
+			return -1;
+		if ((rc = cs_store_wget(t, DB_META, "hosts", 5, &v, err)) ==
+		    1) {
+			if (v.mv_size == HOSTS_REC && memcmp(v.mv_data, want,
+			    HOSTS_REC) == 0) {
+				cs_store_wabort(t);
+				return 0;
+			}
+			cs_store_hosts_describe(v.mv_data, v.mv_size, had,
+			    sizeof(had));
+			cs_store_hosts_describe(want, HOSTS_REC, asked,
+			    sizeof(asked));
+			cs_store_wabort(t);
+			return cs_err_set(err, CS_EUSAGE, "store '%s' keeps "
+			    "hostnames %s, not %s", st->path, had, asked);
+		}
+		/* Unrecorded (a new store, or one made before schema 5): this
+		 * writer's mode is the store's from now on. */
+		if (rc == -1) {
+			cs_store_wabort(t);
+			if (err != NULL && err->code == CS_EFULL)
+				continue;
+			return -1;
+		}
+		if (cs_store_wput(t, DB_META, "hosts", 5, want, HOSTS_REC,
+		    err) == -1) {
+			cs_store_wabort(t);
+			if (err != NULL && err->code == CS_EFULL)
+				continue;
+			return -1;
+		}
+		if (cs_store_wcommit(t, err) == 0)
+			return 0;
+		if (err == NULL || err->code != CS_EFULL)
+			return -1;
+	}
 }

@@ -829,7 +829,8 @@ each_file(void *arg, const unsigned char *k, size_t klen,
 	(void)k;
 	v->sum->checked[CS_VERIFY_RECORDS]++;
 	v->sum->checked[CS_VERIFY_FILES]++;
-	if (klen != 24 || vlen != sizeof(p)) {
+	/* The progress, then the file's name (schema 5). */
+	if (klen != 24 || vlen < sizeof(p)) {
 		problem(v, CS_VERIFY_FILES, "a file record is malformed");
 		return 0;
 	}
