@@ -1265,6 +1265,22 @@ run(struct merge *m, struct job *j, int resumed, struct cs_err *err)
 	return 0;
 }
 
+/* A new store that nothing was merged into: gone. */
+static void
+remove_store(const char *dir)
+{
+	static const char *const files[] = { "data.mdb", "lock.mdb",
+	    "ingest.lock" };
+	char p[PATH_MAX + 16];
+	size_t i;
+
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(p, sizeof(p), "%s/%s", dir, files[i]);
+		unlink(p);
+	}
+	rmdir(dir);
+}
+
 int
 cs_merge(const char *out, const char *const *inputs, size_t n,
     const struct cs_merge_opts *o, struct cs_merge_sum *sum,
@@ -1275,7 +1291,7 @@ cs_merge(const char *out, const char *const *inputs, size_t n,
 	struct stat sb;
 	char path[PATH_MAX], *oreal = NULL;
 	size_t i, k;
-	int fresh, rc, ret = -1;
+	int fresh = 0, begun = 0, locked = 0, rc, ret = -1;
 
 	memset(&m, 0, sizeof(m));
 	memset(sum, 0, sizeof(*sum));
@@ -1314,6 +1330,7 @@ cs_merge(const char *out, const char *const *inputs, size_t n,
 	if (cs_store_open(path, CS_STORE_CREATE, &m.out, err) == -1 ||
 	    cs_store_lock_merge(m.out, err) == -1)
 		goto out;
+	locked = 1;
 	if ((rc = prepare(&m, &j, out, fresh, err)) == -1)
 		goto out;
 	if (rc == 1) {
@@ -1321,6 +1338,7 @@ cs_merge(const char *out, const char *const *inputs, size_t n,
 		note(&m, "finishing the interrupted merge into '%s'", out);
 	} else if (begin_job(&m, &j, err) == -1)
 		goto out;
+	begun = 1;
 	if (run(&m, &j, rc == 1, err) == -1)
 		goto out;
 	if (fresh) {
@@ -1336,6 +1354,9 @@ cs_merge(const char *out, const char *const *inputs, size_t n,
 out:
 	cs_store_wabort(m.t);
 	cs_store_close(m.out);
+	/* Only when the lock was ours: else it is another merge's. */
+	if (ret == -1 && fresh && !begun && locked)
+		remove_store(path);
 	for (i = 0; i < n; i++)
 		close_input(&m.in[i]);
 	free(m.in);

@@ -518,7 +518,7 @@ again:
 			    "certsift store", st->path);
 		return open_fail(st, err, rc, "cannot read schema");
 	}
-	/* Schema 3 lacks the top hostnames: a writer makes them. */
+	/* Schema 3 lacks only the top hostnames: a writer makes them. */
 	if (schema == 3 && create) {
 		if ((rc = top_build(txn, st)) == MDB_MAP_FULL && tries++ < 20 &&
 		    mdb_env_info(st->env, &info) == 0) {
@@ -2702,6 +2702,50 @@ aia_put(struct cs_wtxn *t, const char *url, const struct cs_aia_urlrec *u,
 		if (rc != 0 && rc != MDB_KEYEXIST)
 			return wfail(t, err, rc, "cannot write");
 	}
+	return 0;
+}
+
+int
+cs_store_aia_put(struct cs_store *st, const char *url,
+    const struct cs_aia_urlrec *u, int64_t when,
+    const struct cs_aia_der *certs, size_t n, size_t *added,
+    struct cs_err *err)
+{
+	struct cs_err e = CS_ERR_INIT;
+	size_t nadded = 0;
+	struct cs_wtxn *t = NULL;
+	int tries;
+
+	if (st->rdonly || st->noaia)
+		return cs_err_set(err, CS_EUSAGE, "store '%s' is not open for "
+		    "writing", st->path);
+	if (url != NULL && (strlen(url) == 0 || strlen(url) >
+	    CS_AIA_URL_MAX))
+		return cs_err_set(err, CS_EUSAGE, "bad AIA URL");
+	if (cs_store_lock(st, err) == -1)
+		return -1;
+	for (tries = 0; tries < 30; tries++) {
+		if (cs_store_wbegin(st, &t, &e) == -1)
+			break;
+		nadded = 0;
+		if (aia_put(t, url, u, when, certs, n, &nadded, &e) == -1) {
+			cs_store_wabort(t);	/* t is freed either way */
+			if (e.code == CS_EFULL)
+				continue;	/* the map has grown */
+			break;
+		}
+		if (cs_store_wcommit(t, &e) == 0) {
+			if (added != NULL)
+				*added = nadded;
+			return 0;
+		}
+		if (e.code != CS_EFULL)
+			break;
+	}
+	if (err != NULL)
+		*err = e;
+	return -1;
+}
 
 /* ---- merge's access to the tables (store_int.h) -------------------------- */
 
@@ -2809,46 +2853,6 @@ cs_store_wput(struct cs_wtxn *t, int db, const void *key, size_t klen,
 }
 
 int
-cs_store_aia_put(struct cs_store *st, const char *url,
-    const struct cs_aia_urlrec *u, int64_t when,
-    const struct cs_aia_der *certs, size_t n, size_t *added,
-    struct cs_err *err)
-{
-	struct cs_err e = CS_ERR_INIT;
-	size_t nadded = 0;
-	struct cs_wtxn *t = NULL;
-	int tries;
-
-	if (st->rdonly || st->noaia)
-		return cs_err_set(err, CS_EUSAGE, "store '%s' is not open for "
-		    "writing", st->path);
-	if (url != NULL && (strlen(url) == 0 || strlen(url) >
-	    CS_AIA_URL_MAX))
-		return cs_err_set(err, CS_EUSAGE, "bad AIA URL");
-	if (cs_store_lock(st, err) == -1)
-		return -1;
-	for (tries = 0; tries < 30; tries++) {
-		if (cs_store_wbegin(st, &t, &e) == -1)
-			break;
-		nadded = 0;
-		if (aia_put(t, url, u, when, certs, n, &nadded, &e) == -1) {
-			cs_store_wabort(t);	/* t is freed either way */
-			if (e.code == CS_EFULL)
-				continue;	/* the map has grown */
-			break;
-		}
-		if (cs_store_wcommit(t, &e) == 0) {
-			if (added != NULL)
-				*added = nadded;
-			return 0;
-		}
-		if (e.code != CS_EFULL)
-			break;
-	}
-	if (err != NULL)
-		*err = e;
-	return -1;
-
 cs_store_wget(struct cs_wtxn *t, int db, const void *key, size_t klen,
     MDB_val *v, struct cs_err *err)
 {

@@ -40,3 +40,63 @@ same_answers() {
 		head -20 _diff >&2
 	fi
 }
+
+# gen_corpus DIR: many small files cut from the sample's reports, their
+# hostnames spread over many names with skewed counts (more than ten per
+# certificate: the kept top ten must be recomputed, not summed).
+gen_corpus() {
+	mkdir -p "$1"
+	cat "$CORPUS"/sample/*.jsonl | awk '
+		{ n++; h = (n * n) % 53 % (n % 7 + 2)
+		  sub(/"hostname":"/, "&h" h ".") ; print }' |
+	    split -l 15 -d -a 3 --additional-suffix=.jsonl - "$1/part-"
+}
+
+# merge_randomly CS TAG STORE...: merges the stores in a random grouping (some
+# merges into a store that exists) until one is left; prints its name.
+merge_randomly() {
+	local cs=$1 tag=$2 n=0 k i pick out
+	shift 2
+	local left=("$@")
+	while [ ${#left[@]} -gt 1 ]; do
+		k=$(( 2 + RANDOM % ${#left[@]} ))
+		[ $k -gt ${#left[@]} ] && k=${#left[@]}
+		# Shuffle, then take the first k.
+		for ((i = ${#left[@]} - 1; i > 0; i--)); do
+			pick=$(( RANDOM % (i + 1) ))
+			out=${left[i]}; left[i]=${left[pick]}; left[pick]=$out
+		done
+		n=$((n + 1))
+		if [ $((RANDOM % 2)) = 0 ]; then
+			out=g.$tag.$n
+			"$cs" merge --db "$out" "${left[@]:0:k}" >/dev/null ||
+			    echo "FAIL: merge into $out" >&2
+			left=("$out" "${left[@]:k}")
+		else
+			out=${left[0]}
+			"$cs" merge --db "$out" "${left[@]:1:k-1}" >/dev/null ||
+			    echo "FAIL: merge into $out" >&2
+			left=("$out" "${left[@]:k}")
+		fi
+	done
+	echo "${left[0]}"
+}
+
+# dump_some DB DIR: the answers that change with every part of a merge
+# (cheaper than dump_all, for many trials).
+dump_some() {
+	local db=$1 d=$2 w
+	rm -rf "$d"
+	mkdir -p "$d"
+	"$CS" stats --db "$db" --json | jq -c 'del(.seconds)' >"$d/stats" ||
+	    fail "stats $db"
+	"$CS" export --db "$db" --format jsonl >"$d/export.jsonl" ||
+	    fail "export $db"
+	for w in issuers certs hosts errors; do
+		"$CS" top --db "$db" --json -n 0 $w >"$d/top.$w" ||
+		    fail "top $w $db"
+	done
+	jq -r .sha256 "$d/export.jsonl" | head -n 8 | while read -r c; do
+		"$CS" show --db "$db" --json "$c" || fail "show $c $db"
+	done >"$d/show"
+}
