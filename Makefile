@@ -31,8 +31,10 @@ endif
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || \
 	echo -lssl -lcrypto -llmdb -lxxhash -ljansson -lz -lcurl)
-ALL_CFLAGS = $(WARN) $(CFLAGS) $(SAN_CFLAGS) -D_GNU_SOURCE -Iinclude -Isrc/lib \
-	-I$(BUILD)/gen $(PKG_CFLAGS) $(CPPFLAGS)
+# The command sees only the public headers: the compiler enforces it.
+CLI_CFLAGS = $(WARN) $(CFLAGS) $(SAN_CFLAGS) -D_GNU_SOURCE -Iinclude \
+	$(PKG_CFLAGS) $(CPPFLAGS)
+ALL_CFLAGS = $(CLI_CFLAGS) -Isrc/lib -I$(BUILD)/gen
 LIBS	= $(PKG_LIBS) -lpthread -lm
 
 LIB_SRC	= $(wildcard src/lib/*.c)
@@ -54,6 +56,10 @@ $(BUILD)/gen/nss_table.inc: data/nss-errors.tsv tools/nss-table.awk
 	awk -f tools/nss-table.awk data/nss-errors.tsv > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/obj/lib/nss.o: $(BUILD)/gen/nss_table.inc
+
+$(BUILD)/obj/cli/%.o: src/cli/%.c $(HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(CLI_CFLAGS) -c -o $@ $<
 
 $(BUILD)/obj/%.o: src/%.c $(HEADERS)
 	@mkdir -p $(@D)

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "certsift/err.h"
+#include "certsift/query.h"
 #include "certsift/store.h"
 
 /* A set of certificates held as DER, each once (roots, known ones). */
@@ -85,19 +86,15 @@ struct cs_missing_end {
 };
 
 /*
- * The selection comes as two callbacks with their argument, which must
- * outlive the struct cs_missing they fill (cs_missing_hosts() uses them).
+ * The reports walked are those the query selects (query.h: a chain's
+ * selected reports are those whose code passes and whose leaf is
+ * selected); the query must outlive the struct cs_missing it fills
+ * (cs_missing_hosts() uses it).
  */
 struct cs_missing_opts {
 	const struct cs_certset	*roots;	/* trusted; NULL: none */
 	const struct cs_certset	*known;	/* NULL: none */
-	/* The number of c's reports to count (NULL: c->count). */
-	uint64_t		(*chain_reports)(void *arg,
-				    const struct cs_chainrec *c);
-	/* Whether a report with this code counts (NULL: all do). */
-	int			(*code_counts)(void *arg, int has_err,
-				    int32_t code);
-	void			*arg;
+	struct cs_query		*query;	/* NULL: every report */
 	int			 nthreads; /* signatures; 0: per CPU */
 	/*
 	 * Called for each walk's end (NULL: not); returns 0, or -1 to stop

@@ -12,8 +12,9 @@
  */
 long	certset_load(struct cs_certset *s, const char *path);
 
+struct cs_query;
+struct cs_sel;
 struct cs_store;
-struct select;
 
 /*
  * The walk's sources for missing and aia (cmd_missing.c): the --roots
@@ -23,8 +24,9 @@ struct select;
 int	missing_sets(const char **rootp, size_t nroots, int no_roots,
 	    const char **knownp, size_t nknown, struct cs_certset **roots,
 	    struct cs_certset **known);
-/* Sets mo's selection callbacks to sel (prepared on st): 0 or a status. */
-int	missing_select(struct cs_missing_opts *mo, struct select *sel,
-	    struct cs_store *st);
+/* Opens the query of sel on st as mo's (*q: close it after the walk):
+ * 0, or the exit status after saying why. */
+int	missing_select(struct cs_missing_opts *mo, const struct cs_sel *sel,
+	    struct cs_store *st, struct cs_query **q);
 
 #endif

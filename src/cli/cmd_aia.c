@@ -39,7 +39,7 @@ enum {
 };
 
 struct aia_opts {
-	struct select		 sel;
+	struct cs_sel		 sel;
 	int			 format;
 	int			 list;
 	int			 fetch;
@@ -891,6 +891,7 @@ cmd_aia(int argc, char **argv)
 	struct run r;
 	struct cs_aia_plan p = CS_AIA_PLAN_INIT;
 	struct cs_certset *roots = NULL, *known = NULL;
+	struct cs_query *q = NULL;
 	size_t i;
 	int status, round, rc;
 
@@ -912,7 +913,7 @@ cmd_aia(int argc, char **argv)
 		goto out;
 	r.mo.roots = roots;
 	r.mo.known = known;
-	if ((status = missing_select(&r.mo, &o.sel, r.st)) != 0)
+	if ((status = missing_select(&r.mo, &o.sel, r.st, &q)) != 0)
 		goto out;
 	if (o.nimports > 0 && (status = import_all(&r)) != 0)
 		goto out;
@@ -949,10 +950,11 @@ out:
 	for (i = 0; i < r.ndone; i++)
 		free(r.done[i]);
 	free(r.done);
+	cs_query_close(q);
 	cs_store_close(r.st);
 	cs_certset_free(roots);
 	cs_certset_free(known);
-	select_release(&o.sel);
+	cs_sel_release(&o.sel);
 	free(o.roots);
 	free(o.known);
 	free(o.imports);

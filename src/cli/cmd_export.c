@@ -22,81 +22,6 @@ static const char usage[] =
     "           [-o file] [--dir dir]\n"
     SELECT_USAGE;
 
-/* A selected certificate: its figures as selected, and its key. */
-struct ent {
-	uint64_t	count;
-	uint64_t	leaf_count;
-	uint64_t	hosts;
-	int64_t		first_seen;
-	int64_t		last_seen;
-	int		seen;
-	size_t		errs_off;	/* in list.errs */
-	size_t		nerrs;
-	const void	*summ;		/* in the pinned snapshot, or NULL */
-	size_t		summ_len;
-	unsigned char	sha[32];
-	unsigned char	key[CS_KEY_LEN];
-};
-
-struct list {
-	const struct select	*sel;
-	struct ent		*v;
-	size_t			 n;
-	size_t			 cap;
-	struct cs_errcount	*errs;
-	size_t			 nerrs;
-	size_t			 caperrs;
-};
-
-static int
-collect(void *arg, const struct cs_certrec *rec)
-{
-	struct list *l = arg;
-	struct cs_certrec r = *rec;
-	struct ent *e;
-
-	/* select_cert() may compact r.errs, which rec owns anyway. */
-	if (!select_cert(l->sel, &r))
-		return 0;
-	if (l->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 1024;
-		l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
-	}
-	e = &l->v[l->n++];
-	e->count = r.count;
-	e->leaf_count = r.leaf_count;
-	e->hosts = r.hosts;
-	e->seen = r.seen;
-	e->first_seen = r.first_seen;
-	e->last_seen = r.last_seen;
-	memcpy(e->sha, r.cert.sha256, 32);
-	memcpy(e->key, r.key, CS_KEY_LEN);
-	e->summ = r.raw_summary;
-	e->summ_len = r.raw_summary_len;
-	/* The figures are kept, so the output pass reads summaries only. */
-	while (l->nerrs + r.nerrs > l->caperrs) {
-		l->caperrs = l->caperrs ? l->caperrs * 2 : 1024;
-		l->errs = xrealloc(l->errs, l->caperrs * sizeof(*l->errs));
-	}
-	e->errs_off = l->nerrs;
-	e->nerrs = r.nerrs;
-	if (r.nerrs > 0)
-		memcpy(l->errs + l->nerrs, r.errs, r.nerrs * sizeof(*r.errs));
-	l->nerrs += r.nerrs;
-	return 0;
-}
-
-/* By count, most first; then by sha256. */
-static int
-ent_cmp(const void *a, const void *b)
-{
-	const struct ent *x = a, *y = b;
-
-	if (x->count != y->count)
-		return x->count > y->count ? -1 : 1;
-	return memcmp(x->sha, y->sha, 32);
-}
-
 enum { F_JSONL, F_CSV, F_PEM, F_DER, F_CHAINS };
 
 /* ---- csv ----------------------------------------------------------------- */
@@ -135,68 +60,6 @@ cert_csv_row(FILE *f, const struct cs_certrec *rec)
 
 /* ---- chains -------------------------------------------------------------- */
 
-/* A selected chain, copied out of the store. */
-struct xchain {
-	unsigned char		 key[CS_KEY_LEN];
-	unsigned char		*certs;
-	size_t			 ncerts;
-	uint64_t		 reports;	/* selected ones */
-	struct cs_errcount	*errs;
-	size_t			 nerrs;
-};
-
-struct chainlist {
-	const struct select	*sel;
-	struct xchain		*v;
-	size_t			 n;
-	size_t			 cap;
-};
-
-static int
-chain_collect(void *arg, const struct cs_chainrec *c)
-{
-	struct chainlist *l = arg;
-	struct xchain *x;
-	uint64_t n;
-	size_t i;
-
-	if ((n = select_chain(l->sel, c)) == 0)
-		return 0;
-	if (l->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 256;
-		l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
-	}
-	x = &l->v[l->n++];
-	memcpy(x->key, c->key, CS_KEY_LEN);
-	x->ncerts = c->ncerts;
-	x->certs = xmalloc(c->ncerts * CS_KEY_LEN);
-	memcpy(x->certs, c->certs, c->ncerts * CS_KEY_LEN);
-	x->reports = n;
-	x->errs = xmalloc((c->nerrs ? c->nerrs : 1) * sizeof(*x->errs));
-	x->nerrs = 0;
-	for (i = 0; i < c->nerrs; i++)
-		if (select_code(l->sel, 1, c->errs[i].code))
-			x->errs[x->nerrs++] = c->errs[i];
-	return 0;
-}
-
-struct chainhosts {
-	const struct select	*sel;
-	struct strmap		 hosts;
-};
-
-static int
-chain_host(void *arg, int has_err, int32_t code, const char *host,
-    size_t len, uint64_t n)
-{
-	struct chainhosts *h = arg;
-
-	(void)n;
-	if (len > 0 && select_code(h->sel, has_err, code))
-		strmap_add(&h->hosts, host, len, NULL);
-	return 0;
-}
-
 /* Whether path holds exactly b (then there is nothing to write). */
 static int
 same_file(const char *path, const struct cs_buf *b)
@@ -227,13 +90,13 @@ same_file(const char *path, const struct cs_buf *b)
  * the file from a hash only, never from report content.
  */
 static int
-write_chain(struct cs_store *st, const struct select *sel, const char *dir,
-    const struct xchain *x)
+write_chain(struct cs_store *st, const struct cs_query *q, const char *dir,
+    const struct cs_qchain *x)
 {
 	struct cs_err err = CS_ERR_INIT;
 	struct cs_buf body = CS_BUF_INIT, pem = CS_BUF_INIT;
 	struct cs_certrec *recs;
-	struct chainhosts ch;
+	uint64_t hosts;
 	struct cs_buf digests = CS_BUF_INIT;
 	struct cli_out o;
 	unsigned char id[32];
@@ -244,8 +107,6 @@ write_chain(struct cs_store *st, const struct select *sel, const char *dir,
 
 	recs = xmalloc((x->ncerts ? x->ncerts : 1) * sizeof(*recs));
 	memset(recs, 0, (x->ncerts ? x->ncerts : 1) * sizeof(*recs));
-	memset(&ch, 0, sizeof(ch));
-	ch.sel = sel;
 	for (i = 0; i < x->ncerts; i++) {
 		if (cs_store_get_cert(st, x->certs + i * CS_KEY_LEN,
 		    CS_GET_SUMMARY | CS_GET_DER, &recs[i], &err) == -1) {
@@ -260,7 +121,7 @@ write_chain(struct cs_store *st, const struct select *sel, const char *dir,
 	}
 	cs_sha256(digests.data, digests.len, id);
 	cs_sha256_hex(id, hex);
-	if (cs_store_chain_hosts(st, x->key, chain_host, &ch, &err) == -1) {
+	if (cs_query_chain_hosts(q, x->key, &hosts, &err) == -1) {
 		status = cli_fail(&err);
 		goto out;
 	}
@@ -269,7 +130,7 @@ write_chain(struct cs_store *st, const struct select *sel, const char *dir,
 		goto out;
 	}
 	fprintf(f, "# chain: %s\n# reports: %" PRIu64 "\n# hosts: %zu\n"
-	    "# errors:", hex, x->reports, ch.hosts.n);
+	    "# errors:", hex, x->reports, (size_t)hosts);
 	for (i = 0; i < x->nerrs; i++)
 		fprintf(f, " %d=%" PRIu64, (int)x->errs[i].code, x->errs[i].n);
 	fprintf(f, "\n# certificates: %zu\n", x->ncerts);
@@ -328,37 +189,30 @@ out:
 	free(text);
 	free(path);
 	cs_buf_release(&pem);
-	strmap_release(&ch.hosts);
 	return status;
 }
 
 static int
-export_chains(struct cs_store *st, const struct select *sel, const char *dir)
+export_chains(struct cs_store *st, struct cs_query *q, const char *dir)
 {
 	struct cs_err err = CS_ERR_INIT;
-	struct chainlist l;
+	struct cs_chainlist l = CS_CHAINLIST_INIT;
 	size_t i, ncerts = 0;
 	int status = 0;
 
-	memset(&l, 0, sizeof(l));
-	l.sel = sel;
-	if (cs_store_foreach_chain(st, chain_collect, &l, &err) == -1) {
+	if (cs_query_chains(q, &l, &err) == -1) {
 		status = cli_fail(&err);
 		goto out;
 	}
 	for (i = 0; i < l.n; i++) {
-		if ((status = write_chain(st, sel, dir, &l.v[i])) != 0)
+		if ((status = write_chain(st, q, dir, &l.v[i])) != 0)
 			goto out;
 		ncerts += l.v[i].ncerts;
 	}
 	fprintf(stderr, "certsift: export: wrote %zu chains (%zu certificates) "
 	    "to '%s'\n", l.n, ncerts, dir);
 out:
-	for (i = 0; i < l.n; i++) {
-		free(l.v[i].certs);
-		free(l.v[i].errs);
-	}
-	free(l.v);
+	cs_chainlist_release(&l);
 	return status;
 }
 
@@ -386,28 +240,22 @@ write_der(const char *dir, const struct cs_certrec *r)
 }
 
 static int
-export_certs(struct cs_store *st, const struct select *sel, int format,
+export_certs(struct cs_store *st, struct cs_query *q, int format,
     const char *dir, const char *output)
 {
 	struct cs_err err = CS_ERR_INIT;
 	struct cs_certrec rec;
-	struct list l;
+	struct cs_certlist l = CS_CERTLIST_INIT;
 	struct cli_out out;
 	size_t i;
 	int status = 0, opened = 0;
 
-	memset(&l, 0, sizeof(l));
-	l.sel = sel;
-	/* One snapshot for the whole export; no summaries to sort unless a
-	 * filter reads them. */
+	/* One snapshot for the whole export. */
 	if (cs_store_read_begin(st, &err) == -1 ||
-	    cs_store_foreach_cert(st, select_filters(sel) ? CS_GET_SUMMARY :
-	    CS_GET_SHA, collect, &l, &err) == -1) {
+	    cs_query_certs(q, &l, &err) == -1) {
 		status = cli_fail(&err);
 		goto out;
 	}
-	if (l.n > 1)
-		qsort(l.v, l.n, sizeof(*l.v), ent_cmp);
 	if (format != F_DER) {
 		if (cli_out_open(&out, output) == -1) {
 			status = 1;
@@ -418,31 +266,11 @@ export_certs(struct cs_store *st, const struct select *sel, int format,
 	if (format == F_CSV)
 		cert_csv_header(out.f);
 	for (i = 0; i < l.n; i++) {
-		const struct ent *e = &l.v[i];
-
-		if (e->summ != NULL && format != F_PEM && format != F_DER) {
-			/* The summary the first pass saw: no second lookup. */
-			memset(&rec, 0, sizeof(rec));
-			memcpy(rec.key, e->key, CS_KEY_LEN);
-			if (cs_cert_decode(e->summ, e->summ_len, &rec.cert,
-			    &err) == -1) {
-				status = cli_fail(&err);
-				break;
-			}
-		} else if (cs_store_get_cert(st, e->key, CS_GET_SUMMARY |
-		    CS_GET_NOSTAT | (format == F_PEM || format == F_DER ?
-		    CS_GET_DER : 0), &rec, &err) == -1) {
+		if (cs_certlist_get(q, &l, i, format == F_PEM ||
+		    format == F_DER ? CS_GET_DER : 0, &rec, &err) == -1) {
 			status = cli_fail(&err);
 			break;
 		}
-		rec.count = e->count;
-		rec.leaf_count = e->leaf_count;
-		rec.hosts = e->hosts;
-		rec.seen = e->seen;
-		rec.first_seen = e->first_seen;
-		rec.last_seen = e->last_seen;
-		rec.errs = l.errs + e->errs_off;	/* borrowed */
-		rec.nerrs = e->nerrs;
 		switch (format) {
 		case F_JSONL:
 			cs_export_json(out.f, &rec);
@@ -460,8 +288,6 @@ export_certs(struct cs_store *st, const struct select *sel, int format,
 				status = 1;
 			break;
 		}
-		rec.errs = NULL;
-		rec.nerrs = 0;
 		cs_certrec_release(&rec);
 		if (status != 0)
 			break;
@@ -476,8 +302,7 @@ export_certs(struct cs_store *st, const struct select *sel, int format,
 		    "'%s'\n", l.n, dir);
 out:
 	cs_store_read_end(st);
-	free(l.v);
-	free(l.errs);
+	cs_certlist_release(&l);
 	return status;
 }
 
@@ -545,8 +370,9 @@ cmd_export(int argc, char **argv)
 		[F_JSONL] = "jsonl", [F_CSV] = "csv", [F_PEM] = "pem",
 		[F_DER] = "der", [F_CHAINS] = "chains"
 	};
-	struct select sel = SELECT_INIT;
+	struct cs_sel sel = CS_SEL_INIT;
 	struct cs_store *st = NULL;
+	struct cs_query *q = NULL;
 	const char *db = NULL, *dir = NULL, *output = NULL;
 	size_t i;
 	int ch, rc, format = F_JSONL, status = 0;
@@ -616,13 +442,11 @@ cmd_export(int argc, char **argv)
 		status = 2;
 		goto out;
 	}
-	if ((st = cli_open_store(db)) == NULL) {
+	if ((st = cli_open_store(db)) == NULL ||
+	    (q = select_open(st, &sel)) == NULL) {
 		status = 1;
 		goto out;
 	}
-	if ((status = select_prepare(&sel, st, format == F_CHAINS ?
-	    SELECT_KEYS : 0)) != 0)
-		goto out;
 	if (dir != NULL && mkdir(dir, 0777) == -1 && errno != EEXIST) {
 		cli_warn("cannot create '%s': %s", dir, strerror(errno));
 		status = 1;
@@ -631,11 +455,12 @@ cmd_export(int argc, char **argv)
 	if (dir != NULL)
 		remove_stale(dir);
 	if (format == F_CHAINS)
-		status = export_chains(st, &sel, dir);
+		status = export_chains(st, q, dir);
 	else
-		status = export_certs(st, &sel, format, dir, output);
+		status = export_certs(st, q, format, dir, output);
 out:
+	cs_query_close(q);
 	cs_store_close(st);
-	select_release(&sel);
+	cs_sel_release(&sel);
 	return status;
 }

@@ -27,7 +27,7 @@ enum { O_TABLE, O_JSON, O_CSV };
 enum { O_CSV_OPT = 1, O_DB, O_JSON_OPT, O_KNOWN, O_NO_ROOTS, O_PEM, O_ROOTS };
 
 struct missing_opts {
-	struct select	 sel;
+	struct cs_sel	 sel;
 	int		 format;
 	int		 pem;
 	int		 no_roots;
@@ -40,34 +40,6 @@ struct missing_opts {
 	const char	**known;
 	size_t		 nknown;
 };
-
-/* Only --error: the chains' own counts by code will do. */
-static uint64_t
-chain_reports_codes(void *arg, const struct cs_chainrec *c)
-{
-	const struct select *s = arg;
-	uint64_t n = 0;
-	size_t i;
-
-	if (s->nerrors == 0)
-		return c->count;
-	for (i = 0; i < c->nerrs; i++)
-		if (select_code(s, 1, c->errs[i].code))
-			n += c->errs[i].n;
-	return n;
-}
-
-static uint64_t
-chain_reports_sel(void *arg, const struct cs_chainrec *c)
-{
-	return select_chain(arg, c);
-}
-
-static int
-code_counts(void *arg, int has_err, int32_t code)
-{
-	return select_code(arg, has_err, code);
-}
 
 static void
 print_json(FILE *f, const struct cs_missing *m, size_t n)
@@ -346,20 +318,12 @@ missing_sets(const char **rootp, size_t nroots, int no_roots,
 }
 
 int
-missing_select(struct cs_missing_opts *mo, struct select *sel,
-    struct cs_store *st)
+missing_select(struct cs_missing_opts *mo, const struct cs_sel *sel,
+    struct cs_store *st, struct cs_query **q)
 {
-	int status;
-
-	mo->arg = sel;
-	mo->code_counts = code_counts;
-	mo->chain_reports = chain_reports_codes;
-	if (select_filters(sel)) {
-		/* Filters on the leaf need the set of selected keys. */
-		if ((status = select_prepare(sel, st, SELECT_KEYS)) != 0)
-			return status;
-		mo->chain_reports = chain_reports_sel;
-	}
+	if ((*q = select_open(st, sel)) == NULL)
+		return 1;
+	mo->query = *q;
 	return 0;
 }
 
@@ -372,6 +336,7 @@ cmd_missing(int argc, char **argv)
 	struct cs_missing m = CS_MISSING_INIT;
 	struct cs_certset *roots = NULL, *known = NULL;
 	struct cs_store *st = NULL;
+	struct cs_query *q = NULL;
 	struct cli_out out;
 	FILE *sum;
 	size_t i, n, npem;
@@ -393,7 +358,7 @@ cmd_missing(int argc, char **argv)
 	memset(&mo, 0, sizeof(mo));
 	mo.roots = roots;
 	mo.known = known;
-	if ((status = missing_select(&mo, &o.sel, st)) != 0)
+	if ((status = missing_select(&mo, &o.sel, st, &q)) != 0)
 		goto out;
 	if (cs_missing_run(st, &mo, &m, &err) == -1) {
 		status = cli_fail(&err);
@@ -445,7 +410,8 @@ out:
 	cs_store_close(st);
 	cs_certset_free(roots);
 	cs_certset_free(known);
-	select_release(&o.sel);
+	cs_query_close(q);
+	cs_sel_release(&o.sel);
 	free(o.roots);
 	free(o.known);
 	return status;

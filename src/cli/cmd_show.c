@@ -37,7 +37,7 @@ list(const char *name, char *const *l, size_t n)
 }
 
 static void
-show_text(const struct cs_certrec *r, const struct hostlist *hl)
+show_text(const struct cs_certrec *r, const struct cs_hostlist *hl)
 {
 	const struct cs_cert *c = &r->cert;
 	char hex[65], t[32];
@@ -95,7 +95,7 @@ cmd_show(int argc, char **argv)
 	struct cs_err err = CS_ERR_INIT;
 	struct cs_certrec rec;
 	struct cs_store *st;
-	struct hostlist hl;
+	struct cs_hostlist hl = CS_HOSTLIST_INIT;
 	const char *db = NULL;
 	uint64_t minrep = 0;
 	int ch, json = 0, status;
@@ -138,9 +138,10 @@ cmd_show(int argc, char **argv)
 		return cli_fail(&err);
 	}
 	/* Without --min-host-reports only the top ten are kept. */
-	if ((status = minrep > 0 ? hostlist_load(st, key, &hl) :
-	    hostlist_top(st, key, TOP_HOSTS, &hl)) == 0 &&
-	    (status = hostlist_min_reports(st, &hl, minrep)) == 0) {
+	status = 0;
+	if (cs_cert_hostlist(st, key, TOP_HOSTS, minrep, &hl, &err) == -1)
+		status = cli_fail(&err);
+	else {
 		if (json) {
 			struct cs_jw w;
 
@@ -157,6 +158,6 @@ cmd_show(int argc, char **argv)
 	if (status == 0 && !json)
 		show_text(&rec, &hl);
 	cs_certrec_release(&rec);
-	hostlist_release(&hl);
+	cs_hostlist_release(&hl);
 	return status;
 }

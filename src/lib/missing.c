@@ -702,9 +702,22 @@ store_node(const struct ctx *x, const unsigned char *key)
 static uint64_t
 weight(const struct ctx *x, const struct cs_chainrec *r)
 {
-	if (x->o->chain_reports == NULL)
+	const struct cs_sel *s;
+	uint64_t n = 0;
+	size_t i;
+
+	if (x->o->query == NULL)
 		return r->count;
-	return x->o->chain_reports(x->o->arg, r);
+	s = cs_query_sel(x->o->query);
+	if (cs_sel_filters(s))
+		return cs_query_chain(x->o->query, r);
+	/* Only codes: the chain's own counts by code will do. */
+	if (s->nerrors == 0)
+		return r->count;
+	for (i = 0; i < r->nerrs; i++)
+		if (cs_sel_code(s, 1, r->errs[i].code))
+			n += r->errs[i].n;
+	return n;
 }
 
 static int
@@ -1245,8 +1258,7 @@ str_cmp(const void *a, const void *b)
 struct mpriv {
 	unsigned char	(*keys)[CS_KEY_LEN];	/* chains, by row */
 	size_t		 *start;		/* nrows + 1 */
-	int		(*code_counts)(void *, int, int32_t);
-	void		 *arg;
+	const struct cs_query *query;
 };
 
 static void
@@ -1381,8 +1393,7 @@ aggregate(struct ctx *x, struct hit *hits, size_t nhits, struct cs_missing *m)
 		cs_err_set(x->err, CS_ENOMEM, "out of memory");
 		goto out;
 	}
-	pv->code_counts = x->o->code_counts;
-	pv->arg = x->o->arg;
+	pv->query = x->o->query;
 	for (i = 0, k = 0; i < nrb; i++) {
 		m->rows[i] = rb[i].row;
 		pv->start[i] = k;
@@ -1558,6 +1569,9 @@ cs_missing_run(struct cs_store *st, const struct cs_missing_opts *opts,
 	x.err = err;
 	atomic_init(&x.sigchecks, 0);
 	memset(out, 0, sizeof(*out));
+	/* Filters on the leaf need the set of selected certificates. */
+	if (opts->query != NULL && cs_query_keys(opts->query, err) == -1)
+		goto out;
 	if (cs_store_foreach_cert(st, CS_GET_SUMMARY | CS_GET_DER, load_cert,
 	    &x, err) == -1)
 		goto out;
@@ -1660,8 +1674,8 @@ host_each(void *arg, int has_err, int32_t code, const char *host,
 	struct hostacc *h = arg;
 
 	(void)n;
-	if (len == 0 || (h->pv->code_counts != NULL &&
-	    !h->pv->code_counts(h->pv->arg, has_err, code)))
+	if (len == 0 || (h->pv->query != NULL &&
+	    !cs_sel_code(cs_query_sel(h->pv->query), has_err, code)))
 		return 0;
 	if (grow(&h->v, &h->cap, h->n + 1, sizeof(*h->v), h->err) == -1 ||
 	    (h->v[h->n] = strndup(host, len)) == NULL)

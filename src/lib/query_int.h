@@ -1,0 +1,121 @@
+#ifndef CERTSIFT_QUERY_INT_H
+#define CERTSIFT_QUERY_INT_H
+
+/*
+ * What query.c, query_rank.c and missing.c share: maps from certificate
+ * keys and from hostnames to dense indexes (over hmap.h), and
+ * (row, hostname hash) pairs for counting distinct hostnames per row
+ * without keeping a million strings.
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "certsift/hmap.h"
+#include "certsift/query.h"
+#include "certsift/store.h"
+#include "certsift/vec.h"
+
+struct qkey {
+	unsigned char	key[CS_KEY_LEN];
+};
+
+/* Certificate (or chain) keys -> 0, 1, ... in the order added. */
+struct keymap {
+	struct cs_hmap	 idx;
+	CS_VEC(struct qkey) keys;
+};
+
+#define KEYMAP_INIT { CS_HMAP_INIT, CS_VEC_INIT }
+
+uint64_t	key_hash(const unsigned char *key);
+/* The index of key, added when missing (*added, may be NULL, says so);
+ * -1 when out of memory. */
+long	keymap_add(struct keymap *m, const unsigned char *key, int *added);
+/* Room for n keys: 0 or -1. */
+int	keymap_reserve(struct keymap *m, size_t n);
+/* The index of key, or -1 when it is not in m. */
+static inline long
+keymap_get(const struct keymap *m, const unsigned char *key)
+{
+	uint64_t h = key_hash(key);
+	size_t pos;
+	uint32_t e;
+
+	if (m->idx.cap == 0)
+		return -1;
+	for (pos = cs_hmap_start(&m->idx, h);
+	    cs_hmap_next(&m->idx, h, &pos, &e);)
+		if (memcmp(m->keys.v[e].key, key, CS_KEY_LEN) == 0)
+			return (long)e;
+	return -1;
+}
+/* Starts loading where keymap_get() will look for key. */
+static inline void
+keymap_prefetch(const struct keymap *m, const unsigned char *key)
+{
+	cs_hmap_prefetch(&m->idx, key_hash(key));
+}
+void	keymap_release(struct keymap *m);
+
+/* Byte strings (hostnames) -> 0, 1, ... in the order added. */
+struct qstr {
+	char	*s;		/* a copy, with a NUL */
+	size_t	 len;
+};
+
+struct strmap {
+	struct cs_hmap	 idx;
+	CS_VEC(struct qstr) strs;
+};
+
+#define STRMAP_INIT { CS_HMAP_INIT, CS_VEC_INIT }
+
+long	strmap_add(struct strmap *m, const char *s, size_t len, int *added);
+long	strmap_get(const struct strmap *m, const char *s, size_t len);
+void	strmap_release(struct strmap *m);
+
+struct hpair {
+	uint64_t	row;
+	uint64_t	h[2];
+};
+
+typedef CS_VEC(struct hpair) hpairs_t;
+
+/* Adds (row, hash of host): 0 or -1. */
+int	hpair_add(hpairs_t *p, size_t row, const char *host, size_t len);
+/*
+ * Sorts p and calls fn once per distinct (row, hostname): the number of
+ * distinct hostnames per row is how often fn sees the row.
+ */
+void	hpairs_count(hpairs_t *p, void (*fn)(void *, uint64_t), void *arg);
+
+/* The distinct certificates of a chain, as indexes in a keymap. */
+typedef CS_VEC(size_t) idxvec_t;
+int	chain_distinct(idxvec_t *cc, struct keymap *m,
+	    const struct cs_chainrec *c);
+
+/* A query's figures of a certificate under its codes. */
+struct qfig {
+	uint64_t	leaf_count;
+	uint64_t	hosts;
+	int		seen;
+	int64_t		first_seen;
+	int64_t		last_seen;
+};
+
+struct cs_query {
+	struct cs_store		*st;
+	struct cs_sel		 sel;
+	struct keymap		 figmap;	/* with codes */
+	CS_VEC(struct qfig)	 figs;
+	struct keymap		 hostkeys;	/* --host */
+	struct keymap		 keys;		/* cs_query_keys() */
+	int			 has_keys;
+};
+
+/* "out of memory", CS_ENOMEM: returns -1. */
+int	query_nomem(struct cs_err *err);
+
+#endif
