@@ -15,6 +15,7 @@
 struct cs_ingest_sum {
 	uint64_t	files;
 	uint64_t	files_skipped;	/* already ingested */
+	uint64_t	files_damaged;	/* compressed, and ended damaged */
 	uint64_t	reports_read;
 	uint64_t	reports_accepted;
 	uint64_t	reports_filtered;
@@ -61,6 +62,10 @@ struct cs_ingest_opts {
 	/* Told of each malformed report and invalid certificate. */
 	void		(*bad)(void *arg, const char *name, uint64_t line,
 			    const char *why);
+	/* Told of compressed input that ends damaged (truncated, corrupt,
+	 * a decompression bomb); NULL: told as a bad record. */
+	void		(*damaged)(void *arg, const char *name, uint64_t line,
+			    const char *why);
 	/* Called now and then while reading. */
 	void		(*progress)(void *arg,
 			    const struct cs_ingest_progress *p);
@@ -89,6 +94,16 @@ void	cs_ingest_free(struct cs_ingest *ing);
  */
 int	cs_ingest_fd(struct cs_ingest *ing, int fd, const char *name,
 	    int flags, struct cs_err *err);
+
+/*
+ * Tells that fd, a file among the next ones to ingest (up to --jobs of
+ * them, in order), will be passed to cs_ingest_fd() later: a compressed
+ * regular file not ingested yet starts decompressing now, in a thread of
+ * its own, into a bounded buffer. fd must stay open until then. A hint:
+ * returns 0 (also when it does nothing), or -1 when it failed, which only
+ * loses the head start.
+ */
+int	cs_ingest_ahead(struct cs_ingest *ing, int fd, struct cs_err *err);
 
 /* The totals of this ingest so far. */
 void	cs_ingest_summary(const struct cs_ingest *ing,

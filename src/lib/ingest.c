@@ -1,8 +1,5 @@
 #include "certsift/ingest.h"
 
-#include <sys/mman.h>
-#include <sys/stat.h>
-
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +43,12 @@ cs_ingest_new(struct cs_store *st, const struct cs_ingest_opts *o,
 	if (jobs < 1)
 		jobs = 1;
 	nw = jobs > 1 ? jobs : 1;
+	ing->jobs = jobs;
+	if (jobs > 1 && (cs_zpool_new(&ing->zpool, err) == -1 ||
+	    (ing->ahead = calloc((size_t)jobs, sizeof(*ing->ahead))) == NULL)) {
+		cs_ingest_free(ing);
+		return cs_err_set(err, CS_ENOMEM, "out of memory");
+	}
 	/* Units in flight: two for each worker, and one; while a batch is
 	 * written, up to all of them (mapped input costs them no copy). */
 	ing->window = jobs > 1 ? (size_t)jobs * 2 + 1 : 1;
@@ -117,6 +120,9 @@ cs_ingest_free(struct cs_ingest *ing)
 	}
 	free(ing->workers);
 	free(ing->units);
+	cs_ing_ahead_clear(ing);
+	free(ing->ahead);
+	cs_zpool_free(ing->zpool);
 	pthread_mutex_destroy(&ing->lock);
 	pthread_rwlock_destroy(&ing->tlock);
 	pthread_mutex_destroy(&ing->qlock);
@@ -150,16 +156,34 @@ cs_ingest_summary(const struct cs_ingest *ing, struct cs_ingest_sum *sum)
 	    (double)(t1.tv_nsec - ing->t0.tv_nsec) / 1e9;
 }
 
-void
-cs_ing_bad(struct cs_ingest *ing, const char *why)
+static void
+stop_if_strict(struct cs_ingest *ing, const char *why)
 {
-	if (ing->o.bad != NULL)
-		ing->o.bad(ing->o.arg, ing->name, ing->line, why);
 	if (ing->o.strict && !ing->stop) {
 		ing->stop = 1;
 		cs_err_set(&ing->stop_err, CS_ESTOP, "%s:%llu: %s", ing->name,
 		    (unsigned long long)ing->line, why);
 	}
+}
+
+void
+cs_ing_bad(struct cs_ingest *ing, const char *why)
+{
+	if (ing->o.bad != NULL)
+		ing->o.bad(ing->o.arg, ing->name, ing->line, why);
+	stop_if_strict(ing, why);
+}
+
+/* Compressed input that ended damaged: one message for the file. */
+static void
+damaged(struct cs_ingest *ing, const char *why)
+{
+	ing->sum.files_damaged++;
+	if (ing->o.damaged != NULL)
+		ing->o.damaged(ing->o.arg, ing->name, ing->line, why);
+	else if (ing->o.bad != NULL)
+		ing->o.bad(ing->o.arg, ing->name, ing->line, why);
+	stop_if_strict(ing, why);
 }
 
 static int	fill_unit(struct cs_ingest *, struct cs_input *, struct unit *,
@@ -271,8 +295,7 @@ progress(struct cs_ingest *ing, struct cs_input *in,
 	if (now.tv_sec == tick->tv_sec)
 		return;
 	*tick = now;
-	/* A mapped file is "read" at once: count where the splitter is. */
-	pr->file_bytes = in->mapped ? in->pos : in->raw_bytes;
+	pr->file_bytes = cs_input_file_bytes(in);
 	pr->reports = ing->sum.reports_read + ing->n[CS_N_REPORTS_READ];
 	ing->o.progress(ing->o.arg, pr);
 }
@@ -284,45 +307,29 @@ struct ingfile {
 	struct cs_input		 in;
 	struct timespec		 clock;		/* since the last commit */
 	struct timespec		 tick;		/* the last progress report */
-	unsigned char		 idbuf[24];
+	struct cs_ing_file	 file;		/* mapped, maybe decompressing */
 	unsigned char		*id;		/* NULL: a stream, no identity */
-	unsigned char		*map;		/* MAP_FAILED: read, not mapped */
-	size_t			 maplen;
 	uint64_t		 off;		/* read up to here */
 };
 
 /*
- * Identifies a regular file (mapping it when it is not compressed) and
- * reads its saved progress: 1 when it is done already (then it is counted,
- * nothing else), 0 to go on, -1 on failure.
+ * Identifies a regular file (mapping it; it may be decompressing already,
+ * started by cs_ingest_ahead()) and reads its saved progress: 1 when it is
+ * done already (then it is counted, nothing else), 0 to go on, -1 on
+ * failure.
  */
 static int
 file_identify(struct cs_ingest *ing, int fd, int flags, struct ingfile *f,
     struct cs_err *err)
 {
-	struct stat sb;
 	int rc;
 
-	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) ||
-	    (flags & CS_INGEST_STREAM))
-		return 0;
-	f->pr.file_size = (uint64_t)sb.st_size;
-	/* Uncompressed files are read through a mapping: no copies. */
-	if (sb.st_size > 0 && (uint64_t)sb.st_size <= SIZE_MAX &&
-	    (f->map = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE,
-	    fd, 0)) != MAP_FAILED) {
-		f->maplen = (size_t)sb.st_size;
-		madvise(f->map, f->maplen, MADV_SEQUENTIAL);
-		if (cs_ing_map_id(f->map, f->maplen, ing->nw, f->idbuf, err) ==
-		    -1)
-			return -1;
-		if (f->maplen >= 2 && f->map[0] == 0x1f && f->map[1] == 0x8b) {
-			munmap(f->map, f->maplen);
-			f->map = MAP_FAILED;
-		}
-	} else if (cs_ing_file_id(fd, f->idbuf, err) == -1)
+	if (cs_ing_file_open(ing, fd, flags, &f->file, err) == -1)
 		return -1;
-	f->id = f->idbuf;
+	if (!f->file.regular)
+		return 0;
+	f->pr.file_size = f->file.size;
+	f->id = f->file.id;
 	if ((rc = cs_ing_file_progress(ing, f->id, &f->prog, err)) != 1)
 		return rc;
 	/* Already ingested: count the file, nothing else. */
@@ -334,19 +341,11 @@ file_identify(struct cs_ingest *ing, int fd, int flags, struct ingfile *f,
 
 /* Opens the input where the saved progress left it. */
 static int
-file_open(struct cs_ingest *ing, int fd, struct ingfile *f,
-    struct cs_err *err)
+file_open(struct cs_ingest *ing, struct ingfile *f, struct cs_err *err)
 {
 	const struct cs_fileprog *p = &f->prog;
-	int rc;
 
-	if (f->map != MAP_FAILED)
-		rc = cs_input_init_map(&f->in, f->map, f->maplen, p->offset,
-		    p->line, (int)p->mode, err);
-	else
-		rc = cs_input_init(&f->in, fd, p->offset, p->line,
-		    (int)p->mode, err);
-	if (rc == -1)
+	if (cs_ing_file_input(ing, &f->file, p, &f->in, err) == -1)
 		return -1;
 	f->off = p->offset;
 	/* Read input is copied into units: only a window of them then, so
@@ -447,18 +446,21 @@ static int
 file_finish(struct cs_ingest *ing, struct ingfile *f, struct cs_err *err)
 {
 	struct cs_input *in = &f->in;
+	uint64_t end;
 
-	if (in->truncated) {
-		/* Its last, partial document was counted as malformed. */
+	if (in->damage != NULL) {
+		/* Reported where the reports stop: after the last whole one. */
 		ing->line = in->line;
-		cs_ing_bad(ing, "truncated or corrupt gzip stream");
+		damaged(ing, in->damage);
 		if (ing->stop) {
 			*err = ing->stop_err;
 			return -1;
 		}
 	}
-	ing->n[CS_N_BYTES] += in->base + in->buf.len - f->off;
-	f->prog.offset = in->base + in->buf.len;
+	/* Damaged input ends after its last whole document. */
+	end = in->base + (in->damage != NULL ? in->pos : in->buf.len);
+	ing->n[CS_N_BYTES] += end - f->off;
+	f->prog.offset = end;
 	f->prog.line = in->line;
 	f->prog.mode = (uint32_t)in->mode;
 	f->prog.done = 1;
@@ -476,7 +478,6 @@ cs_ingest_fd(struct cs_ingest *ing, int fd, const char *name, int flags,
 	int rc, ret = -1;
 
 	memset(&f, 0, sizeof(f));
-	f.map = MAP_FAILED;
 	clock_gettime(CLOCK_MONOTONIC, &f.clock);
 	f.tick = f.clock;
 	f.pr.name = name;
@@ -484,7 +485,7 @@ cs_ingest_fd(struct cs_ingest *ing, int fd, const char *name, int flags,
 	ing->stop = 0;
 	if ((rc = file_identify(ing, fd, flags, &f, err)) != 0)
 		ret = rc == 1 ? 0 : -1;
-	else if (file_open(ing, fd, &f, err) == 0) {
+	else if (file_open(ing, &f, err) == 0) {
 		if (file_loop(ing, &f, err) == 0)
 			ret = file_finish(ing, &f, err);
 		else
@@ -493,7 +494,6 @@ cs_ingest_fd(struct cs_ingest *ing, int fd, const char *name, int flags,
 	if (ret == -1)
 		cs_ing_batch_reset(ing);
 	cs_input_release(&f.in);
-	if (f.map != MAP_FAILED)
-		munmap(f.map, f.maplen);
+	cs_ing_file_close(&f.file);
 	return ret;
 }

@@ -6,6 +6,8 @@
  * the batch, and the functions one file calls in another.
  */
 
+#include <sys/types.h>
+
 #include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -182,6 +184,23 @@ struct rec {
 	uint32_t	n;	/* slots, or the reason's length */
 };
 
+/*
+ * A file as cs_ingest_fd() reads it: mapped when it can be, its identity,
+ * and a decompressing source when one was started ahead.
+ */
+struct cs_ing_file {
+	int			 fd;
+	dev_t			 dev;
+	ino_t			 ino;
+	int			 regular;	/* recognised: id is set */
+	uint64_t		 size;
+	unsigned char		*map;		/* NULL: not mapped */
+	size_t			 maplen;
+	int			 fmt;		/* CS_Z_* of the mapping */
+	unsigned char		 id[24];
+	struct cs_zsrc		*z;		/* started ahead */
+};
+
 struct cs_ingest {
 	struct cs_store		*st;
 	struct cs_ingest_opts	 o;
@@ -245,6 +264,14 @@ struct cs_ingest {
 	uint64_t		 done_line;
 	int			 done_mode;
 
+	/* Compressed input: decompressed by a thread of its own (jobs >
+	 * 1), into chunks from this pool; up to jobs files started ahead
+	 * of their turn (cs_ingest_ahead). */
+	int			 jobs;
+	struct cs_zpool		*zpool;
+	struct cs_ing_file	*ahead;
+	size_t			 nahead;
+
 	/* The file being read. */
 	const char		*name;
 	uint64_t		 line;
@@ -278,6 +305,15 @@ void	cs_ing_batch_reset(struct cs_ingest *ing);
 int	cs_ing_commit(struct cs_ingest *ing, const unsigned char *id,
 	    const struct cs_fileprog *prog, struct timespec *clock,
 	    struct cs_err *err);
+
+/* ingest_open.c: files opened (and decompressing) before their turn */
+int	cs_ing_file_open(struct cs_ingest *ing, int fd, int flags,
+	    struct cs_ing_file *f, struct cs_err *err);
+int	cs_ing_file_input(struct cs_ingest *ing, struct cs_ing_file *f,
+	    const struct cs_fileprog *prog, struct cs_input *in,
+	    struct cs_err *err);
+void	cs_ing_file_close(struct cs_ing_file *f);
+void	cs_ing_ahead_clear(struct cs_ingest *ing);
 
 /* ingest_file.c: a file's identity and saved progress */
 int	cs_ing_file_id(int fd, unsigned char id[24], struct cs_err *err);
