@@ -65,6 +65,21 @@ on_bad(void *arg, const char *name, uint64_t line, const char *why)
 		    " (see the errors log)" : " (use --errors-log)");
 }
 
+/* A damaged file is told always: it is one message per file. */
+static void
+on_damaged(void *arg, const char *name, uint64_t line, const char *why)
+{
+	struct ctx *c = arg;
+
+	if (c->log != NULL)
+		fprintf(c->log, "%s:%" PRIu64 ": %s\n", name, line, why);
+	if (c->progress_shown) {
+		fputs("\r\033[K", stderr);
+		c->progress_shown = 0;
+	}
+	cli_warn("%s:%" PRIu64 ": %s", name, line, why);
+}
+
 static double
 now(void)
 {
@@ -199,18 +214,51 @@ read_key(const char *path, unsigned char **key, size_t *len)
 	return 0;
 }
 
-static int
-ingest_one(struct cs_ingest *ing, const char *path, struct cs_err *err)
+/*
+ * Files are opened some paths before their turn and announced to the
+ * ingest: compressed ones start decompressing while earlier ones are read.
+ */
+struct opener {
+	int	*fd;		/* per path: open, or -1 (errnum why) */
+	int	*errnum;
+	size_t	 next;		/* paths opened so far */
+	size_t	 ahead;		/* how many paths ahead */
+};
+
+static void
+open_ahead(struct cs_ingest *ing, const struct paths *p, struct opener *op,
+    size_t k)
 {
-	int fd, rc;
+	struct cs_err err = CS_ERR_INIT;
+	size_t i;
+
+	for (; op->next < p->n && op->next < k + op->ahead; op->next++) {
+		i = op->next;
+		op->fd[i] = -1;
+		op->errnum[i] = 0;
+		if (strcmp(p->v[i], "-") == 0)
+			continue;
+		if ((op->fd[i] = open(p->v[i], O_RDONLY | O_CLOEXEC)) == -1)
+			op->errnum[i] = errno;
+		else
+			(void)cs_ingest_ahead(ing, op->fd[i], &err); /* a hint */
+	}
+}
+
+static int
+ingest_one(struct cs_ingest *ing, const char *path, struct opener *op,
+    size_t k, struct cs_err *err)
+{
+	int rc;
 
 	if (strcmp(path, "-") == 0)
 		return cs_ingest_fd(ing, 0, "-", CS_INGEST_STREAM, err);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+	if (op->fd[k] == -1)
 		return cs_err_set(err, CS_EIO, "cannot open '%s': %s", path,
-		    strerror(errno));
-	rc = cs_ingest_fd(ing, fd, path, 0, err);
-	close(fd);
+		    strerror(op->errnum[k]));
+	rc = cs_ingest_fd(ing, op->fd[k], path, 0, err);
+	close(op->fd[k]);
+	op->fd[k] = -1;
 	return rc;
 }
 
@@ -224,6 +272,7 @@ print_summary(const struct cs_ingest_sum *s, int json)
 		cs_jw_object_begin(&w);
 		cs_jw_key_u64(&w, "files", s->files);
 		cs_jw_key_u64(&w, "files_skipped", s->files_skipped);
+		cs_jw_key_u64(&w, "files_damaged", s->files_damaged);
 		cs_jw_key_u64(&w, "reports_read", s->reports_read);
 		cs_jw_key_u64(&w, "reports_accepted", s->reports_accepted);
 		cs_jw_key_u64(&w, "reports_filtered", s->reports_filtered);
@@ -242,6 +291,8 @@ print_summary(const struct cs_ingest_sum *s, int json)
 	    "s");
 	if (s->files_skipped > 0)
 		printf(" (%" PRIu64 " already ingested)", s->files_skipped);
+	if (s->files_damaged > 0)
+		printf(" (%" PRIu64 " damaged)", s->files_damaged);
 	printf(": %" PRIu64 " reports read, %" PRIu64 " accepted, %" PRIu64
 	    " filtered, %" PRIu64 " malformed; %" PRIu64 " certs seen, %"
 	    PRIu64 " invalid, %" PRIu64 " new; %.1f MB in %.2f s\n",
@@ -280,6 +331,7 @@ cmd_ingest(int argc, char **argv)
 	struct cs_store *st = NULL;
 	struct cs_ingest *ing = NULL;
 	struct paths paths = { NULL, 0, 0 };
+	struct opener op = { NULL, NULL, 0, 1 };
 	struct ctx c;
 	struct stat sb;
 	uint64_t u;
@@ -430,6 +482,7 @@ cmd_ingest(int argc, char **argv)
 	o.host_key = key;
 	o.host_key_len = keylen;
 	o.bad = on_bad;
+	o.damaged = on_damaged;
 	o.progress = on_progress;
 	o.arg = &c;
 	c.tty = isatty(2);
@@ -445,11 +498,18 @@ cmd_ingest(int argc, char **argv)
 		status = cli_fail(&err);
 		goto out;
 	}
+	op.fd = xmalloc((paths.n + 1) * sizeof(*op.fd));
+	op.errnum = xmalloc((paths.n + 1) * sizeof(*op.errnum));
+	op.ahead = o.jobs > 0 ? (size_t)o.jobs :
+	    (size_t)sysconf(_SC_NPROCESSORS_ONLN);
+	if (op.ahead < 1)
+		op.ahead = 1;
 	c.t0 = c.t_last = now();
 	for (k = 0; k < paths.n; k++) {
 		cs_ingest_summary(ing, &sum);
 		c.t_last = now();
-		if (ingest_one(ing, paths.v[k], &err) == -1) {
+		open_ahead(ing, &paths, &op, k);
+		if (ingest_one(ing, paths.v[k], &op, k, &err) == -1) {
 			if (c.progress_shown)
 				fputs("\r\033[K", stderr);
 			c.progress_shown = 0;
@@ -484,6 +544,11 @@ out:
 	}
 	cs_ingest_free(ing);
 	cs_store_close(st);
+	for (k = 0; k < op.next; k++)
+		if (op.fd[k] != -1)
+			close(op.fd[k]);	/* opened ahead, not reached */
+	free(op.fd);
+	free(op.errnum);
 	for (k = 0; k < paths.n; k++)
 		free(paths.v[k]);
 	free(paths.v);

@@ -11,6 +11,9 @@ for k in $(seq 1 "$COPIES"); do
 	    "$SRC" >"in/part$k.jsonl" || die "jq"
 done
 gzip "in/part2.jsonl"
+# two zstd frames, resumed like gzip at an offset of the uncompressed bytes
+{ head -n 300 in/part3.jsonl | zstd -q -c; tail -n +301 in/part3.jsonl |
+    zstd -q -c; } >in/part3.jsonl.zst && rm in/part3.jsonl
 size=$(du -sm in | cut -f1)
 [ "$size" -ge 20 ] || die "input only ${size} MB"
 reports=$(( $(wc -l <"$SRC") * COPIES ))
