@@ -16,4 +16,13 @@ int	cs_date_parse(const char *s, int64_t *out);
 /* Days since 1970-01-01 of a proleptic Gregorian date. */
 int64_t	cs_date_days(int64_t y, unsigned m, unsigned d);
 
+/*
+ * The UTC day of epoch seconds t: days since 1970-01-01, rounded down,
+ * within int32_t (INT32_MIN excluded: it means "no day" elsewhere).
+ */
+int32_t	cs_date_day(int64_t t);
+
+/* Formats a day of cs_date_day() as "YYYY-MM-DD". */
+void	cs_date_daystr(int32_t day, char out[16]);
+
 #endif

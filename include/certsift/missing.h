@@ -161,6 +161,13 @@ int	cs_missing_run(struct cs_store *st, const struct cs_missing_opts *opts,
 int	cs_missing_hosts(struct cs_store *st, struct cs_missing *m, size_t i,
 	    struct cs_err *err);
 
+/*
+ * The unique chains behind row i: *n chain keys (CS_KEY_LEN bytes each)
+ * at *keys, valid until cs_missing_release(). Returns 0 or -1.
+ */
+int	cs_missing_row_chains(const struct cs_missing *m, size_t i,
+	    const unsigned char **keys, size_t *n, struct cs_err *err);
+
 /* Frees what *m holds; *m is CS_MISSING_INIT again. Accepts NULL. */
 void	cs_missing_release(struct cs_missing *m);
 

@@ -270,4 +270,49 @@ int	cs_store_aia_put(struct cs_store *st, const char *url,
 	    const struct cs_aia_der *certs, size_t n, size_t *added,
 	    struct cs_err *err);
 
+/*
+ * Days (schema 5): report counts per UTC day (days since 1970-01-01, see
+ * cs_date_day()) and error code, for the store and per unique chain.
+ * Reports without a time are counted under CS_NODAY.
+ */
+#define CS_NODAY	INT32_MIN
+
+struct cs_dayent {
+	int32_t		day;		/* or CS_NODAY */
+	int		has_err;	/* 0: the reports had no code */
+	int32_t		code;
+	uint64_t	n;		/* reports */
+};
+
+/* From when a store counts days. */
+struct cs_daysinfo {
+	int		kept;		/* 0: a schema 3 or 4 store, not
+					   yet upgraded: no days at all */
+	uint64_t	reports_before;	/* accepted reports ingested before
+					   the store kept days (an upgraded
+					   store); they have no day */
+	int64_t		since;		/* when it was upgraded, or 0 */
+};
+
+int	cs_store_days_info(struct cs_store *st, struct cs_daysinfo *out,
+	    struct cs_err *err);
+
+/*
+ * Calls fn for every (day, code) with its number of accepted reports, in
+ * order of day (CS_NODAY first), then code.
+ */
+typedef int (*cs_day_fn)(void *arg, const struct cs_dayent *e);
+int	cs_store_foreach_day(struct cs_store *st, cs_day_fn fn, void *arg,
+	    struct cs_err *err);
+
+/*
+ * Calls fn for every chain's (day, code) counts, in chain key order (that
+ * of cs_store_foreach_chain()): e holds n entries, sorted by day then
+ * code, valid during the call.
+ */
+typedef int (*cs_chainday_fn)(void *arg, const unsigned char *ckey,
+    const struct cs_dayent *e, size_t n);
+int	cs_store_foreach_chainday(struct cs_store *st, cs_chainday_fn fn,
+	    void *arg, struct cs_err *err);
+
 #endif

@@ -18,6 +18,7 @@ int	cmd_missing(int, char **);
 int	cmd_show(int, char **);
 int	cmd_stats(int, char **);
 int	cmd_top(int, char **);
+int	cmd_trend(int, char **);
 int	cmd_verify(int, char **);
 
 /* The command being run, for messages. */

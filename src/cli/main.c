@@ -21,6 +21,7 @@ static const struct command commands[] = {	/* sorted by name */
 	{ "show",	cmd_show,	"show [--json] [--min-host-reports k] cert" },
 	{ "stats",	cmd_stats,	"stats [--json]" },
 	{ "top",	cmd_top,	"top [--json|--csv] [-n count] [--by field] [selection] issuers|certs|hosts|errors" },
+	{ "trend",	cmd_trend,	"trend [--json|--csv] [--by error|issuer|outcome] [selection]" },
 	{ "verify",	cmd_verify,	"verify [--json]" },
 };
 

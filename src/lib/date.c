@@ -153,3 +153,25 @@ cs_date_parse(const char *s, int64_t *out)
 	    h * 3600 + mi * 60 + se - sign * (zh * 3600 + zm * 60);
 	return 0;
 }
+
+int32_t
+cs_date_day(int64_t t)
+{
+	int64_t d = t >= 0 ? t / 86400 : -((-(t + 1)) / 86400) - 1;
+
+	if (d <= INT32_MIN)
+		return INT32_MIN + 1;
+	if (d > INT32_MAX)
+		return INT32_MAX;
+	return (int32_t)d;
+}
+
+void
+cs_date_daystr(int32_t day, char out[16])
+{
+	char iso[32];
+
+	cs_date_iso((int64_t)day * 86400, iso);
+	memcpy(out, iso, 10);
+	out[10] = '\0';
+}

@@ -142,6 +142,7 @@ cs_ingest_free(struct cs_ingest *ing)
 	cs_hmap_release(&ing->host_idx);
 	free(ing->bhosts.v);
 	cs_hmap_release(&ing->chain_idx);
+	cs_daybatch_release(&ing->days);
 	free(ing);
 }
 

@@ -21,6 +21,7 @@ cs_ing_batch_reset(struct cs_ingest *ing)
 	cs_hmap_clear(&ing->chain_idx);
 	ing->batch_reports = 0;
 	ing->batch_new = 0;
+	cs_daybatch_reset(&ing->days);
 	memset(ing->n, 0, sizeof(ing->n));
 }
 
@@ -747,6 +748,15 @@ write_cert_counters(struct batch_write *bw)
 	return 0;
 }
 
+/* A batch chain's store key, once apply() has written the chains. */
+static const unsigned char *
+batch_chain_key(void *arg, uint32_t chain)
+{
+	const struct cs_ingest *ing = arg;
+
+	return ing->chains.v[chain].key;
+}
+
 /* Writes the batch in transaction t. */
 static int
 apply(struct cs_ingest *ing, struct cs_wtxn *t, struct cs_err *err)
@@ -763,6 +773,7 @@ apply(struct cs_ingest *ing, struct cs_wtxn *t, struct cs_err *err)
 	    write_chains(&bw) == -1 || cert_codes(&bw) == -1 ||
 	    host_order(&bw) == -1 ||
 	    write_rows(ing, t, bw.hrank, err) == -1 ||
+	    cs_daybatch_write(&ing->days, t, batch_chain_key, ing, err) == -1 ||
 	    write_errors(&bw) == -1 || host_links(&bw) == -1 ||
 	    write_certhosts(&bw) == -1 || write_hostcerts(&bw) == -1 ||
 	    write_hosts(&bw) == -1 || write_cert_counters(&bw) == -1 ? -1 : 0;

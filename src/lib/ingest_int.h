@@ -22,6 +22,7 @@
 #include "certsift/ingest.h"
 #include "certsift/report.h"
 #include "certsift/vec.h"
+#include "daybatch.h"
 #include "input.h"
 #include "store_int.h"
 
@@ -231,6 +232,7 @@ struct cs_ingest {
 	struct cs_hmap		chain_idx;
 	uint64_t		 batch_reports;
 	uint64_t		 batch_new;
+	struct cs_daybatch	 days;		/* per (chain, day, code) */
 	uint64_t		 n[CS_N_COUNTERS];	/* batch counters */
 
 	/* Scratch. */

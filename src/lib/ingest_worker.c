@@ -407,6 +407,8 @@ merge_accepted(struct cs_ingest *ing, const struct rec *r,
 	if ((c = che_get(ing, (uint32_t)chain, &rep)) == NULL)
 		return cs_err_set(err, CS_ENOMEM, "out of memory");
 	c->count++;
+	if (cs_daybatch_add(&ing->days, (uint32_t)chain, &rep) == -1)
+		return cs_err_set(err, CS_ENOMEM, "out of memory");
 	if (rep.has & CS_HAS_TIMESTAMP) {
 		if (!c->seen || rep.timestamp < c->first)
 			c->first = rep.timestamp;

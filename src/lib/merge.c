@@ -120,6 +120,8 @@ static int	merge_file(struct merge *, const MDB_val *, const MDB_val *,
 		    struct cs_err *);
 static int	keep_later(struct merge *, const MDB_val *, const MDB_val *,
 		    struct cs_err *);
+static int	merge_chainday(struct merge *, const MDB_val *, const MDB_val *,
+		    struct cs_err *);
 
 static const struct row rows[] = {
 	{ "cert",	"der summ sha deridx",	merge_cert,	NULL,	1 },
@@ -131,6 +133,8 @@ static const struct row rows[] = {
 	{ "files",	NULL,			merge_file,	NULL,	0 },
 	{ "aiaurl",	NULL,			keep_later,	NULL,	0 },
 	{ "aiacert",	NULL,			keep_later,	NULL,	0 },
+	{ "day",	NULL,			sum_same_key,	NULL,	0 },
+	{ "chainday",	NULL,			merge_chainday,	NULL,	0 },
 };
 
 #define NROWS	(sizeof(rows) / sizeof(rows[0]))
@@ -391,6 +395,39 @@ sum_by_chain(struct merge *m, const MDB_val *k, const MDB_val *v,
 		return cs_err_set(err, CS_ESTORE, "bad key in table '%s'",
 		    cs_store_db_name(m->db));
 	return sum_renamed(m, chain_out(m, k->mv_data), k, v, err);
+}
+
+/* A chain's days: its (day, code) counts, summed into the output's. */
+static int
+merge_chainday(struct merge *m, const MDB_val *k, const MDB_val *v,
+    struct cs_err *err)
+{
+	const unsigned char *okey;
+
+	if (k->mv_size != CS_KEY_LEN || (okey = chain_out(m, k->mv_data)) ==
+	    NULL)
+		return cs_err_set(err, CS_ESTORE, "store '%s': days of an "
+		    "unknown chain", m->cur->path);
+	return cs_store_wchainday_raw(m->t, okey, v->mv_data, v->mv_size,
+	    err);
+}
+
+/*
+ * The reports a store counts without days (all of them when it has no
+ * day tables) have none in the output either.
+ */
+static int
+days_before(struct merge *m, struct cs_err *err)
+{
+	struct cs_daysinfo di;
+
+	if (cs_store_days_info(m->cur->st, &di, err) == -1)
+		return -1;
+	if (!di.kept)
+		di.reports_before = m->cur->counters[CS_N_REPORTS_ACCEPTED];
+	if (di.reports_before == 0)
+		return 0;
+	return cs_store_wdays_before(m->t, di.reports_before, di.since, err);
 }
 
 /* The new links of the last certificate: its count of hostnames. */
@@ -744,12 +781,14 @@ commit_step(struct merge *m, struct job *j, struct cs_err *err)
 		if (j->row < NROWS)
 			rc = step(m, j, &done, err);
 		else {
-			if (!m->cur->skip)
+			rc = 0;
+			if (!m->cur->skip) {
 				store_counters(m->cur, m->n);
+				rc = days_before(m, err);
+			}
 			j->cur++;
 			j->row = 0;
 			j->poslen = 0;
-			rc = 0;
 		}
 		if (rc == 0)
 			rc = cs_store_wcounters(m->t, m->n, err);

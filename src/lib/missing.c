@@ -1717,6 +1717,19 @@ out:
 	return ret;
 }
 
+int
+cs_missing_row_chains(const struct cs_missing *m, size_t i,
+    const unsigned char **keys, size_t *n, struct cs_err *err)
+{
+	const struct mpriv *pv = m->priv;
+
+	if (pv == NULL || i >= m->nrows)
+		return cs_err_set(err, CS_EUSAGE, "no row %zu", i);
+	*keys = pv->keys[pv->start[i]];
+	*n = pv->start[i + 1] - pv->start[i];
+	return 0;
+}
+
 void
 cs_missing_release(struct cs_missing *m)
 {

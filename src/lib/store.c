@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <lmdb.h>
@@ -19,6 +20,7 @@
 #include <openssl/sha.h>
 
 #include "certsift/buf.h"
+#include "certsift/vec.h"
 #include "certsift/ingest.h"
 #include "certsift/report.h"
 #include "store_int.h"
@@ -45,13 +47,15 @@ enum {
 	DB_TOPHOST,	/* cert key -> its top hostnames (struct toplist) */
 	DB_AIAURL,	/* caIssuers URL -> struct aiaurl (schema 5) */
 	DB_AIACERT,	/* sha256 (32) -> struct aiacert + URL + DER */
+	DB_DAY,		/* day + u8 has + code -> u64 reports (schema 5) */
+	DB_CHAINDAY,	/* chain key -> struct dayrec[], sorted (schema 5) */
 	NDB
 };
 
 static const char *const dbnames[NDB] = {
 	"meta", "files", "der", "cert", "summ", "sha", "certhost", "hostcert",
 	"host", "chain", "chainhost", "error", "deridx", "tophost", "aiaurl",
-	"aiacert"
+	"aiacert", "day", "chainday"
 };
 
 static const char *const counter_names[CS_N_COUNTERS] = {
@@ -97,6 +101,21 @@ struct chainstat {
 	unsigned char	leaf_issuer[16];	/* the leaf's certstat.issuer */
 };
 
+/* meta "days": from when the day tables count (schema 4 upgrades). */
+struct daysmeta {
+	uint64_t	reports_before;	/* accepted reports without days */
+	int64_t		since;		/* when the store was upgraded */
+};
+
+/* One (day, code) of a chain in DB_CHAINDAY, in that order. */
+struct dayrec {
+	int32_t		day;
+	int32_t		code;
+	uint32_t	has_err;
+	uint32_t	pad;
+	uint64_t	n;
+};
+
 struct cs_store {
 	MDB_env		*env;
 	/* Readers beside the writer hold it shared; growing the map, which
@@ -108,6 +127,7 @@ struct cs_store {
 	int		 rdonly;
 	int		 notop;		/* schema 3: no DB_TOPHOST */
 	int		 noaia;		/* schema 3 or 4: no DB_AIA* */
+	int		 nodays;	/* no DB_DAY, DB_CHAINDAY (read as 4) */
 	int		 writemap;
 	uint64_t	 reserved;	/* bytes of data.mdb reserved on disk */
 	char		*path;
@@ -164,6 +184,7 @@ struct cs_wtxn {
 };
 
 static int	top_flush(struct cs_wtxn *);
+static int	get_counters(MDB_txn *, MDB_dbi, uint64_t[CS_N_COUNTERS]);
 static int	map_resize(struct cs_store *, uint64_t, uint64_t,
 		    struct cs_err *);
 static uint64_t	map_used(struct cs_store *);
@@ -453,6 +474,26 @@ foreign(MDB_txn *txn)
 	return ms.ms_entries > 0 ? -1 : 0;
 }
 
+/*
+ * The day tables of a store made before them start empty: the store says
+ * from when it has days and how many reports it had then (they have none).
+ */
+static int
+days_begin(MDB_txn *txn, struct cs_store *st)
+{
+	uint64_t n[CS_N_COUNTERS];
+	struct daysmeta dm;
+	MDB_val k = { 4, "days" }, v = { sizeof(dm), &dm };
+	int rc;
+
+	if ((rc = get_counters(txn, st->dbi[DB_META], n)) != 0)
+		return rc;
+	memset(&dm, 0, sizeof(dm));
+	dm.reports_before = n[CS_N_REPORTS_ACCEPTED];
+	dm.since = (int64_t)time(NULL);
+	return mdb_put(txn, st->dbi[DB_META], &k, &v, 0);
+}
+
 static int
 open_dbs(struct cs_store *st, int create, struct cs_err *err)
 {
@@ -460,9 +501,10 @@ open_dbs(struct cs_store *st, int create, struct cs_err *err)
 	MDB_envinfo info;
 	MDB_val k, v;
 	uint32_t schema;
-	int rc, i, tries = 0;
+	int rc, i, tries = 0, fresh, daysnew;
 
 again:
+	fresh = daysnew = 0;
 	schema = CS_SCHEMA;
 	if (create) {
 		if ((rc = mdb_txn_begin(st->env, NULL, 0, &txn)) != 0)
@@ -471,6 +513,7 @@ again:
 		return -1;
 	st->notop = 0;
 	st->noaia = 0;
+	st->nodays = 0;
 	/* Another program's LMDB environment is not made a store. */
 	if (create && (rc = foreign(txn)) != 0) {
 		rend(st, txn);
@@ -480,6 +523,10 @@ again:
 		return open_fail(st, err, rc, "cannot open database");
 	}
 	for (i = 0; i < NDB; i++) {
+		/* A writer makes the day tables of an older store. */
+		if ((i == DB_DAY || i == DB_CHAINDAY) && create && mdb_dbi_open(
+		    txn, dbnames[i], 0, &st->dbi[i]) == MDB_NOTFOUND)
+			daysnew = 1;
 		if ((rc = mdb_dbi_open(txn, dbnames[i], create ? MDB_CREATE :
 		    0, &st->dbi[i])) != 0) {
 			if (rc == MDB_NOTFOUND && i == DB_TOPHOST) {
@@ -489,6 +536,11 @@ again:
 			if (rc == MDB_NOTFOUND && (i == DB_AIAURL ||
 			    i == DB_AIACERT)) {
 				st->noaia = 1;	/* schema 3 or 4 */
+				continue;
+			}
+			if (rc == MDB_NOTFOUND && (i == DB_DAY ||
+			    i == DB_CHAINDAY)) {
+				st->nodays = 1;	/* 3, 4, or early 5 */
 				continue;
 			}
 			rend(st, txn);
@@ -505,6 +557,7 @@ again:
 		v.mv_data = &schema;
 		v.mv_size = sizeof(schema);
 		rc = mdb_put(txn, st->dbi[DB_META], &k, &v, 0);
+		fresh = 1;
 	} else if (rc == 0) {
 		if (v.mv_size != sizeof(schema))
 			rc = MDB_CORRUPTED;
@@ -551,6 +604,10 @@ again:
 			rend(st, txn);
 			return mdb_fail(err, rc, "cannot upgrade the store");
 		}
+	}
+	if (create && daysnew && !fresh && (rc = days_begin(txn, st)) != 0) {
+		rend(st, txn);
+		return mdb_fail(err, rc, "cannot upgrade the store");
 	}
 	if (schema != CS_SCHEMA && !(schema == 3 && st->notop) &&
 	    !(schema == 4 && st->noaia)) {
@@ -2377,7 +2434,8 @@ table_index(const struct cs_store *st, const char *table)
 
 	for (i = 0; i < NDB; i++)
 		if (strcmp(dbnames[i], table) == 0)
-			return i == DB_TOPHOST && st->notop ? -1 : i;
+			return (i == DB_TOPHOST && st->notop) || ((i == DB_DAY ||
+			    i == DB_CHAINDAY) && st->nodays) ? -1 : i;
 	for (i = 0; i < 2; i++)
 		if (strcmp(lmdbnames[i], table) == 0)
 			return NDB + i;
@@ -3049,4 +3107,232 @@ cs_store_hosts_check(struct cs_store *st, int mode, const unsigned char *key,
 		if (err == NULL || err->code != CS_EFULL)
 			return -1;
 	}
+}
+
+/* ---- days ---------------------------------------------------------------- */
+
+int
+cs_store_wday(struct cs_wtxn *t, int32_t day, int has_err, int32_t code,
+    uint64_t n, struct cs_err *err)
+{
+	unsigned char k[9];
+
+	put_code(k, day);		/* signed, as codes are */
+	k[4] = has_err != 0;
+	put_code(k + 5, has_err ? code : 0);
+	return add_u64(t, DB_DAY, k, sizeof(k), n, NULL, err);
+}
+
+/* <0, 0, >0 as (day, has, code) of a sorts before, with, after b's. */
+static int
+dayent_cmp(int32_t da, int ha, int32_t ca, int32_t db, int hb, int32_t cb)
+{
+	if (da != db)
+		return da < db ? -1 : 1;
+	if (ha != hb)
+		return ha < hb ? -1 : 1;
+	return (ca > cb) - (ca < cb);
+}
+
+int
+cs_store_wchainday(struct cs_wtxn *t, const unsigned char *ckey,
+    const struct cs_dayent *e, size_t n, struct cs_err *err)
+{
+	MDB_val k = { CS_KEY_LEN, (void *)ckey }, v;
+	struct dayrec a, r;
+	const char *old = NULL;
+	size_t na = 0, i = 0, j = 0;
+	int rc, c;
+
+	if ((rc = mdb_get(t->txn, t->st->dbi[DB_CHAINDAY], &k, &v)) == 0) {
+		if (v.mv_size % sizeof(a) != 0)
+			return cs_err_set(err, CS_ESTORE, "bad chain day "
+			    "record");
+		old = v.mv_data;
+		na = v.mv_size / sizeof(a);
+	} else if (rc != MDB_NOTFOUND)
+		return wfail(t, err, rc, "cannot read chain days");
+	/* Both sorted: merged into one sorted list. */
+	cs_buf_reset(&t->scratch);
+	if (cs_buf_grow(&t->scratch, (na + n) * sizeof(r), err) == -1)
+		return -1;
+	while (i < na || j < n) {
+		if (i < na)
+			memcpy(&a, old + i * sizeof(a), sizeof(a));
+		memset(&r, 0, sizeof(r));
+		c = i >= na ? 1 : j >= n ? -1 : dayent_cmp(a.day, a.has_err != 0,
+		    a.code, e[j].day, e[j].has_err != 0, e[j].code);
+		if (c <= 0) {
+			r = a;
+			i++;
+		}
+		if (c >= 0) {
+			if (c > 0) {
+				r.day = e[j].day;
+				r.has_err = e[j].has_err != 0;
+				r.code = e[j].has_err ? e[j].code : 0;
+			}
+			r.n += e[j++].n;
+		}
+		memcpy(t->scratch.data + t->scratch.len, &r, sizeof(r));
+		t->scratch.len += sizeof(r);
+	}
+	v.mv_data = t->scratch.data;
+	v.mv_size = t->scratch.len;
+	if ((rc = mdb_put(t->txn, t->st->dbi[DB_CHAINDAY], &k, &v, 0)) != 0)
+		return wfail(t, err, rc, "cannot write chain days");
+	return 0;
+}
+
+int
+cs_store_days_info(struct cs_store *st, struct cs_daysinfo *out,
+    struct cs_err *err)
+{
+	struct daysmeta dm;
+	MDB_txn *txn;
+	MDB_val k = { 4, "days" }, v;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (st->nodays)
+		return 0;
+	out->kept = 1;
+	if (rbegin(st, &txn, err) == -1)
+		return -1;
+	if ((rc = mdb_get(txn, st->dbi[DB_META], &k, &v)) == 0 &&
+	    v.mv_size == sizeof(dm)) {
+		memcpy(&dm, v.mv_data, sizeof(dm));
+		out->reports_before = dm.reports_before;
+		out->since = dm.since;
+	}
+	rend(st, txn);
+	if (rc != 0 && rc != MDB_NOTFOUND)
+		return mdb_fail(err, rc, "cannot read the store's days");
+	return 0;
+}
+
+static int
+day_each(void *p, const MDB_val *k, const MDB_val *v)
+{
+	struct scanarg *a = p;
+	const unsigned char *d = k->mv_data;
+	struct cs_dayent e;
+
+	if (k->mv_size != 9 || v->mv_size != sizeof(e.n))
+		return cs_err_set(a->err, CS_ESTORE, "bad day record");
+	e.day = get_code(d);
+	e.has_err = d[4] != 0;
+	e.code = get_code(d + 5);
+	memcpy(&e.n, v->mv_data, sizeof(e.n));
+	return ((cs_day_fn)a->fn)(a->arg, &e);
+}
+
+int
+cs_store_foreach_day(struct cs_store *st, cs_day_fn fn, void *arg,
+    struct cs_err *err)
+{
+	struct scanarg a = { (void *)fn, arg, err, NULL, 0 };
+
+	if (st->nodays)
+		return 0;
+	return scan(st, DB_DAY, NULL, 0, day_each, &a, err);
+}
+
+struct chaindayarg {
+	struct scanarg		 a;
+	struct cs_dayent	*e;
+	size_t			 cap;
+};
+
+static int
+chainday_each(void *p, const MDB_val *k, const MDB_val *v)
+{
+	struct chaindayarg *c = p;
+	struct dayrec r;
+	size_t i, n = v->mv_size / sizeof(r);
+
+	if (k->mv_size != CS_KEY_LEN || v->mv_size % sizeof(r) != 0)
+		return cs_err_set(c->a.err, CS_ESTORE, "bad chain day record");
+	if (n > c->cap) {
+		struct cs_dayent *ne = realloc(c->e, n * sizeof(*ne));
+
+		if (ne == NULL)
+			return cs_err_set(c->a.err, CS_ENOMEM,
+			    "out of memory");
+		c->e = ne;
+		c->cap = n;
+	}
+	for (i = 0; i < n; i++) {
+		/* Values are 2-byte aligned in a page: copied. */
+		memcpy(&r, (const char *)v->mv_data + i * sizeof(r),
+		    sizeof(r));
+		c->e[i].day = r.day;
+		c->e[i].has_err = r.has_err != 0;
+		c->e[i].code = r.code;
+		c->e[i].n = r.n;
+	}
+	return ((cs_chainday_fn)c->a.fn)(c->a.arg, k->mv_data, c->e, n);
+}
+
+int
+cs_store_foreach_chainday(struct cs_store *st, cs_chainday_fn fn, void *arg,
+    struct cs_err *err)
+{
+	struct chaindayarg c = { { (void *)fn, arg, err, NULL, 0 }, NULL, 0 };
+	int rc;
+
+	if (st->nodays)
+		return 0;
+	rc = scan(st, DB_CHAINDAY, NULL, 0, chainday_each, &c, err);
+	free(c.e);
+	return rc;
+}
+
+int
+cs_store_wchainday_raw(struct cs_wtxn *t, const unsigned char *ckey,
+    const void *v, size_t len, struct cs_err *err)
+{
+	struct cs_dayent *e;
+	struct dayrec r;
+	size_t i, n = len / sizeof(r);
+	int ret;
+
+	if (len % sizeof(r) != 0)
+		return cs_err_set(err, CS_ESTORE, "bad chain day record");
+	if ((e = cs_mallocarray(n, sizeof(*e))) == NULL)
+		return cs_err_set(err, CS_ENOMEM, "out of memory");
+	for (i = 0; i < n; i++) {
+		memcpy(&r, (const char *)v + i * sizeof(r), sizeof(r));
+		e[i].day = r.day;
+		e[i].has_err = r.has_err != 0;
+		e[i].code = r.code;
+		e[i].n = r.n;
+	}
+	ret = cs_store_wchainday(t, ckey, e, n, err);
+	free(e);
+	return ret;
+}
+
+int
+cs_store_wdays_before(struct cs_wtxn *t, uint64_t reports, int64_t since,
+    struct cs_err *err)
+{
+	struct daysmeta dm;
+	MDB_val k = { 4, "days" }, v;
+	int rc;
+
+	memset(&dm, 0, sizeof(dm));
+	if ((rc = mdb_get(t->txn, t->st->dbi[DB_META], &k, &v)) == 0 &&
+	    v.mv_size == sizeof(dm))
+		memcpy(&dm, v.mv_data, sizeof(dm));
+	else if (rc != 0 && rc != MDB_NOTFOUND)
+		return wfail(t, err, rc, "cannot read the store's days");
+	dm.reports_before += reports;
+	if (since > dm.since)
+		dm.since = since;
+	v.mv_data = &dm;
+	v.mv_size = sizeof(dm);
+	if ((rc = mdb_put(t->txn, t->st->dbi[DB_META], &k, &v, 0)) != 0)
+		return wfail(t, err, rc, "cannot write the store's days");
+	return 0;
 }

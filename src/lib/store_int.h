@@ -157,6 +157,26 @@ int	cs_store_wchainhost(struct cs_wtxn *t, const unsigned char *ckey,
 	    int has_err, int32_t code, const char *host, size_t len,
 	    uint64_t n, struct cs_err *err);
 
+/*
+ * Adds to the store's (day, code) count: day as cs_dayent's, has_err 0
+ * for reports without a code.
+ */
+int	cs_store_wday(struct cs_wtxn *t, int32_t day, int has_err,
+	    int32_t code, uint64_t n, struct cs_err *err);
+/* Adds a chain's (day, code) counts, e sorted by day, has_err, code. */
+int	cs_store_wchainday(struct cs_wtxn *t, const unsigned char *ckey,
+	    const struct cs_dayent *e, size_t n, struct cs_err *err);
+
+/*
+ * Merge: adds a chain's day record as stored (another store's) to the
+ * chain at ckey; adds to the reports the store counts without days
+ * (another store's), since the latest of the two times.
+ */
+int	cs_store_wchainday_raw(struct cs_wtxn *t, const unsigned char *ckey,
+	    const void *v, size_t len, struct cs_err *err);
+int	cs_store_wdays_before(struct cs_wtxn *t, uint64_t reports,
+	    int64_t since, struct cs_err *err);
+
 /* A file's progress, keyed by the hash of its contents. */
 struct cs_fileprog {
 	uint64_t	offset;		/* of the next document, uncompressed */

@@ -1,5 +1,5 @@
 # A store of schema 3 (the same, without the top hostnames of each
-# certificate) is read as it is, unchanged, with the same answers; the
+# certificate, AIA tables and days) is read as it is, unchanged, with the same answers; the
 # next ingest upgrades it to schema 5 in place, and afterwards every
 # answer is what a store made by this version gives.
 . "$CLI_DIR/lib.sh"
@@ -26,7 +26,7 @@ done
 # Schema 3: the dump of every table but "tophost" and the AIA ones
 # (schema 5), schema record 3.
 mdb_dump -a db | awk '
-	/^database=(tophost|aiaurl|aiacert)$/ { skip = 1 }
+	/^database=(tophost|aiaurl|aiacert|day|chainday)$/ { skip = 1 }
 	/^VERSION=/ { skip = 0 }
 	!skip' | sed '/^ 736368656d61$/{n;s/.*/ 03000000/}' >old.dump
 grep -q '^ 03000000$' old.dump || die "schema record not found in the dump"
@@ -64,7 +64,7 @@ done
 # the smallest map that holds it): the map grows, the upgrade is the same.
 downgrade() {	# store dump
 	mdb_dump -a "$1" | awk '
-		/^database=(tophost|aiaurl|aiacert)$/ { skip = 1 }
+		/^database=(tophost|aiaurl|aiacert|day|chainday)$/ { skip = 1 }
 		/^VERSION=/ { skip = 0 }
 		!skip' | sed '/^ 736368656d61$/{n;s/.*/ 03000000/}' >"$2"
 }

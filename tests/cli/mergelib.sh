@@ -27,6 +27,12 @@ dump_all() {
 	    >"$d/top-err.issuers" || fail "top --error $db"
 	"$CS" missing --db "$db" --json >"$d/missing" 2>&1 ||
 	    fail "missing $db"
+	for w in error issuer; do
+		"$CS" trend --db "$db" --json --by $w >"$d/trend.$w" 2>&1 ||
+		    fail "trend --by $w $db"
+	done
+	"$CS" trend --db "$db" --json --leaf --error -8179 \
+	    >"$d/trend-sel" 2>&1 || fail "trend --leaf $db"
 	jq -r .sha256 "$d/export.jsonl" | while read -r c; do
 		"$CS" show --db "$db" --json "$c" || fail "show $c $db"
 		"$CS" hosts --db "$db" --json -n 0 "$c" || fail "hosts $c $db"
