@@ -6,14 +6,6 @@
 #include "certsift/date.h"
 #include "certsift/store.h"
 
-struct cs_dayrow {
-	uint32_t	chain;
-	int32_t		day;
-	int32_t		code;
-	uint32_t	has_err;
-	uint64_t	n;
-};
-
 static uint64_t
 row_hash(uint32_t chain, int32_t day, int32_t code, uint32_t has_err)
 {
@@ -28,66 +20,36 @@ row_hash(uint32_t chain, int32_t day, int32_t code, uint32_t has_err)
 	return h ^ (h >> 31);
 }
 
-static int
-grow(struct cs_daybatch *b)
-{
-	size_t cap = b->icap ? b->icap * 2 : 1024, i, j;
-	uint32_t *idx;
-
-	if ((idx = calloc(cap, sizeof(*idx))) == NULL)
-		return -1;
-	for (i = 0; i < b->n; i++) {
-		const struct cs_dayrow *r = &b->v[i];
-
-		j = row_hash(r->chain, r->day, r->code, r->has_err) & (cap - 1);
-		while (idx[j] != 0)
-			j = (j + 1) & (cap - 1);
-		idx[j] = (uint32_t)i + 1;
-	}
-	free(b->idx);
-	b->idx = idx;
-	b->icap = cap;
-	return 0;
-}
-
 int
 cs_daybatch_add(struct cs_daybatch *b, uint32_t chain,
     const struct cs_report *rep)
 {
-	struct cs_dayrow *r;
-	int32_t day = (rep->has & CS_HAS_TIMESTAMP) ?
-	    cs_date_day(rep->timestamp) : CS_NODAY;
-	uint32_t has_err = (rep->has & CS_HAS_ERROR) != 0;
-	int32_t code = has_err ? rep->error : 0;
-	size_t j;
+	struct cs_dayrow r, *e;
+	uint64_t h;
+	size_t pos;
+	uint32_t i;
 
-	if (b->n >= b->icap / 2 && grow(b) == -1)
+	r.chain = chain;
+	r.day = (rep->has & CS_HAS_TIMESTAMP) ? cs_date_day(rep->timestamp) :
+	    CS_NODAY;
+	r.has_err = (rep->has & CS_HAS_ERROR) != 0;
+	r.code = r.has_err ? rep->error : 0;
+	r.n = 1;
+	h = row_hash(r.chain, r.day, r.code, r.has_err);
+	if (cs_hmap_reserve(&b->idx, b->rows.n + 1) == -1)
 		return -1;
-	j = row_hash(chain, day, code, has_err) & (b->icap - 1);
-	for (; b->idx[j] != 0; j = (j + 1) & (b->icap - 1)) {
-		r = &b->v[b->idx[j] - 1];
-		if (r->chain == chain && r->day == day && r->code == code &&
-		    r->has_err == has_err) {
-			r->n++;
+	for (pos = cs_hmap_start(&b->idx, h); cs_hmap_next(&b->idx, h, &pos,
+	    &i);) {
+		e = &b->rows.v[i];
+		if (e->chain == r.chain && e->day == r.day && e->code ==
+		    r.code && e->has_err == r.has_err) {
+			e->n++;
 			return 0;
 		}
 	}
-	if (b->n == b->cap) {
-		size_t cap = b->cap ? b->cap * 2 : 1024;
-		struct cs_dayrow *v = realloc(b->v, cap * sizeof(*v));
-
-		if (v == NULL)
-			return -1;
-		b->v = v;
-		b->cap = cap;
-	}
-	r = &b->v[b->n++];
-	r->chain = chain;
-	r->day = day;
-	r->code = code;
-	r->has_err = has_err;
-	r->n = 1;
-	b->idx[j] = (uint32_t)b->n;
+	if (cs_vec_push(&b->rows, r) == -1)
+		return -1;
+	cs_hmap_put(&b->idx, pos, h, (uint32_t)(b->rows.n - 1));
 	return 0;
 }
 
@@ -112,8 +74,8 @@ static int
 chain_cmp(const void *a, const void *b, void *arg)
 {
 	const struct sortctx *c = arg;
-	const struct cs_dayrow *x = &c->b->v[*(const uint32_t *)a];
-	const struct cs_dayrow *y = &c->b->v[*(const uint32_t *)b];
+	const struct cs_dayrow *x = &c->b->rows.v[*(const uint32_t *)a];
+	const struct cs_dayrow *y = &c->b->rows.v[*(const uint32_t *)b];
 	int r;
 
 	if (x->chain != y->chain) {
@@ -132,8 +94,8 @@ total_cmp(const void *a, const void *b, void *arg)
 {
 	const struct sortctx *c = arg;
 
-	return day_order(&c->b->v[*(const uint32_t *)a],
-	    &c->b->v[*(const uint32_t *)b]);
+	return day_order(&c->b->rows.v[*(const uint32_t *)a],
+	    &c->b->rows.v[*(const uint32_t *)b]);
 }
 
 static int
@@ -144,16 +106,16 @@ write_chains(const struct cs_daybatch *b, struct cs_wtxn *t,
 	size_t i, j, k;
 	int ret = 0;
 
-	if ((e = malloc(b->n * sizeof(*e))) == NULL)
+	if ((e = cs_mallocarray(b->rows.n, sizeof(*e))) == NULL)
 		return cs_err_set(err, CS_ENOMEM, "out of memory");
-	for (i = 0; i < b->n && ret == 0; i = j) {
-		const struct cs_dayrow *r = &b->v[order[i]];
+	for (i = 0; i < b->rows.n && ret == 0; i = j) {
+		const struct cs_dayrow *r = &b->rows.v[order[i]];
 
 		if (r->chain == CS_DAYBATCH_NOCHAIN)
 			break;		/* they sort last */
-		for (j = i, k = 0; j < b->n && b->v[order[j]].chain ==
+		for (j = i, k = 0; j < b->rows.n && b->rows.v[order[j]].chain ==
 		    r->chain; j++, k++) {
-			const struct cs_dayrow *q = &b->v[order[j]];
+			const struct cs_dayrow *q = &b->rows.v[order[j]];
 
 			e[k].day = q->day;
 			e[k].has_err = (int)q->has_err;
@@ -177,22 +139,22 @@ cs_daybatch_write(const struct cs_daybatch *b, struct cs_wtxn *t,
 	size_t i, j;
 	int ret = -1;
 
-	if (b->n == 0)
+	if (b->rows.n == 0)
 		return 0;
-	if ((order = malloc(b->n * sizeof(*order))) == NULL)
+	if ((order = cs_mallocarray(b->rows.n, sizeof(*order))) == NULL)
 		return cs_err_set(err, CS_ENOMEM, "out of memory");
-	for (i = 0; i < b->n; i++)
+	for (i = 0; i < b->rows.n; i++)
 		order[i] = (uint32_t)i;
-	qsort_r(order, b->n, sizeof(*order), chain_cmp, &c);
+	qsort_r(order, b->rows.n, sizeof(*order), chain_cmp, &c);
 	if (write_chains(b, t, order, &c, err) == -1)
 		goto out;
-	qsort_r(order, b->n, sizeof(*order), total_cmp, &c);
-	for (i = 0; i < b->n; i = j) {
-		const struct cs_dayrow *r = &b->v[order[i]];
+	qsort_r(order, b->rows.n, sizeof(*order), total_cmp, &c);
+	for (i = 0; i < b->rows.n; i = j) {
+		const struct cs_dayrow *r = &b->rows.v[order[i]];
 
-		for (j = i, n = 0; j < b->n && day_order(&b->v[order[j]], r) ==
+		for (j = i, n = 0; j < b->rows.n && day_order(&b->rows.v[order[j]], r) ==
 		    0; j++)
-			n += b->v[order[j]].n;
+			n += b->rows.v[order[j]].n;
 		if (cs_store_wday(t, r->day, (int)r->has_err, r->code, n,
 		    err) == -1)
 			goto out;
@@ -206,9 +168,8 @@ out:
 void
 cs_daybatch_reset(struct cs_daybatch *b)
 {
-	b->n = 0;
-	if (b->idx != NULL)
-		memset(b->idx, 0, b->icap * sizeof(*b->idx));
+	b->rows.n = 0;
+	cs_hmap_clear(&b->idx);
 }
 
 void
@@ -216,7 +177,6 @@ cs_daybatch_release(struct cs_daybatch *b)
 {
 	if (b == NULL)
 		return;
-	free(b->v);
-	free(b->idx);
-	memset(b, 0, sizeof(*b));
+	cs_vec_release(&b->rows);
+	cs_hmap_release(&b->idx);
 }

@@ -12,22 +12,27 @@
 #include <stdint.h>
 
 #include "certsift/err.h"
+#include "certsift/hmap.h"
 #include "certsift/report.h"
+#include "certsift/vec.h"
 #include "store_int.h"
 
 #define CS_DAYBATCH_NOCHAIN	UINT32_MAX	/* a report without a chain */
 
-struct cs_dayrow;
-
-struct cs_daybatch {
-	struct cs_dayrow	*v;
-	size_t			 n;
-	size_t			 cap;
-	uint32_t		*idx;	/* open addressing: row + 1, or 0 */
-	size_t			 icap;	/* a power of two, or 0 */
+struct cs_dayrow {
+	uint32_t	chain;
+	int32_t		day;
+	int32_t		code;
+	uint32_t	has_err;
+	uint64_t	n;
 };
 
-#define CS_DAYBATCH_INIT { NULL, 0, 0, NULL, 0 }
+struct cs_daybatch {
+	CS_VEC(struct cs_dayrow) rows;
+	struct cs_hmap		 idx;
+};
+
+#define CS_DAYBATCH_INIT { CS_VEC_INIT, CS_HMAP_INIT }
 
 /*
  * Counts one accepted report: its batch chain (or CS_DAYBATCH_NOCHAIN),

@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "certsift/hmap.h"
+#include "certsift/vec.h"
 #include "certsift/x509.h"
 
 #define NOGROUP	UINT32_MAX
@@ -26,50 +28,33 @@ struct rowchain {
 	uint32_t	group;
 };
 
+/* By issuer: a group's issuer id, and a leaf that has it (its name). */
+struct issuer {
+	unsigned char	id[16];
+	unsigned char	leaf[CS_KEY_LEN];
+};
+
 struct ctx {
 	const struct cs_trend_opts	*o;
 	struct cs_store			*st;
 	struct cs_err			*err;
 	int				 filters;	/* by the leaf */
 	struct cs_trend			*t;
-	struct tchain			*ch;
-	size_t				 nch, capch, at;
-	struct cell			*cells;
-	size_t				 ncells, capcells;
-	uint32_t			*cidx;	/* cell + 1, or 0 */
-	size_t				 cicap;
-	size_t				 capg;
+	CS_VEC(struct tchain)		 ch;
+	size_t				 at;	/* the day pass's place */
+	CS_VEC(struct cell)		 cells;
+	struct cs_hmap			 cidx;
+	CS_VEC(struct cs_trend_group)	 groups;
 	/* by issuer: each group's issuer id and one leaf with it */
-	unsigned char			(*ids)[16];
-	unsigned char			(*leaf)[CS_KEY_LEN];
-	size_t				 capids, capleaf;
-	uint32_t			*gidx;	/* group + 1, or 0 */
-	size_t				 gicap;
-	struct rowchain			*rc;	/* by missing row/outcome */
-	size_t				 nrc;
+	CS_VEC(struct issuer)		 iss;
+	struct cs_hmap			 gidx;
+	CS_VEC(struct rowchain)		 rc;	/* by missing row/outcome */
 };
 
 static int
 nomem(struct ctx *x)
 {
 	return cs_err_set(x->err, CS_ENOMEM, "out of memory");
-}
-
-static int
-grow(void *p, size_t *cap, size_t need, size_t sz)
-{
-	void **v = p, *nv;
-	size_t c = *cap ? *cap : 64;
-
-	if (need <= *cap)
-		return 0;
-	while (c < need)
-		c *= 2;
-	if (c > SIZE_MAX / sz || (nv = realloc(*v, c * sz)) == NULL)
-		return -1;
-	*v = nv;
-	*cap = c;
-	return 0;
 }
 
 static uint64_t
@@ -99,16 +84,12 @@ cs_trend_in_period(const struct cs_trend_opts *o, int32_t day)
 static int
 group_new(struct ctx *x, uint32_t *g)
 {
-	struct cs_trend *t = x->t;
-	size_t n = t->ngroups + 1;
+	struct cs_trend_group z;
 
-	if (grow(&t->groups, &x->capg, n, sizeof(*t->groups)) == -1 ||
-	    (x->o->by == CS_TREND_ISSUER &&
-	    (grow(&x->ids, &x->capids, n, sizeof(*x->ids)) == -1 ||
-	    grow(&x->leaf, &x->capleaf, n, sizeof(*x->leaf)) == -1)))
+	memset(&z, 0, sizeof(z));
+	if (cs_vec_push(&x->groups, z) == -1)
 		return nomem(x);
-	memset(&t->groups[t->ngroups], 0, sizeof(t->groups[0]));
-	*g = (uint32_t)t->ngroups++;
+	*g = (uint32_t)(x->groups.n - 1);
 	return 0;
 }
 
@@ -116,40 +97,18 @@ group_new(struct ctx *x, uint32_t *g)
 static int
 code_group(struct ctx *x, int has_err, int32_t code, uint32_t *g)
 {
-	struct cs_trend *t = x->t;
 	size_t i;
 
-	for (i = 0; i < t->ngroups; i++)
-		if (t->groups[i].has_err == has_err && t->groups[i].code ==
+	for (i = 0; i < x->groups.n; i++)
+		if (x->groups.v[i].has_err == has_err && x->groups.v[i].code ==
 		    code) {
 			*g = (uint32_t)i;
 			return 0;
 		}
 	if (group_new(x, g) == -1)
 		return -1;
-	t->groups[*g].has_err = has_err;
-	t->groups[*g].code = has_err ? code : 0;
-	return 0;
-}
-
-static int
-gidx_grow(struct ctx *x)
-{
-	size_t cap = x->gicap ? x->gicap * 2 : 256, i, j;
-	uint32_t *v;
-	uint64_t h;
-
-	if ((v = calloc(cap, sizeof(*v))) == NULL)
-		return nomem(x);
-	for (i = 0; i < x->t->ngroups; i++) {
-		memcpy(&h, x->ids[i], sizeof(h));
-		for (j = mix(h) & (cap - 1); v[j] != 0; j = (j + 1) & (cap - 1))
-			;
-		v[j] = (uint32_t)i + 1;
-	}
-	free(x->gidx);
-	x->gidx = v;
-	x->gicap = cap;
+	x->groups.v[*g].has_err = has_err;
+	x->groups.v[*g].code = has_err ? code : 0;
 	return 0;
 }
 
@@ -157,24 +116,22 @@ gidx_grow(struct ctx *x)
 static int
 issuer_group(struct ctx *x, const struct cs_chainrec *c, uint32_t *g)
 {
+	struct issuer is;
 	uint64_t h;
-	size_t j;
+	size_t pos;
 
-	if (x->t->ngroups >= x->gicap / 2 && gidx_grow(x) == -1)
-		return -1;
 	memcpy(&h, c->leaf_issuer_id, sizeof(h));
-	for (j = mix(h) & (x->gicap - 1); x->gidx[j] != 0;
-	    j = (j + 1) & (x->gicap - 1))
-		if (memcmp(x->ids[x->gidx[j] - 1], c->leaf_issuer_id, 16) ==
-		    0) {
-			*g = x->gidx[j] - 1;
+	if (cs_hmap_reserve(&x->gidx, x->iss.n + 1) == -1)
+		return nomem(x);
+	for (pos = cs_hmap_start(&x->gidx, h); cs_hmap_next(&x->gidx, h, &pos,
+	    g);)
+		if (memcmp(x->iss.v[*g].id, c->leaf_issuer_id, 16) == 0)
 			return 0;
-		}
-	if (group_new(x, g) == -1)
-		return -1;
-	memcpy(x->ids[*g], c->leaf_issuer_id, 16);
-	memcpy(x->leaf[*g], c->certs, CS_KEY_LEN);
-	x->gidx[j] = *g + 1;
+	memcpy(is.id, c->leaf_issuer_id, 16);
+	memcpy(is.leaf, c->certs, CS_KEY_LEN);
+	if (group_new(x, g) == -1 || cs_vec_push(&x->iss, is) == -1)
+		return nomem(x);
+	cs_hmap_put(&x->gidx, pos, h, *g);
 	return 0;
 }
 
@@ -190,7 +147,8 @@ rows_load(struct ctx *x)
 {
 	const struct cs_missing *m = x->o->missing;
 	const unsigned char *keys;
-	size_t i, k, n, cap = 0, nrows;
+	struct rowchain r;
+	size_t i, k, n, nrows;
 	uint32_t g;
 
 	if (m == NULL)
@@ -203,7 +161,7 @@ rows_load(struct ctx *x)
 		for (i = 0; i < CS_MISSING_NOUTCOMES; i++) {
 			if (group_new(x, &g) == -1)
 				return -1;
-			x->t->groups[g].row = i;
+			x->groups.v[g].row = i;
 		}
 	for (i = 0; i < nrows; i++) {
 		if (cs_missing_row_chains(m, i, &keys, &n, x->err) == -1)
@@ -211,69 +169,42 @@ rows_load(struct ctx *x)
 		if (x->o->by == CS_TREND_MISSING_ROW) {
 			if (group_new(x, &g) == -1)
 				return -1;
-			x->t->groups[g].row = i;
+			x->groups.v[g].row = i;
 		} else
 			g = (uint32_t)m->rows[i].outcome;
-		if (grow(&x->rc, &cap, x->nrc + n, sizeof(*x->rc)) == -1)
-			return nomem(x);
 		for (k = 0; k < n; k++) {
-			memcpy(x->rc[x->nrc].key, keys + k * CS_KEY_LEN,
-			    CS_KEY_LEN);
-			x->rc[x->nrc++].group = g;
+			memcpy(r.key, keys + k * CS_KEY_LEN, CS_KEY_LEN);
+			r.group = g;
+			if (cs_vec_push(&x->rc, r) == -1)
+				return nomem(x);
 		}
 	}
-	if (x->nrc > 1)
-		qsort(x->rc, x->nrc, sizeof(*x->rc), rowchain_cmp);
+	if (x->rc.n > 1)
+		qsort(x->rc.v, x->rc.n, sizeof(*x->rc.v), rowchain_cmp);
 	return 0;
 }
 
 /* ---- counting ------------------------------------------------------------ */
 
 static int
-cidx_grow(struct ctx *x)
-{
-	size_t cap = x->cicap ? x->cicap * 2 : 1024, i, j;
-	uint32_t *v;
-
-	if ((v = calloc(cap, sizeof(*v))) == NULL)
-		return nomem(x);
-	for (i = 0; i < x->ncells; i++) {
-		for (j = mix((uint64_t)(uint32_t)x->cells[i].day << 32 |
-		    x->cells[i].group) & (cap - 1); v[j] != 0;
-		    j = (j + 1) & (cap - 1))
-			;
-		v[j] = (uint32_t)i + 1;
-	}
-	free(x->cidx);
-	x->cidx = v;
-	x->cicap = cap;
-	return 0;
-}
-
-static int
 count(struct ctx *x, int32_t day, uint32_t g, uint64_t n)
 {
-	struct cell *c;
-	size_t j;
+	struct cell c = { day, g, n };
+	uint64_t h = mix((uint64_t)(uint32_t)day << 32 | g);
+	size_t pos;
+	uint32_t i;
 
-	if (x->ncells >= x->cicap / 2 && cidx_grow(x) == -1)
-		return -1;
-	for (j = mix((uint64_t)(uint32_t)day << 32 | g) & (x->cicap - 1);
-	    x->cidx[j] != 0; j = (j + 1) & (x->cicap - 1)) {
-		c = &x->cells[x->cidx[j] - 1];
-		if (c->day == day && c->group == g) {
-			c->n += n;
+	if (cs_hmap_reserve(&x->cidx, x->cells.n + 1) == -1)
+		return nomem(x);
+	for (pos = cs_hmap_start(&x->cidx, h); cs_hmap_next(&x->cidx, h, &pos,
+	    &i);)
+		if (x->cells.v[i].day == day && x->cells.v[i].group == g) {
+			x->cells.v[i].n += n;
 			return 0;
 		}
-	}
-	if (grow(&x->cells, &x->capcells, x->ncells + 1, sizeof(*x->cells))
-	    == -1)
+	if (cs_vec_push(&x->cells, c) == -1)
 		return nomem(x);
-	c = &x->cells[x->ncells++];
-	c->day = day;
-	c->group = g;
-	c->n = n;
-	x->cidx[j] = (uint32_t)x->ncells;
+	cs_hmap_put(&x->cidx, pos, h, (uint32_t)(x->cells.n - 1));
 	return 0;
 }
 
@@ -302,7 +233,7 @@ static int
 chain_each(void *arg, const struct cs_chainrec *c)
 {
 	struct ctx *x = arg;
-	struct tchain *tc;
+	struct tchain tc;
 	const struct rowchain *rc = NULL;
 	uint32_t g = NOGROUP;
 
@@ -316,17 +247,16 @@ chain_each(void *arg, const struct cs_chainrec *c)
 		break;
 	case CS_TREND_OUTCOME:
 	case CS_TREND_MISSING_ROW:
-		if (x->nrc == 0 || (rc = bsearch(c->key, x->rc, x->nrc,
-		    sizeof(*x->rc), rowchain_cmp)) == NULL)
+		if (x->rc.n == 0 || (rc = bsearch(c->key, x->rc.v, x->rc.n,
+		    sizeof(*x->rc.v), rowchain_cmp)) == NULL)
 			return 0;
 		g = rc->group;
 		break;
 	}
-	if (grow(&x->ch, &x->capch, x->nch + 1, sizeof(*x->ch)) == -1)
+	memcpy(tc.key, c->key, CS_KEY_LEN);
+	tc.group = g;
+	if (cs_vec_push(&x->ch, tc) == -1)
 		return nomem(x);
-	tc = &x->ch[x->nch++];
-	memcpy(tc->key, c->key, CS_KEY_LEN);
-	tc->group = g;
 	return 0;
 }
 
@@ -339,13 +269,13 @@ chainday_each(void *arg, const unsigned char *ckey,
 	size_t i;
 	int r = 1;
 
-	while (x->at < x->nch && (r = memcmp(x->ch[x->at].key, ckey,
+	while (x->at < x->ch.n && (r = memcmp(x->ch.v[x->at].key, ckey,
 	    CS_KEY_LEN)) < 0)
 		x->at++;
 	if (r != 0)
 		return 0;
 	for (i = 0; i < n; i++)
-		if (count_ent(x, &e[i], x->ch[x->at].group) == -1)
+		if (count_ent(x, &e[i], x->ch.v[x->at].group) == -1)
 			return -1;
 	return 0;
 }
@@ -355,29 +285,30 @@ chainday_each(void *arg, const unsigned char *ckey,
 static int
 labels(struct ctx *x)
 {
-	struct cs_trend *t = x->t;
+	struct cs_trend_group *g = x->groups.v;
 	struct cs_certrec r;
 	const char *s;
 	size_t i;
 
-	for (i = 0; i < t->ngroups; i++) {
+	for (i = 0; i < x->groups.n; i++) {
 		s = NULL;
 		if (x->o->by == CS_TREND_ISSUER) {
-			if (cs_store_get_cert(x->st, x->leaf[i], CS_GET_SUMMARY |
+			if (cs_store_get_cert(x->st, x->iss.v[i].leaf,
+			    CS_GET_SUMMARY |
 			    CS_GET_NOSTAT, &r, x->err) == -1)
 				return -1;
-			t->groups[i].label = strdup(r.cert.issuer != NULL ?
+			g[i].label = strdup(r.cert.issuer != NULL ?
 			    r.cert.issuer : "");
 			cs_certrec_release(&r);
-			if (t->groups[i].label == NULL)
+			if (g[i].label == NULL)
 				return nomem(x);
 			continue;
 		}
 		if (x->o->by == CS_TREND_OUTCOME)
-			s = cs_missing_outcome_name((int)t->groups[i].row);
+			s = cs_missing_outcome_name((int)g[i].row);
 		else if (x->o->by == CS_TREND_MISSING_ROW)
-			s = x->o->missing->rows[t->groups[i].row].issuer;
-		if (s != NULL && (t->groups[i].label = strdup(s)) == NULL)
+			s = x->o->missing->rows[g[i].row].issuer;
+		if (s != NULL && (g[i].label = strdup(s)) == NULL)
 			return nomem(x);
 	}
 	return 0;
@@ -386,9 +317,9 @@ labels(struct ctx *x)
 static int
 group_cmp(const void *a, const void *b, void *arg)
 {
-	const struct cs_trend *t = arg;
-	const struct cs_trend_group *x = &t->groups[*(const uint32_t *)a];
-	const struct cs_trend_group *y = &t->groups[*(const uint32_t *)b];
+	const struct cs_trend_group *g = arg;
+	const struct cs_trend_group *x = &g[*(const uint32_t *)a];
+	const struct cs_trend_group *y = &g[*(const uint32_t *)b];
 	int r;
 
 	if (x->reports != y->reports)
@@ -418,55 +349,56 @@ static int
 finish(struct ctx *x)
 {
 	struct cs_trend *t = x->t;
-	struct cs_trend_group *g = NULL;
-	uint32_t *order = NULL, *rank = NULL;
-	size_t i, k;
+	struct cs_trend_group *gv = x->groups.v;
+	struct cell *c = x->cells.v;
+	uint32_t *order, *rank;
+	size_t i, k, ng = x->groups.n;
 
-	for (i = 0; i < x->ncells; i++) {
-		t->groups[x->cells[i].group].reports += x->cells[i].n;
-		t->reports += x->cells[i].n;
-		if (x->cells[i].day == CS_NODAY)
-			t->undated += x->cells[i].n;
+	for (i = 0; i < x->cells.n; i++) {
+		gv[c[i].group].reports += c[i].n;
+		t->reports += c[i].n;
+		if (c[i].day == CS_NODAY)
+			t->undated += c[i].n;
 	}
-	if ((order = malloc((t->ngroups + 1) * sizeof(*order))) == NULL ||
-	    (rank = malloc((t->ngroups + 1) * sizeof(*rank))) == NULL ||
-	    (g = malloc((t->ngroups + 1) * sizeof(*g))) == NULL) {
+	order = cs_mallocarray(ng, sizeof(*order));
+	rank = cs_mallocarray(ng, sizeof(*rank));
+	t->groups = cs_mallocarray(ng, sizeof(*t->groups));
+	t->rows = cs_mallocarray(x->cells.n, sizeof(*t->rows));
+	if (order == NULL || rank == NULL || t->groups == NULL ||
+	    t->rows == NULL) {
 		free(order);
 		free(rank);
 		return nomem(x);
 	}
-	for (i = 0; i < t->ngroups; i++)
+	for (i = 0; i < ng; i++)
 		order[i] = (uint32_t)i;
-	qsort_r(order, t->ngroups, sizeof(*order), group_cmp, t);
+	qsort_r(order, ng, sizeof(*order), group_cmp, gv);
 	/* Groups without reports (an outcome nobody reached) go. */
-	for (i = 0, k = 0; i < t->ngroups; i++) {
+	for (i = 0, k = 0; i < ng; i++) {
 		rank[order[i]] = (uint32_t)k;
-		if (t->groups[order[i]].reports > 0)
-			g[k++] = t->groups[order[i]];
+		if (gv[order[i]].reports > 0)
+			t->groups[k++] = gv[order[i]];
 		else
-			free(t->groups[order[i]].label);
+			free(gv[order[i]].label);
+		gv[order[i]].label = NULL;	/* t has it now */
 	}
-	free(t->groups);
-	t->groups = g;
 	t->ngroups = k;
-	for (i = 0; i < x->ncells; i++)
-		x->cells[i].group = rank[x->cells[i].group];
+	for (i = 0; i < x->cells.n; i++)
+		c[i].group = rank[c[i].group];
 	free(order);
 	free(rank);
-	if (x->ncells > 1)
-		qsort(x->cells, x->ncells, sizeof(*x->cells), cell_cmp);
-	if ((t->rows = calloc(x->ncells + 1, sizeof(*t->rows))) == NULL)
-		return nomem(x);
-	for (i = 0, k = 0; i < x->ncells; i++) {
-		if (x->cells[i].n == 0)
+	if (x->cells.n > 1)
+		qsort(c, x->cells.n, sizeof(*c), cell_cmp);
+	for (i = 0, k = 0; i < x->cells.n; i++) {
+		if (c[i].n == 0)
 			continue;
-		t->rows[k].day = x->cells[i].day;
-		t->rows[k].group = x->cells[i].group;
-		t->rows[k++].reports = x->cells[i].n;
-		if (x->cells[i].day != CS_NODAY) {
+		t->rows[k].day = c[i].day;
+		t->rows[k].group = c[i].group;
+		t->rows[k++].reports = c[i].n;
+		if (c[i].day != CS_NODAY) {
 			if (!t->has_days)
-				t->first_day = x->cells[i].day;
-			t->last_day = x->cells[i].day;
+				t->first_day = c[i].day;
+			t->last_day = c[i].day;
 			t->has_days = 1;
 		}
 	}
@@ -479,6 +411,7 @@ cs_trend_run(struct cs_store *st, const struct cs_trend_opts *o,
     struct cs_trend *out, struct cs_err *err)
 {
 	struct ctx x;
+	size_t i;
 	int ret = -1;
 
 	memset(out, 0, sizeof(*out));
@@ -506,13 +439,15 @@ cs_trend_run(struct cs_store *st, const struct cs_trend_opts *o,
 		goto out;
 	ret = 0;
 out:
-	free(x.ch);
-	free(x.cells);
-	free(x.cidx);
-	free(x.ids);
-	free(x.leaf);
-	free(x.gidx);
-	free(x.rc);
+	for (i = 0; i < x.groups.n; i++)
+		free(x.groups.v[i].label);
+	cs_vec_release(&x.groups);
+	cs_vec_release(&x.ch);
+	cs_vec_release(&x.cells);
+	cs_hmap_release(&x.cidx);
+	cs_vec_release(&x.iss);
+	cs_hmap_release(&x.gidx);
+	cs_vec_release(&x.rc);
 	return ret;
 }
 
