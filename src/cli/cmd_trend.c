@@ -7,6 +7,7 @@
 
 #include "certsift/date.h"
 #include "certsift/export.h"
+#include "certsift/json.h"
 #include "certsift/nss.h"
 #include "certsift/trend.h"
 #include "certset.h"
@@ -65,27 +66,31 @@ print_json(FILE *f, const struct cs_trend *t, int by)
 {
 	const struct cs_trend_row *r;
 	const struct cs_trend_group *g;
+	struct cs_jw w;
 	char buf[16];
 	size_t i;
 
-	fputs("[", f);
+	cs_jw_init(&w, f);
+	cs_jw_array_begin_lines(&w);
 	for (i = 0; i < t->nrows; i++) {
 		r = &t->rows[i];
 		g = &t->groups[r->group];
-		fputs(i > 0 ? ",\n{\"day\":" : "\n{\"day\":", f);
-		cs_json_cstring(f, day_text(r->day, buf));
-		fprintf(f, ",\"%s\":", group_key(by));
+		cs_jw_object_begin(&w);
+		cs_jw_key_str(&w, "day", day_text(r->day, buf));
 		if (by != CS_TREND_ERROR)
-			cs_json_cstring(f, g->label);
-		else if (!g->has_err)
-			fputs("null,\"name\":null", f);
-		else {
-			fprintf(f, "%" PRId32 ",\"name\":", g->code);
-			cs_json_cstring(f, cs_nss_name(g->code));
+			cs_jw_key_str(&w, group_key(by), g->label);
+		else if (!g->has_err) {
+			cs_jw_key_null(&w, "code");
+			cs_jw_key_null(&w, "name");
+		} else {
+			cs_jw_key_i64(&w, "code", g->code);
+			cs_jw_key_str(&w, "name", cs_nss_name(g->code));
 		}
-		fprintf(f, ",\"reports\":%" PRIu64 "}", r->reports);
+		cs_jw_key_u64(&w, "reports", r->reports);
+		cs_jw_object_end(&w);
 	}
-	fputs(t->nrows > 0 ? "\n]\n" : "]\n", f);
+	cs_jw_array_end(&w);
+	putc('\n', f);
 }
 
 static void
