@@ -698,7 +698,7 @@ match(const struct cs_aia_plan *p, const char *path)
 	for (n = 0; n < 64 && ((base[n] >= '0' && base[n] <= '9') ||
 	    (base[n] >= 'a' && base[n] <= 'f')); n++)
 		;
-	if (n != 64 || (base[64] != '\0' && base[64] != '.'))
+	if (n != 64 || (base[64] != '\0' && base[64] != '.') || p->n == 0)
 		return NULL;
 	t = bsearch(base, p->v, p->n, sizeof(*p->v), file_key_cmp);
 	return t != NULL ? t->url : NULL;
