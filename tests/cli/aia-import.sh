@@ -75,6 +75,26 @@ assert_status 0 "a second import"
 assert_eq "9 2 0" "$(j '"\(.files) \(.files_not_certs) \(.certs_new)"')" \
     "a second import's summary"
 
+# merge unions the AIA tables: two halves, each fetched, merged, answer
+# as the whole fetched at once.
+head -n 6 reports.jsonl >r1.jsonl
+tail -n +7 reports.jsonl >r2.jsonl
+ingest --db x r1.jsonl
+ingest --db y r2.jsonl
+run "$CS" aia --db x $R --fetch --allow-private
+assert_status 0 "aia --fetch x"
+run "$CS" aia --db y $R --fetch --allow-private
+assert_status 0 "aia --fetch y"
+run "$CS" merge --db m x y
+assert_status 0 "merge"
+run "$CS" missing --db m $R --json -n 0
+assert_file_eq a.json _out "merged: the rows of one store fetched at once"
+run "$CS" aia --db m $R --list --json
+jq -c '[.[] | del(.fetched_at)]' _out >m.list
+run "$CS" aia --db a $R --list --json
+jq -c '[.[] | del(.fetched_at)]' _out >a.list
+assert_file_eq a.list m.list "merged: the same URLs left, the same statuses"
+
 # Named otherwise: a plain AIA certificate, which resolves its row all the
 # same (the walk decides); a file with no certificate is said and counted.
 ingest --db c reports.jsonl
