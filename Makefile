@@ -12,7 +12,7 @@ PKGS	= openssl lmdb libxxhash jansson zlib libcurl libzstd \
 DEBS	= gcc make pkg-config jq libssl-dev liblmdb-dev libxxhash-dev \
 	  libjansson-dev zlib1g-dev libcurl4-openssl-dev libzstd-dev libisal-dev
 TEST_DEBS = openssl ca-certificates python3 python3-cryptography clang libclang-rt-14-dev lmdb-utils \
-	  python3-cryptography-vectors zstd
+	  python3-cryptography-vectors zstd python3-distributed
 CFLAGS	?= -O2 -g
 WARN	= -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes \
 	  -Wmissing-prototypes -Wformat=2
@@ -122,6 +122,7 @@ install: all
 	    $(DESTDIR)$(PREFIX)/include/certsift \
 	    $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(BUILD)/certsift $(DESTDIR)$(PREFIX)/bin/
+	install -m 755 src/dask/certsift-dask $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 $(BUILD)/libcertsift.a $(DESTDIR)$(PREFIX)/lib/
 	install -m 644 include/certsift/*.h $(DESTDIR)$(PREFIX)/include/certsift/
 	install -m 644 docs/certsift.1 $(DESTDIR)$(PREFIX)/share/man/man1/

@@ -59,6 +59,9 @@ struct cs_ingest_opts {
 	int		 hosts;		/* CS_HOSTS_*: how hostnames are kept */
 	const unsigned char *host_key;	/* CS_HOSTS_KEYED: the HMAC key */
 	size_t		 host_key_len;
+	/* Files this store has ingested are skipped and not counted (an
+	 * ingest into a shard to be merged into it); NULL: none. */
+	struct cs_store	*known;
 	/* Told of each malformed report and invalid certificate. */
 	void		(*bad)(void *arg, const char *name, uint64_t line,
 			    const char *why);

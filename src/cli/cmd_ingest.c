@@ -23,7 +23,8 @@ static const char usage[] =
     "           [--error code] [--since t] [--until t] [--sample f]\n"
     "           [--seed n] [--errors-log file] [--commit-every n]\n"
     "           [--hosts none|clear|keyed:file] [--jobs n]\n"
-    "           [--reader auto|jansson] [input ...]\n";
+    "           [--reader auto|jansson] [--skip-ingested-in store]\n"
+    "           [input ...]\n";
 
 #define MAX_SHOWN	10	/* bad records shown on stderr */
 
@@ -305,7 +306,7 @@ int
 cmd_ingest(int argc, char **argv)
 {
 	enum { O_SINCE = 256, O_UNTIL, O_SAMPLE, O_SEED, O_FORCE, O_STRICT,
-	    O_LOG, O_COMMIT, O_JOBS, O_READER, O_DB, O_JSON, O_HOSTS };
+	    O_LOG, O_COMMIT, O_JOBS, O_READER, O_DB, O_JSON, O_HOSTS, O_KNOWN };
 	static const struct option longopts[] = {
 		{ "commit-every", required_argument, NULL, O_COMMIT },
 		{ "db", required_argument, NULL, O_DB },
@@ -320,6 +321,7 @@ cmd_ingest(int argc, char **argv)
 		{ "sample", required_argument, NULL, O_SAMPLE },
 		{ "seed", required_argument, NULL, O_SEED },
 		{ "since", required_argument, NULL, O_SINCE },
+		{ "skip-ingested-in", required_argument, NULL, O_KNOWN },
 		{ "strict", no_argument, NULL, O_STRICT },
 		{ "until", required_argument, NULL, O_UNTIL },
 		{ NULL, 0, NULL, 0 }
@@ -338,6 +340,8 @@ cmd_ingest(int argc, char **argv)
 	char *end;
 	unsigned char *key = NULL;
 	size_t k, keylen = 0;
+	const char *known_path = NULL;
+	struct cs_store *known = NULL;
 	int ch, code, status = 0, i, seeded = 0;
 
 	memset(&io, 0, sizeof(io));
@@ -449,6 +453,9 @@ cmd_ingest(int argc, char **argv)
 		case O_STRICT:
 			o.strict = 1;
 			break;
+		case O_KNOWN:
+			known_path = optarg;
+			break;
 		default:
 			fputs(usage, stderr);
 			return 2;
@@ -493,6 +500,12 @@ cmd_ingest(int argc, char **argv)
 		status = 1;
 		goto out;
 	}
+	if (known_path != NULL && cs_store_open(known_path, CS_STORE_RDONLY,
+	    &known, &err) == -1) {
+		status = cli_fail(&err);
+		goto out;
+	}
+	o.known = known;
 	if (cs_store_open(cli_db_path(io.db), CS_STORE_CREATE, &st, &err) ==
 	    -1 || cs_ingest_new(st, &o, &ing, &err) == -1) {
 		status = cli_fail(&err);
@@ -549,6 +562,7 @@ out:
 			close(op.fd[k]);	/* opened ahead, not reached */
 	free(op.fd);
 	free(op.errnum);
+	cs_store_close(known);
 	for (k = 0; k < paths.n; k++)
 		free(paths.v[k]);
 	free(paths.v);

@@ -331,6 +331,14 @@ file_identify(struct cs_ingest *ing, int fd, int flags, struct ingfile *f,
 		return 0;
 	f->pr.file_size = f->file.size;
 	f->id = f->file.id;
+	/* Done in the store this one is to be merged into: not a file of
+	 * this store at all. */
+	if (ing->o.known != NULL && (rc = cs_store_file_done(ing->o.known,
+	    f->id, err)) != 0) {
+		if (rc == 1)
+			ing->sum.files_skipped++;
+		return rc;
+	}
 	if ((rc = cs_ing_file_progress(ing, f->id, &f->prog, err)) != 1)
 		return rc;
 	/* Already ingested: count the file, nothing else. */

@@ -16,6 +16,7 @@
 
 #include "certsift/buf.h"
 #include "certsift/store.h"
+#include "certsift/vec.h"
 #include "store_int.h"
 
 /*
@@ -72,9 +73,7 @@ struct merge {
 	unsigned char		(*cmap)[CS_KEY_LEN];
 	size_t			 ncmap;
 	/* Chains: input key -> output key, in input key order. */
-	struct chainpair	*chains;
-	size_t			 nchains;
-	size_t			 capchains;
+	CS_VEC(struct chainpair) chains;
 	/* The certificate-host row: new links of one certificate. */
 	unsigned char		 hkey[CS_KEY_LEN];
 	uint64_t		 hn;
@@ -313,22 +312,16 @@ merge_chain(struct merge *m, const MDB_val *k, const MDB_val *v,
 		d.errs = rec.errs;
 		d.nerrs = rec.nerrs;
 	}
-	if (m->nchains == m->capchains) {
-		size_t cap = m->capchains ? m->capchains * 2 : 1024;
-
-		if ((p = realloc(m->chains, cap * sizeof(*p))) == NULL) {
-			cs_err_set(err, CS_ENOMEM, "out of memory");
-			goto out;
-		}
-		m->chains = p;
-		m->capchains = cap;
+	if (cs_vec_reserve(&m->chains, m->chains.n + 1) == -1) {
+		cs_err_set(err, CS_ENOMEM, "out of memory");
+		goto out;
 	}
-	p = &m->chains[m->nchains];
+	p = &m->chains.v[m->chains.n];
 	memcpy(p->in, k->mv_data, CS_KEY_LEN);
 	if (cs_store_wchain(m->t, m->buf.data, rec.ncerts, &d, p->out, &added,
 	    err) == -1)
 		goto out;
-	m->nchains++;
+	m->chains.n++;
 	if (added && m->rebuilding) {
 		cs_err_set(err, CS_ESTORE, "the merge's record does not match "
 		    "the store");
@@ -345,13 +338,13 @@ out:
 static const unsigned char *
 chain_out(const struct merge *m, const unsigned char *ikey)
 {
-	size_t lo = 0, hi = m->nchains, mid;
+	size_t lo = 0, hi = m->chains.n, mid;
 	int c;
 
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
-		if ((c = memcmp(m->chains[mid].in, ikey, CS_KEY_LEN)) == 0)
-			return m->chains[mid].out;
+		if ((c = memcmp(m->chains.v[mid].in, ikey, CS_KEY_LEN)) == 0)
+			return m->chains.v[mid].out;
 		if (c < 0)
 			lo = mid + 1;
 		else
@@ -762,7 +755,7 @@ static int
 commit_step(struct merge *m, struct job *j, struct cs_err *err)
 {
 	struct job saved = *j;
-	size_t nchains = m->nchains;
+	size_t nchains = m->chains.n;
 	uint64_t hn = m->hn, done = 0;
 	unsigned char hkey[CS_KEY_LEN];
 	int tries, rc;
@@ -770,7 +763,7 @@ commit_step(struct merge *m, struct job *j, struct cs_err *err)
 	memcpy(hkey, m->hkey, CS_KEY_LEN);
 	for (tries = 0; tries < 64; tries++) {
 		*j = saved;
-		m->nchains = nchains;
+		m->chains.n = nchains;
 		m->hn = hn;
 		memcpy(m->hkey, hkey, CS_KEY_LEN);
 		memset(m->n, 0, sizeof(m->n));
@@ -860,7 +853,7 @@ rebuild(struct merge *m, const struct job *j, struct cs_err *err)
 	int tries;
 
 	for (tries = 0; tries < 64; tries++) {
-		m->nchains = 0;
+		m->chains.n = 0;
 		m->rebuilding = 1;
 		cs_store_reserve(m->out, 64 << 20);
 		if (cs_store_wbegin(m->out, &m->t, err) == -1)
@@ -1268,7 +1261,7 @@ run(struct merge *m, struct job *j, int resumed, struct cs_err *err)
 		m->cur = &m->in[j->cur];
 		free(m->cmap);
 		m->cmap = NULL;
-		m->nchains = 0;
+		m->chains.n = 0;
 		m->hn = 0;
 		if (m->cur->skip)
 			j->row = NROWS;
@@ -1400,7 +1393,7 @@ out:
 		close_input(&m.in[i]);
 	free(m.in);
 	free(m.cmap);
-	free(m.chains);
+	cs_vec_release(&m.chains);
 	free(oreal);
 	cs_buf_release(&m.buf);
 	return ret;

@@ -1762,6 +1762,27 @@ cs_store_wfile_get(struct cs_wtxn *t, const unsigned char id[24],
 }
 
 int
+cs_store_file_done(struct cs_store *st, const unsigned char id[24],
+    struct cs_err *err)
+{
+	struct cs_fileprog p;
+	MDB_txn *txn;
+	MDB_val k = { 24, (void *)id }, v;
+	int rc;
+
+	if (rbegin(st, &txn, err) == -1)
+		return -1;
+	memset(&p, 0, sizeof(p));
+	if ((rc = mdb_get(txn, st->dbi[DB_FILES], &k, &v)) == 0)
+		memcpy(&p, v.mv_data, v.mv_size < sizeof(p) ? v.mv_size :
+		    sizeof(p));
+	rend(st, txn);
+	if (rc != 0 && rc != MDB_NOTFOUND)
+		return mdb_fail(err, rc, "cannot read file progress");
+	return p.done != 0;
+}
+
+int
 cs_store_wfile_put(struct cs_wtxn *t, const unsigned char id[24],
     const struct cs_fileprog *p, const char *name, struct cs_err *err)
 {

@@ -185,6 +185,10 @@ struct cs_fileprog {
 	uint32_t	done;
 };
 
+/* 1 when the store has ingested the file with this id to its end, 0, or
+ * -1. */
+int	cs_store_file_done(struct cs_store *st, const unsigned char id[24],
+	    struct cs_err *err);
 int	cs_store_wfile_get(struct cs_wtxn *t, const unsigned char id[24],
 	    struct cs_fileprog *p, struct cs_err *err);
 /* The record keeps name (NULL: none), the file's path as ingest was

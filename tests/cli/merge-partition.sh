@@ -41,7 +41,7 @@ trial() {	# CS label
 }
 
 trial "$CS" a
-trial "$CS" b
+
 if [ -n "${CERTSIFT_SHORTKEY:-}" ] && [ -x "$CERTSIFT_SHORTKEY" ]; then
 	trial "$CERTSIFT_SHORTKEY" k4
 	c=$(jq .hash_collisions want.k4/stats)
