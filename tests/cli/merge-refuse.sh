@@ -84,3 +84,17 @@ assert_match "store 'busy' is in use by another ingest or merge" "$(cat _err)" "
 exec 3>&-
 wait $pid
 ok "$CS" merge --db busy s3
+
+# The AIA certificates of each store are unioned.
+ok "$CS" aia --db s1 --import "$INT"
+ok "$CS" aia --db s3 --import "$ROOT"
+ok "$CS" merge --db aia s1 s3
+assert_eq "$(mdb_stat -s aiacert aia | sed -n 's/^ *Entries: //p')" 2 "AIA certificates merged"
+
+# A shard made with --skip-ingested-in merges into that store without
+# overlap: the files the store has are neither ingested nor counted.
+ingest --db shard --skip-ingested-in s1 r1.jsonl r3.jsonl
+expect_json sum.json files=1 files_skipped=1 reports_read=2
+ok "$CS" merge --db s1 shard
+stats --db s1
+expect_json stats.json files=3 reports_read=6
