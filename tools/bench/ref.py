@@ -13,6 +13,7 @@ Plain single-process Python (json, base64, hashlib): the benchmark's baseline.
 
 import argparse
 import base64
+import gzip
 import hashlib
 import json
 import sys
@@ -35,6 +36,9 @@ def main():
 
     for path in a.files:
         with open(path, "rb") as f:
+            gzipped = f.read(2) == b"\x1f\x8b"
+        # gzip files through Python's gzip module
+        with (gzip.open if gzipped else open)(path, "rb") as f:
             for line in f:
                 if not line.strip():
                     continue
