@@ -19,7 +19,7 @@ cd "$(dirname "$0")/.."
 
 FUZZ=build/fuzz
 CC=${FUZZ_CC:-clang}
-PKGS="openssl lmdb libxxhash jansson zlib libcurl"
+PKGS="openssl lmdb libxxhash jansson zlib libcurl libzstd"
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
 CFLAGS="-g -O1 -fno-omit-frame-pointer -std=c11 -D_GNU_SOURCE -Iinclude \
 -Isrc/lib -Ibuild/gen -Itests/unit ${FUZZ_CFLAGS:-}"
@@ -70,7 +70,7 @@ make --no-print-directory build/gen/nss_table.inc >/dev/null ||
     die "cannot generate build/gen/nss_table.inc"
 PKG_CFLAGS=$(pkg-config --cflags $PKGS 2>/dev/null)
 LIBS="$(pkg-config --libs $PKGS 2>/dev/null ||
-    echo -lssl -lcrypto -llmdb -lxxhash -ljansson -lz -lcurl) -lpthread -lm"
+    echo -lssl -lcrypto -llmdb -lxxhash -ljansson -lz -lcurl -lzstd) -lpthread -lm"
 mkdir -p "$FUZZ/obj" || die "cannot create $FUZZ/obj"
 # Other flags than last time: rebuild everything.
 if [ "$(cat "$FUZZ/obj/flags" 2>/dev/null)" != "$CC $CFLAGS $SAN" ]; then
