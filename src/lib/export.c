@@ -6,10 +6,11 @@
 #include <openssl/sha.h>
 #include <xxhash.h>
 
-#include "certsift/b64.h"
 #include "certsift/buf.h"
 #include "certsift/date.h"
+#include "certsift/hex.h"
 #include "certsift/json.h"
+#include "certsift/pem.h"
 
 /* Length of the valid UTF-8 sequence at p (as jansson checks it), or 0. */
 static size_t
@@ -149,14 +150,7 @@ cs_sha256(const void *p, size_t n, unsigned char out[32])
 void
 cs_sha256_hex(const unsigned char sha[32], char out[65])
 {
-	static const char digits[] = "0123456789abcdef";
-	int i;
-
-	for (i = 0; i < 32; i++) {
-		out[i * 2] = digits[sha[i] >> 4];
-		out[i * 2 + 1] = digits[sha[i] & 15];
-	}
-	out[64] = '\0';
+	cs_hex(sha, 32, out);
 }
 
 void
@@ -237,20 +231,14 @@ cs_export_json_fields(struct cs_jw *w, const struct cs_certrec *r)
 int
 cs_export_pem(FILE *f, const struct cs_certrec *r, struct cs_err *err)
 {
-	struct cs_buf b = CS_BUF_INIT;
 	char hex[65];
 
 	cs_sha256_hex(r->cert.sha256, hex);
-	if (cs_b64_encode_pem(r->der, r->der_len, &b, err) == -1)
-		return -1;
 	fprintf(f, "# sha256: %s\n# subject: ", hex);
 	cs_text_string(f, r->cert.subject, strlen(r->cert.subject));
 	fputs("\n# issuer: ", f);
 	cs_text_string(f, r->cert.issuer, strlen(r->cert.issuer));
-	fprintf(f, "\n# count: %" PRIu64 "\n# hosts: %" PRIu64 "\n"
-	    "-----BEGIN CERTIFICATE-----\n", r->count, r->hosts);
-	fwrite(b.data, 1, b.len, f);
-	fputs("-----END CERTIFICATE-----\n", f);
-	cs_buf_release(&b);
-	return 0;
+	fprintf(f, "\n# count: %" PRIu64 "\n# hosts: %" PRIu64 "\n",
+	    r->count, r->hosts);
+	return cs_pem_write(f, r->der, r->der_len, err);
 }

@@ -10,6 +10,7 @@
 #include <xxhash.h>
 
 #include "certsift/buf.h"
+#include "certsift/hex.h"
 #include "certsift/report.h"
 
 static int
@@ -167,9 +168,8 @@ chain_get(struct cs_ingest *ing)
 static void
 host_privacy(struct cs_ingest *ing, struct cs_report *rep, char *hex)
 {
-	static const char digits[] = "0123456789abcdef";
 	unsigned char mac[EVP_MAX_MD_SIZE];
-	unsigned int n = 0, i;
+	unsigned int n = 0;
 
 	if (rep->host == NULL || ing->o.hosts == CS_HOSTS_CLEAR)
 		return;
@@ -180,11 +180,7 @@ host_privacy(struct cs_ingest *ing, struct cs_report *rep, char *hex)
 		rep->host_len = 0;
 		return;
 	}
-	for (i = 0; i < n; i++) {
-		hex[i * 2] = digits[mac[i] >> 4];
-		hex[i * 2 + 1] = digits[mac[i] & 15];
-	}
-	hex[n * 2] = '\0';
+	cs_hex(mac, n, hex);
 	rep->host = hex;
 	rep->host_len = n * 2;
 }

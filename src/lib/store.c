@@ -20,6 +20,7 @@
 #include <openssl/sha.h>
 
 #include "certsift/buf.h"
+#include "certsift/hex.h"
 #include "certsift/vec.h"
 #include "certsift/ingest.h"
 #include "certsift/report.h"
@@ -2117,11 +2118,9 @@ cs_store_find_der(struct cs_store *st, const unsigned char *der, size_t len,
 {
 	unsigned char sha[32];
 	char hexs[65];
-	int i;
 
 	SHA256(der, len, sha);
-	for (i = 0; i < 32; i++)
-		snprintf(hexs + i * 2, 3, "%02x", sha[i]);
+	cs_hex(sha, 32, hexs);
 	return cs_store_find_sha256(st, hexs, key, err);
 }
 

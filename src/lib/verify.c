@@ -10,6 +10,7 @@
 #include "certsift/aia.h"
 #include "certsift/buf.h"
 #include "certsift/export.h"
+#include "certsift/hex.h"
 #include "certsift/report.h"
 #include "certsift/x509.h"
 #include "input.h"
@@ -186,10 +187,7 @@ vc_of(struct ver *v, const unsigned char *k)
 static const char *
 vc_name(const struct vcert *c, char buf[24])
 {
-	int i;
-
-	for (i = 0; i < 8; i++)
-		snprintf(buf + 2 * i, 3, "%02x", c->sha[i]);
+	cs_hex(c->sha, 8, buf);
 	return buf;
 }
 

@@ -19,24 +19,8 @@
 #include <openssl/x509v3.h>
 
 #include "certsift/date.h"
+#include "certsift/hex.h"
 #include "x509_int.h"
-
-char *
-cs_x509_hex(const unsigned char *p, size_t n)
-{
-	static const char digits[] = "0123456789abcdef";
-	char *s, *o;
-	size_t i;
-
-	if ((s = malloc(n * 2 + 1)) == NULL)
-		return NULL;
-	for (i = 0, o = s; i < n; i++) {
-		*o++ = digits[p[i] >> 4];
-		*o++ = digits[p[i] & 15];
-	}
-	*o = '\0';
-	return s;
-}
 
 /* A copy of an ASN.1 string's bytes as a C string; NUL bytes, which a
  * forged certificate may hold, become '?'. */
@@ -399,14 +383,14 @@ summarise(X509 *x, const unsigned char *der, size_t len, struct cs_cert *out,
 	}
 	if ((ski = X509_get_ext_d2i(x, NID_subject_key_identifier, NULL,
 	    NULL)) != NULL) {
-		c.ski = cs_x509_hex(ASN1_STRING_get0_data(ski), (size_t)
+		c.ski = cs_hex_dup(ASN1_STRING_get0_data(ski), (size_t)
 		    ASN1_STRING_length(ski));
 		ASN1_OCTET_STRING_free(ski);
 	}
 	if ((akid = X509_get_ext_d2i(x, NID_authority_key_identifier, NULL,
 	    NULL)) != NULL) {
 		if ((id = akid->keyid) != NULL)
-			c.aki = cs_x509_hex(ASN1_STRING_get0_data(id), (size_t)
+			c.aki = cs_hex_dup(ASN1_STRING_get0_data(id), (size_t)
 			    ASN1_STRING_length(id));
 		AUTHORITY_KEYID_free(akid);
 	}

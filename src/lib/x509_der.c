@@ -34,6 +34,7 @@
 #include <openssl/sha.h>
 
 #include "certsift/date.h"
+#include "certsift/hex.h"
 
 enum {
 	BOOLEAN = 0x01,
@@ -895,7 +896,7 @@ serial_hex(struct der v)
 		v.p++;
 	if (v.p == v.end)
 		return strdup("0");
-	return cs_x509_hex(v.p, (size_t)(v.end - v.p));
+	return cs_hex_dup(v.p, (size_t)(v.end - v.p));
 }
 
 static char *
@@ -958,9 +959,9 @@ fill(const struct fast *f, const unsigned char *der, size_t len,
 	c->not_before = f->not_before;
 	c->not_after = f->not_after;
 	if (f->ski.p != NULL)
-		c->ski = cs_x509_hex(f->ski.p, (size_t)(f->ski.end - f->ski.p));
+		c->ski = cs_hex_dup(f->ski.p, (size_t)(f->ski.end - f->ski.p));
 	if (f->aki.p != NULL)
-		c->aki = cs_x509_hex(f->aki.p, (size_t)(f->aki.end - f->aki.p));
+		c->aki = cs_hex_dup(f->aki.p, (size_t)(f->aki.end - f->aki.p));
 	c->key = strdup(f->key);
 	c->sig_alg = strdup(OBJ_nid2ln(f->sig_nid));
 	c->is_ca = f->is_ca;

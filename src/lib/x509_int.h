@@ -40,7 +40,4 @@ int	cs_x509_fast(const unsigned char *der, size_t len, struct cs_cert *out);
  */
 int	cs_x509_self_signed(const unsigned char *der, size_t len);
 
-/* The lowercase hex of p[0..n), malloc'ed; NULL when out of memory. */
-char	*cs_x509_hex(const unsigned char *p, size_t n);
-
 #endif
