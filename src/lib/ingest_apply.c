@@ -141,7 +141,7 @@ links_sort(struct link *v, size_t n)
 
 	if (n < 2)
 		return 0;
-	if ((tmp = malloc(n * sizeof(*tmp))) == NULL)
+	if ((tmp = cs_mallocarray(n, sizeof(*tmp))) == NULL)
 		return -1;
 	dst = tmp;
 	for (shift = 0; shift < 64; shift += 8) {
@@ -226,11 +226,10 @@ write_rows(struct cs_ingest *ing, struct cs_wtxn *t, const uint32_t *hrank,
 	size_t i, u, ncodes = 0, hb, cb, chb;
 	int ret = -1;
 
-	if ((crank = malloc((ing->chains.n ? ing->chains.n : 1) *
-	    sizeof(*crank))) == NULL || (corder = malloc((ing->chains.n ?
-	    ing->chains.n : 1) * sizeof(*corder))) == NULL ||
-	    (codes = malloc((ing->ches.n ? ing->ches.n : 1) *
-	    sizeof(*codes))) == NULL)
+	if ((crank = cs_mallocarray(ing->chains.n, sizeof(*crank))) == NULL ||
+	    (corder = cs_mallocarray(ing->chains.n, sizeof(*corder))) ==
+	    NULL || (codes = cs_mallocarray(ing->ches.n, sizeof(*codes))) ==
+	    NULL)
 		goto nomem;
 	for (i = 0; i < ing->chains.n; i++)
 		corder[i] = (uint32_t)i;
@@ -309,8 +308,8 @@ len_order(struct cs_ingest *ing, const uint32_t *order, uint32_t **lorder,
 {
 	size_t count[CS_HOST_MAX + 2], i, sum, c, n = ing->bhosts.n;
 
-	if ((*lorder = malloc((n ? n : 1) * sizeof(**lorder))) == NULL ||
-	    (*lrank = malloc((n ? n : 1) * sizeof(**lrank))) == NULL)
+	if ((*lorder = cs_mallocarray(n, sizeof(**lorder))) == NULL ||
+	    (*lrank = cs_mallocarray(n, sizeof(**lrank))) == NULL)
 		return -1;
 	memset(count, 0, sizeof(count));
 	for (i = 0; i < n; i++)

@@ -59,16 +59,10 @@ cs_ing_file_id(int fd, unsigned char id[24], struct cs_err *err)
 		size += (uint64_t)r;
 		fill += (size_t)r;
 		if (fill == ID_PIECE || (r == 0 && (fill > 0 || n == 0))) {
-			if (n == cap) {
-				void *p = realloc(pieces, (cap = cap ? cap * 2 :
-				    64) * sizeof(*pieces));
-
-				if (p == NULL) {
-					cs_err_set(err, CS_ENOMEM,
-					    "out of memory");
-					goto out;
-				}
-				pieces = p;
+			if (cs_vec_grow(&pieces, &cap, n + 1,
+			    sizeof(*pieces)) == -1) {
+				cs_err_set(err, CS_ENOMEM, "out of memory");
+				goto out;
 			}
 			pieces[n++] = XXH3_128bits_digest(st);
 			XXH3_128bits_reset(st);

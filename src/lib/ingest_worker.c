@@ -237,8 +237,8 @@ on_report(void *arg, const struct cs_report *crep, const char *why)
 		r.kind = R_FILTERED;
 		return emit(w, &r, NULL, 0, NULL, 0);
 	}
-	if (rep.nchain > 64 && (sv = malloc(rep.nchain * sizeof(*sv))) ==
-	    NULL) {
+	if (rep.nchain > 64 && (sv = cs_mallocarray(rep.nchain,
+	    sizeof(*sv))) == NULL) {
 		w->oom = 1;
 		return -1;
 	}

@@ -7,6 +7,7 @@
 
 #include <jansson.h>
 
+#include "certsift/vec.h"
 #include "internal.h"
 
 /*
@@ -59,15 +60,9 @@ cs_reader_free(struct cs_reader *r)
 static int
 push_span(struct cs_reader *r, const char *p, size_t len)
 {
-	if (r->nspans == r->capspans) {
-		size_t cap = r->capspans ? r->capspans * 2 : 64;
-		struct cs_span *s = realloc(r->spans, cap * sizeof(*s));
-
-		if (s == NULL)
-			return -1;
-		r->spans = s;
-		r->capspans = cap;
-	}
+	if (r->nspans == r->capspans && cs_vec_grow(&r->spans, &r->capspans,
+	    r->nspans + 1, sizeof(*r->spans)) == -1)
+		return -1;
 	r->spans[r->nspans].p = p;
 	r->spans[r->nspans].len = len;
 	r->nspans++;

@@ -12,6 +12,7 @@
 #include "certsift/export.h"
 #include "certsift/hex.h"
 #include "certsift/report.h"
+#include "certsift/vec.h"
 #include "certsift/x509.h"
 #include "input.h"
 #include "store_int.h"
@@ -466,15 +467,9 @@ add_code(struct ver *v, int32_t code, uint64_t n)
 			v->codes[i].n += n;
 			return 0;
 		}
-	if (v->ncodes == v->capcodes) {
-		size_t cap = v->capcodes ? 2 * v->capcodes : 16;
-		struct codesum *p = realloc(v->codes, cap * sizeof(*p));
-
-		if (p == NULL)
-			return -1;
-		v->codes = p;
-		v->capcodes = cap;
-	}
+	if (v->ncodes == v->capcodes && cs_vec_grow(&v->codes, &v->capcodes,
+	    v->ncodes + 1, sizeof(*v->codes)) == -1)
+		return -1;
 	v->codes[v->ncodes].code = code;
 	v->codes[v->ncodes++].n = n;
 	return 0;

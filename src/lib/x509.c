@@ -178,7 +178,7 @@ push(char ***list, size_t *n, char *s)
 
 	if (s == NULL)
 		return -1;
-	if ((l = realloc(*list, (*n + 1) * sizeof(*l))) == NULL) {
+	if ((l = reallocarray(*list, *n + 1, sizeof(*l))) == NULL) {
 		free(s);
 		return -1;
 	}
