@@ -7,6 +7,9 @@
  * attack surface: the URLs come from forgeable reports) or importing what
  * was fetched elsewhere, and keeping every certificate found as an AIA
  * certificate of the store (store.h), which missing then uses as a source.
+ * Each call is one thread's (a fetch runs its transfers side by side in
+ * the calling thread, through libcurl's multi interface); the store
+ * handle it is given follows store.h.
  */
 
 #include <stddef.h>

@@ -1,6 +1,11 @@
 #ifndef CERTSIFT_B64_H
 #define CERTSIFT_B64_H
 
+/*
+ * Base64 as reports carry certificates, and PEM bodies. Every function
+ * may be called from several threads at once (each on its own buffers).
+ */
+
 #include <stddef.h>
 
 #include "certsift/buf.h"

@@ -7,7 +7,8 @@
 
 /*
  * A growable byte buffer. data[len] is always NUL when data is not NULL, for
- * convenience; len rules, since the contents may be binary.
+ * convenience; len rules, since the contents may be binary. A buffer is
+ * one thread's (or guarded by its owner's lock).
  */
 struct cs_buf {
 	unsigned char	*data;

@@ -1,6 +1,11 @@
 #ifndef CERTSIFT_DATE_H
 #define CERTSIFT_DATE_H
 
+/*
+ * Dates: epoch seconds, UTC. Every function may be called from several
+ * threads at once.
+ */
+
 #include <stdint.h>
 
 /* Formats epoch seconds as ISO 8601 UTC "YYYY-MM-DDThh:mm:ssZ". */

@@ -3,7 +3,8 @@
 
 /*
  * Errors: library functions return 0 (or a count >= 0) on success and -1 on
- * failure, and fill a caller-provided struct cs_err.
+ * failure, and fill a caller-provided struct cs_err. Every function may
+ * be called from several threads at once, each on its own struct cs_err.
  */
 
 enum {

@@ -3,7 +3,8 @@
 
 /*
  * Output formats. Report content is forgeable: every string is escaped for
- * the format it goes into (JSON, CSV, a terminal).
+ * the format it goes into (JSON, CSV, a terminal). Every function may be
+ * called from several threads at once, on different streams.
  */
 
 #include <stddef.h>

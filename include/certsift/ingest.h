@@ -4,7 +4,10 @@
 /*
  * Ingest: reports in, certificates and counts into the store, exactly once
  * per file: a file's progress is committed in the same transaction as the
- * counts it produced.
+ * counts it produced. An ingest (struct cs_ingest) is one thread's: it
+ * runs its own worker threads inside. Two ingests may run at once in one
+ * process only on two stores (a store has one writer; another process's
+ * ingest waits, CS_EBUSY).
  */
 
 #include <stdint.h>

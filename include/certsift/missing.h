@@ -6,6 +6,8 @@
  * by issuer name, key identifier and signature, and sorts where each walk
  * ends into outcomes (a trusted root, an intermediate the server did not
  * send, a root nobody trusts, nothing), grouped by the issuer it ended at.
+ * A set, a run and its result are one thread's (the walk checks signatures
+ * on threads of its own); runs on different sets may go at once.
  */
 
 #include <stddef.h>

@@ -1,7 +1,10 @@
 #ifndef CERTSIFT_NSS_H
 #define CERTSIFT_NSS_H
 
-/* The NSS and mozilla::pkix error table, embedded from data/nss-errors.tsv. */
+/*
+ * The NSS and mozilla::pkix error table, embedded from data/nss-errors.tsv.
+ * Read-only: every function may be called from several threads at once.
+ */
 
 /* Name of code (e.g. "SEC_ERROR_UNKNOWN_ISSUER"), or NULL when unknown. */
 const char	*cs_nss_name(int code);

@@ -5,7 +5,9 @@
  * The report reader: one JSON document in, report candidates out. A fast
  * validating reader handles the common shape of a report without building a
  * tree; whatever it is not sure of goes to a jansson reader. Both give the
- * same fields for every document, or both reject it.
+ * same fields for every document, or both reject it. A reader is one
+ * thread's; several readers may parse at once (ingest's workers each have
+ * one). cs_host_normalise() may be called from any thread.
  */
 
 #include <stddef.h>

@@ -6,6 +6,12 @@
  * certificate is kept once, keyed by XXH3-128 of its DER (a key hit is
  * confirmed by comparing the DER), with its counters, its summary and its
  * links to hostnames and chains.
+ *
+ * A handle (struct cs_store) is one thread's, the read transaction
+ * cs_store_read_begin() pins included; only ingest's workers look up DER
+ * through it (store_int.h) from several threads at once. Any number of
+ * processes (or handles) may read while one writes: a reader sees the last
+ * committed snapshot.
  */
 
 #include <stddef.h>

@@ -10,7 +10,8 @@
  * figures, the per-certificate top hostnames and the file records must
  * agree with each other. Sums are compared through 64-bit mixes of what
  * they add up (a wrong count shows as a difference), so the check reads
- * each record once.
+ * each record once. A check is one thread's; it only reads, so it may run
+ * beside other readers and a writer (it sees one snapshot).
  */
 
 #include <stdint.h>

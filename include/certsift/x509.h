@@ -1,7 +1,11 @@
 #ifndef CERTSIFT_X509_H
 #define CERTSIFT_X509_H
 
-/* The summary of a certificate, parsed once from its DER. */
+/*
+ * The summary of a certificate, parsed once from its DER. Every function
+ * may be called from several threads at once, each on its own cs_cert
+ * (ingest's workers parse side by side).
+ */
 
 #include <stddef.h>
 #include <stdint.h>

@@ -538,7 +538,7 @@ static int
 fast_parse(struct cs_reader *r, const char *doc, size_t len,
     const struct fields **out)
 {
-	static struct fields empty;
+	static const struct fields empty;
 	struct fp s;
 	int rc;
 
