@@ -2854,7 +2854,8 @@ int
 cs_store_has_db(const struct cs_store *st, int db)
 {
 	return !(db == DB_TOPHOST && st->notop) && !((db == DB_AIAURL ||
-	    db == DB_AIACERT) && st->noaia);
+	    db == DB_AIACERT) && st->noaia) && !((db == DB_DAY ||
+	    db == DB_CHAINDAY) && st->nodays);
 }
 
 MDB_dbi
