@@ -69,6 +69,13 @@ $(BUILD)/obj/cli/%.o: src/cli/%.c $(HEADERS)
 	@mkdir -p $(@D)
 	$(CC) $(CLI_CFLAGS) -c -o $@ $<
 
+$(BUILD)/gen/interception.inc: data/interception.tsv tools/embed.awk
+	@mkdir -p $(@D)
+	awk -v name=interception_tsv -f tools/embed.awk data/interception.tsv \
+	    > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/obj/lib/causes.o: $(BUILD)/gen/interception.inc
+
 $(BUILD)/obj/%.o: src/%.c $(HEADERS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<

@@ -16,6 +16,7 @@
 #include "certsift/err.h"
 #include "certsift/query.h"
 #include "certsift/store.h"
+#include "certsift/x509.h"
 
 /* A set of certificates held as DER, each once (roots, known ones). */
 struct cs_certset;
@@ -67,6 +68,44 @@ enum {
 /* "known", "corpus", "aia", or NULL for CS_MISSING_SRC_NONE. */
 const char	*cs_missing_source_name(int source);
 
+/* Where a certificate the walk knows comes from (bits). */
+#define CS_MISSING_NODE_STORE	1	/* the store */
+#define CS_MISSING_NODE_ROOT	2	/* the roots */
+#define CS_MISSING_NODE_KNOWN	4	/* the known set */
+#define CS_MISSING_NODE_SELF	8	/* self-signed */
+
+/* A certificate on a walked path. */
+struct cs_missing_step {
+	uint32_t	 node;		/* as numbered for opts.node */
+	int		 sent;		/* in the chain as sent (else found) */
+	unsigned	 flags;		/* CS_MISSING_NODE_* */
+	int		 source;	/* CS_MISSING_SRC_* when found */
+};
+
+/*
+ * A chain's whole walk: up from its leaf through the certificates sent
+ * and, past an issuer that was not sent, through those the roots, the
+ * known set or the store have, to a root or a dead end.
+ */
+struct cs_missing_walk {
+	const unsigned char		*key;	/* the chain's store key */
+	const unsigned char		*id;	/* chain id: SHA-256 of its
+						   certificates' SHA-256s */
+	uint64_t			 weight;
+	int				 outcome; /* as the rows count it */
+	/* CS_MISSING_COMPLETE (a trusted root), _UNTRUSTED_ROOT (another
+	 * self-signed certificate) or _UNKNOWN_ISSUER (a dead end). */
+	int				 end;
+	const char			*end_issuer; /* the issuer found nowhere */
+	const struct cs_missing_step	*path;	/* leaf first */
+	size_t				 npath;
+	/*
+	 * The positions in the chain as sent (cs_chainrec.certs) of the
+	 * path's sent certificates, as bits; bit 63 stands for 63 and later.
+	 */
+	uint64_t			 posmask;
+};
+
 /*
  * Where one walk ended (cs_missing_opts.on_end): a chain's, or with
  * walk_aia an AIA certificate's that resolved a walk, walked up on its own.
@@ -112,6 +151,19 @@ struct cs_missing_opts {
 	 * on its own too, to depth n, and reported to on_end only.
 	 */
 	int			 walk_aia;
+	/*
+	 * For diagnoses (may be NULL): node is called once for every
+	 * certificate the walk may use, numbered densely from 0, with its
+	 * summary and DER (valid during the call); walk once per walked
+	 * chain, in chain key order, after every node. Either returns 0, or
+	 * -1 to stop the run (which then fails with walk_arg's error).
+	 */
+	int			(*node)(void *walk_arg, uint32_t node,
+				    const struct cs_cert *c,
+				    const unsigned char *der, size_t len);
+	int			(*walk)(void *walk_arg,
+				    const struct cs_missing_walk *w);
+	void			*walk_arg;
 };
 
 /*

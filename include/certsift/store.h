@@ -195,6 +195,31 @@ typedef int (*cs_chainhost_all_fn)(void *arg, const unsigned char *ckey,
 int	cs_store_foreach_chainhost(struct cs_store *st,
 	    cs_chainhost_all_fn fn, void *arg, struct cs_err *err);
 
+/*
+ * Reports during which certificates of their chain were outside their
+ * validity (decided at ingest from the report's timestamp; reports without
+ * one are never counted): the positions in the chain (cs_chainrec.certs)
+ * of the certificates expired and of those not yet valid, as bits (bit 63
+ * stands for 63 and later), and the number of reports with just those.
+ */
+struct cs_validity {
+	uint64_t	expired;
+	uint64_t	notyet;
+	uint64_t	n;
+};
+
+/*
+ * Calls fn for every (chain, error code, hostname) with such reports, in
+ * the order of cs_store_foreach_chainhost(), with its entries (v[0..nv),
+ * valid during the call). A store made before these counts (schema 4) has
+ * none.
+ */
+typedef int (*cs_validity_fn)(void *arg, const unsigned char *ckey,
+    int has_err, int32_t code, const char *host, size_t len,
+    const struct cs_validity *v, size_t nv);
+int	cs_store_foreach_validity(struct cs_store *st, cs_validity_fn fn,
+	    void *arg, struct cs_err *err);
+
 /* Calls fn for every hostname: accepted reports and distinct certs. */
 typedef int (*cs_hoststat_fn)(void *arg, const char *host, size_t len,
     uint64_t reports, uint64_t certs);

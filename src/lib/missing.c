@@ -498,7 +498,8 @@ enum {
 	F_SELF = 8,
 	F_MEMBER = 16,		/* in a counted chain */
 	F_PARENT = 32,		/* a candidate issuer: its key is needed */
-	F_AIA = 64		/* fetched from a caIssuers URL */
+	F_AIA = 64,		/* fetched from a caIssuers URL */
+	F_CANDS = 128		/* its candidates are found */
 };
 
 struct node {
@@ -528,6 +529,12 @@ struct chain {
 
 struct ctx {
 	const struct cs_missing_opts	*o;
+	int				 whole;	/* walks go past a gap */
+	unsigned char			(*ids)[32];	/* chain ids, if whole */
+	size_t				 ids_cap;
+	uint64_t			*cpos;	/* per cnode: positions */
+	size_t				 cpos_cap;
+	struct cs_buf			 idbuf;
 	struct cs_err			*err;
 	struct cs_buf			 arena;
 	struct node			*nodes;
@@ -619,6 +626,9 @@ add_node(struct ctx *x, const struct cs_cert *c, const unsigned char *key,
 	for (i = 0; i < c->naia; i++)
 		if (put_str(x, c->aia[i], &off) == -1)
 			return -1;
+	if (x->o->node != NULL && x->o->node(x->o->walk_arg,
+	    (uint32_t)x->nnodes, c, der, der_len) == -1)
+		return -1;
 	x->nnodes++;
 	return 0;
 }
@@ -729,14 +739,20 @@ load_chain(void *arg, const struct cs_chainrec *r)
 	uint32_t id;
 	size_t i, j, start = x->ncnodes;
 
+
 	if ((w = weight(x, r)) == 0 || r->ncerts == 0)
 		return 0;
 	if (grow(&x->cnodes, &x->cnodes_cap, x->ncnodes + r->ncerts,
-	    sizeof(*x->cnodes), x->err) == -1)
+	    sizeof(*x->cnodes), x->err) == -1 || (x->whole && grow(&x->cpos,
+	    &x->cpos_cap, x->ncnodes + r->ncerts, sizeof(*x->cpos), x->err) == -1))
 		return -1;
+	cs_buf_reset(&x->idbuf);
 	for (i = 0; i < r->ncerts; i++) {
 		if ((id = store_node(x, r->certs + i * CS_KEY_LEN)) == NONE)
 			continue;
+		if (x->whole && cs_buf_append(&x->idbuf, x->nodes[id].sha256,
+		    32, x->err) == -1)
+			return -1;
 		/* Each certificate once: a repeat adds nothing to a walk. */
 		for (j = start; j < x->ncnodes; j++)
 			if (x->cnodes[j] == id)
@@ -744,13 +760,20 @@ load_chain(void *arg, const struct cs_chainrec *r)
 		if (j == x->ncnodes) {
 			x->cnodes[x->ncnodes++] = id;
 			x->nodes[id].flags |= F_MEMBER;
+			if (x->whole)
+				x->cpos[j] = 0;
 		}
+		if (x->whole)
+			x->cpos[j] |= (uint64_t)1 << (i < 63 ? i : 63);
 	}
 	if (x->ncnodes == start)
 		return 0;
 	if (grow(&x->chains, &x->chains_cap, x->nchains + 1,
-	    sizeof(*x->chains), x->err) == -1)
+	    sizeof(*x->chains), x->err) == -1 || (x->whole && grow(&x->ids,
+	    &x->ids_cap, x->nchains + 1, sizeof(*x->ids), x->err) == -1))
 		return -1;
+	if (x->whole)
+		SHA256(x->idbuf.data, x->idbuf.len, x->ids[x->nchains]);
 	ch = &x->chains[x->nchains++];
 	memcpy(ch->key, r->key, CS_KEY_LEN);
 	ch->weight = w;
@@ -1082,6 +1105,8 @@ verify(struct ctx *x, uint32_t c, struct vstate *vs)
 }
 
 /* Where a walk ends. */
+#define MAX_PATH	32
+
 struct res {
 	int		outcome;
 	uint32_t	name_node;	/* the issuer's name: */
@@ -1089,6 +1114,12 @@ struct res {
 	uint32_t	aki_node;	/* the certificate below the issuer */
 	uint32_t	resolved;
 	uint32_t	aia_node;	/* the one lacking the issuer */
+	/* The whole walk (ctx.whole): its path and where it ends. */
+	int		end;
+	uint32_t	end_node;	/* _UNKNOWN_ISSUER: whose issuer */
+	uint32_t	npath;
+	uint32_t	path[MAX_PATH];
+	unsigned char	sent[MAX_PATH];
 };
 
 struct walk {
@@ -1110,6 +1141,99 @@ sent_at(const struct walk *w, uint32_t id)
 	return -1;
 }
 
+static int
+trusted_self(const struct ctx *x, uint32_t c)
+{
+	const struct node *nc = &x->nodes[c];
+	uint32_t i;
+
+	if (nc->flags & F_ROOT)
+		return 1;
+	for (i = 0; i < nc->cand_n; i++)
+		if (x->nodes[x->cands[nc->cand_off + i]].flags & F_ROOT)
+			return 1;
+	return 0;
+}
+
+static void
+path_add(const struct walk *w, struct res *r, uint32_t id)
+{
+	if (r->npath < MAX_PATH) {
+		r->path[r->npath] = id;
+		r->sent[r->npath++] = sent_at(w, id) >= 0;
+	}
+}
+
+static int
+on_path(const struct res *r, uint32_t id)
+{
+	uint32_t i;
+
+	for (i = 0; i < r->npath; i++)
+		if (r->path[i] == id)
+			return 1;
+	return 0;
+}
+
+/*
+ * Goes on from the top of r's path, which the walk found past a missing
+ * issuer: to a trusted issuer, else a sent one, else the preferred one
+ * found, until a root or a dead end.
+ */
+static void
+walk_on(const struct walk *w, struct res *r)
+{
+	const struct ctx *x = w->x;
+	const struct node *np;
+	const uint32_t *fit;
+	uint32_t p, i, next;
+
+	for (;;) {
+		p = r->path[r->npath - 1];
+		np = &x->nodes[p];
+		if (np->flags & F_SELF) {
+			r->end = trusted_self(x, p) ? CS_MISSING_COMPLETE :
+			    CS_MISSING_UNTRUSTED_ROOT;
+			return;
+		}
+		fit = x->cands + np->cand_off;
+		next = NONE;
+		for (i = 0; i < np->cand_n && next == NONE; i++)
+			if ((x->nodes[fit[i]].flags & F_ROOT) &&
+			    !on_path(r, fit[i]))
+				next = fit[i];
+		for (i = 0; i < np->cand_n && next == NONE; i++)
+			if (sent_at(w, fit[i]) >= 0 && !on_path(r, fit[i]))
+				next = fit[i];
+		for (i = 0; i < np->cand_n && next == NONE; i++)
+			if (!on_path(r, fit[i]))
+				next = fit[i];
+		if (next == NONE || r->npath == MAX_PATH) {
+			r->end = CS_MISSING_UNKNOWN_ISSUER;
+			r->end_node = p;
+			return;
+		}
+		path_add(w, r, next);
+		if (x->nodes[next].flags & F_ROOT) {
+			r->end = CS_MISSING_COMPLETE;
+			return;
+		}
+	}
+}
+
+/* Puts c, sent, in front of r's path. */
+static void
+path_front(struct res *r, uint32_t c)
+{
+	if (r->npath == MAX_PATH)
+		r->npath--;
+	memmove(r->path + 1, r->path, r->npath * sizeof(*r->path));
+	memmove(r->sent + 1, r->sent, r->npath);
+	r->path[0] = c;
+	r->sent[0] = 1;
+	r->npath++;
+}
+
 /*
  * Walks up from c (reached from below, NONE at the leaf). A sent issuer is
  * followed; when several are sent the best outcome wins (an order of
@@ -1123,19 +1247,20 @@ walk(struct walk *w, uint32_t c, uint32_t below, struct res *r)
 	const uint32_t *fit = x->cands + nc->cand_off;
 	struct res t, best;
 	uint32_t i;
-	int pos, trusted;
+	int pos;
 
 	r->resolved = NONE;
 	r->aia_node = NONE;
 	r->aki_node = c;
 	r->name_node = c;
 	r->name_subj = 1;
+	r->end_node = NONE;
+	r->npath = 0;
+	path_add(w, r, c);
 	if (nc->flags & F_SELF) {
-		trusted = (nc->flags & F_ROOT) != 0;
-		for (i = 0; !trusted && i < nc->cand_n; i++)
-			trusted = (x->nodes[fit[i]].flags & F_ROOT) != 0;
-		r->outcome = trusted ? CS_MISSING_COMPLETE :
+		r->outcome = trusted_self(x, c) ? CS_MISSING_COMPLETE :
 		    CS_MISSING_UNTRUSTED_ROOT;
+		r->end = r->outcome;
 		if (below != NONE)
 			r->aki_node = below;
 		return;
@@ -1143,10 +1268,11 @@ walk(struct walk *w, uint32_t c, uint32_t below, struct res *r)
 	/* A trusted issuer ends the walk, whether it was sent or not. */
 	for (i = 0; i < nc->cand_n; i++)
 		if (x->nodes[fit[i]].flags & F_ROOT) {
-			r->outcome = CS_MISSING_COMPLETE;
+			r->outcome = r->end = CS_MISSING_COMPLETE;
 			r->name_node = fit[i];
 			if (sent_at(w, fit[i]) < 0)
 				r->aia_node = c;
+			path_add(w, r, fit[i]);
 			return;
 		}
 	best.outcome = -1;
@@ -1165,6 +1291,7 @@ walk(struct walk *w, uint32_t c, uint32_t below, struct res *r)
 	}
 	if (best.outcome >= 0) {
 		*r = best;
+		path_front(r, c);
 		return;
 	}
 	/* The issuer was not sent: look for it elsewhere. */
@@ -1174,15 +1301,22 @@ walk(struct walk *w, uint32_t c, uint32_t below, struct res *r)
 		if (sent_at(w, fit[i]) >= 0)
 			continue;
 		r->resolved = fit[i];
+		path_add(w, r, fit[i]);
 		if (x->nodes[fit[i]].flags & F_SELF) {
-			r->outcome = CS_MISSING_UNTRUSTED_ROOT;
+			r->outcome = r->end = CS_MISSING_UNTRUSTED_ROOT;
 			r->name_node = fit[i];
 			r->name_subj = 1;
-		} else
+		} else {
 			r->outcome = CS_MISSING_INTERMEDIATE;
+			r->end = CS_MISSING_UNKNOWN_ISSUER;
+			r->end_node = fit[i];
+			if (x->whole)
+				walk_on(w, r);
+		}
 		return;
 	}
-	r->outcome = CS_MISSING_UNKNOWN_ISSUER;
+	r->outcome = r->end = CS_MISSING_UNKNOWN_ISSUER;
+	r->end_node = c;
 }
 
 /* One walked chain. */
@@ -1503,6 +1637,38 @@ walk_aia(struct ctx *x, const struct hit *hits, unsigned char *visited)
 	return ret;
 }
 
+/* Hands chain i's whole walk r to the caller. */
+static int
+report_walk(const struct ctx *x, const struct walk *w, size_t i,
+    const struct res *r)
+{
+	struct cs_missing_step steps[MAX_PATH];
+	struct cs_missing_walk cw;
+	uint32_t k;
+	int pos;
+
+	memset(&cw, 0, sizeof(cw));
+	cw.key = x->chains[i].key;
+	cw.id = x->ids[i];
+	cw.weight = x->chains[i].weight;
+	cw.outcome = r->outcome;
+	cw.end = r->end;
+	if (r->end == CS_MISSING_UNKNOWN_ISSUER && r->end_node != NONE)
+		cw.end_issuer = str_at(x, x->nodes[r->end_node].issuer);
+	for (k = 0; k < r->npath; k++) {
+		steps[k].node = r->path[k];
+		steps[k].sent = r->sent[k];
+		steps[k].flags = x->nodes[r->path[k]].flags & (F_STORE |
+		    F_ROOT | F_KNOWN | F_SELF);
+		steps[k].source = node_source(&x->nodes[r->path[k]]);
+		if (r->sent[k] && (pos = sent_at(w, r->path[k])) >= 0)
+			cw.posmask |= x->cpos[x->chains[i].off + (size_t)pos];
+	}
+	cw.path = steps;
+	cw.npath = r->npath;
+	return x->o->walk(x->o->walk_arg, &cw);
+}
+
 static int
 walk_all(struct ctx *x, struct cs_missing *m)
 {
@@ -1543,7 +1709,8 @@ walk_all(struct ctx *x, struct cs_missing *m)
 		m->reports[r.outcome] += x->chains[i].weight;
 		m->chains[r.outcome]++;
 		if (tell_end(x, &r, x->chains[i].key, w.set[0], 0,
-		    x->chains[i].weight, 1) == -1)
+		    x->chains[i].weight, 1) == -1 ||
+		    (x->o->walk != NULL && report_walk(x, &w, i, &r) == -1))
 			goto out;
 	}
 	if (x->o->walk_aia > 0 && walk_aia(x, hits, visited) == -1)
@@ -1567,6 +1734,7 @@ cs_missing_run(struct cs_store *st, const struct cs_missing_opts *opts,
 	memset(&x, 0, sizeof(x));
 	x.o = opts;
 	x.err = err;
+	x.whole = opts->walk != NULL;
 	atomic_init(&x.sigchecks, 0);
 	memset(out, 0, sizeof(*out));
 	/* Filters on the leaf need the set of selected certificates. */
@@ -1617,6 +1785,19 @@ cs_missing_run(struct cs_store *st, const struct cs_missing_opts *opts,
 		if ((x.nodes[i].flags & F_MEMBER) &&
 		    candidates(&x, idx, (uint32_t)i) == -1)
 			goto out;
+	/* Whole walks go on through the issuers' issuers. */
+	for (k = 1; x.whole && k != 0;)
+		for (i = 0, k = 0; i < x.nnodes; i++) {
+			struct node *nd = &x.nodes[i];
+
+			if ((nd->flags & (F_MEMBER | F_PARENT | F_CANDS)) !=
+			    F_PARENT)
+				continue;
+			nd->flags |= F_CANDS;
+			if (candidates(&x, idx, (uint32_t)i) == -1)
+				goto out;
+			k++;
+		}
 	if ((x.ok = calloc(x.ncands ? x.ncands : 1, 1)) == NULL) {
 		cs_err_set(err, CS_ENOMEM, "out of memory");
 		goto out;
@@ -1653,6 +1834,9 @@ out:
 	free(x.ok);
 	free(x.cands);
 	free(x.cnodes);
+	free(x.cpos);
+	free(x.ids);
+	cs_buf_release(&x.idbuf);
 	free(x.chains);
 	free(x.nodes);
 	free(x.bysha.slot);

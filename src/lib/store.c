@@ -50,13 +50,14 @@ enum {
 	DB_AIACERT,	/* sha256 (32) -> struct aiacert + URL + DER */
 	DB_DAY,		/* day + u8 has + code -> u64 reports (schema 5) */
 	DB_CHAINDAY,	/* chain key -> struct dayrec[], sorted (schema 5) */
+	DB_VALID,	/* chainhost key -> struct cs_validity[] (schema 5) */
 	NDB
 };
 
 static const char *const dbnames[NDB] = {
 	"meta", "files", "der", "cert", "summ", "sha", "certhost", "hostcert",
 	"host", "chain", "chainhost", "error", "deridx", "tophost", "aiaurl",
-	"aiacert", "day", "chainday"
+	"aiacert", "day", "chainday", "chainvalid"
 };
 
 static const char *const counter_names[CS_N_COUNTERS] = {
@@ -131,6 +132,7 @@ struct cs_store {
 	int		 nodays;	/* no DB_DAY, DB_CHAINDAY (read as 4) */
 	int		 writemap;
 	uint64_t	 reserved;	/* bytes of data.mdb reserved on disk */
+	int		 novalid;	/* schema 3, 4: no DB_VALID */
 	char		*path;
 };
 
@@ -523,6 +525,7 @@ again:
 			    "certsift store", st->path);
 		return open_fail(st, err, rc, "cannot open database");
 	}
+	st->novalid = 0;
 	for (i = 0; i < NDB; i++) {
 		/* A writer makes the day tables of an older store. */
 		if ((i == DB_DAY || i == DB_CHAINDAY) && create && mdb_dbi_open(
@@ -542,6 +545,12 @@ again:
 			if (rc == MDB_NOTFOUND && (i == DB_DAY ||
 			    i == DB_CHAINDAY)) {
 				st->nodays = 1;	/* 3, 4, or early 5 */
+				continue;
+			}
+			if (rc == MDB_NOTFOUND && i == DB_VALID) {
+				/* schema 3, 4, or a schema 5 made before
+				 * it: read as empty */
+				st->novalid = 1;
 				continue;
 			}
 			rend(st, txn);
@@ -596,7 +605,7 @@ again:
 			return mdb_fail(err, rc, "cannot upgrade the store");
 		}
 	}
-	/* Schema 4 lacks only the AIA tables, which were made above. */
+	/* Schema 4 lacks only the AIA and validity tables, made above. */
 	if (schema == 4 && create) {
 		schema = CS_SCHEMA;
 		v.mv_data = &schema;
@@ -1745,6 +1754,79 @@ cs_store_wchainhost(struct cs_wtxn *t, const unsigned char *ckey,
 	return add_u64(t, DB_CHAINHOST, k, CS_KEY_LEN + 5 + len, n, NULL, err);
 }
 
+static int
+validity_cmp(const void *a, const void *b)
+{
+	const struct cs_validity *x = a, *y = b;
+
+	if (x->expired != y->expired)
+		return x->expired < y->expired ? -1 : 1;
+	return x->notyet < y->notyet ? -1 : x->notyet > y->notyet;
+}
+
+int
+cs_store_wvalidity(struct cs_wtxn *t, const unsigned char *ckey,
+    int has_err, int32_t code, const char *host, size_t len,
+    const struct cs_validity *add, size_t nadd, struct cs_err *err)
+{
+	unsigned char k[CS_KEY_LEN + 5 + CS_HOST_MAX];
+	struct cs_buf b = CS_BUF_INIT;
+	struct cs_validity *e;
+	MDB_val kv, v;
+	MDB_cursor *c;
+	size_t i, j, n;
+	int rc = 0, ret = -1;
+
+	if (len > CS_HOST_MAX)
+		return cs_err_set(err, CS_EUSAGE, "hostname too long");
+	memcpy(k, ckey, CS_KEY_LEN);
+	k[CS_KEY_LEN] = has_err != 0;
+	put_code(k + CS_KEY_LEN + 1, has_err ? code : 0);
+	memcpy(k + CS_KEY_LEN + 5, host, len);
+	kv.mv_data = k;
+	kv.mv_size = CS_KEY_LEN + 5 + len;
+	if ((c = wcursor(t, DB_VALID, &rc)) == NULL)
+		return wfail(t, err, rc, "cannot open cursor");
+	if ((rc = mdb_cursor_get(c, &kv, &v, MDB_SET_KEY)) == 0) {
+		if (v.mv_size % sizeof(*e) != 0) {
+			cs_err_set(err, CS_ESTORE, "bad chain validity record");
+			goto out;
+		}
+		if (cs_buf_append(&b, v.mv_data, v.mv_size, err) == -1)
+			goto out;
+	} else if (rc != MDB_NOTFOUND) {
+		wfail(t, err, rc, "cannot read");
+		goto out;
+	}
+	for (i = 0; i < nadd; i++) {
+		e = (struct cs_validity *)(void *)b.data;
+		n = b.len / sizeof(*e);
+		for (j = 0; j < n; j++)
+			if (e[j].expired == add[i].expired &&
+			    e[j].notyet == add[i].notyet)
+				break;
+		if (j < n)
+			e[j].n += add[i].n;
+		else if (cs_buf_append(&b, &add[i], sizeof(*e), err) == -1)
+			goto out;
+	}
+	/* In one order, whatever the order of the reports. */
+	if (b.len > sizeof(*e))
+		qsort(b.data, b.len / sizeof(*e), sizeof(*e), validity_cmp);
+	kv.mv_data = k;
+	kv.mv_size = CS_KEY_LEN + 5 + len;
+	v.mv_data = b.data;
+	v.mv_size = b.len;
+	if ((rc = tput(t, DB_VALID, c, &kv, &v, 0)) != 0) {
+		wfail(t, err, rc, "cannot write");
+		goto out;
+	}
+	ret = 0;
+out:
+	cs_buf_release(&b);
+	return ret;
+}
+
 int
 cs_store_wfile_get(struct cs_wtxn *t, const unsigned char id[24],
     struct cs_fileprog *p, struct cs_err *err)
@@ -2334,6 +2416,41 @@ cs_store_foreach_chainhost(struct cs_store *st, cs_chainhost_all_fn fn,
 	struct scanarg a = { (void *)fn, arg, err, NULL, 0 };
 
 	return scan(st, DB_CHAINHOST, NULL, 0, chainhost_all_each, &a, err);
+}
+
+static int
+validity_each(void *p, const MDB_val *k, const MDB_val *v)
+{
+	struct scanarg *a = p;
+	const unsigned char *d = k->mv_data;
+	struct cs_validity e[16], *ev = e;
+	size_t n = v->mv_size / sizeof(*ev);
+	int rc;
+
+	if (k->mv_size < CS_KEY_LEN + 5 || v->mv_size % sizeof(*ev) != 0)
+		return cs_err_set(a->err, CS_ESTORE, "bad chain validity "
+		    "record");
+	/* The value may be unaligned. */
+	if (n > 16 && (ev = malloc(v->mv_size)) == NULL)
+		return cs_err_set(a->err, CS_ENOMEM, "out of memory");
+	memcpy(ev, v->mv_data, v->mv_size);
+	rc = ((cs_validity_fn)a->fn)(a->arg, d, d[CS_KEY_LEN],
+	    get_code(d + CS_KEY_LEN + 1), (const char *)d + CS_KEY_LEN + 5,
+	    k->mv_size - CS_KEY_LEN - 5, ev, n);
+	if (ev != e)
+		free(ev);
+	return rc;
+}
+
+int
+cs_store_foreach_validity(struct cs_store *st, cs_validity_fn fn, void *arg,
+    struct cs_err *err)
+{
+	struct scanarg a = { (void *)fn, arg, err, NULL, 0 };
+
+	if (st->novalid)
+		return 0;
+	return scan(st, DB_VALID, NULL, 0, validity_each, &a, err);
 }
 
 /* One chain's rows: the same records, without the chain key. */

@@ -177,6 +177,15 @@ int	cs_store_wchainday_raw(struct cs_wtxn *t, const unsigned char *ckey,
 int	cs_store_wdays_before(struct cs_wtxn *t, uint64_t reports,
 	    int64_t since, struct cs_err *err);
 
+/*
+ * Adds the reports add[0..nadd) to (chain, error code, host)'s validity
+ * entries (see cs_store_foreach_validity()): to the entry with the same
+ * masks, or as a new one.
+ */
+int	cs_store_wvalidity(struct cs_wtxn *t, const unsigned char *ckey,
+	    int has_err, int32_t code, const char *host, size_t len,
+	    const struct cs_validity *add, size_t nadd, struct cs_err *err);
+
 /* A file's progress, keyed by the hash of its contents. */
 struct cs_fileprog {
 	uint64_t	offset;		/* of the next document, uncompressed */

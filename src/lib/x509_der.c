@@ -1015,3 +1015,79 @@ cs_x509_fast(const unsigned char *der, size_t len, struct cs_cert *out)
 	*out = c;
 	return 1;
 }
+
+/* ---- facts beyond the summary ------------------------------------------- */
+
+/*
+ * Reads what the summary leaves out, leniently: any certificate OpenSSL
+ * decoded has the elements looked for here, and the rest is skipped.
+ */
+int
+cs_x509_facts(const unsigned char *der, size_t len, struct cs_x509_facts *f)
+{
+	struct der d = { der, der + len }, cert, tbs, v, exts, ext, id, val;
+	int tag;
+
+	pthread_once(&oids_once, oids_init);
+	memset(f, 0, sizeof(*f));
+	f->version = 1;
+	if (!oids_ok || !get(&d, SEQUENCE, &cert) ||
+	    !get(&cert, SEQUENCE, &tbs))
+		return -1;
+	if (peek(&tbs) == CTX_CONS(0)) {
+		if (!get(&tbs, CTX_CONS(0), &v) || !get(&v, INTEGER, &val) ||
+		    val.end - val.p != 1)
+			return -1;
+		f->version = val.p[0] + 1;
+	}
+	/* serial, signature, issuer, validity, subject */
+	if (!next(&tbs, &tag, &v) || tag != INTEGER ||
+	    !get(&tbs, SEQUENCE, &v) || !get(&tbs, SEQUENCE, &v) ||
+	    !get(&tbs, SEQUENCE, &v) || !der_time(&v, &f->not_before) ||
+	    !der_time(&v, &f->not_after) || !get(&tbs, SEQUENCE, &v))
+		return -1;
+	f->spki = tbs.p;
+	if (!get(&tbs, SEQUENCE, &v))
+		return -1;
+	f->spki_len = (size_t)(tbs.p - f->spki);
+	while (peek(&tbs) == CTX(1) || peek(&tbs) == CTX(2))
+		if (!next(&tbs, &tag, &v))
+			return -1;
+	if (peek(&tbs) != CTX_CONS(3))
+		return 0;
+	if (!get(&tbs, CTX_CONS(3), &v) || !get(&v, SEQUENCE, &exts))
+		return -1;
+	while (exts.p < exts.end) {
+		if (!get(&exts, SEQUENCE, &ext) || !get(&ext, OID, &id))
+			return -1;
+		if (peek(&ext) == BOOLEAN && !next(&ext, &tag, &v))
+			return -1;
+		if (!get(&ext, OCTET_STRING, &val))
+			return -1;
+		if (find(EXT, id) != NID_subject_alt_name || f->has_san)
+			continue;
+		if (!get(&val, SEQUENCE, &v))
+			return -1;
+		f->has_san = 1;
+		f->san = v.p;
+		f->san_len = (size_t)(v.end - v.p);
+	}
+	return 0;
+}
+
+int
+cs_x509_san_next(const unsigned char **p, const unsigned char *end,
+    int *type, const unsigned char **v, size_t *vlen)
+{
+	struct der d = { *p, end }, c;
+	int tag;
+
+	if (d.p >= d.end || !next(&d, &tag, &c))
+		return 0;
+	*p = d.p;
+	*type = tag == GN_DNS ? CS_SAN_DNS : tag == GN_IP ? CS_SAN_IP :
+	    CS_SAN_OTHER;
+	*v = c.p;
+	*vlen = (size_t)(c.end - c.p);
+	return 1;
+}

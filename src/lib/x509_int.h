@@ -9,6 +9,7 @@
  */
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "certsift/err.h"
 #include "certsift/x509.h"
@@ -39,5 +40,35 @@ int	cs_x509_fast(const unsigned char *der, size_t len, struct cs_cert *out);
  * not read.
  */
 int	cs_x509_self_signed(const unsigned char *der, size_t len);
+
+/*
+ * What a certificate holds beyond its summary, for diagnoses (causes.c).
+ * Pointers are into the DER given.
+ */
+struct cs_x509_facts {
+	int			 version;	/* 1, 2, 3 */
+	int64_t			 not_before;	/* epoch seconds */
+	int64_t			 not_after;
+	const unsigned char	*spki;		/* the whole element */
+	size_t			 spki_len;
+	int			 has_san;	/* a subjectAltName extension */
+	const unsigned char	*san;		/* its GeneralNames' contents */
+	size_t			 san_len;
+};
+
+/* Reads them from der, a certificate OpenSSL decodes: 0, or -1 when the
+ * DER is not of a shape this reads. */
+int	cs_x509_facts(const unsigned char *der, size_t len,
+	    struct cs_x509_facts *f);
+
+enum { CS_SAN_DNS, CS_SAN_IP, CS_SAN_OTHER };
+
+/*
+ * The next GeneralName of [*p, end): its kind (CS_SAN_*) and contents
+ * (a dNSName's text, an iPAddress's 4 or 16 octets). Returns 1, or 0 at
+ * the end or at bytes that do not read.
+ */
+int	cs_x509_san_next(const unsigned char **p, const unsigned char *end,
+	    int *type, const unsigned char **v, size_t *vlen);
 
 #endif

@@ -1,0 +1,100 @@
+#ifndef CERTSIFT_CAUSES_H
+#define CERTSIFT_CAUSES_H
+
+/*
+ * Why reports failed: every selected report gets each diagnosis that
+ * applies to it and one primary cause, the first of them in the order of
+ * the enum below. Chain-wide diagnoses come from the whole walk of
+ * missing.h (up from the leaf, past an issuer that was not sent, to a root
+ * or a dead end) and the certificates on it; per report, the hostname
+ * (name-mismatch) and the validity at the report's time, which ingest
+ * decides and the store keeps (expired, not-yet-valid).
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "certsift/err.h"
+#include "certsift/missing.h"
+#include "certsift/store.h"
+
+/* The diagnoses, in the order that picks a report's primary cause. */
+enum {
+	CS_CAUSE_INTERCEPTION,		/* detail: the product */
+	CS_CAUSE_CAPTIVE_PORTAL,	/* detail: the portal */
+	CS_CAUSE_MISSING_INTERMEDIATE,	/* detail: resolver and source */
+	CS_CAUSE_UNTRUSTED_ROOT,	/* detail: the root's subject */
+	CS_CAUSE_UNKNOWN_ISSUER,	/* detail: the issuer found nowhere */
+	CS_CAUSE_SELF_SIGNED_LEAF,
+	CS_CAUSE_EXPIRED,
+	CS_CAUSE_NOT_YET_VALID,
+	CS_CAUSE_NAME_MISMATCH,
+	CS_CAUSE_WEAK_SIGNATURE,	/* detail: the algorithm */
+	CS_CAUSE_WEAK_KEY,		/* detail: the key */
+	CS_CAUSE_NOT_A_CA,		/* detail: "v1" or "no cA" */
+	CS_CAUSE_OTHER,
+	CS_CAUSE_N
+};
+
+/* "interception", "captive-portal", ..., "other"; "?" out of range. */
+const char	*cs_cause_name(int cause);
+
+/* The cause of that name, or -1. */
+int		 cs_cause_parse(const char *name);
+
+/* One row per (cause, detail). */
+struct cs_cause_row {
+	int		 cause;
+	char		*detail;	/* NULL for causes without one */
+	uint64_t	 reports;	/* selected reports it applies to */
+	uint64_t	 chains;	/* unique chains of those */
+	uint64_t	 hosts;		/* distinct hostnames of those */
+	uint64_t	 primary;	/* reports whose primary cause it is */
+	/* Chain ids (export --format chains names them) of the chains with
+	 * the most of its reports, ties by id. */
+	unsigned char	(*examples)[32];
+	size_t		 nexamples;
+};
+
+struct cs_causes {
+	struct cs_cause_row	*rows;	/* most reports first, then cause
+					   order, then detail */
+	size_t			 nrows;
+	uint64_t		 reports;	/* selected */
+	uint64_t		 chains;	/* unique chains with them */
+	uint64_t		 primary[CS_CAUSE_N];	/* by cause */
+	uint64_t		 judged_hosts;	/* reports with a clear hostname */
+	void			*priv;		/* for cs_causes_chain() */
+};
+
+#define CS_CAUSES_INIT { NULL, 0, 0, 0, { 0 }, 0, NULL }
+
+/*
+ * Diagnoses the selected reports of st: the chains and reports that
+ * mo selects (its roots, known set and selection callbacks; its node and
+ * walk members are this function's), with up to examples chain ids per
+ * row. Fills *out, which the caller releases with cs_causes_release()
+ * (also on failure). Returns 0 or -1.
+ */
+int	cs_causes_run(struct cs_store *st, const struct cs_missing_opts *mo,
+	    size_t examples, struct cs_causes *out, struct cs_err *err);
+
+/*
+ * The number of selected reports of the chain with this store key that
+ * have cause (primary or not); 0 for a chain that was not selected.
+ */
+uint64_t	cs_causes_chain(const struct cs_causes *c,
+		    const unsigned char *ckey, int cause);
+
+/*
+ * Each cause's share of the selected reports as their primary cause, in
+ * hundredths of a percent, rounded so that they add up to exactly 10000
+ * (largest remainders, ties to the earlier cause); all 0 when no report
+ * is selected.
+ */
+void	cs_causes_shares(const struct cs_causes *c, unsigned bp[CS_CAUSE_N]);
+
+/* Frees what *c holds; *c is CS_CAUSES_INIT again. Accepts NULL. */
+void	cs_causes_release(struct cs_causes *c);
+
+#endif

@@ -1,0 +1,1343 @@
+#include "certsift/causes.h"
+
+#include <arpa/inet.h>
+#include <regex.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/objects.h>
+#include <openssl/sha.h>
+#include <openssl/x509.h>
+#include <xxhash.h>
+
+#include "certsift/b64.h"
+#include "certsift/buf.h"
+#include "x509_int.h"
+
+#include "interception.inc"
+
+#define NOROW	UINT32_MAX
+#define NOOFF	SIZE_MAX
+
+static const char *const cause_names[CS_CAUSE_N] = {
+	"interception", "captive-portal", "missing-intermediate",
+	"untrusted-root", "unknown-issuer", "self-signed-leaf", "expired",
+	"not-yet-valid", "name-mismatch", "weak-signature", "weak-key",
+	"not-a-ca", "other"
+};
+
+const char *
+cs_cause_name(int cause)
+{
+	if (cause < 0 || cause >= CS_CAUSE_N)
+		return "?";
+	return cause_names[cause];
+}
+
+int
+cs_cause_parse(const char *name)
+{
+	int i;
+
+	for (i = 0; i < CS_CAUSE_N; i++)
+		if (strcmp(name, cause_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+/* Grows the array *p of *cap elements of size sz to hold need. */
+static int
+grow(void *p, size_t *cap, size_t need, size_t sz, struct cs_err *err)
+{
+	void *np;
+	size_t n = *cap ? *cap : 64;
+
+	if (need <= *cap)
+		return 0;
+	while (n < need) {
+		if (n > SIZE_MAX / 2 / sz)
+			return cs_err_set(err, CS_ENOMEM, "out of memory");
+		n *= 2;
+	}
+	if ((np = realloc(*(void **)p, n * sz)) == NULL)
+		return cs_err_set(err, CS_ENOMEM, "out of memory");
+	*(void **)p = np;
+	*cap = n;
+	return 0;
+}
+
+/*
+ * Byte strings, each once, numbered densely in the order added: details,
+ * hostnames, issuer names. Open addressing over XXH3, confirmed by bytes.
+ */
+struct strtab {
+	struct cs_buf	 buf;		/* the strings, each with a NUL */
+	size_t		*off;		/* by number */
+	size_t		*len;
+	size_t		 n, cap;
+	uint32_t	*slot;		/* number + 1, or 0 */
+	uint64_t	*hash;
+	size_t		 mask;
+};
+
+static void
+strtab_release(struct strtab *t)
+{
+	cs_buf_release(&t->buf);
+	free(t->off);
+	free(t->len);
+	free(t->slot);
+	free(t->hash);
+	memset(t, 0, sizeof(*t));
+}
+
+static const char *
+strtab_str(const struct strtab *t, uint32_t i)
+{
+	return (const char *)t->buf.data + t->off[i];
+}
+
+static int
+strtab_rehash(struct strtab *t, struct cs_err *err)
+{
+	size_t cap = t->mask ? (t->mask + 1) * 2 : 256, i, j;
+	uint32_t *slot;
+	uint64_t *hash;
+
+	if ((slot = calloc(cap, sizeof(*slot))) == NULL ||
+	    (hash = calloc(cap, sizeof(*hash))) == NULL) {
+		free(slot);
+		return cs_err_set(err, CS_ENOMEM, "out of memory");
+	}
+	for (i = 0; t->slot != NULL && i <= t->mask; i++) {
+		if (t->slot[i] == 0)
+			continue;
+		for (j = t->hash[i] & (cap - 1); slot[j] != 0;
+		    j = (j + 1) & (cap - 1))
+			;
+		slot[j] = t->slot[i];
+		hash[j] = t->hash[i];
+	}
+	free(t->slot);
+	free(t->hash);
+	t->slot = slot;
+	t->hash = hash;
+	t->mask = cap - 1;
+	return 0;
+}
+
+/* The number of s[0..len), added when new. Returns it, or -1. */
+static long
+strtab_add(struct strtab *t, const void *s, size_t len, struct cs_err *err)
+{
+	uint64_t h = XXH3_64bits(s, len);
+	size_t j;
+
+	if ((t->n + 1) * 2 > (t->mask ? t->mask + 1 : 0) &&
+	    strtab_rehash(t, err) == -1)
+		return -1;
+	for (j = h & t->mask; t->slot[j] != 0; j = (j + 1) & t->mask) {
+		uint32_t i = t->slot[j] - 1;
+
+		if (t->hash[j] == h && t->len[i] == len &&
+		    memcmp(t->buf.data + t->off[i], s, len) == 0)
+			return (long)i;
+	}
+	if (t->n >= UINT32_MAX - 1 ||
+	    grow(&t->off, &t->cap, t->n + 1, sizeof(*t->off), err) == -1)
+		return -1;
+	if ((t->len = realloc(t->len, t->cap * sizeof(*t->len))) == NULL)
+		return cs_err_set(err, CS_ENOMEM, "out of memory");
+	t->off[t->n] = t->buf.len;
+	t->len[t->n] = len;
+	if (cs_buf_append(&t->buf, s, len, err) == -1 ||
+	    cs_buf_append(&t->buf, "", 1, err) == -1)
+		return -1;
+	t->slot[j] = (uint32_t)++t->n;
+	t->hash[j] = h;
+	return (long)(t->n - 1);
+}
+
+/* ---- Chromium's list of interception products and captive portals ----- */
+
+struct mitm {
+	char		*name;
+	regex_t		 cn, o;
+	int		 has_cn, has_o;
+};
+
+struct portal {
+	char		*name;
+	unsigned char	 spki[32];
+};
+
+struct lists {
+	struct mitm	*mitm;
+	size_t		 nmitm;
+	struct portal	*portal;
+	size_t		 nportal;
+};
+
+static void
+lists_release(struct lists *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->nmitm; i++) {
+		free(l->mitm[i].name);
+		if (l->mitm[i].has_cn)
+			regfree(&l->mitm[i].cn);
+		if (l->mitm[i].has_o)
+			regfree(&l->mitm[i].o);
+	}
+	for (i = 0; i < l->nportal; i++)
+		free(l->portal[i].name);
+	free(l->mitm);
+	free(l->portal);
+}
+
+/*
+ * Compiles one of the list's RE2 patterns as a POSIX extended one that
+ * must match the whole value. They use literals, escapes, ., *, +, ?,
+ * groups, bracket classes and \d: \d becomes [0-9] (0-9 in a class), and
+ * an escape in a class becomes the character itself ("-" moved last).
+ */
+static int
+re_compile(regex_t *re, const char *pat, size_t len, struct cs_err *err)
+{
+	struct cs_buf b = CS_BUF_INIT;
+	size_t i;
+	int inclass = 0, hyphen = 0, rc = -1;
+
+	if (cs_buf_append(&b, "^(", 2, err) == -1)
+		goto out;
+	for (i = 0; i < len; i++) {
+		const char *add = NULL;
+		char c = pat[i], one[2] = { c, 0 };
+
+		if (c == '\\' && i + 1 < len) {
+			c = pat[++i];
+			one[0] = c;
+			if (c == 'd')
+				add = inclass ? "0-9" : "[0-9]";
+			else if (inclass && c == '-') {
+				hyphen = 1;
+				add = "";
+			} else if (inclass)
+				add = one;
+			else {
+				if (cs_buf_append(&b, "\\", 1, err) == -1)
+					goto out;
+				add = one;
+			}
+		} else if (c == '[' && !inclass) {
+			inclass = 1;
+			add = "[";
+		} else if (c == ']' && inclass) {
+			inclass = 0;
+			add = hyphen ? "-]" : "]";
+			hyphen = 0;
+		} else
+			add = one;
+		if (cs_buf_append(&b, add, strlen(add), err) == -1)
+			goto out;
+	}
+	if (cs_buf_append(&b, ")$", 3, err) == -1)
+		goto out;
+	if (regcomp(re, (const char *)b.data, REG_EXTENDED | REG_NOSUB) != 0) {
+		cs_err_set(err, CS_EUSAGE, "bad pattern '%.*s'", (int)len,
+		    pat);
+		goto out;
+	}
+	rc = 0;
+out:
+	cs_buf_release(&b);
+	return rc;
+}
+
+/* One line of the TSV: kind, name, CN pattern, O pattern, SPKI hash. */
+static int
+lists_line(struct lists *l, char *line, struct cs_err *err)
+{
+	char *f[5], *p = line;
+	struct cs_buf der = CS_BUF_INIT;
+	struct mitm *m;
+	struct portal *pt;
+	int i;
+
+	for (i = 0; i < 5; i++) {
+		f[i] = p;
+		if ((p = strchr(p, '\t')) == NULL && i < 4)
+			return cs_err_set(err, CS_EUSAGE, "interception list: "
+			    "short line");
+		if (p != NULL)
+			*p++ = '\0';
+	}
+	if (strcmp(f[0], "mitm_software") == 0) {
+		if ((m = realloc(l->mitm, (l->nmitm + 1) * sizeof(*m))) == NULL)
+			return cs_err_set(err, CS_ENOMEM, "out of memory");
+		l->mitm = m;
+		m = &l->mitm[l->nmitm];
+		memset(m, 0, sizeof(*m));
+		if ((m->name = strdup(f[1])) == NULL)
+			return cs_err_set(err, CS_ENOMEM, "out of memory");
+		l->nmitm++;
+		if (*f[2] != '\0') {
+			if (re_compile(&m->cn, f[2], strlen(f[2]), err) == -1)
+				return -1;
+			m->has_cn = 1;
+		}
+		if (*f[3] != '\0') {
+			if (re_compile(&m->o, f[3], strlen(f[3]), err) == -1)
+				return -1;
+			m->has_o = 1;
+		}
+		return 0;
+	}
+	if (strcmp(f[0], "captive_portal") != 0)
+		return 0;
+	if (cs_b64_decode(f[4], strlen(f[4]), &der, err) == -1 ||
+	    der.len != 32) {
+		cs_buf_release(&der);
+		return cs_err_set(err, CS_EUSAGE, "interception list: bad "
+		    "SPKI hash '%s'", f[4]);
+	}
+	if ((pt = realloc(l->portal, (l->nportal + 1) * sizeof(*pt))) ==
+	    NULL) {
+		cs_buf_release(&der);
+		return cs_err_set(err, CS_ENOMEM, "out of memory");
+	}
+	l->portal = pt;
+	pt = &l->portal[l->nportal];
+	memcpy(pt->spki, der.data, 32);
+	cs_buf_release(&der);
+	if ((pt->name = strdup(f[1])) == NULL)
+		return cs_err_set(err, CS_ENOMEM, "out of memory");
+	l->nportal++;
+	return 0;
+}
+
+static int
+lists_load(struct lists *l, struct cs_err *err)
+{
+	char *text, *line, *save = NULL;
+	int first = 1, rc = 0;
+
+	memset(l, 0, sizeof(*l));
+	if ((text = strdup(interception_tsv)) == NULL)
+		return cs_err_set(err, CS_ENOMEM, "out of memory");
+	for (line = strtok_r(text, "\n", &save); line != NULL && rc == 0;
+	    line = strtok_r(NULL, "\n", &save)) {
+		if (first) {		/* the header */
+			first = 0;
+			continue;
+		}
+		rc = lists_line(l, line, err);
+	}
+	free(text);
+	return rc;
+}
+
+/* ---- what each certificate brings ----------------------------------------- */
+
+struct nfact {
+	size_t		 subject;	/* in ctx.arena */
+	size_t		 cn;		/* without SAN: its CNs, or NOOFF */
+	size_t		 san, san_len;	/* GeneralNames contents */
+	size_t		 sumsan;	/* facts unread: summary's SANs */
+	uint32_t	 nsumsan;
+	uint32_t	 icpt;		/* rows, or NOROW */
+	uint32_t	 captive;
+	uint32_t	 weak_sig;
+	uint32_t	 weak_key;
+	unsigned char	 has_san, facts, is_ca, v1, self;
+};
+
+/* A walked chain. */
+struct crec {
+	unsigned char	 key[CS_KEY_LEN];
+	unsigned char	 id[32];
+	uint64_t	 posmask;
+	uint32_t	 leaf;
+	size_t		 roff, rn;	/* chain-wide rows, in ctx.crows */
+	size_t		 voff, vn;	/* validity entries, in ctx.vents */
+};
+
+/* A validity entry joined to its chain. */
+struct vent {
+	int		 has_err;
+	int32_t		 code;
+	size_t		 host, host_len;	/* in ctx.arena */
+	struct cs_validity v;
+};
+
+struct rowacc {
+	int		 cause;
+	uint32_t	 detail;	/* in ctx.details, or NOROW */
+	uint64_t	 reports;
+	uint64_t	 chains;
+	uint64_t	 primary;
+	uint64_t	 hosts;
+};
+
+/* (row, chain, reports) for the examples; (row, host) for the hosts. */
+struct ex {
+	uint32_t	 row;
+	uint32_t	 chain;
+	uint64_t	 n;
+};
+
+struct ctx {
+	struct cs_err		*err;
+	const struct cs_missing_opts *mo;
+	struct lists		 lists;
+	struct cs_buf		 arena;
+	struct nfact		*nodes;
+	size_t			 nnodes, nodes_cap;
+	struct strtab		 details;	/* cause byte + text */
+	struct rowacc		*rows;
+	size_t			 nrows, rows_cap;
+	struct strtab		 issuers;	/* issuer DER -> icpt row */
+	uint32_t		*icpt_of;	/* by issuer */
+	size_t			 nicpt, icpt_cap;
+	struct crec		*chains;
+	size_t			 nchains, chains_cap;
+	uint32_t		*crows;
+	size_t			 ncrows, crows_cap;
+	struct vent		*vents;
+	size_t			 nvents, vents_cap;
+	struct strtab		 hosts;
+	uint64_t		*hpairs;	/* row << 32 | host */
+	size_t			 nhpairs, hpairs_cap;
+	struct ex		*exs;
+	size_t			 nexs, exs_cap;
+	/* The chain being counted: its rows' reports. */
+	size_t			 cur;
+	struct ex		*acc;
+	size_t			 nacc, acc_cap;
+	uint64_t		(*counts)[CS_CAUSE_N];	/* per chain */
+	uint64_t		 reports;
+	uint64_t		 primary[CS_CAUSE_N];
+	uint64_t		 judged;
+};
+
+static int
+put(struct ctx *x, const void *p, size_t n, size_t *off)
+{
+	*off = x->arena.len;
+	if (cs_buf_append(&x->arena, p, n, x->err) == -1 ||
+	    cs_buf_append(&x->arena, "", 1, x->err) == -1)
+		return -1;
+	return 0;
+}
+
+static const char *
+str_at(const struct ctx *x, size_t off)
+{
+	return (const char *)x->arena.data + off;
+}
+
+/* The row of (cause, detail), made when new. */
+static uint32_t
+row_of(struct ctx *x, int cause, const char *detail)
+{
+	struct cs_buf k = CS_BUF_INIT;
+	unsigned char c = (unsigned char)cause;
+	long i;
+	size_t n = detail != NULL ? strlen(detail) : 0;
+
+	if (cs_buf_append(&k, &c, 1, x->err) == -1 ||
+	    (detail != NULL && (cs_buf_append(&k, "+", 1, x->err) == -1 ||
+	    cs_buf_append(&k, detail, n, x->err) == -1))) {
+		cs_buf_release(&k);
+		return NOROW;
+	}
+	i = strtab_add(&x->details, k.data, k.len, x->err);
+	cs_buf_release(&k);
+	if (i < 0)
+		return NOROW;
+	if ((size_t)i == x->nrows) {
+		if (grow(&x->rows, &x->rows_cap, x->nrows + 1,
+		    sizeof(*x->rows), x->err) == -1)
+			return NOROW;
+		memset(&x->rows[i], 0, sizeof(x->rows[i]));
+		x->rows[i].cause = cause;
+		x->rows[i].detail = detail != NULL ? (uint32_t)i : NOROW;
+		x->nrows++;
+	}
+	return (uint32_t)i;
+}
+
+/* The values of one attribute of a name, as UTF-8, matched by re. */
+static int
+name_matches(const X509_NAME *nm, int nid, const regex_t *re)
+{
+	const X509_NAME_ENTRY *e;
+	unsigned char *u;
+	int i = -1, n, ok = 0;
+
+	while (!ok && (i = X509_NAME_get_index_by_NID(nm, nid, i)) >= 0) {
+		e = X509_NAME_get_entry(nm, i);
+		if ((n = ASN1_STRING_to_UTF8(&u, X509_NAME_ENTRY_get_data(e)))
+		    < 0)
+			continue;
+		/* A NUL inside is no name the list means. */
+		ok = strlen((char *)u) == (size_t)n &&
+		    regexec(re, (char *)u, 0, NULL, 0) == 0;
+		OPENSSL_free(u);
+	}
+	return ok;
+}
+
+/* The interception row of an issuer name (DER), or NOROW. */
+static int
+interception(struct ctx *x, const unsigned char *der, size_t len,
+    uint32_t *row)
+{
+	const unsigned char *p = der;
+	X509_NAME *nm;
+	long i;
+	size_t k;
+
+	if ((i = strtab_add(&x->issuers, der, len, x->err)) < 0)
+		return -1;
+	if ((size_t)i < x->nicpt) {
+		*row = x->icpt_of[i];
+		return 0;
+	}
+	if (grow(&x->icpt_of, &x->icpt_cap, (size_t)i + 1,
+	    sizeof(*x->icpt_of), x->err) == -1)
+		return -1;
+	*row = NOROW;
+	if ((nm = d2i_X509_NAME(NULL, &p, (long)len)) != NULL) {
+		for (k = 0; k < x->lists.nmitm; k++) {
+			const struct mitm *m = &x->lists.mitm[k];
+
+			if ((!m->has_cn || name_matches(nm, NID_commonName,
+			    &m->cn)) && (!m->has_o || name_matches(nm,
+			    NID_organizationName, &m->o)))
+				break;
+		}
+		if (k < x->lists.nmitm && (*row = row_of(x,
+		    CS_CAUSE_INTERCEPTION, x->lists.mitm[k].name)) == NOROW) {
+			X509_NAME_free(nm);
+			return -1;
+		}
+		X509_NAME_free(nm);
+	}
+	x->icpt_of[i] = *row;
+	x->nicpt = (size_t)i + 1;
+	return 0;
+}
+
+/* The first run of digits in s, or -1. */
+static long
+digits(const char *s)
+{
+	s += strcspn(s, "0123456789");
+	return *s != '\0' ? strtol(s, NULL, 10) : -1;
+}
+
+static int
+weak_sig(const char *alg)
+{
+	static const char *const weak[] = { "md2", "md4", "md5", "sha1" };
+	char low[128];
+	size_t i;
+
+	for (i = 0; alg[i] != '\0' && i < sizeof(low) - 1; i++)
+		low[i] = (char)(alg[i] >= 'A' && alg[i] <= 'Z' ? alg[i] + 32 :
+		    alg[i]);
+	low[i] = '\0';
+	for (i = 0; i < sizeof(weak) / sizeof(weak[0]); i++)
+		if (strstr(low, weak[i]) != NULL)
+			return 1;
+	return 0;
+}
+
+static int
+weak_key(const char *key)
+{
+	long bits;
+
+	if (strncmp(key, "RSA-", 4) == 0)
+		return (bits = digits(key)) >= 0 && bits < 2048;
+	if (strncmp(key, "EC-", 3) == 0)
+		return (bits = digits(key)) >= 0 && bits < 256;
+	return 0;
+}
+
+/* The subject's CNs, NUL-separated, for a certificate without SAN. */
+static int
+subject_cns(struct ctx *x, const struct cs_cert *c, size_t *off)
+{
+	const unsigned char *p = c->subject_der;
+	X509_NAME *nm;
+	unsigned char *u;
+	struct cs_buf b = CS_BUF_INIT;
+	int i = -1, n, rc = 0;
+
+	*off = NOOFF;
+	if ((nm = d2i_X509_NAME(NULL, &p, (long)c->subject_der_len)) == NULL)
+		return 0;
+	while ((i = X509_NAME_get_index_by_NID(nm, NID_commonName, i)) >= 0) {
+		if ((n = ASN1_STRING_to_UTF8(&u, X509_NAME_ENTRY_get_data(
+		    X509_NAME_get_entry(nm, i)))) < 0)
+			continue;
+		if (strlen((char *)u) == (size_t)n &&
+		    cs_buf_append(&b, u, (size_t)n + 1, x->err) == -1)
+			rc = -1;
+		OPENSSL_free(u);
+	}
+	X509_NAME_free(nm);
+	if (rc == 0 && b.len > 0)
+		rc = put(x, b.data, b.len, off);
+	cs_buf_release(&b);
+	return rc;
+}
+
+static int
+on_node(void *arg, uint32_t id, const struct cs_cert *c,
+    const unsigned char *der, size_t len)
+{
+	struct ctx *x = arg;
+	struct cs_x509_facts f;
+	unsigned char sha[32];
+	struct nfact *nf;
+	size_t i;
+
+	if (grow(&x->nodes, &x->nodes_cap, (size_t)id + 1, sizeof(*x->nodes),
+	    x->err) == -1)
+		return -1;
+	x->nnodes = (size_t)id + 1;
+	nf = &x->nodes[id];
+	memset(nf, 0, sizeof(*nf));
+	nf->cn = NOOFF;
+	nf->weak_sig = nf->weak_key = nf->captive = NOROW;
+	nf->is_ca = (unsigned char)c->is_ca;
+	nf->self = (unsigned char)c->self_signed;
+	if (put(x, c->subject ? c->subject : "", c->subject ?
+	    strlen(c->subject) : 0, &nf->subject) == -1 ||
+	    interception(x, c->issuer_der, c->issuer_der_len, &nf->icpt) == -1)
+		return -1;
+	if (cs_x509_facts(der, len, &f) == 0) {
+		nf->facts = 1;
+		nf->v1 = f.version == 1;
+		nf->has_san = (unsigned char)f.has_san;
+		if (f.has_san && put(x, f.san, f.san_len, &nf->san) == -1)
+			return -1;
+		nf->san_len = f.san_len;
+		SHA256(f.spki, f.spki_len, sha);
+		for (i = 0; i < x->lists.nportal; i++)
+			if (memcmp(x->lists.portal[i].spki, sha, 32) == 0 &&
+			    (nf->captive = row_of(x, CS_CAUSE_CAPTIVE_PORTAL,
+			    x->lists.portal[i].name)) == NOROW)
+				return -1;
+	} else {
+		/* XXX: DER this does not read: the summary's SANs, untyped. */
+		nf->has_san = c->nsan > 0;
+		nf->sumsan = x->arena.len;
+		nf->nsumsan = (uint32_t)c->nsan;
+		for (i = 0; i < c->nsan; i++)
+			if (put(x, c->san[i], strlen(c->san[i]), &nf->san) == -1)
+				return -1;
+	}
+	if (!nf->has_san && subject_cns(x, c, &nf->cn) == -1)
+		return -1;
+	if (c->sig_alg != NULL && weak_sig(c->sig_alg) && !c->self_signed &&
+	    (nf->weak_sig = row_of(x, CS_CAUSE_WEAK_SIGNATURE, c->sig_alg)) ==
+	    NOROW)
+		return -1;
+	if (c->key != NULL && weak_key(c->key) && (nf->weak_key = row_of(x,
+	    CS_CAUSE_WEAK_KEY, c->key)) == NOROW)
+		return -1;
+	return 0;
+}
+
+/* ---- the walks: what applies to each chain as a whole -------------------- */
+
+struct cand {
+	int		 cause;
+	uint32_t	 row;
+};
+
+static int
+cand_add(struct cand *v, size_t *n, size_t max, int cause, uint32_t row)
+{
+	if (row == NOROW)
+		return -1;
+	if (*n < max) {
+		v[*n].cause = cause;
+		v[(*n)++].row = row;
+	}
+	return 0;
+}
+
+/* The walk's diagnoses: missing-intermediate, untrusted-root and so on. */
+static int
+walk_cands(struct ctx *x, const struct cs_missing_walk *w, struct cand *v,
+    size_t *n, size_t max)
+{
+	const struct cs_missing_step *top = &w->path[w->npath - 1];
+	struct cs_buf d = CS_BUF_INIT;
+	size_t k;
+	int rc = 0;
+
+	if (w->outcome == CS_MISSING_INTERMEDIATE) {
+		for (k = 0; k < w->npath && w->path[k].sent; k++)
+			;
+		if (k < w->npath) {
+			const char *sub = str_at(x, x->nodes[
+			    w->path[k].node].subject);
+
+			const char *src = cs_missing_source_name(
+			    w->path[k].source);
+
+			if (cs_buf_appendf(&d, x->err, "%s (%s)", sub,
+			    src != NULL ? src : "corpus") == -1)
+				return cs_err_set(x->err, CS_ENOMEM,
+				    "out of memory");
+			rc = cand_add(v, n, max, CS_CAUSE_MISSING_INTERMEDIATE,
+			    row_of(x, CS_CAUSE_MISSING_INTERMEDIATE,
+			    (const char *)d.data));
+			cs_buf_release(&d);
+		}
+	}
+	if (rc == 0 && w->end == CS_MISSING_UNTRUSTED_ROOT && w->npath > 1)
+		rc = cand_add(v, n, max, CS_CAUSE_UNTRUSTED_ROOT, row_of(x,
+		    CS_CAUSE_UNTRUSTED_ROOT, str_at(x,
+		    x->nodes[top->node].subject)));
+	if (rc == 0 && w->end == CS_MISSING_UNKNOWN_ISSUER)
+		rc = cand_add(v, n, max, CS_CAUSE_UNKNOWN_ISSUER, row_of(x,
+		    CS_CAUSE_UNKNOWN_ISSUER, w->end_issuer != NULL ?
+		    w->end_issuer : ""));
+	if (rc == 0 && (w->path[0].flags & CS_MISSING_NODE_SELF) &&
+	    !(w->path[0].flags & CS_MISSING_NODE_ROOT))
+		rc = cand_add(v, n, max, CS_CAUSE_SELF_SIGNED_LEAF, row_of(x,
+		    CS_CAUSE_SELF_SIGNED_LEAF, NULL));
+	return rc;
+}
+
+/* What the certificates on the path bring. */
+static int
+cert_cands(struct ctx *x, const struct cs_missing_walk *w, struct cand *v,
+    size_t *n, size_t max)
+{
+	const struct nfact *f;
+	size_t k;
+
+	for (k = 0; k < w->npath; k++) {
+		f = &x->nodes[w->path[k].node];
+		if ((f->icpt != NOROW && cand_add(v, n, max,
+		    CS_CAUSE_INTERCEPTION, f->icpt) == -1) ||
+		    (f->captive != NOROW && cand_add(v, n, max,
+		    CS_CAUSE_CAPTIVE_PORTAL, f->captive) == -1) ||
+		    (f->weak_sig != NOROW && cand_add(v, n, max,
+		    CS_CAUSE_WEAK_SIGNATURE, f->weak_sig) == -1) ||
+		    (f->weak_key != NOROW && cand_add(v, n, max,
+		    CS_CAUSE_WEAK_KEY, f->weak_key) == -1))
+			return -1;
+		/* An issuer (not a trust anchor) that is no CA. */
+		if (k > 0 && !(w->path[k].flags & CS_MISSING_NODE_ROOT) &&
+		    (f->v1 || !f->is_ca) && cand_add(v, n, max,
+		    CS_CAUSE_NOT_A_CA, row_of(x, CS_CAUSE_NOT_A_CA,
+		    f->v1 ? "v1" : "no cA")) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+on_walk(void *arg, const struct cs_missing_walk *w)
+{
+	struct ctx *x = arg;
+	struct cand v[5 * 32 + 8], t;
+	struct crec *c;
+	size_t n = 0, i, j;
+
+	if (w->npath == 0)
+		return 0;
+	if (walk_cands(x, w, v, &n, sizeof(v) / sizeof(v[0])) == -1 ||
+	    cert_cands(x, w, v, &n, sizeof(v) / sizeof(v[0])) == -1)
+		return -1;
+	/* By cause, stably: within one, in path order. */
+	for (i = 1; i < n; i++)
+		for (j = i; j > 0 && v[j - 1].cause > v[j].cause; j--) {
+			t = v[j];
+			v[j] = v[j - 1];
+			v[j - 1] = t;
+		}
+	if (grow(&x->chains, &x->chains_cap, x->nchains + 1,
+	    sizeof(*x->chains), x->err) == -1 ||
+	    grow(&x->crows, &x->crows_cap, x->ncrows + n, sizeof(*x->crows),
+	    x->err) == -1)
+		return -1;
+	c = &x->chains[x->nchains++];
+	memset(c, 0, sizeof(*c));
+	memcpy(c->key, w->key, CS_KEY_LEN);
+	memcpy(c->id, w->id, 32);
+	c->posmask = w->posmask;
+	c->leaf = w->path[0].node;
+	c->roff = x->ncrows;
+	for (i = 0; i < n; i++) {
+		for (j = c->roff; j < x->ncrows; j++)
+			if (x->crows[j] == v[i].row)
+				break;
+		if (j == x->ncrows)
+			x->crows[x->ncrows++] = v[i].row;
+	}
+	c->rn = x->ncrows - c->roff;
+	return 0;
+}
+
+/* The walked chain with this key, or -1. */
+static long
+chain_find(const struct ctx *x, const unsigned char *key)
+{
+	size_t lo = 0, hi = x->nchains, mid;
+	int c;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if ((c = memcmp(x->chains[mid].key, key, CS_KEY_LEN)) == 0)
+			return (long)mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+static int
+on_validity(void *arg, const unsigned char *ckey, int has_err, int32_t code,
+    const char *host, size_t len, const struct cs_validity *v, size_t nv)
+{
+	struct ctx *x = arg;
+	struct crec *c;
+	struct vent *e;
+	long ci;
+	size_t i, off;
+
+	if ((ci = chain_find(x, ckey)) < 0)
+		return 0;
+	c = &x->chains[ci];
+	if (grow(&x->vents, &x->vents_cap, x->nvents + nv, sizeof(*x->vents),
+	    x->err) == -1 || put(x, host, len, &off) == -1)
+		return -1;
+	if (c->vn == 0)
+		c->voff = x->nvents;
+	for (i = 0; i < nv; i++) {
+		e = &x->vents[x->nvents++];
+		e->has_err = has_err;
+		e->code = code;
+		e->host = off;
+		e->host_len = len;
+		e->v = v[i];
+		c->vn++;
+	}
+	return 0;
+}
+
+/* ---- the reports: per (chain, code, hostname) ----------------------------- */
+
+/* RFC 6125 as mozilla::pkix applies it: "*" only as a whole first label,
+ * over at least two labels; one trailing dot ignored. */
+static int
+dns_match(const char *p, size_t plen, const char *host, size_t hlen)
+{
+	const char *dot;
+
+	if (plen > 0 && p[plen - 1] == '.')
+		plen--;
+	if (plen > 2 && p[0] == '*' && p[1] == '.') {
+		if (memchr(p + 2, '.', plen - 2) == NULL ||
+		    memchr(p + 2, '*', plen - 2) != NULL ||
+		    (dot = memchr(host, '.', hlen)) == NULL || dot == host)
+			return 0;
+		return (size_t)(host + hlen - dot) == plen - 1 &&
+		    strncasecmp(dot, p + 1, plen - 1) == 0;
+	}
+	if (memchr(p, '*', plen) != NULL || memchr(p, '\0', plen) != NULL)
+		return 0;
+	return plen == hlen && strncasecmp(p, host, hlen) == 0;
+}
+
+/* The address in s[0..len) (IPv6 perhaps in brackets): its length, 0. */
+static size_t
+ip_parse(const char *s, size_t len, unsigned char ip[16])
+{
+	char b[64];
+
+	if (len > 1 && s[0] == '[' && s[len - 1] == ']') {
+		s++;
+		len -= 2;
+	}
+	if (len == 0 || len >= sizeof(b))
+		return 0;
+	memcpy(b, s, len);
+	b[len] = '\0';
+	if (inet_pton(AF_INET, b, ip) == 1)
+		return 4;
+	if (inet_pton(AF_INET6, b, ip) == 1)
+		return 16;
+	return 0;
+}
+
+/* Whether a name as text (CN, untyped SAN) covers the host. */
+static int
+text_match(const char *s, const char *host, size_t len,
+    const unsigned char *ip, size_t iplen)
+{
+	unsigned char a[16];
+
+	if (iplen > 0)
+		return ip_parse(s, strlen(s), a) == iplen &&
+		    memcmp(a, ip, iplen) == 0;
+	return dns_match(s, strlen(s), host, len);
+}
+
+/* Whether the leaf covers the hostname. */
+static int
+host_ok(const struct ctx *x, const struct nfact *f, const char *host,
+    size_t len)
+{
+	const unsigned char *p, *end, *v;
+	unsigned char ip[16];
+	const char *s;
+	size_t iplen = ip_parse(host, len, ip), vlen, i;
+	int type;
+
+	if (!f->facts) {
+		for (i = 0, s = str_at(x, f->sumsan); i < f->nsumsan;
+		    i++, s += strlen(s) + 1)
+			if (text_match(s, host, len, ip, iplen))
+				return 1;
+		if (f->nsumsan > 0)
+			return 0;
+	} else if (f->has_san) {
+		p = x->arena.data + f->san;
+		end = p + f->san_len;
+		while (cs_x509_san_next(&p, end, &type, &v, &vlen))
+			if ((type == CS_SAN_IP && iplen > 0 && vlen == iplen &&
+			    memcmp(v, ip, iplen) == 0) || (type == CS_SAN_DNS &&
+			    iplen == 0 && dns_match((const char *)v, vlen, host,
+			    len)))
+				return 1;
+		return 0;
+	}
+	if (f->cn == NOOFF)
+		return 0;
+	for (s = str_at(x, f->cn); *s != '\0'; s += strlen(s) + 1)
+		if (text_match(s, host, len, ip, iplen))
+			return 1;
+	return 0;
+}
+
+/* A keyed hostname (--hosts keyed): 64 hex digits, longer than a label. */
+static int
+keyed(const char *host, size_t len)
+{
+	size_t i;
+
+	if (len != 64)
+		return 0;
+	for (i = 0; i < len; i++)
+		if (!((host[i] >= '0' && host[i] <= '9') ||
+		    (host[i] >= 'a' && host[i] <= 'f')))
+			return 0;
+	return 1;
+}
+
+/* Ends the chain being counted: its rows' chains and examples. */
+static int
+flush(struct ctx *x)
+{
+	size_t i;
+
+	if (grow(&x->exs, &x->exs_cap, x->nexs + x->nacc, sizeof(*x->exs),
+	    x->err) == -1)
+		return -1;
+	for (i = 0; i < x->nacc; i++) {
+		x->rows[x->acc[i].row].chains++;
+		x->exs[x->nexs++] = x->acc[i];
+	}
+	x->nacc = 0;
+	return 0;
+}
+
+static int
+count_row(struct ctx *x, uint32_t row, uint64_t k, long host)
+{
+	size_t i;
+
+	x->rows[row].reports += k;
+	for (i = 0; i < x->nacc && x->acc[i].row != row; i++)
+		;
+	if (i == x->nacc) {
+		if (grow(&x->acc, &x->acc_cap, x->nacc + 1, sizeof(*x->acc),
+		    x->err) == -1)
+			return -1;
+		x->acc[i].row = row;
+		x->acc[i].chain = (uint32_t)x->cur;
+		x->acc[i].n = 0;
+		x->nacc++;
+	}
+	x->acc[i].n += k;
+	if (host >= 0) {
+		if (grow(&x->hpairs, &x->hpairs_cap, x->nhpairs + 1,
+		    sizeof(*x->hpairs), x->err) == -1)
+			return -1;
+		x->hpairs[x->nhpairs++] = (uint64_t)row << 32 |
+		    (uint64_t)host;
+	}
+	return 0;
+}
+
+enum { G_EXPIRED = 1, G_NOTYET = 2, G_MISMATCH = 4 };
+
+/* k reports of the current chain, with the per-report diagnoses g. */
+static int
+count_group(struct ctx *x, unsigned g, uint64_t k, long host)
+{
+	static const int per[] = { CS_CAUSE_EXPIRED, CS_CAUSE_NOT_YET_VALID,
+	    CS_CAUSE_NAME_MISMATCH };
+	const struct crec *c = &x->chains[x->cur];
+	uint32_t row, prim = NOROW, r;
+	uint16_t seen = 0;
+	size_t i;
+
+	if (k == 0)
+		return 0;
+	x->reports += k;
+	for (i = 0; i < c->rn; i++) {
+		row = x->crows[c->roff + i];
+		if (prim == NOROW && x->rows[row].cause < CS_CAUSE_EXPIRED)
+			prim = row;
+		if (count_row(x, row, k, host) == -1)
+			return -1;
+		seen |= (uint16_t)(1u << x->rows[row].cause);
+	}
+	for (i = 0; i < 3; i++) {
+		if (!(g & (1u << i)))
+			continue;
+		r = row_of(x, per[i], NULL);
+		if (r == NOROW || count_row(x, r, k, host) == -1)
+			return -1;
+		if (prim == NOROW)
+			prim = r;
+		seen |= (uint16_t)(1u << per[i]);
+	}
+	if (prim == NOROW && c->rn > 0)
+		prim = x->crows[c->roff];
+	if (prim == NOROW) {
+		if ((prim = row_of(x, CS_CAUSE_OTHER, NULL)) == NOROW ||
+		    count_row(x, prim, k, host) == -1)
+			return -1;
+		seen |= 1u << CS_CAUSE_OTHER;
+	}
+	x->rows[prim].primary += k;
+	x->primary[x->rows[prim].cause] += k;
+	for (i = 0; i < CS_CAUSE_N; i++)
+		if (seen & (1u << i))
+			x->counts[x->cur][i] += k;
+	return 0;
+}
+
+static int
+on_row(void *arg, const unsigned char *ckey, int has_err, int32_t code,
+    const char *host, size_t len, uint64_t n)
+{
+	struct ctx *x = arg;
+	const struct crec *c;
+	const struct vent *e;
+	unsigned g = 0, gv;
+	long hid = -1;
+	size_t i;
+	int cmp = -1;
+
+	while (x->cur < x->nchains && (cmp = memcmp(x->chains[x->cur].key,
+	    ckey, CS_KEY_LEN)) < 0) {
+		if (flush(x) == -1)
+			return -1;
+		x->cur++;
+	}
+	if (cmp != 0 || (x->mo->code_counts != NULL &&
+	    !x->mo->code_counts(x->mo->arg, has_err, code)))
+		return 0;
+	c = &x->chains[x->cur];
+	if (len > 0 && !keyed(host, len)) {
+		x->judged += n;
+		if (!host_ok(x, &x->nodes[c->leaf], host, len))
+			g |= G_MISMATCH;
+	}
+	if (len > 0 && (hid = strtab_add(&x->hosts, host, len, x->err)) < 0)
+		return -1;
+	for (i = 0; i < c->vn; i++) {
+		e = &x->vents[c->voff + i];
+		if (e->has_err != has_err || e->code != code ||
+		    e->host_len != len || memcmp(str_at(x, e->host), host,
+		    len) != 0)
+			continue;
+		gv = g;
+		if (e->v.expired & c->posmask)
+			gv |= G_EXPIRED;
+		if (e->v.notyet & c->posmask)
+			gv |= G_NOTYET;
+		if (e->v.n > n)		/* a damaged store: not below 0 */
+			break;
+		if (count_group(x, gv, e->v.n, hid) == -1)
+			return -1;
+		n -= e->v.n;
+	}
+	return count_group(x, g, n, hid);
+}
+
+/* ---- the rows ------------------------------------------------------------ */
+
+struct cpriv {
+	unsigned char	(*keys)[CS_KEY_LEN];
+	uint64_t	(*counts)[CS_CAUSE_N];
+	size_t		 n;
+};
+
+static int
+u64_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int
+ex_cmp(const void *a, const void *b, void *arg)
+{
+	const struct ex *x = a, *y = b;
+	const struct ctx *cx = arg;
+
+	if (x->row != y->row)
+		return x->row < y->row ? -1 : 1;
+	if (x->n != y->n)
+		return x->n > y->n ? -1 : 1;
+	return memcmp(cx->chains[x->chain].id, cx->chains[y->chain].id, 32);
+}
+
+static int
+row_cmp(const void *a, const void *b)
+{
+	const struct cs_cause_row *x = a, *y = b;
+
+	if (x->reports != y->reports)
+		return x->reports > y->reports ? -1 : 1;
+	if (x->cause != y->cause)
+		return x->cause < y->cause ? -1 : 1;
+	if (x->detail == NULL || y->detail == NULL)
+		return (x->detail != NULL) - (y->detail != NULL);
+	return strcmp(x->detail, y->detail);
+}
+
+static int
+finish(struct ctx *x, size_t examples, struct cs_causes *out)
+{
+	struct cs_cause_row *r;
+	struct cpriv *pv;
+	size_t i, j, k;
+	uint32_t *slot = NULL;
+
+	/* Distinct hostnames per row. */
+	if (x->nhpairs > 1)
+		qsort(x->hpairs, x->nhpairs, sizeof(*x->hpairs), u64_cmp);
+	for (i = 0; i < x->nhpairs; i++)
+		if (i == 0 || x->hpairs[i] != x->hpairs[i - 1])
+			x->rows[x->hpairs[i] >> 32].hosts++;
+	if (x->nexs > 1)
+		qsort_r(x->exs, x->nexs, sizeof(*x->exs), ex_cmp, x);
+	if ((out->rows = calloc(x->nrows ? x->nrows : 1, sizeof(*out->rows)))
+	    == NULL || (slot = malloc((x->nrows ? x->nrows : 1) *
+	    sizeof(*slot))) == NULL)
+		goto nomem;
+	for (i = 0; i < x->nrows; i++) {
+		slot[i] = NOROW;
+		if (x->rows[i].reports == 0)
+			continue;
+		r = &out->rows[out->nrows];
+		r->cause = x->rows[i].cause;
+		r->reports = x->rows[i].reports;
+		r->chains = x->rows[i].chains;
+		r->hosts = x->rows[i].hosts;
+		r->primary = x->rows[i].primary;
+		if (x->rows[i].detail != NOROW && (r->detail = strdup(
+		    strtab_str(&x->details, x->rows[i].detail) + 2)) == NULL)
+			goto nomem;
+		if (examples > 0 && (r->examples = calloc(examples,
+		    sizeof(*r->examples))) == NULL)
+			goto nomem;
+		slot[i] = (uint32_t)out->nrows++;
+	}
+	for (i = 0; i < x->nexs; i = j) {
+		for (j = i; j < x->nexs && x->exs[j].row == x->exs[i].row; j++)
+			if (slot[x->exs[j].row] != NOROW && j - i < examples) {
+				r = &out->rows[slot[x->exs[j].row]];
+				memcpy(r->examples[r->nexamples++],
+				    x->chains[x->exs[j].chain].id, 32);
+			}
+	}
+	if (out->nrows > 1)
+		qsort(out->rows, out->nrows, sizeof(*out->rows), row_cmp);
+	out->reports = x->reports;
+	out->judged_hosts = x->judged;
+	memcpy(out->primary, x->primary, sizeof(out->primary));
+	if ((pv = calloc(1, sizeof(*pv))) == NULL ||
+	    (pv->keys = malloc((x->nchains ? x->nchains : 1) *
+	    sizeof(*pv->keys))) == NULL) {
+		free(pv);
+		goto nomem;
+	}
+	for (i = 0, k = 0; i < x->nchains; i++) {
+		memcpy(pv->keys[i], x->chains[i].key, CS_KEY_LEN);
+		for (j = 0; j < CS_CAUSE_N && x->counts[i][j] == 0; j++)
+			;
+		k += j < CS_CAUSE_N;
+	}
+	out->chains = k;
+	pv->counts = x->counts;
+	x->counts = NULL;
+	pv->n = x->nchains;
+	out->priv = pv;
+	free(slot);
+	return 0;
+nomem:
+	free(slot);
+	return cs_err_set(x->err, CS_ENOMEM, "out of memory");
+}
+
+static void
+ctx_release(struct ctx *x)
+{
+	lists_release(&x->lists);
+	cs_buf_release(&x->arena);
+	free(x->nodes);
+	strtab_release(&x->details);
+	free(x->rows);
+	strtab_release(&x->issuers);
+	free(x->icpt_of);
+	free(x->chains);
+	free(x->crows);
+	free(x->vents);
+	strtab_release(&x->hosts);
+	free(x->hpairs);
+	free(x->exs);
+	free(x->acc);
+	free(x->counts);
+}
+
+int
+cs_causes_run(struct cs_store *st, const struct cs_missing_opts *mo,
+    size_t examples, struct cs_causes *out, struct cs_err *err)
+{
+	struct cs_missing_opts o = *mo;
+	struct cs_missing m = CS_MISSING_INIT;
+	struct ctx x;
+	int ret = -1;
+
+	memset(&x, 0, sizeof(x));
+	memset(out, 0, sizeof(*out));
+	x.err = err;
+	x.mo = mo;
+	if (lists_load(&x.lists, err) == -1)
+		goto out;
+	o.node = on_node;
+	o.walk = on_walk;
+	o.walk_arg = &x;
+	if (cs_missing_run(st, &o, &m, err) == -1)
+		goto out;
+	cs_missing_release(&m);
+	if (cs_store_foreach_validity(st, on_validity, &x, err) == -1)
+		goto out;
+	if ((x.counts = calloc(x.nchains ? x.nchains : 1,
+	    sizeof(*x.counts))) == NULL) {
+		cs_err_set(err, CS_ENOMEM, "out of memory");
+		goto out;
+	}
+	if (cs_store_foreach_chainhost(st, on_row, &x, err) == -1 ||
+	    flush(&x) == -1)
+		goto out;
+	ret = finish(&x, examples, out);
+out:
+	cs_missing_release(&m);
+	ctx_release(&x);
+	return ret;
+}
+
+uint64_t
+cs_causes_chain(const struct cs_causes *c, const unsigned char *ckey,
+    int cause)
+{
+	const struct cpriv *pv = c->priv;
+	size_t lo = 0, hi, mid;
+	int r;
+
+	if (pv == NULL || cause < 0 || cause >= CS_CAUSE_N)
+		return 0;
+	hi = pv->n;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if ((r = memcmp(pv->keys[mid], ckey, CS_KEY_LEN)) == 0)
+			return pv->counts[mid][cause];
+		if (r < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+void
+cs_causes_shares(const struct cs_causes *c, unsigned bp[CS_CAUSE_N])
+{
+	uint64_t rem[CS_CAUSE_N], left = 10000;
+	int i, best;
+
+	memset(bp, 0, CS_CAUSE_N * sizeof(*bp));
+	if (c->reports == 0)
+		return;
+	for (i = 0; i < CS_CAUSE_N; i++) {
+		/* 10000 * p / n, exactly: p <= n */
+		unsigned __int128 t = (unsigned __int128)c->primary[i] * 10000;
+
+		bp[i] = (unsigned)(t / c->reports);
+		rem[i] = (uint64_t)(t % c->reports);
+		left -= bp[i];
+	}
+	while (left-- > 0) {
+		for (best = -1, i = 0; i < CS_CAUSE_N; i++)
+			if (c->primary[i] > 0 && (best < 0 || rem[i] >
+			    rem[best]))
+				best = i;
+		if (best < 0)
+			break;
+		bp[best]++;
+		rem[best] = 0;
+	}
+}
+
+void
+cs_causes_release(struct cs_causes *c)
+{
+	struct cpriv *pv;
+	size_t i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < c->nrows; i++) {
+		free(c->rows[i].detail);
+		free(c->rows[i].examples);
+	}
+	free(c->rows);
+	if ((pv = c->priv) != NULL) {
+		free(pv->keys);
+		free(pv->counts);
+		free(pv);
+	}
+	memset(c, 0, sizeof(*c));
+}
