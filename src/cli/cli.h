@@ -10,6 +10,7 @@
 #include "certsift/store.h"
 
 int	cmd_aia(int, char **);
+int	cmd_causes(int, char **);
 int	cmd_export(int, char **);
 int	cmd_hosts(int, char **);
 int	cmd_ingest(int, char **);

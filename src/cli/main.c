@@ -13,6 +13,7 @@ struct command {
 
 static const struct command commands[] = {	/* sorted by name */
 	{ "aia",	cmd_aia,	"aia [--list | --fetch] [--import path]... [--jobs n] [--timeout s] [--max-bytes n] [--refresh] [--allow-private] [--proxy url] [selection] [--json|--csv]" },
+	{ "causes",	cmd_causes,	"causes [--roots path]... [--no-roots] [--known path]... [selection] [-n count] [--examples k] [--json|--csv]" },
 	{ "export",	cmd_export,	"export [--format jsonl|csv|pem|der|chains] [-o file] [--dir dir] [selection]" },
 	{ "hosts",	cmd_hosts,	"hosts [--json] [-n count] [--min-host-reports k] cert" },
 	{ "ingest",	cmd_ingest,	"ingest [--force] [--json] [--strict] [--error code] [--since t] [--until t] [--sample f --seed n] [--hosts mode] [--jobs n] [input ...]" },

@@ -143,6 +143,7 @@ cs_ingest_free(struct cs_ingest *ing)
 	free(ing->bhosts.v);
 	cs_hmap_release(&ing->chain_idx);
 	cs_daybatch_release(&ing->days);
+	cs_ing_valid_free(ing);
 	free(ing);
 }
 

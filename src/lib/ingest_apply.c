@@ -23,6 +23,7 @@ cs_ing_batch_reset(struct cs_ingest *ing)
 	ing->batch_new = 0;
 	cs_daybatch_reset(&ing->days);
 	memset(ing->n, 0, sizeof(ing->n));
+	cs_ing_valid_reset(ing);
 }
 
 /* ---- applying a batch ---------------------------------------------------- */
@@ -773,6 +774,7 @@ apply(struct cs_ingest *ing, struct cs_wtxn *t, struct cs_err *err)
 	    host_order(&bw) == -1 ||
 	    write_rows(ing, t, bw.hrank, err) == -1 ||
 	    cs_daybatch_write(&ing->days, t, batch_chain_key, ing, err) == -1 ||
+	    cs_ing_valid_write(ing, t, err) == -1 ||
 	    write_errors(&bw) == -1 || host_links(&bw) == -1 ||
 	    write_certhosts(&bw) == -1 || write_hostcerts(&bw) == -1 ||
 	    write_hosts(&bw) == -1 || write_cert_counters(&bw) == -1 ? -1 : 0;

@@ -85,7 +85,7 @@ cs_textmap_find(const struct textmap *m, uint64_t h, const char *p, size_t len,
  */
 int32_t
 cs_textmap_put(struct textmap *m, uint64_t h, const char *p, size_t len,
-    int32_t slot, const char *why)
+    int32_t slot, const char *why, const struct tvalid *val)
 {
 	struct text t, *c;
 	size_t pos;
@@ -98,6 +98,8 @@ cs_textmap_put(struct textmap *m, uint64_t h, const char *p, size_t len,
 	t.len = len;
 	t.slot = slot;
 	t.why_off = 0;
+	t.val.nb = val != NULL ? val->nb : 0;
+	t.val.na = val != NULL ? val->na : 0;
 	if (cs_buf_append(&m->buf, p, len, NULL) == -1)
 		return -2;
 	if (slot < 0) {
@@ -168,21 +170,22 @@ der_find(struct cs_ingest *ing, uint64_t h, const struct cs_buf *der,
 /* Caches text (see cs_textmap_put()); the cache's lock is held. */
 static int32_t
 text_add(struct cs_ingest *ing, uint64_t h, const char *p, size_t len,
-    int32_t slot, const char *why)
+    int32_t slot, const char *why, const struct tvalid *val)
 {
 	wrlock_spin(&ing->tlock);
-	slot = cs_textmap_put(&ing->texts, h, p, len, slot, why);
+	slot = cs_textmap_put(&ing->texts, h, p, len, slot, why, val);
 	pthread_rwlock_unlock(&ing->tlock);
 	return slot;
 }
 
 /*
  * The slot of a text met before, by this worker or in the cache: 1 with
- * *slot set (w->why says why when it is -1), 0 when the text is new.
+ * *slot and *val set (w->why says why when it is -1), 0 when the text is
+ * new.
  */
 static int
 text_known(struct worker *w, uint64_t th, const char *p, size_t len,
-    int32_t *slot)
+    int32_t *slot, struct tvalid *val)
 {
 	struct cs_ingest *ing = w->ing;
 	struct text *c;
@@ -190,6 +193,7 @@ text_known(struct worker *w, uint64_t th, const char *p, size_t len,
 
 	if ((c = cs_textmap_find(&w->own, th, p, len, &pos)) != NULL) {
 		*slot = c->slot;
+		*val = c->val;
 		return 1;
 	}
 	rdlock_spin(&ing->tlock);
@@ -198,6 +202,7 @@ text_known(struct worker *w, uint64_t th, const char *p, size_t len,
 		return 0;
 	}
 	*slot = c->slot;
+	*val = c->val;
 	if (*slot < 0)
 		snprintf(w->why, sizeof(w->why), "%s", (const char *)
 		    ing->texts.buf.data + c->why_off);
@@ -207,7 +212,7 @@ text_known(struct worker *w, uint64_t th, const char *p, size_t len,
 	if (*slot >= 0 && ing->nworkers > 0) {
 		if (w->own.buf.len + len > LOCAL_LIMIT / (size_t)ing->nw)
 			cs_textmap_clear(&w->own);
-		(void)cs_textmap_put(&w->own, th, p, len, *slot, NULL);
+		(void)cs_textmap_put(&w->own, th, p, len, *slot, NULL, val);
 	}
 	return 1;
 }
@@ -226,10 +231,14 @@ der_summary(struct worker *w, struct slot *s, struct cs_err *e)
 
 	cs_buf_reset(&w->sumbuf);
 	if (cs_store_has_der(w->ing->st, w->der.data, w->der.len, s->hash, e)
-	    == 1)
+	    == 1) {
+		cs_ing_valid_of(w->der.data, w->der.len, &s->val);
 		return 0;
+	}
 	if (cs_x509_parse(w->der.data, w->der.len, &cert, e) == -1)
 		return -1;
+	s->val.nb = cert.not_before;
+	s->val.na = cert.not_after;
 	if (cs_cert_encode(&cert, &w->sumbuf, NULL) == -1) {
 		cs_cert_release(&cert);
 		return -2;
@@ -280,10 +289,11 @@ slot_add(struct worker *w, struct slot *s, uint64_t dh)
  * The slot of a chain entry's text: from the cache, or decoded, hashed and
  * parsed on first sight (outside the lock: that is the expensive part).
  * Returns the slot, -1 when the text is not a certificate (w->why says
- * why), -2 when out of memory.
+ * why), -2 when out of memory; *val gets the certificate's validity.
  */
 int32_t
-cs_ing_entry_slot(struct worker *w, const char *p, size_t len)
+cs_ing_entry_slot(struct worker *w, const char *p, size_t len,
+    struct tvalid *val)
 {
 	struct cs_ingest *ing = w->ing;
 	struct cs_err e = CS_ERR_INIT;
@@ -295,7 +305,7 @@ cs_ing_entry_slot(struct worker *w, const char *p, size_t len)
 	int rc;
 
 	th = XXH3_64bits(p, len);
-	if (text_known(w, th, p, len, &slot))
+	if (text_known(w, th, p, len, &slot, val))
 		return slot;
 	/* First sight of this text. */
 	if (cs_b64_decode_cert(p, len, &w->der, &e) == -1)
@@ -304,7 +314,8 @@ cs_ing_entry_slot(struct worker *w, const char *p, size_t len)
 	lock_spin(&ing->lock);
 	if (ing->der_idx.cap > 0 && (slot = der_find(ing, dh.low64, &w->der,
 	    &pos)) >= 0) {
-		slot = text_add(ing, th, p, len, slot, NULL);
+		*val = ing->slots.v[slot].val;
+		slot = text_add(ing, th, p, len, slot, NULL, val);
 		pthread_mutex_unlock(&ing->lock);
 		return slot;
 	}
@@ -316,14 +327,16 @@ cs_ing_entry_slot(struct worker *w, const char *p, size_t len)
 	if (rc == -1)
 		goto invalid;
 	lock_spin(&ing->lock);
-	if ((slot = slot_add(w, &s, dh.low64)) >= 0)
-		slot = text_add(ing, th, p, len, slot, NULL);
+	if ((slot = slot_add(w, &s, dh.low64)) >= 0) {
+		*val = ing->slots.v[slot].val;
+		slot = text_add(ing, th, p, len, slot, NULL, val);
+	}
 	pthread_mutex_unlock(&ing->lock);
 	return slot;
 invalid:
 	snprintf(w->why, sizeof(w->why), "%s", e.msg);
 	lock_spin(&ing->lock);
-	slot = text_add(ing, th, p, len, -1, w->why);
+	slot = text_add(ing, th, p, len, -1, w->why, NULL);
 	pthread_mutex_unlock(&ing->lock);
 	return slot;
 }

@@ -39,6 +39,12 @@
 
 /* ---- the per-process certificate cache --------------------------------- */
 
+/* A certificate's validity: notBefore, notAfter (ingest_valid.c). */
+struct tvalid {
+	int64_t		nb;
+	int64_t		na;
+};
+
 /* A distinct certificate (by DER) met in this process. */
 struct slot {
 	unsigned char	hash[16];	/* XXH3-128 of the DER */
@@ -59,6 +65,7 @@ struct slot {
 	int64_t		last;
 	uint32_t	mark;		/* dedup within one chain */
 	int		touched;
+	struct tvalid	val;
 };
 
 /* A chain entry's text as met: the certificate it decodes to. */
@@ -67,6 +74,7 @@ struct text {
 	size_t		len;
 	int32_t		slot;		/* -1: not a certificate */
 	size_t		why_off;	/* its reason, in buf */
+	struct tvalid	val;		/* the certificate's */
 };
 
 /* A batch row: accepted reports with the same chain, code and host. */
@@ -89,6 +97,14 @@ struct bchain {
 	int		seen;
 	int64_t		first;
 	int64_t		last;
+};
+
+/* Reports of a batch row (che) with certificates out of validity. */
+struct vrow {
+	uint32_t	che;
+	uint64_t	expired;	/* positions in the chain, as bits */
+	uint64_t	notyet;
+	uint64_t	n;
 };
 
 /* A hostname of the batch, once, and its totals. */
@@ -174,10 +190,14 @@ struct unit {
 enum { U_FREE, U_QUEUED, U_BUSY, U_DONE };
 enum { R_MALFORMED = 1, R_INVALID, R_FILTERED, R_ACCEPTED };
 
+/* rec.flags: R_VALIDITY, masks of expired and not yet valid
+ * certificates (two u64) follow the slots. */
+#define R_VALIDITY	1
+
 struct rec {
 	uint8_t		kind;
 	uint8_t		has;
-	uint16_t	pad;
+	uint16_t	flags;
 	int32_t		error;
 	uint64_t	line;
 	int64_t		ts;
@@ -234,6 +254,9 @@ struct cs_ingest {
 	uint64_t		 batch_new;
 	struct cs_daybatch	 days;		/* per (chain, day, code) */
 	uint64_t		 n[CS_N_COUNTERS];	/* batch counters */
+	/* Reports with certificates out of their validity (ingest_valid.c). */
+	CS_VEC(struct vrow)	 vrows;
+	struct cs_hmap		 vrow_idx;
 
 	/* Scratch. */
 	CS_VEC(uint32_t)		 cur;		/* this report's slots */
@@ -288,12 +311,14 @@ void	cs_ing_bad(struct cs_ingest *ing, const char *why);
 struct text	*cs_textmap_find(const struct textmap *m, uint64_t h,
 		    const char *p, size_t len, size_t *pos);
 int32_t	cs_textmap_put(struct textmap *m, uint64_t h, const char *p,
-	    size_t len, int32_t slot, const char *why);
+	    size_t len, int32_t slot, const char *why,
+	    const struct tvalid *val);
 void	cs_textmap_clear(struct textmap *m);
 void	cs_textmap_free(struct textmap *m);
 void	cs_ing_texts_reset(struct cs_ingest *ing);
 void	cs_ing_cache_reset(struct cs_ingest *ing);
-int32_t	cs_ing_entry_slot(struct worker *w, const char *p, size_t len);
+int32_t	cs_ing_entry_slot(struct worker *w, const char *p, size_t len,
+	    struct tvalid *val);
 
 /* ingest_worker.c: workers, documents in, records out */
 void	*cs_ing_worker_main(void *arg);
@@ -316,6 +341,21 @@ int	cs_ing_file_input(struct cs_ingest *ing, struct cs_ing_file *f,
 	    struct cs_err *err);
 void	cs_ing_file_close(struct cs_ing_file *f);
 void	cs_ing_ahead_clear(struct cs_ingest *ing);
+
+/*
+ * ingest_valid.c: per report, the chain's certificates out of their
+ * validity at its time; per batch row, the reports with each set
+ */
+void	cs_ing_valid_of(const unsigned char *der, size_t len,
+	    struct tvalid *val);
+int	cs_ing_valid_masks(const struct tvalid *v, size_t n, int64_t ts,
+	    uint64_t m[2]);
+int	cs_ing_valid_add(struct cs_ingest *ing, uint32_t che,
+	    const uint64_t m[2]);
+int	cs_ing_valid_write(struct cs_ingest *ing, struct cs_wtxn *t,
+	    struct cs_err *err);
+void	cs_ing_valid_reset(struct cs_ingest *ing);
+void	cs_ing_valid_free(struct cs_ingest *ing);
 
 /* ingest_file.c: a file's identity and saved progress */
 int	cs_ing_file_id(int fd, unsigned char id[24], struct cs_err *err);

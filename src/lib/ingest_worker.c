@@ -202,6 +202,17 @@ emit(struct worker *w, const struct rec *r, const void *a, size_t alen,
 	return 0;
 }
 
+/* Appends to the record just emitted. */
+static int
+emit_more(struct worker *w, const void *a, size_t alen)
+{
+	if (cs_buf_append(&w->u->out, a, alen, NULL) == -1) {
+		w->oom = 1;
+		return -1;
+	}
+	return 0;
+}
+
 static int
 emit_why(struct worker *w, int kind, const char *why)
 {
@@ -222,6 +233,8 @@ on_report(void *arg, const struct cs_report *crep, const char *why)
 	struct cs_report rep;
 	char hex[EVP_MAX_MD_SIZE * 2 + 1];
 	uint32_t slots[64], *sv = slots;
+	struct tvalid vals[64], *vv = vals, val;
+	uint64_t masks[2];
 	struct rec r;
 	size_t i, n = 0;
 	int32_t sl;
@@ -237,10 +250,11 @@ on_report(void *arg, const struct cs_report *crep, const char *why)
 		r.kind = R_FILTERED;
 		return emit(w, &r, NULL, 0, NULL, 0);
 	}
-	if (rep.nchain > 64 && (sv = cs_mallocarray(rep.nchain,
-	    sizeof(*sv))) == NULL) {
+	if (rep.nchain > 64 && ((sv = cs_mallocarray(rep.nchain,
+	    sizeof(*sv))) == NULL || (vv = cs_mallocarray(rep.nchain,
+	    sizeof(*vv))) == NULL)) {
 		w->oom = 1;
-		return -1;
+		goto out;
 	}
 	for (i = 0; i < rep.nchain; i++) {
 		if (rep.chain[i].p == NULL) {
@@ -248,7 +262,7 @@ on_report(void *arg, const struct cs_report *crep, const char *why)
 			    "string");
 			sl = -1;
 		} else if ((sl = cs_ing_entry_slot(w, rep.chain[i].p,
-		    rep.chain[i].len)) == -2) {
+		    rep.chain[i].len, &val)) == -2) {
 			w->oom = 1;
 			goto out;
 		}
@@ -257,6 +271,7 @@ on_report(void *arg, const struct cs_report *crep, const char *why)
 				goto out;
 			continue;
 		}
+		vv[n] = val;
 		sv[n++] = (uint32_t)sl;
 	}
 	r.kind = R_ACCEPTED;
@@ -265,10 +280,17 @@ on_report(void *arg, const struct cs_report *crep, const char *why)
 	r.ts = rep.timestamp;
 	r.host_len = rep.host != NULL ? (uint32_t)rep.host_len : 0;
 	r.n = (uint32_t)n;
+	if ((rep.has & CS_HAS_TIMESTAMP) &&
+	    cs_ing_valid_masks(vv, n, rep.timestamp, masks))
+		r.flags = R_VALIDITY;
 	ret = emit(w, &r, rep.host, r.host_len, sv, n * sizeof(*sv));
+	if (ret == 0 && (r.flags & R_VALIDITY))
+		ret = emit_more(w, masks, sizeof(masks));
 out:
 	if (sv != slots)
 		free(sv);
+	if (vv != vals)
+		free(vv);
 	return ret;
 }
 
@@ -345,8 +367,9 @@ static size_t
 rec_len(const struct rec *r)
 {
 	switch (r->kind) {
-	case R_ACCEPTED:
-		return r->host_len + r->n * sizeof(uint32_t);	/* slots */
+	case R_ACCEPTED:	/* slots, then perhaps validity masks */
+		return r->host_len + r->n * sizeof(uint32_t) +
+		    (r->flags & R_VALIDITY ? 2 * sizeof(uint64_t) : 0);
 	case R_FILTERED:
 		return 0;
 	default:
@@ -398,6 +421,7 @@ merge_accepted(struct cs_ingest *ing, const struct rec *r,
 	if (r->n > 0)
 		memcpy(ing->cur.v, p, r->n * sizeof(uint32_t));
 	ing->cur.n = r->n;
+	p += r->n * sizeof(uint32_t);
 	if (ing->cur.n > 0 && (chain = chain_get(ing)) == -1)
 		return cs_err_set(err, CS_ENOMEM, "out of memory");
 	if ((c = che_get(ing, (uint32_t)chain, &rep)) == NULL)
@@ -405,6 +429,14 @@ merge_accepted(struct cs_ingest *ing, const struct rec *r,
 	c->count++;
 	if (cs_daybatch_add(&ing->days, (uint32_t)chain, &rep) == -1)
 		return cs_err_set(err, CS_ENOMEM, "out of memory");
+	if (r->flags & R_VALIDITY) {
+		uint64_t m[2];
+
+		memcpy(m, p, sizeof(m));
+		if (cs_ing_valid_add(ing, (uint32_t)(c - ing->ches.v), m) ==
+		    -1)
+			return cs_err_set(err, CS_ENOMEM, "out of memory");
+	}
 	if (rep.has & CS_HAS_TIMESTAMP) {
 		if (!c->seen || rep.timestamp < c->first)
 			c->first = rep.timestamp;

@@ -1,0 +1,119 @@
+/*
+ * Whether a report's certificates were within their validity at its time,
+ * decided as it is read: the store keeps, per (chain, error code,
+ * hostname), the reports during which some were not, by which positions
+ * (causes.c then counts those on the path it walks). Most reports have
+ * none and cost a comparison per certificate.
+ */
+
+#include "ingest_int.h"
+
+#include <limits.h>
+
+#include "x509_int.h"
+
+void
+cs_ing_valid_of(const unsigned char *der, size_t len, struct tvalid *val)
+{
+	struct cs_x509_facts f;
+
+	if (cs_x509_facts(der, len, &f) == 0) {
+		val->nb = f.not_before;
+		val->na = f.not_after;
+	} else {
+		/* XXX: times this does not read count as always valid. */
+		val->nb = INT64_MIN;
+		val->na = INT64_MAX;
+	}
+}
+
+/*
+ * The positions of the certificates expired at ts (m[0]) and not yet valid
+ * (m[1]), as bits, 63 and later on bit 63. Returns whether any is.
+ */
+int
+cs_ing_valid_masks(const struct tvalid *v, size_t n, int64_t ts,
+    uint64_t m[2])
+{
+	size_t i;
+
+	m[0] = m[1] = 0;
+	for (i = 0; i < n; i++) {
+		if (ts > v[i].na)
+			m[0] |= (uint64_t)1 << (i < 63 ? i : 63);
+		else if (ts < v[i].nb)
+			m[1] |= (uint64_t)1 << (i < 63 ? i : 63);
+	}
+	return (m[0] | m[1]) != 0;
+}
+
+/* Counts a report of batch row che with masks m. */
+int
+cs_ing_valid_add(struct cs_ingest *ing, uint32_t che, const uint64_t m[2])
+{
+	struct vrow r, *e;
+	uint64_t h, key[3] = { che, m[0], m[1] };
+	uint32_t k;
+	size_t i;
+
+	h = XXH3_64bits(key, sizeof(key));
+	if (cs_hmap_reserve(&ing->vrow_idx, ing->vrow_idx.n + 1) == -1)
+		return -1;
+	for (i = cs_hmap_start(&ing->vrow_idx, h);
+	    cs_hmap_next(&ing->vrow_idx, h, &i, &k);) {
+		e = &ing->vrows.v[k];
+		if (e->che == che && e->expired == m[0] && e->notyet == m[1]) {
+			e->n++;
+			return 0;
+		}
+	}
+	r.che = che;
+	r.expired = m[0];
+	r.notyet = m[1];
+	r.n = 1;
+	if (cs_vec_push(&ing->vrows, r) == -1)
+		return -1;
+	cs_hmap_put(&ing->vrow_idx, i, h, (uint32_t)(ing->vrows.n - 1));
+	return 0;
+}
+
+/* Writes the batch's counts; the chains have their keys by then. */
+int
+cs_ing_valid_write(struct cs_ingest *ing, struct cs_wtxn *t,
+    struct cs_err *err)
+{
+	const struct che *c;
+	const struct bhost *bh;
+	struct cs_validity v;
+	size_t i;
+
+	for (i = 0; i < ing->vrows.n; i++) {
+		c = &ing->ches.v[ing->vrows.v[i].che];
+		if (c->chain == NOCHAIN)
+			continue;
+		bh = c->host != NOHOST ? &ing->bhosts.v[c->host] : NULL;
+		v.expired = ing->vrows.v[i].expired;
+		v.notyet = ing->vrows.v[i].notyet;
+		v.n = ing->vrows.v[i].n;
+		if (cs_store_wvalidity(t, ing->chains.v[c->chain].key,
+		    c->has_err, c->code, bh != NULL ? (const char *)
+		    ing->hosts.data + bh->off : "", bh != NULL ? bh->len : 0,
+		    &v, 1, err) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+void
+cs_ing_valid_reset(struct cs_ingest *ing)
+{
+	ing->vrows.n = 0;
+	cs_hmap_clear(&ing->vrow_idx);
+}
+
+void
+cs_ing_valid_free(struct cs_ingest *ing)
+{
+	cs_vec_release(&ing->vrows);
+	cs_hmap_release(&ing->vrow_idx);
+}
