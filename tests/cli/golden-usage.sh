@@ -9,7 +9,7 @@ g --help
 g help
 g --version
 g frobnicate
-for c in aia export hosts ingest missing show stats top verify; do
+for c in aia causes export hosts ingest missing show stats top verify; do
 	g "$c" -h
 	g "$c" --help
 	g "$c" --bogus
