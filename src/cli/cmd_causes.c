@@ -24,7 +24,7 @@ enum { O_CSV_OPT = 1, O_DB, O_EXAMPLES, O_JSON_OPT, O_KNOWN, O_NO_ROOTS,
     O_ROOTS };
 
 struct causes_opts {
-	struct select	 sel;
+	struct cs_sel	 sel;
 	int		 format;
 	int		 no_roots;
 	uint64_t	 max;
@@ -263,6 +263,7 @@ cmd_causes(int argc, char **argv)
 	struct cs_causes c = CS_CAUSES_INIT;
 	struct cs_certset *roots = NULL, *known = NULL;
 	struct cs_store *st = NULL;
+	struct cs_query *q = NULL;
 	size_t n;
 	int status;
 
@@ -282,7 +283,7 @@ cmd_causes(int argc, char **argv)
 	memset(&mo, 0, sizeof(mo));
 	mo.roots = roots;
 	mo.known = known;
-	if ((status = missing_select(&mo, &o.sel, st)) != 0)
+	if ((status = missing_select(&mo, &o.sel, st, &q)) != 0)
 		goto out;
 	if (cs_causes_run(st, &mo, (size_t)o.examples, &c, &err) == -1) {
 		status = cli_fail(&err);
@@ -304,10 +305,11 @@ cmd_causes(int argc, char **argv)
 	print_summary(o.format == O_TABLE ? stdout : stderr, &c);
 out:
 	cs_causes_release(&c);
+	cs_query_close(q);
 	cs_store_close(st);
 	cs_certset_free(roots);
 	cs_certset_free(known);
-	select_release(&o.sel);
+	cs_sel_release(&o.sel);
 	free(o.roots);
 	free(o.known);
 	return status;

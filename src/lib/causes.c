@@ -12,6 +12,7 @@
 
 #include "certsift/b64.h"
 #include "certsift/buf.h"
+#include "certsift/query.h"
 #include "x509_int.h"
 
 #include "interception.inc"
@@ -1062,8 +1063,8 @@ on_row(void *arg, const unsigned char *ckey, int has_err, int32_t code,
 			return -1;
 		x->cur++;
 	}
-	if (cmp != 0 || (x->mo->code_counts != NULL &&
-	    !x->mo->code_counts(x->mo->arg, has_err, code)))
+	if (cmp != 0 || (x->mo->query != NULL &&
+	    !cs_sel_code(cs_query_sel(x->mo->query), has_err, code)))
 		return 0;
 	c = &x->chains[x->cur];
 	if (len > 0 && !keyed(host, len)) {

@@ -121,6 +121,8 @@ static int	keep_later(struct merge *, const MDB_val *, const MDB_val *,
 		    struct cs_err *);
 static int	merge_chainday(struct merge *, const MDB_val *, const MDB_val *,
 		    struct cs_err *);
+static int	valid_by_chain(struct merge *, const MDB_val *,
+		    const MDB_val *, struct cs_err *);
 
 static const struct row rows[] = {
 	{ "cert",	"der summ sha deridx",	merge_cert,	NULL,	1 },
@@ -134,6 +136,7 @@ static const struct row rows[] = {
 	{ "aiacert",	NULL,			keep_later,	NULL,	0 },
 	{ "day",	NULL,			sum_same_key,	NULL,	0 },
 	{ "chainday",	NULL,			merge_chainday,	NULL,	0 },
+	{ "chainvalid",	NULL,			valid_by_chain,	NULL,	0 },
 };
 
 #define NROWS	(sizeof(rows) / sizeof(rows[0]))
@@ -388,6 +391,30 @@ sum_by_chain(struct merge *m, const MDB_val *k, const MDB_val *v,
 		return cs_err_set(err, CS_ESTORE, "bad key in table '%s'",
 		    cs_store_db_name(m->db));
 	return sum_renamed(m, chain_out(m, k->mv_data), k, v, err);
+}
+
+/* A chain's validity entries (store.h): merged entry by entry. */
+static int
+valid_by_chain(struct merge *m, const MDB_val *k, const MDB_val *v,
+    struct cs_err *err)
+{
+	const unsigned char *okey;
+
+	if (k->mv_size < CS_KEY_LEN + 5 ||
+	    v->mv_size % sizeof(struct cs_validity) != 0)
+		return cs_err_set(err, CS_ESTORE, "bad record in table '%s'",
+		    cs_store_db_name(m->db));
+	if ((okey = chain_out(m, k->mv_data)) == NULL)
+		return cs_err_set(err, CS_ESTORE, "store '%s': a record of "
+		    "table '%s' for nothing the store has", m->cur->path,
+		    cs_store_db_name(m->db));
+	cs_buf_reset(&m->buf);
+	if (cs_buf_append(&m->buf, okey, CS_KEY_LEN, err) == -1 ||
+	    cs_buf_append(&m->buf, (const char *)k->mv_data + CS_KEY_LEN,
+	    k->mv_size - CS_KEY_LEN, err) == -1)
+		return -1;
+	return cs_store_wvalidity_key(m->t, m->buf.data, m->buf.len,
+	    v->mv_data, v->mv_size / sizeof(struct cs_validity), err);
 }
 
 /* A chain's days: its (day, code) counts, summed into the output's. */

@@ -1770,12 +1770,6 @@ cs_store_wvalidity(struct cs_wtxn *t, const unsigned char *ckey,
     const struct cs_validity *add, size_t nadd, struct cs_err *err)
 {
 	unsigned char k[CS_KEY_LEN + 5 + CS_HOST_MAX];
-	struct cs_buf b = CS_BUF_INIT;
-	struct cs_validity *e;
-	MDB_val kv, v;
-	MDB_cursor *c;
-	size_t i, j, n;
-	int rc = 0, ret = -1;
 
 	if (len > CS_HOST_MAX)
 		return cs_err_set(err, CS_EUSAGE, "hostname too long");
@@ -1783,8 +1777,23 @@ cs_store_wvalidity(struct cs_wtxn *t, const unsigned char *ckey,
 	k[CS_KEY_LEN] = has_err != 0;
 	put_code(k + CS_KEY_LEN + 1, has_err ? code : 0);
 	memcpy(k + CS_KEY_LEN + 5, host, len);
-	kv.mv_data = k;
-	kv.mv_size = CS_KEY_LEN + 5 + len;
+	return cs_store_wvalidity_key(t, k, CS_KEY_LEN + 5 + len, add, nadd,
+	    err);
+}
+
+int
+cs_store_wvalidity_key(struct cs_wtxn *t, const unsigned char *k,
+    size_t klen, const void *addp, size_t nadd, struct cs_err *err)
+{
+	struct cs_buf b = CS_BUF_INIT;
+	struct cs_validity *e, add;
+	MDB_val kv, v;
+	MDB_cursor *c;
+	size_t i, j, n;
+	int rc = 0, ret = -1;
+
+	kv.mv_data = (void *)k;
+	kv.mv_size = klen;
 	if ((c = wcursor(t, DB_VALID, &rc)) == NULL)
 		return wfail(t, err, rc, "cannot open cursor");
 	if ((rc = mdb_cursor_get(c, &kv, &v, MDB_SET_KEY)) == 0) {
@@ -1799,22 +1808,23 @@ cs_store_wvalidity(struct cs_wtxn *t, const unsigned char *ckey,
 		goto out;
 	}
 	for (i = 0; i < nadd; i++) {
+		memcpy(&add, (const char *)addp + i * sizeof(add), sizeof(add));
 		e = (struct cs_validity *)(void *)b.data;
 		n = b.len / sizeof(*e);
 		for (j = 0; j < n; j++)
-			if (e[j].expired == add[i].expired &&
-			    e[j].notyet == add[i].notyet)
+			if (e[j].expired == add.expired &&
+			    e[j].notyet == add.notyet)
 				break;
 		if (j < n)
-			e[j].n += add[i].n;
-		else if (cs_buf_append(&b, &add[i], sizeof(*e), err) == -1)
+			e[j].n += add.n;
+		else if (cs_buf_append(&b, &add, sizeof(*e), err) == -1)
 			goto out;
 	}
 	/* In one order, whatever the order of the reports. */
 	if (b.len > sizeof(*e))
 		qsort(b.data, b.len / sizeof(*e), sizeof(*e), validity_cmp);
-	kv.mv_data = k;
-	kv.mv_size = CS_KEY_LEN + 5 + len;
+	kv.mv_data = (void *)k;
+	kv.mv_size = klen;
 	v.mv_data = b.data;
 	v.mv_size = b.len;
 	if ((rc = tput(t, DB_VALID, c, &kv, &v, 0)) != 0) {

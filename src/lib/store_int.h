@@ -185,6 +185,10 @@ int	cs_store_wdays_before(struct cs_wtxn *t, uint64_t reports,
 int	cs_store_wvalidity(struct cs_wtxn *t, const unsigned char *ckey,
 	    int has_err, int32_t code, const char *host, size_t len,
 	    const struct cs_validity *add, size_t nadd, struct cs_err *err);
+/* The same under the raw key (as the table keeps it); add may be
+ * unaligned. */
+int	cs_store_wvalidity_key(struct cs_wtxn *t, const unsigned char *key,
+	    size_t klen, const void *add, size_t nadd, struct cs_err *err);
 
 /* A file's progress, keyed by the hash of its contents. */
 struct cs_fileprog {

@@ -2,7 +2,7 @@
 # store, to compare two stores byte for byte.
 
 # dump_all DB DIR: stats (less seconds), export in every format, top,
-# missing, and show and hosts of every certificate, as files in DIR.
+# missing, causes (with the validity counts), and show and hosts of every certificate, as files in DIR.
 dump_all() {
 	local db=$1 d=$2 f w
 	rm -rf "$d"
@@ -34,6 +34,8 @@ dump_all() {
 	done
 	"$CS" trend --db "$db" --json --leaf --error -8179 \
 	    >"$d/trend-sel" 2>&1 || fail "trend --leaf $db"
+	"$CS" causes --db "$db" --json -n 0 --examples 5 >"$d/causes" 2>&1 ||
+	    fail "causes $db"
 	jq -r .sha256 "$d/export.jsonl" | while read -r c; do
 		"$CS" show --db "$db" --json "$c" || fail "show $c $db"
 		"$CS" hosts --db "$db" --json -n 0 "$c" || fail "hosts $c $db"
