@@ -21,6 +21,9 @@ echo "== certsift top issuers --error SEC_ERROR_UNKNOWN_ISSUER -n 5"
 echo
 echo "== certsift missing --error SEC_ERROR_UNKNOWN_ISSUER -n 5"
 "$certsift" missing --db "$db" --error SEC_ERROR_UNKNOWN_ISSUER -n 5
+echo
+echo "== certsift causes --error SEC_ERROR_UNKNOWN_ISSUER (why they failed)"
+"$certsift" causes --db "$db" --error SEC_ERROR_UNKNOWN_ISSUER -n 10
 "$certsift" export --db "$db" --format pem -o build/demo.pem
 echo
 echo "PEM bundle of every certificate: build/demo.pem"
