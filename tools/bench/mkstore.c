@@ -7,6 +7,7 @@
  *
  *   mkstore N template.pem issuer.pem... > reports.jsonl
  */
+#define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,8 +43,9 @@ b64(const unsigned char *p, int n, FILE *out)
 int
 main(int argc, char **argv)
 {
-	unsigned char *ders[64], *leaf = NULL;
-	int lens[64], nis, i, n;
+	unsigned char *ders[64], *leaves[64], *leaf, *cnp, *snp;
+	size_t cnoff[64], snoff[64];
+	int lens[64], leaflen[64], nis, is, i, n;
 	long count;
 	X509 *tmpl;
 
@@ -59,45 +61,68 @@ main(int argc, char **argv)
 		lens[nis] = i2d_X509(x, &ders[nis]);
 		X509_free(x);
 	}
-	for (i = 0; i < count; i++) {
-		X509 *x = X509_dup(tmpl);
+	if (count > 7000000) {
+		fprintf(stderr, "mkstore: at most 7000000 certificates\n");
+		return 2;
+	}
+	/*
+	 * One leaf per issuer is made with OpenSSL; every other is a copy
+	 * of it with its serial (1000000 + i, always 3 bytes) and the digits
+	 * of its CN (host%07d.bench.example) patched in place: the same
+	 * length, so nothing else in the DER moves, and 100 times faster
+	 * than encoding each.
+	 */
+	for (is = 0; is < nis; is++) {
+		X509 *x = X509_dup(tmpl), *ix;
 		X509_NAME *nm = X509_NAME_new();
 		ASN1_INTEGER *serial = ASN1_INTEGER_new();
 		BIGNUM *bn = BN_new();
-		char cn[64];
-		int is = i % nis;
+		const unsigned char *p = ders[is];
 
-		BN_set_word(bn, (BN_ULONG)i + 1000000);
+		BN_set_word(bn, 1000000);
 		BN_to_ASN1_INTEGER(bn, serial);
 		X509_set_serialNumber(x, serial);
-		snprintf(cn, sizeof(cn), "host%d.bench.example", i);
 		X509_NAME_add_entry_by_txt(nm, "CN", MBSTRING_ASC,
-		    (const unsigned char *)cn, -1, -1, 0);
+		    (const unsigned char *)"host0000000.bench.example", -1, -1,
+		    0);
 		X509_set_subject_name(x, nm);
-		/* The issuer name of the chosen intermediate. */
-		{
-			const unsigned char *p = ders[is];
-			X509 *ix = d2i_X509(NULL, &p, lens[is]);
-
-			X509_set_issuer_name(x, X509_get_subject_name(ix));
-			X509_free(ix);
+		ix = d2i_X509(NULL, &p, lens[is]);
+		X509_set_issuer_name(x, X509_get_subject_name(ix));
+		X509_free(ix);
+		leaves[is] = NULL;
+		(void)i2d_re_X509_tbs(x, NULL);	/* force re-encoding */
+		leaflen[is] = n = i2d_X509(x, &leaves[is]);
+		if ((cnp = memmem(leaves[is], n, "host0000000", 11)) == NULL ||
+		    (snp = memmem(leaves[is], n, "\x02\x03\x0f\x42\x40", 5)) ==
+		    NULL) {
+			fprintf(stderr, "mkstore: cannot find the fields\n");
+			return 1;
 		}
-		leaf = NULL;
-		n = i2d_re_X509_tbs(x, NULL);	/* force re-encoding */
-		(void)n;
-		n = i2d_X509(x, &leaf);
-		printf("{\"hostname\":\"host%d.bench.example\",\"port\":443,"
-		    "\"timestamp\":%d,\"errorCode\":-8179,\"failedCertChain\""
-		    ":[\"", i, 1790000000 + i % 2592000);
-		b64(leaf, n, stdout);
-		fputs("\",\"", stdout);
-		b64(ders[is], lens[is], stdout);
-		fputs("\"]}\n", stdout);
-		OPENSSL_free(leaf);
+		cnoff[is] = (size_t)(cnp - leaves[is]) + 4;
+		snoff[is] = (size_t)(snp - leaves[is]) + 2;
 		BN_free(bn);
 		ASN1_INTEGER_free(serial);
 		X509_NAME_free(nm);
 		X509_free(x);
+	}
+	for (i = 0; i < count; i++) {
+		unsigned long sn = 1000000ul + (unsigned long)i;
+		char digits[8];
+
+		is = i % nis;
+		leaf = leaves[is];
+		snprintf(digits, sizeof(digits), "%07d", i);
+		memcpy(leaf + cnoff[is], digits, 7);
+		leaf[snoff[is]] = (unsigned char)(sn >> 16);
+		leaf[snoff[is] + 1] = (unsigned char)(sn >> 8);
+		leaf[snoff[is] + 2] = (unsigned char)sn;
+		printf("{\"hostname\":\"host%07d.bench.example\",\"port\":443,"
+		    "\"timestamp\":%d,\"errorCode\":-8179,\"failedCertChain\""
+		    ":[\"", i, 1790000000 + i % 2592000);
+		b64(leaf, leaflen[is], stdout);
+		fputs("\",\"", stdout);
+		b64(ders[is], lens[is], stdout);
+		fputs("\"]}\n", stdout);
 	}
 	return 0;
 }
