@@ -4,14 +4,14 @@
 #include <inttypes.h>
 #include <string.h>
 
-#include "certsift/export.h"
+#include "certsift/json.h"
 #include "certsift/verify.h"
 
 static const char usage[] = "usage: certsift verify [--json] [--db path]\n";
 
 struct vout {
-	int	json;
-	int	n;		/* problems printed */
+	int		json;
+	struct cs_jw	w;
 };
 
 /* A problem: a line "check: what" on stdout, or a JSON array element. */
@@ -21,28 +21,31 @@ on_problem(void *arg, const char *check, const char *what)
 	struct vout *o = arg;
 
 	if (o->json) {
-		fputs(o->n++ ? ",{\"check\":" : "{\"check\":", stdout);
-		cs_json_string(stdout, check, strlen(check));
-		fputs(",\"problem\":", stdout);
-		cs_json_string(stdout, what, strlen(what));
-		putchar('}');
+		cs_jw_object_begin(&o->w);
+		cs_jw_key_str(&o->w, "check", check);
+		cs_jw_key_str(&o->w, "problem", what);
+		cs_jw_object_end(&o->w);
 	} else
 		printf("problem: %s: %s\n", check, what);
 }
 
 static int
-finish(const char *db, const struct cs_verify_sum *sum, int json)
+finish(const char *db, const struct cs_verify_sum *sum, struct vout *o)
 {
 	int i;
 
-	if (json) {
-		printf("],\"problems_total\":%" PRIu64 ",\"sound\":%s,"
-		    "\"checked\":{", sum->problems, sum->problems ? "false" :
-		    "true");
+	if (o->json) {
+		cs_jw_array_end(&o->w);
+		cs_jw_key_u64(&o->w, "problems_total", sum->problems);
+		cs_jw_key_bool(&o->w, "sound", sum->problems == 0);
+		cs_jw_key(&o->w, "checked");
+		cs_jw_object_begin(&o->w);
 		for (i = 0; i < CS_VERIFY_N; i++)
-			printf("%s\"%s\":%" PRIu64, i ? "," : "",
-			    cs_verify_name(i), sum->checked[i]);
-		puts("}}");
+			cs_jw_key_u64(&o->w, cs_verify_name(i),
+			    sum->checked[i]);
+		cs_jw_object_end(&o->w);
+		cs_jw_object_end(&o->w);
+		putchar('\n');
 	} else {
 		for (i = 0; i < CS_VERIFY_N; i++)
 			printf("checked %-14s %" PRIu64 "\n", cs_verify_name(i),
@@ -70,10 +73,11 @@ cmd_verify(int argc, char **argv)
 	struct cs_verify_sum sum;
 	struct cs_err err = CS_ERR_INIT;
 	struct cs_store *st = NULL;
-	struct vout o = { 0, 0 };
+	struct vout o;
 	const char *db = NULL;
 	int ch;
 
+	memset(&o, 0, sizeof(o));
 	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'd':
@@ -96,26 +100,25 @@ cmd_verify(int argc, char **argv)
 		return 2;
 	}
 	db = cli_db_path(db);
-	if (o.json)
-		fputs("{\"problems\":[", stdout);
+	if (o.json) {
+		cs_jw_init(&o.w, stdout);
+		cs_jw_object_begin(&o.w);
+		cs_jw_key(&o.w, "problems");
+		cs_jw_array_begin(&o.w);
+	}
 	memset(&sum, 0, sizeof(sum));
 	if (cs_store_open(db, CS_STORE_RDONLY, &st, &err) == -1) {
 		/* A store that cannot be opened is what verify found. */
-		if (err.code == CS_ENOTFOUND) {
-			if (o.json)
-				puts("]}");
+		if (err.code == CS_ENOTFOUND)
 			return cli_fail(&err);
-		}
 		sum.problems = 1;
 		on_problem(&o, "store", err.msg);
-		return finish(db, &sum, o.json);
+		return finish(db, &sum, &o);
 	}
 	if (cs_verify(st, on_problem, &o, &sum, &err) == -1) {
 		cs_store_close(st);
-		if (o.json)
-			puts("]}");
 		return cli_fail(&err);
 	}
 	cs_store_close(st);
-	return finish(db, &sum, o.json);
+	return finish(db, &sum, &o);
 }

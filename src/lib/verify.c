@@ -88,8 +88,7 @@ struct ver {
 	/* Totals over the chains. */
 	uint64_t		 nchain, chain_reports, chain_certs;
 	uint64_t		 chains_with_rows;
-	struct codesum		*codes;
-	size_t			 ncodes, capcodes;
+	CS_VEC(struct codesum)	 codes;
 	uint64_t		 ncoll, nhost, nfiles_done;
 	/* Both sides of the links, mixed. */
 	uint64_t		 links_ch, links_hc, nlinks_ch, nlinks_hc;
@@ -460,19 +459,15 @@ distinct(struct ver *v, const struct cs_chainrec *r, int *bad)
 static int
 add_code(struct ver *v, int32_t code, uint64_t n)
 {
+	struct codesum c = { code, n };
 	size_t i;
 
-	for (i = 0; i < v->ncodes; i++)
-		if (v->codes[i].code == code) {
-			v->codes[i].n += n;
+	for (i = 0; i < v->codes.n; i++)
+		if (v->codes.v[i].code == code) {
+			v->codes.v[i].n += n;
 			return 0;
 		}
-	if (v->ncodes == v->capcodes && cs_vec_grow(&v->codes, &v->capcodes,
-	    v->ncodes + 1, sizeof(*v->codes)) == -1)
-		return -1;
-	v->codes[v->ncodes].code = code;
-	v->codes[v->ncodes++].n = n;
-	return 0;
+	return cs_vec_push(&v->codes, c);
 }
 
 static int
@@ -798,16 +793,16 @@ each_error(void *arg, const unsigned char *k, size_t klen,
 	}
 	code = get_code(k);
 	memcpy(&n, val, 8);
-	for (i = 0; i < v->ncodes && v->codes[i].code != code; i++)
+	for (i = 0; i < v->codes.n && v->codes.v[i].code != code; i++)
 		;
 	/* Reports without a valid certificate count here, in no chain. */
-	if (i < v->ncodes) {
-		if (n < v->codes[i].n)
+	if (i < v->codes.n) {
+		if (n < v->codes.v[i].n)
 			problem(v, CS_VERIFY_ERRORS, "error %d: %llu reports, "
 			    "fewer than its chains' %llu", (int)code,
 			    (unsigned long long)n, (unsigned long long)
-			    v->codes[i].n);
-		v->codes[i] = v->codes[--v->ncodes];	/* seen */
+			    v->codes.v[i].n);
+		v->codes.v[i] = v->codes.v[--v->codes.n];	/* seen */
 	}
 	return 0;
 }
@@ -1023,10 +1018,10 @@ check_totals(struct ver *v)
 		problem(v, CS_VERIFY_CHAINS, "%llu chains, %llu with report "
 		    "rows", (unsigned long long)v->nchain,
 		    (unsigned long long)v->chains_with_rows);
-	for (i = 0; i < v->ncodes; i++)
-		if (v->codes[i].n > 0)
+	for (i = 0; i < v->codes.n; i++)
+		if (v->codes.v[i].n > 0)
 			problem(v, CS_VERIFY_ERRORS, "error %d: in chains, "
-			    "not in the error codes", (int)v->codes[i].code);
+			    "not in the error codes", (int)v->codes.v[i].code);
 	if (v->nlinks_ch != v->nlinks_hc || v->links_ch != v->links_hc)
 		problem(v, CS_VERIFY_LINKS, "the certificate-host links "
 		    "(%llu) and the index of hosts' certificates (%llu) "
@@ -1140,7 +1135,7 @@ nomem:
 out:
 	cs_store_read_end(st);
 	cs_buf_release(&v->enc);
-	free(v->codes);
+	cs_vec_release(&v->codes);
 	free(v->c);
 	free(v);
 	return ret;
