@@ -331,6 +331,13 @@ take_value(struct cs_input *in, struct cs_doc *doc, int element,
 		if ((rc = fill(in, err)) == -1)
 			return -1;
 	}
+	/*
+	 * A string ends its value at the last byte read: read on now, so
+	 * that looking for the comma after it cannot compact the buffer
+	 * under the document (found by tests/fuzz/fuzz_input.c).
+	 */
+	if (i == in->buf.len && !in->eof && fill(in, err) == -1)
+		return -1;
 	doc->p = (const char *)in->buf.data + in->pos;
 	doc->len = i - in->pos;
 	doc->line = start_line;

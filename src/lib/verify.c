@@ -1,9 +1,11 @@
 #include "certsift/verify.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <xxhash.h>
 
@@ -31,6 +33,8 @@
  */
 #define SUMM_SHA_OFF	22
 #define SHOWN_MAX	50	/* problems shown per check */
+#define BATCH		4096	/* certificates parsed at once */
+#define THREADS_MAX	8
 #define MIX_HOST	0x9e3779b97f4a7c15ULL	/* seeds of the mixes */
 #define MIX_CODE	0xc2b2ae3d27d4eb4fULL
 #define MIX_LINK	0x165667b19e3779f9ULL
@@ -63,6 +67,8 @@ struct vcert {
 	unsigned char	 issuer[8];	/* stored issuer id */
 	uint8_t		 flags, seen, eseen;
 };
+
+struct deritem;
 
 struct codesum {
 	int32_t		 code;
@@ -105,7 +111,10 @@ struct ver {
 	}			 top[CS_TOP_HOSTS];
 	size_t			 ntop;
 
-	struct cs_buf		 enc;
+	struct deritem		*items;		/* BATCH of them */
+	size_t			 nitems;
+	int			 nthreads;
+	struct cs_buf		 enc[THREADS_MAX];
 	unsigned		 dist[64];	/* a chain's distinct numbers */
 };
 
@@ -227,46 +236,158 @@ count_cert(void *arg, const unsigned char *k, size_t klen,
 	return 0;
 }
 
-/* Compares what the DER says with what is stored about it. */
+/*
+ * The certificates' DER is checked in batches, on as many threads as
+ * there are processors: parsing it again is most of verify's work. The
+ * values stay where LMDB has them (the snapshot is pinned), and the
+ * problems are told in certificate order after each batch.
+ */
+
+enum { D_PARSE = 1, D_SHA = 2, D_ISSUER = 4, D_SUMM = 8, D_NOMEM = 16 };
+
+struct deritem {
+	struct vcert		*c;
+	uint64_t		 n;
+	const unsigned char	*der, *summ;	/* summ NULL: none */
+	size_t			 dlen, slen;
+	unsigned char		 sha[32];	/* stored */
+	unsigned char		 issuer[16];
+	unsigned		 bad;		/* D_* */
+	char			 why[160];	/* D_PARSE: why */
+};
+
+struct derjob {
+	struct deritem	*v;
+	size_t		 n;
+	struct cs_buf	 enc;
+};
+
+/* Compares what one certificate's DER says with what is stored about it;
+ * writes only to its item and its struct vcert. */
 static void
-check_der(struct ver *v, struct vcert *c, uint64_t n,
-    const struct cs_certrec *rec, const unsigned char *der, size_t dlen,
-    const unsigned char *summ, size_t slen)
+check_item(struct deritem *it, struct cs_buf *enc)
 {
 	struct cs_cert cert = CS_CERT_INIT;
 	struct cs_err err = CS_ERR_INIT;
 	unsigned char ikey[CS_KEY_LEN];
 	XXH128_hash_t h;
-	char nm[24];
 
-	h = XXH3_128bits(der, dlen);
+	h = XXH3_128bits(it->der, it->dlen);
 	cs_store_hash_key((const unsigned char *)&h, ikey);
-	memcpy(c->idx, ikey, 8);
-	if (cs_x509_parse(der, dlen, &cert, &err) == -1) {
-		problem(v, CS_VERIFY_CERTS, "certificate %s (#%llu): its DER "
-		    "does not parse: %s", vc_name(c, nm),
-		    (unsigned long long)n, err.msg);
+	memcpy(it->c->idx, ikey, 8);
+	if (cs_x509_parse(it->der, it->dlen, &cert, &err) == -1) {
+		it->bad |= err.code == CS_ENOMEM ? D_NOMEM : D_PARSE;
+		snprintf(it->why, sizeof(it->why), "%s", err.msg);
 		return;
 	}
-	memcpy(c->sha, cert.sha256, 8);
-	if (memcmp(cert.sha256, rec->cert.sha256, 32) != 0)
-		problem(v, CS_VERIFY_CERTS, "certificate %s (#%llu): its DER "
-		    "hashes to another SHA-256 than the one stored",
-		    vc_name(c, nm), (unsigned long long)n);
+	memcpy(it->c->sha, cert.sha256, 8);
+	if (memcmp(cert.sha256, it->sha, 32) != 0)
+		it->bad |= D_SHA;
 	h = XXH3_128bits(cert.issuer_der, cert.issuer_der_len);
-	if (memcmp(&h, rec->issuer_id, 16) != 0)
-		problem(v, CS_VERIFY_CERTS, "certificate %s (#%llu): its "
-		    "issuer id is not its issuer name's", vc_name(c, nm),
-		    (unsigned long long)n);
-	cs_buf_reset(&v->enc);
-	if (cs_cert_encode(&cert, &v->enc, &err) == -1)
-		v->nomem = 1;
-	else if (summ != NULL && (v->enc.len != slen ||
-	    memcmp(v->enc.data, summ, slen) != 0))
-		problem(v, CS_VERIFY_CERTS, "certificate %s (#%llu): its "
-		    "summary is not its DER's", vc_name(c, nm),
-		    (unsigned long long)n);
+	if (memcmp(&h, it->issuer, 16) != 0)
+		it->bad |= D_ISSUER;
+	cs_buf_reset(enc);
+	if (cs_cert_encode(&cert, enc, &err) == -1)
+		it->bad |= D_NOMEM;
+	else if (it->summ != NULL && (enc->len != it->slen ||
+	    memcmp(enc->data, it->summ, it->slen) != 0))
+		it->bad |= D_SUMM;
 	cs_cert_release(&cert);
+}
+
+static void *
+der_worker(void *arg)
+{
+	struct derjob *j = arg;
+	size_t i;
+
+	for (i = 0; i < j->n; i++)
+		check_item(&j->v[i], &j->enc);
+	return NULL;
+}
+
+/* Checks the batch, then tells its problems in order. */
+static int
+der_flush(struct ver *v)
+{
+	struct derjob jobs[THREADS_MAX];
+	pthread_t tid[THREADS_MAX];
+	size_t i, per, at = 0;
+	int t, nt = v->nthreads, started = 0;
+	char nm[24];
+
+	if (v->nitems == 0)
+		return 0;
+	if ((size_t)nt > v->nitems / 64 + 1)
+		nt = (int)(v->nitems / 64 + 1);
+	if (nt < 1)
+		nt = 1;
+	per = (v->nitems + (size_t)nt - 1) / (size_t)nt;
+	for (t = 0; t < nt; t++) {
+		jobs[t].v = v->items + at;
+		jobs[t].n = v->nitems - at < per ? v->nitems - at : per;
+		jobs[t].enc = v->enc[t];
+		at += jobs[t].n;
+	}
+	/* Job 0 is this thread's; a thread that cannot start is too. */
+	for (t = 1; t < nt; t++)
+		if (pthread_create(&tid[t], NULL, der_worker, &jobs[t]) != 0)
+			break;
+	started = t;
+	der_worker(&jobs[0]);
+	for (t = 1; t < nt; t++) {
+		if (t < started)
+			pthread_join(tid[t], NULL);
+		else
+			der_worker(&jobs[t]);
+		v->enc[t] = jobs[t].enc;
+	}
+	v->enc[0] = jobs[0].enc;
+	for (i = 0; i < v->nitems; i++) {
+		const struct deritem *it = &v->items[i];
+		unsigned long long n = it->n;
+
+		if (it->bad & D_NOMEM)
+			v->nomem = 1;
+		if (it->bad & D_PARSE)
+			problem(v, CS_VERIFY_CERTS, "certificate %s (#%llu): "
+			    "its DER does not parse: %s", vc_name(it->c, nm), n,
+			    it->why);
+		if (it->bad & D_SHA)
+			problem(v, CS_VERIFY_CERTS, "certificate %s (#%llu): "
+			    "its DER hashes to another SHA-256 than the one "
+			    "stored", vc_name(it->c, nm), n);
+		if (it->bad & D_ISSUER)
+			problem(v, CS_VERIFY_CERTS, "certificate %s (#%llu): "
+			    "its issuer id is not its issuer name's",
+			    vc_name(it->c, nm), n);
+		if (it->bad & D_SUMM)
+			problem(v, CS_VERIFY_CERTS, "certificate %s (#%llu): "
+			    "its summary is not its DER's", vc_name(it->c, nm),
+			    n);
+	}
+	v->nitems = 0;
+	return v->nomem ? cs_err_set(v->err, CS_ENOMEM, "out of memory") : 0;
+}
+
+/* Queues a certificate's DER check. */
+static int
+check_der(struct ver *v, struct vcert *c, uint64_t n,
+    const struct cs_certrec *rec, const unsigned char *der, size_t dlen,
+    const unsigned char *summ, size_t slen)
+{
+	struct deritem *it = &v->items[v->nitems++];
+
+	memset(it, 0, sizeof(*it));
+	it->c = c;
+	it->n = n;
+	it->der = der;
+	it->dlen = dlen;
+	it->summ = summ;
+	it->slen = slen;
+	memcpy(it->sha, rec->cert.sha256, 32);
+	memcpy(it->issuer, rec->issuer_id, 16);
+	return v->nitems == BATCH ? der_flush(v) : 0;
 }
 
 static int
@@ -337,9 +458,11 @@ each_cert(void *arg, const unsigned char *k, size_t klen,
 		    "summary holds another SHA-256", vc_name(c, nm),
 		    (unsigned long long)n);
 	if (c->flags & V_DER)
-		check_der(v, c, n, &rec, der, dlen, summ, slen);
+		rc = check_der(v, c, n, &rec, der, dlen, summ, slen);
+	else
+		rc = 0;
 	cs_certrec_release(&rec);
-	return v->nomem ? cs_err_set(v->err, CS_ENOMEM, "out of memory") : 0;
+	return rc;
 }
 
 /* The records kept beside each certificate: none without one. */
@@ -1077,6 +1200,7 @@ cs_verify(struct cs_store *st, cs_verify_fn fn, void *arg,
 	struct ver *v;
 	const char *name;
 	size_t i;
+	long ncpu;
 	int ret = -1;
 
 	memset(sum, 0, sizeof(*sum));
@@ -1100,9 +1224,13 @@ cs_verify(struct cs_store *st, cs_verify_fn fn, void *arg,
 	v->nc = v->maxkey + 1;
 	if (v->nc > 2 * v->ncert + 1024)
 		v->nc = 2 * v->ncert + 1024;
-	if ((v->c = calloc(v->nc, sizeof(*v->c))) == NULL)
+	if ((v->c = calloc(v->nc, sizeof(*v->c))) == NULL ||
+	    (v->items = cs_mallocarray(BATCH, sizeof(*v->items))) == NULL)
 		goto nomem;
-	if (walk(v, "cert", each_cert) == -1)
+	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	v->nthreads = ncpu < 1 ? 1 : ncpu > THREADS_MAX ? THREADS_MAX :
+	    (int)ncpu;
+	if (walk(v, "cert", each_cert) == -1 || der_flush(v) == -1)
 		goto nomem;
 	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
 		v->inrun = 0;
@@ -1134,7 +1262,9 @@ nomem:
 	ret = cs_err_set(err, CS_ENOMEM, "out of memory");
 out:
 	cs_store_read_end(st);
-	cs_buf_release(&v->enc);
+	for (i = 0; i < THREADS_MAX; i++)
+		cs_buf_release(&v->enc[i]);
+	free(v->items);
 	cs_vec_release(&v->codes);
 	free(v->c);
 	free(v);

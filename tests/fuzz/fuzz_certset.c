@@ -4,7 +4,9 @@
  * escapes; else one DER certificate). A certificate it takes is one
  * OpenSSL parses, taken once; it finds no more certificates, and skips no
  * more blocks, than the text has BEGIN CERTIFICATE lines. Any
- * disagreement aborts.
+ * disagreement aborts. ("A certificate" is one cs_x509_parse() summarises,
+ * as ingest counts them: OpenSSL also decodes some it does not, such as
+ * one whose validity time is not a time.)
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -38,9 +40,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct cs_err err = CS_ERR_INIT;
 	struct cs_certset *s = NULL;
+	struct cs_cert cert = CS_CERT_INIT;
 	size_t bad = 0, nb;
 	long n;
-	int rc;
+	int rc, parsed;
 
 	if (cs_certset_new(&s, &err) == -1)
 		abort();
@@ -59,17 +62,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (cs_certset_new(&s, &err) == -1)
 		abort();
 	rc = cs_certset_add_der(s, data, size, &err);
+	parsed = cs_x509_parse(data, size, &cert, &err) == 0;
+	cs_cert_release(&cert);
 	if (rc == 1) {
-		if (cs_x509_check(data, size, &err) == -1 ||
+		if (!parsed ||
 		    cs_certset_count(s) != 1 ||
 		    cs_certset_add_der(s, data, size, &err) != 0) {
 			fprintf(stderr, "der: taken, but not a certificate "
 			    "or taken twice\n");
 			abort();
 		}
-	} else if (rc != -1 || cs_certset_count(s) != 0 ||
-	    cs_x509_check(data, size, &err) == 0) {
-		fprintf(stderr, "der: %d, but OpenSSL parses it\n", rc);
+	} else if (rc != -1 || cs_certset_count(s) != 0 || parsed) {
+		fprintf(stderr, "der: %d, but it is a certificate\n", rc);
 		abort();
 	}
 	cs_certset_free(s);
