@@ -57,7 +57,7 @@ suite() {	# build-dir label [make args...]
 		CORPUS="$PWD/corpus" sh tests/cli/run.sh corpus-sample \
 		    ingest-order-invariance ingest-sample ingest-concurrent \
 		    ingest-query-while-writing show-cert ingest-zstd \
-		    ingest-gzip-backends ingest-compressed-dir
+		    ingest-gzip-backends ingest-compressed-dir verify-sample
 	else
 		cat build/logs/tsan.log
 		echo "ThreadSanitizer build: 0 passed, 1 failed"

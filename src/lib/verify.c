@@ -65,7 +65,22 @@ struct vcert {
 	unsigned char	 sha[8];	/* of its DER (stored when no DER) */
 	unsigned char	 idx[8];	/* its DER hash's index key */
 	unsigned char	 issuer[8];	/* stored issuer id */
+	const unsigned char *der, *summ;	/* where LMDB has them */
+	size_t		 dlen, slen;
 	uint8_t		 flags, seen, eseen;
+};
+
+/*
+ * A chain as its record has it, kept from the walk of the chains for the
+ * walk of their report rows (in the same key order): what the rows must
+ * add up to, and its distinct certificates (numbers in v->chaincerts).
+ */
+struct vchain {
+	unsigned char	 key[CS_KEY_LEN];
+	uint64_t	 count;
+	uint64_t	 emix;		/* its error codes, mixed */
+	uint32_t	 dist;
+	uint32_t	 ndist;
 };
 
 struct deritem;
@@ -93,7 +108,9 @@ struct ver {
 
 	/* Totals over the chains. */
 	uint64_t		 nchain, chain_reports, chain_certs;
-	uint64_t		 chains_with_rows;
+	CS_VEC(struct vchain)	 chains;
+	CS_VEC(uint32_t)	 chaincerts;
+	size_t			 nextchain;	/* of chains, in the rows' walk */
 	CS_VEC(struct codesum)	 codes;
 	uint64_t		 ncoll, nhost, nfiles_done;
 	/* Both sides of the links, mixed. */
@@ -253,7 +270,7 @@ struct deritem {
 	unsigned char		 sha[32];	/* stored */
 	unsigned char		 issuer[16];
 	unsigned		 bad;		/* D_* */
-	char			 why[160];	/* D_PARSE: why */
+	char			 why[256];	/* D_PARSE: why (an err.msg) */
 };
 
 struct derjob {
@@ -397,8 +414,8 @@ each_cert(void *arg, const unsigned char *k, size_t klen,
 	struct ver *v = arg;
 	struct cs_certrec rec;
 	struct cs_err err = CS_ERR_INIT;
-	const unsigned char *der = NULL, *summ = NULL;
-	size_t dlen = 0, slen = 0, i;
+	const unsigned char *der, *summ;
+	size_t dlen, slen, i;
 	struct vcert *c;
 	uint64_t n;
 	char nm[24];
@@ -438,14 +455,11 @@ each_cert(void *arg, const unsigned char *k, size_t klen,
 		problem(v, CS_VERIFY_CERTS, "certificate %s (#%llu): its "
 		    "counters contradict each other", vc_name(c, nm),
 		    (unsigned long long)n);
-	if ((rc = cs_store_table_get(v->st, "der", k, klen, &der, &dlen,
-	    &err)) == 1)
-		c->flags |= V_DER;
-	if (cs_store_table_get(v->st, "summ", k, klen, &summ, &slen, &err) ==
-	    1)
-		c->flags |= V_SUMM;
-	else
-		summ = NULL;
+	/* The walks of "der" and "summ" before this one found them. */
+	der = c->der;
+	dlen = c->dlen;
+	summ = c->summ;
+	slen = c->slen;
 	if (!(c->flags & V_DER))
 		problem(v, CS_VERIFY_CERTS, "certificate %s (#%llu) has no "
 		    "DER", vc_name(c, nm), (unsigned long long)n);
@@ -483,22 +497,45 @@ each_orphan(struct ver *v, const unsigned char *k, size_t klen,
 	return 0;
 }
 
+/* The DER and the summary of each number, for the walk of the
+ * certificates: a lookup each would cost more than the walks. */
+static int
+each_stash(struct ver *v, const unsigned char *k, size_t klen,
+    const unsigned char *val, size_t vlen, const char *table, int flag)
+{
+	struct vcert *c;
+	uint64_t n;
+
+	v->sum->checked[CS_VERIFY_RECORDS]++;
+	if (klen != CS_KEY_LEN || (n = keynum(k)) == 0 || n >= v->nc) {
+		problem(v, CS_VERIFY_CERTS, "table '%s' has a record of no "
+		    "certificate", table);
+		return 0;
+	}
+	c = &v->c[n];
+	c->flags |= flag;
+	if (flag == V_DER) {
+		c->der = val;
+		c->dlen = vlen;
+	} else {
+		c->summ = val;
+		c->slen = vlen;
+	}
+	return 0;
+}
+
 static int
 each_der(void *arg, const unsigned char *k, size_t klen,
     const unsigned char *val, size_t vlen)
 {
-	(void)val;
-	(void)vlen;
-	return each_orphan(arg, k, klen, "der", V_DER);
+	return each_stash(arg, k, klen, val, vlen, "der", V_DER);
 }
 
 static int
 each_summ(void *arg, const unsigned char *k, size_t klen,
     const unsigned char *val, size_t vlen)
 {
-	(void)val;
-	(void)vlen;
-	return each_orphan(arg, k, klen, "summ", V_SUMM);
+	return each_stash(arg, k, klen, val, vlen, "summ", V_SUMM);
 }
 
 static int
@@ -601,6 +638,7 @@ each_chain(void *arg, const unsigned char *k, size_t klen,
 	struct cs_chainrec r;
 	struct cs_errcount *errs = NULL;
 	struct cs_err err = CS_ERR_INIT;
+	struct vchain vch;
 	XXH128_hash_t h;
 	struct vcert *c, *leaf;
 	uint64_t emix = 0;
@@ -627,10 +665,8 @@ each_chain(void *arg, const unsigned char *k, size_t klen,
 			    "codes are out of order", (unsigned long long)
 			    get_be(k, 8));
 		emix += r.errs[i].n * mix_code(r.errs[i].code);
-		if (add_code(v, r.errs[i].code, r.errs[i].n) == -1) {
-			free(errs);
-			return cs_err_set(v->err, CS_ENOMEM, "out of memory");
-		}
+		if (add_code(v, r.errs[i].code, r.errs[i].n) == -1)
+			goto nomem;
 	}
 	v->chain_reports += r.count;
 	v->chain_certs += r.count * r.ncerts;
@@ -639,6 +675,16 @@ each_chain(void *arg, const unsigned char *k, size_t klen,
 		problem(v, CS_VERIFY_CHAINS, "chain %016llx holds a "
 		    "certificate the store does not have", (unsigned long long)
 		    get_be(k, 8));
+	memcpy(vch.key, k, CS_KEY_LEN);
+	vch.count = r.count;
+	vch.emix = emix;
+	vch.dist = (uint32_t)v->chaincerts.n;
+	vch.ndist = (uint32_t)nd;
+	for (i = 0; i < nd; i++)
+		if (cs_vec_push(&v->chaincerts, (uint32_t)v->dist[i]) == -1)
+			goto nomem;
+	if (cs_vec_push(&v->chains, vch) == -1)
+		goto nomem;
 	if (r.ncerts > 0 && (leaf = vc_of(v, r.certs)) != NULL) {
 		leaf->d_leaf -= r.count;
 		if (memcmp(leaf->issuer, r.leaf_issuer_id, 8) != 0)
@@ -660,46 +706,60 @@ each_chain(void *arg, const unsigned char *k, size_t klen,
 	}
 	free(errs);
 	return 0;
+nomem:
+	free(errs);
+	return cs_err_set(v->err, CS_ENOMEM, "out of memory");
+}
+
+/* A chain without report rows: every report of a chain has one. */
+static void
+no_rows(struct ver *v, const struct vchain *c)
+{
+	problem(v, CS_VERIFY_CHAINS, "chain %016llx has no report rows",
+	    (unsigned long long)get_be(c->key, 8));
 }
 
 /* The end of one chain's rows: they must add up to its record. */
 static void
 chain_run_end(struct ver *v)
 {
-	struct cs_chainrec r;
-	struct cs_errcount *errs = NULL;
-	struct cs_err err = CS_ERR_INIT;
-	const unsigned char *val;
-	uint64_t emix = 0;
-	size_t vlen, i, nd;
-	int bad;
+	const struct vchain *c = NULL;
+	uint32_t i;
+	int r = 1;
 
 	if (!v->inrun)
 		return;
 	v->inrun = 0;
-	v->chains_with_rows++;
-	if (cs_store_table_get(v->st, "chain", v->runkey, CS_KEY_LEN, &val,
-	    &vlen, &err) != 1 || cs_store_rec_chain(v->runkey, CS_KEY_LEN,
-	    val, vlen, &r, &errs, &err) == -1) {
+	/* The chains and their rows are walked in the same key order. */
+	while (v->nextchain < v->chains.n && (r = memcmp(
+	    v->chains.v[v->nextchain].key, v->runkey, CS_KEY_LEN)) < 0)
+		no_rows(v, &v->chains.v[v->nextchain++]);
+	if (v->nextchain == v->chains.n || r != 0) {
 		problem(v, CS_VERIFY_CHAINS, "chain %016llx has report rows "
 		    "but no record", (unsigned long long)get_be(v->runkey, 8));
 		return;
 	}
-	for (i = 0; i < r.nerrs; i++)
-		emix += r.errs[i].n * mix_code(r.errs[i].code);
-	if (v->run_n != r.count)
+	c = &v->chains.v[v->nextchain++];
+	if (v->run_n != c->count)
 		problem(v, CS_VERIFY_CHAINS, "chain %016llx: its report rows "
 		    "add up to %llu, its record says %llu", (unsigned long long)
 		    get_be(v->runkey, 8), (unsigned long long)v->run_n,
-		    (unsigned long long)r.count);
-	if (v->run_err != emix)
+		    (unsigned long long)c->count);
+	if (v->run_err != c->emix)
 		problem(v, CS_VERIFY_CHAINS, "chain %016llx: its report rows' "
 		    "error codes are not its record's", (unsigned long long)
 		    get_be(v->runkey, 8));
-	nd = distinct(v, &r, &bad);
-	for (i = 0; i < nd; i++)
-		v->c[v->dist[i]].d_host -= v->run_host;
-	free(errs);
+	for (i = 0; i < c->ndist; i++)
+		v->c[v->chaincerts.v[c->dist + i]].d_host -= v->run_host;
+}
+
+/* After the rows: chains none of them reached. */
+static void
+chains_end(struct ver *v)
+{
+	chain_run_end(v);
+	while (v->nextchain < v->chains.n)
+		no_rows(v, &v->chains.v[v->nextchain++]);
 }
 
 static int
@@ -1092,8 +1152,17 @@ check_certs(struct ver *v)
 
 	for (i = 1; i < v->nc; i++) {
 		c = &v->c[i];
-		if (!(c->flags & V_CERT))
+		if (!(c->flags & V_CERT)) {
+			if (c->flags & V_DER)
+				problem(v, CS_VERIFY_CERTS, "table 'der' has a "
+				    "record of no certificate (#%llu)",
+				    (unsigned long long)i);
+			if (c->flags & V_SUMM)
+				problem(v, CS_VERIFY_CERTS, "table 'summ' has "
+				    "a record of no certificate (#%llu)",
+				    (unsigned long long)i);
 			continue;
+		}
 		if (!(c->flags & V_SHA))
 			problem(v, CS_VERIFY_CERTS, "certificate %s is not in "
 			    "the SHA-256 index", vc_name(c, nm));
@@ -1137,10 +1206,6 @@ check_totals(struct ver *v)
 {
 	size_t i;
 
-	if (v->chains_with_rows != v->nchain)
-		problem(v, CS_VERIFY_CHAINS, "%llu chains, %llu with report "
-		    "rows", (unsigned long long)v->nchain,
-		    (unsigned long long)v->chains_with_rows);
 	for (i = 0; i < v->codes.n; i++)
 		if (v->codes.v[i].n > 0)
 			problem(v, CS_VERIFY_ERRORS, "error %d: in chains, "
@@ -1163,9 +1228,7 @@ static const struct {
 	cs_raw_fn	 fn;
 	int		 run;		/* 1: chain rows, 2: links */
 } steps[] = {
-	/* The certificates first: the others are checked against them. */
-	{ "der",	each_der,	0 },
-	{ "summ",	each_summ,	0 },
+	/* After the certificates: checked against them. */
 	{ "sha",	each_sha,	0 },
 	{ "deridx",	each_deridx,	0 },
 	{ "chain",	each_chain,	0 },
@@ -1185,7 +1248,8 @@ known(const char *table)
 {
 	size_t i;
 
-	if (strcmp(table, "meta") == 0 || strcmp(table, "cert") == 0)
+	if (strcmp(table, "meta") == 0 || strcmp(table, "cert") == 0 ||
+	    strcmp(table, "der") == 0 || strcmp(table, "summ") == 0)
 		return 1;
 	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
 		if (strcmp(steps[i].table, table) == 0)
@@ -1230,14 +1294,16 @@ cs_verify(struct cs_store *st, cs_verify_fn fn, void *arg,
 	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	v->nthreads = ncpu < 1 ? 1 : ncpu > THREADS_MAX ? THREADS_MAX :
 	    (int)ncpu;
-	if (walk(v, "cert", each_cert) == -1 || der_flush(v) == -1)
+	if (walk(v, "der", each_der) == -1 ||
+	    walk(v, "summ", each_summ) == -1 ||
+	    walk(v, "cert", each_cert) == -1 || der_flush(v) == -1)
 		goto nomem;
 	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
 		v->inrun = 0;
 		if (walk(v, steps[i].table, steps[i].fn) == -1)
 			goto nomem;
 		if (steps[i].run == 1)
-			chain_run_end(v);
+			chains_end(v);
 		else if (steps[i].run == 2)
 			cert_run_end(v);
 	}
@@ -1266,6 +1332,8 @@ out:
 		cs_buf_release(&v->enc[i]);
 	free(v->items);
 	cs_vec_release(&v->codes);
+	cs_vec_release(&v->chains);
+	cs_vec_release(&v->chaincerts);
 	free(v->c);
 	free(v);
 	return ret;
