@@ -34,7 +34,9 @@ static const char enc[] =
 long
 cs_b64_decode(const char *s, size_t n, struct cs_buf *out, struct cs_err *err)
 {
-	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	/* (No arithmetic on a NULL s: n is 0 then.) */
+	const unsigned char *p = (const unsigned char *)s,
+	    *end = n > 0 ? p + n : p;
 	unsigned char *o;
 	unsigned int acc = 0, k = 0, pad = 0;
 	size_t nchar = 0;
