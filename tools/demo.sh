@@ -28,3 +28,5 @@ echo "== certsift causes --error SEC_ERROR_UNKNOWN_ISSUER (why they failed)"
 echo
 echo "PEM bundle of every certificate: build/demo.pem"
 echo "bad records (malformed reports, invalid certificates): build/demo-errors.log"
+"$certsift" report --db "$db" -o build/demo-report.html 2>/dev/null
+echo "the report (one HTML page, opens offline): build/demo-report.html"

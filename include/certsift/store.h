@@ -302,6 +302,14 @@ int	cs_store_aia_put(struct cs_store *st, const char *url,
 	    struct cs_err *err);
 
 /*
+ * How the store keeps hostnames: CS_HOSTS_CLEAR, _NONE or _KEYED
+ * (ingest.h) as its first writer recorded it, or CS_HOSTS_UNRECORDED (a
+ * store from before schema 5 records, not yet written to). -1 on error.
+ */
+#define CS_HOSTS_UNRECORDED	3
+int	cs_store_hosts_mode(struct cs_store *st, struct cs_err *err);
+
+/*
  * Days (schema 5): report counts per UTC day (days since 1970-01-01, see
  * cs_date_day()) and error code, for the store and per unique chain.
  * Reports without a time are counted under CS_NODAY.

@@ -20,7 +20,7 @@ enum {
 	CS_TREND_ERROR,		/* the report's error code */
 	CS_TREND_ISSUER,	/* the issuer name of the chain's leaf */
 	CS_TREND_OUTCOME,	/* missing's outcome of the chain */
-	CS_TREND_MISSING_ROW	/* missing's first max_groups rows */
+	CS_TREND_MISSING_ROW	/* the given rows of missing */
 };
 
 struct cs_trend_opts {
@@ -39,8 +39,9 @@ struct cs_trend_opts {
 	struct cs_query	*query;
 	/* CS_TREND_OUTCOME and CS_TREND_MISSING_ROW: a finished walk. */
 	const struct cs_missing *missing;
-	/* CS_TREND_MISSING_ROW: that many rows, the first (0: all). */
-	size_t		 max_groups;
+	/* CS_TREND_MISSING_ROW: the indexes of the rows (in missing). */
+	const size_t	*rows;
+	size_t		 nrows;
 };
 
 struct cs_trend_group {

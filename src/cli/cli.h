@@ -16,6 +16,7 @@ int	cmd_hosts(int, char **);
 int	cmd_ingest(int, char **);
 int	cmd_merge(int, char **);
 int	cmd_missing(int, char **);
+int	cmd_report(int, char **);
 int	cmd_show(int, char **);
 int	cmd_stats(int, char **);
 int	cmd_top(int, char **);

@@ -19,6 +19,7 @@ static const struct command commands[] = {	/* sorted by name */
 	{ "ingest",	cmd_ingest,	"ingest [--force] [--json] [--strict] [--error code] [--since t] [--until t] [--sample f --seed n] [--hosts mode] [--jobs n] [input ...]" },
 	{ "merge",	cmd_merge,	"merge [--allow-overlap] [--json] [--commit-every n] store ..." },
 	{ "missing",	cmd_missing,	"missing [--roots path]... [--no-roots] [--known path]... [selection] [-n count] [--json|--csv] [--pem [-o file]]" },
+	{ "report",	cmd_report,	"report [--roots path]... [--known path]... [--min-host-reports k] [-n count] [-o file] [selection]" },
 	{ "show",	cmd_show,	"show [--json] [--min-host-reports k] cert" },
 	{ "stats",	cmd_stats,	"stats [--json]" },
 	{ "top",	cmd_top,	"top [--json|--csv] [-n count] [--by field] [selection] issuers|certs|hosts|errors" },

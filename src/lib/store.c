@@ -3484,3 +3484,22 @@ cs_store_wdays_before(struct cs_wtxn *t, uint64_t reports, int64_t since,
 		return wfail(t, err, rc, "cannot write the store's days");
 	return 0;
 }
+
+int
+cs_store_hosts_mode(struct cs_store *st, struct cs_err *err)
+{
+	MDB_txn *txn;
+	MDB_val k = { 5, "hosts" }, v;
+	uint32_t m = CS_HOSTS_UNRECORDED;
+	int rc;
+
+	if (rbegin(st, &txn, err) == -1)
+		return -1;
+	if ((rc = mdb_get(txn, st->dbi[DB_META], &k, &v)) == 0 &&
+	    v.mv_size == HOSTS_REC)
+		memcpy(&m, v.mv_data, 4);
+	rend(st, txn);
+	if (rc != 0 && rc != MDB_NOTFOUND)
+		return mdb_fail(err, rc, "cannot read the hosts mode");
+	return m <= CS_HOSTS_UNRECORDED ? (int)m : CS_HOSTS_UNRECORDED;
+}

@@ -148,15 +148,12 @@ rows_load(struct ctx *x)
 	const struct cs_missing *m = x->o->missing;
 	const unsigned char *keys;
 	struct rowchain r;
-	size_t i, k, n, nrows;
+	size_t i, k, n, nrows, row;
 	uint32_t g;
 
 	if (m == NULL)
 		return cs_err_set(x->err, CS_EUSAGE, "no missing walk");
-	nrows = m->nrows;
-	if (x->o->by == CS_TREND_MISSING_ROW && x->o->max_groups > 0 &&
-	    x->o->max_groups < nrows)
-		nrows = x->o->max_groups;
+	nrows = x->o->by == CS_TREND_MISSING_ROW ? x->o->nrows : m->nrows;
 	if (x->o->by == CS_TREND_OUTCOME)
 		for (i = 0; i < CS_MISSING_NOUTCOMES; i++) {
 			if (group_new(x, &g) == -1)
@@ -164,14 +161,15 @@ rows_load(struct ctx *x)
 			x->groups.v[g].row = i;
 		}
 	for (i = 0; i < nrows; i++) {
-		if (cs_missing_row_chains(m, i, &keys, &n, x->err) == -1)
+		row = x->o->by == CS_TREND_MISSING_ROW ? x->o->rows[i] : i;
+		if (cs_missing_row_chains(m, row, &keys, &n, x->err) == -1)
 			return -1;
 		if (x->o->by == CS_TREND_MISSING_ROW) {
 			if (group_new(x, &g) == -1)
 				return -1;
-			x->groups.v[g].row = i;
+			x->groups.v[g].row = row;
 		} else
-			g = (uint32_t)m->rows[i].outcome;
+			g = (uint32_t)m->rows[row].outcome;
 		for (k = 0; k < n; k++) {
 			memcpy(r.key, keys + k * CS_KEY_LEN, CS_KEY_LEN);
 			r.group = g;

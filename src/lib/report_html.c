@@ -1,0 +1,820 @@
+#include "certsift/report_html.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "certsift/b64.h"
+#include "certsift/buf.h"
+#include "certsift/date.h"
+#include "certsift/export.h"
+#include "certsift/nss.h"
+#include "certsift/trend.h"
+#include "certsift/x509.h"
+
+#define TOP_DEFAULT	20
+#define NCOLORS		8	/* series drawn; the rest is "other" */
+#define CHART_W		1200
+#define CHART_H		260
+#define PLOT_X		60	/* the plot's left edge */
+#define PLOT_Y		10
+#define PLOT_W		(CHART_W - PLOT_X - 10)
+#define PLOT_H		(CHART_H - PLOT_Y - 30)
+
+struct page {
+	FILE				*f;
+	struct cs_store			*st;
+	const struct cs_report_html_opts *o;
+	struct cs_err			*err;
+	size_t				 top;
+	uint64_t			 n[CS_N_COUNTERS];
+	struct cs_trend			 byerr;
+	struct cs_trend			 bymiss;
+	struct cs_missing		 m;
+	struct cs_ranking		 rank[CS_RANK_NKINDS];
+	int				 hosts_mode;
+};
+
+/* ---- escaping ------------------------------------------------------------ */
+
+/* The length of the UTF-8 sequence at s (n bytes left), or 0 if invalid. */
+static size_t
+utf8_len(const unsigned char *s, size_t n)
+{
+	size_t len, i;
+	uint32_t c;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2, c = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		len = 3, c = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4, c = s[0] & 0x07;
+	else
+		return 0;
+	if (n < len)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (s[i] & 0x3f);
+	}
+	/* Overlong forms, surrogates, past U+10FFFF. */
+	if ((len == 3 && c < 0x800) || (len == 4 && (c < 0x10000 ||
+	    c > 0x10ffff)) || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	return len;
+}
+
+void
+cs_html_text(FILE *f, const char *str, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0, k;
+
+	while (i < n) {
+		switch (s[i]) {
+		case '&':
+			fputs("&amp;", f);
+			break;
+		case '<':
+			fputs("&lt;", f);
+			break;
+		case '>':
+			fputs("&gt;", f);
+			break;
+		case '"':
+			fputs("&quot;", f);
+			break;
+		case '\'':
+			fputs("&#39;", f);
+			break;
+		default:
+			if (s[i] < 0x20 || s[i] == 0x7f) {
+				fputs("\xef\xbf\xbd", f);	/* U+FFFD */
+				break;
+			}
+			if ((k = utf8_len(s + i, n - i)) == 0) {
+				fputs("\xef\xbf\xbd", f);
+				break;
+			}
+			fwrite(s + i, 1, k, f);
+			i += k;
+			continue;
+		}
+		i++;
+	}
+}
+
+static void
+text(FILE *f, const char *s)
+{
+	if (s != NULL)
+		cs_html_text(f, s, strlen(s));
+}
+
+/* 1 when s is an http or https URL (the only ones made links). */
+static int
+web_url(const char *s)
+{
+	return strncasecmp(s, "http://", 7) == 0 ||
+	    strncasecmp(s, "https://", 8) == 0;
+}
+
+static void
+url(FILE *f, const char *s)
+{
+	if (!web_url(s)) {
+		text(f, s);
+		return;
+	}
+	fputs("<a rel=\"noreferrer\" href=\"", f);
+	text(f, s);
+	fputs("\">", f);
+	text(f, s);
+	fputs("</a>", f);
+}
+
+/* A certificate by its SHA-256: a link to crt.sh, the digest shortened. */
+static void
+sha_link(FILE *f, const unsigned char sha[32])
+{
+	char hex[65];
+
+	cs_sha256_hex(sha, hex);
+	fprintf(f, "<a class=\"sha\" rel=\"noreferrer\" href=\"https://crt.sh/"
+	    "?sha256=%s\" title=\"%s\">%.16s&hellip;</a>", hex, hex, hex);
+}
+
+/* ---- the page's frame ---------------------------------------------------- */
+
+static const char style[] =
+    "body{font:14px/1.4 system-ui,sans-serif;margin:0 auto;max-width:1240px;"
+    "padding:0 20px 40px;color:#1b1f24;background:#fff}"
+    "h1{font-size:24px;margin:20px 0 4px}h2{font-size:18px;margin:28px 0 8px;"
+    "border-bottom:1px solid #d0d7de;padding-bottom:4px}"
+    "p.note{color:#57606a;margin:4px 0}"
+    "table{border-collapse:collapse;margin:6px 0;font-size:13px}"
+    "th,td{border:1px solid #d0d7de;padding:3px 7px;text-align:left;"
+    "vertical-align:top}td.n,th.n{text-align:right;"
+    "font-variant-numeric:tabular-nums}"
+    "th{background:#f6f8fa;cursor:pointer;user-select:none}"
+    "td.w{max-width:520px;overflow-wrap:anywhere}"
+    "dl.kv{display:grid;grid-template-columns:max-content auto;gap:2px 16px}"
+    "dl.kv dt{color:#57606a}dl.kv dd{margin:0;overflow-wrap:anywhere}"
+    "ul.legend{list-style:none;padding:0;margin:4px 0;display:flex;"
+    "flex-wrap:wrap;gap:4px 16px;font-size:12px}"
+    "ul.legend svg{vertical-align:middle;margin-right:4px}"
+    "svg.chart{width:100%;height:auto;background:#fafbfc;"
+    "border:1px solid #d0d7de}"
+    "svg text{font:11px system-ui,sans-serif;fill:#57606a}"
+    ".grid{stroke:#d0d7de;stroke-width:1}"
+    ".c0{fill:#0969da}.c1{fill:#cf222e}.c2{fill:#1a7f37}.c3{fill:#9a6700}"
+    ".c4{fill:#8250df}.c5{fill:#bc4c00}.c6{fill:#1b7c83}.c7{fill:#6e7781}"
+    "a.sha{font-family:ui-monospace,monospace}code{font-size:12px}";
+
+/* Sorts a table by the column clicked: numbers (data-type n) as numbers. */
+static const char script[] =
+    "document.querySelectorAll('table.sortable th').forEach(function(th){"
+    "th.addEventListener('click',function(){"
+    "var t=th.closest('table'),b=t.tBodies[0],"
+    "i=Array.prototype.indexOf.call(th.parentNode.children,th),"
+    "num=th.getAttribute('data-type')==='n',"
+    "d=th.getAttribute('data-dir')==='d'?1:-1;"
+    "th.setAttribute('data-dir',d>0?'a':'d');"
+    "var r=Array.prototype.slice.call(b.rows);"
+    "r.sort(function(x,y){var a=x.cells[i].textContent,"
+    "c=y.cells[i].textContent;if(num){return ((parseFloat(a)||0)-"
+    "(parseFloat(c)||0))*d;}return a<c?-d:a>c?d:0;});"
+    "r.forEach(function(e){b.appendChild(e);});});});";
+
+/* 'sha256-...' of a text, for the Content-Security-Policy. */
+static int
+csp_hash(const char *s, char *out, size_t size, struct cs_err *err)
+{
+	struct cs_buf b = CS_BUF_INIT;
+	unsigned char sha[32];
+	size_t i, k;
+
+	cs_sha256(s, strlen(s), sha);
+	if (cs_b64_encode_pem(sha, sizeof(sha), &b, err) == -1)
+		return -1;
+	for (i = 0, k = 0; i < b.len && k + 1 < size; i++)
+		if (b.data[i] != '\n')
+			out[k++] = (char)b.data[i];
+	out[k] = '\0';
+	cs_buf_release(&b);
+	return 0;
+}
+
+static int
+head(struct page *p)
+{
+	char sh[64], ch[64];
+
+	if (csp_hash(script, sh, sizeof(sh), p->err) == -1 ||
+	    csp_hash(style, ch, sizeof(ch), p->err) == -1)
+		return -1;
+	fprintf(p->f, "<!DOCTYPE html>\n<html lang=\"en\"><head>"
+	    "<meta charset=\"utf-8\">\n<meta http-equiv=\"Content-Security-"
+	    "Policy\" content=\"default-src 'none'; style-src 'sha256-%s'; "
+	    "script-src 'sha256-%s'; img-src data:; base-uri 'none'; "
+	    "form-action 'none'\">\n<meta name=\"referrer\" content=\""
+	    "no-referrer\">\n<title>certsift report: ", ch, sh);
+	text(p->f, p->o->store_name);
+	fprintf(p->f, "</title>\n<style>%s</style>\n</head><body>\n", style);
+	return 0;
+}
+
+/* ---- charts -------------------------------------------------------------- */
+
+/* The label of group g of t. */
+static void
+group_label(FILE *f, const struct cs_trend *t, size_t g, int by)
+{
+	const struct cs_trend_group *gr = &t->groups[g];
+	const char *name;
+
+	if (by != CS_TREND_ERROR) {
+		text(f, gr->label);
+		return;
+	}
+	if (!gr->has_err) {
+		fputs("no error code", f);
+		return;
+	}
+	name = cs_nss_name(gr->code);
+	fprintf(f, "%" PRId32 " ", gr->code);
+	text(f, name != NULL ? name : "(unknown)");
+}
+
+static void
+swatch(FILE *f, size_t c)
+{
+	fprintf(f, "<svg width=\"10\" height=\"10\"><rect class=\"c%zu\" "
+	    "width=\"10\" height=\"10\"/></svg>", c);
+}
+
+/*
+ * Reports per day, stacked by group: the first NCOLORS - 1 groups, then
+ * the others together. Days without reports are gaps.
+ */
+static int
+chart(struct page *p, const struct cs_trend *t, int by, const char *what)
+{
+	FILE *f = p->f;
+	uint64_t *tot = NULL, *acc = NULL, max = 0;
+	size_t ndays, i, g, c;
+	double bw, x, y, h, base;
+	char d0[16], d1[16], dm[16];
+
+	if (!t->has_days) {
+		fprintf(f, "<p class=\"note\">No dated reports for %s.</p>\n",
+		    what);
+		return 0;
+	}
+	ndays = (size_t)((int64_t)t->last_day - t->first_day + 1);
+	if ((tot = calloc(ndays, sizeof(*tot))) == NULL ||
+	    (acc = calloc(ndays, sizeof(*acc))) == NULL) {
+		free(tot);
+		return cs_err_set(p->err, CS_ENOMEM, "out of memory");
+	}
+	for (i = 0; i < t->nrows; i++)
+		if (t->rows[i].day != CS_NODAY)
+			tot[t->rows[i].day - t->first_day] += t->rows[i].reports;
+	for (i = 0; i < ndays; i++)
+		max = tot[i] > max ? tot[i] : max;
+	bw = (double)PLOT_W / (double)ndays;
+	fprintf(f, "<svg class=\"chart\" viewBox=\"0 0 %d %d\" role=\"img\" "
+	    "aria-label=\"%s\">\n", CHART_W, CHART_H, what);
+	for (i = 0; i <= 4; i++) {
+		y = PLOT_Y + PLOT_H - (double)PLOT_H * (double)i / 4;
+		fprintf(f, "<line class=\"grid\" x1=\"%d\" x2=\"%d\" y1=\"%.1f\" "
+		    "y2=\"%.1f\"/><text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">"
+		    "%.0f</text>\n", PLOT_X, PLOT_X + PLOT_W, y, y, PLOT_X - 6,
+		    y + 4, (double)max * (double)i / 4);
+	}
+	for (i = 0; i < t->nrows; i++) {
+		const struct cs_trend_row *r = &t->rows[i];
+
+		if (r->day == CS_NODAY || max == 0)
+			continue;
+		g = r->group;
+		c = g < NCOLORS - 1 ? g : NCOLORS - 1;
+		x = PLOT_X + bw * (double)(r->day - t->first_day);
+		base = (double)acc[r->day - t->first_day];
+		acc[r->day - t->first_day] += r->reports;
+		h = (double)PLOT_H * (double)r->reports / (double)max;
+		y = PLOT_Y + PLOT_H - (double)PLOT_H * base / (double)max - h;
+		cs_date_daystr(r->day, d0);
+		fprintf(f, "<rect class=\"c%zu\" x=\"%.2f\" y=\"%.2f\" "
+		    "width=\"%.2f\" height=\"%.2f\"><title>%s: ", c, x, y,
+		    bw > 2 ? bw * 0.85 : bw, h, d0);
+		group_label(f, t, g, by);
+		fprintf(f, ": %" PRIu64 "</title></rect>\n", r->reports);
+	}
+	cs_date_daystr(t->first_day, d0);
+	cs_date_daystr(t->last_day, d1);
+	cs_date_daystr(t->first_day + (int32_t)(ndays / 2), dm);
+	fprintf(f, "<text x=\"%d\" y=\"%d\">%s</text><text x=\"%.1f\" y=\"%d\" "
+	    "text-anchor=\"middle\">%s</text><text x=\"%d\" y=\"%d\" "
+	    "text-anchor=\"end\">%s</text>\n</svg>\n", PLOT_X, CHART_H - 8, d0,
+	    PLOT_X + bw * (double)(ndays / 2) + bw / 2, CHART_H - 8, dm,
+	    PLOT_X + PLOT_W, CHART_H - 8, d1);
+	fputs("<ul class=\"legend\">", f);
+	for (g = 0; g < t->ngroups && g < NCOLORS - 1; g++) {
+		fputs("<li>", f);
+		swatch(f, g);
+		group_label(f, t, g, by);
+		fprintf(f, " (%" PRIu64 ")</li>", t->groups[g].reports);
+	}
+	if (t->ngroups >= NCOLORS) {
+		uint64_t rest = 0;
+
+		for (g = NCOLORS - 1; g < t->ngroups; g++)
+			rest += t->groups[g].reports;
+		fputs("<li>", f);
+		swatch(f, NCOLORS - 1);
+		fprintf(f, "%zu others (%" PRIu64 ")</li>", t->ngroups -
+		    (NCOLORS - 1), rest);
+	}
+	fputs("</ul>\n", f);
+	free(tot);
+	free(acc);
+	return 0;
+}
+
+/* The data behind a chart: trend's rows. */
+static void
+trend_table(struct page *p, const struct cs_trend *t, int by, const char *id)
+{
+	FILE *f = p->f;
+	char d[16];
+	size_t i;
+
+	fprintf(f, "<details><summary>The %zu rows (as <code>certsift "
+	    "trend</code>)</summary>\n<table class=\"sortable\" id=\"%s\">"
+	    "<thead><tr><th>day</th><th>%s</th><th class=\"n\" "
+	    "data-type=\"n\">reports</th></tr></thead><tbody>\n", t->nrows, id,
+	    by == CS_TREND_ERROR ? "code" : "issuer");
+	for (i = 0; i < t->nrows; i++) {
+		const struct cs_trend_row *r = &t->rows[i];
+
+		if (r->day == CS_NODAY)
+			strcpy(d, "-");
+		else
+			cs_date_daystr(r->day, d);
+		fprintf(f, "<tr><td>%s</td><td>", d);
+		group_label(f, t, r->group, by);
+		fprintf(f, "</td><td class=\"n\">%" PRIu64 "</td></tr>\n",
+		    r->reports);
+	}
+	fputs("</tbody></table></details>\n", f);
+}
+
+/* ---- sections ------------------------------------------------------------ */
+
+static void
+kv(FILE *f, const char *k, const char *v)
+{
+	fprintf(f, "<dt>%s</dt><dd>", k);
+	text(f, v);
+	fputs("</dd>", f);
+}
+
+static void
+coverage(struct page *p)
+{
+	FILE *f = p->f;
+	const struct cs_daysinfo *di = &p->byerr.info;
+	char a[16], b[16], buf[160];
+	int i;
+
+	fputs("<h1>certsift report</h1>\n<section id=\"coverage\">"
+	    "<h2>What it covers</h2>\n<dl class=\"kv\">", f);
+	kv(f, "store", p->o->store_name);
+	kv(f, "selection", p->o->selection != NULL && *p->o->selection ?
+	    p->o->selection : "every report");
+	if (p->byerr.has_days) {
+		cs_date_daystr(p->byerr.first_day, a);
+		cs_date_daystr(p->byerr.last_day, b);
+		snprintf(buf, sizeof(buf), "%s to %s (UTC days with reports)",
+		    a, b);
+	} else
+		snprintf(buf, sizeof(buf), "no dated reports");
+	kv(f, "period", buf);
+	if (p->o->has_since || p->o->has_until) {
+		a[0] = b[0] = '\0';
+		if (p->o->has_since)
+			cs_date_daystr(p->o->since, a);
+		if (p->o->has_until)
+			cs_date_daystr(p->o->until - 1, b);
+		snprintf(buf, sizeof(buf), "%s to %s", p->o->has_since ? a :
+		    "the first day", p->o->has_until ? b : "the last day");
+		kv(f, "days asked for", buf);
+	}
+	snprintf(buf, sizeof(buf), "%" PRIu64 " (%" PRIu64 " without a time)",
+	    p->byerr.reports, p->byerr.undated);
+	kv(f, "reports counted", buf);
+	fputs("</dl>\n", f);
+	if (!di->kept)
+		fputs("<p class=\"note\" id=\"nodays\">This store keeps no days "
+		    "yet (made before schema 5; the next ingest upgrades it): "
+		    "the charts over time are empty.</p>\n", f);
+	else if (di->reports_before > 0) {
+		cs_date_iso(di->since, buf);
+		fprintf(f, "<p class=\"note\" id=\"nodays\">This store keeps "
+		    "days since %s, when it was upgraded: the %" PRIu64
+		    " reports ingested before have no day and are in no chart "
+		    "over time (they are in the rankings).</p>\n", buf,
+		    di->reports_before);
+	}
+	fputs("<table id=\"counters\"><thead><tr><th>counter</th><th "
+	    "class=\"n\">value</th></tr></thead><tbody>\n", f);
+	for (i = 0; i < CS_N_COUNTERS; i++) {
+		if (i == CS_N_MICROSECONDS)
+			continue;
+		fprintf(f, "<tr><td>%s</td><td class=\"n\">%" PRIu64
+		    "</td></tr>\n", cs_store_counter_name(i), p->n[i]);
+	}
+	fputs("</tbody></table>\n<p class=\"note\">The store's counters, over "
+	    "every ingest (<code>certsift stats</code>); the figures below are "
+	    "those of the selection.</p></section>\n", f);
+}
+
+static void
+outcomes(struct page *p)
+{
+	FILE *f = p->f;
+	uint64_t max = 0, sum = 0;
+	int k;
+
+	for (k = 0; k < CS_MISSING_NOUTCOMES; k++) {
+		max = p->m.reports[k] > max ? p->m.reports[k] : max;
+		sum += p->m.reports[k];
+	}
+	fputs("<section id=\"outcomes\"><h2>Why chains fail: the outcomes of "
+	    "<code>missing</code></h2>\n<svg class=\"chart\" viewBox=\"0 0 "
+	    "1200 150\" role=\"img\" aria-label=\"reports per outcome\">\n", f);
+	for (k = 0; k < CS_MISSING_NOUTCOMES; k++) {
+		double w = max ? 900.0 * (double)p->m.reports[k] /
+		    (double)max : 0;
+
+		fprintf(f, "<text x=\"190\" y=\"%d\" text-anchor=\"end\">%s"
+		    "</text><rect class=\"c%d\" x=\"200\" y=\"%d\" width=\"%.1f\""
+		    " height=\"24\"><title>%s: %" PRIu64 "</title></rect><text "
+		    "x=\"%.1f\" y=\"%d\">%" PRIu64 "</text>\n", 16 + k * 34,
+		    cs_missing_outcome_name(k), k, k * 34, w,
+		    cs_missing_outcome_name(k), p->m.reports[k], 206 + w,
+		    16 + k * 34, p->m.reports[k]);
+	}
+	fputs("</svg>\n<table class=\"sortable\" id=\"outcome-table\"><thead>"
+	    "<tr><th>outcome</th><th class=\"n\" data-type=\"n\">reports</th>"
+	    "<th class=\"n\" data-type=\"n\">chains</th><th class=\"n\" "
+	    "data-type=\"n\">share</th></tr></thead><tbody>\n", f);
+	for (k = 0; k < CS_MISSING_NOUTCOMES; k++)
+		fprintf(f, "<tr><td>%s</td><td class=\"n\">%" PRIu64 "</td><td "
+		    "class=\"n\">%" PRIu64 "</td><td class=\"n\">%.1f%%</td>"
+		    "</tr>\n", cs_missing_outcome_name(k), p->m.reports[k],
+		    p->m.chains[k], sum ? 100.0 * (double)p->m.reports[k] /
+		    (double)sum : 0.0);
+	fputs("</tbody></table>\n<p class=\"note\">Each unique chain walked up "
+	    "from its leaf by name, key identifier and signature; weighted by "
+	    "its selected reports.</p></section>\n", f);
+}
+
+/* The PEM bundle of the missing intermediates' resolvers, as missing
+ * --pem writes it, in a data: link. */
+static int
+pem_link(struct page *p)
+{
+	struct cs_buf pem = CS_BUF_INIT, b = CS_BUF_INIT;
+	const struct cs_missing_row *r;
+	char *text_buf = NULL;
+	size_t len = 0, i, n = 0;
+	FILE *mf;
+	int ret = -1;
+
+	if ((mf = open_memstream(&text_buf, &len)) == NULL)
+		return cs_err_set(p->err, CS_ENOMEM, "out of memory");
+	for (i = 0; i < p->m.nrows; i++) {
+		r = &p->m.rows[i];
+		if (r->outcome != CS_MISSING_INTERMEDIATE || r->der == NULL)
+			continue;
+		cs_buf_reset(&b);
+		if (cs_b64_encode_pem(r->der, r->der_len, &b, p->err) == -1)
+			goto out;
+		fputs("# issuer: ", mf);
+		cs_text_string(mf, r->issuer, strlen(r->issuer));
+		fprintf(mf, "\n# reports: %" PRIu64 "\n# source: %s\n"
+		    "-----BEGIN CERTIFICATE-----\n", r->reports,
+		    cs_missing_source_name(r->source));
+		fwrite(b.data, 1, b.len, mf);
+		if (b.len > 0 && b.data[b.len - 1] != '\n')
+			putc('\n', mf);
+		fputs("-----END CERTIFICATE-----\n", mf);
+		n++;
+	}
+	fclose(mf);
+	mf = NULL;
+	if (n == 0) {
+		fputs("<p class=\"note\">No missing intermediate is resolved: no "
+		    "bundle to preload.</p>\n", p->f);
+		ret = 0;
+		goto out;
+	}
+	if (cs_b64_encode_pem((const unsigned char *)text_buf, len, &pem,
+	    p->err) == -1)
+		goto out;
+	fputs("<p><a id=\"pem\" download=\"missing-intermediates.pem\" "
+	    "href=\"data:application/x-pem-file;base64,", p->f);
+	for (i = 0; i < pem.len; i++)
+		if (pem.data[i] != '\n')
+			putc(pem.data[i], p->f);
+	fprintf(p->f, "\">The PEM bundle of the %zu resolving certificates</a> "
+	    "(as <code>certsift missing --pem</code>): the list that feeds "
+	    "intermediate preloading.</p>\n", n);
+	ret = 0;
+out:
+	if (mf != NULL)
+		fclose(mf);
+	free(text_buf);
+	cs_buf_release(&b);
+	cs_buf_release(&pem);
+	return ret;
+}
+
+static int
+missing_rows(struct page *p)
+{
+	FILE *f = p->f;
+	const struct cs_missing_row *r;
+	size_t i, k, shown = 0;
+
+	fputs("<section id=\"missing\"><h2>Missing intermediates</h2>\n", f);
+	if (pem_link(p) == -1)
+		return -1;
+	fputs("<table class=\"sortable\" id=\"missing-table\"><thead><tr>"
+	    "<th>outcome</th><th class=\"n\" data-type=\"n\">reports</th>"
+	    "<th class=\"n\" data-type=\"n\">chains</th><th class=\"n\" "
+	    "data-type=\"n\">hosts</th><th>issuer</th><th>aki</th><th>resolved "
+	    "by</th><th>source</th><th>caIssuers</th></tr></thead><tbody>\n",
+	    f);
+	for (i = 0; i < p->m.nrows && shown < p->top; i++) {
+		r = &p->m.rows[i];
+		if (r->outcome != CS_MISSING_INTERMEDIATE &&
+		    r->outcome != CS_MISSING_UNKNOWN_ISSUER)
+			continue;
+		if (cs_missing_hosts(p->st, &p->m, i, p->err) == -1)
+			return -1;
+		shown++;
+		fprintf(f, "<tr><td>%s</td><td class=\"n\">%" PRIu64 "</td>"
+		    "<td class=\"n\">%" PRIu64 "</td><td class=\"n\">%" PRIu64
+		    "</td><td class=\"w\">", cs_missing_outcome_name(
+		    r->outcome), r->reports, r->chains, r->hosts);
+		text(f, r->issuer);
+		fputs("</td><td><code>", f);
+		text(f, r->aki != NULL ? r->aki : "-");
+		fputs("</code></td><td>", f);
+		if (r->source != CS_MISSING_SRC_NONE)
+			sha_link(f, r->resolved_by);
+		else
+			fputs("-", f);
+		fprintf(f, "</td><td>%s</td><td class=\"w\">",
+		    r->source != CS_MISSING_SRC_NONE ?
+		    cs_missing_source_name(r->source) : "-");
+		for (k = 0; k < r->naia; k++) {
+			if (k > 0)
+				fputs("<br>", f);
+			url(f, r->aia[k]);
+		}
+		fputs("</td></tr>\n", f);
+	}
+	fprintf(f, "</tbody></table>\n<p class=\"note\">The first %zu rows of "
+	    "<code>certsift missing</code> whose issuer was not sent "
+	    "(missing-intermediate: found elsewhere; unknown-issuer: "
+	    "nowhere).</p>\n<h3>Reports per day for the top missing "
+	    "intermediates</h3>\n", p->top);
+	if (chart(p, &p->bymiss, CS_TREND_MISSING_ROW,
+	    "reports per day for the top missing intermediates") == -1)
+		return -1;
+	fputs("</section>\n", f);
+	return 0;
+}
+
+static int
+rank_issuers(struct page *p)
+{
+	const struct cs_ranking *r = &p->rank[CS_RANK_ISSUERS];
+	FILE *f = p->f;
+	size_t i;
+
+	fputs("<section id=\"issuers\"><h2>Top issuers</h2>\n<table class=\""
+	    "sortable\" id=\"top-issuers\"><thead><tr><th class=\"n\" "
+	    "data-type=\"n\">reports</th><th class=\"n\" data-type=\"n\">"
+	    "certs</th><th class=\"n\" data-type=\"n\">hosts</th><th>issuer"
+	    "</th></tr></thead><tbody>\n", f);
+	for (i = 0; i < r->n && i < p->top; i++) {
+		fprintf(f, "<tr><td class=\"n\">%" PRIu64 "</td><td class=\"n\">"
+		    "%" PRIu64 "</td><td class=\"n\">%" PRIu64 "</td><td "
+		    "class=\"w\">", r->rows[i].v[0], r->rows[i].v[1],
+		    r->rows[i].v[2]);
+		cs_html_text(f, r->rows[i].name, r->rows[i].len);
+		fputs("</td></tr>\n", f);
+	}
+	fputs("</tbody></table></section>\n", f);
+	return 0;
+}
+
+static int
+rank_certs(struct page *p)
+{
+	const struct cs_ranking *r = &p->rank[CS_RANK_CERTS];
+	struct cs_certrec rec;
+	FILE *f = p->f;
+	size_t i;
+
+	fputs("<section id=\"certs\"><h2>Top certificates</h2>\n<table class=\""
+	    "sortable\" id=\"top-certs\"><thead><tr><th>sha256</th><th "
+	    "class=\"n\" data-type=\"n\">count</th><th class=\"n\" "
+	    "data-type=\"n\">leaf_count</th><th class=\"n\" data-type=\"n\">"
+	    "hosts</th><th>subject</th><th>issuer</th></tr></thead><tbody>\n",
+	    f);
+	for (i = 0; i < r->n && i < p->top; i++) {
+		if (cs_store_get_cert(p->st, r->rows[i].key, CS_GET_SUMMARY |
+		    CS_GET_NOSTAT, &rec, p->err) == -1)
+			return -1;
+		fputs("<tr><td>", f);
+		sha_link(f, r->rows[i].sha256);
+		fprintf(f, "</td><td class=\"n\">%" PRIu64 "</td><td class=\"n\">"
+		    "%" PRIu64 "</td><td class=\"n\">%" PRIu64 "</td><td "
+		    "class=\"w\">", r->rows[i].v[0], r->rows[i].v[1],
+		    r->rows[i].v[2]);
+		text(f, rec.cert.subject);
+		fputs("</td><td class=\"w\">", f);
+		text(f, rec.cert.issuer);
+		fputs("</td></tr>\n", f);
+		cs_certrec_release(&rec);
+	}
+	fputs("</tbody></table></section>\n", f);
+	return 0;
+}
+
+static int
+rank_errors(struct page *p)
+{
+	const struct cs_ranking *r = &p->rank[CS_RANK_ERRORS];
+	FILE *f = p->f;
+	const char *name;
+	size_t i;
+
+	fputs("<section id=\"errors\"><h2>Top error codes</h2>\n<table class=\""
+	    "sortable\" id=\"top-errors\"><thead><tr><th class=\"n\" "
+	    "data-type=\"n\">code</th><th class=\"n\" data-type=\"n\">reports"
+	    "</th><th class=\"n\" data-type=\"n\">certs</th><th>name</th></tr>"
+	    "</thead><tbody>\n", f);
+	for (i = 0; i < r->n && i < p->top; i++) {
+		name = cs_nss_name(r->rows[i].code);
+		fprintf(f, "<tr><td class=\"n\">%" PRId32 "</td><td class=\"n\">"
+		    "%" PRIu64 "</td><td class=\"n\">%" PRIu64 "</td><td>%s"
+		    "</td></tr>\n", r->rows[i].code, r->rows[i].v[0],
+		    r->rows[i].v[1], name != NULL ? name : "-");
+	}
+	fputs("</tbody></table></section>\n", f);
+	return 0;
+}
+
+static int
+rank_hosts(struct page *p)
+{
+	const struct cs_ranking *r = &p->rank[CS_RANK_HOSTS];
+	FILE *f = p->f;
+	size_t i;
+
+	fputs("<section id=\"hosts\"><h2>Top hostnames</h2>\n", f);
+	if (p->hosts_mode == 1 || p->hosts_mode == 2) {
+		fprintf(f, "<p class=\"note\">This store keeps %s: no hostname "
+		    "is shown.</p></section>\n", p->hosts_mode == 1 ? "no "
+		    "hostnames (ingested with --hosts none)" : "keyed hashes of "
+		    "hostnames, not the names (--hosts keyed)");
+		return 0;
+	}
+	fprintf(f, "<p class=\"note\">Only hostnames seen in at least %" PRIu64
+	    " report%s (--min-host-reports).</p>\n<table class=\"sortable\" "
+	    "id=\"top-hosts\"><thead><tr><th class=\"n\" data-type=\"n\">"
+	    "reports</th><th class=\"n\" data-type=\"n\">certs</th><th>host"
+	    "</th></tr></thead><tbody>\n", p->o->min_host_reports,
+	    p->o->min_host_reports == 1 ? "" : "s");
+	for (i = 0; i < r->n && i < p->top; i++) {
+		fprintf(f, "<tr><td class=\"n\">%" PRIu64 "</td><td class=\"n\">"
+		    "%" PRIu64 "</td><td class=\"w\">", r->rows[i].v[0],
+		    r->rows[i].v[1]);
+		cs_html_text(f, r->rows[i].name, r->rows[i].len);
+		fputs("</td></tr>\n", f);
+	}
+	fputs("</tbody></table></section>\n", f);
+	return 0;
+}
+
+/* ---- gathering ----------------------------------------------------------- */
+
+static int
+gather(struct page *p)
+{
+	const struct cs_report_html_opts *o = p->o;
+	struct cs_trend_opts to;
+	struct cs_missing_opts mo;
+	struct cs_rank_opts ro;
+	size_t *rows = NULL, nrows = 0, i;
+	int k, ret = -1;
+
+	if (cs_store_counters(p->st, p->n, p->err) == -1)
+		return -1;
+	memset(&to, 0, sizeof(to));
+	to.query = o->query;
+	to.has_since = o->has_since;
+	to.since = o->since;
+	to.has_until = o->has_until;
+	to.until = o->until;
+	to.by = CS_TREND_ERROR;
+	if (cs_trend_run(p->st, &to, &p->byerr, p->err) == -1)
+		return -1;
+	memset(&mo, 0, sizeof(mo));
+	mo.roots = o->roots;
+	mo.known = o->known;
+	mo.query = o->query;
+	if (cs_missing_run(p->st, &mo, &p->m, p->err) == -1)
+		return -1;
+	if ((rows = calloc(p->m.nrows + 1, sizeof(*rows))) == NULL)
+		return cs_err_set(p->err, CS_ENOMEM, "out of memory");
+	for (i = 0; i < p->m.nrows && nrows < NCOLORS - 1; i++)
+		if (p->m.rows[i].outcome == CS_MISSING_INTERMEDIATE)
+			rows[nrows++] = i;
+	to.by = CS_TREND_MISSING_ROW;
+	to.missing = &p->m;
+	to.rows = rows;
+	to.nrows = nrows;
+	if (cs_trend_run(p->st, &to, &p->bymiss, p->err) == -1)
+		goto out;
+	for (k = 0; k < CS_RANK_NKINDS; k++) {
+		if (k == CS_RANK_HOSTS && (p->hosts_mode == 1 ||
+		    p->hosts_mode == 2))
+			continue;
+		memset(&ro, 0, sizeof(ro));
+		ro.kind = k;
+		ro.min_host_reports = o->min_host_reports;
+		if (cs_query_rank(o->query, &ro, &p->rank[k], p->err) == -1)
+			goto out;
+	}
+	ret = 0;
+out:
+	free(rows);
+	return ret;
+}
+
+int
+cs_report_html(struct cs_store *st, const struct cs_report_html_opts *o,
+    FILE *f, struct cs_err *err)
+{
+	struct page p;
+	int k, ret = -1;
+
+	memset(&p, 0, sizeof(p));
+	p.f = f;
+	p.st = st;
+	p.o = o;
+	p.err = err;
+	p.top = o->top ? o->top : TOP_DEFAULT;
+	if ((p.hosts_mode = cs_store_hosts_mode(st, err)) == -1)
+		return -1;
+	if (gather(&p) == -1 || head(&p) == -1)
+		goto out;
+	coverage(&p);
+	fputs("<section id=\"per-day\"><h2>Reports per day, by error code</h2>"
+	    "\n", f);
+	if (chart(&p, &p.byerr, CS_TREND_ERROR, "reports per day by error "
+	    "code") == -1)
+		goto out;
+	trend_table(&p, &p.byerr, CS_TREND_ERROR, "trend-error");
+	fputs("</section>\n", f);
+	outcomes(&p);
+	if (missing_rows(&p) == -1 || rank_issuers(&p) == -1 ||
+	    rank_certs(&p) == -1 || rank_errors(&p) == -1 ||
+	    rank_hosts(&p) == -1)
+		goto out;
+	fprintf(f, "<p class=\"note\">Made by certsift report. Every figure "
+	    "is that of the commands for the same selection: <code>top</code> "
+	    "(-n %zu), <code>missing</code>, <code>trend</code>, <code>stats"
+	    "</code>.</p>\n<script>%s</script>\n</body></html>\n", p.top,
+	    script);
+	ret = 0;
+out:
+	cs_trend_release(&p.byerr);
+	cs_trend_release(&p.bymiss);
+	cs_missing_release(&p.m);
+	for (k = 0; k < CS_RANK_NKINDS; k++)
+		cs_ranking_release(&p.rank[k]);
+	return ret;
+}
