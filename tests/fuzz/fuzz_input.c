@@ -18,6 +18,7 @@
 #include <zlib.h>
 
 #include "input.h"
+#include "zsrc.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -141,11 +142,13 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct cs_err err = CS_ERR_INIT;
+	struct cs_zsrc_opts zo;		/* unthreaded */
 	struct cs_input in;
 	unsigned char *copy, *gz;
 	size_t gzlen, k;
 	int fd, isgz = size >= 2 && data[0] == 0x1f && data[1] == 0x8b;
 
+	memset(&zo, 0, sizeof(zo));
 	/* The mapping exactly as long as the data: ASan sees overreads. */
 	if ((copy = malloc(size ? size : 1)) == NULL)
 		abort();
@@ -159,7 +162,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* The same bytes through a file descriptor (gunzipped when they
 	 * are gzip, then nothing to compare with). */
 	fd = memfd(data, size);
-	if (cs_input_init(&in, fd, 0, 1, CS_SPLIT_DETECT, &err) == 0) {
+	if (cs_input_init(&in, fd, 0, 1, CS_SPLIT_DETECT, &zo, &err) == 0) {
 		collect(&in, &fromfd);
 		if (!isgz && mapped.n < MAXDOCS)
 			same(&mapped, 0, &fromfd, "read from a descriptor");
@@ -172,7 +175,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		/* Gzipped: the same documents. */
 		gz = gzip(data, size, &gzlen);
 		fd = memfd(gz, gzlen);
-		if (cs_input_init(&in, fd, 0, 1, CS_SPLIT_DETECT, &err) == -1)
+		if (cs_input_init(&in, fd, 0, 1, CS_SPLIT_DETECT, &zo,
+		    &err) == -1)
 			abort();
 		collect(&in, &fromfd);
 		same(&mapped, 0, &fromfd, "gzipped");
