@@ -6,6 +6,9 @@
  * by issuer name, key identifier and signature, and sorts where each walk
  * ends into outcomes (a trusted root, an intermediate the server did not
  * send, a root nobody trusts, nothing), grouped by the issuer it ended at.
+ * At each step the roots are tried before the certificates sent, as
+ * Firefox's path builder does: a root that issues a certificate ends the
+ * walk complete there, even when a cross-signed copy of it was sent too.
  * A set, a run and its result are one thread's (the walk checks signatures
  * on threads of its own); runs on different sets may go at once.
  */

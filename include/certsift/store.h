@@ -65,6 +65,7 @@ enum {
 	CS_N_UNIQUE_HOSTS,
 	CS_N_FILES_INGESTED,
 	CS_N_COLLISIONS,
+	CS_N_FILES_SKIPPED,	/* already ingested (not in CS_N_FILES) */
 	CS_N_COUNTERS
 };
 

@@ -9,19 +9,34 @@
 #include "certsift/err.h"
 #include "certsift/store.h"
 
+/* The commands (main.c's table): each runs with argv[0] its name, and its
+ * usage text is its synopsis for -h, help and --help. */
 int	cmd_aia(int, char **);
+extern const char cmd_aia_usage[];
 int	cmd_causes(int, char **);
+extern const char cmd_causes_usage[];
 int	cmd_export(int, char **);
+extern const char cmd_export_usage[];
 int	cmd_hosts(int, char **);
+extern const char cmd_hosts_usage[];
 int	cmd_ingest(int, char **);
+extern const char cmd_ingest_usage[];
 int	cmd_merge(int, char **);
+extern const char cmd_merge_usage[];
 int	cmd_missing(int, char **);
+extern const char cmd_missing_usage[];
 int	cmd_report(int, char **);
+extern const char cmd_report_usage[];
 int	cmd_show(int, char **);
+extern const char cmd_show_usage[];
 int	cmd_stats(int, char **);
+extern const char cmd_stats_usage[];
 int	cmd_top(int, char **);
+extern const char cmd_top_usage[];
 int	cmd_trend(int, char **);
+extern const char cmd_trend_usage[];
 int	cmd_verify(int, char **);
+extern const char cmd_verify_usage[];
 
 /* The command being run, for messages. */
 extern const char *cli_cmd;
@@ -30,6 +45,17 @@ extern const char *cli_cmd;
 void	cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void	cli_usage_error(const char *usage, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
+/*
+ * The usage error for getopt_long()'s '?' (opterr is 0: certsift says
+ * what is wrong in its own words): an unknown option or one missing its
+ * value. Returns 2, the exit status.
+ */
+int	cli_bad_option(const char *usage, char **argv, const char *optstring);
+/*
+ * Sets *format (0: the table) to want, or says that two output formats
+ * were asked for (a usage error) and returns -1.
+ */
+int	cli_set_format(int *format, int want, const char *usage);
 void	*xmalloc(size_t n);
 void	*xrealloc(void *p, size_t n);
 

@@ -20,7 +20,7 @@
 #include "certset.h"
 #include "select.h"
 
-static const char usage[] =
+const char cmd_aia_usage[] =
     "usage: certsift aia [--allow-private] [--csv] [--fetch] [--json]\n"
     "           [--list] [--no-roots] [--refresh] [--db path]\n"
     "           [--import path]... [--jobs n] [--known path]...\n"
@@ -114,9 +114,8 @@ parse_args(struct aia_opts *o, int argc, char **argv)
 	uint64_t v;
 	int ch, rc;
 
-	opterr = 0;	/* our messages begin with "certsift:" */
 	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		if ((rc = select_option(&o->sel, ch, optarg, usage)) == -1)
+		if ((rc = select_option(&o->sel, ch, optarg, cmd_aia_usage)) == -1)
 			return 2;
 		if (rc == 1)
 			continue;
@@ -125,7 +124,8 @@ parse_args(struct aia_opts *o, int argc, char **argv)
 			o->fo.allow_private = 1;
 			break;
 		case O_CSV_OPT:
-			o->format = O_CSV;
+			if (cli_set_format(&o->format, O_CSV, cmd_aia_usage) == -1)
+				return 2;
 			break;
 		case O_DB:
 			o->db = optarg;
@@ -134,7 +134,7 @@ parse_args(struct aia_opts *o, int argc, char **argv)
 			o->fetch = 1;
 			break;
 		case 'h':
-			fputs(usage, stdout);
+			fputs(cmd_aia_usage, stdout);
 			return 0;
 		case O_IMPORT:
 			o->imports = xrealloc(o->imports, (o->nimports + 1) *
@@ -143,14 +143,15 @@ parse_args(struct aia_opts *o, int argc, char **argv)
 			break;
 		case O_JOBS:
 			if (cli_parse_u64(optarg, 256, &v) == -1 || v == 0) {
-				cli_usage_error(usage, "bad --jobs '%s' (1 to "
+				cli_usage_error(cmd_aia_usage, "bad --jobs '%s' (1 to "
 				    "256)", optarg);
 				return 2;
 			}
 			o->fo.jobs = (int)v;
 			break;
 		case O_JSON_OPT:
-			o->format = O_JSON;
+			if (cli_set_format(&o->format, O_JSON, cmd_aia_usage) == -1)
+				return 2;
 			break;
 		case O_KNOWN:
 			o->known = xrealloc(o->known, (o->nknown + 1) *
@@ -163,7 +164,7 @@ parse_args(struct aia_opts *o, int argc, char **argv)
 		case O_MAX_BYTES:
 			if (cli_parse_u64(optarg, 1 << 30, &v) == -1 ||
 			    v == 0) {
-				cli_usage_error(usage, "bad --max-bytes '%s'",
+				cli_usage_error(cmd_aia_usage, "bad --max-bytes '%s'",
 				    optarg);
 				return 2;
 			}
@@ -185,29 +186,28 @@ parse_args(struct aia_opts *o, int argc, char **argv)
 			break;
 		case O_TIMEOUT:
 			if (cli_parse_u64(optarg, 3600, &v) == -1 || v == 0) {
-				cli_usage_error(usage, "bad --timeout '%s' (1 "
+				cli_usage_error(cmd_aia_usage, "bad --timeout '%s' (1 "
 				    "to 3600 seconds)", optarg);
 				return 2;
 			}
 			o->fo.timeout_ms = (long)v * 1000;
 			break;
 		default:
-			cli_usage_error(usage, "bad option '%s'",
-			    argv[optind - 1]);
+			cli_bad_option(cmd_aia_usage, argv, "h");
 			return 2;
 		}
 	}
 	if (optind != argc) {
-		cli_usage_error(usage, "unexpected argument '%s'",
+		cli_usage_error(cmd_aia_usage, "unexpected argument '%s'",
 		    argv[optind]);
 		return 2;
 	}
 	if (o->list && o->fetch) {
-		cli_usage_error(usage, "--list and --fetch exclude each other");
+		cli_usage_error(cmd_aia_usage, "--list and --fetch exclude each other");
 		return 2;
 	}
 	if (o->refresh && !o->fetch) {
-		cli_usage_error(usage, "--refresh goes with --fetch");
+		cli_usage_error(cmd_aia_usage, "--refresh goes with --fetch");
 		return 2;
 	}
 	if (!o->fetch && o->nimports == 0)

@@ -10,7 +10,7 @@
 #include "certset.h"
 #include "select.h"
 
-static const char usage[] =
+const char cmd_causes_usage[] =
     "usage: certsift causes [--csv] [--json] [--no-roots] [--db path]\n"
     "           [--examples k] [--known path] [-n count] [--roots path]\n"
     SELECT_USAGE;
@@ -197,29 +197,33 @@ parse_args(struct causes_opts *o, int argc, char **argv)
 
 	opterr = 0;	/* our messages begin with "certsift:" */
 	while ((ch = getopt_long(argc, argv, "hn:", longopts, NULL)) != -1) {
-		if ((rc = select_option(&o->sel, ch, optarg, usage)) == -1)
+		if ((rc = select_option(&o->sel, ch, optarg, cmd_causes_usage)) == -1)
 			return 2;
 		if (rc == 1)
 			continue;
 		switch (ch) {
 		case O_CSV_OPT:
-			o->format = O_CSV;
+			if (cli_set_format(&o->format, O_CSV,
+			    cmd_causes_usage) == -1)
+				return 2;
 			break;
 		case O_DB:
 			o->db = optarg;
 			break;
 		case O_EXAMPLES:
 			if (cli_parse_u64(optarg, 1000, &o->examples) == -1) {
-				cli_usage_error(usage, "bad --examples '%s'",
+				cli_usage_error(cmd_causes_usage, "bad --examples '%s'",
 				    optarg);
 				return 2;
 			}
 			break;
 		case 'h':
-			fputs(usage, stdout);
+			fputs(cmd_causes_usage, stdout);
 			return 0;
 		case O_JSON_OPT:
-			o->format = O_JSON;
+			if (cli_set_format(&o->format, O_JSON,
+			    cmd_causes_usage) == -1)
+				return 2;
 			break;
 		case O_KNOWN:
 			o->known = xrealloc(o->known, (o->nknown + 1) *
@@ -228,7 +232,7 @@ parse_args(struct causes_opts *o, int argc, char **argv)
 			break;
 		case 'n':
 			if (cli_parse_u64(optarg, UINT32_MAX, &o->max) == -1) {
-				cli_usage_error(usage, "bad -n '%s'", optarg);
+				cli_usage_error(cmd_causes_usage, "bad -n '%s'", optarg);
 				return 2;
 			}
 			break;
@@ -241,13 +245,11 @@ parse_args(struct causes_opts *o, int argc, char **argv)
 			o->roots[o->nroots++] = optarg;
 			break;
 		default:
-			cli_usage_error(usage, "bad option '%s'",
-			    argv[optind - 1]);
-			return 2;
+			return cli_bad_option(cmd_causes_usage, argv, "hn:");
 		}
 	}
 	if (optind != argc) {
-		cli_usage_error(usage, "unexpected argument '%s'",
+		cli_usage_error(cmd_causes_usage, "unexpected argument '%s'",
 		    argv[optind]);
 		return 2;
 	}

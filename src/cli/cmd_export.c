@@ -17,7 +17,7 @@
 #include "certsift/export.h"
 #include "select.h"
 
-static const char usage[] =
+const char cmd_export_usage[] =
     "usage: certsift export [--db path] [--format jsonl|csv|pem|der|chains]\n"
     "           [-o file] [--dir dir]\n"
     SELECT_USAGE;
@@ -377,9 +377,8 @@ cmd_export(int argc, char **argv)
 	size_t i;
 	int ch, rc, format = F_JSONL, status = 0;
 
-	opterr = 0;	/* our messages begin with "certsift:" */
 	while ((ch = getopt_long(argc, argv, "f:ho:", longopts, NULL)) != -1) {
-		if ((rc = select_option(&sel, ch, optarg, usage)) == -1) {
+		if ((rc = select_option(&sel, ch, optarg, cmd_export_usage)) == -1) {
 			status = 2;
 			goto out;
 		}
@@ -398,7 +397,7 @@ cmd_export(int argc, char **argv)
 				if (strcmp(optarg, formats[i]) == 0)
 					break;
 			if (i == sizeof(formats) / sizeof(formats[0])) {
-				cli_usage_error(usage, "unknown format '%s'",
+				cli_usage_error(cmd_export_usage, "unknown format '%s'",
 				    optarg);
 				status = 2;
 				goto out;
@@ -406,38 +405,37 @@ cmd_export(int argc, char **argv)
 			format = (int)i;
 			break;
 		case 'h':
-			fputs(usage, stdout);
+			fputs(cmd_export_usage, stdout);
 			goto out;
 		case 'o':
 			output = optarg;
 			break;
 		default:
-			cli_usage_error(usage, "bad option '%s'",
-			    argv[optind - 1]);
+			cli_bad_option(cmd_export_usage, argv, "f:ho:");
 			status = 2;
 			goto out;
 		}
 	}
 	if (optind != argc) {
-		cli_usage_error(usage, "unexpected argument '%s'",
+		cli_usage_error(cmd_export_usage, "unexpected argument '%s'",
 		    argv[optind]);
 		status = 2;
 		goto out;
 	}
 	if ((format == F_DER || format == F_CHAINS) && dir == NULL) {
-		cli_usage_error(usage, "--format %s needs --dir",
+		cli_usage_error(cmd_export_usage, "--format %s needs --dir",
 		    formats[format]);
 		status = 2;
 		goto out;
 	}
 	if (format != F_DER && format != F_CHAINS && dir != NULL) {
-		cli_usage_error(usage, "--dir goes with --format der or "
+		cli_usage_error(cmd_export_usage, "--dir goes with --format der or "
 		    "chains");
 		status = 2;
 		goto out;
 	}
 	if ((format == F_DER || format == F_CHAINS) && output != NULL) {
-		cli_usage_error(usage, "-o goes with --format jsonl, csv or "
+		cli_usage_error(cmd_export_usage, "-o goes with --format jsonl, csv or "
 		    "pem");
 		status = 2;
 		goto out;

@@ -9,7 +9,7 @@
 #include "hostlist.h"
 #include "select.h"
 
-static const char usage[] =
+const char cmd_hosts_usage[] =
     "usage: certsift hosts [--json] [--db path] [--min-host-reports k]\n"
     "           [-n count] cert\n";
 
@@ -65,31 +65,30 @@ cmd_hosts(int argc, char **argv)
 			db = optarg;
 			break;
 		case 'h':
-			fputs(usage, stdout);
+			fputs(cmd_hosts_usage, stdout);
 			return 0;
 		case 'J':
 			json = 1;
 			break;
 		case 'K':
 			if (cli_parse_u64(optarg, UINT64_MAX, &minrep) == -1) {
-				cli_usage_error(usage, "bad --min-host-reports "
+				cli_usage_error(cmd_hosts_usage, "bad --min-host-reports "
 				    "'%s'", optarg);
 				return 2;
 			}
 			break;
 		case 'n':
 			if (cli_parse_u64(optarg, UINT32_MAX, &max) == -1) {
-				cli_usage_error(usage, "bad -n '%s'", optarg);
+				cli_usage_error(cmd_hosts_usage, "bad -n '%s'", optarg);
 				return 2;
 			}
 			break;
 		default:
-			fputs(usage, stderr);
-			return 2;
+			return cli_bad_option(cmd_hosts_usage, argv, "hn:");
 		}
 	}
 	if (argc - optind != 1) {
-		cli_usage_error(usage, "name one certificate");
+		cli_usage_error(cmd_hosts_usage, "name one certificate");
 		return 2;
 	}
 	if ((st = cli_open_store(db)) == NULL)

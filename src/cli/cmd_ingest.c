@@ -18,7 +18,7 @@
 #include "certsift/nss.h"
 #include "certsift/report.h"
 
-static const char usage[] =
+const char cmd_ingest_usage[] =
     "usage: certsift ingest [--force] [--json] [--strict] [--db path]\n"
     "           [--error code] [--since t] [--until t] [--sample f]\n"
     "           [--seed n] [--errors-log file] [--commit-every n]\n"
@@ -347,11 +347,11 @@ cmd_ingest(int argc, char **argv)
 	memset(&io, 0, sizeof(io));
 	memset(&o, 0, sizeof(o));
 	memset(&c, 0, sizeof(c));
-	while ((ch = getopt_long(argc, argv, "e:hj:", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'e':
 			if (cs_nss_parse(optarg, &code) == -1) {
-				cli_usage_error(usage, "'%s' is not an error "
+				cli_usage_error(cmd_ingest_usage, "'%s' is not an error "
 				    "code or name", optarg);
 				return 2;
 			}
@@ -360,11 +360,11 @@ cmd_ingest(int argc, char **argv)
 			io.errors[io.nerrors++] = code;
 			break;
 		case 'h':
-			fputs(usage, stdout);
+			fputs(cmd_ingest_usage, stdout);
 			return 0;
 		case 'j':
 			if (cli_parse_u64(optarg, 256, &u) == -1 || u == 0) {
-				cli_usage_error(usage, "bad --jobs '%s'",
+				cli_usage_error(cmd_ingest_usage, "bad --jobs '%s'",
 				    optarg);
 				return 2;
 			}
@@ -373,7 +373,7 @@ cmd_ingest(int argc, char **argv)
 		case O_COMMIT:
 			if (cli_parse_u64(optarg, UINT64_MAX, &u) == -1 ||
 			    u == 0) {
-				cli_usage_error(usage, "bad --commit-every "
+				cli_usage_error(cmd_ingest_usage, "bad --commit-every "
 				    "'%s'", optarg);
 				return 2;
 			}
@@ -395,7 +395,7 @@ cmd_ingest(int argc, char **argv)
 				if (read_key(optarg + 6, &key, &keylen) == -1)
 					return 1;
 			} else {
-				cli_usage_error(usage, "--hosts takes none, "
+				cli_usage_error(cmd_ingest_usage, "--hosts takes none, "
 				    "clear or keyed:FILE, not '%s'", optarg);
 				return 2;
 			}
@@ -412,7 +412,7 @@ cmd_ingest(int argc, char **argv)
 			else if (strcmp(optarg, "jansson") == 0)
 				o.reader_mode = CS_READER_JANSSON;
 			else {
-				cli_usage_error(usage, "bad --reader '%s'",
+				cli_usage_error(cmd_ingest_usage, "bad --reader '%s'",
 				    optarg);
 				return 2;
 			}
@@ -422,7 +422,7 @@ cmd_ingest(int argc, char **argv)
 			o.sample = strtod(optarg, &end);
 			if (errno != 0 || *end != '\0' || end == optarg ||
 			    !(o.sample >= 0.0 && o.sample <= 1.0)) {
-				cli_usage_error(usage, "--sample takes a "
+				cli_usage_error(cmd_ingest_usage, "--sample takes a "
 				    "fraction from 0 to 1, not '%s'", optarg);
 				return 2;
 			}
@@ -430,7 +430,7 @@ cmd_ingest(int argc, char **argv)
 			break;
 		case O_SEED:
 			if (cli_parse_u64(optarg, UINT64_MAX, &o.seed) == -1) {
-				cli_usage_error(usage, "bad --seed '%s'",
+				cli_usage_error(cmd_ingest_usage, "bad --seed '%s'",
 				    optarg);
 				return 2;
 			}
@@ -440,7 +440,7 @@ cmd_ingest(int argc, char **argv)
 		case O_UNTIL:
 			if (cs_date_parse(optarg, ch == O_SINCE ? &o.since :
 			    &o.until) == -1) {
-				cli_usage_error(usage, "bad time '%s' (use "
+				cli_usage_error(cmd_ingest_usage, "bad time '%s' (use "
 				    "YYYY-MM-DD, an ISO 8601 date-time or "
 				    "epoch seconds)", optarg);
 				return 2;
@@ -457,12 +457,11 @@ cmd_ingest(int argc, char **argv)
 			known_path = optarg;
 			break;
 		default:
-			fputs(usage, stderr);
-			return 2;
+			return cli_bad_option(cmd_ingest_usage, argv, "h");
 		}
 	}
 	if (seeded && !o.sampling) {
-		cli_usage_error(usage, "--seed goes with --sample");
+		cli_usage_error(cmd_ingest_usage, "--seed goes with --sample");
 		return 2;
 	}
 	argc -= optind;
@@ -526,7 +525,10 @@ cmd_ingest(int argc, char **argv)
 			if (c.progress_shown)
 				fputs("\r\033[K", stderr);
 			c.progress_shown = 0;
-			cli_warn("%s", err.msg);
+			/* --strict stops at a bad record on_bad() showed. */
+			if (err.code != CS_ESTOP || c.nbad == 0 ||
+			    c.nbad > MAX_SHOWN)
+				cli_warn("%s", err.msg);
 			status = 1;
 			if (err.code == CS_ESTOP || err.code == CS_ESTORE ||
 			    err.code == CS_ENOMEM)

@@ -8,7 +8,7 @@
 
 #include "certsift/merge.h"
 
-static const char usage[] =
+const char cmd_merge_usage[] =
     "usage: certsift merge [--allow-overlap] [--json] [--db path]\n"
     "           [--commit-every n] store ...\n";
 
@@ -66,7 +66,7 @@ cmd_merge(int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'h':
-			fputs(usage, stdout);
+			fputs(cmd_merge_usage, stdout);
 			return 0;
 		case O_ALLOW:
 			o.allow_overlap = 1;
@@ -74,7 +74,7 @@ cmd_merge(int argc, char **argv)
 		case O_COMMIT:
 			if (cli_parse_u64(optarg, UINT64_MAX, &u) == -1 ||
 			    u == 0) {
-				cli_usage_error(usage, "bad --commit-every "
+				cli_usage_error(cmd_merge_usage, "bad --commit-every "
 				    "'%s'", optarg);
 				return 2;
 			}
@@ -87,14 +87,13 @@ cmd_merge(int argc, char **argv)
 			json = 1;
 			break;
 		default:
-			fputs(usage, stderr);
-			return 2;
+			return cli_bad_option(cmd_merge_usage, argv, "h");
 		}
 	}
 	argc -= optind;
 	argv += optind;
 	if (argc == 0) {
-		cli_usage_error(usage, "no store to merge");
+		cli_usage_error(cmd_merge_usage, "no store to merge");
 		return 2;
 	}
 	c.tty = isatty(2);

@@ -13,7 +13,7 @@
 #include "certset.h"
 #include "select.h"
 
-static const char usage[] =
+const char cmd_missing_usage[] =
     "usage: certsift missing [--csv] [--json] [--no-roots] [--pem]\n"
     "           [--db path] [--known path] [-n count] [-o file]\n"
     "           [--roots path]\n"
@@ -224,25 +224,26 @@ parse_args(struct missing_opts *o, int argc, char **argv)
 	};
 	int ch, rc;
 
-	opterr = 0;	/* our messages begin with "certsift:" */
 	while ((ch = getopt_long(argc, argv, "hn:o:", longopts, NULL)) !=
 	    -1) {
-		if ((rc = select_option(&o->sel, ch, optarg, usage)) == -1)
+		if ((rc = select_option(&o->sel, ch, optarg, cmd_missing_usage)) == -1)
 			return 2;
 		if (rc == 1)
 			continue;
 		switch (ch) {
 		case O_CSV_OPT:
-			o->format = O_CSV;
+			if (cli_set_format(&o->format, O_CSV, cmd_missing_usage) == -1)
+				return 2;
 			break;
 		case O_DB:
 			o->db = optarg;
 			break;
 		case 'h':
-			fputs(usage, stdout);
+			fputs(cmd_missing_usage, stdout);
 			return 0;
 		case O_JSON_OPT:
-			o->format = O_JSON;
+			if (cli_set_format(&o->format, O_JSON, cmd_missing_usage) == -1)
+				return 2;
 			break;
 		case O_KNOWN:
 			o->known = xrealloc(o->known, (o->nknown + 1) *
@@ -251,7 +252,7 @@ parse_args(struct missing_opts *o, int argc, char **argv)
 			break;
 		case 'n':
 			if (cli_parse_u64(optarg, UINT32_MAX, &o->max) == -1) {
-				cli_usage_error(usage, "bad -n '%s'", optarg);
+				cli_usage_error(cmd_missing_usage, "bad -n '%s'", optarg);
 				return 2;
 			}
 			o->has_n = 1;
@@ -271,22 +272,21 @@ parse_args(struct missing_opts *o, int argc, char **argv)
 			o->roots[o->nroots++] = optarg;
 			break;
 		default:
-			cli_usage_error(usage, "bad option '%s'",
-			    argv[optind - 1]);
+			cli_bad_option(cmd_missing_usage, argv, "hn:o:");
 			return 2;
 		}
 	}
 	if (optind != argc) {
-		cli_usage_error(usage, "unexpected argument '%s'",
+		cli_usage_error(cmd_missing_usage, "unexpected argument '%s'",
 		    argv[optind]);
 		return 2;
 	}
 	if (o->output != NULL && !o->pem) {
-		cli_usage_error(usage, "-o goes with --pem");
+		cli_usage_error(cmd_missing_usage, "-o goes with --pem");
 		return 2;
 	}
 	if (o->pem && o->output == NULL && o->format != O_TABLE) {
-		cli_usage_error(usage, "--pem writes to standard output: "
+		cli_usage_error(cmd_missing_usage, "--pem writes to standard output: "
 		    "give -o file to have --%s too",
 		    o->format == O_JSON ? "json" : "csv");
 		return 2;

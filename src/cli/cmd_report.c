@@ -9,7 +9,7 @@
 #include "certset.h"
 #include "select.h"
 
-static const char usage[] =
+const char cmd_report_usage[] =
     "usage: certsift report [--no-roots] [--db path] [--known path]\n"
     "           [--min-host-reports k] [-n count] [-o file] [--roots path]\n"
     SELECT_USAGE;
@@ -63,7 +63,7 @@ parse_args(struct report_opts *o, int argc, char **argv)
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "hn:o:", longopts, NULL)) !=
 	    -1) {
-		if ((rc = select_option(&o->sel, ch, optarg, usage)) == -1)
+		if ((rc = select_option(&o->sel, ch, optarg, cmd_report_usage)) == -1)
 			return 2;
 		if (rc == 1) {
 			note_option(o, argv[optind - (optarg != NULL &&
@@ -75,7 +75,7 @@ parse_args(struct report_opts *o, int argc, char **argv)
 			o->db = optarg;
 			break;
 		case 'h':
-			fputs(usage, stdout);
+			fputs(cmd_report_usage, stdout);
 			return 0;
 		case O_KNOWN:
 			o->known = xrealloc(o->known, (o->nknown + 1) *
@@ -85,7 +85,7 @@ parse_args(struct report_opts *o, int argc, char **argv)
 		case O_MIN_HOST_REPORTS:
 			if (cli_parse_u64(optarg, UINT64_MAX,
 			    &o->min_host_reports) == -1) {
-				cli_usage_error(usage, "bad --min-host-reports "
+				cli_usage_error(cmd_report_usage, "bad --min-host-reports "
 				    "'%s'", optarg);
 				return 2;
 			}
@@ -93,7 +93,7 @@ parse_args(struct report_opts *o, int argc, char **argv)
 		case 'n':
 			if (cli_parse_u64(optarg, 100000, &o->top) == -1 ||
 			    o->top == 0) {
-				cli_usage_error(usage, "bad -n '%s' (1 to "
+				cli_usage_error(cmd_report_usage, "bad -n '%s' (1 to "
 				    "100000)", optarg);
 				return 2;
 			}
@@ -110,13 +110,11 @@ parse_args(struct report_opts *o, int argc, char **argv)
 			o->roots[o->nroots++] = optarg;
 			break;
 		default:
-			cli_usage_error(usage, "bad option '%s'",
-			    argv[optind - 1]);
-			return 2;
+			return cli_bad_option(cmd_report_usage, argv, "hn:o:");
 		}
 	}
 	if (optind != argc) {
-		cli_usage_error(usage, "unexpected argument '%s'",
+		cli_usage_error(cmd_report_usage, "unexpected argument '%s'",
 		    argv[optind]);
 		return 2;
 	}

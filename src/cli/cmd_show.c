@@ -9,7 +9,7 @@
 #include "certsift/nss.h"
 #include "hostlist.h"
 
-static const char usage[] =
+const char cmd_show_usage[] =
     "usage: certsift show [--json] [--db path] [--min-host-reports k] cert\n";
 
 #define TOP_HOSTS	10
@@ -106,25 +106,24 @@ cmd_show(int argc, char **argv)
 			db = optarg;
 			break;
 		case 'h':
-			fputs(usage, stdout);
+			fputs(cmd_show_usage, stdout);
 			return 0;
 		case 'J':
 			json = 1;
 			break;
 		case 'K':
 			if (cli_parse_u64(optarg, UINT64_MAX, &minrep) == -1) {
-				cli_usage_error(usage, "bad --min-host-reports "
+				cli_usage_error(cmd_show_usage, "bad --min-host-reports "
 				    "'%s'", optarg);
 				return 2;
 			}
 			break;
 		default:
-			fputs(usage, stderr);
-			return 2;
+			return cli_bad_option(cmd_show_usage, argv, "h");
 		}
 	}
 	if (argc - optind != 1) {
-		cli_usage_error(usage, "name one certificate");
+		cli_usage_error(cmd_show_usage, "name one certificate");
 		return 2;
 	}
 	if ((st = cli_open_store(db)) == NULL)

@@ -6,7 +6,7 @@
 
 #include "certsift/json.h"
 
-static const char usage[] = "usage: certsift stats [--json] [--db path]\n";
+const char cmd_stats_usage[] = "usage: certsift stats [--json] [--db path]\n";
 
 int
 cmd_stats(int argc, char **argv)
@@ -20,7 +20,7 @@ cmd_stats(int argc, char **argv)
 	/* Printed in this order: the ingest summary's keys, then the
 	 * store's own. */
 	static const int order[] = {
-		CS_N_FILES, CS_N_REPORTS_READ, CS_N_REPORTS_ACCEPTED,
+		CS_N_FILES, CS_N_FILES_SKIPPED, CS_N_REPORTS_READ, CS_N_REPORTS_ACCEPTED,
 		CS_N_REPORTS_FILTERED, CS_N_REPORTS_MALFORMED,
 		CS_N_CERTS_SEEN, CS_N_CERTS_INVALID, CS_N_CERTS_NEW,
 		CS_N_BYTES, CS_N_MICROSECONDS, CS_N_UNIQUE_CERTS,
@@ -41,18 +41,17 @@ cmd_stats(int argc, char **argv)
 			db = optarg;
 			break;
 		case 'h':
-			fputs(usage, stdout);
+			fputs(cmd_stats_usage, stdout);
 			return 0;
 		case 'J':
 			json = 1;
 			break;
 		default:
-			fputs(usage, stderr);
-			return 2;
+			return cli_bad_option(cmd_stats_usage, argv, "h");
 		}
 	}
 	if (optind != argc) {
-		cli_usage_error(usage, "unexpected argument '%s'",
+		cli_usage_error(cmd_stats_usage, "unexpected argument '%s'",
 		    argv[optind]);
 		return 2;
 	}

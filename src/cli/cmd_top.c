@@ -11,7 +11,7 @@
 #include "certsift/query.h"
 #include "select.h"
 
-static const char usage[] =
+const char cmd_top_usage[] =
     "usage: certsift top [--csv] [--json] [--by field] [--db path]\n"
     "           [--min-host-reports k] [-n count]\n"
     SELECT_USAGE
@@ -225,11 +225,10 @@ cmd_top(int argc, char **argv)
 	int ch, rc, status = 0;
 
 	memset(&o, 0, sizeof(o));
-	opterr = 0;	/* our messages begin with "certsift:" */
 	o.max = DEFAULT_N;
 	o.format = O_TABLE;
 	while ((ch = getopt_long(argc, argv, "hn:", longopts, NULL)) != -1) {
-		if ((rc = select_option(&o.sel, ch, optarg, usage)) == -1) {
+		if ((rc = select_option(&o.sel, ch, optarg, cmd_top_usage)) == -1) {
 			status = 2;
 			goto out;
 		}
@@ -240,21 +239,27 @@ cmd_top(int argc, char **argv)
 			by = optarg;
 			break;
 		case O_CSV_OPT:
-			o.format = O_CSV;
+			if (cli_set_format(&o.format, O_CSV, cmd_top_usage) == -1) {
+				status = 2;
+				goto out;
+			}
 			break;
 		case O_DB:
 			db = optarg;
 			break;
 		case 'h':
-			fputs(usage, stdout);
+			fputs(cmd_top_usage, stdout);
 			goto out;
 		case O_JSON_OPT:
-			o.format = O_JSON;
+			if (cli_set_format(&o.format, O_JSON, cmd_top_usage) == -1) {
+				status = 2;
+				goto out;
+			}
 			break;
 		case O_MIN_HOST_REPORTS:
 			if (cli_parse_u64(optarg, UINT64_MAX,
 			    &o.r.min_host_reports) == -1) {
-				cli_usage_error(usage, "bad "
+				cli_usage_error(cmd_top_usage, "bad "
 				    "--min-host-reports '%s'", optarg);
 				status = 2;
 				goto out;
@@ -262,31 +267,30 @@ cmd_top(int argc, char **argv)
 			break;
 		case 'n':
 			if (cli_parse_u64(optarg, UINT32_MAX, &o.max) == -1) {
-				cli_usage_error(usage, "bad -n '%s'", optarg);
+				cli_usage_error(cmd_top_usage, "bad -n '%s'", optarg);
 				status = 2;
 				goto out;
 			}
 			break;
 		default:
-			cli_usage_error(usage, "bad option '%s'",
-			    argv[optind - 1]);
+			cli_bad_option(cmd_top_usage, argv, "hn:");
 			status = 2;
 			goto out;
 		}
 	}
 	if (argc - optind == 0) {
-		cli_usage_error(usage, "say what to rank");
+		cli_usage_error(cmd_top_usage, "say what to rank");
 		status = 2;
 		goto out;
 	}
 	if (argc - optind > 1) {
-		cli_usage_error(usage, "unexpected argument '%s'",
+		cli_usage_error(cmd_top_usage, "unexpected argument '%s'",
 		    argv[optind + 1]);
 		status = 2;
 		goto out;
 	}
 	if ((o.r.kind = cs_rank_find(argv[optind])) == -1) {
-		cli_usage_error(usage, "cannot rank '%s'", argv[optind]);
+		cli_usage_error(cmd_top_usage, "cannot rank '%s'", argv[optind]);
 		status = 2;
 		goto out;
 	}
@@ -296,7 +300,7 @@ cmd_top(int argc, char **argv)
 			if (strcmp(by, info->cols[i]) == 0)
 				break;
 		if (i == info->ncols) {
-			cli_usage_error(usage, "cannot rank %s by '%s'",
+			cli_usage_error(cmd_top_usage, "cannot rank %s by '%s'",
 			    info->name, by);
 			status = 2;
 			goto out;

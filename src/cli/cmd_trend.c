@@ -13,7 +13,7 @@
 #include "certset.h"
 #include "select.h"
 
-static const char usage[] =
+const char cmd_trend_usage[] =
     "usage: certsift trend [--csv] [--json] [--no-roots] [--by what]\n"
     "           [--db path] [--known path] [--roots path] [--since t]\n"
     "           [--until t]\n"
@@ -168,7 +168,7 @@ parse_by(struct trend_opts *o, const char *arg)
 			o->by = byvalues[i];
 			return 0;
 		}
-	cli_usage_error(usage, "bad --by '%s' (error, issuer or outcome)",
+	cli_usage_error(cmd_trend_usage, "bad --by '%s' (error, issuer or outcome)",
 	    arg);
 	return -1;
 }
@@ -194,7 +194,7 @@ parse_args(struct trend_opts *o, int argc, char **argv)
 
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		if ((rc = select_option(&o->sel, ch, optarg, usage)) == -1)
+		if ((rc = select_option(&o->sel, ch, optarg, cmd_trend_usage)) == -1)
 			return 2;
 		if (rc == 1)
 			continue;
@@ -204,16 +204,18 @@ parse_args(struct trend_opts *o, int argc, char **argv)
 				return 2;
 			break;
 		case O_CSV_OPT:
-			o->format = O_CSV;
+			if (cli_set_format(&o->format, O_CSV, cmd_trend_usage) == -1)
+				return 2;
 			break;
 		case O_DB:
 			o->db = optarg;
 			break;
 		case 'h':
-			fputs(usage, stdout);
+			fputs(cmd_trend_usage, stdout);
 			return 0;
 		case O_JSON_OPT:
-			o->format = O_JSON;
+			if (cli_set_format(&o->format, O_JSON, cmd_trend_usage) == -1)
+				return 2;
 			break;
 		case O_KNOWN:
 			o->known = xrealloc(o->known, (o->nknown + 1) *
@@ -232,19 +234,17 @@ parse_args(struct trend_opts *o, int argc, char **argv)
 		case O_UNTIL:
 			if (cs_date_parse(optarg, ch == O_SINCE ? &o->since :
 			    &o->until) == -1) {
-				cli_usage_error(usage, "bad time '%s'", optarg);
+				cli_usage_error(cmd_trend_usage, "bad time '%s'", optarg);
 				return 2;
 			}
 			*(ch == O_SINCE ? &o->has_since : &o->has_until) = 1;
 			break;
 		default:
-			cli_usage_error(usage, "bad option '%s'",
-			    argv[optind - 1]);
-			return 2;
+			return cli_bad_option(cmd_trend_usage, argv, "h");
 		}
 	}
 	if (optind != argc) {
-		cli_usage_error(usage, "unexpected argument '%s'",
+		cli_usage_error(cmd_trend_usage, "unexpected argument '%s'",
 		    argv[optind]);
 		return 2;
 	}

@@ -7,7 +7,7 @@
 #include "certsift/json.h"
 #include "certsift/verify.h"
 
-static const char usage[] = "usage: certsift verify [--json] [--db path]\n";
+const char cmd_verify_usage[] = "usage: certsift verify [--json] [--db path]\n";
 
 struct vout {
 	int		json;
@@ -84,18 +84,17 @@ cmd_verify(int argc, char **argv)
 			db = optarg;
 			break;
 		case 'h':
-			fputs(usage, stdout);
+			fputs(cmd_verify_usage, stdout);
 			return 0;
 		case 'J':
 			o.json = 1;
 			break;
 		default:
-			fputs(usage, stderr);
-			return 2;
+			return cli_bad_option(cmd_verify_usage, argv, "h");
 		}
 	}
 	if (optind != argc) {
-		cli_usage_error(usage, "unexpected argument '%s'",
+		cli_usage_error(cmd_verify_usage, "unexpected argument '%s'",
 		    argv[optind]);
 		return 2;
 	}

@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <getopt.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -44,6 +45,38 @@ cli_usage_error(const char *usage, const char *fmt, ...)
 	vwarn(fmt, ap);
 	va_end(ap);
 	fprintf(stderr, "%s", usage);
+}
+
+int
+cli_bad_option(const char *usage, char **argv, const char *optstring)
+{
+	const char *arg = argv[optind - 1], *p;
+
+	if (strncmp(arg, "--", 2) == 0) {
+		/* getopt_long() leaves optopt 0 for an unknown name. */
+		if (optopt == 0)
+			cli_usage_error(usage, "unknown option '%.*s'",
+			    (int)strcspn(arg, "="), arg);
+		else
+			cli_usage_error(usage, "option '%.*s' needs a value",
+			    (int)strcspn(arg, "="), arg);
+	} else if (optopt != 0 && optopt != ':' &&
+	    (p = strchr(optstring, optopt)) != NULL && p[1] == ':')
+		cli_usage_error(usage, "option '-%c' needs a value", optopt);
+	else
+		cli_usage_error(usage, "unknown option '-%c'", optopt);
+	return 2;
+}
+
+int
+cli_set_format(int *format, int want, const char *usage)
+{
+	if (*format != 0 && *format != want) {
+		cli_usage_error(usage, "--json and --csv exclude each other");
+		return -1;
+	}
+	*format = want;
+	return 0;
 }
 
 void *

@@ -343,8 +343,7 @@ file_identify(struct cs_ingest *ing, int fd, int flags, struct ingfile *f,
 	if ((rc = cs_ing_file_progress(ing, f->id, &f->prog, err)) != 1)
 		return rc;
 	/* Already ingested: count the file, nothing else. */
-	ing->n[CS_N_FILES]++;
-	ing->sum.files_skipped++;
+	ing->n[CS_N_FILES_SKIPPED]++;
 	return cs_ing_commit(ing, f->id, &f->prog, &f->clock, err) == -1 ?
 	    -1 : 1;
 }

@@ -882,7 +882,9 @@ done:
 	ing->sum.certs_invalid += ing->n[CS_N_CERTS_INVALID];
 	ing->sum.certs_new += ing->n[CS_N_CERTS_NEW];
 	ing->sum.bytes += ing->n[CS_N_BYTES];
-	ing->sum.files += ing->n[CS_N_FILES];
+	/* The summary counts a skipped file among its files too. */
+	ing->sum.files += ing->n[CS_N_FILES] + ing->n[CS_N_FILES_SKIPPED];
+	ing->sum.files_skipped += ing->n[CS_N_FILES_SKIPPED];
 	cs_ing_batch_reset(ing);
 	/* Units in flight refer to the cache: only a drained pipeline may
 	 * let it go. */

@@ -64,7 +64,7 @@ static const char *const counter_names[CS_N_COUNTERS] = {
 	"files", "reports_read", "reports_accepted", "reports_filtered",
 	"reports_malformed", "certs_seen", "certs_invalid", "certs_new",
 	"bytes", "seconds", "unique_certs", "unique_chains", "unique_hosts",
-	"files_ingested", "hash_collisions"
+	"files_ingested", "hash_collisions", "files_skipped"
 };
 
 struct certstat {

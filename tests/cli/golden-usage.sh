@@ -8,6 +8,9 @@ g -h
 g --help
 g help
 g --version
+g help top
+g help frobnicate
+g help top extra
 g frobnicate
 for c in aia causes export hosts ingest missing show stats top verify; do
 	g "$c" -h
