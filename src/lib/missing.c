@@ -1324,6 +1324,10 @@ struct hit {
 	uint32_t	 chain;
 	int		 outcome;
 	const char	*name;
+	const unsigned char *nder;	/* the name as DER */
+	size_t		 nder_len;
+	uint64_t	 nkey;		/* its name_key() */
+	uint32_t	 ncls;		/* names equal as X.509 names: equal */
 	const char	*aki;
 	uint32_t	 resolved;
 	uint32_t	 aia_node;
@@ -1346,11 +1350,71 @@ hit_cmp(const void *a, const void *b)
 
 	if (x->outcome != y->outcome)
 		return x->outcome < y->outcome ? -1 : 1;
-	if ((c = strcmp(x->name, y->name)) != 0)
-		return c;
+	if (x->ncls != y->ncls)
+		return x->ncls < y->ncls ? -1 : 1;
 	if ((c = nstrcmp(x->aki, y->aki)) != 0)
 		return c;
 	return x->chain < y->chain ? -1 : x->chain > y->chain;
+}
+
+/* Hits by their name: key, then DER bytes. */
+static int
+hitname_cmp(const void *a, const void *b)
+{
+	const struct hit *x = *(const struct hit *const *)a;
+	const struct hit *y = *(const struct hit *const *)b;
+	int c;
+
+	if (x->nkey != y->nkey)
+		return x->nkey < y->nkey ? -1 : 1;
+	if (x->nder_len != y->nder_len)
+		return x->nder_len < y->nder_len ? -1 : 1;
+	if ((c = memcmp(x->nder, y->nder, x->nder_len)) != 0)
+		return c;
+	return x->chain < y->chain ? -1 : x->chain > y->chain;
+}
+
+/*
+ * Numbers the hits' names so that names equal as X.509 names (as
+ * X509_NAME_cmp() and `top issuers` compare them) get one number: the
+ * distinct DERs (few) sharing a name_key() are compared pairwise.
+ */
+static int
+name_classes(struct ctx *x, struct hit *hits, size_t nhits)
+{
+	struct hit **v, *rep[64];
+	size_t i, j, k, nrep = 0;
+	uint32_t ncls = 0;
+
+	if ((v = malloc((nhits ? nhits : 1) * sizeof(*v))) == NULL)
+		return cs_err_set(x->err, CS_ENOMEM, "out of memory");
+	for (i = 0; i < nhits; i++)
+		v[i] = &hits[i];
+	if (nhits > 1)
+		qsort(v, nhits, sizeof(*v), hitname_cmp);
+	for (i = 0; i < nhits; i = j) {
+		for (j = i + 1; j < nhits && v[j]->nkey == v[i]->nkey &&
+		    v[j]->nder_len == v[i]->nder_len && memcmp(v[j]->nder,
+		    v[i]->nder, v[i]->nder_len) == 0; j++)
+			;
+		/* A new key: no name of the last key can equal these. */
+		if (i == 0 || v[i]->nkey != v[i - 1]->nkey)
+			nrep = 0;
+		for (k = 0; k < nrep; k++)
+			if (cs_x509_name_cmp(rep[k]->nder, rep[k]->nder_len,
+			    v[i]->nder, v[i]->nder_len) == 0)
+				break;
+		if (k == nrep) {
+			v[i]->ncls = ncls++;
+			if (nrep < sizeof(rep) / sizeof(rep[0]))
+				rep[nrep++] = v[i];
+		} else
+			v[i]->ncls = rep[k]->ncls;
+		for (k = i + 1; k < j; k++)
+			v[k]->ncls = v[i]->ncls;
+	}
+	free(v);
+	return 0;
 }
 
 struct rowbuild {
@@ -1498,6 +1562,8 @@ aggregate(struct ctx *x, struct hit *hits, size_t nhits, struct cs_missing *m)
 	size_t i, j, nrb = 0, k;
 	int ret = -1;
 
+	if (name_classes(x, hits, nhits) == -1)
+		return -1;
 	if (nhits > 1)
 		qsort(hits, nhits, sizeof(*hits), hit_cmp);
 	if ((rb = calloc(nhits ? nhits : 1, sizeof(*rb))) == NULL ||
@@ -1507,8 +1573,8 @@ aggregate(struct ctx *x, struct hit *hits, size_t nhits, struct cs_missing *m)
 	}
 	for (i = 0; i < nhits; i = j) {
 		for (j = i + 1; j < nhits && hits[j].outcome ==
-		    hits[i].outcome && strcmp(hits[j].name, hits[i].name) ==
-		    0 && nstrcmp(hits[j].aki, hits[i].aki) == 0; j++)
+		    hits[i].outcome && hits[j].ncls == hits[i].ncls &&
+		    nstrcmp(hits[j].aki, hits[i].aki) == 0; j++)
 			;
 		rb[nrb].start = i;
 		rb[nrb].n = j - i;
@@ -1702,6 +1768,9 @@ walk_all(struct ctx *x, struct cs_missing *m)
 		hits[i].outcome = r.outcome;
 		hits[i].name = str_at(x, r.name_subj ? nd->subject :
 		    nd->issuer);
+		hits[i].nder = bytes_at(x, r.name_subj ? nd->subj : nd->iss);
+		hits[i].nder_len = r.name_subj ? nd->subj_len : nd->iss_len;
+		hits[i].nkey = r.name_subj ? nd->subj_key : nd->iss_key;
 		hits[i].aki = str_at(x, x->nodes[r.aki_node].aki);
 		hits[i].resolved = r.resolved;
 		hits[i].aia_node = r.aia_node;
