@@ -12,7 +12,7 @@ g help top
 g help frobnicate
 g help top extra
 g frobnicate
-for c in aia causes export hosts ingest missing show stats top verify; do
+for c in aia causes export hosts ingest missing report show stats top verify; do
 	g "$c" -h
 	g "$c" --help
 	g "$c" --bogus
