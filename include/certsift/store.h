@@ -71,6 +71,8 @@ enum {
 
 /* The JSON key of counter i ("reports_read", ...). */
 const char	*cs_store_counter_name(int i);
+/* The counters in the order stats and the report list them. */
+extern const int cs_store_counter_order[CS_N_COUNTERS];
 
 int	cs_store_counters(struct cs_store *st, uint64_t n[CS_N_COUNTERS],
 	    struct cs_err *err);

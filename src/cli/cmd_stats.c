@@ -19,14 +19,6 @@ cmd_stats(int argc, char **argv)
 	};
 	/* Printed in this order: the ingest summary's keys, then the
 	 * store's own. */
-	static const int order[] = {
-		CS_N_FILES, CS_N_FILES_SKIPPED, CS_N_REPORTS_READ, CS_N_REPORTS_ACCEPTED,
-		CS_N_REPORTS_FILTERED, CS_N_REPORTS_MALFORMED,
-		CS_N_CERTS_SEEN, CS_N_CERTS_INVALID, CS_N_CERTS_NEW,
-		CS_N_BYTES, CS_N_MICROSECONDS, CS_N_UNIQUE_CERTS,
-		CS_N_UNIQUE_CHAINS, CS_N_UNIQUE_HOSTS, CS_N_FILES_INGESTED,
-		CS_N_COLLISIONS
-	};
 	struct cs_err err = CS_ERR_INIT;
 	struct cs_store *st;
 	struct cs_jw w;
@@ -65,8 +57,8 @@ cmd_stats(int argc, char **argv)
 	cs_jw_init(&w, stdout);
 	if (json)
 		cs_jw_object_begin(&w);
-	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
-		int k = order[i];
+	for (i = 0; i < CS_N_COUNTERS; i++) {
+		int k = cs_store_counter_order[i];
 		const char *name = cs_store_counter_name(k);
 
 		if (json) {

@@ -434,10 +434,12 @@ coverage(struct page *p)
 	fputs("<table id=\"counters\"><thead><tr><th>counter</th><th "
 	    "class=\"n\">value</th></tr></thead><tbody>\n", f);
 	for (i = 0; i < CS_N_COUNTERS; i++) {
-		if (i == CS_N_MICROSECONDS)
+		int k = cs_store_counter_order[i];
+
+		if (k == CS_N_MICROSECONDS)
 			continue;
 		fprintf(f, "<tr><td>%s</td><td class=\"n\">%" PRIu64
-		    "</td></tr>\n", cs_store_counter_name(i), p->n[i]);
+		    "</td></tr>\n", cs_store_counter_name(k), p->n[k]);
 	}
 	fputs("</tbody></table>\n<p class=\"note\">The store's counters, over "
 	    "every ingest (<code>certsift stats</code>); the figures below are "

@@ -67,6 +67,15 @@ static const char *const counter_names[CS_N_COUNTERS] = {
 	"files_ingested", "hash_collisions", "files_skipped"
 };
 
+const int cs_store_counter_order[CS_N_COUNTERS] = {
+	CS_N_FILES, CS_N_FILES_SKIPPED, CS_N_REPORTS_READ, CS_N_REPORTS_ACCEPTED,
+	CS_N_REPORTS_FILTERED, CS_N_REPORTS_MALFORMED,
+	CS_N_CERTS_SEEN, CS_N_CERTS_INVALID, CS_N_CERTS_NEW,
+	CS_N_BYTES, CS_N_MICROSECONDS, CS_N_UNIQUE_CERTS,
+	CS_N_UNIQUE_CHAINS, CS_N_UNIQUE_HOSTS, CS_N_FILES_INGESTED,
+	CS_N_COLLISIONS
+};
+
 struct certstat {
 	uint64_t	count;
 	uint64_t	leaf_count;
