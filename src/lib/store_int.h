@@ -11,47 +11,6 @@
 
 #ifndef CS_KEY_BITS
 #define CS_KEY_BITS	128	/* tests build with a few bits: collisions */
-/*
- * Raw access to the tables, for cs_verify(): what they hold, record by
- * record, in the snapshot cs_store_read_begin() pinned (or one read
- * transaction per call). Values stay valid while that snapshot is pinned.
- */
-
-/* The i-th table's name, from 0; NULL past the last. The last two are
- * LMDB's own, "(freelist)" and "(main)" (a read-only snapshot walks them). */
-const char	*cs_store_table_name(int i);
-
-/*
- * Calls fn for every record of the table, in key order, until it returns
- * -1. Returns 0; 1 when the store has no such table; -1 on an LMDB error
- * (err says which) or when fn returned -1 (err as fn left it).
- */
-typedef int (*cs_raw_fn)(void *arg, const unsigned char *k, size_t klen,
-    const unsigned char *v, size_t vlen);
-int	cs_store_table_walk(struct cs_store *st, const char *table,
-	    cs_raw_fn fn, void *arg, struct cs_err *err);
-
-/* Looks key up in the table: 1 with *v and *vlen, 0 when absent, -1. */
-int	cs_store_table_get(struct cs_store *st, const char *table,
-	    const void *key, size_t klen, const unsigned char **v,
-	    size_t *vlen, struct cs_err *err);
-
-/* Decodes a record of table "cert" (the counters, the error codes, the
- * SHA-256 and issuer id) as cs_store_get_cert() does. Returns 0 or -1. */
-int	cs_store_rec_cert(const unsigned char *key, const void *v, size_t len,
-	    struct cs_certrec *out, struct cs_err *err);
-/* Decodes a record of table "chain"; *errs is its codes (free() it). */
-int	cs_store_rec_chain(const unsigned char *key, size_t klen,
-	    const void *v, size_t len, struct cs_chainrec *out,
-	    struct cs_errcount **errs, struct cs_err *err);
-/* Calls fn for each entry of a "tophost" record: 0, or -1 when the record
- * is malformed or fn returned -1. */
-int	cs_store_rec_top(const void *v, size_t len, cs_host_fn fn, void *arg);
-
-/* The index key ("deridx") of a DER hash, with sequence number 0. */
-void	cs_store_hash_key(const unsigned char hash[16],
-	    unsigned char key[CS_KEY_LEN]);
-
 #endif
 
 struct cs_wtxn;
