@@ -8,15 +8,19 @@
 #   CORPUS    absolute path to corpus/ (default: <repo>/corpus)
 #   TIMEOUT   per-test timeout in seconds (default 90)
 #   KEEP=1    keep each test's temp dir (its path is printed)
+#   JOBS      tests run at once (default: the number of cores)
 #   UPDATE=1  rewrite a test's golden files (<name>.out, .err, .exit) that exist
 #
-# Every tests/cli/<cmd>-<case>.sh runs, in sorted order, with bash in a fresh
-# temp dir (its cwd) with CERTSIFT, CORPUS and CLI_DIR exported and
+# Every tests/cli/<cmd>-<case>.sh runs (started in sorted order, JOBS at a
+# time) with bash in a fresh temp dir (its cwd) with CERTSIFT, CORPUS and CLI_DIR exported and
 # CERTSIFT_DB unset. A PATTERN selects tests whose name contains it. A test
 # passes when it exits 0 and, where a golden file <name>.out / .err / .exit
 # exists next to it, its stdout / stderr / exit status match it.
 # Prints "PASS name" or "FAIL name" (with details, indented) per test and
 # ends with one line "N passed, N failed"; exits 1 if any failed.
+
+# "sh run.sh" works too: the job pool needs bash
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 
 set -u
 export LC_ALL=C
@@ -52,18 +56,10 @@ CLI_CACHE=$(mktemp -d "${TMPDIR:-/tmp}/certsift-cli-cache.XXXXXX")
 export CLI_CACHE
 trap 'rm -rf "$CLI_CACHE"' EXIT
 
-passed=0
-failed=0
-failed_names=
-for t in "$CLI_DIR"/*-*.sh; do
-	name=$(basename "$t" .sh)
-	if [ $# -gt 0 ]; then
-		sel=0
-		for pat in "$@"; do
-			case $name in *"$pat"*) sel=1 ;; esac
-		done
-		[ $sel = 1 ] || continue
-	fi
+# One test: run it in a fresh temp dir, compare its golden files, and
+# write its verdict ("PASS name" or "FAIL name" and details) to $1.
+run_one() {	# verdict-file test-path name
+	local res=$1 t=$2 name=$3 dir log status why g gf actual
 	dir=$(mktemp -d "${TMPDIR:-/tmp}/certsift-cli.$name.XXXXXX")
 	log=$dir.log
 	mkdir -p "$log"
@@ -93,21 +89,58 @@ for t in "$CLI_DIR"/*-*.sh; do
 			diff -u "$gf" "$actual" | head -40 >>"$log/stderr"
 		fi
 	done
-	if [ -z "$why" ]; then
-		echo "PASS $name"
-		passed=$((passed + 1))
-	else
-		echo "FAIL $name"
-		echo "    $why"
-		tail -n 40 "$log/stderr" | sed 's/^/    /'
-		failed=$((failed + 1))
-		failed_names="$failed_names $name"
+	{
+		if [ -z "$why" ]; then
+			echo "PASS $name"
+		else
+			echo "FAIL $name"
+			echo "    $why"
+			tail -n 40 "$log/stderr" | sed 's/^/    /'
+		fi
+		if [ "${KEEP:-}" = 1 ]; then
+			echo "    kept $dir (output in $log)"
+		fi
+	} >"$res"
+	[ "${KEEP:-}" = 1 ] || rm -rf "$dir" "$log"
+}
+
+# Tests run JOBS at a time (each in its own temp dir); a verdict is
+# printed as its test ends.
+: "${JOBS:=$(nproc 2>/dev/null || echo 2)}"
+passed=0
+failed=0
+running=0
+declare -A verdict_of
+report() {	# pid
+	local res=${verdict_of[$1]}
+	cat "$res"
+	case $(head -c 4 "$res") in
+	PASS) passed=$((passed + 1)) ;;
+	*) failed=$((failed + 1)) ;;
+	esac
+	unset "verdict_of[$1]"
+	running=$((running - 1))
+}
+for t in "$CLI_DIR"/*-*.sh; do
+	name=$(basename "$t" .sh)
+	if [ $# -gt 0 ]; then
+		sel=0
+		for pat in "$@"; do
+			case $name in *"$pat"*) sel=1 ;; esac
+		done
+		[ $sel = 1 ] || continue
 	fi
-	if [ "${KEEP:-}" = 1 ]; then
-		echo "    kept $dir (output in $log)"
-	else
-		rm -rf "$dir" "$log"
+	if [ "$running" -ge "$JOBS" ]; then
+		wait -n -p done_pid
+		report "$done_pid"
 	fi
+	run_one "$CLI_CACHE/verdict.$name" "$t" "$name" &
+	verdict_of[$!]=$CLI_CACHE/verdict.$name
+	running=$((running + 1))
+done
+while [ "$running" -gt 0 ]; do
+	wait -n -p done_pid
+	report "$done_pid"
 done
 
 echo "$passed passed, $failed failed"
