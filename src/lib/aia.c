@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -161,12 +162,37 @@ say(char *why, size_t whylen, const char *s)
 }
 
 /*
- * Checks url as cs_aia_url_ok() does; with literal set, also refuses a
- * host that is a non-global address written out (libcurl has already
- * turned 2130706433 and 0x7f.1 into 127.0.0.1).
+ * A name that is this machine by definition (RFC 6761 6.3): localhost,
+ * and any name under .localhost, in any case, with or without the root's
+ * dot.
  */
 static int
-url_check(const char *url, int literal, char *why, size_t whylen)
+loopback_name(const char *host)
+{
+	size_t n = strlen(host);
+
+	if (n > 0 && host[n - 1] == '.')
+		n--;
+	return (n == 9 && strncasecmp(host, "localhost", 9) == 0) ||
+	    (n > 10 && strncasecmp(host + n - 10, ".localhost", 10) == 0);
+}
+
+/* What url_check() refuses besides bad URLs. */
+enum {
+	CHECK_URL,		/* only the URL's form */
+	CHECK_LITERAL,		/* and non-global addresses written out */
+	CHECK_NAMES		/* and loopback names: a proxy resolves */
+};
+
+/*
+ * Checks url as cs_aia_url_ok() does; from CHECK_LITERAL on, also refuses
+ * a host that is a non-global address written out (libcurl has already
+ * turned 2130706433 and 0x7f.1 into 127.0.0.1); with CHECK_NAMES, also a
+ * loopback name, for a proxy that resolves names where certsift cannot
+ * check the address.
+ */
+static int
+url_check(const char *url, int check, char *why, size_t whylen)
 {
 	CURLU *u = NULL;
 	char *scheme = NULL, *host = NULL, *part = NULL;
@@ -208,8 +234,12 @@ url_check(const char *url, int literal, char *why, size_t whylen)
 		say(why, whylen, "URL without a host");
 		goto out;
 	}
-	if (literal && host_refused(host)) {
+	if (check >= CHECK_LITERAL && host_refused(host)) {
 		say(why, whylen, "a non-global address");
+		goto out;
+	}
+	if (check >= CHECK_NAMES && loopback_name(host)) {
+		say(why, whylen, "a loopback name");
 		goto out;
 	}
 	ok = 1;
@@ -224,7 +254,7 @@ out:
 int
 cs_aia_url_ok(const char *url, char *why, size_t whylen)
 {
-	return url_check(url, 0, why, whylen);
+	return url_check(url, CHECK_URL, why, whylen);
 }
 
 void
@@ -533,6 +563,15 @@ now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* What a URL to connect to is checked for under o. */
+static int
+checks(const struct cs_aia_fetch_opts *o)
+{
+	if (o->allow_private)
+		return CHECK_URL;
+	return o->proxy != NULL ? CHECK_NAMES : CHECK_LITERAL;
+}
+
 static size_t
 max_bytes(const struct cs_aia_fetch_opts *o)
 {
@@ -726,7 +765,7 @@ finish(struct xfer *x, CURLcode rc)
 			    "redirects", CS_AIA_REDIRECTS);
 			return 0;
 		}
-		if (!url_check(loc, !x->o->allow_private, why, sizeof(why))) {
+		if (!url_check(loc, checks(x->o), why, sizeof(why))) {
 			snprintf(r->detail, sizeof(r->detail), "redirect: %s",
 			    why);
 			return 0;
@@ -783,14 +822,14 @@ start(CURLM *m, const char *url, size_t i, const struct cs_aia_fetch_opts *o,
 	x->i = i;
 	x->o = o;
 	x->deadline = now_ms() + ms;
-	if (!url_check(url, 0, why, sizeof(why))) {
+	if (!url_check(url, CHECK_URL, why, sizeof(why))) {
 		x->r.status = CS_AIA_UNSUPPORTED;
 		snprintf(x->r.detail, sizeof(x->r.detail), "%s", why);
 		return 0;
 	}
 	/* Written out, an address is refused before any connection (with
 	 * a proxy too, which resolves names itself). */
-	if (!o->allow_private && !url_check(url, 1, why, sizeof(why))) {
+	if (!url_check(url, checks(o), why, sizeof(why))) {
 		x->r.status = CS_AIA_REFUSED;
 		snprintf(x->r.detail, sizeof(x->r.detail), "%s", why);
 		return 0;

@@ -2,7 +2,8 @@
 # PEM and PKCS#7 (DER and PEM) responses resolve unknown-issuer rows with
 # source aia, an issuer's issuer is fetched too (two levels), a certificate
 # that does not verify stays a candidate, each failure has its reason, a
-# second run asks nothing, --refresh asks again.
+# second run asks nothing, --refresh asks again; a name no resolver knows
+# fails with the reason dns.
 . "$CLI_DIR/lib.sh"
 . "$CLI_DIR/aia-pki.sh"
 
@@ -148,3 +149,19 @@ run "$CS" verify --db db
 assert_status 1 "verify finds the flipped certificate"
 assert_match "AIA certificate [0-9a-f]{64}: its DER has another SHA-256" \
     "$(cat _out)" "verify's problem"
+
+# A name under .invalid (RFC 6761): the resolver fails, the reason is dns,
+# it is kept, and the next run does not ask again.
+ingest --db dns srv/dns.jsonl
+run "$CS" aia --db dns --roots srv/root.pem --fetch --timeout 10 --json
+assert_status 0 "aia --fetch of an unresolvable name"
+assert_eq "dns 0 http://no-such-host.invalid/dns.der" "$(j '.results[] |
+    "\(.status) \(.certs) \(.url)"')" "the unresolvable name's result"
+assert_eq '1
+{"dns":1,"connect":0,"tls":0,"http":0,"timeout":0,"too-large":0,"not-a-certificate":0,"redirect":0,"error":0}' \
+    "$(jc '.failed'; jc '.failures')" "counted under dns"
+run "$CS" aia --db dns --roots srv/root.pem --list --json
+assert_eq "dns" "$(j '.[] | .status')" "kept with its reason"
+run "$CS" aia --db dns --roots srv/root.pem --fetch --json
+assert_eq "1 0" "$(j '"\(.skipped) \(.results | length)"')" \
+    "not asked again"

@@ -85,7 +85,8 @@ assert_eq "refused a non-global address" "$(j '.results[] | select(.url |
 # Through --proxy (the server is one): a name the proxy resolves is
 # fetched; a redirect is checked as a first URL is, so one to a loopback
 # address, written either way, or to another scheme is refused and not
-# followed.
+# followed; and as the proxy resolves names, one to a name that is
+# loopback by definition (localhost) is refused too.
 ingest --db px srv/proxy.jsonl
 : >srv/requests
 run "$CS" aia --db px --roots srv/root.pem --fetch --proxy "$URL" --json
@@ -94,12 +95,14 @@ j '.results[] | "\(.url) \(.status) \(.detail)"' | sort >got
 cat >want <<EOF2
 http://ca.example/proxy-ok ok null
 http://ca.example/redirect-ftp redirect redirect: not an http or https URL
+http://ca.example/redirect-localhost redirect redirect: a loopback name
 http://ca.example/redirect-mapped redirect redirect: a non-global address
 http://ca.example/redirect-private redirect redirect: a non-global address
 EOF2
 assert_file_eq want got "redirects checked"
 assert_eq "http://ca.example/proxy-ok
 http://ca.example/redirect-ftp
+http://ca.example/redirect-localhost
 http://ca.example/redirect-mapped
 http://ca.example/redirect-private" "$(sort srv/requests)" \
     "no redirect followed"

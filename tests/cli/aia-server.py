@@ -13,6 +13,7 @@ port in their caIssuers URLs (python3-cryptography, EC P-256), and writes:
   DIR/private.jsonl       one report per leaf of PRIVATE
   DIR/proxy.jsonl         one report per leaf whose URL names ca.example,
                           for --proxy (this server is the proxy too)
+  DIR/dns.jsonl           one report whose URL names a host under .invalid
   DIR/port                the port, last: the test waits for it
 
 and then serves DIR/www, logging each request's path to DIR/requests (one
@@ -26,6 +27,8 @@ line each, flushed). Paths of its own:
   /redirect-private  302 to http://127.0.0.1:PORT/der.cer
   /redirect-mapped   302 to http://[::ffff:127.0.0.1]:PORT/der.cer
   /redirect-ftp      302 to ftp://ftp.example/der.cer
+  /redirect-localhost  302 to http://localhost:PORT/der.cer (a name that
+                     resolves to a loopback address)
 
 A request for an absolute URL (a proxy's) is answered as for its path.
 
@@ -190,7 +193,7 @@ def make(top, port):
     # that certsift must check as it checks a first URL.
     proxied = []
     for n in ("proxy-ok", "redirect-private", "redirect-mapped",
-              "redirect-ftp"):
+              "redirect-ftp", "redirect-localhost"):
         ca = p.cert("ca-" + n, name("CA " + n), root)
         leaf = p.cert("leaf-" + n, name(n + ".example", False), ca,
                       ca=False, aia="http://ca.example/" + n)
@@ -199,6 +202,12 @@ def make(top, port):
         proxied.append(report(n + ".example", leaf))
     with open(os.path.join(top, "proxy.jsonl"), "w") as f:
         f.writelines(proxied)
+    # A name no resolver knows (RFC 6761 reserves .invalid): a DNS failure.
+    ca = p.cert("ca-dns", name("CA dns"), root)
+    leaf = p.cert("leaf-dns", name("dns.example", False), ca, ca=False,
+                  aia="http://no-such-host.invalid/dns.der")
+    with open(os.path.join(top, "dns.jsonl"), "w") as f:
+        f.write(report("dns.example", leaf))
 
 
 def main():
@@ -235,6 +244,9 @@ def main():
             elif path == "/redirect-mapped":
                 self.send(302, headers=[("Location",
                           "http://[::ffff:127.0.0.1]:%d/der.cer" % port)])
+            elif path == "/redirect-localhost":
+                self.send(302, headers=[("Location",
+                          "http://localhost:%d/der.cer" % port)])
             elif path == "/redirect-ftp":
                 self.send(302, headers=[("Location",
                           "ftp://ftp.example/der.cer")])
