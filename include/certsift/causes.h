@@ -56,6 +56,13 @@ struct cs_cause_row {
 	size_t		 nexamples;
 };
 
+/* Reports of one primary cause on one UTC day (cs_causes_days()). */
+struct cs_cause_day {
+	int32_t		 day;		/* or CS_NODAY */
+	int		 cause;
+	uint64_t	 reports;
+};
+
 struct cs_causes {
 	struct cs_cause_row	*rows;	/* most reports first, then cause
 					   order, then detail */
@@ -65,9 +72,14 @@ struct cs_causes {
 	uint64_t		 primary[CS_CAUSE_N];	/* by cause */
 	uint64_t		 judged_hosts;	/* reports with a clear hostname */
 	void			*priv;		/* for cs_causes_chain() */
+	/* cs_causes_days() only: by day (CS_NODAY first), then cause. */
+	struct cs_cause_day	*days;
+	size_t			 ndays;
+	/* Of them, reports whose day is a guess (see cs_causes_days()). */
+	uint64_t		 days_guessed;
 };
 
-#define CS_CAUSES_INIT { NULL, 0, 0, 0, { 0 }, 0, NULL }
+#define CS_CAUSES_INIT { NULL, 0, 0, 0, { 0 }, 0, NULL, NULL, 0, 0 }
 
 /*
  * Diagnoses the selected reports of st: the chains and reports that
@@ -77,6 +89,23 @@ struct cs_causes {
  * (also on failure). Returns 0 or -1.
  */
 int	cs_causes_run(struct cs_store *st, const struct cs_missing_opts *mo,
+	    size_t examples, struct cs_causes *out, struct cs_err *err);
+
+/*
+ * As cs_causes_run(), and also the selected reports per UTC day and
+ * primary cause (out->days): each cause's days add up to its primary
+ * count, and each day's causes to that day's reports. Exact from the
+ * store's hosts' days (schema 6) for the reports ingested since a store
+ * kept them. For older reports (a store upgraded from schema 5) the days
+ * of a chain's reports with one error code are known (the chain's days)
+ * and so are their causes, but not which report had which: when they
+ * have more than one primary cause over more than one day, the causes are
+ * laid over the days in order (not-yet-valid on the first days, expired
+ * on the last, the others in cause order between) and out->days_guessed
+ * counts those reports. Reports without any day (those
+ * ingested before a store kept days) are in no day. Returns 0 or -1.
+ */
+int	cs_causes_days(struct cs_store *st, const struct cs_missing_opts *mo,
 	    size_t examples, struct cs_causes *out, struct cs_err *err);
 
 /*

@@ -21,8 +21,8 @@
 #include "certsift/x509.h"
 
 #define CS_KEY_LEN	20	/* XXH3-128 of the DER, then a sequence number */
-#define CS_SCHEMA	5	/* 3 and 4 are read as they are and upgraded
-				 * by a writer */
+#define CS_SCHEMA	6	/* 3, 4 and 5 are read as they are and
+				 * upgraded by a writer */
 #define CS_TOP_HOSTS	10	/* hostnames kept per certificate, most first */
 
 struct cs_store;
@@ -221,6 +221,34 @@ typedef int (*cs_validity_fn)(void *arg, const unsigned char *ckey,
     int has_err, int32_t code, const char *host, size_t len,
     const struct cs_validity *v, size_t nv);
 int	cs_store_foreach_validity(struct cs_store *st, cs_validity_fn fn,
+	    void *arg, struct cs_err *err);
+
+/*
+ * Hosts' days (schema 6): per (chain, error code, hostname), the key of
+ * cs_store_foreach_chainhost(), its reports per UTC day, each day's split
+ * by the certificates out of their validity at the report's time as in
+ * cs_validity (both masks 0: all valid, or a report without a time). So
+ * the per-report diagnoses (the hostname, the validity) can be counted per
+ * day. A store upgraded from schema 5 or older has them only for the
+ * reports ingested since: the rest of chainhost's count has no such row.
+ */
+struct cs_hostday {
+	int32_t		day;		/* or CS_NODAY */
+	uint32_t	pad;		/* 0 */
+	uint64_t	expired;
+	uint64_t	notyet;
+	uint64_t	n;
+};
+
+/*
+ * Calls fn for every (chain, error code, hostname) with its entries
+ * (e[0..n), sorted by day, then masks; valid during the call), in the order
+ * of cs_store_foreach_chainhost().
+ */
+typedef int (*cs_hostday_fn)(void *arg, const unsigned char *ckey,
+    int has_err, int32_t code, const char *host, size_t len,
+    const struct cs_hostday *e, size_t n);
+int	cs_store_foreach_hostday(struct cs_store *st, cs_hostday_fn fn,
 	    void *arg, struct cs_err *err);
 
 /* Calls fn for every hostname: accepted reports and distinct certs. */

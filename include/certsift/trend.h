@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "certsift/causes.h"
 #include "certsift/err.h"
 #include "certsift/missing.h"
 #include "certsift/query.h"
@@ -20,7 +21,8 @@ enum {
 	CS_TREND_ERROR,		/* the report's error code */
 	CS_TREND_ISSUER,	/* the issuer name of the chain's leaf */
 	CS_TREND_OUTCOME,	/* missing's outcome of the chain */
-	CS_TREND_MISSING_ROW	/* the given rows of missing */
+	CS_TREND_MISSING_ROW,	/* the given rows of missing */
+	CS_TREND_CAUSE		/* the report's primary cause (causes.h) */
 };
 
 struct cs_trend_opts {
@@ -42,13 +44,18 @@ struct cs_trend_opts {
 	/* CS_TREND_MISSING_ROW: the indexes of the rows (in missing). */
 	const size_t	*rows;
 	size_t		 nrows;
+	/* CS_TREND_CAUSE: the days of cs_causes_days(), which selected the
+	 * reports (query is not used then). */
+	const struct cs_causes *causes;
 };
 
 struct cs_trend_group {
-	char		*label;		/* issuer or outcome; NULL by error */
+	char		*label;		/* issuer, outcome or cause; NULL by
+					   error */
 	int		 has_err;	/* by error: 0 for reports without */
 	int32_t		 code;
-	size_t		 row;		/* CS_TREND_MISSING_ROW: its row */
+	size_t		 row;		/* CS_TREND_MISSING_ROW: its row;
+					   CS_TREND_CAUSE: the cause */
 	uint64_t	 reports;	/* over every day */
 };
 

@@ -24,9 +24,10 @@ enum { O_TABLE, O_JSON, O_CSV };
 enum { O_BY = 1, O_CSV_OPT, O_DB, O_JSON_OPT, O_KNOWN, O_NO_ROOTS,
     O_ROOTS, O_SINCE, O_UNTIL };
 
-static const char *const bynames[] = { "error", "issuer", "outcome" };
-static const int byvalues[] = { CS_TREND_ERROR, CS_TREND_ISSUER,
-    CS_TREND_OUTCOME };
+static const char *const bynames[] = { "cause", "error", "issuer",
+    "outcome" };
+static const int byvalues[] = { CS_TREND_CAUSE, CS_TREND_ERROR,
+    CS_TREND_ISSUER, CS_TREND_OUTCOME };
 
 struct trend_opts {
 	struct cs_sel	 sel;
@@ -58,7 +59,7 @@ static const char *
 group_key(int by)
 {
 	return by == CS_TREND_ERROR ? "code" : by == CS_TREND_ISSUER ?
-	    "issuer" : "outcome";
+	    "issuer" : by == CS_TREND_CAUSE ? "cause" : "outcome";
 }
 
 static void
@@ -168,7 +169,8 @@ parse_by(struct trend_opts *o, const char *arg)
 			o->by = byvalues[i];
 			return 0;
 		}
-	cli_usage_error(cmd_trend_usage, "bad --by '%s' (error, issuer or outcome)",
+	cli_usage_error(cmd_trend_usage, "bad --by '%s' (cause, error, issuer or "
+	    "outcome)",
 	    arg);
 	return -1;
 }
@@ -279,6 +281,7 @@ cmd_trend(int argc, char **argv)
 	struct cs_trend t = CS_TREND_INIT;
 	struct cs_missing_opts mo;
 	struct cs_missing m = CS_MISSING_INIT;
+	struct cs_causes c = CS_CAUSES_INIT;
 	struct cs_certset *roots = NULL, *known = NULL;
 	struct cs_store *st = NULL;
 	struct cs_query *q = NULL;
@@ -289,7 +292,8 @@ cmd_trend(int argc, char **argv)
 	if ((status = parse_args(&o, argc, argv)) >= 0)
 		goto out;
 	status = 0;
-	if (o.by == CS_TREND_OUTCOME && (status = missing_sets(o.roots,
+	if ((o.by == CS_TREND_OUTCOME || o.by == CS_TREND_CAUSE) &&
+	    (status = missing_sets(o.roots,
 	    o.nroots, o.no_roots, o.known, o.nknown, &roots, &known)) != 0)
 		goto out;
 	if ((st = cli_open_store(o.db)) == NULL) {
@@ -308,16 +312,22 @@ cmd_trend(int argc, char **argv)
 		goto out;
 	}
 	to.query = q;
+	memset(&mo, 0, sizeof(mo));
+	mo.roots = roots;
+	mo.known = known;
+	mo.query = q;
 	if (o.by == CS_TREND_OUTCOME) {
-		memset(&mo, 0, sizeof(mo));
-		mo.roots = roots;
-		mo.known = known;
-		mo.query = q;
 		if (cs_missing_run(st, &mo, &m, &err) == -1) {
 			status = cli_fail(&err);
 			goto out;
 		}
 		to.missing = &m;
+	} else if (o.by == CS_TREND_CAUSE) {
+		if (cs_causes_days(st, &mo, 0, &c, &err) == -1) {
+			status = cli_fail(&err);
+			goto out;
+		}
+		to.causes = &c;
 	}
 	if (cs_trend_run(st, &to, &t, &err) == -1) {
 		status = cli_fail(&err);
@@ -334,9 +344,14 @@ cmd_trend(int argc, char **argv)
 		print_table(stdout, &t, o.by);
 	}
 	note_days(&t);
+	if (c.days_guessed > 0)
+		cli_warn("the days of %" PRIu64 " reports ingested before the "
+		    "store kept hosts' days (schema 6) are laid over their "
+		    "chain's days cause by cause: a guess", c.days_guessed);
 out:
 	cs_trend_release(&t);
 	cs_missing_release(&m);
+	cs_causes_release(&c);
 	cs_query_close(q);
 	cs_store_close(st);
 	cs_certset_free(roots);

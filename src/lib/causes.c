@@ -13,6 +13,7 @@
 #include "certsift/b64.h"
 #include "certsift/buf.h"
 #include "certsift/query.h"
+#include "certsift/vec.h"
 #include "x509_int.h"
 
 #include "interception.inc"
@@ -388,6 +389,21 @@ struct ex {
 	uint64_t	 n;
 };
 
+/* A count of a chain's reports with one code (see struct ctx). */
+struct dc {
+	uint32_t	 chain;
+	int32_t		 code;
+	int32_t		 day;		/* hv, dv */
+	unsigned char	 has_err;
+	unsigned char	 cause;		/* pv, hv */
+	uint64_t	 n;
+};
+
+struct dcvec {
+	struct dc	*v;
+	size_t		 n, cap;
+};
+
 struct ctx {
 	struct cs_err		*err;
 	const struct cs_missing_opts *mo;
@@ -420,6 +436,15 @@ struct ctx {
 	uint64_t		 reports;
 	uint64_t		 primary[CS_CAUSE_N];
 	uint64_t		 judged;
+	/* cs_causes_days(): per chain, its reports' primary causes by code
+	 * (pv), by code and day from the hosts' days (hv), and its days by
+	 * code (dv), each in chain order. */
+	int			 days;
+	int			 cur_has_err;
+	int32_t			 cur_code;
+	struct dcvec		 pv, hv, dv;
+	CS_VEC(struct cs_cause_day) out;
+	uint64_t		 guessed;
 };
 
 static int
@@ -997,6 +1022,28 @@ count_row(struct ctx *x, uint32_t row, uint64_t k, long host)
 
 enum { G_EXPIRED = 1, G_NOTYET = 2, G_MISMATCH = 4 };
 
+/* Appends a count, added to the last when it is of the same. */
+static int
+dc_add(struct dcvec *v, uint32_t chain, int has_err, int32_t code,
+    int32_t day, int cause, uint64_t n)
+{
+	struct dc d, *l = v->n > 0 ? &v->v[v->n - 1] : NULL;
+
+	if (l != NULL && l->chain == chain && l->has_err == has_err &&
+	    l->code == code && l->day == day && l->cause == cause) {
+		l->n += n;
+		return 0;
+	}
+	memset(&d, 0, sizeof(d));
+	d.chain = chain;
+	d.has_err = (unsigned char)has_err;
+	d.code = code;
+	d.day = day;
+	d.cause = (unsigned char)cause;
+	d.n = n;
+	return cs_vec_push(v, d);
+}
+
 /* k reports of the current chain, with the per-report diagnoses g. */
 static int
 count_group(struct ctx *x, unsigned g, uint64_t k, long host)
@@ -1039,6 +1086,9 @@ count_group(struct ctx *x, unsigned g, uint64_t k, long host)
 	}
 	x->rows[prim].primary += k;
 	x->primary[x->rows[prim].cause] += k;
+	if (x->days && dc_add(&x->pv, (uint32_t)x->cur, x->cur_has_err,
+	    x->cur_code, CS_NODAY, x->rows[prim].cause, k) == -1)
+		return cs_err_set(x->err, CS_ENOMEM, "out of memory");
 	for (i = 0; i < CS_CAUSE_N; i++)
 		if (seen & (1u << i))
 			x->counts[x->cur][i] += k;
@@ -1067,6 +1117,8 @@ on_row(void *arg, const unsigned char *ckey, int has_err, int32_t code,
 	    !cs_sel_code(cs_query_sel(x->mo->query), has_err, code)))
 		return 0;
 	c = &x->chains[x->cur];
+	x->cur_has_err = has_err;
+	x->cur_code = code;
 	if (len > 0 && !keyed(host, len)) {
 		x->judged += n;
 		if (!host_ok(x, &x->nodes[c->leaf], host, len))
@@ -1092,6 +1144,240 @@ on_row(void *arg, const unsigned char *ckey, int has_err, int32_t code,
 		n -= e->v.n;
 	}
 	return count_group(x, g, n, hid);
+}
+
+
+/* ---- per day (cs_causes_days()) ------------------------------------------ */
+
+/* The primary cause of a report of chain c with per-report diagnoses g:
+ * what count_group() picks. */
+static int
+primary_cause(const struct ctx *x, const struct crec *c, unsigned g)
+{
+	static const int per[] = { CS_CAUSE_EXPIRED, CS_CAUSE_NOT_YET_VALID,
+	    CS_CAUSE_NAME_MISMATCH };
+	size_t i;
+
+	/* The chain's rows are in cause order. */
+	if (c->rn > 0 && x->rows[x->crows[c->roff]].cause < CS_CAUSE_EXPIRED)
+		return x->rows[x->crows[c->roff]].cause;
+	for (i = 0; i < 3; i++)
+		if (g & (1u << i))
+			return per[i];
+	if (c->rn > 0)
+		return x->rows[x->crows[c->roff]].cause;
+	return CS_CAUSE_OTHER;
+}
+
+static int
+on_hostday(void *arg, const unsigned char *ckey, int has_err, int32_t code,
+    const char *host, size_t len, const struct cs_hostday *e, size_t n)
+{
+	struct ctx *x = arg;
+	const struct crec *c;
+	unsigned g = 0, ge;
+	long ci;
+	size_t i;
+
+	if ((ci = chain_find(x, ckey)) < 0 || (x->mo->query != NULL &&
+	    !cs_sel_code(cs_query_sel(x->mo->query), has_err, code)))
+		return 0;
+	c = &x->chains[ci];
+	/* As on_row() judges the hostname. */
+	if (len > 0 && !keyed(host, len) && !host_ok(x, &x->nodes[c->leaf],
+	    host, len))
+		g |= G_MISMATCH;
+	for (i = 0; i < n; i++) {
+		ge = g;
+		if (e[i].expired & c->posmask)
+			ge |= G_EXPIRED;
+		if (e[i].notyet & c->posmask)
+			ge |= G_NOTYET;
+		if (e[i].n > 0 && dc_add(&x->hv, (uint32_t)ci, has_err, code,
+		    e[i].day, primary_cause(x, c, ge), e[i].n) == -1)
+			return cs_err_set(x->err, CS_ENOMEM, "out of memory");
+	}
+	return 0;
+}
+
+static int
+on_chainday(void *arg, const unsigned char *ckey, const struct cs_dayent *e,
+    size_t n)
+{
+	struct ctx *x = arg;
+	long ci;
+	size_t i;
+
+	if ((ci = chain_find(x, ckey)) < 0)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (e[i].n > 0 && (x->mo->query == NULL || cs_sel_code(
+		    cs_query_sel(x->mo->query), e[i].has_err, e[i].code)) &&
+		    dc_add(&x->dv, (uint32_t)ci, e[i].has_err, e[i].code,
+		    e[i].day, 0, e[i].n) == -1)
+			return cs_err_set(x->err, CS_ENOMEM, "out of memory");
+	return 0;
+}
+
+static int
+emit(struct ctx *x, int32_t day, int cause, uint64_t n)
+{
+	struct cs_cause_day d = { day, cause, n };
+
+	if (n > 0 && cs_vec_push(&x->out, d) == -1)
+		return cs_err_set(x->err, CS_ENOMEM, "out of memory");
+	return 0;
+}
+
+/* The slice of v from *at with this chain, has_err and code. */
+static size_t
+slice(const struct dcvec *v, size_t *at, uint32_t chain, int has_err,
+    int32_t code)
+{
+	size_t b = *at;
+
+	while (*at < v->n && v->v[*at].chain == chain &&
+	    v->v[*at].has_err == has_err && v->v[*at].code == code)
+		(*at)++;
+	return *at - b;
+}
+
+/*
+ * The order in which lay() gives a chain's days to its causes: a
+ * certificate is not yet valid before it is valid and expired after, so
+ * not-yet-valid takes the first days and expired the last.
+ */
+static const int lay_order[CS_CAUSE_N] = {
+	CS_CAUSE_NOT_YET_VALID, CS_CAUSE_INTERCEPTION, CS_CAUSE_CAPTIVE_PORTAL,
+	CS_CAUSE_MISSING_INTERMEDIATE, CS_CAUSE_UNTRUSTED_ROOT,
+	CS_CAUSE_UNKNOWN_ISSUER, CS_CAUSE_SELF_SIGNED_LEAF,
+	CS_CAUSE_NAME_MISMATCH, CS_CAUSE_WEAK_SIGNATURE, CS_CAUSE_WEAK_KEY,
+	CS_CAUSE_NOT_A_CA, CS_CAUSE_OTHER, CS_CAUSE_EXPIRED
+};
+
+/*
+ * One chain's reports with one code: those of the hosts' days on their
+ * day, the rest (reports from before the store kept them) laid over the
+ * chain's days not yet filled, causes in lay_order.
+ */
+static int
+lay(struct ctx *x, const struct dc *p, size_t np, const struct dc *h,
+    size_t nh, struct dc *d, size_t nd)
+{
+	uint64_t rest[CS_CAUSE_N], t;
+	size_t i, j, ncauses = 0, ndays = 0;
+	int k;
+
+	memset(rest, 0, sizeof(rest));
+	for (i = 0; i < np; i++)
+		rest[p[i].cause] += p[i].n;
+	for (i = 0; i < nh; i++) {
+		if (emit(x, h[i].day, h[i].cause, h[i].n) == -1)
+			return -1;
+		rest[h[i].cause] -= rest[h[i].cause] < h[i].n ?
+		    rest[h[i].cause] : h[i].n;
+		for (j = 0; j < nd && d[j].day != h[i].day; j++)
+			;
+		if (j < nd)
+			d[j].n -= d[j].n < h[i].n ? d[j].n : h[i].n;
+	}
+	for (k = 0; k < CS_CAUSE_N; k++)
+		ncauses += rest[k] > 0;
+	for (j = 0; j < nd; j++)
+		ndays += d[j].n > 0;
+	for (i = 0, j = 0; i < CS_CAUSE_N && j < nd; ) {
+		k = lay_order[i];
+		t = rest[k] < d[j].n ? rest[k] : d[j].n;
+		if (emit(x, d[j].day, k, t) == -1)
+			return -1;
+		if (ncauses > 1 && ndays > 1)
+			x->guessed += t;
+		rest[k] -= t;
+		d[j].n -= t;
+		if (rest[k] == 0)
+			i++;
+		if (d[j].n == 0)
+			j++;
+	}
+	return 0;
+}
+
+static int
+dc_key_cmp(const struct dc *a, const struct dc *b)
+{
+	if (a->chain != b->chain)
+		return a->chain < b->chain ? -1 : 1;
+	if (a->has_err != b->has_err)
+		return a->has_err < b->has_err ? -1 : 1;
+	return (a->code > b->code) - (a->code < b->code);
+}
+
+static int
+dc_cmp(const void *a, const void *b)
+{
+	const struct dc *x = a, *y = b;
+	int r;
+
+	if ((r = dc_key_cmp(x, y)) != 0)
+		return r;
+	if (x->day != y->day)
+		return x->day < y->day ? -1 : 1;
+	return (x->cause > y->cause) - (x->cause < y->cause);
+}
+
+static int
+day_cmp(const void *a, const void *b)
+{
+	const struct cs_cause_day *x = a, *y = b;
+
+	if (x->day != y->day)
+		return x->day < y->day ? -1 : 1;
+	return (x->cause > y->cause) - (x->cause < y->cause);
+}
+
+/* Each (chain, code) of the three lists in turn, then the sums. */
+static int
+days_finish(struct ctx *x, struct cs_causes *out)
+{
+	struct dcvec *v[3] = { &x->pv, &x->hv, &x->dv };
+	size_t at[3] = { 0, 0, 0 }, n[3], i, k;
+	const struct dc *lo;
+	struct dc key;
+
+	/* The hosts' days of one code come host by host: by day. */
+	for (i = 0; i < 3; i++)
+		if (v[i]->n > 1)
+			qsort(v[i]->v, v[i]->n, sizeof(*v[i]->v), dc_cmp);
+	for (;;) {
+		for (lo = NULL, i = 0; i < 3; i++)
+			if (at[i] < v[i]->n && (lo == NULL ||
+			    dc_key_cmp(&v[i]->v[at[i]], lo) < 0))
+				lo = &v[i]->v[at[i]];
+		if (lo == NULL)
+			break;
+		key = *lo;
+
+		for (i = 0; i < 3; i++)
+			n[i] = slice(v[i], &at[i], key.chain, key.has_err,
+			    key.code);
+		if (lay(x, x->pv.v + at[0] - n[0], n[0], x->hv.v + at[1] -
+		    n[1], n[1], x->dv.v + at[2] - n[2], n[2]) == -1)
+			return -1;
+	}
+	if (x->out.n > 1)
+		qsort(x->out.v, x->out.n, sizeof(*x->out.v), day_cmp);
+	for (i = 0, k = 0; i < x->out.n; i++) {
+		if (k > 0 && day_cmp(&x->out.v[k - 1], &x->out.v[i]) == 0)
+			x->out.v[k - 1].reports += x->out.v[i].reports;
+		else
+			x->out.v[k++] = x->out.v[i];
+	}
+	out->days = x->out.v;
+	out->ndays = k;
+	out->days_guessed = x->guessed;
+	x->out.v = NULL;
+	x->out.n = x->out.cap = 0;
+	return 0;
 }
 
 /* ---- the rows ------------------------------------------------------------ */
@@ -1230,11 +1516,15 @@ ctx_release(struct ctx *x)
 	free(x->exs);
 	free(x->acc);
 	free(x->counts);
+	cs_vec_release(&x->pv);
+	cs_vec_release(&x->hv);
+	cs_vec_release(&x->dv);
+	cs_vec_release(&x->out);
 }
 
-int
-cs_causes_run(struct cs_store *st, const struct cs_missing_opts *mo,
-    size_t examples, struct cs_causes *out, struct cs_err *err)
+static int
+run(struct cs_store *st, const struct cs_missing_opts *mo, size_t examples,
+    int days, struct cs_causes *out, struct cs_err *err)
 {
 	struct cs_missing_opts o = *mo;
 	struct cs_missing m = CS_MISSING_INIT;
@@ -1245,6 +1535,7 @@ cs_causes_run(struct cs_store *st, const struct cs_missing_opts *mo,
 	memset(out, 0, sizeof(*out));
 	x.err = err;
 	x.mo = mo;
+	x.days = days;
 	if (lists_load(&x.lists, err) == -1)
 		goto out;
 	o.node = on_node;
@@ -1263,11 +1554,29 @@ cs_causes_run(struct cs_store *st, const struct cs_missing_opts *mo,
 	if (cs_store_foreach_chainhost(st, on_row, &x, err) == -1 ||
 	    flush(&x) == -1)
 		goto out;
+	if (days && (cs_store_foreach_hostday(st, on_hostday, &x, err) == -1 ||
+	    cs_store_foreach_chainday(st, on_chainday, &x, err) == -1 ||
+	    days_finish(&x, out) == -1))
+		goto out;
 	ret = finish(&x, examples, out);
 out:
 	cs_missing_release(&m);
 	ctx_release(&x);
 	return ret;
+}
+
+int
+cs_causes_run(struct cs_store *st, const struct cs_missing_opts *mo,
+    size_t examples, struct cs_causes *out, struct cs_err *err)
+{
+	return run(st, mo, examples, 0, out, err);
+}
+
+int
+cs_causes_days(struct cs_store *st, const struct cs_missing_opts *mo,
+    size_t examples, struct cs_causes *out, struct cs_err *err)
+{
+	return run(st, mo, examples, 1, out, err);
 }
 
 uint64_t
@@ -1335,6 +1644,7 @@ cs_causes_release(struct cs_causes *c)
 		free(c->rows[i].examples);
 	}
 	free(c->rows);
+	free(c->days);
 	if ((pv = c->priv) != NULL) {
 		free(pv->keys);
 		free(pv->counts);

@@ -281,7 +281,10 @@ write_rows(struct cs_ingest *ing, struct cs_wtxn *t, const uint32_t *hrank,
 		if (cs_store_wchainhost(t, ing->chains.v[c->chain].key,
 		    c->has_err, c->code, bh != NULL ? (const char *)
 		    ing->hosts.data + bh->off : "", bh != NULL ? bh->len : 0,
-		    c->count, err) == -1)
+		    c->count, err) == -1 || cs_ing_hostday_write(ing, t,
+		    (uint32_t)rows.v[i].n, ing->chains.v[c->chain].key,
+		    bh != NULL ? (const char *)ing->hosts.data + bh->off : "",
+		    bh != NULL ? bh->len : 0, err) == -1)
 			goto out;
 	}
 	ret = 0;

@@ -83,6 +83,7 @@ struct che {
 	int32_t		code;
 	int		has_err;
 	uint32_t	host;		/* in ing->bhosts, or NOHOST */
+	uint32_t	hd;		/* its first hdrow + 1, or 0 */
 	uint64_t	count;
 	int		seen;
 	int64_t		first;
@@ -103,6 +104,16 @@ struct bchain {
 struct vrow {
 	uint32_t	che;
 	uint64_t	expired;	/* positions in the chain, as bits */
+	uint64_t	notyet;
+	uint64_t	n;
+};
+
+/* Reports of a batch row (che) of one day with the same masks. */
+struct hdrow {
+	uint32_t	che;
+	uint32_t	next;		/* the che's next hdrow + 1, or 0 */
+	int32_t		day;
+	uint64_t	expired;
 	uint64_t	notyet;
 	uint64_t	n;
 };
@@ -257,6 +268,9 @@ struct cs_ingest {
 	/* Reports with certificates out of their validity (ingest_valid.c). */
 	CS_VEC(struct vrow)	 vrows;
 	struct cs_hmap		 vrow_idx;
+	/* The same per day, of every report (ingest_valid.c). */
+	CS_VEC(struct hdrow)	 hdrows;
+	struct cs_hmap		 hdrow_idx;
 
 	/* Scratch. */
 	CS_VEC(uint32_t)		 cur;		/* this report's slots */
@@ -352,6 +366,11 @@ int	cs_ing_valid_masks(const struct tvalid *v, size_t n, int64_t ts,
 	    uint64_t m[2]);
 int	cs_ing_valid_add(struct cs_ingest *ing, uint32_t che,
 	    const uint64_t m[2]);
+int	cs_ing_hostday_add(struct cs_ingest *ing, uint32_t che, int32_t day,
+	    const uint64_t m[2]);
+int	cs_ing_hostday_write(struct cs_ingest *ing, struct cs_wtxn *t,
+	    uint32_t che, const unsigned char *ckey, const char *host,
+	    size_t len, struct cs_err *err);
 int	cs_ing_valid_write(struct cs_ingest *ing, struct cs_wtxn *t,
 	    struct cs_err *err);
 void	cs_ing_valid_reset(struct cs_ingest *ing);

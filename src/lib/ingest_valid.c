@@ -77,6 +77,77 @@ cs_ing_valid_add(struct cs_ingest *ing, uint32_t che, const uint64_t m[2])
 	return 0;
 }
 
+/*
+ * Counts a report of batch row che on day with masks m (zeros: none) for
+ * the hosts' days (schema 6): per (chain, code, hostname), the reports of
+ * each day, so that the per-report diagnoses can be drawn over time.
+ */
+int
+cs_ing_hostday_add(struct cs_ingest *ing, uint32_t che, int32_t day,
+    const uint64_t m[2])
+{
+	struct hdrow r, *e;
+	uint64_t h, key[3] = { (uint64_t)che << 32 | (uint32_t)day, m[0],
+	    m[1] };
+	uint32_t k;
+	size_t i;
+
+	h = XXH3_64bits(key, sizeof(key));
+	if (cs_hmap_reserve(&ing->hdrow_idx, ing->hdrow_idx.n + 1) == -1)
+		return -1;
+	for (i = cs_hmap_start(&ing->hdrow_idx, h);
+	    cs_hmap_next(&ing->hdrow_idx, h, &i, &k);) {
+		e = &ing->hdrows.v[k];
+		if (e->che == che && e->day == day && e->expired == m[0] &&
+		    e->notyet == m[1]) {
+			e->n++;
+			return 0;
+		}
+	}
+	r.che = che;
+	r.next = ing->ches.v[che].hd;
+	r.day = day;
+	r.expired = m[0];
+	r.notyet = m[1];
+	r.n = 1;
+	if (cs_vec_push(&ing->hdrows, r) == -1)
+		return -1;
+	ing->ches.v[che].hd = (uint32_t)ing->hdrows.n;
+	cs_hmap_put(&ing->hdrow_idx, i, h, (uint32_t)(ing->hdrows.n - 1));
+	return 0;
+}
+
+/* Writes batch row che's days under its chain key, hostname. */
+int
+cs_ing_hostday_write(struct cs_ingest *ing, struct cs_wtxn *t, uint32_t che,
+    const unsigned char *ckey, const char *host, size_t len,
+    struct cs_err *err)
+{
+	struct cs_hostday e[16];
+	const struct hdrow *r;
+	size_t n = 0;
+	uint32_t i;
+
+	for (i = ing->ches.v[che].hd; i != 0; i = r->next) {
+		r = &ing->hdrows.v[i - 1];
+		if (n == sizeof(e) / sizeof(e[0])) {
+			if (cs_store_whostday(t, ckey, ing->ches.v[che].has_err,
+			    ing->ches.v[che].code, host, len, e, n, err) == -1)
+				return -1;
+			n = 0;
+		}
+		memset(&e[n], 0, sizeof(e[n]));
+		e[n].day = r->day;
+		e[n].expired = r->expired;
+		e[n].notyet = r->notyet;
+		e[n++].n = r->n;
+	}
+	if (n == 0)
+		return 0;
+	return cs_store_whostday(t, ckey, ing->ches.v[che].has_err,
+	    ing->ches.v[che].code, host, len, e, n, err);
+}
+
 /* Writes the batch's counts; the chains have their keys by then. */
 int
 cs_ing_valid_write(struct cs_ingest *ing, struct cs_wtxn *t,
@@ -109,6 +180,8 @@ cs_ing_valid_reset(struct cs_ingest *ing)
 {
 	ing->vrows.n = 0;
 	cs_hmap_clear(&ing->vrow_idx);
+	ing->hdrows.n = 0;
+	cs_hmap_clear(&ing->hdrow_idx);
 }
 
 void
@@ -116,4 +189,6 @@ cs_ing_valid_free(struct cs_ingest *ing)
 {
 	cs_vec_release(&ing->vrows);
 	cs_hmap_release(&ing->vrow_idx);
+	cs_vec_release(&ing->hdrows);
+	cs_hmap_release(&ing->hdrow_idx);
 }

@@ -10,6 +10,7 @@
 #include <xxhash.h>
 
 #include "certsift/buf.h"
+#include "certsift/date.h"
 #include "certsift/hex.h"
 #include "certsift/report.h"
 
@@ -405,6 +406,7 @@ merge_accepted(struct cs_ingest *ing, const struct rec *r,
 	struct cs_report rep;
 	struct che *c;
 	int64_t chain = NOCHAIN;
+	uint64_t m[2];
 
 	ing->n[CS_N_REPORTS_ACCEPTED]++;
 	ing->n[CS_N_CERTS_SEEN] += r->n;
@@ -427,16 +429,20 @@ merge_accepted(struct cs_ingest *ing, const struct rec *r,
 	if ((c = che_get(ing, (uint32_t)chain, &rep)) == NULL)
 		return cs_err_set(err, CS_ENOMEM, "out of memory");
 	c->count++;
-	if (cs_daybatch_add(&ing->days, (uint32_t)chain, &rep) == -1)
-		return cs_err_set(err, CS_ENOMEM, "out of memory");
-	if (r->flags & R_VALIDITY) {
-		uint64_t m[2];
-
+	if (r->flags & R_VALIDITY)
 		memcpy(m, p, sizeof(m));
-		if (cs_ing_valid_add(ing, (uint32_t)(c - ing->ches.v), m) ==
-		    -1)
-			return cs_err_set(err, CS_ENOMEM, "out of memory");
-	}
+	else
+		m[0] = m[1] = 0;
+#ifndef CS_BENCH_NODAYS		/* tools/bench: ingest without the days */
+	if (cs_daybatch_add(&ing->days, (uint32_t)chain, &rep) == -1 ||
+	    (chain != NOCHAIN && cs_ing_hostday_add(ing, (uint32_t)(c -
+	    ing->ches.v), (rep.has & CS_HAS_TIMESTAMP) ? cs_date_day(
+	    rep.timestamp) : CS_NODAY, m) == -1))
+		return cs_err_set(err, CS_ENOMEM, "out of memory");
+#endif
+	if ((r->flags & R_VALIDITY) && cs_ing_valid_add(ing, (uint32_t)(c -
+	    ing->ches.v), m) == -1)
+		return cs_err_set(err, CS_ENOMEM, "out of memory");
 	if (rep.has & CS_HAS_TIMESTAMP) {
 		if (!c->seen || rep.timestamp < c->first)
 			c->first = rep.timestamp;

@@ -123,6 +123,8 @@ static int	merge_chainday(struct merge *, const MDB_val *, const MDB_val *,
 		    struct cs_err *);
 static int	valid_by_chain(struct merge *, const MDB_val *,
 		    const MDB_val *, struct cs_err *);
+static int	hostday_by_chain(struct merge *, const MDB_val *,
+		    const MDB_val *, struct cs_err *);
 
 static const struct row rows[] = {
 	{ "cert",	"der summ sha deridx",	merge_cert,	NULL,	1 },
@@ -137,6 +139,7 @@ static const struct row rows[] = {
 	{ "day",	NULL,			sum_same_key,	NULL,	0 },
 	{ "chainday",	NULL,			merge_chainday,	NULL,	0 },
 	{ "chainvalid",	NULL,			valid_by_chain,	NULL,	0 },
+	{ "chainhostday", NULL,			hostday_by_chain, NULL,	0 },
 };
 
 #define NROWS	(sizeof(rows) / sizeof(rows[0]))
@@ -393,15 +396,19 @@ sum_by_chain(struct merge *m, const MDB_val *k, const MDB_val *v,
 	return sum_renamed(m, chain_out(m, k->mv_data), k, v, err);
 }
 
-/* A chain's validity entries (store.h): merged entry by entry. */
+/*
+ * A (chain, code, host) row of entries of size bytes (store.h's
+ * cs_validity, cs_hostday) under the output's chain key, merged entry by
+ * entry by w.
+ */
 static int
-valid_by_chain(struct merge *m, const MDB_val *k, const MDB_val *v,
-    struct cs_err *err)
+entries_by_chain(struct merge *m, const MDB_val *k, const MDB_val *v,
+    size_t size, int (*w)(struct cs_wtxn *, const unsigned char *, size_t,
+    const void *, size_t, struct cs_err *), struct cs_err *err)
 {
 	const unsigned char *okey;
 
-	if (k->mv_size < CS_KEY_LEN + 5 ||
-	    v->mv_size % sizeof(struct cs_validity) != 0)
+	if (k->mv_size < CS_KEY_LEN + 5 || v->mv_size % size != 0)
 		return cs_err_set(err, CS_ESTORE, "bad record in table '%s'",
 		    cs_store_db_name(m->db));
 	if ((okey = chain_out(m, k->mv_data)) == NULL)
@@ -413,8 +420,26 @@ valid_by_chain(struct merge *m, const MDB_val *k, const MDB_val *v,
 	    cs_buf_append(&m->buf, (const char *)k->mv_data + CS_KEY_LEN,
 	    k->mv_size - CS_KEY_LEN, err) == -1)
 		return -1;
-	return cs_store_wvalidity_key(m->t, m->buf.data, m->buf.len,
-	    v->mv_data, v->mv_size / sizeof(struct cs_validity), err);
+	return w(m->t, m->buf.data, m->buf.len, v->mv_data, v->mv_size / size,
+	    err);
+}
+
+/* A chain's validity entries (store.h): merged entry by entry. */
+static int
+valid_by_chain(struct merge *m, const MDB_val *k, const MDB_val *v,
+    struct cs_err *err)
+{
+	return entries_by_chain(m, k, v, sizeof(struct cs_validity),
+	    cs_store_wvalidity_key, err);
+}
+
+/* A (chain, code, host)'s days (store.h): merged entry by entry. */
+static int
+hostday_by_chain(struct merge *m, const MDB_val *k, const MDB_val *v,
+    struct cs_err *err)
+{
+	return entries_by_chain(m, k, v, sizeof(struct cs_hostday),
+	    cs_store_whostday_key, err);
 }
 
 /* A chain's days: its (day, code) counts, summed into the output's. */

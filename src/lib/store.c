@@ -51,13 +51,14 @@ enum {
 	DB_DAY,		/* day + u8 has + code -> u64 reports (schema 5) */
 	DB_CHAINDAY,	/* chain key -> struct dayrec[], sorted (schema 5) */
 	DB_VALID,	/* chainhost key -> struct cs_validity[] (schema 5) */
+	DB_HOSTDAY,	/* chainhost key -> struct cs_hostday[] (schema 6) */
 	NDB
 };
 
 static const char *const dbnames[NDB] = {
 	"meta", "files", "der", "cert", "summ", "sha", "certhost", "hostcert",
 	"host", "chain", "chainhost", "error", "deridx", "tophost", "aiaurl",
-	"aiacert", "day", "chainday", "chainvalid"
+	"aiacert", "day", "chainday", "chainvalid", "chainhostday"
 };
 
 static const char *const counter_names[CS_N_COUNTERS] = {
@@ -142,6 +143,7 @@ struct cs_store {
 	int		 writemap;
 	uint64_t	 reserved;	/* bytes of data.mdb reserved on disk */
 	int		 novalid;	/* schema 3, 4: no DB_VALID */
+	int		 nohostday;	/* schema 5 or older: no DB_HOSTDAY */
 	char		*path;
 };
 
@@ -535,6 +537,7 @@ again:
 		return open_fail(st, err, rc, "cannot open database");
 	}
 	st->novalid = 0;
+	st->nohostday = 0;
 	for (i = 0; i < NDB; i++) {
 		/* A writer makes the day tables of an older store. */
 		if ((i == DB_DAY || i == DB_CHAINDAY) && create && mdb_dbi_open(
@@ -560,6 +563,11 @@ again:
 				/* schema 3, 4, or a schema 5 made before
 				 * it: read as empty */
 				st->novalid = 1;
+				continue;
+			}
+			if (rc == MDB_NOTFOUND && i == DB_HOSTDAY) {
+				/* schema 5 or older, read as it is: none */
+				st->nohostday = 1;
 				continue;
 			}
 			rend(st, txn);
@@ -614,8 +622,11 @@ again:
 			return mdb_fail(err, rc, "cannot upgrade the store");
 		}
 	}
-	/* Schema 4 lacks only the AIA and validity tables, made above. */
-	if (schema == 4 && create) {
+	/*
+	 * Schema 4 lacks only the AIA and validity tables, 5 the hosts' days,
+	 * made above (the hosts' days count the reports ingested from now).
+	 */
+	if ((schema == 4 || schema == 5) && create) {
 		schema = CS_SCHEMA;
 		v.mv_data = &schema;
 		v.mv_size = sizeof(schema);
@@ -629,13 +640,14 @@ again:
 		return mdb_fail(err, rc, "cannot upgrade the store");
 	}
 	if (schema != CS_SCHEMA && !(schema == 3 && st->notop) &&
-	    !(schema == 4 && st->noaia)) {
+	    !(schema == 4 && st->noaia) && !(schema == 5 && st->nohostday)) {
 		rend(st, txn);
 		return cs_err_set(err, CS_ESCHEMA, "store '%s' has schema "
 		    "version %u; this certsift reads version %d", st->path,
 		    schema, CS_SCHEMA);
 	}
-	if (schema == CS_SCHEMA && (st->notop || st->noaia)) {
+	if (schema == CS_SCHEMA && (st->notop || st->noaia ||
+	    st->nohostday)) {
 		rend(st, txn);
 		return cs_err_set(err, CS_ESCHEMA, "'%s' is not a certsift "
 		    "store", st->path);
@@ -1790,24 +1802,35 @@ cs_store_wvalidity(struct cs_wtxn *t, const unsigned char *ckey,
 	    err);
 }
 
-int
-cs_store_wvalidity_key(struct cs_wtxn *t, const unsigned char *k,
-    size_t klen, const void *addp, size_t nadd, struct cs_err *err)
+/*
+ * Adds nadd entries (size bytes each, addp perhaps unaligned) to the list
+ * of db under k: an entry whose first idlen bytes are those of one listed
+ * adds its u64 count (its last 8 bytes) to it, another is appended; the
+ * list is then sorted by cmp, so that it reads the same whatever the order
+ * of the reports.
+ */
+static int
+wentries(struct cs_wtxn *t, int db, const unsigned char *k, size_t klen,
+    const void *addp, size_t nadd, size_t size, size_t idlen,
+    int (*cmp)(const void *, const void *), struct cs_err *err)
 {
 	struct cs_buf b = CS_BUF_INIT;
-	struct cs_validity *e, add;
+	const unsigned char *add;
+	unsigned char *e;
+	uint64_t n, m;
 	MDB_val kv, v;
 	MDB_cursor *c;
-	size_t i, j, n;
+	size_t i, j, ne;
 	int rc = 0, ret = -1;
 
 	kv.mv_data = (void *)k;
 	kv.mv_size = klen;
-	if ((c = wcursor(t, DB_VALID, &rc)) == NULL)
+	if ((c = wcursor(t, db, &rc)) == NULL)
 		return wfail(t, err, rc, "cannot open cursor");
 	if ((rc = mdb_cursor_get(c, &kv, &v, MDB_SET_KEY)) == 0) {
-		if (v.mv_size % sizeof(*e) != 0) {
-			cs_err_set(err, CS_ESTORE, "bad chain validity record");
+		if (v.mv_size % size != 0) {
+			cs_err_set(err, CS_ESTORE, "bad record in table '%s'",
+			    dbnames[db]);
 			goto out;
 		}
 		if (cs_buf_append(&b, v.mv_data, v.mv_size, err) == -1)
@@ -1817,26 +1840,26 @@ cs_store_wvalidity_key(struct cs_wtxn *t, const unsigned char *k,
 		goto out;
 	}
 	for (i = 0; i < nadd; i++) {
-		memcpy(&add, (const char *)addp + i * sizeof(add), sizeof(add));
-		e = (struct cs_validity *)(void *)b.data;
-		n = b.len / sizeof(*e);
-		for (j = 0; j < n; j++)
-			if (e[j].expired == add.expired &&
-			    e[j].notyet == add.notyet)
+		add = (const unsigned char *)addp + i * size;
+		ne = b.len / size;
+		for (j = 0, e = b.data; j < ne; j++, e += size)
+			if (memcmp(e, add, idlen) == 0)
 				break;
-		if (j < n)
-			e[j].n += add.n;
-		else if (cs_buf_append(&b, &add, sizeof(*e), err) == -1)
+		if (j < ne) {
+			memcpy(&n, e + size - 8, 8);
+			memcpy(&m, add + size - 8, 8);
+			n += m;
+			memcpy(e + size - 8, &n, 8);
+		} else if (cs_buf_append(&b, add, size, err) == -1)
 			goto out;
 	}
-	/* In one order, whatever the order of the reports. */
-	if (b.len > sizeof(*e))
-		qsort(b.data, b.len / sizeof(*e), sizeof(*e), validity_cmp);
+	if (b.len > size)
+		qsort(b.data, b.len / size, size, cmp);
 	kv.mv_data = (void *)k;
 	kv.mv_size = klen;
 	v.mv_data = b.data;
 	v.mv_size = b.len;
-	if ((rc = tput(t, DB_VALID, c, &kv, &v, 0)) != 0) {
+	if ((rc = tput(t, db, c, &kv, &v, 0)) != 0) {
 		wfail(t, err, rc, "cannot write");
 		goto out;
 	}
@@ -1844,6 +1867,55 @@ cs_store_wvalidity_key(struct cs_wtxn *t, const unsigned char *k,
 out:
 	cs_buf_release(&b);
 	return ret;
+}
+
+int
+cs_store_wvalidity_key(struct cs_wtxn *t, const unsigned char *k,
+    size_t klen, const void *addp, size_t nadd, struct cs_err *err)
+{
+	return wentries(t, DB_VALID, k, klen, addp, nadd,
+	    sizeof(struct cs_validity), offsetof(struct cs_validity, n),
+	    validity_cmp, err);
+}
+
+static int
+hostday_cmp(const void *a, const void *b)
+{
+	const struct cs_hostday *x = a, *y = b;
+
+	if (x->day != y->day)
+		return x->day < y->day ? -1 : 1;
+	if (x->expired != y->expired)
+		return x->expired < y->expired ? -1 : 1;
+	return x->notyet < y->notyet ? -1 : x->notyet > y->notyet;
+}
+
+int
+cs_store_whostday_key(struct cs_wtxn *t, const unsigned char *k,
+    size_t klen, const void *addp, size_t nadd, struct cs_err *err)
+{
+	if (t->st->nohostday)
+		return 0;
+	return wentries(t, DB_HOSTDAY, k, klen, addp, nadd,
+	    sizeof(struct cs_hostday), offsetof(struct cs_hostday, n),
+	    hostday_cmp, err);
+}
+
+int
+cs_store_whostday(struct cs_wtxn *t, const unsigned char *ckey,
+    int has_err, int32_t code, const char *host, size_t len,
+    const struct cs_hostday *add, size_t nadd, struct cs_err *err)
+{
+	unsigned char k[CS_KEY_LEN + 5 + CS_HOST_MAX];
+
+	if (len > CS_HOST_MAX)
+		return cs_err_set(err, CS_EUSAGE, "hostname too long");
+	memcpy(k, ckey, CS_KEY_LEN);
+	k[CS_KEY_LEN] = has_err != 0;
+	put_code(k + CS_KEY_LEN + 1, has_err ? code : 0);
+	memcpy(k + CS_KEY_LEN + 5, host, len);
+	return cs_store_whostday_key(t, k, CS_KEY_LEN + 5 + len, add, nadd,
+	    err);
 }
 
 int
@@ -2472,6 +2544,41 @@ cs_store_foreach_validity(struct cs_store *st, cs_validity_fn fn, void *arg,
 	return scan(st, DB_VALID, NULL, 0, validity_each, &a, err);
 }
 
+static int
+hostday_each(void *p, const MDB_val *k, const MDB_val *v)
+{
+	struct scanarg *a = p;
+	const unsigned char *d = k->mv_data;
+	struct cs_hostday e[8], *ev = e;
+	size_t n = v->mv_size / sizeof(*ev);
+	int rc;
+
+	if (k->mv_size < CS_KEY_LEN + 5 || v->mv_size % sizeof(*ev) != 0)
+		return cs_err_set(a->err, CS_ESTORE, "bad chain host day "
+		    "record");
+	/* The value may be unaligned. */
+	if (n > 8 && (ev = malloc(v->mv_size)) == NULL)
+		return cs_err_set(a->err, CS_ENOMEM, "out of memory");
+	memcpy(ev, v->mv_data, v->mv_size);
+	rc = ((cs_hostday_fn)a->fn)(a->arg, d, d[CS_KEY_LEN],
+	    get_code(d + CS_KEY_LEN + 1), (const char *)d + CS_KEY_LEN + 5,
+	    k->mv_size - CS_KEY_LEN - 5, ev, n);
+	if (ev != e)
+		free(ev);
+	return rc;
+}
+
+int
+cs_store_foreach_hostday(struct cs_store *st, cs_hostday_fn fn, void *arg,
+    struct cs_err *err)
+{
+	struct scanarg a = { (void *)fn, arg, err, NULL, 0 };
+
+	if (st->nohostday)
+		return 0;
+	return scan(st, DB_HOSTDAY, NULL, 0, hostday_each, &a, err);
+}
+
 /* One chain's rows: the same records, without the chain key. */
 struct hostsof {
 	cs_chainhost_fn	 fn;
@@ -2591,7 +2698,8 @@ table_index(const struct cs_store *st, const char *table)
 	for (i = 0; i < NDB; i++)
 		if (strcmp(dbnames[i], table) == 0)
 			return (i == DB_TOPHOST && st->notop) || ((i == DB_DAY ||
-			    i == DB_CHAINDAY) && st->nodays) ? -1 : i;
+			    i == DB_CHAINDAY) && st->nodays) || (i ==
+			    DB_HOSTDAY && st->nohostday) ? -1 : i;
 	for (i = 0; i < 2; i++)
 		if (strcmp(lmdbnames[i], table) == 0)
 			return NDB + i;
@@ -2991,7 +3099,8 @@ cs_store_has_db(const struct cs_store *st, int db)
 {
 	return !(db == DB_TOPHOST && st->notop) && !((db == DB_AIAURL ||
 	    db == DB_AIACERT) && st->noaia) && !((db == DB_DAY ||
-	    db == DB_CHAINDAY) && st->nodays);
+	    db == DB_CHAINDAY) && st->nodays) && !(db == DB_HOSTDAY &&
+	    st->nohostday);
 }
 
 MDB_dbi

@@ -148,6 +148,16 @@ int	cs_store_wvalidity(struct cs_wtxn *t, const unsigned char *ckey,
  * unaligned. */
 int	cs_store_wvalidity_key(struct cs_wtxn *t, const unsigned char *key,
 	    size_t klen, const void *add, size_t nadd, struct cs_err *err);
+/*
+ * Adds add[0..nadd) to (chain, error code, host)'s days (store.h's
+ * cs_hostday): to the entry of the same day and masks, or as a new one.
+ */
+int	cs_store_whostday(struct cs_wtxn *t, const unsigned char *ckey,
+	    int has_err, int32_t code, const char *host, size_t len,
+	    const struct cs_hostday *add, size_t nadd, struct cs_err *err);
+/* The same under the raw key; add may be unaligned. */
+int	cs_store_whostday_key(struct cs_wtxn *t, const unsigned char *key,
+	    size_t klen, const void *add, size_t nadd, struct cs_err *err);
 
 /* A file's progress, keyed by the hash of its contents. */
 struct cs_fileprog {

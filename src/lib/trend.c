@@ -184,6 +184,31 @@ rows_load(struct ctx *x)
 
 /* ---- counting ------------------------------------------------------------ */
 
+static int count(struct ctx *, int32_t, uint32_t, uint64_t);
+
+/* By cause: a group per cause, and the days causes counted. */
+static int
+causes_load(struct ctx *x)
+{
+	const struct cs_causes *c = x->o->causes;
+	uint32_t g;
+	size_t i;
+
+	if (c == NULL)
+		return cs_err_set(x->err, CS_EUSAGE, "no causes");
+	for (i = 0; i < CS_CAUSE_N; i++) {
+		if (group_new(x, &g) == -1)
+			return -1;
+		x->groups.v[g].row = i;
+	}
+	for (i = 0; i < c->ndays; i++)
+		if (cs_trend_in_period(x->o, c->days[i].day) && count(x,
+		    c->days[i].day, (uint32_t)c->days[i].cause,
+		    c->days[i].reports) == -1)
+			return -1;
+	return 0;
+}
+
 static int
 count(struct ctx *x, int32_t day, uint32_t g, uint64_t n)
 {
@@ -304,6 +329,8 @@ labels(struct ctx *x)
 		}
 		if (x->o->by == CS_TREND_OUTCOME)
 			s = cs_missing_outcome_name((int)g[i].row);
+		else if (x->o->by == CS_TREND_CAUSE)
+			s = cs_cause_name((int)g[i].row);
 		else if (x->o->by == CS_TREND_MISSING_ROW)
 			s = x->o->missing->rows[g[i].row].issuer;
 		if (s != NULL && (g[i].label = strdup(s)) == NULL)
@@ -424,9 +451,12 @@ cs_trend_run(struct cs_store *st, const struct cs_trend_opts *o,
 	    rows_load(&x) == -1)
 		goto out;
 	x.filters = o->query != NULL && cs_sel_filters(cs_query_sel(o->query));
-	if (x.filters && cs_query_keys(o->query, err) == -1)
+	if (o->by == CS_TREND_CAUSE) {
+		if (causes_load(&x) == -1)
+			goto out;
+	} else if (x.filters && cs_query_keys(o->query, err) == -1)
 		goto out;
-	if (o->by == CS_TREND_ERROR && !x.filters) {
+	else if (o->by == CS_TREND_ERROR && !x.filters) {
 		/* Every report, with a chain or not: the store's totals. */
 		if (cs_store_foreach_day(st, day_each, &x, err) == -1)
 			goto out;

@@ -791,6 +791,51 @@ each_chainhost(void *arg, const unsigned char *k, size_t klen,
 	return 0;
 }
 
+/*
+ * A (chain, code, host)'s days (store.h's cs_hostday): well formed, in
+ * order, and no more reports than the chain's row of that key has (fewer
+ * when the store was upgraded from schema 5 since).
+ */
+static int
+each_hostday(void *arg, const unsigned char *k, size_t klen,
+    const unsigned char *val, size_t vlen)
+{
+	struct ver *v = arg;
+	struct cs_hostday e, prev = { 0, 0, 0, 0, 0 };
+	struct cs_err err = CS_ERR_INIT;
+	const unsigned char *cv;
+	uint64_t sum = 0, n;
+	size_t i, cvlen;
+	int bad = 0;
+
+	v->sum->checked[CS_VERIFY_RECORDS]++;
+	if (klen < CS_KEY_LEN + 5 || k[CS_KEY_LEN] > 1 || vlen == 0 ||
+	    vlen % sizeof(e) != 0)
+		bad = 1;
+	for (i = 0; !bad && i < vlen / sizeof(e); i++) {
+		memcpy(&e, val + i * sizeof(e), sizeof(e));
+		if (e.n == 0 || e.pad != 0 || (i > 0 && (e.day < prev.day ||
+		    (e.day == prev.day && (e.expired < prev.expired ||
+		    (e.expired == prev.expired && e.notyet <= prev.notyet))))))
+			bad = 1;
+		sum += e.n;
+		prev = e;
+	}
+	if (bad) {
+		problem(v, CS_VERIFY_CHAINS, "a chain's row of days is "
+		    "malformed");
+		return 0;
+	}
+	if (cs_store_table_get(v->st, "chainhost", k, klen, &cv, &cvlen,
+	    &err) != 1 || cvlen != sizeof(n))
+		problem(v, CS_VERIFY_CHAINS, "a chain's row of days has no "
+		    "report row");
+	else if (memcpy(&n, cv, sizeof(n)), n < sum)
+		problem(v, CS_VERIFY_CHAINS, "a chain's row of days has more "
+		    "reports than its report row");
+	return 0;
+}
+
 /* ---- links and their top ten ----------------------------------------- */
 
 static int
@@ -1233,6 +1278,7 @@ static const struct {
 	{ "deridx",	each_deridx,	0 },
 	{ "chain",	each_chain,	0 },
 	{ "chainhost",	each_chainhost,	1 },
+	{ "chainhostday", each_hostday,	0 },
 	{ "certhost",	each_certhost,	2 },
 	{ "hostcert",	each_hostcert,	0 },
 	{ "host",	each_host,	0 },

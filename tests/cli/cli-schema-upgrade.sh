@@ -1,6 +1,6 @@
 # A store of schema 3 (the same, without the top hostnames of each
 # certificate, AIA tables and days) is read as it is, unchanged, with the same answers; the
-# next ingest upgrades it to schema 5 in place, and afterwards every
+# next ingest upgrades it to schema 6 in place, and afterwards every
 # answer is what a store made by this version gives.
 . "$CLI_DIR/lib.sh"
 
@@ -26,7 +26,7 @@ done
 # Schema 3: the dump of every table but "tophost" and the schema 5 ones
 # (AIA, days, validity), schema record 3.
 mdb_dump -a db | awk '
-	/^database=(tophost|aiaurl|aiacert|day|chainday|chainvalid)$/ { skip = 1 }
+	/^database=(tophost|aiaurl|aiacert|day|chainday|chainvalid|chainhostday)$/ { skip = 1 }
 	/^VERSION=/ { skip = 0 }
 	!skip' | sed '/^ 736368656d61$/{n;s/.*/ 03000000/}' >old.dump
 grep -q '^ 03000000$' old.dump || die "schema record not found in the dump"
@@ -45,7 +45,7 @@ cmp -s before.mdb old/data.mdb || fail "a query changed the schema 3 store"
 
 # The next ingest upgrades it, then adds to it.
 ingest --db old b.jsonl
-mdb_dump -s meta old | grep -q '^ 05000000$' || fail "schema not 5 after ingest"
+mdb_dump -s meta old | grep -q '^ 06000000$' || fail "schema not 6 after ingest"
 mdb_stat -s tophost old >/dev/null 2>&1 || fail "no tophost after ingest"
 ingest --db new a.jsonl
 ingest --db new b.jsonl
@@ -64,7 +64,7 @@ done
 # the smallest map that holds it): the map grows, the upgrade is the same.
 downgrade() {	# store dump
 	mdb_dump -a "$1" | awk '
-		/^database=(tophost|aiaurl|aiacert|day|chainday|chainvalid)$/ { skip = 1 }
+		/^database=(tophost|aiaurl|aiacert|day|chainday|chainvalid|chainhostday)$/ { skip = 1 }
 		/^VERSION=/ { skip = 0 }
 		!skip' | sed '/^ 736368656d61$/{n;s/.*/ 03000000/}' >"$2"
 }

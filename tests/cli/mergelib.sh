@@ -28,7 +28,7 @@ dump_all() {
 	"$CS" missing --db "$db" --json >"$d/missing" 2>&1 ||
 	    fail "missing $db"
 	"$CS" trend --db "$db" --json >"$d/trend" 2>&1 || fail "trend $db"
-	for w in error issuer; do
+	for w in error issuer cause; do
 		"$CS" trend --db "$db" --json --by $w >"$d/trend.$w" 2>&1 ||
 		    fail "trend --by $w $db"
 	done

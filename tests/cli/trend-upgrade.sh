@@ -1,5 +1,5 @@
 # A schema 4 store (no days) is read as it is: trend says it has no days
-# yet. The next ingest upgrades it to schema 5 in place: from then on days
+# yet. The next ingest upgrades it to schema 6 in place: from then on days
 # are counted, and trend says how many reports came before (they have no
 # day); every other answer is that of a store made afresh.
 . "$CLI_DIR/lib.sh"
@@ -14,7 +14,7 @@ done >b.jsonl
 
 ingest --db db a.jsonl
 mdb_dump -a db | awk '
-	/^database=(aiaurl|aiacert|day|chainday)$/ { skip = 1 }
+	/^database=(aiaurl|aiacert|day|chainday|chainhostday)$/ { skip = 1 }
 	/^VERSION=/ { skip = 0 }
 	!skip' | sed '/^ 736368656d61$/{n;s/.*/ 04000000/}' >old.dump
 grep -q '^ 04000000$' old.dump || die "schema record not found in the dump"
@@ -30,7 +30,7 @@ assert_eq "3" "$(j '.[0].reports')" "schema 4 read as it is"
 cmp -s before.mdb old/data.mdb || fail "a query changed the schema 4 store"
 
 ingest --db old b.jsonl
-mdb_dump -s meta old | grep -q '^ 05000000$' || fail "schema not 5 after ingest"
+mdb_dump -s meta old | grep -q '^ 06000000$' || fail "schema not 6 after ingest"
 ok "$CS" trend --db old --json
 assert_eq '[["2026-10-04",-8181,1],["2026-10-04",-8179,1],["2026-10-05",-8181,1],["2026-10-05",-8179,1]]' \
     "$(jc 'map([.day, .code, .reports])')" "upgraded: the days since"
