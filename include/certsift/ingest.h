@@ -90,16 +90,26 @@ void	cs_ingest_free(struct cs_ingest *ing);
 
 /* Flags for cs_ingest_fd(). */
 #define CS_INGEST_STREAM	1	/* never recognise or resume (stdin) */
+#define CS_INGEST_MORE		2	/* more files follow: see below */
 
 /*
  * Ingests the reports read from fd; name is what messages call it. A
  * regular file is recognised by its contents (unless CS_INGEST_STREAM):
  * one already ingested is skipped (unless force) and an interrupted one
  * resumed. Returns 0, or -1 (in strict mode CS_ESTOP at the first bad
- * record).
+ * record). With CS_INGEST_MORE the batch may go on into the next file
+ * instead of being committed at this one's end (one commit per batch, not
+ * per file); then a later cs_ingest_fd() without it, or cs_ingest_flush(),
+ * commits it.
  */
 int	cs_ingest_fd(struct cs_ingest *ing, int fd, const char *name,
 	    int flags, struct cs_err *err);
+
+/*
+ * Commits the files ingested with CS_INGEST_MORE whose batch is not
+ * committed yet (nothing when there are none). Returns 0 or -1.
+ */
+int	cs_ingest_flush(struct cs_ingest *ing, struct cs_err *err);
 
 /*
  * Tells that fd, a file among the next ones to ingest (up to --jobs of

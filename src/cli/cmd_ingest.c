@@ -224,6 +224,7 @@ struct opener {
 	int	*errnum;
 	size_t	 next;		/* paths opened so far */
 	size_t	 ahead;		/* how many paths ahead */
+	size_t	 npaths;
 };
 
 static void
@@ -257,7 +258,9 @@ ingest_one(struct cs_ingest *ing, const char *path, struct opener *op,
 	if (op->fd[k] == -1)
 		return cs_err_set(err, CS_EIO, "cannot open '%s': %s", path,
 		    strerror(op->errnum[k]));
-	rc = cs_ingest_fd(ing, op->fd[k], path, 0, err);
+	/* More paths: the batch may go on into the next file. */
+	rc = cs_ingest_fd(ing, op->fd[k], path, k + 1 < op->npaths ?
+	    CS_INGEST_MORE : 0, err);
 	close(op->fd[k]);
 	op->fd[k] = -1;
 	return rc;
@@ -333,7 +336,7 @@ cmd_ingest(int argc, char **argv)
 	struct cs_store *st = NULL;
 	struct cs_ingest *ing = NULL;
 	struct paths paths = { NULL, 0, 0 };
-	struct opener op = { NULL, NULL, 0, 1 };
+	struct opener op = { NULL, NULL, 0, 1, 0 };
 	struct ctx c;
 	struct stat sb;
 	uint64_t u;
@@ -516,6 +519,7 @@ cmd_ingest(int argc, char **argv)
 	    (size_t)sysconf(_SC_NPROCESSORS_ONLN);
 	if (op.ahead < 1)
 		op.ahead = 1;
+	op.npaths = paths.n;
 	c.t0 = c.t_last = now();
 	for (k = 0; k < paths.n; k++) {
 		cs_ingest_summary(ing, &sum);
@@ -547,6 +551,11 @@ cmd_ingest(int argc, char **argv)
 				    "(--force ingests it again)", paths.v[k]);
 			}
 		}
+	}
+	/* The last batch, when the last path could not be read. */
+	if (cs_ingest_flush(ing, &err) == -1) {
+		cli_warn("%s", err.msg);
+		status = 1;
 	}
 	if (c.progress_shown)
 		fputs("\r\033[K", stderr);

@@ -137,6 +137,7 @@ cs_ingest_free(struct cs_ingest *ing)
 	free(ing->chains.v);
 	free(ing->chainslots.v);
 	free(ing->cur.v);
+	free(ing->pending.v);
 	cs_hmap_release(&ing->der_idx);
 	cs_hmap_release(&ing->che_idx);
 	cs_hmap_release(&ing->host_idx);
@@ -315,6 +316,29 @@ struct ingfile {
 };
 
 /*
+ * A file the batch ends already (given twice, or a copy): 1 with its
+ * progress, as done as if it were committed; 2 under --force (read it
+ * again); 0 when it is not one.
+ */
+static int
+pending_progress(const struct cs_ingest *ing, const unsigned char *id,
+    struct cs_fileprog *p)
+{
+	size_t i;
+
+	for (i = 0; i < ing->pending.n; i++) {
+		if (memcmp(ing->pending.v[i].id, id, 24) != 0)
+			continue;
+		*p = ing->pending.v[i].prog;
+		if (!ing->o.force)
+			return 1;
+		memset(p, 0, sizeof(*p));
+		return 2;
+	}
+	return 0;
+}
+
+/*
  * Identifies a regular file (mapping it; it may be decompressing already,
  * started by cs_ingest_ahead()) and reads its saved progress: 1 when it is
  * done already (then it is counted, nothing else), 0 to go on, -1 on
@@ -340,8 +364,11 @@ file_identify(struct cs_ingest *ing, int fd, int flags, struct ingfile *f,
 			ing->sum.files_skipped++;
 		return rc;
 	}
-	if ((rc = cs_ing_file_progress(ing, f->id, &f->prog, err)) != 1)
+	if ((rc = pending_progress(ing, f->id, &f->prog)) == 0 &&
+	    (rc = cs_ing_file_progress(ing, f->id, &f->prog, err)) != 1)
 		return rc;
+	if (rc == 2)
+		return 0;	/* ended in this batch, and --force */
 	/* Already ingested: count the file, nothing else. */
 	ing->n[CS_N_FILES_SKIPPED]++;
 	return cs_ing_commit(ing, f->id, &f->prog, &f->clock, err) == -1 ?
@@ -450,12 +477,48 @@ file_loop(struct cs_ingest *ing, struct ingfile *f, struct cs_err *err)
 	}
 }
 
-/* Counts the file as done and commits the last batch with it. */
+/*
+ * The batch goes on into the next file: this one's progress waits for the
+ * commit that ends the batch (cs_ing_commit() writes it).
+ */
 static int
-file_finish(struct cs_ingest *ing, struct ingfile *f, struct cs_err *err)
+defer(struct cs_ingest *ing, struct ingfile *f, struct cs_err *err)
+{
+	struct pending p;
+	struct timespec now;
+	const char *name = ing->name != NULL ? ing->name : "";
+	size_t len = strlen(name);
+
+	memset(&p, 0, sizeof(p));
+	memcpy(p.id, f->id, sizeof(p.id));
+	p.prog = f->prog;
+	if (len > sizeof(p.name) - 1) {
+		name += len - (sizeof(p.name) - 1);
+		len = sizeof(p.name) - 1;
+	}
+	memcpy(p.name, name, len);
+	if (cs_vec_push(&ing->pending, p) == -1)
+		return cs_err_set(err, CS_ENOMEM, "out of memory");
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ing->n[CS_N_MICROSECONDS] += (uint64_t)(now.tv_sec -
+	    f->clock.tv_sec) * 1000000u + (uint64_t)((now.tv_nsec -
+	    f->clock.tv_nsec) / 1000);
+	return 0;
+}
+
+/*
+ * Counts the file as done and commits the last batch with it; with more
+ * files to come (CS_INGEST_MORE) the batch goes on into them unless it is
+ * full: a directory of small files costs one commit per batch, not per
+ * file.
+ */
+static int
+file_finish(struct cs_ingest *ing, struct ingfile *f, int flags,
+    struct cs_err *err)
 {
 	struct cs_input *in = &f->in;
 	uint64_t end;
+	int cache_full;
 
 	if (in->damage != NULL) {
 		/* Reported where the reports stop: after the last whole one. */
@@ -476,7 +539,57 @@ file_finish(struct cs_ingest *ing, struct ingfile *f, struct cs_err *err)
 	ing->n[CS_N_FILES]++;
 	if (f->id != NULL)
 		ing->n[CS_N_FILES_INGESTED]++;
+	if ((flags & CS_INGEST_MORE) && f->id != NULL && ing->pending.n <
+	    MAX_PENDING && !batch_full(ing, &cache_full))
+		return defer(ing, f, err);
 	return cs_ing_commit(ing, f->id, &f->prog, &f->clock, err);
+}
+
+/*
+ * A file failed. Alone in its batch, the batch is dropped: the file
+ * resumes from its last commit. With files the batch ends before it
+ * (pending), a read error leaves whole units merged: the batch is
+ * committed with this file's progress after them, as a full batch would
+ * have been. A stop inside a unit (--strict, no memory) cannot be undone
+ * by halves: the batch is dropped, and those files too go back to their
+ * last commit (the run stops there; the next one ingests them).
+ */
+static void
+file_fail(struct cs_ingest *ing, struct ingfile *f, int opened,
+    struct cs_err *err)
+{
+	struct cs_err e = CS_ERR_INIT;
+	struct cs_fileprog p = f->prog;
+
+	if (ing->pending.n == 0 || err->code != CS_EIO || ing->stop) {
+		cs_ing_batch_reset(ing);
+		return;
+	}
+	if (opened) {
+		p.offset = ing->done_offset;
+		p.line = ing->done_line;
+		p.mode = (uint32_t)ing->done_mode;
+		p.done = 0;
+	}
+	if (cs_ing_commit(ing, opened ? f->id : NULL, &p, &f->clock, &e) ==
+	    -1) {
+		cs_ing_batch_reset(ing);
+		*err = e;
+	}
+}
+
+int
+cs_ingest_flush(struct cs_ingest *ing, struct cs_err *err)
+{
+	struct timespec now;
+
+	if (ing->pending.n == 0)
+		return 0;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (cs_ing_commit(ing, NULL, NULL, &now, err) == 0)
+		return 0;
+	cs_ing_batch_reset(ing);
+	return -1;
 }
 
 int
@@ -484,7 +597,7 @@ cs_ingest_fd(struct cs_ingest *ing, int fd, const char *name, int flags,
     struct cs_err *err)
 {
 	struct ingfile f;
-	int rc, ret = -1;
+	int rc, ret = -1, opened = 0;
 
 	memset(&f, 0, sizeof(f));
 	clock_gettime(CLOCK_MONOTONIC, &f.clock);
@@ -495,13 +608,14 @@ cs_ingest_fd(struct cs_ingest *ing, int fd, const char *name, int flags,
 	if ((rc = file_identify(ing, fd, flags, &f, err)) != 0)
 		ret = rc == 1 ? 0 : -1;
 	else if (file_open(ing, &f, err) == 0) {
+		opened = 1;
 		if (file_loop(ing, &f, err) == 0)
-			ret = file_finish(ing, &f, err);
+			ret = file_finish(ing, &f, flags, err);
 		else
 			cs_ing_abandon(ing);
 	}
 	if (ret == -1)
-		cs_ing_batch_reset(ing);
+		file_fail(ing, &f, opened, err);
 	cs_input_release(&f.in);
 	cs_ing_file_close(&f.file);
 	return ret;

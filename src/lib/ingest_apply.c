@@ -21,6 +21,7 @@ cs_ing_batch_reset(struct cs_ingest *ing)
 	cs_hmap_clear(&ing->chain_idx);
 	ing->batch_reports = 0;
 	ing->batch_new = 0;
+	ing->pending.n = 0;
 	cs_daybatch_reset(&ing->days);
 	memset(ing->n, 0, sizeof(ing->n));
 	cs_ing_valid_reset(ing);
@@ -826,9 +827,24 @@ batch_bytes(const struct cs_ingest *ing)
 	return n;
 }
 
+/* The progress of the files the batch ends besides the current one. */
+static int
+put_pending(struct cs_ingest *ing, struct cs_wtxn *t, struct cs_err *err)
+{
+	size_t i;
+
+	for (i = 0; i < ing->pending.n; i++)
+		if (cs_store_wfile_put(t, ing->pending.v[i].id,
+		    &ing->pending.v[i].prog, ing->pending.v[i].name, err) ==
+		    -1)
+			return -1;
+	return 0;
+}
+
 /*
- * Writes the batch and the file's progress (id NULL: standard input) in
- * one transaction, growing the map and trying again when it is full.
+ * Writes the batch and the file's progress (id NULL: standard input, or
+ * no file) in one transaction, with the progress of the files it ends
+ * (pending), growing the map and trying again when it is full.
  */
 int
 cs_ing_commit(struct cs_ingest *ing, const unsigned char *id,
@@ -856,6 +872,7 @@ cs_ing_commit(struct cs_ingest *ing, const unsigned char *id,
 		if (apply(ing, t, err) == 0) {
 			ing->n[CS_N_MICROSECONDS] += elapsed_us(clock);
 			if (cs_store_wcounters(t, ing->n, err) == 0 &&
+			    put_pending(ing, t, err) == 0 &&
 			    (id == NULL || cs_store_wfile_put(t, id, prog,
 			    ing->name, err) == 0)) {
 				rc = cs_store_wcommit(t, err);

@@ -34,6 +34,7 @@
 #define NOCHAIN		UINT32_MAX
 #define NOHOST		UINT32_MAX
 #define MAX_UNITS	64		/* units in flight at most */
+#define MAX_PENDING	4096		/* files one batch ends, at most */
 #define LOCAL_LIMIT	(CACHE_LIMIT < ((size_t)32 << 20) ? CACHE_LIMIT : \
 			    ((size_t)32 << 20))	/* workers' own texts, bytes */
 
@@ -233,6 +234,16 @@ struct cs_ing_file {
 	struct cs_zsrc		*z;		/* started ahead */
 };
 
+/*
+ * A file read to its end whose progress the next commit writes (it was
+ * given with CS_INGEST_MORE: a batch goes on into the next file).
+ */
+struct pending {
+	unsigned char		 id[24];
+	struct cs_fileprog	 prog;
+	char			 name[257];	/* its last 256 bytes */
+};
+
 struct cs_ingest {
 	struct cs_store		*st;
 	struct cs_ingest_opts	 o;
@@ -302,6 +313,7 @@ struct cs_ingest {
 	uint64_t		 done_offset;	/* after the last merged unit */
 	uint64_t		 done_line;
 	int			 done_mode;
+	CS_VEC(struct pending)	 pending;	/* files the batch ends */
 
 	/* Compressed input: decompressed by a thread of its own (jobs >
 	 * 1), into chunks from this pool; up to jobs files started ahead

@@ -287,7 +287,8 @@ def compressed_copies(path, parts=8):
             with open(out[key] + ".tmp", "wb") as f:
                 subprocess.run(cmd, stdout=f, check=True)
             os.replace(out[key] + ".tmp", out[key])
-    done = os.path.join(out["gz8"], ".done")
+    # the marker sits beside the directory: a file in it would be ingested
+    done = out["gz8"] + ".done"
     if not os.path.exists(done):
         log("splitting the corpus into %d gzip files (cached) ..." % parts)
         shutil.rmtree(out["gz8"], ignore_errors=True)
