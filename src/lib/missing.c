@@ -7,16 +7,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <openssl/asn1.h>
-#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/sha.h>
-#include <openssl/x509.h>
-#include <xxhash.h>
 
 #include "certsift/b64.h"
 #include "certsift/buf.h"
 #include "certsift/x509.h"
+#include "x509_int.h"
 
 #define NONE	UINT32_MAX
 #define NOOFF	SIZE_MAX
@@ -319,174 +316,6 @@ cs_missing_source_name(int source)
 		return "aia";
 	}
 	return NULL;
-}
-
-/*
- * DER, read by hand: the parts of a certificate that signature checks need.
- * A full d2i_X509() costs over 100 microseconds in OpenSSL 3 (it decodes
- * the public key through the provider machinery); taking the certificate
- * apart here costs nothing, so only issuers' keys are ever decoded.
- */
-
-/* Reads the element at *p: its tag, its contents; moves *p past it. */
-static int
-der_get(const unsigned char **p, const unsigned char *end, int *tag,
-    const unsigned char **c, size_t *clen)
-{
-	const unsigned char *q = *p;
-	size_t len, n, i;
-
-	if (end - q < 2 || (q[0] & 0x1f) == 0x1f)
-		return -1;
-	*tag = q[0];
-	len = q[1];
-	q += 2;
-	if (len & 0x80) {
-		n = len & 0x7f;
-		if (n == 0 || n > 4 || (size_t)(end - q) < n)
-			return -1;
-		for (len = 0, i = 0; i < n; i++)
-			len = len << 8 | *q++;
-	}
-	if ((size_t)(end - q) < len)
-		return -1;
-	*c = q;
-	*clen = len;
-	*p = q + len;
-	return 0;
-}
-
-struct parts {
-	const unsigned char	*tbs;		/* whole elements */
-	size_t			 tbs_len;
-	const unsigned char	*alg;
-	size_t			 alg_len;
-	const unsigned char	*sig;
-	size_t			 sig_len;
-	const unsigned char	*spki;
-	size_t			 spki_len;
-};
-
-static int
-split_cert(const unsigned char *der, size_t len, struct parts *pt)
-{
-	const unsigned char *p = der, *end = der + len, *c, *q, *qend;
-	const unsigned char *inner;
-	size_t n, inner_len;
-	int tag, i;
-
-	if (der_get(&p, end, &tag, &c, &n) == -1 || tag != 0x30)
-		return -1;
-	p = c;
-	end = c + n;
-	pt->tbs = p;
-	if (der_get(&p, end, &tag, &q, &n) == -1 || tag != 0x30)
-		return -1;
-	pt->tbs_len = (size_t)(p - pt->tbs);
-	qend = q + n;
-	pt->alg = p;
-	if (der_get(&p, end, &tag, &c, &n) == -1 || tag != 0x30)
-		return -1;
-	pt->alg_len = (size_t)(p - pt->alg);
-	pt->sig = p;
-	if (der_get(&p, end, &tag, &c, &n) == -1 || tag != 0x03)
-		return -1;
-	pt->sig_len = (size_t)(p - pt->sig);
-	/* version [0], serial, signature, issuer, validity, subject, spki */
-	if (der_get(&q, qend, &tag, &c, &n) == -1)
-		return -1;
-	if (tag == 0xa0) {
-		if (der_get(&q, qend, &tag, &c, &n) == -1)
-			return -1;
-	}
-	if (tag != 0x02)
-		return -1;
-	inner = q;
-	if (der_get(&q, qend, &tag, &c, &n) == -1 || tag != 0x30)
-		return -1;
-	inner_len = (size_t)(q - inner);
-	/* X509_verify() refuses a certificate whose two algorithms differ. */
-	if (inner_len != pt->alg_len || memcmp(inner, pt->alg, inner_len) != 0)
-		return -1;
-	for (i = 0; i < 3; i++)
-		if (der_get(&q, qend, &tag, &c, &n) == -1 || tag != 0x30)
-			return -1;
-	pt->spki = q;
-	if (der_get(&q, qend, &tag, &c, &n) == -1 || tag != 0x30)
-		return -1;
-	pt->spki_len = (size_t)(q - pt->spki);
-	return 0;
-}
-
-/*
- * A key for a name such that names X509_NAME_cmp() finds equal have equal
- * keys. OpenSSL compares a canonical form (string types converted to
- * UTF-8, ASCII lower-cased, spaces folded, each RDN re-sorted); this keeps
- * less: the attribute types and the ASCII letters and digits of the
- * string values, per RDN in any order. Equal keys are confirmed.
- */
-static uint64_t
-name_key(const unsigned char *der, size_t len)
-{
-	const unsigned char *p = der, *end = der + len, *c, *send, *a, *aend;
-	const unsigned char *oid, *val;
-	unsigned char buf[256];
-	size_t n, oidlen, vlen, i, w, k;
-	uint64_t key = 0x9e3779b97f4a7c15ULL, sum, h;
-	unsigned int u;
-	int tag, vtag;
-
-	if (der_get(&p, end, &tag, &c, &n) == -1 || tag != 0x30)
-		goto raw;
-	p = c;
-	end = c + n;
-	while (p < end) {
-		if (der_get(&p, end, &tag, &c, &n) == -1 || tag != 0x31)
-			goto raw;
-		send = c + n;
-		sum = 0;
-		while (c < send) {
-			if (der_get(&c, send, &tag, &a, &n) == -1 ||
-			    tag != 0x30)
-				goto raw;
-			aend = a + n;
-			if (der_get(&a, aend, &tag, &oid, &oidlen) == -1 ||
-			    tag != 0x06 ||
-			    der_get(&a, aend, &vtag, &val, &vlen) == -1)
-				goto raw;
-			switch (vtag) {
-			case 0x1e:		/* BMPString */
-				w = 2;
-				break;
-			case 0x1c:		/* UniversalString */
-				w = 4;
-				break;
-			case 0x0c: case 0x13: case 0x14: case 0x16: case 0x1a:
-				w = 1;
-				break;
-			default:
-				w = 0;	/* not canonicalised: left out */
-			}
-			for (i = 0, k = 0; w != 0 && i + w <= vlen &&
-			    k < sizeof(buf); i += w) {
-				u = val[i + w - 1];
-				if (w > 1 && (val[i] != 0 || val[i + w - 2] !=
-				    0 || (w == 4 && val[i + 1] != 0)))
-					continue;
-				if (u >= 'A' && u <= 'Z')
-					u += 'a' - 'A';
-				if ((u >= 'a' && u <= 'z') ||
-				    (u >= '0' && u <= '9'))
-					buf[k++] = (unsigned char)u;
-			}
-			h = XXH3_64bits_withSeed(oid, oidlen, 1);
-			sum += XXH3_64bits_withSeed(buf, k, h);
-		}
-		key = XXH3_64bits_withSeed(&sum, sizeof(sum), key);
-	}
-	return key;
-raw:
-	return XXH3_64bits(der, len);
 }
 
 /* The analysis. */
@@ -893,12 +722,7 @@ candidates(struct ctx *x, const uint32_t *idx, uint32_t c)
  * so most checks reuse it.
  */
 struct vstate {
-	uint32_t		 parent;	/* NONE: nothing ready */
-	const unsigned char	*alg;		/* for this AlgorithmIdentifier */
-	size_t			 alg_len;
-	EVP_PKEY_CTX		*pctx;
-	EVP_MD			*md;
-	int			 mdnid;
+	struct cs_x509_verifier	 v;
 	unsigned long		 n;		/* signatures checked */
 };
 
@@ -917,16 +741,14 @@ pool_run(void *arg)
 	size_t i, end;
 
 	memset(&vs, 0, sizeof(vs));
-	vs.parent = NONE;
+	cs_x509_verifier_init(&vs.v);
 	while ((i = atomic_fetch_add(&pl->next, 16)) < pl->x->nwork) {
 		end = i + 16 < pl->x->nwork ? i + 16 : pl->x->nwork;
 		for (; i < end; i++)
 			pl->fn(pl->x, pl->x->work[i], &vs);
 	}
 	atomic_fetch_add(&pl->x->sigchecks, vs.n);
-	EVP_PKEY_CTX_free(vs.pctx);
-	EVP_MD_free(vs.md);
-	ERR_clear_error();
+	cs_x509_verifier_release(&vs.v);
 	return NULL;
 }
 
@@ -961,107 +783,9 @@ static void
 parse_key(struct ctx *x, uint32_t i, struct vstate *vs)
 {
 	struct node *nd = &x->nodes[i];
-	struct parts pt;
-	const unsigned char *p;
 
 	(void)vs;
-	if (split_cert(bytes_at(x, nd->der), nd->der_len, &pt) == -1)
-		return;
-	p = pt.spki;
-	nd->pkey = d2i_PUBKEY(NULL, &p, (long)pt.spki_len);
-	ERR_clear_error();
-}
-
-/*
- * Makes vs ready to check signatures of algorithm alg with parent's key:
- * digest, then EVP_PKEY_verify(), which saves ASN1_item_verify() setting
- * up a context per check. Returns -1 for what this does not cover
- * (RSA-PSS, Ed25519: no separate digest), which goes the long way.
- */
-static int
-fast_setup(struct ctx *x, struct vstate *vs, uint32_t parent,
-    const struct parts *pt)
-{
-	EVP_PKEY *pk = x->nodes[parent].pkey;
-	const unsigned char *p = pt->alg, *c, *o;
-	ASN1_OBJECT *obj = NULL;
-	size_t n, olen;
-	int tag, mdnid, pknid, ok = 0;
-
-	if (vs->parent == parent && vs->alg_len == pt->alg_len &&
-	    memcmp(vs->alg, pt->alg, pt->alg_len) == 0)
-		return vs->pctx != NULL ? 0 : -1;
-	EVP_PKEY_CTX_free(vs->pctx);
-	vs->pctx = NULL;
-	vs->parent = parent;
-	vs->alg = pt->alg;
-	vs->alg_len = pt->alg_len;
-	if (der_get(&p, pt->alg + pt->alg_len, &tag, &c, &n) == -1 ||
-	    tag != 0x30)
-		goto out;
-	o = c;
-	if (der_get(&c, o + n, &tag, &p, &olen) == -1 || tag != 0x06)
-		goto out;
-	p = o;		/* d2i wants the whole OID element */
-	if ((obj = d2i_ASN1_OBJECT(NULL, &p, (long)(c - o))) == NULL ||
-	    !OBJ_find_sigid_algs(OBJ_obj2nid(obj), &mdnid, &pknid) ||
-	    mdnid == NID_undef || pknid == EVP_PKEY_RSA_PSS ||
-	    EVP_PKEY_get_base_id(pk) != pknid)
-		goto out;
-	if (vs->md == NULL || vs->mdnid != mdnid) {
-		EVP_MD_free(vs->md);
-		vs->mdnid = mdnid;
-		if ((vs->md = EVP_MD_fetch(NULL, OBJ_nid2sn(mdnid), NULL)) ==
-		    NULL)
-			goto out;
-	}
-	if ((vs->pctx = EVP_PKEY_CTX_new_from_pkey(NULL, pk, NULL)) ==
-	    NULL || EVP_PKEY_verify_init(vs->pctx) != 1 ||
-	    EVP_PKEY_CTX_set_signature_md(vs->pctx, vs->md) != 1) {
-		EVP_PKEY_CTX_free(vs->pctx);
-		vs->pctx = NULL;
-		goto out;
-	}
-	ok = 1;
-out:
-	ASN1_OBJECT_free(obj);
-	ERR_clear_error();
-	return ok ? 0 : -1;
-}
-
-/* The long way, for any algorithm OpenSSL knows: 1 good, 0 bad. */
-static int
-slow_verify(const struct parts *pt, EVP_PKEY *pk)
-{
-	const unsigned char *p;
-	X509_ALGOR *alg = NULL;
-	ASN1_BIT_STRING *sig = NULL;
-	ASN1_STRING *tbs = NULL;
-	ASN1_TYPE *any = NULL;
-	int ok = 0;
-
-	p = pt->alg;
-	if ((alg = d2i_X509_ALGOR(NULL, &p, (long)pt->alg_len)) == NULL)
-		goto out;
-	p = pt->sig;
-	if ((sig = d2i_ASN1_BIT_STRING(NULL, &p, (long)pt->sig_len)) == NULL)
-		goto out;
-	/* The TBS as an ANY holding a SEQUENCE encodes to its own bytes. */
-	if ((tbs = ASN1_STRING_new()) == NULL ||
-	    ASN1_STRING_set(tbs, pt->tbs, (int)pt->tbs_len) != 1 ||
-	    (any = ASN1_TYPE_new()) == NULL)
-		goto out;
-	ASN1_TYPE_set(any, V_ASN1_SEQUENCE, tbs);
-	tbs = NULL;
-	ok = ASN1_item_verify(ASN1_ITEM_rptr(ASN1_ANY), alg, sig, any, pk) ==
-	    1;
-out:
-	ASN1_TYPE_free(any);
-	ASN1_STRING_free(tbs);
-	ASN1_BIT_STRING_free(sig);
-	X509_ALGOR_free(alg);
-	ERR_clear_error();
-	return ok;
+	nd->pkey = cs_x509_pubkey(bytes_at(x, nd->der), nd->der_len);
 }
 
 /* Verifies c's signature with each candidate's key: ok[] says which. */
@@ -1069,39 +793,22 @@ static void
 verify(struct ctx *x, uint32_t c, struct vstate *vs)
 {
 	const struct node *nc = &x->nodes[c];
-	const unsigned char *p, *sig;
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
-	struct parts pt;
-	size_t siglen;
 	uint32_t k, parent;
-	int tag, have_md = 0;
+	int ok;
 
-	if (split_cert(bytes_at(x, nc->der), nc->der_len, &pt) == -1)
-		return;
-	/* A BIT STRING holding a signature has no unused bits. */
-	p = pt.sig;
-	if (der_get(&p, pt.sig + pt.sig_len, &tag, &sig, &siglen) == -1 ||
-	    siglen < 2 || sig[0] != 0)
+	if (cs_x509_verifier_begin(&vs->v, bytes_at(x, nc->der),
+	    nc->der_len) == -1)
 		return;
 	for (k = 0; k < nc->cand_n; k++) {
 		parent = x->cands[nc->cand_off + k];
 		if (x->nodes[parent].pkey == NULL)
 			continue;
 		vs->n++;
-		if (fast_setup(x, vs, parent, &pt) == -1) {
-			x->ok[nc->cand_off + k] = (unsigned char)slow_verify(&pt,
-			    x->nodes[parent].pkey);
-			continue;
-		}
-		if (!have_md && EVP_Digest(pt.tbs, pt.tbs_len, md, &mdlen,
-		    vs->md, NULL) != 1)
+		if ((ok = cs_x509_verifier_check(&vs->v,
+		    x->nodes[parent].pkey)) == -1)
 			break;
-		have_md = 1;
-		x->ok[nc->cand_off + k] = EVP_PKEY_verify(vs->pctx, sig + 1,
-		    siglen - 1, md, mdlen) == 1;
+		x->ok[nc->cand_off + k] = (unsigned char)ok;
 	}
-	ERR_clear_error();
 }
 
 /* Where a walk ends. */
@@ -1326,7 +1033,7 @@ struct hit {
 	const char	*name;
 	const unsigned char *nder;	/* the name as DER */
 	size_t		 nder_len;
-	uint64_t	 nkey;		/* its name_key() */
+	uint64_t	 nkey;		/* its cs_x509_name_key() */
 	uint32_t	 ncls;		/* names equal as X.509 names: equal */
 	const char	*aki;
 	uint32_t	 resolved;
@@ -1377,7 +1084,7 @@ hitname_cmp(const void *a, const void *b)
 /*
  * Numbers the hits' names so that names equal as X.509 names (as
  * X509_NAME_cmp() and `top issuers` compare them) get one number: the
- * distinct DERs (few) sharing a name_key() are compared pairwise.
+ * distinct DERs (few) sharing a cs_x509_name_key() are compared pairwise.
  */
 static int
 name_classes(struct ctx *x, struct hit *hits, size_t nhits)
@@ -1844,8 +1551,10 @@ cs_missing_run(struct cs_store *st, const struct cs_missing_opts *opts,
 	for (i = 0; i < x.nnodes; i++) {
 		struct node *nd = &x.nodes[i];
 
-		nd->subj_key = name_key(bytes_at(&x, nd->subj), nd->subj_len);
-		nd->iss_key = name_key(bytes_at(&x, nd->iss), nd->iss_len);
+		nd->subj_key = cs_x509_name_key(bytes_at(&x, nd->subj),
+		    nd->subj_len);
+		nd->iss_key = cs_x509_name_key(bytes_at(&x, nd->iss),
+		    nd->iss_len);
 		idx[i] = (uint32_t)i;
 	}
 	if (x.nnodes > 1)

@@ -462,23 +462,3 @@ cs_x509_parse(const unsigned char *der, size_t len, struct cs_cert *out,
 	}
 	return cs_x509_parse_openssl(der, len, out, err);
 }
-
-int
-cs_x509_name_cmp(const unsigned char *a, size_t alen,
-    const unsigned char *b, size_t blen)
-{
-	const unsigned char *pa = a, *pb = b;
-	X509_NAME *na, *nb;
-	int r;
-
-	na = d2i_X509_NAME(NULL, &pa, (long)alen);
-	nb = d2i_X509_NAME(NULL, &pb, (long)blen);
-	if (na == NULL || nb == NULL)
-		r = (na == NULL) - (nb == NULL);
-	else
-		r = X509_NAME_cmp(na, nb);
-	X509_NAME_free(na);
-	X509_NAME_free(nb);
-	ERR_clear_error();
-	return r;
-}

@@ -32,6 +32,8 @@
 #include <openssl/objects.h>
 #include <openssl/param_build.h>
 #include <openssl/sha.h>
+#include <openssl/x509.h>
+#include <xxhash.h>
 
 #include "certsift/date.h"
 #include "certsift/hex.h"
@@ -78,35 +80,58 @@ peek(const struct der *d)
 }
 
 /*
- * Reads the next element: its identifier octet into *tag, its contents
- * into *v. Only DER: a low tag number, a definite length in the fewest
- * octets (at most three). Returns 1, or 0 (d unchanged).
+ * Reads the next element as BER's definite form allows it: a low tag
+ * number, a length in up to four octets, not necessarily the fewest. Its
+ * identifier octet goes to *tag, its contents to *v. Returns 1, or 0 (d
+ * unchanged). What OpenSSL has accepted may be BER; the signature checks
+ * and name keys that missing.c takes from stored certificates read it so.
  */
 static int
-next(struct der *d, int *tag, struct der *v)
+element(struct der *d, int *tag, struct der *v)
 {
 	const unsigned char *p = d->p;
 	size_t n, k;
 
-	if (d->end - p < 2 || p[0] == 0 || (p[0] & 0x1f) == 0x1f)
+	if (d->end - p < 2 || (p[0] & 0x1f) == 0x1f)
 		return 0;
 	*tag = p[0];
 	n = p[1];
 	p += 2;
 	if (n > 0x7f) {
 		k = n & 0x7f;
-		if (k == 0 || k > 3 || (size_t)(d->end - p) < k || p[0] == 0)
+		if (k == 0 || k > 4 || (size_t)(d->end - p) < k)
 			return 0;
 		for (n = 0; k > 0; k--)
 			n = n << 8 | *p++;
-		if (n < 0x80)
-			return 0;
 	}
 	if ((size_t)(d->end - p) < n)
 		return 0;
 	v->p = p;
 	v->end = p + n;
 	d->p = p + n;
+	return 1;
+}
+
+/*
+ * Reads the next element, only if it is DER: element() with a tag other
+ * than 0 and a definite length in the fewest octets (at most three).
+ * Returns 1, or 0 (d and *v unchanged).
+ */
+static int
+next(struct der *d, int *tag, struct der *v)
+{
+	const unsigned char *p = d->p;
+	struct der t = *d, c;
+
+	if (p < d->end && p[0] == 0)
+		return 0;
+	if (!element(&t, tag, &c))
+		return 0;
+	if (p[1] > 0x7f && ((p[1] & 0x7f) > 3 || p[2] == 0 ||
+	    c.end - c.p < 0x80))
+		return 0;
+	*v = c;
+	d->p = t.p;
 	return 1;
 }
 
@@ -1090,4 +1115,299 @@ cs_x509_san_next(const unsigned char **p, const unsigned char *end,
 	*v = c.p;
 	*vlen = (size_t)(c.end - c.p);
 	return 1;
+}
+
+/* ---- an issuer's signature on a certificate (missing.c) ----------------- */
+
+/*
+ * Takes a certificate apart for its signature check: a full d2i_X509()
+ * costs over 100 microseconds in OpenSSL 3 (it decodes the public key
+ * through the provider machinery); this costs nothing, so only issuers'
+ * keys are ever decoded.
+ */
+int
+cs_x509_split(const unsigned char *der, size_t len,
+    struct cs_x509_signed *pt)
+{
+	struct der d = { der, der + len }, cert, tbs, v;
+	const unsigned char *inner;
+	int tag, i;
+
+	if (!element(&d, &tag, &cert) || tag != SEQUENCE)
+		return -1;
+	pt->tbs = cert.p;
+	if (!element(&cert, &tag, &tbs) || tag != SEQUENCE)
+		return -1;
+	pt->tbs_len = (size_t)(cert.p - pt->tbs);
+	pt->alg = cert.p;
+	if (!element(&cert, &tag, &v) || tag != SEQUENCE)
+		return -1;
+	pt->alg_len = (size_t)(cert.p - pt->alg);
+	pt->sig = cert.p;
+	if (!element(&cert, &tag, &v) || tag != BIT_STRING)
+		return -1;
+	pt->sig_len = (size_t)(cert.p - pt->sig);
+	/* version [0], serial, signature, issuer, validity, subject, spki */
+	if (!element(&tbs, &tag, &v))
+		return -1;
+	if (tag == CTX_CONS(0) && !element(&tbs, &tag, &v))
+		return -1;
+	if (tag != INTEGER)
+		return -1;
+	inner = tbs.p;
+	if (!element(&tbs, &tag, &v) || tag != SEQUENCE)
+		return -1;
+	/* X509_verify() refuses a certificate whose two algorithms differ. */
+	if ((size_t)(tbs.p - inner) != pt->alg_len ||
+	    memcmp(inner, pt->alg, pt->alg_len) != 0)
+		return -1;
+	for (i = 0; i < 3; i++)
+		if (!element(&tbs, &tag, &v) || tag != SEQUENCE)
+			return -1;
+	pt->spki = tbs.p;
+	if (!element(&tbs, &tag, &v) || tag != SEQUENCE)
+		return -1;
+	pt->spki_len = (size_t)(tbs.p - pt->spki);
+	return 0;
+}
+
+EVP_PKEY *
+cs_x509_pubkey(const unsigned char *der, size_t len)
+{
+	struct cs_x509_signed pt;
+	const unsigned char *p;
+	EVP_PKEY *pk;
+
+	if (cs_x509_split(der, len, &pt) == -1)
+		return NULL;
+	p = pt.spki;
+	pk = d2i_PUBKEY(NULL, &p, (long)pt.spki_len);
+	ERR_clear_error();
+	return pk;
+}
+
+void
+cs_x509_verifier_init(struct cs_x509_verifier *v)
+{
+	memset(v, 0, sizeof(*v));
+}
+
+void
+cs_x509_verifier_release(struct cs_x509_verifier *v)
+{
+	if (v == NULL)
+		return;
+	EVP_PKEY_CTX_free(v->pctx);
+	EVP_MD_free(v->md);
+	ERR_clear_error();
+	cs_x509_verifier_init(v);
+}
+
+int
+cs_x509_verifier_begin(struct cs_x509_verifier *v, const unsigned char *der,
+    size_t len)
+{
+	struct der d, sig;
+	int tag;
+
+	v->have_md = 0;
+	if (cs_x509_split(der, len, &v->pt) == -1)
+		return -1;
+	/* A BIT STRING holding a signature has no unused bits. */
+	d.p = v->pt.sig;
+	d.end = v->pt.sig + v->pt.sig_len;
+	if (!element(&d, &tag, &sig) || sig.end - sig.p < 2 || sig.p[0] != 0)
+		return -1;
+	v->sigv = sig.p + 1;
+	v->sigv_len = (size_t)(sig.end - sig.p - 1);
+	return 0;
+}
+
+/*
+ * Makes v ready to check signatures of the certificate's algorithm with
+ * pk: digest, then EVP_PKEY_verify(), which saves ASN1_item_verify()
+ * setting up a context per check. Returns -1 for what this does not cover
+ * (RSA-PSS, Ed25519: no separate digest), which goes the long way.
+ */
+static int
+fast_setup(struct cs_x509_verifier *v, EVP_PKEY *pk)
+{
+	const struct cs_x509_signed *pt = &v->pt;
+	struct der a = { pt->alg, pt->alg + pt->alg_len }, seq, id;
+	const unsigned char *o;
+	ASN1_OBJECT *obj = NULL;
+	int tag, mdnid, pknid, ok = 0;
+
+	if (v->pkey == pk && v->alg_len == pt->alg_len &&
+	    memcmp(v->alg, pt->alg, pt->alg_len) == 0)
+		return v->pctx != NULL ? 0 : -1;
+	EVP_PKEY_CTX_free(v->pctx);
+	v->pctx = NULL;
+	v->pkey = pk;
+	v->alg = pt->alg;
+	v->alg_len = pt->alg_len;
+	if (!element(&a, &tag, &seq) || tag != SEQUENCE)
+		goto out;
+	o = seq.p;		/* d2i wants the whole OID element */
+	if (!element(&seq, &tag, &id) || tag != OID)
+		goto out;
+	if ((obj = d2i_ASN1_OBJECT(NULL, &o, (long)(seq.p - o))) == NULL ||
+	    !OBJ_find_sigid_algs(OBJ_obj2nid(obj), &mdnid, &pknid) ||
+	    mdnid == NID_undef || pknid == EVP_PKEY_RSA_PSS ||
+	    EVP_PKEY_get_base_id(pk) != pknid)
+		goto out;
+	if (v->md == NULL || v->mdnid != mdnid) {
+		EVP_MD_free(v->md);
+		v->mdnid = mdnid;
+		if ((v->md = EVP_MD_fetch(NULL, OBJ_nid2sn(mdnid), NULL)) ==
+		    NULL)
+			goto out;
+	}
+	if ((v->pctx = EVP_PKEY_CTX_new_from_pkey(NULL, pk, NULL)) ==
+	    NULL || EVP_PKEY_verify_init(v->pctx) != 1 ||
+	    EVP_PKEY_CTX_set_signature_md(v->pctx, v->md) != 1) {
+		EVP_PKEY_CTX_free(v->pctx);
+		v->pctx = NULL;
+		goto out;
+	}
+	ok = 1;
+out:
+	ASN1_OBJECT_free(obj);
+	ERR_clear_error();
+	return ok ? 0 : -1;
+}
+
+/* The long way, for any algorithm OpenSSL knows: 1 good, 0 bad. */
+static int
+slow_verify(const struct cs_x509_signed *pt, EVP_PKEY *pk)
+{
+	const unsigned char *p;
+	X509_ALGOR *alg = NULL;
+	ASN1_BIT_STRING *sig = NULL;
+	ASN1_STRING *tbs = NULL;
+	ASN1_TYPE *any = NULL;
+	int ok = 0;
+
+	p = pt->alg;
+	if ((alg = d2i_X509_ALGOR(NULL, &p, (long)pt->alg_len)) == NULL)
+		goto out;
+	p = pt->sig;
+	if ((sig = d2i_ASN1_BIT_STRING(NULL, &p, (long)pt->sig_len)) == NULL)
+		goto out;
+	/* The TBS as an ANY holding a SEQUENCE encodes to its own bytes. */
+	if ((tbs = ASN1_STRING_new()) == NULL ||
+	    ASN1_STRING_set(tbs, pt->tbs, (int)pt->tbs_len) != 1 ||
+	    (any = ASN1_TYPE_new()) == NULL)
+		goto out;
+	ASN1_TYPE_set(any, V_ASN1_SEQUENCE, tbs);
+	tbs = NULL;
+	ok = ASN1_item_verify(ASN1_ITEM_rptr(ASN1_ANY), alg, sig, any, pk) ==
+	    1;
+out:
+	ASN1_TYPE_free(any);
+	ASN1_STRING_free(tbs);
+	ASN1_BIT_STRING_free(sig);
+	X509_ALGOR_free(alg);
+	ERR_clear_error();
+	return ok;
+}
+
+int
+cs_x509_verifier_check(struct cs_x509_verifier *v, EVP_PKEY *pk)
+{
+	int ok;
+
+	if (fast_setup(v, pk) == -1)
+		return slow_verify(&v->pt, pk);
+	if (!v->have_md && EVP_Digest(v->pt.tbs, v->pt.tbs_len, v->digest,
+	    &v->digest_len, v->md, NULL) != 1) {
+		ERR_clear_error();
+		return -1;
+	}
+	v->have_md = 1;
+	ok = EVP_PKEY_verify(v->pctx, v->sigv, v->sigv_len, v->digest,
+	    v->digest_len) == 1;
+	ERR_clear_error();
+	return ok;
+}
+
+/* ---- names -------------------------------------------------------------- */
+
+uint64_t
+cs_x509_name_key(const unsigned char *der, size_t len)
+{
+	struct der d = { der, der + len }, seq, set, atv, id, val;
+	unsigned char buf[256];
+	size_t vlen, i, w, k;
+	uint64_t key = 0x9e3779b97f4a7c15ULL, sum, h;
+	unsigned int u;
+	int tag, vtag;
+
+	if (!element(&d, &tag, &seq) || tag != SEQUENCE)
+		goto raw;
+	while (seq.p < seq.end) {
+		if (!element(&seq, &tag, &set) || tag != SET)
+			goto raw;
+		sum = 0;
+		while (set.p < set.end) {
+			if (!element(&set, &tag, &atv) || tag != SEQUENCE ||
+			    !element(&atv, &tag, &id) || tag != OID ||
+			    !element(&atv, &vtag, &val))
+				goto raw;
+			switch (vtag) {
+			case 0x1e:		/* BMPString */
+				w = 2;
+				break;
+			case 0x1c:		/* UniversalString */
+				w = 4;
+				break;
+			case 0x0c: case 0x13: case 0x14: case 0x16: case 0x1a:
+				w = 1;
+				break;
+			default:
+				w = 0;	/* not canonicalised: left out */
+			}
+			vlen = (size_t)(val.end - val.p);
+			for (i = 0, k = 0; w != 0 && i + w <= vlen &&
+			    k < sizeof(buf); i += w) {
+				u = val.p[i + w - 1];
+				if (w > 1 && (val.p[i] != 0 ||
+				    val.p[i + w - 2] != 0 ||
+				    (w == 4 && val.p[i + 1] != 0)))
+					continue;
+				if (u >= 'A' && u <= 'Z')
+					u += 'a' - 'A';
+				if ((u >= 'a' && u <= 'z') ||
+				    (u >= '0' && u <= '9'))
+					buf[k++] = (unsigned char)u;
+			}
+			h = XXH3_64bits_withSeed(id.p,
+			    (size_t)(id.end - id.p), 1);
+			sum += XXH3_64bits_withSeed(buf, k, h);
+		}
+		key = XXH3_64bits_withSeed(&sum, sizeof(sum), key);
+	}
+	return key;
+raw:
+	return XXH3_64bits(der, len);
+}
+
+int
+cs_x509_name_cmp(const unsigned char *a, size_t alen,
+    const unsigned char *b, size_t blen)
+{
+	const unsigned char *pa = a, *pb = b;
+	X509_NAME *na, *nb;
+	int r;
+
+	na = d2i_X509_NAME(NULL, &pa, (long)alen);
+	nb = d2i_X509_NAME(NULL, &pb, (long)blen);
+	if (na == NULL || nb == NULL)
+		r = (na == NULL) - (nb == NULL);
+	else
+		r = X509_NAME_cmp(na, nb);
+	X509_NAME_free(na);
+	X509_NAME_free(nb);
+	ERR_clear_error();
+	return r;
 }

@@ -2,14 +2,22 @@
 #define CERTSIFT_X509_INT_H
 
 /*
- * The two ways cs_x509_parse() summarises a certificate, OpenSSL's and a
- * reader of the common shape of DER that defers to it when unsure, and
- * the check of a self-signed certificate's signature they share. Tests
- * compare them.
+ * The library's one reader of DER (x509_der.c) and what it answers
+ * beyond the public x509.h: the two ways cs_x509_parse() summarises a
+ * certificate, OpenSSL's (x509.c) and a reader of the common shape of DER
+ * that defers to it when unsure (tests compare them); the check of a
+ * self-signed certificate's signature they share; a certificate's facts
+ * for causes.c; and for missing.c, an issuer's signature checked without
+ * decoding the certificate, and a key for X.509 names.
+ *
+ * Threads: every function may be called from several threads at once;
+ * a cs_x509_verifier belongs to one thread at a time.
  */
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include <openssl/evp.h>
 
 #include "certsift/err.h"
 #include "certsift/x509.h"
@@ -70,5 +78,82 @@ enum { CS_SAN_DNS, CS_SAN_IP, CS_SAN_OTHER };
  */
 int	cs_x509_san_next(const unsigned char **p, const unsigned char *end,
 	    int *type, const unsigned char **v, size_t *vlen);
+
+/*
+ * The parts of a certificate its issuer's signature covers, as whole
+ * elements (identifier, length, contents) inside the DER they were read
+ * from.
+ */
+struct cs_x509_signed {
+	const unsigned char	*tbs;		/* tbsCertificate */
+	size_t			 tbs_len;
+	const unsigned char	*alg;		/* signatureAlgorithm */
+	size_t			 alg_len;
+	const unsigned char	*sig;		/* signatureValue */
+	size_t			 sig_len;
+	const unsigned char	*spki;		/* subjectPublicKeyInfo */
+	size_t			 spki_len;
+};
+
+/*
+ * Finds them in der (any bytes; BER lengths are read, since OpenSSL
+ * accepts them): 0, or -1 when der does not read or its two
+ * AlgorithmIdentifiers differ (X509_verify() refuses those).
+ */
+int	cs_x509_split(const unsigned char *der, size_t len,
+	    struct cs_x509_signed *pt);
+
+/* The certificate's public key, or NULL; the caller frees it. */
+EVP_PKEY *cs_x509_pubkey(const unsigned char *der, size_t len);
+
+/*
+ * Checks one certificate's signature with the keys of its candidate
+ * issuers, keeping between checks the last key made ready for one
+ * algorithm (a run sorted by issuer reuses it) and the certificate's
+ * digest. _init, then per certificate _begin and a _check per key;
+ * _release frees it (NULL is fine).
+ */
+struct cs_x509_verifier {
+	EVP_PKEY		*pkey;		/* pctx is ready for it, */
+	const unsigned char	*alg;		/* for this algorithm */
+	size_t			 alg_len;
+	EVP_PKEY_CTX		*pctx;		/* NULL: the long way */
+	EVP_MD			*md;
+	int			 mdnid;
+	struct cs_x509_signed	 pt;		/* the certificate's */
+	const unsigned char	*sigv;		/* the signature's octets */
+	size_t			 sigv_len;
+	unsigned char		 digest[EVP_MAX_MD_SIZE];
+	unsigned int		 digest_len;
+	int			 have_md;
+};
+
+void	cs_x509_verifier_init(struct cs_x509_verifier *v);
+void	cs_x509_verifier_release(struct cs_x509_verifier *v);
+
+/*
+ * Starts on the certificate der, which must stay until the next _begin:
+ * 0, or -1 when its signature cannot be checked (it does not read, or the
+ * BIT STRING has unused bits).
+ */
+int	cs_x509_verifier_begin(struct cs_x509_verifier *v,
+	    const unsigned char *der, size_t len);
+
+/*
+ * Whether pk made the certificate's signature, as X509_verify() would
+ * find: 1 or 0; -1 when the digest failed (no other key will do
+ * better).
+ */
+int	cs_x509_verifier_check(struct cs_x509_verifier *v, EVP_PKEY *pk);
+
+/*
+ * A key for an X.509 name (DER) such that names cs_x509_name_cmp() finds
+ * equal have equal keys. OpenSSL compares a canonical form (string types
+ * converted to UTF-8, ASCII lower-cased, spaces folded, each RDN
+ * re-sorted); this keeps less: the attribute types and the ASCII letters
+ * and digits of the string values, per RDN in any order. Equal keys are
+ * to be confirmed with cs_x509_name_cmp().
+ */
+uint64_t cs_x509_name_key(const unsigned char *der, size_t len);
 
 #endif
