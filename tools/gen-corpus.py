@@ -37,6 +37,7 @@ import random
 import shutil
 import sys
 import tempfile
+import warnings
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -44,6 +45,9 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 SEED = 20261001
+
+# The SHA-1 certificate of build_more() is deliberate.
+warnings.filterwarnings("ignore", message=".*SHA1 signatures are deprecated")
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 VECTORS = "/usr/lib/python3/dist-packages/cryptography_vectors/x509"
 MOZILLA = "/usr/share/ca-certificates/mozilla"
@@ -191,7 +195,8 @@ class Gen:
 
     def make(self, cid, subject, key, issuer_name, issuer_key,
              not_before, not_after, ca=False, pathlen=None, san=(),
-             aia=None, bc=True, issuer_cert_key=None, eku=True):
+             aia=None, bc=True, issuer_cert_key=None, eku=True,
+             digest=None):
         pub = key.public_key()
         b = (x509.CertificateBuilder()
              .subject_name(subject)
@@ -241,7 +246,7 @@ class Gen:
             cert = b.sign(issuer_key, None)
         else:
             assert isinstance(issuer_key, rsa.RSAPrivateKey)
-            cert = b.sign(issuer_key, hashes.SHA256())
+            cert = b.sign(issuer_key, digest or hashes.SHA256())
         self.add(cid, cert.public_bytes(serialization.Encoding.DER))
         return cert
 
@@ -278,6 +283,7 @@ def build_certs(rng, real):
         g.make(cid, n, k, root_n, root_k, R0, I1, ca=True, pathlen=0,
                aia="http://pki.certsift.example/root.crt")
         ints[cid] = (n, k, url)
+    g.ints = ints
 
     servers = []
 
@@ -485,6 +491,110 @@ def build_certs(rng, real):
     return g, servers
 
 
+# ---------------------------------------------------------------- more
+
+# Checked-in real chains (leaf first) that no system package ships: copied
+# by hand from the session's reference data, sources in corpus/README.md.
+CHAINS = {
+    "captive": "corpus/certs/causes/badssl-subdomain-captive-portal.pem",
+    "amazon": "corpus/certs/real/limbo-amazon.com.pem",
+}
+
+OCSP_OLD_RESPONSE = -8060
+CA_CERT_INVALID = -8156
+CERT_SIG_ALG_DISABLED = -8016
+NOT_YET_VALID = -16379
+INADEQUATE_KEY_SIZE = -16382
+
+
+def load_chain(path):
+    """The DER certificates of a PEM file, in order."""
+    with open(path, "rb") as f:
+        data = f.read()
+    out = []
+    for blk in data.split(b"-----BEGIN CERTIFICATE-----")[1:]:
+        pem = b"-----BEGIN CERTIFICATE-----" + blk.split(
+            b"-----END CERTIFICATE-----")[0] + b"-----END CERTIFICATE-----\n"
+        out.append(x509.load_pem_x509_certificate(pem).public_bytes(
+            serialization.Encoding.DER))
+    return out
+
+
+def build_more(rng, g, root):
+    """The servers of causes-2026-10.jsonl: the diagnoses of `certsift
+    causes` that the first four weeks lack (a captive portal, a leaf not
+    yet valid, a SHA-1 signature, a 1024-bit key, a leaf used as a CA, and
+    a valid chain to a Mozilla root that fails for another reason). Made
+    with their own random generator after everything else, so that the
+    older files do not change.
+
+    A server is (weight, hostname, [cert ids], error code[, (t_lo, t_hi)]).
+    """
+    g.rng = rng             # serial numbers too; build_certs() is done
+    for tag, rel in sorted(CHAINS.items()):
+        for i, der in enumerate(load_chain(os.path.join(root, rel))):
+            g.add("real:%s-%d" % (tag, i), der)
+    n1, k1, url1 = g.ints["sample-int1"]
+    L0, L1 = utc(2026, 9, 1), utc(2026, 11, 30)
+    servers = []
+
+    # A hotel's captive portal answers every HTTPS request with its own
+    # (expired) certificate, whose key Chromium's list knows.
+    cp = ["real:captive-0", "real:captive-1"]
+    servers.append((4, "login.captive-portal.badssl.com", cp, EXPIRED))
+    servers.append((3, "www.theguardian.com", cp, BAD_DOMAIN))
+
+    # A certificate deployed before its notBefore: valid from 10-20, seen
+    # by clients whose reports come before that.
+    g.make("int1-notyet", name(("CN", "news.example.org")), ec_key(rng), n1,
+           k1, utc(2026, 10, 20), utc(2027, 1, 18), san=["news.example.org"],
+           aia=url1)
+    servers.append((6, "news.example.org", ["int1-notyet", "sample-int1"],
+                    NOT_YET_VALID, (T0, T0 + 19 * 86400)))
+
+    # An old scanner's certificate, signed with SHA-1.
+    g.make("int1-sha1", name(("CN", "scanner.example.com")), ec_key(rng),
+           n1, k1, L0, L1, san=["scanner.example.com"], aia=url1,
+           digest=hashes.SHA1())
+    servers.append((5, "scanner.example.com", ["int1-sha1", "sample-int1"],
+                    CERT_SIG_ALG_DISABLED))
+
+    # An IP camera with a 1024-bit RSA key.
+    g.make("int1-rsa1024", name(("CN", "camera.example.com")),
+           rsa_key(rng, 1024), n1, k1, L0, L1, san=["camera.example.com"],
+           aia=url1)
+    servers.append((5, "camera.example.com", ["int1-rsa1024", "sample-int1"],
+                    INADEQUATE_KEY_SIZE))
+
+    # A developer's server certificate (CA:FALSE) used to sign another.
+    dev_k = rsa_key(rng)
+    dev_n = name(("CN", "dev.example.com"))
+    g.make("int1-dev", dev_n, dev_k, n1, k1, L0, L1, san=["dev.example.com"],
+           aia=url1)
+    g.make("dev-leaf", name(("CN", "test.dev.example.com")), ec_key(rng),
+           dev_n, dev_k, L0, L1, san=["test.dev.example.com"])
+    servers.append((5, "test.dev.example.com",
+                    ["dev-leaf", "int1-dev", "sample-int1"], CA_CERT_INVALID))
+
+    # A valid chain to a Mozilla root (DigiCert Global Root G2): the stale
+    # OCSP response stapled is not the certificates' fault.
+    servers.append((6, "www.amazon.com", ["real:amazon-0", "real:amazon-1"],
+                    OCSP_OLD_RESPONSE))
+    return servers
+
+
+def write_more(outdir, w, n=80):
+    """causes-2026-10.jsonl: n flat reports over the month, every server at
+    least once."""
+    reps = [w.report(T0, T1) for _ in range(n)]
+    seen = {(r["hostname"].lower().rstrip("."), len(r["failedCertChain"]))
+            for r in reps}
+    for s in w.servers:
+        assert (s[1], len(s[2])) in seen, s[1]
+    with open(os.path.join(outdir, "causes-2026-10.jsonl"), "wb") as f:
+        f.write(("\n".join(dumps(r) for r in reps) + "\n").encode())
+
+
 # ---------------------------------------------------------------- reports
 
 class Writer:
@@ -507,7 +617,10 @@ class Writer:
 
     def report(self, t_lo=T0, t_hi=T1):
         rng = self.rng
-        _, host, chain, err = self.pick()
+        s = self.pick()
+        host, chain, err = s[1:4]
+        if len(s) > 4:      # the server's own time window
+            t_lo, t_hi = max(t_lo, s[4][0]), min(t_hi, s[4][1])
         ua, ver, build, chan = UAS[rng.randrange(len(UAS))]
         h = host
         r = rng.random()
@@ -865,6 +978,9 @@ def generate(root, refresh=False):
     real = load_real(os.path.join(certdir, "real"), refresh)
     rng = random.Random(SEED)
     g, servers = build_certs(rng, real)
+    rng2 = random.Random(SEED + 15)
+    more = build_more(rng2, g, ROOT)
+    g.rng = rng
 
     gendir = os.path.join(certdir, "gen")
     if os.path.isdir(gendir):
@@ -882,6 +998,7 @@ def generate(root, refresh=False):
     os.makedirs(sample)
     w = Writer(rng, g, servers)
     write_sample(sample, w, g)
+    write_more(sample, Writer(rng2, g, more))
 
     # EXPECTED.json is inside the directory it describes: it is one report
     # read, malformed (no failedCertChain), whatever its numbers are.
@@ -904,12 +1021,15 @@ def main(argv):
     if "--check" in argv:
         with tempfile.TemporaryDirectory() as tmp:
             os.makedirs(os.path.join(tmp, "corpus", "certs"))
-            shutil.copytree(os.path.join(ROOT, "corpus", "certs", "real"),
-                            os.path.join(tmp, "corpus", "certs", "real"))
+            for d in ("real", "causes"):    # inputs, not generated
+                shutil.copytree(os.path.join(ROOT, "corpus", "certs", d),
+                                os.path.join(tmp, "corpus", "certs", d))
             generate(tmp)
-            rc = os.system("diff -r '%s' '%s'" % (
-                os.path.join(ROOT, "corpus"), os.path.join(tmp, "corpus"))
-                + " -x README.md >/dev/null")
+            rc = 0
+            for rel in ("certs/gen", "sample", "expected-certs.jsonl"):
+                rc |= os.system("diff -r '%s' '%s' >/dev/null" % (
+                    os.path.join(ROOT, "corpus", rel),
+                    os.path.join(tmp, "corpus", rel)))
             print("corpus is %s" % ("up to date" if rc == 0 else "STALE"))
             return 0 if rc == 0 else 1
     tot = generate(ROOT, refresh)
