@@ -1,0 +1,211 @@
+#include "opts.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "certsift/certfile.h"
+#include "cli.h"
+#include "select.h"
+
+/* getopt_long values of the shared options: beyond the selection's. */
+enum {
+	O_CSV = 2000, O_DB, O_JSON, O_KNOWN, O_MHR, O_NO_ROOTS, O_ROOTS
+};
+
+/* The table: each option with the CLI_* bit of the commands taking it. */
+static const struct {
+	unsigned	take;
+	struct option	opt;
+} shared[] = {
+	{ CLI_CSV, { "csv", no_argument, NULL, O_CSV } },
+	{ CLI_DB, { "db", required_argument, NULL, O_DB } },
+	{ CLI_JSON, { "json", no_argument, NULL, O_JSON } },
+	{ CLI_ROOTS, { "known", required_argument, NULL, O_KNOWN } },
+	{ CLI_MHR, { "min-host-reports", required_argument, NULL, O_MHR } },
+	{ CLI_ROOTS, { "no-roots", no_argument, NULL, O_NO_ROOTS } },
+	{ CLI_OUTPUT, { "output", required_argument, NULL, 'o' } },
+	{ CLI_ROOTS, { "roots", required_argument, NULL, O_ROOTS } },
+	{ ~0u, { "help", no_argument, NULL, 'h' } },
+};
+
+static const struct option selopts[] = { SELECT_LONGOPTS };
+
+#define NSHARED	(sizeof(shared) / sizeof(shared[0]))
+#define NSEL	(sizeof(selopts) / sizeof(selopts[0]))
+
+/* The command's longopts: the shared ones it takes, its own, the
+ * selection's. */
+static struct option *
+longopts(const struct cli_opts *o)
+{
+	struct option *v;
+	size_t i, n = 0, nown = 0;
+
+	while (o->own != NULL && o->own[nown].name != NULL)
+		nown++;
+	v = xmalloc((NSHARED + nown + NSEL + 1) * sizeof(*v));
+	for (i = 0; i < NSHARED; i++)
+		if (shared[i].take & o->take)
+			v[n++] = shared[i].opt;
+	for (i = 0; i < nown; i++)
+		v[n++] = o->own[i];
+	for (i = 0; (o->take & CLI_SEL) && i < NSEL; i++)
+		v[n++] = selopts[i];
+	memset(&v[n], 0, sizeof(v[n]));
+	return v;
+}
+
+int
+cli_paths_add(struct cli_paths *l, const char *path)
+{
+	if (cs_vec_push(l, path) == -1) {
+		cli_warn("out of memory");
+		return 1;
+	}
+	return 0;
+}
+
+/* One shared option: 0, or the exit status. */
+static int
+shared_opt(struct cli_opts *o, int ch, const char *arg)
+{
+	switch (ch) {
+	case O_CSV:
+	case O_JSON:
+		return cli_set_format(&o->format, ch == O_CSV ? CLI_FCSV :
+		    CLI_FJSON, o->usage) == -1 ? 2 : 0;
+	case O_DB:
+		o->db = arg;
+		return 0;
+	case O_KNOWN:
+	case O_ROOTS:
+		return cli_paths_add(ch == O_ROOTS ? &o->roots : &o->known,
+		    arg);
+	case O_MHR:
+		if (cli_parse_u64(arg, UINT64_MAX, &o->min_host_reports) ==
+		    -1) {
+			cli_usage_error(o->usage, "bad --min-host-reports '%s'",
+			    arg);
+			return 2;
+		}
+		return 0;
+	case O_NO_ROOTS:
+		o->no_roots = 1;
+		return 0;
+	case 'n':
+		if (!(o->take & CLI_N))
+			return -1;
+		if (cli_parse_u64(arg, UINT32_MAX, &o->n) == -1) {
+			cli_usage_error(o->usage, "bad -n '%s'", arg);
+			return 2;
+		}
+		o->has_n = 1;
+		return 0;
+	case 'o':
+		if (!(o->take & CLI_OUTPUT))
+			return -1;
+		o->output = arg;
+		return 0;
+	}
+	return -1;
+}
+
+int
+cli_parse(struct cli_opts *o, int argc, char **argv)
+{
+	struct option *lo = longopts(o);
+	char so[64];
+	int ch, rc, status = -1;
+
+	snprintf(so, sizeof(so), "h%s%s%s", (o->take & CLI_N) ? "n:" : "",
+	    (o->take & CLI_OUTPUT) ? "o:" : "", o->shortopts != NULL ?
+	    o->shortopts : "");
+	while (status == -1 &&
+	    (ch = getopt_long(argc, argv, so, lo, NULL)) != -1) {
+		if ((o->take & CLI_SEL) &&
+		    (rc = select_option(&o->sel, ch, optarg, o->usage)) != 0) {
+			if (rc == -1)
+				status = 2;
+			continue;
+		}
+		if (ch == 'h') {
+			fputs(o->usage, stdout);
+			status = 0;
+		} else if (ch == '?' || ch == ':')
+			status = cli_bad_option(o->usage, argv, so);
+		else if ((rc = shared_opt(o, ch, optarg)) >= 0) {
+			if (rc > 0)
+				status = rc;
+		} else if (o->opt != NULL && (rc = o->opt(o->ctx, ch, optarg))
+		    != 0)
+			status = rc;
+	}
+	free(lo);
+	return status;
+}
+
+int
+cli_no_operands(const struct cli_opts *o, int argc, char **argv)
+{
+	if (optind == argc)
+		return -1;
+	cli_usage_error(o->usage, "unexpected argument '%s'", argv[optind]);
+	return 2;
+}
+
+static void
+warn_cb(void *arg, const char *msg)
+{
+	(void)arg;
+	cli_warn("%s", msg);
+}
+
+static int
+load(struct cs_certset *s, const char *path)
+{
+	struct cs_err err = CS_ERR_INIT;
+
+	if (cs_certset_load(s, path, warn_cb, NULL, &err) == -1) {
+		cli_warn("%s", err.msg);
+		return -1;
+	}
+	return 0;
+}
+
+int
+cli_certsets(const struct cli_opts *o, struct cs_certset **roots,
+    struct cs_certset **known)
+{
+	struct cs_err err = CS_ERR_INIT;
+	size_t i;
+
+	if (cs_certset_new(roots, &err) == -1 ||
+	    cs_certset_new(known, &err) == -1)
+		return cli_fail(&err);
+	for (i = 0; i < o->roots.n; i++)
+		if (load(*roots, o->roots.v[i]) == -1)
+			return 1;
+	if (o->roots.n == 0 && !o->no_roots &&
+	    access(CS_SYSTEM_ROOTS, R_OK) == 0 &&
+	    load(*roots, CS_SYSTEM_ROOTS) == -1)
+		return 1;
+	for (i = 0; i < o->known.n; i++)
+		if (load(*known, o->known.v[i]) == -1)
+			return 1;
+	return 0;
+}
+
+struct cs_query *
+cli_query(const struct cli_opts *o, struct cs_store *st)
+{
+	return select_open(st, &o->sel);
+}
+
+void
+cli_opts_release(struct cli_opts *o)
+{
+	cs_vec_release(&o->roots);
+	cs_vec_release(&o->known);
+	cs_sel_release(&o->sel);
+}
