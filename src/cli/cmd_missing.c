@@ -10,7 +10,10 @@
 #include "certsift/export.h"
 #include "certsift/json.h"
 #include "certsift/missing.h"
+#include "certsift/certfile.h"
+#include "certsift/export_files.h"
 #include "certset.h"
+#include "opts.h"
 #include "select.h"
 
 const char cmd_missing_usage[] =
@@ -20,27 +23,6 @@ const char cmd_missing_usage[] =
     SELECT_USAGE;
 
 #define DEFAULT_N	20
-#define SYSTEM_ROOTS	"/etc/ssl/certs/ca-certificates.crt"
-
-enum { O_TABLE, O_JSON, O_CSV };
-
-enum { O_CSV_OPT = 1, O_DB, O_JSON_OPT, O_KNOWN, O_NO_ROOTS, O_PEM, O_ROOTS };
-
-struct missing_opts {
-	struct cs_sel	 sel;
-	int		 format;
-	int		 pem;
-	int		 no_roots;
-	int		 has_n;
-	uint64_t	 max;
-	const char	*output;
-	const char	*db;
-	const char	**roots;
-	size_t		 nroots;
-	const char	**known;
-	size_t		 nknown;
-};
-
 static void
 print_json(FILE *f, const struct cs_missing *m, size_t n)
 {
@@ -170,128 +152,30 @@ print_summary(FILE *f, const struct cs_missing *m)
 	putc('\n', f);
 }
 
-/* The bundle: the resolving certificates of the missing intermediates. */
-static int
-write_pem(FILE *f, const struct cs_missing *m, uint64_t max, size_t *count)
-{
-	struct cs_err err = CS_ERR_INIT;
-	struct cs_buf b = CS_BUF_INIT;
-	const struct cs_missing_row *r;
-	size_t i;
+enum { O_PEM = 1 };
 
-	*count = 0;
-	for (i = 0; i < m->nrows; i++) {
-		r = &m->rows[i];
-		if (r->outcome != CS_MISSING_INTERMEDIATE || r->der == NULL)
-			continue;
-		if (max != 0 && *count >= max)
-			break;
-		cs_buf_reset(&b);
-		if (cs_b64_encode_pem(r->der, r->der_len, &b, &err) == -1) {
-			cs_buf_release(&b);
-			return cli_fail(&err);
-		}
-		fputs("# issuer: ", f);
-		cs_text_string(f, r->issuer, strlen(r->issuer));
-		fprintf(f, "\n# reports: %" PRIu64 "\n# hosts: %" PRIu64
-		    "\n# source: %s\n-----BEGIN CERTIFICATE-----\n",
-		    r->reports, r->hosts, cs_missing_source_name(r->source));
-		fwrite(b.data, 1, b.len, f);
-		if (b.len > 0 && b.data[b.len - 1] != '\n')
-			putc('\n', f);
-		fputs("-----END CERTIFICATE-----\n", f);
-		(*count)++;
-	}
-	cs_buf_release(&b);
+static int
+missing_opt(void *ctx, int ch, const char *arg)
+{
+	(void)ch;
+	(void)arg;
+	*(int *)ctx = 1;	/* --pem */
 	return 0;
 }
 
+/* -1 when the options go together, else 2 after saying why. */
 static int
-parse_args(struct missing_opts *o, int argc, char **argv)
+check_args(const struct cli_opts *c, int pem)
 {
-	static const struct option longopts[] = {
-		{ "csv", no_argument, NULL, O_CSV_OPT },
-		{ "db", required_argument, NULL, O_DB },
-		{ "help", no_argument, NULL, 'h' },
-		{ "json", no_argument, NULL, O_JSON_OPT },
-		{ "known", required_argument, NULL, O_KNOWN },
-		{ "no-roots", no_argument, NULL, O_NO_ROOTS },
-		{ "output", required_argument, NULL, 'o' },
-		{ "pem", no_argument, NULL, O_PEM },
-		{ "roots", required_argument, NULL, O_ROOTS },
-		SELECT_LONGOPTS,
-		{ NULL, 0, NULL, 0 }
-	};
-	int ch, rc;
-
-	while ((ch = getopt_long(argc, argv, "hn:o:", longopts, NULL)) !=
-	    -1) {
-		if ((rc = select_option(&o->sel, ch, optarg, cmd_missing_usage)) == -1)
-			return 2;
-		if (rc == 1)
-			continue;
-		switch (ch) {
-		case O_CSV_OPT:
-			if (cli_set_format(&o->format, O_CSV, cmd_missing_usage) == -1)
-				return 2;
-			break;
-		case O_DB:
-			o->db = optarg;
-			break;
-		case 'h':
-			fputs(cmd_missing_usage, stdout);
-			return 0;
-		case O_JSON_OPT:
-			if (cli_set_format(&o->format, O_JSON, cmd_missing_usage) == -1)
-				return 2;
-			break;
-		case O_KNOWN:
-			o->known = xrealloc(o->known, (o->nknown + 1) *
-			    sizeof(*o->known));
-			o->known[o->nknown++] = optarg;
-			break;
-		case 'n':
-			if (cli_parse_u64(optarg, UINT32_MAX, &o->max) == -1) {
-				cli_usage_error(cmd_missing_usage, "bad -n '%s'", optarg);
-				return 2;
-			}
-			o->has_n = 1;
-			break;
-		case O_NO_ROOTS:
-			o->no_roots = 1;
-			break;
-		case 'o':
-			o->output = optarg;
-			break;
-		case O_PEM:
-			o->pem = 1;
-			break;
-		case O_ROOTS:
-			o->roots = xrealloc(o->roots, (o->nroots + 1) *
-			    sizeof(*o->roots));
-			o->roots[o->nroots++] = optarg;
-			break;
-		default:
-			cli_bad_option(cmd_missing_usage, argv, "hn:o:");
-			return 2;
-		}
-	}
-	if (optind != argc) {
-		cli_usage_error(cmd_missing_usage, "unexpected argument '%s'",
-		    argv[optind]);
-		return 2;
-	}
-	if (o->output != NULL && !o->pem) {
+	if (c->output != NULL && !pem)
 		cli_usage_error(cmd_missing_usage, "-o goes with --pem");
-		return 2;
-	}
-	if (o->pem && o->output == NULL && o->format != O_TABLE) {
-		cli_usage_error(cmd_missing_usage, "--pem writes to standard output: "
-		    "give -o file to have --%s too",
-		    o->format == O_JSON ? "json" : "csv");
-		return 2;
-	}
-	return -1;
+	else if (pem && c->output == NULL && c->format != CLI_TABLE)
+		cli_usage_error(cmd_missing_usage, "--pem writes to standard "
+		    "output: give -o file to have --%s too",
+		    c->format == CLI_FJSON ? "json" : "csv");
+	else
+		return -1;
+	return 2;
 }
 
 int
@@ -299,22 +183,15 @@ missing_sets(const char **rootp, size_t nroots, int no_roots,
     const char **knownp, size_t nknown, struct cs_certset **roots,
     struct cs_certset **known)
 {
-	struct cs_err err = CS_ERR_INIT;
-	size_t i;
+	struct cli_opts c;
 
-	if (cs_certset_new(roots, &err) == -1 ||
-	    cs_certset_new(known, &err) == -1)
-		return cli_fail(&err);
-	for (i = 0; i < nroots; i++)
-		if (certset_load(*roots, rootp[i]) == -1)
-			return 1;
-	if (nroots == 0 && !no_roots && access(SYSTEM_ROOTS, R_OK) == 0 &&
-	    certset_load(*roots, SYSTEM_ROOTS) == -1)
-		return 1;
-	for (i = 0; i < nknown; i++)
-		if (certset_load(*known, knownp[i]) == -1)
-			return 1;
-	return 0;
+	memset(&c, 0, sizeof(c));
+	c.roots.v = rootp;
+	c.roots.n = nroots;
+	c.no_roots = no_roots;
+	c.known.v = knownp;
+	c.known.n = nknown;
+	return cli_certsets(&c, roots, known);
 }
 
 int
@@ -327,92 +204,113 @@ missing_select(struct cs_missing_opts *mo, const struct cs_sel *sel,
 	return 0;
 }
 
+/* The rows shown (-n, default 20) and their hosts; the bundle's too: all,
+ * or -n if given. Returns how many rows to show, or -1. */
+static long
+rows_hosts(struct cs_store *st, struct cs_missing *m, const struct cli_opts *c,
+    int pem)
+{
+	struct cs_err err = CS_ERR_INIT;
+	size_t i, n;
+
+	n = c->n != 0 && c->n < m->nrows ? (size_t)c->n : m->nrows;
+	for (i = 0; i < m->nrows; i++) {
+		if (i >= n && !(pem && m->rows[i].outcome ==
+		    CS_MISSING_INTERMEDIATE))
+			continue;
+		if (cs_missing_hosts(st, m, i, &err) == -1)
+			return cli_fail(&err), -1;
+	}
+	return (long)n;
+}
+
+static int
+bundle(const struct cli_opts *c, const struct cs_missing *m)
+{
+	struct cs_err err = CS_ERR_INIT;
+	struct cli_out out;
+	size_t npem;
+	int status = 0;
+
+	if (cli_out_open(&out, c->output) == -1)
+		return 1;
+	if (cs_missing_write_pem(out.f, m, c->has_n ? c->n : 0, &npem, &err)
+	    == -1)
+		status = cli_fail(&err);
+	if (cli_out_close(&out, status == 0) == -1)
+		status = 1;
+	if (status == 0 && c->output != NULL && strcmp(c->output, "-") != 0)
+		fprintf(stderr, "certsift: missing: wrote %zu certificates to "
+		    "'%s'\n", npem, c->output);
+	return status;
+}
+
 int
 cmd_missing(int argc, char **argv)
 {
+	static const struct option own[] = {
+		{ "pem", no_argument, NULL, O_PEM },
+		{ NULL, 0, NULL, 0 }
+	};
 	struct cs_err err = CS_ERR_INIT;
-	struct missing_opts o;
+	struct cli_opts c;
 	struct cs_missing_opts mo;
 	struct cs_missing m = CS_MISSING_INIT;
 	struct cs_certset *roots = NULL, *known = NULL;
 	struct cs_store *st = NULL;
-	struct cs_query *q = NULL;
-	struct cli_out out;
-	FILE *sum;
-	size_t i, n, npem;
-	int status;
+	FILE *sum = stderr;
+	long n;
+	int status, pem = 0;
 
-	memset(&o, 0, sizeof(o));
-	o.format = O_TABLE;
-	o.max = DEFAULT_N;
-	if ((status = parse_args(&o, argc, argv)) >= 0)
-		goto out;
-	status = 0;
-	if ((status = missing_sets(o.roots, o.nroots, o.no_roots, o.known,
-	    o.nknown, &roots, &known)) != 0)
-		goto out;
-	if ((st = cli_open_store(o.db)) == NULL) {
-		status = 1;
-		goto out;
-	}
+	memset(&c, 0, sizeof(c));
 	memset(&mo, 0, sizeof(mo));
+	c.usage = cmd_missing_usage;
+	c.take = CLI_DB | CLI_JSON | CLI_CSV | CLI_N | CLI_OUTPUT | CLI_ROOTS |
+	    CLI_SEL;
+	c.own = own;
+	c.opt = missing_opt;
+	c.ctx = &pem;
+	c.n = DEFAULT_N;
+	if ((status = cli_parse(&c, argc, argv)) != -1 ||
+	    (status = cli_no_operands(&c, argc, argv)) != -1 ||
+	    (status = check_args(&c, pem)) != -1 ||
+	    (status = cli_certsets(&c, &roots, &known)) != 0)
+		goto out;
+	status = 1;
+	if ((st = cli_open_store(c.db)) == NULL ||
+	    (mo.query = cli_query(&c, st)) == NULL)
+		goto out;
 	mo.roots = roots;
 	mo.known = known;
-	if ((status = missing_select(&mo, &o.sel, st, &q)) != 0)
-		goto out;
 	if (cs_missing_run(st, &mo, &m, &err) == -1) {
 		status = cli_fail(&err);
 		goto out;
 	}
-	/* Rows shown: -n (default 20); the bundle: all, or -n if given. */
-	n = o.max != 0 && o.max < m.nrows ? (size_t)o.max : m.nrows;
-	for (i = 0; i < m.nrows; i++) {
-		if (i >= n && !(o.pem && m.rows[i].outcome ==
-		    CS_MISSING_INTERMEDIATE))
-			continue;
-		if (cs_missing_hosts(st, &m, i, &err) == -1) {
-			status = cli_fail(&err);
-			goto out;
-		}
-	}
-	sum = stderr;
-	if (!o.pem || o.output != NULL) {
-		switch (o.format) {
-		case O_JSON:
-			print_json(stdout, &m, n);
+	if ((n = rows_hosts(st, &m, &c, pem)) == -1)
+		goto out;
+	if (!pem || c.output != NULL) {
+		switch (c.format) {
+		case CLI_FJSON:
+			print_json(stdout, &m, (size_t)n);
 			break;
-		case O_CSV:
-			print_csv(stdout, &m, n);
+		case CLI_FCSV:
+			print_csv(stdout, &m, (size_t)n);
 			break;
 		default:
-			print_table(stdout, &m, n);
+			print_table(stdout, &m, (size_t)n);
 			sum = stdout;
 		}
 	}
 	if (sum == stderr)
 		fputs("certsift: missing: ", stderr);
 	print_summary(sum, &m);
-	if (o.pem) {
-		if (cli_out_open(&out, o.output) == -1) {
-			status = 1;
-			goto out;
-		}
-		status = write_pem(out.f, &m, o.has_n ? o.max : 0, &npem);
-		if (cli_out_close(&out, status == 0) == -1)
-			status = 1;
-		if (status == 0 && o.output != NULL &&
-		    strcmp(o.output, "-") != 0)
-			fprintf(stderr, "certsift: missing: wrote %zu "
-			    "certificates to '%s'\n", npem, o.output);
-	}
+	status = pem ? bundle(&c, &m) : 0;
 out:
 	cs_missing_release(&m);
+	cs_query_close(mo.query);
 	cs_store_close(st);
 	cs_certset_free(roots);
 	cs_certset_free(known);
-	cs_query_close(q);
-	cs_sel_release(&o.sel);
-	free(o.roots);
-	free(o.known);
+	cli_opts_release(&c);
 	return status;
 }

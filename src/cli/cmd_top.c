@@ -6,9 +6,11 @@
 #include <string.h>
 
 #include "certsift/export.h"
+#include "certsift/export_files.h"
 #include "certsift/json.h"
 #include "certsift/nss.h"
 #include "certsift/query.h"
+#include "opts.h"
 #include "select.h"
 
 const char cmd_top_usage[] =
@@ -19,13 +21,9 @@ const char cmd_top_usage[] =
 
 #define DEFAULT_N	20
 
-enum { O_TABLE, O_JSON, O_CSV };
-
 struct top_opts {
+	struct cli_opts		 c;
 	struct cs_rank_opts	 r;
-	int			 format;
-	uint64_t		 max;		/* 0: all */
-	struct cs_sel		 sel;
 };
 
 /* ---- output -------------------------------------------------------------- */
@@ -50,9 +48,9 @@ print_rows(const struct top_opts *o, const struct cs_ranking *l)
 	int w[4], cw = 4;
 	char code[16];
 
-	if (o->max != 0 && o->max < n)
-		n = (size_t)o->max;
-	if (o->format == O_JSON) {
+	if (o->c.n != 0 && o->c.n < n)
+		n = (size_t)o->c.n;
+	if (o->c.format == CLI_FJSON) {
 		struct cs_jw jw;
 
 		cs_jw_init(&jw, stdout);
@@ -75,7 +73,7 @@ print_rows(const struct top_opts *o, const struct cs_ranking *l)
 		putchar('\n');
 		return;
 	}
-	if (o->format == O_CSV) {
+	if (o->c.format == CLI_FCSV) {
 		fputs(r->key, stdout);
 		if (o->r.kind == CS_RANK_ERRORS)
 			fputs(",name", stdout);
@@ -148,13 +146,13 @@ print_certs(const struct top_opts *o, struct cs_query *q,
 	char hex[65];
 
 	n = l->n;
-	if (o->max != 0 && o->max < n)
-		n = (size_t)o->max;
+	if (o->c.n != 0 && o->c.n < n)
+		n = (size_t)o->c.n;
 	cs_jw_init(&w, stdout);
-	if (o->format == O_JSON)
+	if (o->c.format == CLI_FJSON)
 		cs_jw_array_begin_lines(&w);
-	else if (o->format == O_CSV)
-		cert_csv_header(stdout);
+	else if (o->c.format == CLI_FCSV)
+		cs_export_csv_header(stdout);
 	else {
 		for (i = 0; i < n; i++)
 			for (k = 0; k < 3; k++)
@@ -167,14 +165,14 @@ print_certs(const struct top_opts *o, struct cs_query *q,
 		if (cs_query_get_cert(q, l->rows[i].key, CS_GET_SUMMARY, &rec,
 		    &err) == -1)
 			return cli_fail(&err);
-		switch (o->format) {
-		case O_JSON:
+		switch (o->c.format) {
+		case CLI_FJSON:
 			cs_jw_object_begin(&w);
 			cs_export_json_fields(&w, &rec);
 			cs_jw_object_end(&w);
 			break;
-		case O_CSV:
-			cert_csv_row(stdout, &rec);
+		case CLI_FCSV:
+			cs_export_csv_row(stdout, &rec);
 			break;
 		default:
 			cs_sha256_hex(rec.cert.sha256, hex);
@@ -189,7 +187,7 @@ print_certs(const struct top_opts *o, struct cs_query *q,
 		}
 		cs_certrec_release(&rec);
 	}
-	if (o->format == O_JSON) {
+	if (o->c.format == CLI_FJSON) {
 		cs_jw_array_end(&w);
 		putchar('\n');
 	}
@@ -198,124 +196,86 @@ print_certs(const struct top_opts *o, struct cs_query *q,
 
 /* ---- the command --------------------------------------------------------- */
 
-enum { O_BY = 1, O_CSV_OPT, O_DB, O_JSON_OPT, O_MIN_HOST_REPORTS };
+enum { O_BY = 1 };
+
+static int
+top_opt(void *ctx, int ch, const char *arg)
+{
+	(void)ch;
+	*(const char **)ctx = arg;	/* --by */
+	return 0;
+}
+
+/* What to rank and by what, from the operand and --by: -1, or 2. */
+static int
+rank_args(struct top_opts *o, const char *by, int argc, char **argv)
+{
+	const struct cs_rank_info *info;
+	size_t i;
+
+	if (argc - optind != 1) {
+		if (argc == optind)
+			cli_usage_error(cmd_top_usage, "say what to rank");
+		else
+			cli_usage_error(cmd_top_usage, "unexpected argument "
+			    "'%s'", argv[optind + 1]);
+		return 2;
+	}
+	if ((o->r.kind = cs_rank_find(argv[optind])) == -1) {
+		cli_usage_error(cmd_top_usage, "cannot rank '%s'",
+		    argv[optind]);
+		return 2;
+	}
+	info = cs_rank_info(o->r.kind);
+	if (by == NULL)
+		return -1;
+	for (i = 0; i < info->ncols; i++)
+		if (strcmp(by, info->cols[i]) == 0)
+			break;
+	if (i == info->ncols) {
+		cli_usage_error(cmd_top_usage, "cannot rank %s by '%s'",
+		    info->name, by);
+		return 2;
+	}
+	o->r.by = i;
+	return -1;
+}
 
 int
 cmd_top(int argc, char **argv)
 {
-	static const struct option longopts[] = {
+	static const struct option own[] = {
 		{ "by", required_argument, NULL, O_BY },
-		{ "csv", no_argument, NULL, O_CSV_OPT },
-		{ "db", required_argument, NULL, O_DB },
-		{ "help", no_argument, NULL, 'h' },
-		{ "json", no_argument, NULL, O_JSON_OPT },
-		{ "min-host-reports", required_argument, NULL,
-		    O_MIN_HOST_REPORTS },
-		SELECT_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
 	struct cs_err err = CS_ERR_INIT;
 	struct cs_ranking rank = CS_RANKING_INIT;
-	const struct cs_rank_info *info;
 	struct top_opts o;
 	struct cs_store *st = NULL;
 	struct cs_query *q = NULL;
-	const char *db = NULL, *by = NULL;
-	size_t i;
-	int ch, rc, status = 0;
+	const char *by = NULL;
+	int status;
 
 	memset(&o, 0, sizeof(o));
-	o.max = DEFAULT_N;
-	o.format = O_TABLE;
-	while ((ch = getopt_long(argc, argv, "hn:", longopts, NULL)) != -1) {
-		if ((rc = select_option(&o.sel, ch, optarg, cmd_top_usage)) == -1) {
-			status = 2;
-			goto out;
-		}
-		if (rc == 1)
-			continue;
-		switch (ch) {
-		case O_BY:
-			by = optarg;
-			break;
-		case O_CSV_OPT:
-			if (cli_set_format(&o.format, O_CSV, cmd_top_usage) == -1) {
-				status = 2;
-				goto out;
-			}
-			break;
-		case O_DB:
-			db = optarg;
-			break;
-		case 'h':
-			fputs(cmd_top_usage, stdout);
-			goto out;
-		case O_JSON_OPT:
-			if (cli_set_format(&o.format, O_JSON, cmd_top_usage) == -1) {
-				status = 2;
-				goto out;
-			}
-			break;
-		case O_MIN_HOST_REPORTS:
-			if (cli_parse_u64(optarg, UINT64_MAX,
-			    &o.r.min_host_reports) == -1) {
-				cli_usage_error(cmd_top_usage, "bad "
-				    "--min-host-reports '%s'", optarg);
-				status = 2;
-				goto out;
-			}
-			break;
-		case 'n':
-			if (cli_parse_u64(optarg, UINT32_MAX, &o.max) == -1) {
-				cli_usage_error(cmd_top_usage, "bad -n '%s'", optarg);
-				status = 2;
-				goto out;
-			}
-			break;
-		default:
-			cli_bad_option(cmd_top_usage, argv, "hn:");
-			status = 2;
-			goto out;
-		}
-	}
-	if (argc - optind == 0) {
-		cli_usage_error(cmd_top_usage, "say what to rank");
-		status = 2;
+	o.c.usage = cmd_top_usage;
+	o.c.take = CLI_DB | CLI_JSON | CLI_CSV | CLI_N | CLI_MHR | CLI_SEL;
+	o.c.own = own;
+	o.c.opt = top_opt;
+	o.c.ctx = &by;
+	o.c.n = DEFAULT_N;
+	if ((status = cli_parse(&o.c, argc, argv)) != -1 ||
+	    (status = rank_args(&o, by, argc, argv)) != -1)
 		goto out;
-	}
-	if (argc - optind > 1) {
-		cli_usage_error(cmd_top_usage, "unexpected argument '%s'",
-		    argv[optind + 1]);
-		status = 2;
+	o.r.min_host_reports = o.c.min_host_reports;
+	status = 1;
+	if ((st = cli_open_store(o.c.db)) == NULL ||
+	    (q = cli_query(&o.c, st)) == NULL)
 		goto out;
-	}
-	if ((o.r.kind = cs_rank_find(argv[optind])) == -1) {
-		cli_usage_error(cmd_top_usage, "cannot rank '%s'", argv[optind]);
-		status = 2;
-		goto out;
-	}
-	info = cs_rank_info(o.r.kind);
-	if (by != NULL) {
-		for (i = 0; i < info->ncols; i++)
-			if (strcmp(by, info->cols[i]) == 0)
-				break;
-		if (i == info->ncols) {
-			cli_usage_error(cmd_top_usage, "cannot rank %s by '%s'",
-			    info->name, by);
-			status = 2;
-			goto out;
-		}
-		o.r.by = i;
-	}
-	if ((st = cli_open_store(db)) == NULL ||
-	    (q = select_open(st, &o.sel)) == NULL) {
-		status = 1;
-		goto out;
-	}
 	if (cs_query_rank(q, &o.r, &rank, &err) == -1) {
 		status = cli_fail(&err);
 		goto out;
 	}
+	status = 0;
 	if (o.r.kind == CS_RANK_CERTS)
 		status = print_certs(&o, q, &rank);
 	else
@@ -324,6 +284,6 @@ out:
 	cs_ranking_release(&rank);
 	cs_query_close(q);
 	cs_store_close(st);
-	cs_sel_release(&o.sel);
+	cli_opts_release(&o.c);
 	return status;
 }

@@ -1,0 +1,55 @@
+#ifndef CERTSIFT_EXPORT_FILES_H
+#define CERTSIFT_EXPORT_FILES_H
+
+/*
+ * What export and missing write besides JSON (export.h): certificates as
+ * CSV rows, as DER files and chains as PEM files in a directory, and
+ * missing's bundle of the certificates that resolve missing
+ * intermediates. Files are written whole (files.h). Every function may be
+ * called from several threads at once, on different streams and files;
+ * the store and query handles follow store.h and query.h.
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "certsift/err.h"
+#include "certsift/missing.h"
+#include "certsift/query.h"
+#include "certsift/store.h"
+
+/*
+ * Certificates as CSV: the header line, then one row per certificate:
+ * sha256, count, leaf_count, hosts, subject, issuer, not_before,
+ * not_after, is_ca, self_signed. Lines end in CRLF (RFC 4180).
+ */
+void	cs_export_csv_header(FILE *f);
+void	cs_export_csv_row(FILE *f, const struct cs_certrec *rec);
+
+/* Writes rec's DER as dir/<sha256 hex>.der. Returns 0 or -1. */
+int	cs_export_der_file(const char *dir, const struct cs_certrec *rec,
+	    struct cs_err *err);
+
+/*
+ * Writes the chain x (of q's cs_query_chains()) as dir/<chain id>.pem:
+ * "# " lines (chain id, reports, hosts, errors, certificates), then its
+ * certificates in the order sent, each a PEM block after "# " lines. The
+ * chain id is the lowercase hex SHA-256 of the concatenated SHA-256
+ * digests of the chain's certificates (DER), in the order sent: it names
+ * the file from a hash only, never from report content. A file that
+ * already holds these bytes is left alone. Returns 0 or -1.
+ */
+int	cs_export_chain_file(struct cs_store *st, const struct cs_query *q,
+	    const char *dir, const struct cs_qchain *x, struct cs_err *err);
+
+/*
+ * missing's bundle: the resolving certificates of the rows of m that are
+ * missing intermediates, at most max (0: all), each a PEM block after
+ * "# " lines (issuer, reports, hosts, source); *count says how many.
+ * Returns 0 or -1.
+ */
+int	cs_missing_write_pem(FILE *f, const struct cs_missing *m,
+	    uint64_t max, size_t *count, struct cs_err *err);
+
+#endif
