@@ -734,8 +734,9 @@ seek_after(MDB_cursor *cur, const unsigned char *pos, size_t poslen,
 }
 
 /*
- * One step of a row: up to m->step records after j->pos, in m->t; j
- * moves past them (to the next row when the table ends). Returns 0 or -1.
+ * One step of a row: records after j->pos, in m->t, until *done reaches
+ * m->step; j moves past them (to the next row when the table ends).
+ * Returns 0 or -1.
  */
 static int
 step(struct merge *m, struct job *j, uint64_t *done, struct cs_err *err)
@@ -757,7 +758,8 @@ step(struct merge *m, struct job *j, uint64_t *done, struct cs_err *err)
 		return cs_err_set(err, CS_ESTORE, "store '%s': %s",
 		    m->cur->path, mdb_strerror(rc));
 	for (rc = seek_after(cur, j->pos, j->poslen, &k, &v); rc == 0 &&
-	    n < m->step; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT), n++) {
+	    *done + n < m->step; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT),
+	    n++) {
 		if (k.mv_size > POS_MAX) {
 			rc = MDB_BAD_VALSIZE;
 			break;
@@ -799,9 +801,11 @@ store_counters(const struct input *in, uint64_t n[CS_N_COUNTERS])
 }
 
 /*
- * Commits one step of the job, with the job's new record (none once the
- * last store is done). A full map is grown and the step done again:
- * what the step changed in m is put back first.
+ * Commits one step of the job: m->step records of the current store,
+ * through as many of its rows as they take (then its counters), with the
+ * job's new record (none once the last store is done). A full map is
+ * grown and the step done again: what the step changed in m is put back
+ * first.
  */
 static int
 commit_step(struct merge *m, struct job *j, struct cs_err *err)
@@ -810,6 +814,7 @@ commit_step(struct merge *m, struct job *j, struct cs_err *err)
 	size_t nchains = m->chains.n;
 	uint64_t hn = m->hn, done = 0;
 	unsigned char hkey[CS_KEY_LEN];
+	uint32_t last;
 	int tries, rc;
 
 	memcpy(hkey, m->hkey, CS_KEY_LEN);
@@ -823,10 +828,14 @@ commit_step(struct merge *m, struct job *j, struct cs_err *err)
 		cs_store_reserve(m->out, 64 << 20);
 		if (cs_store_wbegin(m->out, &m->t, err) == -1)
 			return -1;
-		if (j->row < NROWS)
-			rc = step(m, j, &done, err);
-		else {
-			rc = 0;
+		rc = 0;
+		last = j->row;
+		while (rc == 0 && j->cur == m->icur && done < m->step) {
+			if (j->row < NROWS) {
+				last = j->row;
+				rc = step(m, j, &done, err);
+				continue;
+			}
 			if (!m->cur->skip) {
 				store_counters(m->cur, m->n);
 				rc = days_before(m, err);
@@ -846,10 +855,9 @@ commit_step(struct merge *m, struct job *j, struct cs_err *err)
 			m->t = NULL;
 			if (rc == 0) {
 				m->sum->certs_added += m->n[CS_N_UNIQUE_CERTS];
-				if (m->o->progress != NULL && saved.row < NROWS)
+				if (m->o->progress != NULL && last < NROWS)
 					m->o->progress(m->o->arg, saved.cur + 1,
-					    m->nin, rows[saved.row].table,
-					    done);
+					    m->nin, rows[last].table, done);
 				return 0;
 			}
 		}
@@ -971,8 +979,13 @@ open_input(struct input *in, struct cs_err *err)
 	else if (rc != MDB_NOTFOUND)
 		return cs_err_set(err, CS_ESTORE, "store '%s': %s", in->path,
 		    mdb_strerror(rc));
-	k.mv_data = "hosts";
+	k.mv_data = "merge";
 	k.mv_size = 5;
+	if ((rc = mdb_get(in->txn, meta, &k, &v)) == 0)
+		return cs_err_set(err, CS_EUSAGE, "store '%s' holds an "
+		    "unfinished merge (run that merge again to finish it)",
+		    in->path);
+	k.mv_data = "hosts";
 	if ((rc = mdb_get(in->txn, meta, &k, &v)) == 0 && v.mv_size <=
 	    sizeof(in->hosts)) {
 		memcpy(in->hosts, v.mv_data, v.mv_size);
@@ -1188,35 +1201,6 @@ out:
 	return ret;
 }
 
-/* A new output's leftovers from a merge killed before it began: none. */
-static int
-wipe(struct merge *m, struct cs_err *err)
-{
-	int db, rc, meta = cs_store_db_index("meta");
-
-	if (cs_store_wbegin(m->out, &m->t, err) == -1)
-		return -1;
-	for (db = 0, rc = 0; db < cs_store_ndb() && rc == 0; db++)
-		if (db != meta && cs_store_has_db(m->out, db))
-			rc = mdb_drop(cs_store_wtxn_mdb(m->t),
-			    cs_store_dbi(m->out, db), 0);
-	if (rc != 0) {
-		cs_store_wabort(m->t);
-		m->t = NULL;
-		return cs_err_set(err, CS_ESTORE, "cannot empty the store: %s",
-		    mdb_strerror(rc));
-	}
-	if (cs_store_wdel(m->t, meta, "counters", 8, err) == -1 ||
-	    cs_store_wdel(m->t, meta, "hosts", 5, err) == -1) {
-		cs_store_wabort(m->t);
-		m->t = NULL;
-		return -1;
-	}
-	rc = cs_store_wcommit(m->t, err);
-	m->t = NULL;
-	return rc;
-}
-
 /*
  * Looks at out and the stores before anything is written: the job's
  * record if a merge was interrupted (1), else the checks (0), or -1.
@@ -1226,7 +1210,7 @@ prepare(struct merge *m, struct job *j, const char *out, int fresh,
     struct cs_err *err)
 {
 	MDB_txn *otxn;
-	MDB_dbi meta = cs_store_dbi(m->out, cs_store_db_index("meta"));
+	MDB_dbi meta;
 	MDB_val k = { 5, "merge" }, v;
 	unsigned char orec[64];
 	size_t olen = 0;
@@ -1234,6 +1218,7 @@ prepare(struct merge *m, struct job *j, const char *out, int fresh,
 
 	if (cs_store_rtxn_begin(m->out, &otxn, err) == -1)
 		return -1;
+	meta = cs_store_dbi(m->out, cs_store_db_index("meta"));
 	if ((rc = mdb_get(otxn, meta, &k, &v)) == 0) {
 		rc = job_resume(m, v.mv_data, v.mv_size, j, out, err);
 		mdb_txn_abort(otxn);
@@ -1243,9 +1228,10 @@ prepare(struct merge *m, struct job *j, const char *out, int fresh,
 		/* Made by a merge killed before its first commit, or after
 		 * its last but before the rename: begun again. */
 		mdb_txn_abort(otxn);
-		if (wipe(m, err) == -1 || cs_store_rtxn_begin(m->out, &otxn,
-		    err) == -1)
+		if (cs_store_replace(m->out, NULL, err) == -1 ||
+		    cs_store_rtxn_begin(m->out, &otxn, err) == -1)
 			return -1;
+		meta = cs_store_dbi(m->out, cs_store_db_index("meta"));
 	}
 	k.mv_data = "hosts";
 	if (mdb_get(otxn, meta, &k, &v) == 0 && v.mv_size <= sizeof(orec)) {
@@ -1260,6 +1246,43 @@ prepare(struct merge *m, struct job *j, const char *out, int fresh,
 		return -1;
 	memset(j, 0, sizeof(*j));
 	j->nin = (uint32_t)m->nin;
+	return 0;
+}
+
+/*
+ * A new output begins as a copy of the largest store of this schema
+ * (LMDB's compacting copy: its pages written once, in key order), which
+ * is then done: the job begins at the next store. The copy's numbers are
+ * those a merge into the empty output would have given.
+ */
+static int
+seed(struct merge *m, struct job *j, struct cs_err *err)
+{
+	struct input tmp;
+	uint64_t size, best = 0;
+	size_t i, pick = m->nin;
+
+	for (i = 0; i < m->nin; i++) {
+		const uint64_t *c = m->in[i].counters;
+
+		size = c[CS_N_UNIQUE_CERTS] + c[CS_N_UNIQUE_CHAINS] +
+		    c[CS_N_UNIQUE_HOSTS];
+		if ((pick == m->nin || size > best) &&
+		    cs_store_current(m->in[i].st)) {
+			pick = i;
+			best = size;
+		}
+	}
+	if (pick == m->nin)
+		return 0;
+	tmp = m->in[0];
+	m->in[0] = m->in[pick];
+	m->in[pick] = tmp;
+	if (cs_store_replace(m->out, m->in[0].st, err) == -1)
+		return -1;
+	j->cur = 1;
+	m->sum->stores++;
+	m->sum->certs_added += m->in[0].counters[CS_N_UNIQUE_CERTS];
 	return 0;
 }
 
@@ -1354,7 +1377,7 @@ static void
 remove_store(const char *dir)
 {
 	static const char *const files[] = { "data.mdb", "lock.mdb",
-	    "ingest.lock" };
+	    "seed.mdb", "ingest.lock" };
 	char p[PATH_MAX + 16];
 	size_t i;
 
@@ -1420,7 +1443,8 @@ cs_merge(const char *out, const char *const *inputs, size_t n,
 	if (rc == 1) {
 		sum->resumed = 1;
 		note(&m, "finishing the interrupted merge into '%s'", out);
-	} else if (begin_job(&m, &j, err) == -1)
+	} else if ((fresh && seed(&m, &j, err) == -1) ||
+	    begin_job(&m, &j, err) == -1)
 		goto out;
 	begun = 1;
 	if (run(&m, &j, rc == 1, err) == -1)

@@ -3130,6 +3130,63 @@ cs_store_rtxn_begin(struct cs_store *st, MDB_txn **txn, struct cs_err *err)
 	return 0;
 }
 
+int
+cs_store_current(struct cs_store *st)
+{
+	MDB_txn *txn;
+	MDB_val k = { 6, "schema" }, v;
+	struct cs_err err = CS_ERR_INIT;
+	uint32_t schema = 0;
+
+	if (st->notop || st->noaia || st->nodays || st->novalid ||
+	    rbegin(st, &txn, &err) == -1)
+		return 0;
+	if (mdb_get(txn, st->dbi[DB_META], &k, &v) == 0 &&
+	    v.mv_size == sizeof(schema))
+		memcpy(&schema, v.mv_data, sizeof(schema));
+	rend(st, txn);
+	return schema == CS_SCHEMA;
+}
+
+int
+cs_store_replace(struct cs_store *st, struct cs_store *src,
+    struct cs_err *err)
+{
+	char data[PATH_MAX], tmp[PATH_MAX], lock[PATH_MAX];
+	int fd, rc = 0;
+
+	snprintf(data, sizeof(data), "%s/data.mdb", st->path);
+	snprintf(tmp, sizeof(tmp), "%s/seed.mdb", st->path);
+	snprintf(lock, sizeof(lock), "%s/lock.mdb", st->path);
+	if (src != NULL) {
+		/* LMDB's compacting copy: the pages in key order, written
+		 * once, with nothing of the freed pages of src. */
+		if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+		    0666)) == -1)
+			return cs_err_set(err, CS_EIO, "cannot create '%s': %s",
+			    tmp, strerror(errno));
+		rc = mdb_env_copyfd2(src->env, fd, MDB_CP_COMPACT);
+		if (close(fd) == -1 && rc == 0)
+			rc = errno;
+		if (rc != 0) {
+			unlink(tmp);
+			return cs_err_set(err, CS_ESTORE, "cannot copy store "
+			    "'%s': %s", src->path, mdb_strerror(rc));
+		}
+	}
+	cs_store_read_end(st);
+	mdb_env_close(st->env);
+	st->env = NULL;
+	st->reserved = 0;
+	if (src != NULL ? rename(tmp, data) == -1 : unlink(data) == -1 &&
+	    errno != ENOENT)
+		return cs_err_set(err, CS_EIO, "cannot replace '%s': %s", data,
+		    strerror(errno));
+	/* LMDB makes its lock file again for the new file. */
+	unlink(lock);
+	return env_open(st, st->path, CS_STORE_CREATE, src == NULL, err);
+}
+
 /* Adds each u64 of delta to the record's (as many as delta has). */
 struct sumdelta {
 	const void	*v;

@@ -193,6 +193,19 @@ MDB_txn		*cs_store_wtxn_mdb(struct cs_wtxn *t);
 /* A read transaction of its own (not the pinned one); the caller aborts. */
 int		 cs_store_rtxn_begin(struct cs_store *st, MDB_txn **txn,
 		    struct cs_err *err);
+/*
+ * 1 when the store is of this schema with every table (a copy of it is a
+ * store of this version as it is), else 0.
+ */
+int		 cs_store_current(struct cs_store *st);
+/*
+ * Makes st (opened to be written, its lock held, no transaction open) a
+ * copy of src, or an empty store when src is NULL: the copy is written
+ * beside st's file and renamed over it. Returns 0 or -1 (st then may be
+ * unusable: closed by the caller).
+ */
+int		 cs_store_replace(struct cs_store *st, struct cs_store *src,
+		    struct cs_err *err);
 /* Adds the u64s of val to the record at key (zeros when absent). */
 int		 cs_store_wsum(struct cs_wtxn *t, int db, const void *key,
 		    size_t klen, const void *val, size_t vlen, int *added,

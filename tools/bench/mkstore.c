@@ -5,7 +5,10 @@
  * signature no longer verifies, which parsing does not check); issuers
  * come from a few templates, so `top issuers` has rows to group.
  *
- *   mkstore N template.pem issuer.pem... > reports.jsonl
+ *   mkstore [-f first] N template.pem issuer.pem... > reports.jsonl
+ *
+ * -f numbers the leaves from first (default 0): two runs with disjoint
+ * ranges make stores with no certificate in common, to merge.
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -46,11 +49,17 @@ main(int argc, char **argv)
 	unsigned char *ders[64], *leaves[64], *leaf, *cnp, *snp;
 	size_t cnoff[64], snoff[64];
 	int lens[64], leaflen[64], nis, is, i, n;
-	long count;
+	long count, first = 0;
 	X509 *tmpl;
 
-	if (argc < 4 || (count = atol(argv[1])) <= 0) {
-		fprintf(stderr, "usage: mkstore N template.pem issuer.pem...\n");
+	if (argc > 2 && strcmp(argv[1], "-f") == 0) {
+		first = atol(argv[2]);
+		argc -= 2;
+		argv += 2;
+	}
+	if (argc < 4 || (count = atol(argv[1])) <= 0 || first < 0) {
+		fprintf(stderr, "usage: mkstore [-f first] N template.pem "
+		    "issuer.pem...\n");
 		return 2;
 	}
 	tmpl = load(argv[2]);
@@ -61,7 +70,7 @@ main(int argc, char **argv)
 		lens[nis] = i2d_X509(x, &ders[nis]);
 		X509_free(x);
 	}
-	if (count > 7000000) {
+	if (count > 7000000 - first) {
 		fprintf(stderr, "mkstore: at most 7000000 certificates\n");
 		return 2;
 	}
@@ -105,7 +114,7 @@ main(int argc, char **argv)
 		X509_NAME_free(nm);
 		X509_free(x);
 	}
-	for (i = 0; i < count; i++) {
+	for (i = (int)first; i < first + count; i++) {
 		unsigned long sn = 1000000ul + (unsigned long)i;
 		char digits[8];
 
