@@ -79,6 +79,9 @@ struct merge {
 	uint64_t		 hn;
 	uint64_t		 n[CS_N_COUNTERS];	/* this step's */
 	struct cs_buf		 buf;
+	int			 fresh;		/* out is new */
+	int			 nosync;	/* commits do not wait */
+	char			 boot[40];	/* this boot's id, or "" */
 };
 
 /* ---- rows: one per table of the input, with how it is combined ---------- */
@@ -713,6 +716,17 @@ other:
 	    "other stores; run that merge again to finish it", out);
 }
 
+/* The last transaction: no record of the job left. */
+static int
+job_end(struct merge *m, struct cs_err *err)
+{
+	int meta = cs_store_db_index("meta");
+
+	if (cs_store_wdel(m->t, meta, "merge", 5, err) == -1)
+		return -1;
+	return cs_store_wdel(m->t, meta, "mergeboot", 9, err);
+}
+
 /* ---- the walk ------------------------------------------------------------ */
 
 /* Positions cur at the first key after pos (the first, when poslen 0). */
@@ -846,10 +860,10 @@ commit_step(struct merge *m, struct job *j, struct cs_err *err)
 		}
 		if (rc == 0)
 			rc = cs_store_wcounters(m->t, m->n, err);
-		if (rc == 0)
-			rc = j->cur < j->nin ? job_put(m, j, err) :
-			    cs_store_wdel(m->t, cs_store_db_index("meta"),
-			    "merge", 5, err);
+		if (rc == 0 && j->cur < j->nin)
+			rc = job_put(m, j, err);
+		else if (rc == 0)
+			rc = job_end(m, err);
 		if (rc == 0) {
 			rc = cs_store_wcommit(m->t, err);
 			m->t = NULL;
@@ -1201,6 +1215,41 @@ out:
 	return ret;
 }
 
+/* This boot's id, or "" when the system does not say. */
+static void
+boot_id(char id[40])
+{
+	FILE *f;
+	size_t n;
+
+	id[0] = '\0';
+	if ((f = fopen("/proc/sys/kernel/random/boot_id", "re")) == NULL)
+		return;
+	n = fread(id, 1, 36, f);
+	fclose(f);
+	id[n == 36 ? 36 : 0] = '\0';
+}
+
+/*
+ * A new output is written without waiting for the disk (it is synced
+ * once, before it is renamed into place): its job's record then holds
+ * the boot's id, and after a reboot (the output may be damaged) the merge
+ * is begun again. 1 when the job's commits may go on without waiting,
+ * 0 when they must wait, -1 when the output must be made again.
+ */
+static int
+boot_check(const struct merge *m, MDB_txn *otxn, MDB_dbi meta)
+{
+	MDB_val k = { 9, "mergeboot" }, v;
+
+	if (mdb_get(otxn, meta, &k, &v) != 0)
+		return 0;
+	if (m->boot[0] == '\0' || v.mv_size != 36 || memcmp(v.mv_data,
+	    m->boot, 36) != 0)
+		return -1;
+	return 1;
+}
+
 /*
  * Looks at out and the stores before anything is written: the job's
  * record if a merge was interrupted (1), else the checks (0), or -1.
@@ -1219,11 +1268,16 @@ prepare(struct merge *m, struct job *j, const char *out, int fresh,
 	if (cs_store_rtxn_begin(m->out, &otxn, err) == -1)
 		return -1;
 	meta = cs_store_dbi(m->out, cs_store_db_index("meta"));
-	if ((rc = mdb_get(otxn, meta, &k, &v)) == 0) {
+	if ((rc = mdb_get(otxn, meta, &k, &v)) == 0 && (!fresh ||
+	    (m->nosync = boot_check(m, otxn, meta)) != -1)) {
 		rc = job_resume(m, v.mv_data, v.mv_size, j, out, err);
 		mdb_txn_abort(otxn);
 		return rc;
 	}
+	if (rc == 0)
+		note(m, "the interrupted merge into '%s' was written before the "
+		    "system restarted: begun again", out);
+	m->nosync = 0;
 	if (fresh) {
 		/* Made by a merge killed before its first commit, or after
 		 * its last but before the rename: begun again. */
@@ -1298,6 +1352,9 @@ begin_job(struct merge *m, const struct job *j, struct cs_err *err)
 		if (cs_store_wbegin(m->out, &m->t, err) == -1)
 			return -1;
 		rc = job_put(m, j, err);
+		if (rc == 0 && m->fresh && m->boot[0] != '\0')
+			rc = cs_store_wput(m->t, meta, "mergeboot", 9, m->boot,
+			    36, err);
 		for (i = 0; rc == 0 && i < m->nin; i++) {
 			if (m->in[i].hosts_len == 0)
 				continue;
@@ -1312,8 +1369,10 @@ begin_job(struct merge *m, const struct job *j, struct cs_err *err)
 		if (rc == 0) {
 			rc = cs_store_wcommit(m->t, err);
 			m->t = NULL;
-			if (rc == 0)
+			if (rc == 0) {
+				m->nosync = m->fresh && m->boot[0] != '\0';
 				return 0;
+			}
 		} else {
 			cs_store_wabort(m->t);
 			m->t = NULL;
@@ -1404,6 +1463,7 @@ cs_merge(const char *out, const char *const *inputs, size_t n,
 	memset(sum, 0, sizeof(*sum));
 	m.o = o;
 	m.sum = sum;
+	boot_id(m.boot);
 	if (check_rows(err) == -1)
 		return -1;
 	if ((m.in = calloc(n ? n : 1, sizeof(*m.in))) == NULL)
@@ -1422,7 +1482,7 @@ cs_merge(const char *out, const char *const *inputs, size_t n,
 	}
 	/* A new store is made beside its path and renamed into place. */
 	snprintf(path, sizeof(path), "%s/data.mdb", out);
-	fresh = stat(path, &sb) == -1;
+	m.fresh = fresh = stat(path, &sb) == -1;
 	if (fresh)
 		snprintf(path, sizeof(path), "%s.merging", out);
 	else
@@ -1444,10 +1504,14 @@ cs_merge(const char *out, const char *const *inputs, size_t n,
 		sum->resumed = 1;
 		note(&m, "finishing the interrupted merge into '%s'", out);
 	} else if ((fresh && seed(&m, &j, err) == -1) ||
-	    begin_job(&m, &j, err) == -1)
+	    (j.cur < j.nin && begin_job(&m, &j, err) == -1))
 		goto out;
 	begun = 1;
+	if (m.nosync && cs_store_nosync(m.out, 1, err) == -1)
+		goto out;
 	if (run(&m, &j, rc == 1, err) == -1)
+		goto out;
+	if (m.nosync && cs_store_sync(m.out, err) == -1)
 		goto out;
 	if (fresh) {
 		cs_store_close(m.out);

@@ -3187,6 +3187,27 @@ cs_store_replace(struct cs_store *st, struct cs_store *src,
 	return env_open(st, st->path, CS_STORE_CREATE, src == NULL, err);
 }
 
+int
+cs_store_nosync(struct cs_store *st, int on, struct cs_err *err)
+{
+	int rc;
+
+	if ((rc = mdb_env_set_flags(st->env, MDB_NOSYNC, on)) != 0)
+		return mdb_fail(err, rc, "cannot set the store's flags");
+	return 0;
+}
+
+int
+cs_store_sync(struct cs_store *st, struct cs_err *err)
+{
+	int rc;
+
+	if ((rc = mdb_env_sync(st->env, 1)) != 0)
+		return cs_err_set(err, CS_ESTORE, "store '%s': cannot write to "
+		    "disk: %s", st->path, mdb_strerror(rc));
+	return 0;
+}
+
 /* Adds each u64 of delta to the record's (as many as delta has). */
 struct sumdelta {
 	const void	*v;

@@ -206,6 +206,15 @@ int		 cs_store_current(struct cs_store *st);
  */
 int		 cs_store_replace(struct cs_store *st, struct cs_store *src,
 		    struct cs_err *err);
+/*
+ * Commits without waiting for the disk (on 1), or waiting again (0);
+ * cs_store_sync() writes everything committed to disk. A system crash
+ * may leave a store written without waiting damaged: merge uses it only
+ * for a new output, which it makes again after a reboot.
+ */
+int		 cs_store_nosync(struct cs_store *st, int on,
+		    struct cs_err *err);
+int		 cs_store_sync(struct cs_store *st, struct cs_err *err);
 /* Adds the u64s of val to the record at key (zeros when absent). */
 int		 cs_store_wsum(struct cs_wtxn *t, int db, const void *key,
 		    size_t klen, const void *val, size_t vlen, int *added,

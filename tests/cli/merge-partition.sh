@@ -42,6 +42,14 @@ trial() {	# CS label
 
 trial "$CS" a
 
+# One store into a new one: a copy of it, with no record of a merge left,
+# which a second store then merges into.
+ok "$CS" merge --db one s.a.0
+mdb_dump -p -s meta one | grep -q '^ merge' && fail "a copy holds a merge record"
+dump_all s.a.0 want.one
+dump_all one got.one
+same_answers want.one got.one "one store merged into a new one"
+
 if [ -n "${CERTSIFT_SHORTKEY:-}" ] && [ -x "$CERTSIFT_SHORTKEY" ]; then
 	trial "$CERTSIFT_SHORTKEY" k4
 	c=$(jq .hash_collisions want.k4/stats)
