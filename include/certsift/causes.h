@@ -123,6 +123,13 @@ uint64_t	cs_causes_chain(const struct cs_causes *c,
  */
 void	cs_causes_shares(const struct cs_causes *c, unsigned bp[CS_CAUSE_N]);
 
+/*
+ * A row's reports as a share of the selected reports, in hundredths of a
+ * percent, rounded half up (its "share"); 0 when none is selected.
+ */
+unsigned	cs_causes_row_share(const struct cs_causes *c,
+		    const struct cs_cause_row *r);
+
 /* Frees what *c holds; *c is CS_CAUSES_INIT again. Accepts NULL. */
 void	cs_causes_release(struct cs_causes *c);
 

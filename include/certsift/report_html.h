@@ -7,7 +7,8 @@
  * allows nothing else: no request leaves the page) with the figures of
  * a selection, each computed by the library calls behind the commands:
  * cs_store_counters() (stats), cs_trend_run() (trend), cs_missing_run()
- * (missing) and cs_query_rank() (top). Every string from a report or a
+ * (missing), cs_causes_days() (causes, trend --by cause) and
+ * cs_query_rank() (top). Every string from a report or a
  * certificate is escaped for HTML; URLs are links only when http(s).
  */
 

@@ -36,15 +36,6 @@ struct causes_opts {
 	size_t		 nknown;
 };
 
-/* part of total in hundredths of a percent, rounded half up. */
-static unsigned
-basis_points(uint64_t part, uint64_t total)
-{
-	unsigned __int128 t = (unsigned __int128)part * 20000 + total;
-
-	return total == 0 ? 0 : (unsigned)(t / (2 * (unsigned __int128)total));
-}
-
 static void
 print_share(FILE *f, unsigned bp)
 {
@@ -67,7 +58,7 @@ print_json(FILE *f, const struct cs_causes *c, size_t n)
 		fprintf(f, ",\"reports\":%" PRIu64 ",\"chains\":%" PRIu64
 		    ",\"hosts\":%" PRIu64 ",\"share\":", r->reports, r->chains,
 		    r->hosts);
-		print_share(f, basis_points(r->reports, c->reports));
+		print_share(f, cs_causes_row_share(c, r));
 		fprintf(f, ",\"primary\":%" PRIu64 ",\"examples\":[",
 		    r->primary);
 		for (k = 0; k < r->nexamples; k++) {
@@ -95,7 +86,7 @@ print_csv(FILE *f, const struct cs_causes *c, size_t n)
 			cs_csv_field(f, r->detail, strlen(r->detail));
 		fprintf(f, ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",", r->reports,
 		    r->chains, r->hosts);
-		print_share(f, basis_points(r->reports, c->reports));
+		print_share(f, cs_causes_row_share(c, r));
 		fprintf(f, ",%" PRIu64 ",", r->primary);
 		/* The ids, space-separated, in one field. */
 		for (k = 0; k < r->nexamples; k++) {
@@ -140,7 +131,7 @@ print_table(FILE *f, const struct cs_causes *c, size_t n)
 		r = &c->rows[i];
 		fprintf(f, "%-*s  %*" PRIu64 "  ", cw, cs_cause_name(r->cause),
 		    w[0], r->reports);
-		fprintf(f, "%6.2f%%", basis_points(r->reports, c->reports) /
+		fprintf(f, "%6.2f%%", cs_causes_row_share(c, r) /
 		    100.0);
 		strcpy(id, "-");
 		if (r->nexamples > 0)

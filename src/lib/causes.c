@@ -1631,6 +1631,17 @@ cs_causes_shares(const struct cs_causes *c, unsigned bp[CS_CAUSE_N])
 	}
 }
 
+unsigned
+cs_causes_row_share(const struct cs_causes *c, const struct cs_cause_row *r)
+{
+	unsigned __int128 t = (unsigned __int128)r->reports * 20000 +
+	    c->reports;
+
+	if (c->reports == 0)
+		return 0;
+	return (unsigned)(t / (2 * (unsigned __int128)c->reports));
+}
+
 void
 cs_causes_release(struct cs_causes *c)
 {

@@ -6,6 +6,7 @@
 
 #include "certsift/b64.h"
 #include "certsift/buf.h"
+#include "certsift/causes.h"
 #include "certsift/date.h"
 #include "certsift/export.h"
 #include "certsift/nss.h"
@@ -30,6 +31,8 @@ struct page {
 	uint64_t			 n[CS_N_COUNTERS];
 	struct cs_trend			 byerr;
 	struct cs_trend			 bymiss;
+	struct cs_trend			 bycause;
+	struct cs_causes		 causes;
 	struct cs_missing		 m;
 	struct cs_ranking		 rank[CS_RANK_NKINDS];
 	int				 hosts_mode;
@@ -173,7 +176,8 @@ static const char style[] =
     ".grid{stroke:#d0d7de;stroke-width:1}"
     ".c0{fill:#0969da}.c1{fill:#cf222e}.c2{fill:#1a7f37}.c3{fill:#9a6700}"
     ".c4{fill:#8250df}.c5{fill:#bc4c00}.c6{fill:#1b7c83}.c7{fill:#6e7781}"
-    "a.sha{font-family:ui-monospace,monospace}code{font-size:12px}";
+    "a.sha{font-family:ui-monospace,monospace}code{font-size:12px}"
+    "td code{white-space:nowrap}";
 
 /* Sorts a table by the column clicked: numbers (data-type n) as numbers. */
 static const char script[] =
@@ -358,7 +362,8 @@ trend_table(struct page *p, const struct cs_trend *t, int by, const char *id)
 	    "trend</code>)</summary>\n<table class=\"sortable\" id=\"%s\">"
 	    "<thead><tr><th>day</th><th>%s</th><th class=\"n\" "
 	    "data-type=\"n\">reports</th></tr></thead><tbody>\n", t->nrows, id,
-	    by == CS_TREND_ERROR ? "code" : "issuer");
+	    by == CS_TREND_ERROR ? "code" : by == CS_TREND_CAUSE ? "cause" :
+	    "issuer");
 	for (i = 0; i < t->nrows; i++) {
 		const struct cs_trend_row *r = &t->rows[i];
 
@@ -446,45 +451,174 @@ coverage(struct page *p)
 	    "those of the selection.</p></section>\n", f);
 }
 
-static void
-outcomes(struct page *p)
+/* The primary causes, most first (ties by name, as trend's groups). */
+static int
+primary_cmp(const void *a, const void *b, void *arg)
 {
+	const uint64_t *n = arg;
+	int x = *(const int *)a, y = *(const int *)b;
+
+	if (n[x] != n[y])
+		return n[x] > n[y] ? -1 : 1;
+	return strcmp(cs_cause_name(x), cs_cause_name(y));
+}
+
+/* A bar per primary cause with its reports and share (adding to 100%). */
+static void
+causes_chart(struct page *p)
+{
+	const struct cs_causes *c = &p->causes;
 	FILE *f = p->f;
-	uint64_t max = 0, sum = 0;
-	int k;
+	unsigned bp[CS_CAUSE_N];
+	int order[CS_CAUSE_N], n = 0, i, k;
+	double w;
 
-	for (k = 0; k < CS_MISSING_NOUTCOMES; k++) {
-		max = p->m.reports[k] > max ? p->m.reports[k] : max;
-		sum += p->m.reports[k];
-	}
-	fputs("<section id=\"outcomes\"><h2>Why chains fail: the outcomes of "
-	    "<code>missing</code></h2>\n<svg class=\"chart\" viewBox=\"0 0 "
-	    "1200 150\" role=\"img\" aria-label=\"reports per outcome\">\n", f);
-	for (k = 0; k < CS_MISSING_NOUTCOMES; k++) {
-		double w = max ? 900.0 * (double)p->m.reports[k] /
-		    (double)max : 0;
-
+	cs_causes_shares(c, bp);
+	for (k = 0; k < CS_CAUSE_N; k++)
+		if (c->primary[k] > 0)
+			order[n++] = k;
+	qsort_r(order, (size_t)n, sizeof(*order), primary_cmp,
+	    (void *)c->primary);
+	fprintf(f, "<svg class=\"chart\" viewBox=\"0 0 1200 %d\" role=\"img\" "
+	    "aria-label=\"reports per primary cause\">\n", 8 + n * 30);
+	for (i = 0; i < n; i++) {
+		k = order[i];
+		w = 860.0 * (double)c->primary[k] / (double)c->primary[order[0]];
 		fprintf(f, "<text x=\"190\" y=\"%d\" text-anchor=\"end\">%s"
-		    "</text><rect class=\"c%d\" x=\"200\" y=\"%d\" width=\"%.1f\""
-		    " height=\"24\"><title>%s: %" PRIu64 "</title></rect><text "
-		    "x=\"%.1f\" y=\"%d\">%" PRIu64 "</text>\n", 16 + k * 34,
-		    cs_missing_outcome_name(k), k, k * 34, w,
-		    cs_missing_outcome_name(k), p->m.reports[k], 206 + w,
-		    16 + k * 34, p->m.reports[k]);
+		    "</text><rect class=\"c%d\" x=\"200\" y=\"%d\" width=\"%.1f\" "
+		    "height=\"22\"><title>%s: %" PRIu64 "</title></rect><text "
+		    "x=\"%.1f\" y=\"%d\">%" PRIu64 " (%u.%02u%%)</text>\n",
+		    23 + i * 30, cs_cause_name(k), i < NCOLORS - 1 ? i :
+		    NCOLORS - 1, 8 + i * 30, w, cs_cause_name(k),
+		    c->primary[k], 206 + w, 23 + i * 30, c->primary[k],
+		    bp[k] / 100, bp[k] % 100);
 	}
-	fputs("</svg>\n<table class=\"sortable\" id=\"outcome-table\"><thead>"
-	    "<tr><th>outcome</th><th class=\"n\" data-type=\"n\">reports</th>"
-	    "<th class=\"n\" data-type=\"n\">chains</th><th class=\"n\" "
-	    "data-type=\"n\">share</th></tr></thead><tbody>\n", f);
-	for (k = 0; k < CS_MISSING_NOUTCOMES; k++)
-		fprintf(f, "<tr><td>%s</td><td class=\"n\">%" PRIu64 "</td><td "
-		    "class=\"n\">%" PRIu64 "</td><td class=\"n\">%.1f%%</td>"
-		    "</tr>\n", cs_missing_outcome_name(k), p->m.reports[k],
-		    p->m.chains[k], sum ? 100.0 * (double)p->m.reports[k] /
-		    (double)sum : 0.0);
-	fputs("</tbody></table>\n<p class=\"note\">Each unique chain walked up "
-	    "from its leaf by name, key identifier and signature; weighted by "
-	    "its selected reports.</p></section>\n", f);
+	fputs("</svg>\n", f);
+}
+
+/* Chain ids (export --format chains), the first k of a row. */
+static void
+chain_ids(FILE *f, const struct cs_cause_row *r, size_t k)
+{
+	char id[65];
+	size_t i;
+
+	for (i = 0; i < r->nexamples && i < k; i++) {
+		cs_sha256_hex(r->examples[i], id);
+		fprintf(f, "%s<code title=\"%s\">%.16s</code>", i > 0 ? " " : "",
+		    id, id);
+	}
+	if (r->nexamples == 0)
+		fputs("-", f);
+}
+
+static void
+causes_table(struct page *p)
+{
+	const struct cs_causes *c = &p->causes;
+	const struct cs_cause_row *r;
+	FILE *f = p->f;
+	unsigned sh;
+	size_t i;
+
+	fputs("<table class=\"sortable\" id=\"causes-table\"><thead><tr>"
+	    "<th>cause</th><th>detail</th><th class=\"n\" data-type=\"n\">"
+	    "reports</th><th class=\"n\" data-type=\"n\">chains</th><th "
+	    "class=\"n\" data-type=\"n\">hosts</th><th class=\"n\" "
+	    "data-type=\"n\">share</th><th class=\"n\" data-type=\"n\">primary"
+	    "</th><th>example chains</th></tr></thead><tbody>\n", f);
+	for (i = 0; i < c->nrows && i < p->top; i++) {
+		r = &c->rows[i];
+		sh = cs_causes_row_share(c, r);
+		fprintf(f, "<tr><td>%s</td><td class=\"w\">", cs_cause_name(
+		    r->cause));
+		text(f, r->detail != NULL ? r->detail : "-");
+		fprintf(f, "</td><td class=\"n\">%" PRIu64 "</td><td class=\"n\">"
+		    "%" PRIu64 "</td><td class=\"n\">%" PRIu64 "</td><td "
+		    "class=\"n\">%u.%02u%%</td><td class=\"n\">%" PRIu64 "</td>"
+		    "<td>", r->reports, r->chains, r->hosts, sh / 100, sh % 100,
+		    r->primary);
+		chain_ids(f, r, 3);
+		fputs("</td></tr>\n", f);
+	}
+	fputs("</tbody></table>\n", f);
+}
+
+static int
+causes(struct page *p)
+{
+	const struct cs_causes *c = &p->causes;
+	FILE *f = p->f;
+
+	fprintf(f, "<section id=\"causes\"><h2>Why reports failed: their "
+	    "causes</h2>\n<p class=\"note\">The %" PRIu64 " selected reports "
+	    "with a valid certificate, each under its primary cause (the first "
+	    "that applies, in the order of <code>certsift causes</code>):"
+	    "</p>\n", c->reports);
+	if (c->reports > 0)
+		causes_chart(p);
+	causes_table(p);
+	fprintf(f, "<p class=\"note\">The first %zu rows of <code>certsift "
+	    "causes</code>: a report counts under every diagnosis that applies "
+	    "to it (<em>reports</em>, <em>share</em>), and under one "
+	    "(<em>primary</em>). Example chains are ids of <code>certsift "
+	    "export --format chains</code>.</p>\n<h3>Reports per day by primary "
+	    "cause</h3>\n", p->top);
+	if (chart(p, &p->bycause, CS_TREND_CAUSE, "reports per day by primary "
+	    "cause") == -1)
+		return -1;
+	if (c->days_guessed > 0)
+		fprintf(f, "<p class=\"note\" id=\"guessed\">The days of %" PRIu64
+		    " reports ingested before this store kept hosts' days "
+		    "(schema 6) are laid over their chain's days cause by cause: "
+		    "a guess.</p>\n", c->days_guessed);
+	trend_table(p, &p->bycause, CS_TREND_CAUSE, "trend-cause");
+	fputs("</section>\n", f);
+	return 0;
+}
+
+/* The interception products: the detail of causes' interception rows. */
+static void
+interception(struct page *p)
+{
+	const struct cs_causes *c = &p->causes;
+	const struct cs_cause_row *r;
+	FILE *f = p->f;
+	size_t i, n = 0;
+
+	fputs("<section id=\"interception\"><h2>Interception products</h2>\n",
+	    f);
+	for (i = 0; i < c->nrows; i++)
+		n += c->rows[i].cause == CS_CAUSE_INTERCEPTION;
+	if (n == 0) {
+		fputs("<p class=\"note\">No selected chain has a certificate of "
+		    "a known TLS-interception product.</p></section>\n", f);
+		return;
+	}
+	fputs("<table class=\"sortable\" id=\"interception-table\"><thead><tr>"
+	    "<th>product</th><th class=\"n\" data-type=\"n\">reports</th><th "
+	    "class=\"n\" data-type=\"n\">chains</th><th class=\"n\" "
+	    "data-type=\"n\">hosts</th><th class=\"n\" data-type=\"n\">primary"
+	    "</th><th>example chains</th></tr></thead><tbody>\n", f);
+	for (i = 0, n = 0; i < c->nrows && n < p->top; i++) {
+		r = &c->rows[i];
+		if (r->cause != CS_CAUSE_INTERCEPTION)
+			continue;
+		n++;
+		fputs("<tr><td class=\"w\">", f);
+		text(f, r->detail != NULL ? r->detail : "-");
+		fprintf(f, "</td><td class=\"n\">%" PRIu64 "</td><td class=\"n\">"
+		    "%" PRIu64 "</td><td class=\"n\">%" PRIu64 "</td><td "
+		    "class=\"n\">%" PRIu64 "</td><td>", r->reports, r->chains,
+		    r->hosts, r->primary);
+		chain_ids(f, r, 3);
+		fputs("</td></tr>\n", f);
+	}
+	fputs("</tbody></table>\n<p class=\"note\">A chain is an interception "
+	    "product's when one of its certificates (sent or found) matches "
+	    "Chromium's list of TLS-interception software by issuer name "
+	    "(<code>certsift causes --json</code>'s interception rows)."
+	    "</p></section>\n", f);
 }
 
 /* The PEM bundle of the missing intermediates' resolvers, as missing
@@ -747,7 +881,12 @@ gather(struct page *p)
 	mo.roots = o->roots;
 	mo.known = o->known;
 	mo.query = o->query;
-	if (cs_missing_run(p->st, &mo, &p->m, p->err) == -1)
+	if (cs_missing_run(p->st, &mo, &p->m, p->err) == -1 ||
+	    cs_causes_days(p->st, &mo, 3, &p->causes, p->err) == -1)
+		return -1;
+	to.by = CS_TREND_CAUSE;
+	to.causes = &p->causes;
+	if (cs_trend_run(p->st, &to, &p->bycause, p->err) == -1)
 		return -1;
 	if ((rows = calloc(p->m.nrows + 1, sizeof(*rows))) == NULL)
 		return cs_err_set(p->err, CS_ENOMEM, "out of memory");
@@ -801,20 +940,24 @@ cs_report_html(struct cs_store *st, const struct cs_report_html_opts *o,
 		goto out;
 	trend_table(&p, &p.byerr, CS_TREND_ERROR, "trend-error");
 	fputs("</section>\n", f);
-	outcomes(&p);
+	if (causes(&p) == -1)
+		goto out;
+	interception(&p);
 	if (missing_rows(&p) == -1 || rank_issuers(&p) == -1 ||
 	    rank_certs(&p) == -1 || rank_errors(&p) == -1 ||
 	    rank_hosts(&p) == -1)
 		goto out;
 	fprintf(f, "<p class=\"note\">Made by certsift report. Every figure "
 	    "is that of the commands for the same selection: <code>top</code> "
-	    "(-n %zu), <code>missing</code>, <code>trend</code>, <code>stats"
-	    "</code>.</p>\n<script>%s</script>\n</body></html>\n", p.top,
+	    "(-n %zu), <code>causes</code>, <code>missing</code>, <code>trend"
+	    "</code>, <code>stats</code>.</p>\n<script>%s</script>\n</body></html>\n", p.top,
 	    script);
 	ret = 0;
 out:
 	cs_trend_release(&p.byerr);
 	cs_trend_release(&p.bymiss);
+	cs_trend_release(&p.bycause);
+	cs_causes_release(&p.causes);
 	cs_missing_release(&p.m);
 	for (k = 0; k < CS_RANK_NKINDS; k++)
 		cs_ranking_release(&p.rank[k]);

@@ -35,13 +35,30 @@ ingest --db sample "$CORPUS/sample"
 ok "$CS" report --db sample --no-roots -o sample.html
 browse sample.html sample --dump-dom
 assert_eq "" "$(console sample.log)" "sample: console"
-for id in coverage per-day outcomes missing issuers certs errors hosts; do
+for id in coverage per-day causes interception missing issuers certs errors \
+    hosts; do
 	grep -q "<section id=\"$id\">" sample.dom || fail "sample: no section $id"
 done
 assert_eq 1 "$(grep -o '<script' sample.dom | wc -l)" "sample: one script"
 ok "$CS" top --db sample --json -n 1 issuers
 grep -q "<td class=\"n\">$(j '.[0].reports')</td><td class=\"n\">$(j '.[0].certs')</td>" \
     sample.dom || fail "sample: top issuers' figures not in the DOM"
+# The causes table in the DOM: causes' rows, figure for figure.
+ok "$CS" causes --db sample --no-roots --json
+jq -r '.[] | "\(.cause)|<td class=\"n\">\(.reports)</td><td class=\"n\">\(.chains)</td><td class=\"n\">\(.hosts)</td><td class=\"n\">\(.share * 100 | round | tostring | ("00" + .)[-3:] as $p | if length < 3 then $p else . end | .[:-2] + "." + .[-2:])%</td><td class=\"n\">\(.primary)</td>"' \
+    _out >rows.txt
+n=0
+while IFS='|' read -r cause fig; do
+	grep -qF "<tr><td>$cause</td>" sample.dom || fail "sample: no row of $cause"
+	grep -qF "$fig" sample.dom || fail "sample: causes' $cause $fig not in the DOM"
+	n=$((n + 1))
+done <rows.txt
+[ "$n" -ge 10 ] || fail "sample: only $n causes rows compared"
+assert_eq "$(jq length _out)" \
+    "$(grep -o '<tr><td>[a-z-]*</td><td class="w">' sample.dom | wc -l)" \
+    "sample: as many causes rows as causes"
+grep -qF "<td class=\"w\">Avast Antivirus</td><td class=\"n\">$(jq '[.[] | select(.detail == "Avast Antivirus")][0].reports' _out)</td>" \
+    sample.dom || fail "sample: the interception products"
 ok "$CS" stats --db sample --json
 grep -q "<td>reports_accepted</td><td class=\"n\">$(j .reports_accepted)</td>" \
     sample.dom || fail "sample: counters not in the DOM"
@@ -68,7 +85,10 @@ ok "$CS" report --db hostile --no-roots -o hostile.html
 browse hostile.html hostile --dump-dom
 assert_eq "" "$(console hostile.log)" "hostile: console"
 assert_eq 1 "$(grep -o '<script' hostile.dom | wc -l)" "hostile: one script"
-assert_eq 0 "$(grep -Eo '<(img|iframe|object|embed|svg onload)' hostile.dom | wc -l)" \
+sed -n '/<section id="causes">/,/<\/section>/p' hostile.dom |
+    grep -qF '<td class="w">CN=\"\&gt;\&lt;b\&gt;Evil CA\&lt;/b\&gt;</td>' ||
+    fail "hostile: the causes' detail is not shown as text"
+assert_eq 0 "$(grep -Eo '<(img|iframe|object|embed|svg onload|b>)' hostile.dom | wc -l)" \
     "hostile: no injected element"
 assert_eq "" "$(grep -Eio 'href="javascript:[^"]*"' hostile.dom)" \
     "hostile: no javascript: link"

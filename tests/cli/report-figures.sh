@@ -33,9 +33,9 @@ class P(html.parser.HTMLParser):
 p = P(); p.feed(open(sys.argv[1], encoding="utf-8").read())
 print(json.dumps({"tables": {k: v[1:] for k, v in p.t.items()}, "ids": p.ids}))
 PY
-	for id in coverage per-day outcomes missing issuers certs errors hosts \
-	    counters trend-error outcome-table missing-table top-issuers \
-	    top-certs top-errors top-hosts; do
+	for id in coverage per-day causes interception missing issuers certs \
+	    errors hosts counters trend-error causes-table trend-cause \
+	    missing-table top-issuers top-certs top-errors top-hosts; do
 		[ "$(jq --arg i $id '.ids | index($i) != null' got.json)" = true ] ||
 		    fail "section $id missing ($sel)"
 	done
@@ -70,9 +70,19 @@ PY
 	    .outcome == "unknown-issuer")][:20] | map([.outcome, .reports, .chains, .hosts, .issuer])')" \
 	    "$(jq -c '.tables["missing-table"] | map([.[0], (.[1]|tonumber), (.[2]|tonumber), (.[3]|tonumber), .[4]])' got.json)" \
 	    "missing rows ($sel)"
-	outs=$(sed -n 's/^certsift: missing: reports: //p' _err)
-	assert_eq "$outs" "$(jq -r '.tables["outcome-table"] | map("\(.[0]) \(.[1])") | join(", ")' got.json)" \
-	    "missing outcomes ($sel)"
+	# shellcheck disable=SC2086
+	ok "$CS" causes --db db --json --no-roots $sel
+	assert_eq "$(jc 'map([.cause, (.detail // "-"), .reports, .chains, .hosts, .share, .primary, (.examples | map(.[:16]) | join(" ") | if . == "" then "-" else . end)])')" \
+	    "$(jq -c '.tables["causes-table"] | map([.[0], .[1], (.[2]|tonumber), (.[3]|tonumber), (.[4]|tonumber), (.[5]|rtrimstr("%")|tonumber), (.[6]|tonumber), .[7]])' got.json)" \
+	    "causes ($sel)"
+	assert_eq "$(jc '[.[] | select(.cause == "interception")] | map([.detail, .reports, .chains, .hosts, .primary])')" \
+	    "$(jq -c '(.tables["interception-table"] // []) | map([.[0], (.[1]|tonumber), (.[2]|tonumber), (.[3]|tonumber), (.[4]|tonumber)])' got.json)" \
+	    "interception products ($sel)"
+	# shellcheck disable=SC2086
+	ok "$CS" trend --db db --json --no-roots --by cause $sel
+	assert_eq "$(jc 'map([(.day // "-"), .cause, .reports])')" \
+	    "$(jq -c '.tables["trend-cause"] | map([.[0], .[1], (.[2]|tonumber)])' got.json)" \
+	    "trend --by cause ($sel)"
 	ok "$CS" stats --db db --json
 	assert_eq "$(jc 'del(.seconds) | to_entries | map([.key, .value])')" \
 	    "$(jq -c '.tables.counters | map([.[0], (.[1]|tonumber)])' got.json)" \
