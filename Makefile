@@ -121,6 +121,7 @@ check-headers:
 bench: all
 	@CERTSIFT=$(abspath $(BUILD)/certsift) sh tools/bench/run.sh
 	@CERTSIFT=$(abspath $(BUILD)/certsift) /usr/bin/python3 tools/bench/merge_bench.py
+	@CERTSIFT=$(abspath $(BUILD)/certsift) /usr/bin/python3 tools/bench/report_bench.py
 
 fuzz:
 	@sh tools/fuzz.sh $(or $(FUZZ_SECONDS),60)

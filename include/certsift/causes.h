@@ -102,11 +102,15 @@ int	cs_causes_run(struct cs_store *st, const struct cs_missing_opts *mo,
  * have more than one primary cause over more than one day, the causes are
  * laid over the days in order (not-yet-valid on the first days, expired
  * on the last, the others in cause order between) and out->days_guessed
- * counts those reports. Reports without any day (those
- * ingested before a store kept days) are in no day. Returns 0 or -1.
+ * counts those reports. Reports without any day (those ingested before
+ * a store kept days) are in no day. walk (NULL: not)
+ * gets the result of the walk behind the diagnoses, as cs_missing_run()
+ * returns it for mo, which the caller releases with cs_missing_release()
+ * (also on failure): one walk for both. Returns 0 or -1.
  */
 int	cs_causes_days(struct cs_store *st, const struct cs_missing_opts *mo,
-	    size_t examples, struct cs_causes *out, struct cs_err *err);
+	    size_t examples, struct cs_causes *out, struct cs_missing *walk,
+	    struct cs_err *err);
 
 /*
  * The number of selected reports of the chain with this store key that

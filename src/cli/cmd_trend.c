@@ -323,7 +323,7 @@ cmd_trend(int argc, char **argv)
 		}
 		to.missing = &m;
 	} else if (o.by == CS_TREND_CAUSE) {
-		if (cs_causes_days(st, &mo, 0, &c, &err) == -1) {
+		if (cs_causes_days(st, &mo, 0, &c, NULL, &err) == -1) {
 			status = cli_fail(&err);
 			goto out;
 		}

@@ -1524,7 +1524,8 @@ ctx_release(struct ctx *x)
 
 static int
 run(struct cs_store *st, const struct cs_missing_opts *mo, size_t examples,
-    int days, struct cs_causes *out, struct cs_err *err)
+    int days, struct cs_causes *out, struct cs_missing *walk,
+    struct cs_err *err)
 {
 	struct cs_missing_opts o = *mo;
 	struct cs_missing m = CS_MISSING_INIT;
@@ -1541,7 +1542,7 @@ run(struct cs_store *st, const struct cs_missing_opts *mo, size_t examples,
 	o.node = on_node;
 	o.walk = on_walk;
 	o.walk_arg = &x;
-	if (cs_missing_run(st, &o, &m, err) == -1)
+	if (cs_missing_run(st, &o, walk != NULL ? walk : &m, err) == -1)
 		goto out;
 	cs_missing_release(&m);
 	if (cs_store_foreach_validity(st, on_validity, &x, err) == -1)
@@ -1569,14 +1570,15 @@ int
 cs_causes_run(struct cs_store *st, const struct cs_missing_opts *mo,
     size_t examples, struct cs_causes *out, struct cs_err *err)
 {
-	return run(st, mo, examples, 0, out, err);
+	return run(st, mo, examples, 0, out, NULL, err);
 }
 
 int
 cs_causes_days(struct cs_store *st, const struct cs_missing_opts *mo,
-    size_t examples, struct cs_causes *out, struct cs_err *err)
+    size_t examples, struct cs_causes *out, struct cs_missing *walk,
+    struct cs_err *err)
 {
-	return run(st, mo, examples, 1, out, err);
+	return run(st, mo, examples, 1, out, walk, err);
 }
 
 uint64_t

@@ -881,8 +881,8 @@ gather(struct page *p)
 	mo.roots = o->roots;
 	mo.known = o->known;
 	mo.query = o->query;
-	if (cs_missing_run(p->st, &mo, &p->m, p->err) == -1 ||
-	    cs_causes_days(p->st, &mo, 3, &p->causes, p->err) == -1)
+	/* One walk for missing's rows and the causes. */
+	if (cs_causes_days(p->st, &mo, 3, &p->causes, &p->m, p->err) == -1)
 		return -1;
 	to.by = CS_TREND_CAUSE;
 	to.causes = &p->causes;
