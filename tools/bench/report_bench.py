@@ -24,32 +24,13 @@ Environment: CERTSIFT (default <repo>/build/certsift), BENCH_DIR.
 
 import argparse
 import os
-import shutil
 import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import bench  # noqa: E402  (its corpus and its measuring)
-
-REPO = os.path.dirname(os.path.dirname(HERE))
-CS = os.environ.get("CERTSIFT", os.path.join(REPO, "build", "certsift"))
-
-
-def rm(*paths):
-    for p in paths:
-        shutil.rmtree(p, ignore_errors=True)
-
-
-def run(cmd, **kw):
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, **kw)
-
-
-def timed(cmd, what):
-    r = bench.measure(cmd, os.devnull, 3600)
-    if r["rc"] != 0:
-        sys.exit("report_bench: %s failed: %s" % (what, r["stderr_tail"]))
-    return r
+from merge_bench import CS, REPO, rm, run, timed  # noqa: E402
 
 
 def pages_bytes(db):
