@@ -85,8 +85,11 @@ for cs in "$CS" ${CERTSIFT_SHORTKEY:+"$CERTSIFT_SHORTKEY"}; do
 	done
 done
 
-# aia --import into a full disk: the tiny-map build's map has no room to
-# hide a few hundred certificates in, so there it must stop with exit 1.
+# aia --import into a full disk: where the tiny-map build's map has no room
+# to hide a few hundred certificates in (under 512 KiB free), it must stop
+# with exit 1. (Since the hosts' days of schema 6 the sample's store has
+# outgrown a map of 1 MiB, and one of 2 MiB has 0.96 MiB free: both exits
+# are right, and what follows checks the store either way.)
 mkdir imp
 i=0
 for f in $(find /usr/lib/python3/dist-packages/cryptography_vectors/x509 \
@@ -107,12 +110,16 @@ for cs in ${CERTSIFT_SHORTKEY:+"$CERTSIFT_SHORTKEY"} "$CS"; do
 	run "$cs" ingest --db mnt/a "$CORPUS/sample"
 	assert_status 0 "ingest before $what"
 	head -c $((4 << 20)) /dev/zero >mnt/fill2 2>/dev/null
+	room=$(mdb_stat -e mnt/a | awk '/Map size:/ { m = $3 }
+	    /Page size:/ { p = $3 } /Number of pages used:/ { u = $5 }
+	    END { print m - u * p }')
 	full "$cs" aia --db mnt/a --no-roots --import imp
 	if [ "$status" = 1 ]; then
 		assert_match "no space left on device \([0-9]+ MB needed\)" \
 		    "$(grep -v 'no certificates in' _err)" "$what"
-	elif [ "$status" != 0 ] || [ "$cs" = "${CERTSIFT_SHORTKEY:-}" ]; then
-		fail "$what: exit $status"
+	elif [ "$status" != 0 ] || { [ "$cs" = "${CERTSIFT_SHORTKEY:-}" ] &&
+	    [ "$room" -lt $((512 << 10)) ]; }; then
+		fail "$what: exit $status ($room bytes free in the map)"
 	fi
 	full "$cs" verify --db mnt/a
 	assert_status 0 "verify after $what"
