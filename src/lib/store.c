@@ -508,14 +508,160 @@ days_begin(MDB_txn *txn, struct cs_store *st)
 	return mdb_put(txn, st->dbi[DB_META], &k, &v, 0);
 }
 
+/*
+ * The flag that notes table i missing from an older store, or NULL for a
+ * table every store has. A reader reads a missing table as empty; a
+ * writer makes it (open_tables()) and, where that takes more, upgrade().
+ */
+static int *
+lacks(struct cs_store *st, int i)
+{
+	switch (i) {
+	case DB_TOPHOST:
+		return &st->notop;	/* schema 3, checked below */
+	case DB_AIAURL:
+	case DB_AIACERT:
+		return &st->noaia;	/* schema 3 or 4 */
+	case DB_DAY:
+	case DB_CHAINDAY:
+		return &st->nodays;	/* 3, 4, or early 5 */
+	case DB_VALID:
+		return &st->novalid;	/* 3, 4, or a 5 made before it */
+	case DB_HOSTDAY:
+		return &st->nohostday;	/* 5 or older, read as it is: none */
+	}
+	return NULL;
+}
+
+/*
+ * Opens every table (a writer makes those missing; *daysnew says whether
+ * the day tables were among them). Returns 0, or -1 with txn ended.
+ */
+static int
+open_tables(struct cs_store *st, MDB_txn *txn, int create, int *daysnew,
+    struct cs_err *err)
+{
+	int rc, i, *flag;
+
+	for (i = 0; i < NDB; i++) {
+		/* A writer makes the day tables of an older store. */
+		if ((i == DB_DAY || i == DB_CHAINDAY) && create && mdb_dbi_open(
+		    txn, dbnames[i], 0, &st->dbi[i]) == MDB_NOTFOUND)
+			*daysnew = 1;
+		if ((rc = mdb_dbi_open(txn, dbnames[i], create ? MDB_CREATE :
+		    0, &st->dbi[i])) == 0)
+			continue;
+		if (rc == MDB_NOTFOUND && (flag = lacks(st, i)) != NULL) {
+			*flag = 1;
+			continue;
+		}
+		rend(st, txn);
+		if (rc == MDB_NOTFOUND)
+			return cs_err_set(err, CS_ESCHEMA, "'%s' is not a "
+			    "certsift store", st->path);
+		return open_fail(st, err, rc, "cannot open database");
+	}
+	return 0;
+}
+
+static int
+put_schema(struct cs_store *st, MDB_txn *txn, uint32_t schema)
+{
+	MDB_val k, v;
+
+	k.mv_data = "schema";
+	k.mv_size = 6;
+	v.mv_data = &schema;
+	v.mv_size = sizeof(schema);
+	return mdb_put(txn, st->dbi[DB_META], &k, &v, 0);
+}
+
+/*
+ * The store's schema into *schema; a writer gives a new store this
+ * certsift's (*fresh: it did). Returns 0, or -1 with txn ended.
+ */
+static int
+read_schema(struct cs_store *st, MDB_txn *txn, int create, uint32_t *schema,
+    int *fresh, struct cs_err *err)
+{
+	MDB_val k, v;
+	int rc;
+
+	k.mv_data = "schema";
+	k.mv_size = 6;
+	if ((rc = mdb_get(txn, st->dbi[DB_META], &k, &v)) == MDB_NOTFOUND &&
+	    create) {
+		rc = put_schema(st, txn, *schema);
+		*fresh = 1;
+	} else if (rc == 0) {
+		if (v.mv_size != sizeof(*schema))
+			rc = MDB_CORRUPTED;
+		else
+			memcpy(schema, v.mv_data, sizeof(*schema));
+	}
+	if (rc != 0) {
+		rend(st, txn);
+		if (rc == MDB_NOTFOUND)
+			return cs_err_set(err, CS_ESCHEMA, "'%s' is not a "
+			    "certsift store", st->path);
+		return open_fail(st, err, rc, "cannot read schema");
+	}
+	return 0;
+}
+
+/*
+ * A writer brings an older schema up to this certsift's. Returns 0; 1
+ * when the map had to grow (txn ended: begin again); -1 with txn ended.
+ */
+static int
+upgrade(struct cs_store *st, MDB_txn *txn, uint32_t *schema, int *tries,
+    struct cs_err *err)
+{
+	MDB_envinfo info;
+	int rc;
+
+	/* Schema 3 lacks only the top hostnames: a writer makes them. */
+	if (*schema == 3) {
+		if ((rc = top_build(txn, st)) == MDB_MAP_FULL &&
+		    (*tries)++ < 20 && mdb_env_info(st->env, &info) == 0) {
+			/* Grown with no transaction open: then again. */
+			mdb_txn_abort(txn);
+			if (map_resize(st, (uint64_t)info.me_mapsize * 2,
+			    map_round((uint64_t)info.me_mapsize * 9 / 8), err)
+			    == -1)
+				return -1;
+			return 1;
+		}
+		if (rc != 0) {
+			rend(st, txn);
+			return mdb_fail(err, rc, "cannot upgrade the store");
+		}
+		*schema = CS_SCHEMA;
+		if ((rc = put_schema(st, txn, *schema)) != 0) {
+			rend(st, txn);
+			return mdb_fail(err, rc, "cannot upgrade the store");
+		}
+	}
+	/*
+	 * Schema 4 lacks only the AIA and validity tables, 5 the hosts' days,
+	 * made above (the hosts' days count the reports ingested from now).
+	 */
+	if (*schema == 4 || *schema == 5) {
+		*schema = CS_SCHEMA;
+		if ((rc = put_schema(st, txn, *schema)) != 0) {
+			rend(st, txn);
+			return mdb_fail(err, rc, "cannot upgrade the store");
+		}
+	}
+	return 0;
+}
+
 static int
 open_dbs(struct cs_store *st, int create, struct cs_err *err)
 {
 	MDB_txn *txn = NULL;
-	MDB_envinfo info;
-	MDB_val k, v;
 	uint32_t schema;
-	int rc, i, tries = 0, fresh, daysnew;
+	int rc, tries = 0, fresh, daysnew;
 
 again:
 	fresh = daysnew = 0;
@@ -538,102 +684,13 @@ again:
 	}
 	st->novalid = 0;
 	st->nohostday = 0;
-	for (i = 0; i < NDB; i++) {
-		/* A writer makes the day tables of an older store. */
-		if ((i == DB_DAY || i == DB_CHAINDAY) && create && mdb_dbi_open(
-		    txn, dbnames[i], 0, &st->dbi[i]) == MDB_NOTFOUND)
-			daysnew = 1;
-		if ((rc = mdb_dbi_open(txn, dbnames[i], create ? MDB_CREATE :
-		    0, &st->dbi[i])) != 0) {
-			if (rc == MDB_NOTFOUND && i == DB_TOPHOST) {
-				st->notop = 1;	/* schema 3, checked below */
-				continue;
-			}
-			if (rc == MDB_NOTFOUND && (i == DB_AIAURL ||
-			    i == DB_AIACERT)) {
-				st->noaia = 1;	/* schema 3 or 4 */
-				continue;
-			}
-			if (rc == MDB_NOTFOUND && (i == DB_DAY ||
-			    i == DB_CHAINDAY)) {
-				st->nodays = 1;	/* 3, 4, or early 5 */
-				continue;
-			}
-			if (rc == MDB_NOTFOUND && i == DB_VALID) {
-				/* schema 3, 4, or a schema 5 made before
-				 * it: read as empty */
-				st->novalid = 1;
-				continue;
-			}
-			if (rc == MDB_NOTFOUND && i == DB_HOSTDAY) {
-				/* schema 5 or older, read as it is: none */
-				st->nohostday = 1;
-				continue;
-			}
-			rend(st, txn);
-			if (rc == MDB_NOTFOUND)
-				return cs_err_set(err, CS_ESCHEMA, "'%s' is "
-				    "not a certsift store", st->path);
-			return open_fail(st, err, rc, "cannot open database");
-		}
-	}
-	k.mv_data = "schema";
-	k.mv_size = 6;
-	if ((rc = mdb_get(txn, st->dbi[DB_META], &k, &v)) == MDB_NOTFOUND &&
-	    create) {
-		v.mv_data = &schema;
-		v.mv_size = sizeof(schema);
-		rc = mdb_put(txn, st->dbi[DB_META], &k, &v, 0);
-		fresh = 1;
-	} else if (rc == 0) {
-		if (v.mv_size != sizeof(schema))
-			rc = MDB_CORRUPTED;
-		else
-			memcpy(&schema, v.mv_data, sizeof(schema));
-	}
-	if (rc != 0) {
-		rend(st, txn);
-		if (rc == MDB_NOTFOUND)
-			return cs_err_set(err, CS_ESCHEMA, "'%s' is not a "
-			    "certsift store", st->path);
-		return open_fail(st, err, rc, "cannot read schema");
-	}
-	/* Schema 3 lacks only the top hostnames: a writer makes them. */
-	if (schema == 3 && create) {
-		if ((rc = top_build(txn, st)) == MDB_MAP_FULL && tries++ < 20 &&
-		    mdb_env_info(st->env, &info) == 0) {
-			/* Grown with no transaction open: then again. */
-			mdb_txn_abort(txn);
-			if (map_resize(st, (uint64_t)info.me_mapsize * 2,
-			    map_round((uint64_t)info.me_mapsize * 9 / 8), err)
-			    == -1)
-				return -1;
+	if (open_tables(st, txn, create, &daysnew, err) == -1 ||
+	    read_schema(st, txn, create, &schema, &fresh, err) == -1)
+		return -1;
+	if (create && (rc = upgrade(st, txn, &schema, &tries, err)) != 0) {
+		if (rc == 1)
 			goto again;
-		}
-		if (rc != 0) {
-			rend(st, txn);
-			return mdb_fail(err, rc, "cannot upgrade the store");
-		}
-		schema = CS_SCHEMA;
-		v.mv_data = &schema;
-		v.mv_size = sizeof(schema);
-		if ((rc = mdb_put(txn, st->dbi[DB_META], &k, &v, 0)) != 0) {
-			rend(st, txn);
-			return mdb_fail(err, rc, "cannot upgrade the store");
-		}
-	}
-	/*
-	 * Schema 4 lacks only the AIA and validity tables, 5 the hosts' days,
-	 * made above (the hosts' days count the reports ingested from now).
-	 */
-	if ((schema == 4 || schema == 5) && create) {
-		schema = CS_SCHEMA;
-		v.mv_data = &schema;
-		v.mv_size = sizeof(schema);
-		if ((rc = mdb_put(txn, st->dbi[DB_META], &k, &v, 0)) != 0) {
-			rend(st, txn);
-			return mdb_fail(err, rc, "cannot upgrade the store");
-		}
+		return -1;
 	}
 	if (create && daysnew && !fresh && (rc = days_begin(txn, st)) != 0) {
 		rend(st, txn);
