@@ -1498,13 +1498,144 @@ out:
 	return ret;
 }
 
+/* The store's certificates, the given sets, the fetched issuers, chains. */
+static int
+load_all(struct ctx *x, struct cs_store *st, struct cs_missing *out,
+    struct cs_err *err)
+{
+	size_t i;
+
+	/* Filters on the leaf need the set of selected certificates. */
+	if (x->o->query != NULL && cs_query_keys(x->o->query, err) == -1)
+		return -1;
+	if (cs_store_foreach_cert(st, CS_GET_SUMMARY | CS_GET_DER, load_cert,
+	    x, err) == -1)
+		return -1;
+	x->nstore = x->nnodes;
+	for (i = 0; i < x->nstore; i++)
+		if (i > 0 && memcmp(x->nodes[i - 1].key, x->nodes[i].key,
+		    CS_KEY_LEN) >= 0)
+			return cs_err_set(err, CS_ESTORE,
+			    "certificates out of order");
+	if (shatab_grow(&x->bysha, x->nstore + 1, node_sha, x, err) == -1)
+		return -1;
+	for (i = 0; i < x->nstore; i++)
+		if (shatab_find(&x->bysha, x->nodes[i].sha256, node_sha, x) ==
+		    NONE && shatab_add(&x->bysha, (uint32_t)i, node_sha, x,
+		    err) == -1)
+			return -1;
+	if (load_set(x, x->o->roots, F_ROOT) == -1 ||
+	    load_set(x, x->o->known, F_KNOWN) == -1 ||
+	    cs_store_foreach_aia_cert(st, load_aia, x, err) == -1)
+		return -1;
+	out->certs = x->nnodes;
+	return cs_store_foreach_chain(st, load_chain, x, err);
+}
+
+/*
+ * Candidate issuers by name and key identifier: of the chains' members,
+ * and for whole walks of the issuers' issuers. idx (nnodes) gets the
+ * nodes in subject order.
+ */
+static int
+all_candidates(struct ctx *x, uint32_t *idx)
+{
+	size_t i, k;
+
+	for (i = 0; i < x->nnodes; i++) {
+		struct node *nd = &x->nodes[i];
+
+		nd->subj_key = cs_x509_name_key(bytes_at(x, nd->subj),
+		    nd->subj_len);
+		nd->iss_key = cs_x509_name_key(bytes_at(x, nd->iss),
+		    nd->iss_len);
+		idx[i] = (uint32_t)i;
+	}
+	if (x->nnodes > 1)
+		qsort_r(idx, x->nnodes, sizeof(*idx), subj_cmp, x);
+	for (i = 0; i < x->nnodes; i++)
+		if ((x->nodes[i].flags & F_MEMBER) &&
+		    candidates(x, idx, (uint32_t)i) == -1)
+			return -1;
+	/* Whole walks go on through the issuers' issuers. */
+	for (k = 1; x->whole && k != 0;)
+		for (i = 0, k = 0; i < x->nnodes; i++) {
+			struct node *nd = &x->nodes[i];
+
+			if ((nd->flags & (F_MEMBER | F_PARENT | F_CANDS)) !=
+			    F_PARENT)
+				continue;
+			nd->flags |= F_CANDS;
+			if (candidates(x, idx, (uint32_t)i) == -1)
+				return -1;
+			k++;
+		}
+	return 0;
+}
+
+/*
+ * The candidates' keys, then each signature checked with them; keeps the
+ * issuers that verified, in order of preference.
+ */
+static int
+signatures(struct ctx *x, struct cs_missing *out)
+{
+	uint32_t *fit;
+	size_t i, j, k;
+
+	if ((x->ok = calloc(x->ncands ? x->ncands : 1, 1)) == NULL)
+		return cs_err_set(x->err, CS_ENOMEM, "out of memory");
+	for (i = 0, x->nwork = 0; i < x->nnodes; i++)
+		if (x->nodes[i].flags & F_PARENT)
+			x->work[x->nwork++] = (uint32_t)i;
+	parallel(x, parse_key);
+	for (i = 0, x->nwork = 0; i < x->nnodes; i++)
+		if (x->nodes[i].cand_n > 0)
+			x->work[x->nwork++] = (uint32_t)i;
+	if (x->nwork > 1)
+		qsort_r(x->work, x->nwork, sizeof(*x->work), by_first_cand, x);
+	parallel(x, verify);
+	out->sigchecks = atomic_load(&x->sigchecks);
+	for (i = 0; i < x->nnodes; i++) {
+		struct node *nd = &x->nodes[i];
+
+		fit = x->cands + nd->cand_off;
+		for (j = 0, k = 0; j < nd->cand_n; j++)
+			if (x->ok[nd->cand_off + j])
+				fit[k++] = fit[j];
+		nd->cand_n = (uint32_t)k;
+		if (k > 1)
+			qsort_r(fit, k, sizeof(*fit), fit_cmp, x);
+	}
+	return 0;
+}
+
+static void
+ctx_release(struct ctx *x)
+{
+	size_t i;
+
+	for (i = 0; i < x->nnodes; i++)
+		EVP_PKEY_free(x->nodes[i].pkey);
+	free(x->work);
+	free(x->ok);
+	free(x->cands);
+	free(x->cnodes);
+	free(x->cpos);
+	free(x->ids);
+	cs_buf_release(&x->idbuf);
+	free(x->chains);
+	free(x->nodes);
+	free(x->bysha.slot);
+	cs_buf_release(&x->arena);
+}
+
 int
 cs_missing_run(struct cs_store *st, const struct cs_missing_opts *opts,
     struct cs_missing *out, struct cs_err *err)
 {
 	struct ctx x;
-	uint32_t *idx = NULL, *fit;
-	size_t i, k, j;
+	uint32_t *idx = NULL;
 	int ret = -1;
 
 	memset(&x, 0, sizeof(x));
@@ -1513,34 +1644,8 @@ cs_missing_run(struct cs_store *st, const struct cs_missing_opts *opts,
 	x.whole = opts->walk != NULL;
 	atomic_init(&x.sigchecks, 0);
 	memset(out, 0, sizeof(*out));
-	/* Filters on the leaf need the set of selected certificates. */
-	if (opts->query != NULL && cs_query_keys(opts->query, err) == -1)
+	if (load_all(&x, st, out, err) == -1)
 		goto out;
-	if (cs_store_foreach_cert(st, CS_GET_SUMMARY | CS_GET_DER, load_cert,
-	    &x, err) == -1)
-		goto out;
-	x.nstore = x.nnodes;
-	for (i = 0; i < x.nstore; i++)
-		if (i > 0 && memcmp(x.nodes[i - 1].key, x.nodes[i].key,
-		    CS_KEY_LEN) >= 0) {
-			cs_err_set(err, CS_ESTORE, "certificates out of order");
-			goto out;
-		}
-	if (shatab_grow(&x.bysha, x.nstore + 1, node_sha, &x, err) == -1)
-		goto out;
-	for (i = 0; i < x.nstore; i++)
-		if (shatab_find(&x.bysha, x.nodes[i].sha256, node_sha, &x) ==
-		    NONE && shatab_add(&x.bysha, (uint32_t)i, node_sha, &x,
-		    err) == -1)
-			goto out;
-	if (load_set(&x, opts->roots, F_ROOT) == -1 ||
-	    load_set(&x, opts->known, F_KNOWN) == -1 ||
-	    cs_store_foreach_aia_cert(st, load_aia, &x, err) == -1)
-		goto out;
-	out->certs = x.nnodes;
-	if (cs_store_foreach_chain(st, load_chain, &x, err) == -1)
-		goto out;
-
 	/* Candidates by name and key identifier, then signatures. */
 	if ((idx = malloc((x.nnodes ? x.nnodes : 1) * sizeof(*idx))) ==
 	    NULL || (x.work = malloc((x.nnodes ? x.nnodes : 1) *
@@ -1548,77 +1653,12 @@ cs_missing_run(struct cs_store *st, const struct cs_missing_opts *opts,
 		cs_err_set(err, CS_ENOMEM, "out of memory");
 		goto out;
 	}
-	for (i = 0; i < x.nnodes; i++) {
-		struct node *nd = &x.nodes[i];
-
-		nd->subj_key = cs_x509_name_key(bytes_at(&x, nd->subj),
-		    nd->subj_len);
-		nd->iss_key = cs_x509_name_key(bytes_at(&x, nd->iss),
-		    nd->iss_len);
-		idx[i] = (uint32_t)i;
-	}
-	if (x.nnodes > 1)
-		qsort_r(idx, x.nnodes, sizeof(*idx), subj_cmp, &x);
-	for (i = 0; i < x.nnodes; i++)
-		if ((x.nodes[i].flags & F_MEMBER) &&
-		    candidates(&x, idx, (uint32_t)i) == -1)
-			goto out;
-	/* Whole walks go on through the issuers' issuers. */
-	for (k = 1; x.whole && k != 0;)
-		for (i = 0, k = 0; i < x.nnodes; i++) {
-			struct node *nd = &x.nodes[i];
-
-			if ((nd->flags & (F_MEMBER | F_PARENT | F_CANDS)) !=
-			    F_PARENT)
-				continue;
-			nd->flags |= F_CANDS;
-			if (candidates(&x, idx, (uint32_t)i) == -1)
-				goto out;
-			k++;
-		}
-	if ((x.ok = calloc(x.ncands ? x.ncands : 1, 1)) == NULL) {
-		cs_err_set(err, CS_ENOMEM, "out of memory");
+	if (all_candidates(&x, idx) == -1 || signatures(&x, out) == -1)
 		goto out;
-	}
-	for (i = 0, x.nwork = 0; i < x.nnodes; i++)
-		if (x.nodes[i].flags & F_PARENT)
-			x.work[x.nwork++] = (uint32_t)i;
-	parallel(&x, parse_key);
-	for (i = 0, x.nwork = 0; i < x.nnodes; i++)
-		if (x.nodes[i].cand_n > 0)
-			x.work[x.nwork++] = (uint32_t)i;
-	if (x.nwork > 1)
-		qsort_r(x.work, x.nwork, sizeof(*x.work), by_first_cand, &x);
-	parallel(&x, verify);
-	out->sigchecks = atomic_load(&x.sigchecks);
-	/* Keep the issuers that verified, in order of preference. */
-	for (i = 0; i < x.nnodes; i++) {
-		struct node *nd = &x.nodes[i];
-
-		fit = x.cands + nd->cand_off;
-		for (j = 0, k = 0; j < nd->cand_n; j++)
-			if (x.ok[nd->cand_off + j])
-				fit[k++] = fit[j];
-		nd->cand_n = (uint32_t)k;
-		if (k > 1)
-			qsort_r(fit, k, sizeof(*fit), fit_cmp, &x);
-	}
 	ret = walk_all(&x, out);
 out:
-	for (i = 0; i < x.nnodes; i++)
-		EVP_PKEY_free(x.nodes[i].pkey);
 	free(idx);
-	free(x.work);
-	free(x.ok);
-	free(x.cands);
-	free(x.cnodes);
-	free(x.cpos);
-	free(x.ids);
-	cs_buf_release(&x.idbuf);
-	free(x.chains);
-	free(x.nodes);
-	free(x.bysha.slot);
-	cs_buf_release(&x.arena);
+	ctx_release(&x);
 	return ret;
 }
 
