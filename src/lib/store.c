@@ -2081,30 +2081,27 @@ load_cert(struct cs_store *st, MDB_txn *txn, const unsigned char *key,
 
 /* load_cert() with the summary and DER records when the caller has them
  * (summv, derv; NULL: looked up). */
+/* The record the caller has (given), else the one at k in table db. */
 static int
-load_cert_at(struct cs_store *st, MDB_txn *txn, const unsigned char *key,
-    const MDB_val *statv, const MDB_val *summv, const MDB_val *derv,
-    int what, struct cs_certrec *rec, struct cs_err *err)
+given_or_get(struct cs_store *st, MDB_txn *txn, int db, MDB_val *k,
+    const MDB_val *given, MDB_val *v)
+{
+	if (given != NULL) {
+		*v = *given;
+		return 0;
+	}
+	return mdb_get(txn, st->dbi[db], k, v);
+}
+
+/* A certificate's counters record into rec. */
+static int
+decode_stat(const MDB_val *statv, struct cs_certrec *rec,
+    struct cs_err *err)
 {
 	struct certstat cs;
-	MDB_val k = { CS_KEY_LEN, (void *)key }, v;
 	const char *p;
 	size_t i;
-	int rc;
 
-	memset(rec, 0, sizeof(*rec));
-	memcpy(rec->key, key, CS_KEY_LEN);
-	if (what & CS_GET_NOSTAT)
-		goto summary;
-	if (statv == NULL) {
-		if ((rc = mdb_get(txn, st->dbi[DB_CERT], &k, &v)) != 0) {
-			if (rc == MDB_NOTFOUND)
-				return cs_err_set(err, CS_ENOTFOUND, "no such "
-				    "certificate");
-			return mdb_fail(err, rc, "cannot read certificate");
-		}
-		statv = &v;
-	}
 	if (statv->mv_size < sizeof(cs))
 		return cs_err_set(err, CS_ESTORE, "bad certificate record");
 	memcpy(&cs, statv->mv_data, sizeof(cs));
@@ -2131,44 +2128,64 @@ load_cert_at(struct cs_store *st, MDB_txn *txn, const unsigned char *key,
 		}
 		rec->nerrs = cs.nerrs;
 	}
-summary:
+	return 0;
+}
+
+/* The summary (CS_GET_SUMMARY), or only its digest (CS_GET_SHA). */
+static int
+load_summary(struct cs_store *st, MDB_txn *txn, MDB_val *k,
+    const MDB_val *summv, int what, struct cs_certrec *rec,
+    struct cs_err *err)
+{
+	MDB_val v;
+	int rc;
+
+	rc = given_or_get(st, txn, DB_SUMM, k, summv, &v);
 	if (what & CS_GET_SUMMARY) {
-		if (summv != NULL)
-			v = *summv, rc = 0;
-		else
-			rc = mdb_get(txn, st->dbi[DB_SUMM], &k, &v);
-		if (rc != 0) {
-			cs_certrec_release(rec);
+		if (rc != 0)
 			return mdb_fail(err, rc, "cannot read summary");
-		}
 		if (cs_cert_decode(v.mv_data, v.mv_size, &rec->cert, err)
-		    == -1) {
-			cs_certrec_release(rec);
+		    == -1)
 			return -1;
-		}
-		rec->raw_summary = v.mv_data;
-		rec->raw_summary_len = v.mv_size;
-	}
-	if ((what & CS_GET_SHA) && !(what & CS_GET_SUMMARY)) {
+	} else {
 		/* Just the digest, from the summary's fixed header. */
-		if (summv != NULL)
-			v = *summv, rc = 0;
-		else
-			rc = mdb_get(txn, st->dbi[DB_SUMM], &k, &v);
-		if (rc != 0 || v.mv_size < 54) {
-			cs_certrec_release(rec);
+		if (rc != 0 || v.mv_size < 54)
 			return cs_err_set(err, CS_ESTORE, "bad summary record");
-		}
 		memcpy(rec->cert.sha256, (const char *)v.mv_data + 22, 32);
-		rec->raw_summary = v.mv_data;
-		rec->raw_summary_len = v.mv_size;
+	}
+	rec->raw_summary = v.mv_data;
+	rec->raw_summary_len = v.mv_size;
+	return 0;
+}
+
+static int
+load_cert_at(struct cs_store *st, MDB_txn *txn, const unsigned char *key,
+    const MDB_val *statv, const MDB_val *summv, const MDB_val *derv,
+    int what, struct cs_certrec *rec, struct cs_err *err)
+{
+	MDB_val k = { CS_KEY_LEN, (void *)key }, v;
+	int rc;
+
+	memset(rec, 0, sizeof(*rec));
+	memcpy(rec->key, key, CS_KEY_LEN);
+	if (!(what & CS_GET_NOSTAT)) {
+		if ((rc = given_or_get(st, txn, DB_CERT, &k, statv, &v)) !=
+		    0) {
+			if (rc == MDB_NOTFOUND)
+				return cs_err_set(err, CS_ENOTFOUND, "no such "
+				    "certificate");
+			return mdb_fail(err, rc, "cannot read certificate");
+		}
+		if (decode_stat(&v, rec, err) == -1)
+			return -1;
+	}
+	if ((what & (CS_GET_SUMMARY | CS_GET_SHA)) &&
+	    load_summary(st, txn, &k, summv, what, rec, err) == -1) {
+		cs_certrec_release(rec);
+		return -1;
 	}
 	if (what & CS_GET_DER) {
-		if (derv != NULL)
-			v = *derv, rc = 0;
-		else
-			rc = mdb_get(txn, st->dbi[DB_DER], &k, &v);
-		if (rc != 0) {
+		if ((rc = given_or_get(st, txn, DB_DER, &k, derv, &v)) != 0) {
 			cs_certrec_release(rec);
 			return mdb_fail(err, rc, "cannot read DER");
 		}
