@@ -346,15 +346,60 @@ name_der(const X509_NAME *name, size_t *len)
 }
 
 /* The summary of x, decoded from der, the OpenSSL way. */
+/* The key identifiers (hex, or NULL) and whether it is a CA. */
+static void
+extensions(X509 *x, struct cs_cert *c)
+{
+	const ASN1_OCTET_STRING *id;
+	ASN1_OCTET_STRING *ski;
+	AUTHORITY_KEYID *akid;
+	BASIC_CONSTRAINTS *bc;
+
+	if ((ski = X509_get_ext_d2i(x, NID_subject_key_identifier, NULL,
+	    NULL)) != NULL) {
+		c->ski = cs_hex_dup(ASN1_STRING_get0_data(ski), (size_t)
+		    ASN1_STRING_length(ski));
+		ASN1_OCTET_STRING_free(ski);
+	}
+	if ((akid = X509_get_ext_d2i(x, NID_authority_key_identifier, NULL,
+	    NULL)) != NULL) {
+		if ((id = akid->keyid) != NULL)
+			c->aki = cs_hex_dup(ASN1_STRING_get0_data(id), (size_t)
+			    ASN1_STRING_length(id));
+		AUTHORITY_KEYID_free(akid);
+	}
+	if ((bc = X509_get_ext_d2i(x, NID_basic_constraints, NULL, NULL))
+	    != NULL) {
+		c->is_ca = bc->ca != 0;
+		BASIC_CONSTRAINTS_free(bc);
+	}
+}
+
+/* Whether x, named its own issuer, carries its own key's signature. */
+static int
+self_signed(X509 *x, const unsigned char *der, size_t len)
+{
+	int ss = 0;
+
+	if (X509_NAME_cmp(X509_get_subject_name(x),
+	    X509_get_issuer_name(x)) == 0 &&
+	    (ss = cs_x509_self_signed(der, len)) == -1) {
+		/* An uncommon key: decoded for real, and X509_verify(). */
+		const unsigned char *p = der;
+		X509 *full = d2i_X509(NULL, &p, (long)len);
+		EVP_PKEY *pk = full != NULL ? X509_get0_pubkey(full) : NULL;
+
+		ss = pk != NULL && X509_verify(full, pk) == 1;
+		X509_free(full);
+	}
+	return ss;
+}
+
 static int
 summarise(X509 *x, const unsigned char *der, size_t len, struct cs_cert *out,
     struct cs_err *err)
 {
 	struct cs_cert c;
-	const ASN1_OCTET_STRING *id;
-	ASN1_OCTET_STRING *ski;
-	AUTHORITY_KEYID *akid;
-	BASIC_CONSTRAINTS *bc;
 	BIGNUM *bn = NULL;
 	char *s;
 	int ret = -1;
@@ -381,35 +426,8 @@ summarise(X509 *x, const unsigned char *der, size_t len, struct cs_cert *out,
 		cs_err_set(err, CS_EX509, "cannot read validity");
 		goto out;
 	}
-	if ((ski = X509_get_ext_d2i(x, NID_subject_key_identifier, NULL,
-	    NULL)) != NULL) {
-		c.ski = cs_hex_dup(ASN1_STRING_get0_data(ski), (size_t)
-		    ASN1_STRING_length(ski));
-		ASN1_OCTET_STRING_free(ski);
-	}
-	if ((akid = X509_get_ext_d2i(x, NID_authority_key_identifier, NULL,
-	    NULL)) != NULL) {
-		if ((id = akid->keyid) != NULL)
-			c.aki = cs_hex_dup(ASN1_STRING_get0_data(id), (size_t)
-			    ASN1_STRING_length(id));
-		AUTHORITY_KEYID_free(akid);
-	}
-	if ((bc = X509_get_ext_d2i(x, NID_basic_constraints, NULL, NULL))
-	    != NULL) {
-		c.is_ca = bc->ca != 0;
-		BASIC_CONSTRAINTS_free(bc);
-	}
-	if (X509_NAME_cmp(X509_get_subject_name(x),
-	    X509_get_issuer_name(x)) == 0 &&
-	    (c.self_signed = cs_x509_self_signed(der, len)) == -1) {
-		/* An uncommon key: decoded for real, and X509_verify(). */
-		const unsigned char *p = der;
-		X509 *full = d2i_X509(NULL, &p, (long)len);
-		EVP_PKEY *pk = full != NULL ? X509_get0_pubkey(full) : NULL;
-
-		c.self_signed = pk != NULL && X509_verify(full, pk) == 1;
-		X509_free(full);
-	}
+	extensions(x, &c);
+	c.self_signed = self_signed(x, der, len);
 	c.key = key_name(x);
 	c.sig_alg = sig_name(x);
 	c.subject_der = name_der(X509_get_subject_name(x), &c.subject_der_len);
