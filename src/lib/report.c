@@ -441,11 +441,70 @@ key_id(const char *k, size_t n, int top)
  * An object at s->p. With f, the keys a report uses are captured into it
  * (top: the report itself, which may also hold "meta").
  */
+/*
+ * The value of an object's member whose key is id (K_*, or -1 for one
+ * not used): kept in f where it is a field's, else checked and skipped.
+ */
+static int
+fp_member(struct fp *s, int depth, struct fields *f, int id)
+{
+	const char *str;
+	size_t len;
+	int rc, esc;
+
+	switch (id) {
+	case K_HOST:
+		if (*s->p == '"') {
+			if ((rc = fp_string(s, &str, &len, &esc)) != 0)
+				return rc;
+			if (esc)
+				return FP_UNSURE;
+			f->host = str;
+			f->host_len = len;
+			f->host_set = 1;
+		} else if ((rc = fp_value(s, depth + 1)) != 0)
+			return rc;
+		break;
+	case K_PORT:
+	case K_TIMESTAMP:
+	case K_ERROR:
+		if (*s->p == '-' || (*s->p >= '0' && *s->p <= '9')) {
+			if ((rc = fp_number(s, &f->num[id])) != 0)
+				return rc;
+			f->num_set |= 1u << id;
+		} else if ((rc = fp_value(s, depth + 1)) != 0)
+			return rc;
+		break;
+	case K_CHAIN:
+		if (*s->p == '[') {
+			f->chain_set = 1;
+			f->chain_off = s->r->nspans;
+			f->chain_n = 0;
+			if ((rc = fp_array(s, depth + 1, f)) != 0)
+				return rc;
+		} else if ((rc = fp_value(s, depth + 1)) != 0)
+			return rc;
+		break;
+	case K_META:
+		if (*s->p == '{') {
+			s->meta_set = 1;
+			if ((rc = fp_object(s, depth + 1, &s->meta, 0)) != 0)
+				return rc;
+		} else if ((rc = fp_value(s, depth + 1)) != 0)
+			return rc;
+		break;
+	default:
+		if ((rc = fp_value(s, depth + 1)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
 static int
 fp_object(struct fp *s, int depth, struct fields *f, int top)
 {
-	const char *key, *str;
-	size_t klen, len;
+	const char *key;
+	size_t klen;
 	int rc, esc, id;
 
 	if (depth > FP_MAX_DEPTH)
@@ -483,52 +542,8 @@ fp_object(struct fp *s, int depth, struct fields *f, int top)
 		skip_ws(s);
 		if (s->p >= s->end)
 			return FP_REJECT;
-		switch (id) {
-		case K_HOST:
-			if (*s->p == '"') {
-				if ((rc = fp_string(s, &str, &len, &esc)) != 0)
-					return rc;
-				if (esc)
-					return FP_UNSURE;
-				f->host = str;
-				f->host_len = len;
-				f->host_set = 1;
-			} else if ((rc = fp_value(s, depth + 1)) != 0)
-				return rc;
-			break;
-		case K_PORT:
-		case K_TIMESTAMP:
-		case K_ERROR:
-			if (*s->p == '-' || (*s->p >= '0' && *s->p <= '9')) {
-				if ((rc = fp_number(s, &f->num[id])) != 0)
-					return rc;
-				f->num_set |= 1u << id;
-			} else if ((rc = fp_value(s, depth + 1)) != 0)
-				return rc;
-			break;
-		case K_CHAIN:
-			if (*s->p == '[') {
-				f->chain_set = 1;
-				f->chain_off = s->r->nspans;
-				f->chain_n = 0;
-				if ((rc = fp_array(s, depth + 1, f)) != 0)
-					return rc;
-			} else if ((rc = fp_value(s, depth + 1)) != 0)
-				return rc;
-			break;
-		case K_META:
-			if (*s->p == '{') {
-				s->meta_set = 1;
-				if ((rc = fp_object(s, depth + 1, &s->meta, 0))
-				    != 0)
-					return rc;
-			} else if ((rc = fp_value(s, depth + 1)) != 0)
-				return rc;
-			break;
-		default:
-			if ((rc = fp_value(s, depth + 1)) != 0)
-				return rc;
-		}
+		if ((rc = fp_member(s, depth, f, id)) != 0)
+			return rc;
 		if ((rc = fp_after(s, '}')) != 0)
 			return rc == 1 ? FP_OK : rc;
 	}
