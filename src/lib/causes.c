@@ -12,6 +12,7 @@
 
 #include "certsift/b64.h"
 #include "certsift/buf.h"
+#include "certsift/hmap.h"
 #include "certsift/query.h"
 #include "certsift/vec.h"
 #include "x509_int.h"
@@ -70,62 +71,31 @@ grow(void *p, size_t *cap, size_t need, size_t sz, struct cs_err *err)
 
 /*
  * Byte strings, each once, numbered densely in the order added: details,
- * hostnames, issuer names. Open addressing over XXH3, confirmed by bytes.
+ * hostnames, issuer names. Indexed by their XXH3, confirmed by bytes.
  */
+struct strent {
+	size_t		 off;		/* into buf */
+	size_t		 len;
+};
+
 struct strtab {
-	struct cs_buf	 buf;		/* the strings, each with a NUL */
-	size_t		*off;		/* by number */
-	size_t		*len;
-	size_t		 n, cap;
-	uint32_t	*slot;		/* number + 1, or 0 */
-	uint64_t	*hash;
-	size_t		 mask;
+	struct cs_buf		 buf;	/* the strings, each with a NUL */
+	CS_VEC(struct strent)	 e;	/* by number */
+	struct cs_hmap		 idx;
 };
 
 static void
 strtab_release(struct strtab *t)
 {
 	cs_buf_release(&t->buf);
-	free(t->off);
-	free(t->len);
-	free(t->slot);
-	free(t->hash);
-	memset(t, 0, sizeof(*t));
+	cs_vec_release(&t->e);
+	cs_hmap_release(&t->idx);
 }
 
 static const char *
 strtab_str(const struct strtab *t, uint32_t i)
 {
-	return (const char *)t->buf.data + t->off[i];
-}
-
-static int
-strtab_rehash(struct strtab *t, struct cs_err *err)
-{
-	size_t cap = t->mask ? (t->mask + 1) * 2 : 256, i, j;
-	uint32_t *slot;
-	uint64_t *hash;
-
-	if ((slot = calloc(cap, sizeof(*slot))) == NULL ||
-	    (hash = calloc(cap, sizeof(*hash))) == NULL) {
-		free(slot);
-		return cs_err_set(err, CS_ENOMEM, "out of memory");
-	}
-	for (i = 0; t->slot != NULL && i <= t->mask; i++) {
-		if (t->slot[i] == 0)
-			continue;
-		for (j = t->hash[i] & (cap - 1); slot[j] != 0;
-		    j = (j + 1) & (cap - 1))
-			;
-		slot[j] = t->slot[i];
-		hash[j] = t->hash[i];
-	}
-	free(t->slot);
-	free(t->hash);
-	t->slot = slot;
-	t->hash = hash;
-	t->mask = cap - 1;
-	return 0;
+	return (const char *)t->buf.data + t->e.v[i].off;
 }
 
 /* The number of s[0..len), added when new. Returns it, or -1. */
@@ -133,31 +103,29 @@ static long
 strtab_add(struct strtab *t, const void *s, size_t len, struct cs_err *err)
 {
 	uint64_t h = XXH3_64bits(s, len);
-	size_t j;
+	struct strent en;
+	size_t pos;
+	uint32_t i;
 
-	if ((t->n + 1) * 2 > (t->mask ? t->mask + 1 : 0) &&
-	    strtab_rehash(t, err) == -1)
-		return -1;
-	for (j = h & t->mask; t->slot[j] != 0; j = (j + 1) & t->mask) {
-		uint32_t i = t->slot[j] - 1;
-
-		if (t->hash[j] == h && t->len[i] == len &&
-		    memcmp(t->buf.data + t->off[i], s, len) == 0)
-			return (long)i;
-	}
-	if (t->n >= UINT32_MAX - 1 ||
-	    grow(&t->off, &t->cap, t->n + 1, sizeof(*t->off), err) == -1)
-		return -1;
-	if ((t->len = realloc(t->len, t->cap * sizeof(*t->len))) == NULL)
+	if (t->e.n >= UINT32_MAX - 1 || cs_hmap_reserve(&t->idx, t->e.n + 1)
+	    == -1)
 		return cs_err_set(err, CS_ENOMEM, "out of memory");
-	t->off[t->n] = t->buf.len;
-	t->len[t->n] = len;
+	for (pos = cs_hmap_start(&t->idx, h); cs_hmap_next(&t->idx, h, &pos,
+	    &i);)
+		if (t->e.v[i].len == len &&
+		    memcmp(t->buf.data + t->e.v[i].off, s, len) == 0)
+			return (long)i;
+	en.off = t->buf.len;
+	en.len = len;
+	if (cs_vec_push(&t->e, en) == -1)
+		return cs_err_set(err, CS_ENOMEM, "out of memory");
 	if (cs_buf_append(&t->buf, s, len, err) == -1 ||
-	    cs_buf_append(&t->buf, "", 1, err) == -1)
+	    cs_buf_append(&t->buf, "", 1, err) == -1) {
+		t->e.n--;
 		return -1;
-	t->slot[j] = (uint32_t)++t->n;
-	t->hash[j] = h;
-	return (long)(t->n - 1);
+	}
+	cs_hmap_put(&t->idx, pos, h, (uint32_t)(t->e.n - 1));
+	return (long)(t->e.n - 1);
 }
 
 /* ---- Chromium's list of interception products and captive portals ----- */
