@@ -52,20 +52,8 @@ cs_cause_parse(const char *name)
 static int
 grow(void *p, size_t *cap, size_t need, size_t sz, struct cs_err *err)
 {
-	void *np;
-	size_t n = *cap ? *cap : 64;
-
-	if (need <= *cap)
-		return 0;
-	while (n < need) {
-		if (n > SIZE_MAX / 2 / sz)
-			return cs_err_set(err, CS_ENOMEM, "out of memory");
-		n *= 2;
-	}
-	if ((np = realloc(*(void **)p, n * sz)) == NULL)
+	if (cs_vec_grow(p, cap, need, sz) == -1)
 		return cs_err_set(err, CS_ENOMEM, "out of memory");
-	*(void **)p = np;
-	*cap = n;
 	return 0;
 }
 

@@ -12,6 +12,7 @@
 
 #include "certsift/b64.h"
 #include "certsift/buf.h"
+#include "certsift/vec.h"
 #include "certsift/x509.h"
 #include "x509_int.h"
 
@@ -104,20 +105,8 @@ shatab_add(struct shatab *t, uint32_t i, sha_of_fn sha_of, const void *arg,
 static int
 grow(void *p, size_t *cap, size_t need, size_t sz, struct cs_err *err)
 {
-	void *np;
-	size_t n = *cap ? *cap : 64;
-
-	if (need <= *cap)
-		return 0;
-	while (n < need) {
-		if (n > SIZE_MAX / 2 / sz)
-			return cs_err_set(err, CS_ENOMEM, "out of memory");
-		n *= 2;
-	}
-	if ((np = realloc(*(void **)p, n * sz)) == NULL)
+	if (cs_vec_grow(p, cap, need, sz) == -1)
 		return cs_err_set(err, CS_ENOMEM, "out of memory");
-	*(void **)p = np;
-	*cap = n;
 	return 0;
 }
 
