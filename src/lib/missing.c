@@ -12,6 +12,7 @@
 
 #include "certsift/b64.h"
 #include "certsift/buf.h"
+#include "certsift/hmap.h"
 #include "certsift/vec.h"
 #include "certsift/x509.h"
 #include "x509_int.h"
@@ -21,15 +22,9 @@
 #define MAX_CANDS	256	/* candidate issuers of one certificate */
 
 /*
- * A table of indices keyed by sha256, open addressing. Slots hold an
- * index plus one (0 is empty); the caller says where the hashes are.
+ * Indices keyed by sha256, in the shared hash map (hmap.h): the caller
+ * says where each index's sha256 is.
  */
-struct shatab {
-	uint32_t	*slot;
-	size_t		 mask;
-	size_t		 n;
-};
-
 typedef const unsigned char *(*sha_of_fn)(const void *, uint32_t);
 
 static uint64_t
@@ -41,63 +36,35 @@ sha_hash(const unsigned char *sha)
 	return h;
 }
 
-static int
-shatab_grow(struct shatab *t, size_t want, sha_of_fn sha_of,
-    const void *arg, struct cs_err *err)
-{
-	uint32_t *slot;
-	size_t cap = 64, i, j;
-
-	while (cap < want * 2)
-		cap *= 2;
-	if (t->slot != NULL && cap <= t->mask + 1)
-		return 0;
-	if ((slot = calloc(cap, sizeof(*slot))) == NULL)
-		return cs_err_set(err, CS_ENOMEM, "out of memory");
-	for (i = 0; t->slot != NULL && i <= t->mask; i++) {
-		if (t->slot[i] == 0)
-			continue;
-		j = sha_hash(sha_of(arg, t->slot[i] - 1)) & (cap - 1);
-		while (slot[j] != 0)
-			j = (j + 1) & (cap - 1);
-		slot[j] = t->slot[i];
-	}
-	free(t->slot);
-	t->slot = slot;
-	t->mask = cap - 1;
-	return 0;
-}
-
 /* The index with this sha256, or NONE. */
 static uint32_t
-shatab_find(const struct shatab *t, const unsigned char *sha,
+shatab_find(const struct cs_hmap *t, const unsigned char *sha,
     sha_of_fn sha_of, const void *arg)
 {
-	size_t j;
+	uint64_t h = sha_hash(sha);
+	size_t pos;
+	uint32_t e;
 
-	if (t->slot == NULL)
-		return NONE;
-	for (j = sha_hash(sha) & t->mask; t->slot[j] != 0;
-	    j = (j + 1) & t->mask)
-		if (memcmp(sha_of(arg, t->slot[j] - 1), sha, 32) == 0)
-			return t->slot[j] - 1;
+	for (pos = cs_hmap_start(t, h); cs_hmap_next(t, h, &pos, &e);)
+		if (memcmp(sha_of(arg, e), sha, 32) == 0)
+			return e;
 	return NONE;
 }
 
 /* Adds index i (its sha256 is not in the table). */
 static int
-shatab_add(struct shatab *t, uint32_t i, sha_of_fn sha_of, const void *arg,
+shatab_add(struct cs_hmap *t, uint32_t i, sha_of_fn sha_of, const void *arg,
     struct cs_err *err)
 {
-	size_t j;
+	uint64_t h = sha_hash(sha_of(arg, i));
+	size_t pos;
+	uint32_t e;
 
-	if (shatab_grow(t, t->n + 1, sha_of, arg, err) == -1)
-		return -1;
-	for (j = sha_hash(sha_of(arg, i)) & t->mask; t->slot[j] != 0;
-	    j = (j + 1) & t->mask)
+	if (cs_hmap_reserve(t, t->n + 1) == -1)
+		return cs_err_set(err, CS_ENOMEM, "out of memory");
+	for (pos = cs_hmap_start(t, h); cs_hmap_next(t, h, &pos, &e);)
 		;
-	t->slot[j] = i + 1;
-	t->n++;
+	cs_hmap_put(t, pos, h, i);
 	return 0;
 }
 
@@ -122,7 +89,7 @@ struct cs_certset {
 	struct setent	*v;
 	size_t		 n;
 	size_t		 cap;
-	struct shatab	 tab;
+	struct cs_hmap	 tab;
 };
 
 static const unsigned char *
@@ -153,7 +120,7 @@ cs_certset_free(struct cs_certset *s)
 		free(s->v[i].der);
 	}
 	free(s->v);
-	free(s->tab.slot);
+	cs_hmap_release(&s->tab);
 	free(s);
 }
 
@@ -358,7 +325,7 @@ struct ctx {
 	struct node			*nodes;
 	size_t				 nnodes, nodes_cap;
 	size_t				 nstore;
-	struct shatab			 bysha;
+	struct cs_hmap			 bysha;
 	struct chain			*chains;
 	size_t				 nchains, chains_cap;
 	uint32_t			*cnodes;
@@ -1506,8 +1473,8 @@ load_all(struct ctx *x, struct cs_store *st, struct cs_missing *out,
 		    CS_KEY_LEN) >= 0)
 			return cs_err_set(err, CS_ESTORE,
 			    "certificates out of order");
-	if (shatab_grow(&x->bysha, x->nstore + 1, node_sha, x, err) == -1)
-		return -1;
+	if (cs_hmap_reserve(&x->bysha, x->nstore + 1) == -1)
+		return cs_err_set(err, CS_ENOMEM, "out of memory");
 	for (i = 0; i < x->nstore; i++)
 		if (shatab_find(&x->bysha, x->nodes[i].sha256, node_sha, x) ==
 		    NONE && shatab_add(&x->bysha, (uint32_t)i, node_sha, x,
@@ -1615,7 +1582,7 @@ ctx_release(struct ctx *x)
 	cs_buf_release(&x->idbuf);
 	free(x->chains);
 	free(x->nodes);
-	free(x->bysha.slot);
+	cs_hmap_release(&x->bysha);
 	cs_buf_release(&x->arena);
 }
 
