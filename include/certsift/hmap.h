@@ -87,6 +87,20 @@ cs_hmap_put(struct cs_hmap *m, size_t pos, uint64_t hash, uint32_t entry)
 	m->n++;
 }
 
+/*
+ * A hash of a 64-bit number (splitmix64's finaliser): for keys that are
+ * numbers already (certificate keys, days), whose bits need mixing.
+ */
+static inline uint64_t
+cs_mix64(uint64_t h)
+{
+	h ^= h >> 30;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	h ^= h >> 27;
+	h *= 0x94d049bb133111ebULL;
+	return h ^ (h >> 31);
+}
+
 /* Starts loading hash's first slot into the cache, for a lookup soon. */
 static inline void
 cs_hmap_prefetch(const struct cs_hmap *m, uint64_t hash)

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "certsift/date.h"
+#include "certsift/hmap.h"
 #include "certsift/store.h"
 
 static uint64_t
@@ -12,12 +13,7 @@ row_hash(uint32_t chain, int32_t day, int32_t code, uint32_t has_err)
 	uint64_t h = (uint64_t)chain << 32 | (uint32_t)day;
 
 	h ^= ((uint64_t)(uint32_t)code << 1 | has_err) * 0x9e3779b97f4a7c15ULL;
-	/* splitmix64's finaliser */
-	h ^= h >> 30;
-	h *= 0xbf58476d1ce4e5b9ULL;
-	h ^= h >> 27;
-	h *= 0x94d049bb133111ebULL;
-	return h ^ (h >> 31);
+	return cs_mix64(h);
 }
 
 int

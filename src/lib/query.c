@@ -22,11 +22,7 @@ key_hash(const unsigned char *key)
 
 	/* Certificate keys are numbers: mixed (splitmix64's finaliser). */
 	memcpy(&h, key, sizeof(h));
-	h ^= h >> 30;
-	h *= 0xbf58476d1ce4e5b9ULL;
-	h ^= h >> 27;
-	h *= 0x94d049bb133111ebULL;
-	return h ^ (h >> 31);
+	return cs_mix64(h);
 }
 
 int

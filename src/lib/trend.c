@@ -57,16 +57,6 @@ nomem(struct ctx *x)
 	return cs_err_set(x->err, CS_ENOMEM, "out of memory");
 }
 
-static uint64_t
-mix(uint64_t h)
-{
-	h ^= h >> 30;
-	h *= 0xbf58476d1ce4e5b9ULL;
-	h ^= h >> 27;
-	h *= 0x94d049bb133111ebULL;
-	return h ^ (h >> 31);
-}
-
 int
 cs_trend_in_period(const struct cs_trend_opts *o, int32_t day)
 {
@@ -213,7 +203,7 @@ static int
 count(struct ctx *x, int32_t day, uint32_t g, uint64_t n)
 {
 	struct cell c = { day, g, n };
-	uint64_t h = mix((uint64_t)(uint32_t)day << 32 | g);
+	uint64_t h = cs_mix64((uint64_t)(uint32_t)day << 32 | g);
 	size_t pos;
 	uint32_t i;
 
