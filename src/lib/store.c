@@ -2583,28 +2583,49 @@ cs_store_foreach_chainhost(struct cs_store *st, cs_chainhost_all_fn fn,
 	return scan(st, DB_CHAINHOST, NULL, 0, chainhost_all_each, &a, err);
 }
 
+/* Hands one record of a table below to its caller's callback. */
+typedef int (*array_call_fn)(const struct scanarg *, const unsigned char *,
+    size_t, const void *, size_t);
+
+/*
+ * A record keyed by chain, error and host whose value is an array of
+ * size-byte elements, maybe unaligned: copied (to the stack, or the heap
+ * when long) and handed to call with its host's length and its count.
+ */
+static int
+host_array_each(struct scanarg *a, const MDB_val *k, const MDB_val *v,
+    size_t size, const char *what, array_call_fn call)
+{
+	_Alignas(max_align_t) unsigned char buf[512];
+	void *ev = buf;
+	int rc;
+
+	if (k->mv_size < CS_KEY_LEN + 5 || v->mv_size % size != 0)
+		return cs_err_set(a->err, CS_ESTORE, "bad %s record", what);
+	if (v->mv_size > sizeof(buf) && (ev = malloc(v->mv_size)) == NULL)
+		return cs_err_set(a->err, CS_ENOMEM, "out of memory");
+	memcpy(ev, v->mv_data, v->mv_size);
+	rc = call(a, k->mv_data, k->mv_size - CS_KEY_LEN - 5, ev,
+	    v->mv_size / size);
+	if (ev != buf)
+		free(ev);
+	return rc;
+}
+
+static int
+call_validity(const struct scanarg *a, const unsigned char *d, size_t hlen,
+    const void *ev, size_t n)
+{
+	return ((cs_validity_fn)a->fn)(a->arg, d, d[CS_KEY_LEN],
+	    get_code(d + CS_KEY_LEN + 1), (const char *)d + CS_KEY_LEN + 5,
+	    hlen, ev, n);
+}
+
 static int
 validity_each(void *p, const MDB_val *k, const MDB_val *v)
 {
-	struct scanarg *a = p;
-	const unsigned char *d = k->mv_data;
-	struct cs_validity e[16], *ev = e;
-	size_t n = v->mv_size / sizeof(*ev);
-	int rc;
-
-	if (k->mv_size < CS_KEY_LEN + 5 || v->mv_size % sizeof(*ev) != 0)
-		return cs_err_set(a->err, CS_ESTORE, "bad chain validity "
-		    "record");
-	/* The value may be unaligned. */
-	if (n > 16 && (ev = malloc(v->mv_size)) == NULL)
-		return cs_err_set(a->err, CS_ENOMEM, "out of memory");
-	memcpy(ev, v->mv_data, v->mv_size);
-	rc = ((cs_validity_fn)a->fn)(a->arg, d, d[CS_KEY_LEN],
-	    get_code(d + CS_KEY_LEN + 1), (const char *)d + CS_KEY_LEN + 5,
-	    k->mv_size - CS_KEY_LEN - 5, ev, n);
-	if (ev != e)
-		free(ev);
-	return rc;
+	return host_array_each(p, k, v, sizeof(struct cs_validity),
+	    "chain validity", call_validity);
 }
 
 int
@@ -2619,27 +2640,19 @@ cs_store_foreach_validity(struct cs_store *st, cs_validity_fn fn, void *arg,
 }
 
 static int
+call_hostday(const struct scanarg *a, const unsigned char *d, size_t hlen,
+    const void *ev, size_t n)
+{
+	return ((cs_hostday_fn)a->fn)(a->arg, d, d[CS_KEY_LEN],
+	    get_code(d + CS_KEY_LEN + 1), (const char *)d + CS_KEY_LEN + 5,
+	    hlen, ev, n);
+}
+
+static int
 hostday_each(void *p, const MDB_val *k, const MDB_val *v)
 {
-	struct scanarg *a = p;
-	const unsigned char *d = k->mv_data;
-	struct cs_hostday e[8], *ev = e;
-	size_t n = v->mv_size / sizeof(*ev);
-	int rc;
-
-	if (k->mv_size < CS_KEY_LEN + 5 || v->mv_size % sizeof(*ev) != 0)
-		return cs_err_set(a->err, CS_ESTORE, "bad chain host day "
-		    "record");
-	/* The value may be unaligned. */
-	if (n > 8 && (ev = malloc(v->mv_size)) == NULL)
-		return cs_err_set(a->err, CS_ENOMEM, "out of memory");
-	memcpy(ev, v->mv_data, v->mv_size);
-	rc = ((cs_hostday_fn)a->fn)(a->arg, d, d[CS_KEY_LEN],
-	    get_code(d + CS_KEY_LEN + 1), (const char *)d + CS_KEY_LEN + 5,
-	    k->mv_size - CS_KEY_LEN - 5, ev, n);
-	if (ev != e)
-		free(ev);
-	return rc;
+	return host_array_each(p, k, v, sizeof(struct cs_hostday),
+	    "chain host day", call_hostday);
 }
 
 int
@@ -3359,77 +3372,15 @@ int
 cs_store_decode_cert(const MDB_val *v, struct cs_certrec *rec,
     struct cs_err *err)
 {
-	struct certstat cs;
-	size_t i;
-
 	memset(rec, 0, sizeof(*rec));
-	if (v->mv_size < sizeof(cs))
-		return cs_err_set(err, CS_ESTORE, "bad certificate record");
-	memcpy(&cs, v->mv_data, sizeof(cs));
-	if (v->mv_size < sizeof(cs) + cs.nerrs * sizeof(struct errrec))
-		return cs_err_set(err, CS_ESTORE, "bad certificate record");
-	rec->count = cs.count;
-	rec->leaf_count = cs.leaf_count;
-	rec->hosts = cs.hosts;
-	rec->seen = cs.seen != 0;
-	rec->first_seen = cs.first_seen;
-	rec->last_seen = cs.last_seen;
-	memcpy(rec->issuer_id, cs.issuer, 16);
-	memcpy(rec->cert.sha256, cs.sha256, 32);
-	if (cs.nerrs > 0 && (rec->errs = calloc(cs.nerrs,
-	    sizeof(*rec->errs))) == NULL)
-		return cs_err_set(err, CS_ENOMEM, "out of memory");
-	for (i = 0; i < cs.nerrs; i++) {
-		struct errrec r;
-
-		memcpy(&r, (const char *)v->mv_data + sizeof(cs) + i *
-		    sizeof(r), sizeof(r));
-		rec->errs[i].code = r.code;
-		rec->errs[i].n = r.n;
-	}
-	rec->nerrs = cs.nerrs;
-	return 0;
+	return decode_stat(v, rec, err);
 }
 
 int
 cs_store_decode_chain(const MDB_val *k, const MDB_val *v,
     struct cs_chainrec *rec, struct cs_errcount **errs, struct cs_err *err)
 {
-	struct chainstat cs;
-	const char *d = v->mv_data;
-	struct cs_errcount *e = NULL;
-	size_t i;
-
-	*errs = NULL;
-	if (k->mv_size != CS_KEY_LEN || v->mv_size < sizeof(cs))
-		return cs_err_set(err, CS_ESTORE, "bad chain record");
-	memcpy(&cs, d, sizeof(cs));
-	if (v->mv_size < sizeof(cs) + (size_t)cs.ncerts * CS_KEY_LEN +
-	    (size_t)cs.nerrs * sizeof(struct errrec))
-		return cs_err_set(err, CS_ESTORE, "bad chain record");
-	memset(rec, 0, sizeof(*rec));
-	memcpy(rec->key, k->mv_data, CS_KEY_LEN);
-	rec->count = cs.count;
-	rec->seen = cs.seen != 0;
-	rec->first_seen = cs.first_seen;
-	rec->last_seen = cs.last_seen;
-	rec->certs = (const unsigned char *)d + sizeof(cs);
-	rec->ncerts = cs.ncerts;
-	memcpy(rec->leaf_issuer_id, cs.leaf_issuer, 16);
-	if (cs.nerrs > 0 && (e = calloc(cs.nerrs, sizeof(*e))) == NULL)
-		return cs_err_set(err, CS_ENOMEM, "out of memory");
-	for (i = 0; i < cs.nerrs; i++) {
-		struct errrec r;
-
-		memcpy(&r, d + sizeof(cs) + (size_t)cs.ncerts * CS_KEY_LEN +
-		    i * sizeof(r), sizeof(r));
-		e[i].code = r.code;
-		e[i].n = r.n;
-	}
-	rec->errs = e;
-	rec->nerrs = cs.nerrs;
-	*errs = e;
-	return 0;
+	return chain_decode(k, v, rec, errs, err);
 }
 
 /* ---- the hosts mode ------------------------------------------------------ */

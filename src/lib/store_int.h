@@ -239,44 +239,6 @@ int		 cs_store_decode_chain(const MDB_val *k, const MDB_val *v,
 		    struct cs_err *err);
 
 /*
- * Merge's access to the tables: each named database by its index (0 to
- * cs_store_ndb() - 1; its name for messages and tables), raw LMDB handles,
- * and writes that keep what ingest keeps (a write failing with CS_EFULL
- * is as above).
- */
-int		 cs_store_ndb(void);
-const char	*cs_store_db_name(int db);
-int		 cs_store_db_index(const char *name);	/* -1: no such */
-int		 cs_store_has_db(const struct cs_store *st, int db);
-MDB_dbi		 cs_store_dbi(const struct cs_store *st, int db);
-MDB_txn		*cs_store_wtxn_mdb(struct cs_wtxn *t);
-/* A read transaction of its own (not the pinned one); the caller aborts. */
-int		 cs_store_rtxn_begin(struct cs_store *st, MDB_txn **txn,
-		    struct cs_err *err);
-/* Adds the u64s of val to the record at key (zeros when absent). */
-int		 cs_store_wsum(struct cs_wtxn *t, int db, const void *key,
-		    size_t klen, const void *val, size_t vlen, int *added,
-		    struct cs_err *err);
-int		 cs_store_wput(struct cs_wtxn *t, int db, const void *key,
-		    size_t klen, const void *val, size_t vlen,
-		    struct cs_err *err);
-/* 1 with v (valid until the next write), 0 when absent, or -1. */
-int		 cs_store_wget(struct cs_wtxn *t, int db, const void *key,
-		    size_t klen, MDB_val *v, struct cs_err *err);
-int		 cs_store_wdel(struct cs_wtxn *t, int db, const void *key,
-		    size_t klen, struct cs_err *err);
-/*
- * A stored certificate's counters record into rec (counts, codes, which
- * rec owns, sha256 and issuer_id); a stored chain into rec, whose codes
- * are *errs (the caller frees them).
- */
-int		 cs_store_decode_cert(const MDB_val *v, struct cs_certrec *rec,
-		    struct cs_err *err);
-int		 cs_store_decode_chain(const MDB_val *k, const MDB_val *v,
-		    struct cs_chainrec *rec, struct cs_errcount **errs,
-		    struct cs_err *err);
-
-/*
  * Raw access to the tables, for cs_verify(): what they hold, record by
  * record, in the snapshot cs_store_read_begin() pinned (or one read
  * transaction per call). Values stay valid while that snapshot is pinned.
