@@ -2,6 +2,7 @@
 
 #include <pthread.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -538,57 +539,65 @@ each_summ(void *arg, const unsigned char *k, size_t klen,
 	return each_stash(arg, k, klen, val, vlen, "summ", V_SUMM);
 }
 
+/*
+ * The two indexes to certificates, each entry a certificate's key under
+ * a value of its own: what the entry's key must be (where in the vcert
+ * its first 8 bytes are kept), the flag that it was found, and the words
+ * for problems.
+ */
+static const struct vindex {
+	const char	*name;		/* "the SHA-256 index" */
+	size_t		 klen;
+	size_t		 field;		/* offsetof(struct vcert, ...) */
+	uint8_t		 flag;
+	int		 colls;		/* count key collisions */
+	const char	*other;		/* found "under another ..." */
+} vindexes[] = {
+	{ "the SHA-256 index", 32, offsetof(struct vcert, sha), V_SHA, 0,
+	    "SHA-256" },
+	{ "the DER index", CS_KEY_LEN, offsetof(struct vcert, idx), V_IDX, 1,
+	    "hash than its DER's" },
+};
+
 static int
-each_sha(void *arg, const unsigned char *k, size_t klen,
-    const unsigned char *val, size_t vlen)
+each_index(struct ver *v, const struct vindex *ix, const unsigned char *k,
+    size_t klen, const unsigned char *val, size_t vlen)
 {
-	struct ver *v = arg;
 	struct vcert *c;
 	char nm[24];
 
 	v->sum->checked[CS_VERIFY_RECORDS]++;
-	if (klen != 32 || vlen != CS_KEY_LEN || (c = vc_of(v, val)) == NULL) {
-		problem(v, CS_VERIFY_CERTS, "the SHA-256 index has an entry "
-		    "of no certificate");
+	if (klen != ix->klen || vlen != CS_KEY_LEN ||
+	    (c = vc_of(v, val)) == NULL) {
+		problem(v, CS_VERIFY_CERTS, "%s has an entry of no "
+		    "certificate", ix->name);
 		return 0;
 	}
-	if (memcmp(c->sha, k, 8) != 0)
-		problem(v, CS_VERIFY_CERTS, "the SHA-256 index finds "
-		    "certificate %s under another SHA-256", vc_name(c, nm));
-	else if (c->flags & V_SHA)
-		problem(v, CS_VERIFY_CERTS, "the SHA-256 index has "
-		    "certificate %s twice", vc_name(c, nm));
+	if (ix->colls && get_be(k + 16, 4) > 0)
+		v->ncoll++;
+	if (memcmp((const unsigned char *)c + ix->field, k, 8) != 0)
+		problem(v, CS_VERIFY_CERTS, "%s finds certificate %s under "
+		    "another %s", ix->name, vc_name(c, nm), ix->other);
+	else if (c->flags & ix->flag)
+		problem(v, CS_VERIFY_CERTS, "%s has certificate %s twice",
+		    ix->name, vc_name(c, nm));
 	else
-		c->flags |= V_SHA;
+		c->flags |= ix->flag;
 	return 0;
+}
+
+static int
+each_sha(void *arg, const unsigned char *k, size_t klen,
+    const unsigned char *val, size_t vlen)
+{
+	return each_index(arg, &vindexes[0], k, klen, val, vlen);
 }
 
 static int
 each_deridx(void *arg, const unsigned char *k, size_t klen,
     const unsigned char *val, size_t vlen)
 {
-	struct ver *v = arg;
-	struct vcert *c;
-	char nm[24];
-
-	v->sum->checked[CS_VERIFY_RECORDS]++;
-	if (klen != CS_KEY_LEN || vlen != CS_KEY_LEN ||
-	    (c = vc_of(v, val)) == NULL) {
-		problem(v, CS_VERIFY_CERTS, "the DER index has an entry of no "
-		    "certificate");
-		return 0;
-	}
-	if (get_be(k + 16, 4) > 0)
-		v->ncoll++;
-	if (memcmp(c->idx, k, 8) != 0)
-		problem(v, CS_VERIFY_CERTS, "the DER index finds certificate "
-		    "%s under another hash than its DER's", vc_name(c, nm));
-	else if (c->flags & V_IDX)
-		problem(v, CS_VERIFY_CERTS, "the DER index has certificate %s "
-		    "twice", vc_name(c, nm));
-	else
-		c->flags |= V_IDX;
-	return 0;
+	return each_index(arg, &vindexes[1], k, klen, val, vlen);
 }
 
 /* ---- chains ---------------------------------------------------------- */
