@@ -9,6 +9,11 @@
  * or a dead end) and the certificates on it; per report, the hostname
  * (name-mismatch) and the validity at the report's time, which ingest
  * decides and the store keeps (expired, not-yet-valid).
+ *
+ * Threads: a run and its result are one thread's (the walk beneath it
+ * checks signatures on threads of its own), on a store handle of that
+ * thread (store.h); cs_cause_name() and cs_cause_parse() may be called
+ * from any thread.
  */
 
 #include <stddef.h>

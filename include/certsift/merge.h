@@ -7,6 +7,9 @@
  * min/max, hostname links unioned, each certificate's top hostnames
  * recomputed, the ingested-file records unioned. Merging in any grouping
  * or order gives the same answers to every query.
+ *
+ * Threads: a merge is one thread's, and its output store one process's
+ * (it is opened for writing); the input stores are only read.
  */
 
 #include <stddef.h>

@@ -10,6 +10,9 @@
  * (missing), cs_causes_days() (causes, trend --by cause) and
  * cs_query_rank() (top). Every string from a report or a
  * certificate is escaped for HTML; URLs are links only when http(s).
+ *
+ * Threads: a report is written by one thread, with a store handle and a
+ * query of that thread (store.h, query.h).
  */
 
 #include <stddef.h>

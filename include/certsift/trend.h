@@ -5,6 +5,10 @@
  * Reports over time: the store's per-day counts (schema 5) summed per UTC
  * day and group (error code, leaf issuer, or missing's outcome or row),
  * for any selection of chains and codes and any period of days.
+ *
+ * Threads: a run and its result are one thread's, with a store handle
+ * and a query of that thread (store.h, query.h); cs_trend_in_period()
+ * only reads its options and may be called from any thread.
  */
 
 #include <stddef.h>

@@ -280,6 +280,8 @@ ca_issuers(X509 *x, struct cs_cert *c)
  * times the rest of the parse; with none, the key stays undecoded and the
  * verdict on the DER is the same.
  */
+/* Made once, under pthread_once(), and constant after (as x509_der.c's
+ * OID table): threads share it safely. */
 static OSSL_LIB_CTX *null_ctx;
 static pthread_once_t null_once = PTHREAD_ONCE_INIT;
 

@@ -266,7 +266,12 @@ static const struct {
 
 #define NOIDS	(sizeof(oids) / sizeof(oids[0]))
 
-/* The contents octets of each of oids[]. */
+/*
+ * The contents octets of each of oids[], from OpenSSL's own table. With
+ * x509.c's null_ctx, the library's only writable statics: written once,
+ * under pthread_once() before any reader sees them, and constant from
+ * then on, so any number of threads may read certificates at once.
+ */
 static struct der oid_der[NOIDS];
 static pthread_once_t oids_once = PTHREAD_ONCE_INIT;
 static int oids_ok;
