@@ -9,6 +9,9 @@ cd "$(dirname "$0")/.."
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 jobs=$(nproc 2>/dev/null || echo 2)
+# A CLI test's time limit only stops a hung test; under the sanitizers,
+# two at a time, the merge and Dask tests need more than run.sh's 90 s.
+export TIMEOUT="${TIMEOUT:-300}"
 
 suite() {	# build-dir label [make args...]
 	b=$1; label=$2; shift 2

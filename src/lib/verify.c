@@ -160,10 +160,15 @@ problem(struct ver *v, int check, const char *fmt, ...)
 	v->fn(v->arg, names[check], line);
 }
 
+/*
+ * A record's hash, odd: the sums weigh counts by it modulo 2^64, and a
+ * multiplier with low zero bits would hide a change in a count's high bits
+ * (an even one hid a flipped top bit of a per-code count).
+ */
 static uint64_t
 mix(const void *p, size_t n, uint64_t seed)
 {
-	return XXH3_64bits_withSeed(p, n, seed);
+	return XXH3_64bits_withSeed(p, n, seed) | 1;
 }
 
 static uint64_t
