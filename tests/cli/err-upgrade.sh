@@ -26,7 +26,7 @@ C=$(sha "$CIO")
 
 ingest --db six old.jsonl
 mdb_dump -a six | awk '
-	/^database=(certcode|hostcode)$/ { skip = 1 }
+	/^database=(chainhostday|certcode|hostcode)$/ { skip = 1 }
 	/^VERSION=/ { skip = 0 }
 	!skip' | sed '/^ 736368656d61$/{n;s/.*/ 05000000/}' >five.dump
 grep -q '^ 05000000$' five.dump || die "schema record not found in the dump"
