@@ -215,19 +215,32 @@ bits(size_t n)
 /*
  * The batch's distinct codes, ascending (the order of the store's keys
  * that begin with one), in *codes (the caller frees it); NULL when out of
- * memory.
+ * memory. A batch has few: they are gathered as met, the rows of a
+ * report's code mostly follow each other; only a batch with many sorts
+ * all its rows' codes.
  */
 static int32_t *
 batch_codes(const struct cs_ingest *ing, size_t *n)
 {
 	int32_t *codes;
-	size_t i, u, k = 0;
+	size_t i, j, u, k = 0;
 
 	if ((codes = cs_mallocarray(ing->ches.n + 1, sizeof(*codes))) == NULL)
 		return NULL;
-	for (i = 0; i < ing->ches.n; i++)
-		if (ing->ches.v[i].has_err)
-			codes[k++] = ing->ches.v[i].code;
+	for (i = 0; i < ing->ches.n && k <= 64; i++) {
+		const struct che *c = &ing->ches.v[i];
+
+		if (!c->has_err || (k > 0 && codes[k - 1] == c->code))
+			continue;
+		for (j = 0; j < k && codes[j] != c->code; j++)
+			;
+		if (j == k)
+			codes[k++] = c->code;
+	}
+	if (k > 64)
+		for (i = 0, k = 0; i < ing->ches.n; i++)
+			if (ing->ches.v[i].has_err)
+				codes[k++] = ing->ches.v[i].code;
 	if (k > 1)
 		qsort(codes, k, sizeof(*codes), i32_cmp);
 	for (i = 1, u = k > 0; i < k; i++)
@@ -253,17 +266,16 @@ code_rank(const int32_t *codes, size_t n, int32_t code)
  */
 static int
 write_rows(struct cs_ingest *ing, struct cs_wtxn *t, const uint32_t *hrank,
-    struct cs_err *err)
+    const int32_t *codes, size_t ncodes, struct cs_err *err)
 {
 	CS_VEC(struct link) rows = { 0 };
 	uint32_t *crank = NULL, *corder = NULL;
-	int32_t *codes = NULL;
-	size_t i, ncodes = 0, hb, cb, chb;
+	size_t i, hb, cb, chb;
 	int ret = -1;
 
 	if ((crank = cs_mallocarray(ing->chains.n, sizeof(*crank))) == NULL ||
 	    (corder = cs_mallocarray(ing->chains.n, sizeof(*corder))) ==
-	    NULL || (codes = batch_codes(ing, &ncodes)) == NULL)
+	    NULL)
 		goto nomem;
 	for (i = 0; i < ing->chains.n; i++)
 		corder[i] = (uint32_t)i;
@@ -317,7 +329,6 @@ out:
 	free(rows.v);
 	free(crank);
 	free(corder);
-	free(codes);
 	return ret;
 }
 
@@ -372,6 +383,8 @@ struct batch_write {
 	uint32_t		*lrank;
 	uint32_t		*sorder; /* new slots by hash, then all by key */
 	uint32_t		*srank;	/* each slot's place by key */
+	int32_t			*codes;	/* the batch's, ascending */
+	size_t			 ncodes;
 	unsigned char		*keys;	/* a chain's certificate keys */
 	size_t			 nkeys;
 };
@@ -584,6 +597,15 @@ host_order(struct batch_write *bw)
 	return 0;
 }
 
+/* The batch's codes, for the writes of keys that begin with one. */
+static int
+code_order(struct batch_write *bw)
+{
+	if ((bw->codes = batch_codes(bw->ing, &bw->ncodes)) == NULL)
+		return nomem(bw);
+	return 0;
+}
+
 /* 4. Rows: code totals. Few codes: summed here, written once each. */
 static int
 write_errors(struct batch_write *bw)
@@ -787,12 +809,10 @@ write_codes(struct batch_write *bw)
 	struct cs_ingest *ing = bw->ing;
 	struct tuples *errs = &bw->errs;
 	CS_VEC(struct link) v = CS_VEC_INIT;
-	int32_t *codes;
-	size_t ncodes, i, j;
+	const int32_t *codes = bw->codes;
+	size_t ncodes = bw->ncodes, i, j;
 	int ret = -1;
 
-	if ((codes = batch_codes(ing, &ncodes)) == NULL)
-		return nomem(bw);
 	for (i = 0; i < errs->n; i = j) {
 		struct tuple *t = &errs->v[i];
 		struct link l;
@@ -850,7 +870,6 @@ nomem:
 	nomem(bw);
 out:
 	cs_vec_release(&v);
-	free(codes);
 	return ret;
 }
 
@@ -878,7 +897,7 @@ apply(struct cs_ingest *ing, struct cs_wtxn *t, struct cs_err *err)
 	ret = write_certs(&bw) == -1 || chain_totals(&bw) == -1 ||
 	    write_chains(&bw) == -1 || cert_codes(&bw) == -1 ||
 	    host_order(&bw) == -1 ||
-	    write_rows(ing, t, bw.hrank, err) == -1 ||
+	    code_order(&bw) == -1 || write_rows(ing, t, bw.hrank, bw.codes, bw.ncodes, err) == -1 ||
 	    cs_daybatch_write(&ing->days, t, batch_chain_key, ing, err) == -1 ||
 	    cs_ing_valid_write(ing, t, err) == -1 ||
 	    write_errors(&bw) == -1 || host_links(&bw) == -1 ||
@@ -895,6 +914,7 @@ apply(struct cs_ingest *ing, struct cs_wtxn *t, struct cs_err *err)
 	free(bw.srank);
 	free(bw.ec.v);
 	free(bw.keys);
+	free(bw.codes);
 	return ret;
 }
 
