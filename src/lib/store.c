@@ -599,6 +599,18 @@ code_build(MDB_txn *txn, struct cs_store *st)
 	return hostcode_build(txn, st);
 }
 
+/* What a writer fills in an older store: the code tables when it made them
+ * (codes), and schema 3's top hostnames. */
+static int
+upgrade_build(MDB_txn *txn, struct cs_store *st, uint32_t schema, int codes)
+{
+	int rc;
+
+	if (codes && (rc = code_build(txn, st)) != 0)
+		return rc;
+	return schema == 3 ? top_build(txn, st) : 0;
+}
+
 /* A failure to open a store: a damaged one says so. */
 static int
 open_fail(const struct cs_store *st, struct cs_err *err, int rc,
@@ -755,26 +767,13 @@ again:
 			    "certsift store", st->path);
 		return open_fail(st, err, rc, "cannot read schema");
 	}
-	/* Schema 3 to 5 lack the code tables: made above, filled here. */
-	if (create && codenew && !fresh) {
-		if ((rc = code_build(txn, st)) == MDB_MAP_FULL && tries++ < 20 &&
-		    mdb_env_info(st->env, &info) == 0) {
-			mdb_txn_abort(txn);
-			if (map_resize(st, (uint64_t)info.me_mapsize * 2,
-			    map_round((uint64_t)info.me_mapsize * 9 / 8), err)
-			    == -1)
-				return -1;
-			goto again;
-		}
-		if (rc != 0) {
-			rend(st, txn);
-			return mdb_fail(err, rc, "cannot upgrade the store");
-		}
-		st->upgraded = (int)schema;
-	}
-	/* Schema 3 lacks only the top hostnames: a writer makes them. */
-	if (schema == 3 && create) {
-		if ((rc = top_build(txn, st)) == MDB_MAP_FULL && tries++ < 20 &&
+	/*
+	 * Schema 3 lacks the top hostnames, 3 to 5 the code tables (made
+	 * above): a writer fills them.
+	 */
+	if (create && (schema == 3 || (codenew && !fresh))) {
+		if ((rc = upgrade_build(txn, st, schema, codenew && !fresh)) ==
+		    MDB_MAP_FULL && tries++ < 20 &&
 		    mdb_env_info(st->env, &info) == 0) {
 			/* Grown with no transaction open: then again. */
 			mdb_txn_abort(txn);
@@ -788,6 +787,10 @@ again:
 			rend(st, txn);
 			return mdb_fail(err, rc, "cannot upgrade the store");
 		}
+		if (codenew && !fresh)
+			st->upgraded = (int)schema;
+	}
+	if (schema == 3 && create) {
 		schema = CS_SCHEMA;
 		v.mv_data = &schema;
 		v.mv_size = sizeof(schema);
