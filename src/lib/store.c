@@ -818,8 +818,8 @@ again:
 		return mdb_fail(err, rc, "cannot upgrade the store");
 	}
 	if (schema != CS_SCHEMA && !(schema == 3 && st->notop) &&
-	    !(schema == 4 && st->noaia) && !(schema == 5 && st->nohostday &&
-	    st->nocode)) {
+	    !(schema == 4 && st->noaia) && !(schema == 5 && (st->nohostday ||
+	    st->nocode))) {
 		rend(st, txn);
 		return cs_err_set(err, CS_ESCHEMA, "store '%s' has schema "
 		    "version %u; this certsift reads version %d", st->path,
