@@ -263,6 +263,41 @@ typedef int (*cs_hostcert_fn)(void *arg, const unsigned char *key);
 int	cs_store_host_certs(struct cs_store *st, const char *host, size_t len,
 	    cs_hostcert_fn fn, void *arg, struct cs_err *err);
 
+/*
+ * Per error code (schema 6): when reports with that code carried each
+ * certificate, and how many reports each hostname sent with it (those
+ * without a valid certificate included). What an older store kept before
+ * a writer upgraded it: a chain's times for each of its codes, and the
+ * hostnames' reports with a valid certificate only.
+ *
+ * cs_store_has_codes() is 0 for a store of schema 3 to 5 read as it is
+ * (the foreach calls then return 1 and call nothing); cs_store_upgraded()
+ * the schema this handle upgraded the store from, or 0.
+ */
+int	cs_store_has_codes(const struct cs_store *st);
+int	cs_store_upgraded(const struct cs_store *st);
+/* What to tell of that upgrade, one line (no newline) into buf. */
+void	cs_store_upgrade_msg(const struct cs_store *st, char *buf,
+	    size_t size);
+
+/* Calls fn for each certificate with reports of code that had a time, in
+ * key order. Returns 0, 1 (no such table), or -1. */
+typedef int (*cs_certcode_fn)(void *arg, int32_t code,
+    const unsigned char *key, int64_t first, int64_t last);
+int	cs_store_foreach_certcode(struct cs_store *st, int32_t code,
+	    cs_certcode_fn fn, void *arg, struct cs_err *err);
+/* One certificate's: 1 with *first and *last, 0 when none, or -1. */
+int	cs_store_get_certcode(struct cs_store *st, int32_t code,
+	    const unsigned char *key, int64_t *first, int64_t *last,
+	    struct cs_err *err);
+
+/* Calls fn for each hostname with reports of code, in byte order.
+ * Returns 0, 1 (no such table), or -1. */
+typedef int (*cs_hostcode_fn)(void *arg, int32_t code, const char *host,
+    size_t len, uint64_t reports);
+int	cs_store_foreach_hostcode(struct cs_store *st, int32_t code,
+	    cs_hostcode_fn fn, void *arg, struct cs_err *err);
+
 /* Calls fn for every error code with its number of accepted reports. */
 typedef int (*cs_errstat_fn)(void *arg, int32_t code, uint64_t reports);
 int	cs_store_foreach_error(struct cs_store *st, cs_errstat_fn fn,

@@ -408,6 +408,7 @@ open_rw(const char *db)
 		cs_store_close(st);
 		return NULL;
 	}
+	cli_upgrade_note(st);
 	return st;
 }
 

@@ -513,6 +513,7 @@ cmd_ingest(int argc, char **argv)
 		status = cli_fail(&err);
 		goto out;
 	}
+	cli_upgrade_note(st);
 	op.fd = xmalloc((paths.n + 1) * sizeof(*op.fd));
 	op.errnum = xmalloc((paths.n + 1) * sizeof(*op.errnum));
 	op.ahead = o.jobs > 0 ? (size_t)o.jobs :

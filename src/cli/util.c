@@ -145,6 +145,17 @@ cli_open_store(const char *db)
 	return st;
 }
 
+void
+cli_upgrade_note(const struct cs_store *st)
+{
+	char msg[512];
+
+	if (!cs_store_upgraded(st))
+		return;
+	cs_store_upgrade_msg(st, msg, sizeof(msg));
+	cli_warn("%s", msg);
+}
+
 int
 cli_fail(const struct cs_err *err)
 {

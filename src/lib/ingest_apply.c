@@ -213,6 +213,52 @@ bits(size_t n)
 }
 
 /*
+ * The batch's distinct codes, ascending (the order of the store's keys
+ * that begin with one), in *codes (the caller frees it); NULL when out of
+ * memory. A batch has few: they are gathered as met, the rows of a
+ * report's code mostly follow each other; only a batch with many sorts
+ * all its rows' codes.
+ */
+static int32_t *
+batch_codes(const struct cs_ingest *ing, size_t *n)
+{
+	int32_t *codes;
+	size_t i, j, u, k = 0;
+
+	if ((codes = cs_mallocarray(ing->ches.n + 1, sizeof(*codes))) == NULL)
+		return NULL;
+	for (i = 0; i < ing->ches.n && k <= 64; i++) {
+		const struct che *c = &ing->ches.v[i];
+
+		if (!c->has_err || (k > 0 && codes[k - 1] == c->code))
+			continue;
+		for (j = 0; j < k && codes[j] != c->code; j++)
+			;
+		if (j == k)
+			codes[k++] = c->code;
+	}
+	if (k > 64)
+		for (i = 0, k = 0; i < ing->ches.n; i++)
+			if (ing->ches.v[i].has_err)
+				codes[k++] = ing->ches.v[i].code;
+	if (k > 1)
+		qsort(codes, k, sizeof(*codes), i32_cmp);
+	for (i = 1, u = k > 0; i < k; i++)
+		if (codes[i] != codes[u - 1])
+			codes[u++] = codes[i];
+	*n = u;
+	return codes;
+}
+
+/* The place of code in the batch's codes. */
+static uint64_t
+code_rank(const int32_t *codes, size_t n, int32_t code)
+{
+	return (uint64_t)((const int32_t *)bsearch(&code, codes, n,
+	    sizeof(*codes), i32_cmp) - codes);
+}
+
+/*
  * Writes the batch rows' chain-host records in the store's key order
  * (chain key, code, hostname): each lands beside the one before. The
  * order is a radix sort of ranks packed in 64 bits; a batch too varied
@@ -220,17 +266,15 @@ bits(size_t n)
  */
 static int
 write_rows(struct cs_ingest *ing, struct cs_wtxn *t, const uint32_t *hrank,
-    struct cs_err *err)
+    const int32_t *codes, size_t ncodes, struct cs_err *err)
 {
 	CS_VEC(struct link) rows = { 0 };
 	uint32_t *crank = NULL, *corder = NULL;
-	int32_t *codes = NULL;
-	size_t i, u, ncodes = 0, hb, cb, chb;
+	size_t i, hb, cb, chb;
 	int ret = -1;
 
 	if ((crank = cs_mallocarray(ing->chains.n, sizeof(*crank))) == NULL ||
 	    (corder = cs_mallocarray(ing->chains.n, sizeof(*corder))) ==
-	    NULL || (codes = cs_mallocarray(ing->ches.n, sizeof(*codes))) ==
 	    NULL)
 		goto nomem;
 	for (i = 0; i < ing->chains.n; i++)
@@ -240,15 +284,6 @@ write_rows(struct cs_ingest *ing, struct cs_wtxn *t, const uint32_t *hrank,
 		    ing);
 	for (i = 0; i < ing->chains.n; i++)
 		crank[corder[i]] = (uint32_t)i;
-	for (i = 0; i < ing->ches.n; i++)
-		if (ing->ches.v[i].has_err)
-			codes[ncodes++] = ing->ches.v[i].code;
-	if (ncodes > 1)
-		qsort(codes, ncodes, sizeof(*codes), i32_cmp);
-	for (i = 1, u = ncodes > 0; i < ncodes; i++)	/* distinct */
-		if (codes[i] != codes[u - 1])
-			codes[u++] = codes[i];
-	ncodes = u;
 	hb = bits(ing->bhosts.n);		/* rank + 1; 0: no host */
 	cb = bits(ncodes);			/* rank + 1; 0: no code */
 	chb = bits(ing->chains.n);
@@ -261,9 +296,7 @@ write_rows(struct cs_ingest *ing, struct cs_wtxn *t, const uint32_t *hrank,
 			continue;
 		if (chb + 1 + cb + hb <= 64) {
 			if (c->has_err)
-				code = (uint64_t)((const int32_t *)bsearch(
-				    &c->code, codes, ncodes, sizeof(*codes),
-				    i32_cmp) - codes) + 1;
+				code = code_rank(codes, ncodes, c->code) + 1;
 			r.key = (uint64_t)crank[c->chain] << (cb + hb) << 1 |
 			    (uint64_t)(c->has_err != 0) << (cb + hb) |
 			    code << hb | (c->host == NOHOST ? 0 :
@@ -296,7 +329,6 @@ out:
 	free(rows.v);
 	free(crank);
 	free(corder);
-	free(codes);
 	return ret;
 }
 
@@ -351,6 +383,8 @@ struct batch_write {
 	uint32_t		*lrank;
 	uint32_t		*sorder; /* new slots by hash, then all by key */
 	uint32_t		*srank;	/* each slot's place by key */
+	int32_t			*codes;	/* the batch's, ascending */
+	size_t			 ncodes;
 	unsigned char		*keys;	/* a chain's certificate keys */
 	size_t			 nkeys;
 };
@@ -436,7 +470,9 @@ chain_totals(struct batch_write *bw)
 		if (c->has_err) {
 			tp.a = c->chain;
 			tp.code = c->code;
-			tp.off = tp.len = 0;
+			tp.seen = c->seen;
+			tp.first = c->first;
+			tp.last = c->last;
 			tp.n = c->count;
 			if (cs_vec_push(&bw->errs, tp) == -1)
 				return nomem(bw);
@@ -557,6 +593,15 @@ host_order(struct batch_write *bw)
 	for (i = 0; i < n; i++)
 		bw->hrank[bw->order[i]] = (uint32_t)i;
 	if (len_order(ing, bw->order, &bw->lorder, &bw->lrank) == -1)
+		return nomem(bw);
+	return 0;
+}
+
+/* The batch's codes, for the writes of keys that begin with one. */
+static int
+code_order(struct batch_write *bw)
+{
+	if ((bw->codes = batch_codes(bw->ing, &bw->ncodes)) == NULL)
 		return nomem(bw);
 	return 0;
 }
@@ -752,6 +797,82 @@ write_cert_counters(struct batch_write *bw)
 	return 0;
 }
 
+/*
+ * 6. Per code: the times of each certificate (bw->errs, by slot and code,
+ * merged here) and the reports of each hostname, those without a valid
+ * certificate included. Both in the store's key order (code, then key or
+ * name), so each write lands beside the last.
+ */
+static int
+write_codes(struct batch_write *bw)
+{
+	struct cs_ingest *ing = bw->ing;
+	struct tuples *errs = &bw->errs;
+	CS_VEC(struct link) v = CS_VEC_INIT;
+	const int32_t *codes = bw->codes;
+	size_t ncodes = bw->ncodes, i, j;
+	int ret = -1;
+
+	for (i = 0; i < errs->n; i = j) {
+		struct tuple *t = &errs->v[i];
+		struct link l;
+
+		for (j = i + 1; j < errs->n && errs->v[j].a == t->a &&
+		    errs->v[j].code == t->code; j++)
+			seen_merge(&t->seen, &t->first, &t->last,
+			    errs->v[j].seen, errs->v[j].first, errs->v[j].last);
+		if (!t->seen)
+			continue;
+		l.key = code_rank(codes, ncodes, t->code) << 32 |
+		    bw->srank[t->a];
+		l.n = i;
+		if (cs_vec_push(&v, l) == -1)
+			goto nomem;
+	}
+	if (links_sort(v.v, v.n) == -1)
+		goto nomem;
+	for (i = 0; i < v.n; i++) {
+		const struct tuple *t = &errs->v[v.v[i].n];
+
+		if (cs_store_wcertcode(bw->t, t->code, ing->slots.v[t->a].key,
+		    t->first, t->last, bw->err) == -1)
+			goto out;
+	}
+	v.n = 0;
+	for (i = 0; i < ing->ches.n; i++) {
+		const struct che *c = &ing->ches.v[i];
+		struct link l;
+
+		if (!c->has_err || c->host == NOHOST)
+			continue;
+		l.key = code_rank(codes, ncodes, c->code) << 32 |
+		    bw->hrank[c->host];
+		l.n = i;
+		if (cs_vec_push(&v, l) == -1)
+			goto nomem;
+	}
+	if (links_sort(v.v, v.n) == -1)
+		goto nomem;
+	for (i = 0; i < v.n; i = j) {
+		const struct che *c = &ing->ches.v[v.v[i].n];
+		const struct bhost *bh = &ing->bhosts.v[c->host];
+		uint64_t n = 0;
+
+		for (j = i; j < v.n && v.v[j].key == v.v[i].key; j++)
+			n += ing->ches.v[v.v[j].n].count;
+		if (cs_store_whostcode(bw->t, c->code, (const char *)
+		    ing->hosts.data + bh->off, bh->len, n, bw->err) == -1)
+			goto out;
+	}
+	ret = 0;
+	goto out;
+nomem:
+	nomem(bw);
+out:
+	cs_vec_release(&v);
+	return ret;
+}
+
 /* A batch chain's store key, once apply() has written the chains. */
 static const unsigned char *
 batch_chain_key(void *arg, uint32_t chain)
@@ -776,12 +897,13 @@ apply(struct cs_ingest *ing, struct cs_wtxn *t, struct cs_err *err)
 	ret = write_certs(&bw) == -1 || chain_totals(&bw) == -1 ||
 	    write_chains(&bw) == -1 || cert_codes(&bw) == -1 ||
 	    host_order(&bw) == -1 ||
-	    write_rows(ing, t, bw.hrank, err) == -1 ||
+	    code_order(&bw) == -1 || write_rows(ing, t, bw.hrank, bw.codes, bw.ncodes, err) == -1 ||
 	    cs_daybatch_write(&ing->days, t, batch_chain_key, ing, err) == -1 ||
 	    cs_ing_valid_write(ing, t, err) == -1 ||
 	    write_errors(&bw) == -1 || host_links(&bw) == -1 ||
 	    write_certhosts(&bw) == -1 || write_hostcerts(&bw) == -1 ||
-	    write_hosts(&bw) == -1 || write_cert_counters(&bw) == -1 ? -1 : 0;
+	    write_hosts(&bw) == -1 || write_cert_counters(&bw) == -1 ||
+	    write_codes(&bw) == -1 ? -1 : 0;
 	free(bw.errs.v);
 	cs_vec_release(&bw.links);
 	free(bw.order);
@@ -792,6 +914,7 @@ apply(struct cs_ingest *ing, struct cs_wtxn *t, struct cs_err *err)
 	free(bw.srank);
 	free(bw.ec.v);
 	free(bw.keys);
+	free(bw.codes);
 	return ret;
 }
 

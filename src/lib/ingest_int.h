@@ -136,9 +136,10 @@ struct link {
 struct tuple {			/* for sorting and merging deltas */
 	uint32_t	a;
 	int32_t		code;
-	size_t		off;
-	size_t		len;
+	int64_t		first;		/* of the reports, when seen */
+	int64_t		last;
 	uint64_t	n;
+	int		seen;
 };
 
 /*

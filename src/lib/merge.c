@@ -128,11 +128,15 @@ static int	valid_by_chain(struct merge *, const MDB_val *,
 		    const MDB_val *, struct cs_err *);
 static int	hostday_by_chain(struct merge *, const MDB_val *,
 		    const MDB_val *, struct cs_err *);
+static int	merge_chainhost(struct merge *, const MDB_val *,
+		    const MDB_val *, struct cs_err *);
+static int	merge_certcode(struct merge *, const MDB_val *,
+		    const MDB_val *, struct cs_err *);
 
 static const struct row rows[] = {
 	{ "cert",	"der summ sha deridx",	merge_cert,	NULL,	1 },
 	{ "chain",	NULL,			merge_chain,	NULL,	1 },
-	{ "chainhost",	NULL,			sum_by_chain,	NULL,	0 },
+	{ "chainhost",	NULL,			merge_chainhost, NULL,	0 },
 	{ "certhost",	"hostcert tophost",	merge_link,	flush_links, 0 },
 	{ "host",	NULL,			merge_host,	NULL,	0 },
 	{ "error",	NULL,			sum_same_key,	NULL,	0 },
@@ -143,6 +147,8 @@ static const struct row rows[] = {
 	{ "chainday",	NULL,			merge_chainday,	NULL,	0 },
 	{ "chainvalid",	NULL,			valid_by_chain,	NULL,	0 },
 	{ "chainhostday", NULL,			hostday_by_chain, NULL,	0 },
+	{ "certcode",	NULL,			merge_certcode,	NULL,	0 },
+	{ "hostcode",	NULL,			sum_same_key,	NULL,	0 },
 };
 
 #define NROWS	(sizeof(rows) / sizeof(rows[0]))
@@ -288,6 +294,58 @@ out:
 	return ret;
 }
 
+static int32_t
+key_code(const unsigned char *p)
+{
+	uint32_t u = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	    (uint32_t)p[2] << 8 | p[3];
+
+	return (int32_t)(u ^ 0x80000000u);
+}
+
+/*
+ * A store of schema 5 (or older) has no times per code: its chain's times
+ * stand for each of its codes, as when a writer upgrades it (store.h).
+ * m->buf holds the chain's certificates, output keys.
+ */
+static int
+codes_from_chain(struct merge *m, const struct cs_chainrec *rec,
+    struct cs_err *err)
+{
+	size_t i, j;
+
+	if (cs_store_has_codes(m->cur->st) || !rec->seen)
+		return 0;
+	for (i = 0; i < rec->nerrs; i++)
+		for (j = 0; j < rec->ncerts; j++)
+			if (cs_store_wcertcode(m->t, rec->errs[i].code,
+			    (const unsigned char *)m->buf.data + j * CS_KEY_LEN,
+			    rec->first_seen, rec->last_seen, err) == -1)
+				return -1;
+	return 0;
+}
+
+/* A (code, certificate)'s times: the earliest first, the latest last. */
+static int
+merge_certcode(struct merge *m, const MDB_val *k, const MDB_val *v,
+    struct cs_err *err)
+{
+	const unsigned char *okey;
+	int64_t t[2];
+
+	if (k->mv_size != 4 + CS_KEY_LEN || v->mv_size != sizeof(t))
+		return cs_err_set(err, CS_ESTORE, "bad record in table '%s'",
+		    cs_store_db_name(m->db));
+	if ((okey = cert_out(m, (const unsigned char *)k->mv_data + 4)) ==
+	    NULL)
+		return cs_err_set(err, CS_ESTORE, "store '%s': a record of "
+		    "table '%s' for nothing the store has", m->cur->path,
+		    cs_store_db_name(m->db));
+	memcpy(t, v->mv_data, sizeof(t));
+	return cs_store_wcertcode(m->t, key_code(k->mv_data), okey, t[0], t[1],
+	    err);
+}
+
 static int
 merge_chain(struct merge *m, const MDB_val *k, const MDB_val *v,
     struct cs_err *err)
@@ -337,6 +395,8 @@ merge_chain(struct merge *m, const MDB_val *k, const MDB_val *v,
 		goto out;
 	}
 	m->n[CS_N_UNIQUE_CHAINS] += added;
+	if (!m->rebuilding && codes_from_chain(m, &rec, err) == -1)
+		goto out;
 	ret = 0;
 out:
 	free(errs);
@@ -397,6 +457,28 @@ sum_by_chain(struct merge *m, const MDB_val *k, const MDB_val *v,
 		return cs_err_set(err, CS_ESTORE, "bad key in table '%s'",
 		    cs_store_db_name(m->db));
 	return sum_renamed(m, chain_out(m, k->mv_data), k, v, err);
+}
+
+/*
+ * A (chain, code, host)'s reports; from a store without reports per code
+ * and hostname (schema 5 or older), those too, as an upgrade makes them.
+ */
+static int
+merge_chainhost(struct merge *m, const MDB_val *k, const MDB_val *v,
+    struct cs_err *err)
+{
+	const unsigned char *d = k->mv_data;
+	uint64_t n;
+
+	if (sum_by_chain(m, k, v, err) == -1)
+		return -1;
+	if (cs_store_has_codes(m->cur->st) || k->mv_size <= CS_KEY_LEN + 5 ||
+	    !d[CS_KEY_LEN] || v->mv_size != sizeof(n))
+		return 0;
+	memcpy(&n, v->mv_data, sizeof(n));
+	return cs_store_whostcode(m->t, key_code(d + CS_KEY_LEN + 1),
+	    (const char *)d + CS_KEY_LEN + 5, k->mv_size - CS_KEY_LEN - 5, n,
+	    err);
 }
 
 /*
@@ -1498,6 +1580,12 @@ cs_merge(const char *out, const char *const *inputs, size_t n,
 	    cs_store_lock_merge(m.out, err) == -1)
 		goto out;
 	locked = 1;
+	if (cs_store_upgraded(m.out)) {
+		char msg[512];
+
+		cs_store_upgrade_msg(m.out, msg, sizeof(msg));
+		note(&m, "%s", msg);
+	}
 	if ((rc = prepare(&m, &j, out, fresh, err)) == -1)
 		goto out;
 	if (rc == 1) {

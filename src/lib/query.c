@@ -350,6 +350,7 @@ struct errscan {
 	size_t			 at;	/* the row pass's place in ch */
 	idxvec_t		 cidx;	/* each chain's certificates, once */
 	hpairs_t		 pairs;	/* (figure, hostname) */
+	int			 chaintimes; /* no times per code */
 	struct cs_err		*err;
 };
 
@@ -428,11 +429,11 @@ errscan_chain(void *arg, const struct cs_chainrec *c)
 			return query_nomem(e->err);
 		ec.n++;
 		/*
-		 * XXX: a chain keeps one first/last time for all its codes,
-		 * so these span its other reports too.
+		 * A store of schema 5 read as it is keeps no times per code:
+		 * a chain's span all its codes (what an upgrade keeps).
 		 */
 		f = &e->q->figs.v[x];
-		if (c->seen) {
+		if (c->seen && e->chaintimes) {
 			if (!f->seen || c->first_seen < f->first_seen)
 				f->first_seen = c->first_seen;
 			if (!f->seen || c->last_seen > f->last_seen)
@@ -443,6 +444,27 @@ errscan_chain(void *arg, const struct cs_chainrec *c)
 	if (cs_vec_push(&e->ch, ec) == -1)
 		return query_nomem(e->err);
 	e->q->figs.v[e->cidx.v[ec.off]].leaf_count += n;
+	return 0;
+}
+
+/* A certificate's times under one of the codes. */
+static int
+errscan_time(void *arg, int32_t code, const unsigned char *key,
+    int64_t first, int64_t last)
+{
+	struct errscan *e = arg;
+	struct qfig *f;
+	long x;
+
+	(void)code;
+	if ((x = fig_add(e->q, key)) < 0)
+		return query_nomem(e->err);
+	f = &e->q->figs.v[x];
+	if (!f->seen || first < f->first_seen)
+		f->first_seen = first;
+	if (!f->seen || last > f->last_seen)
+		f->last_seen = last;
+	f->seen = 1;
 	return 0;
 }
 
@@ -459,15 +481,21 @@ static int
 prepare_errors(struct cs_query *q, struct cs_err *err)
 {
 	struct errscan e;
+	size_t i;
 	int ret = -1;
 
 	memset(&e, 0, sizeof(e));
 	e.q = q;
 	e.err = err;
+	e.chaintimes = !cs_store_has_codes(q->st);
 	/* The chains, then all their rows in one pass: no lookup each. */
 	if (cs_store_foreach_chain(q->st, errscan_chain, &e, err) == -1 ||
 	    cs_store_foreach_chainhost(q->st, errscan_row, &e, err) == -1)
 		goto out;
+	for (i = 0; !e.chaintimes && i < q->sel.nerrors; i++)
+		if (cs_store_foreach_certcode(q->st, q->sel.errors[i],
+		    errscan_time, &e, err) == -1)
+			goto out;
 	hpairs_count(&e.pairs, count_host, q);
 	ret = 0;
 out:

@@ -578,6 +578,7 @@ struct hostscan {
 	struct keymap		 certs;
 	idxvec_t		 cc;
 	pairs_t			 pairs;
+	int			 codetotals;	/* reports from "hostcode" */
 	struct cs_err		*err;
 };
 
@@ -637,10 +638,26 @@ hosts_chainhost(void *arg, int has_err, int32_t code, const char *host,
 	if (len == 0 || !cs_sel_code(&hs->q->sel, has_err, code) ||
 	    (x = strmap_get(&hs->hosts, host, len)) < 0)
 		return 0;
-	hs->rows->v[x].v[0] += n;
+	if (!hs->codetotals)
+		hs->rows->v[x].v[0] += n;
 	for (k = 0; k < hs->cc.n; k++)
 		if (pair_add(&hs->pairs, (size_t)x, hs->cc.v[k]) == -1)
 			return query_nomem(hs->err);
+	return 0;
+}
+
+/* A hostname's reports under one of the codes, with a valid certificate
+ * or without. */
+static int
+hosts_code(void *arg, int32_t code, const char *host, size_t len,
+    uint64_t reports)
+{
+	struct hostscan *hs = arg;
+	long x;
+
+	(void)code;
+	if ((x = strmap_get(&hs->hosts, host, len)) >= 0)
+		hs->rows->v[x].v[0] += reports;
 	return 0;
 }
 
@@ -673,6 +690,18 @@ rank_hosts(struct cs_query *q, const struct cs_rank_opts *o, rows_t *rows,
 	if (cs_store_foreach_host(q->st, hosts_total, &hs, err) == -1)
 		goto out;
 	if (cs_sel_active(&q->sel)) {
+		/*
+		 * With codes alone a report is selected whatever its
+		 * certificates: the store's totals per code count those
+		 * without a valid one too (an upgraded store's past reports
+		 * excepted, store.h).
+		 */
+		hs.codetotals = !cs_sel_filters(&q->sel) &&
+		    cs_store_has_codes(q->st);
+		for (i = 0; hs.codetotals && i < q->sel.nerrors; i++)
+			if (cs_store_foreach_hostcode(q->st, q->sel.errors[i],
+			    hosts_code, &hs, err) == -1)
+				goto out;
 		if (cs_query_keys(q, err) == -1 ||
 		    cs_store_foreach_chain(q->st, hosts_chain, &hs, err) == -1)
 			goto out;

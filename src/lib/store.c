@@ -52,13 +52,16 @@ enum {
 	DB_CHAINDAY,	/* chain key -> struct dayrec[], sorted (schema 5) */
 	DB_VALID,	/* chainhost key -> struct cs_validity[] (schema 5) */
 	DB_HOSTDAY,	/* chainhost key -> struct cs_hostday[] (schema 6) */
+	DB_CERTCODE,	/* code + cert key -> struct codetime (schema 6) */
+	DB_HOSTCODE,	/* code + host -> u64 reports (schema 6) */
 	NDB
 };
 
 static const char *const dbnames[NDB] = {
 	"meta", "files", "der", "cert", "summ", "sha", "certhost", "hostcert",
 	"host", "chain", "chainhost", "error", "deridx", "tophost", "aiaurl",
-	"aiacert", "day", "chainday", "chainvalid", "chainhostday"
+	"aiacert", "day", "chainday", "chainvalid", "chainhostday",
+	"certcode", "hostcode"
 };
 
 static const char *const counter_names[CS_N_COUNTERS] = {
@@ -113,6 +116,15 @@ struct chainstat {
 	unsigned char	leaf_issuer[16];	/* the leaf's certstat.issuer */
 };
 
+/*
+ * When reports with one code carried a certificate (DB_CERTCODE): what
+ * figures under --error show. Written only for reports with a time.
+ */
+struct codetime {
+	int64_t		first;
+	int64_t		last;
+};
+
 /* meta "days": from when the day tables count (schema 4 upgrades). */
 struct daysmeta {
 	uint64_t	reports_before;	/* accepted reports without days */
@@ -144,6 +156,8 @@ struct cs_store {
 	uint64_t	 reserved;	/* bytes of data.mdb reserved on disk */
 	int		 novalid;	/* schema 3, 4: no DB_VALID */
 	int		 nohostday;	/* schema 5 or older: no DB_HOSTDAY */
+	int		 nocode;	/* schema 3 to 5: no DB_*CODE */
+	int		 upgraded;	/* the schema this handle upgraded */
 	char		*path;
 };
 
@@ -453,6 +467,150 @@ top_build(MDB_txn *txn, struct cs_store *st)
 	return rc == MDB_NOTFOUND ? 0 : rc;
 }
 
+static void	put_code(unsigned char *, int32_t);
+static int32_t	get_code(const unsigned char *);
+static int	chain_decode(const MDB_val *, const MDB_val *,
+		    struct cs_chainrec *, struct cs_errcount **,
+		    struct cs_err *);
+
+/* Widens the (code, certificate) record at key to first..last. */
+static int
+codetime_widen(MDB_txn *txn, MDB_dbi dbi, unsigned char *key, int64_t first,
+    int64_t last)
+{
+	struct codetime ct = { first, last }, old;
+	MDB_val k = { 4 + CS_KEY_LEN, key }, v;
+	int rc;
+
+	if ((rc = mdb_get(txn, dbi, &k, &v)) == 0) {
+		if (v.mv_size != sizeof(old))
+			return MDB_CORRUPTED;
+		memcpy(&old, v.mv_data, sizeof(old));
+		if (old.first <= first && old.last >= last)
+			return 0;
+		ct.first = old.first < first ? old.first : first;
+		ct.last = old.last > last ? old.last : last;
+	} else if (rc != MDB_NOTFOUND)
+		return rc;
+	v.mv_data = &ct;
+	v.mv_size = sizeof(ct);
+	return mdb_put(txn, dbi, &k, &v, 0);
+}
+
+/* Each chain's times, as its codes' for each of its certificates. */
+static int
+certcode_build(MDB_txn *txn, struct cs_store *st)
+{
+	struct cs_chainrec rec;
+	struct cs_errcount *errs;
+	struct cs_err err = CS_ERR_INIT;
+	unsigned char key[4 + CS_KEY_LEN];
+	MDB_cursor *cur;
+	MDB_val k, v;
+	size_t i, j;
+	int rc;
+
+	if ((rc = mdb_cursor_open(txn, st->dbi[DB_CHAIN], &cur)) != 0)
+		return rc;
+	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
+	    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		if (chain_decode(&k, &v, &rec, &errs, &err) == -1) {
+			rc = err.code == CS_ENOMEM ? ENOMEM : MDB_CORRUPTED;
+			break;
+		}
+		for (i = 0; rec.seen && rc == 0 && i < rec.nerrs; i++) {
+			put_code(key, errs[i].code);
+			for (j = 0; rc == 0 && j < rec.ncerts; j++) {
+				memcpy(key + 4, rec.certs + j * CS_KEY_LEN,
+				    CS_KEY_LEN);
+				rc = codetime_widen(txn, st->dbi[DB_CERTCODE],
+				    key, rec.first_seen, rec.last_seen);
+			}
+		}
+		free(errs);
+		if (rc != 0)
+			break;
+	}
+	mdb_cursor_close(cur);
+	return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+/* The (chain, code, host) reports summed over chains. */
+static int
+hostcode_build(MDB_txn *txn, struct cs_store *st)
+{
+	unsigned char key[4 + CS_HOST_MAX];
+	const unsigned char *d;
+	MDB_cursor *cur;
+	MDB_val k, v, hk, hv;
+	uint64_t n, sum;
+	size_t len;
+	int rc;
+
+	if ((rc = mdb_cursor_open(txn, st->dbi[DB_CHAINHOST], &cur)) != 0)
+		return rc;
+	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
+	    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		if (k.mv_size < CS_KEY_LEN + 5 || v.mv_size != sizeof(n) ||
+		    k.mv_size - CS_KEY_LEN - 5 > CS_HOST_MAX) {
+			rc = MDB_CORRUPTED;
+			break;
+		}
+		d = k.mv_data;
+		len = k.mv_size - CS_KEY_LEN - 5;
+		if (!d[CS_KEY_LEN] || len == 0)
+			continue;
+		memcpy(&n, v.mv_data, sizeof(n));
+		memcpy(key, d + CS_KEY_LEN + 1, 4);
+		memcpy(key + 4, d + CS_KEY_LEN + 5, len);
+		hk.mv_data = key;
+		hk.mv_size = 4 + len;
+		sum = 0;
+		if ((rc = mdb_get(txn, st->dbi[DB_HOSTCODE], &hk, &hv)) == 0 &&
+		    hv.mv_size == sizeof(sum))
+			memcpy(&sum, hv.mv_data, sizeof(sum));
+		else if (rc != 0 && rc != MDB_NOTFOUND)
+			break;
+		sum += n;
+		hv.mv_data = &sum;
+		hv.mv_size = sizeof(sum);
+		if ((rc = mdb_put(txn, st->dbi[DB_HOSTCODE], &hk, &hv, 0)) !=
+		    0)
+			break;
+	}
+	mdb_cursor_close(cur);
+	return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+/*
+ * Schema 6's tables of an older store, from what it kept: a chain's times
+ * stand for each of its codes (they span all of them: a certificate's
+ * figures under --error keep the dates schema 5 showed for the reports
+ * before the upgrade), and the hosts' reports per code are those with a
+ * valid certificate (schema 5 kept no others).
+ */
+static int
+code_build(MDB_txn *txn, struct cs_store *st)
+{
+	int rc;
+
+	if ((rc = certcode_build(txn, st)) != 0)
+		return rc;
+	return hostcode_build(txn, st);
+}
+
+/* What a writer fills in an older store: the code tables when it made them
+ * (codes), and schema 3's top hostnames. */
+static int
+upgrade_build(MDB_txn *txn, struct cs_store *st, uint32_t schema, int codes)
+{
+	int rc;
+
+	if (codes && (rc = code_build(txn, st)) != 0)
+		return rc;
+	return schema == 3 ? top_build(txn, st) : 0;
+}
+
 /* A failure to open a store: a damaged one says so. */
 static int
 open_fail(const struct cs_store *st, struct cs_err *err, int rc,
@@ -529,21 +687,29 @@ lacks(struct cs_store *st, int i)
 		return &st->novalid;	/* 3, 4, or a 5 made before it */
 	case DB_HOSTDAY:
 		return &st->nohostday;	/* 5 or older, read as it is: none */
+	case DB_CERTCODE:
+	case DB_HOSTCODE:
+		return &st->nocode;	/* schema 3 to 5 */
 	}
 	return NULL;
 }
 
 /*
- * Opens every table (a writer makes those missing; *daysnew says whether
- * the day tables were among them). Returns 0, or -1 with txn ended.
+ * Opens every table (a writer makes those missing; *daysnew and *codenew
+ * say whether the day tables or the code tables were among them). Returns 0, or -1 with txn ended.
  */
 static int
 open_tables(struct cs_store *st, MDB_txn *txn, int create, int *daysnew,
-    struct cs_err *err)
+    int *codenew, struct cs_err *err)
 {
 	int rc, i, *flag;
 
 	for (i = 0; i < NDB; i++) {
+		/* A writer makes and fills schema 6's tables. */
+		if ((i == DB_CERTCODE || i == DB_HOSTCODE) && create &&
+		    mdb_dbi_open(txn, dbnames[i], 0, &st->dbi[i]) ==
+		    MDB_NOTFOUND)
+			*codenew = 1;
 		/* A writer makes the day tables of an older store. */
 		if ((i == DB_DAY || i == DB_CHAINDAY) && create && mdb_dbi_open(
 		    txn, dbnames[i], 0, &st->dbi[i]) == MDB_NOTFOUND)
@@ -615,15 +781,19 @@ read_schema(struct cs_store *st, MDB_txn *txn, int create, uint32_t *schema,
  */
 static int
 upgrade(struct cs_store *st, MDB_txn *txn, uint32_t *schema, int *tries,
-    struct cs_err *err)
+    int codes, struct cs_err *err)
 {
 	MDB_envinfo info;
 	int rc;
 
-	/* Schema 3 lacks only the top hostnames: a writer makes them. */
-	if (*schema == 3) {
-		if ((rc = top_build(txn, st)) == MDB_MAP_FULL &&
-		    (*tries)++ < 20 && mdb_env_info(st->env, &info) == 0) {
+	/*
+	 * Schema 3 lacks the top hostnames, 3 to 5 the code tables (made
+	 * by open_tables(), codes set): a writer fills them.
+	 */
+	if (*schema == 3 || codes) {
+		if ((rc = upgrade_build(txn, st, *schema, codes)) ==
+		    MDB_MAP_FULL && (*tries)++ < 20 &&
+		    mdb_env_info(st->env, &info) == 0) {
 			/* Grown with no transaction open: then again. */
 			mdb_txn_abort(txn);
 			if (map_resize(st, (uint64_t)info.me_mapsize * 2,
@@ -636,17 +806,15 @@ upgrade(struct cs_store *st, MDB_txn *txn, uint32_t *schema, int *tries,
 			rend(st, txn);
 			return mdb_fail(err, rc, "cannot upgrade the store");
 		}
-		*schema = CS_SCHEMA;
-		if ((rc = put_schema(st, txn, *schema)) != 0) {
-			rend(st, txn);
-			return mdb_fail(err, rc, "cannot upgrade the store");
-		}
+		if (codes)
+			st->upgraded = (int)*schema;
 	}
 	/*
-	 * Schema 4 lacks only the AIA and validity tables, 5 the hosts' days,
-	 * made above (the hosts' days count the reports ingested from now).
+	 * Schema 4 lacks only the AIA and validity tables, 5 the hosts' days
+	 * (made by open_tables(): they count the reports ingested from now)
+	 * and the code tables (filled above).
 	 */
-	if (*schema == 4 || *schema == 5) {
+	if (*schema >= 3 && *schema <= 5) {
 		*schema = CS_SCHEMA;
 		if ((rc = put_schema(st, txn, *schema)) != 0) {
 			rend(st, txn);
@@ -661,10 +829,10 @@ open_dbs(struct cs_store *st, int create, struct cs_err *err)
 {
 	MDB_txn *txn = NULL;
 	uint32_t schema;
-	int rc, tries = 0, fresh, daysnew;
+	int rc, tries = 0, fresh, daysnew, codenew;
 
 again:
-	fresh = daysnew = 0;
+	fresh = daysnew = codenew = 0;
 	schema = CS_SCHEMA;
 	if (create) {
 		if ((rc = mdb_txn_begin(st->env, NULL, 0, &txn)) != 0)
@@ -684,10 +852,12 @@ again:
 	}
 	st->novalid = 0;
 	st->nohostday = 0;
-	if (open_tables(st, txn, create, &daysnew, err) == -1 ||
+	st->nocode = 0;
+	if (open_tables(st, txn, create, &daysnew, &codenew, err) == -1 ||
 	    read_schema(st, txn, create, &schema, &fresh, err) == -1)
 		return -1;
-	if (create && (rc = upgrade(st, txn, &schema, &tries, err)) != 0) {
+	if (create && (rc = upgrade(st, txn, &schema, &tries,
+	    codenew && !fresh, err)) != 0) {
 		if (rc == 1)
 			goto again;
 		return -1;
@@ -697,14 +867,15 @@ again:
 		return mdb_fail(err, rc, "cannot upgrade the store");
 	}
 	if (schema != CS_SCHEMA && !(schema == 3 && st->notop) &&
-	    !(schema == 4 && st->noaia) && !(schema == 5 && st->nohostday)) {
+	    !(schema == 4 && st->noaia) && !(schema == 5 && (st->nohostday ||
+	    st->nocode))) {
 		rend(st, txn);
 		return cs_err_set(err, CS_ESCHEMA, "store '%s' has schema "
 		    "version %u; this certsift reads version %d", st->path,
 		    schema, CS_SCHEMA);
 	}
 	if (schema == CS_SCHEMA && (st->notop || st->noaia ||
-	    st->nohostday)) {
+	    st->nohostday || st->nocode)) {
 		rend(st, txn);
 		return cs_err_set(err, CS_ESCHEMA, "'%s' is not a certsift "
 		    "store", st->path);
@@ -1832,6 +2003,55 @@ cs_store_wchainhost(struct cs_wtxn *t, const unsigned char *ckey,
 	return add_u64(t, DB_CHAINHOST, k, CS_KEY_LEN + 5 + len, n, NULL, err);
 }
 
+int
+cs_store_wcertcode(struct cs_wtxn *t, int32_t code, const unsigned char *key,
+    int64_t first, int64_t last, struct cs_err *err)
+{
+	unsigned char kb[4 + CS_KEY_LEN];
+	struct codetime ct = { first, last }, old;
+	MDB_val k = { sizeof(kb), kb }, v = { sizeof(ct), &ct };
+	MDB_cursor *c;
+	int rc = 0;
+
+	put_code(kb, code);
+	memcpy(kb + 4, key, CS_KEY_LEN);
+	if ((c = wcursor(t, DB_CERTCODE, &rc)) == NULL)
+		return wfail(t, err, rc, "cannot open cursor");
+	if ((rc = tput(t, DB_CERTCODE, c, &k, &v, MDB_NOOVERWRITE)) == 0)
+		return 0;
+	if (rc != MDB_KEYEXIST)
+		return wfail(t, err, rc, "cannot write certificate code times");
+	/* v is the record there. */
+	if (v.mv_size != sizeof(old))
+		return cs_err_set(err, CS_ESTORE, "bad certificate code "
+		    "record");
+	memcpy(&old, v.mv_data, sizeof(old));
+	if (old.first <= first && old.last >= last)
+		return 0;
+	ct.first = old.first < first ? old.first : first;
+	ct.last = old.last > last ? old.last : last;
+	k.mv_data = kb;
+	k.mv_size = sizeof(kb);
+	v.mv_data = &ct;
+	v.mv_size = sizeof(ct);
+	if ((rc = mdb_cursor_put(c, &k, &v, MDB_CURRENT)) != 0)
+		return wfail(t, err, rc, "cannot write certificate code times");
+	return 0;
+}
+
+int
+cs_store_whostcode(struct cs_wtxn *t, int32_t code, const char *host,
+    size_t len, uint64_t n, struct cs_err *err)
+{
+	unsigned char k[4 + CS_HOST_MAX];
+
+	if (len > CS_HOST_MAX)
+		return cs_err_set(err, CS_EUSAGE, "hostname too long");
+	put_code(k, code);
+	memcpy(k + 4, host, len);
+	return add_u64(t, DB_HOSTCODE, k, 4 + len, n, NULL, err);
+}
+
 static int
 validity_cmp(const void *a, const void *b)
 {
@@ -2767,6 +2987,117 @@ cs_store_foreach_error(struct cs_store *st, cs_errstat_fn fn, void *arg,
 /* ---- raw access, for cs_verify() ---------------------------------------- */
 
 /* LMDB's free page list (its dbi 0) and main database (1), after ours. */
+int
+cs_store_has_codes(const struct cs_store *st)
+{
+	return !st->nocode;
+}
+
+int
+cs_store_upgraded(const struct cs_store *st)
+{
+	return st->upgraded;
+}
+
+void
+cs_store_upgrade_msg(const struct cs_store *st, char *buf, size_t size)
+{
+	snprintf(buf, size, "store '%s' upgraded from schema %d to %d: under "
+	    "--error, its reports until now keep the figures schema %d gave "
+	    "(a chain's first and last seen stand for each of its codes; a "
+	    "hostname counts only its reports with a valid certificate)",
+	    st->path, st->upgraded, CS_SCHEMA, st->upgraded);
+}
+
+static int
+certcode_each(void *p, const MDB_val *k, const MDB_val *v)
+{
+	struct scanarg *a = p;
+	const unsigned char *d = k->mv_data;
+	struct codetime ct;
+
+	if (k->mv_size != 4 + CS_KEY_LEN || v->mv_size != sizeof(ct))
+		return cs_err_set(a->err, CS_ESTORE, "bad certificate code "
+		    "record");
+	memcpy(&ct, v->mv_data, sizeof(ct));
+	return ((cs_certcode_fn)a->fn)(a->arg, get_code(d), d + 4, ct.first,
+	    ct.last);
+}
+
+int
+cs_store_foreach_certcode(struct cs_store *st, int32_t code,
+    cs_certcode_fn fn, void *arg, struct cs_err *err)
+{
+	struct scanarg a = { (void *)fn, arg, err, NULL, 0 };
+	unsigned char pfx[4];
+
+	if (st->nocode)
+		return 1;
+	put_code(pfx, code);
+	return scan(st, DB_CERTCODE, pfx, sizeof(pfx), certcode_each, &a, err);
+}
+
+int
+cs_store_get_certcode(struct cs_store *st, int32_t code,
+    const unsigned char *key, int64_t *first, int64_t *last,
+    struct cs_err *err)
+{
+	unsigned char kb[4 + CS_KEY_LEN];
+	struct codetime ct;
+	MDB_txn *txn;
+	MDB_val k = { sizeof(kb), kb }, v;
+	int rc;
+
+	if (st->nocode)
+		return 0;
+	put_code(kb, code);
+	memcpy(kb + 4, key, CS_KEY_LEN);
+	if (rbegin(st, &txn, err) == -1)
+		return -1;
+	rc = mdb_get(txn, st->dbi[DB_CERTCODE], &k, &v);
+	if (rc == 0 && v.mv_size == sizeof(ct)) {
+		memcpy(&ct, v.mv_data, sizeof(ct));
+		*first = ct.first;
+		*last = ct.last;
+	}
+	rend(st, txn);
+	if (rc == MDB_NOTFOUND)
+		return 0;
+	if (rc != 0)
+		return mdb_fail(err, rc, "cannot read the store");
+	if (v.mv_size != sizeof(ct))
+		return cs_err_set(err, CS_ESTORE, "bad certificate code "
+		    "record");
+	return 1;
+}
+
+static int
+hostcode_each(void *p, const MDB_val *k, const MDB_val *v)
+{
+	struct scanarg *a = p;
+	const unsigned char *d = k->mv_data;
+	uint64_t n;
+
+	if (k->mv_size < 4 || v->mv_size != sizeof(n))
+		return cs_err_set(a->err, CS_ESTORE, "bad host code record");
+	memcpy(&n, v->mv_data, sizeof(n));
+	return ((cs_hostcode_fn)a->fn)(a->arg, get_code(d),
+	    (const char *)d + 4, k->mv_size - 4, n);
+}
+
+int
+cs_store_foreach_hostcode(struct cs_store *st, int32_t code,
+    cs_hostcode_fn fn, void *arg, struct cs_err *err)
+{
+	struct scanarg a = { (void *)fn, arg, err, NULL, 0 };
+	unsigned char pfx[4];
+
+	if (st->nocode)
+		return 1;
+	put_code(pfx, code);
+	return scan(st, DB_HOSTCODE, pfx, sizeof(pfx), hostcode_each, &a, err);
+}
+
 static const char *const lmdbnames[2] = { "(freelist)", "(main)" };
 
 const char *
@@ -2786,7 +3117,9 @@ table_index(const struct cs_store *st, const char *table)
 		if (strcmp(dbnames[i], table) == 0)
 			return (i == DB_TOPHOST && st->notop) || ((i == DB_DAY ||
 			    i == DB_CHAINDAY) && st->nodays) || (i ==
-			    DB_HOSTDAY && st->nohostday) ? -1 : i;
+			    DB_HOSTDAY && st->nohostday) || ((i ==
+			    DB_CERTCODE || i == DB_HOSTCODE) && st->nocode) ?
+			    -1 : i;
 	for (i = 0; i < 2; i++)
 		if (strcmp(lmdbnames[i], table) == 0)
 			return NDB + i;
@@ -3187,7 +3520,8 @@ cs_store_has_db(const struct cs_store *st, int db)
 	return !(db == DB_TOPHOST && st->notop) && !((db == DB_AIAURL ||
 	    db == DB_AIACERT) && st->noaia) && !((db == DB_DAY ||
 	    db == DB_CHAINDAY) && st->nodays) && !(db == DB_HOSTDAY &&
-	    st->nohostday);
+	    st->nohostday) && !((db == DB_CERTCODE || db == DB_HOSTCODE) &&
+	    st->nocode);
 }
 
 MDB_dbi

@@ -117,6 +117,16 @@ int	cs_store_wchainhost(struct cs_wtxn *t, const unsigned char *ckey,
 	    uint64_t n, struct cs_err *err);
 
 /*
+ * Widens the times of (code, certificate) to include first..last; adds n
+ * reports to (code, hostname). Schema 6's tables (store.h).
+ */
+int	cs_store_wcertcode(struct cs_wtxn *t, int32_t code,
+	    const unsigned char *key, int64_t first, int64_t last,
+	    struct cs_err *err);
+int	cs_store_whostcode(struct cs_wtxn *t, int32_t code, const char *host,
+	    size_t len, uint64_t n, struct cs_err *err);
+
+/*
  * Adds to the store's (day, code) count: day as cs_dayent's, has_err 0
  * for reports without a code.
  */

@@ -91,6 +91,8 @@ struct codesum {
 	uint64_t	 n;
 };
 
+typedef CS_VEC(struct codesum) codesums_t;
+
 struct ver {
 	struct cs_store		*st;
 	cs_verify_fn		 fn;
@@ -113,6 +115,8 @@ struct ver {
 	CS_VEC(uint32_t)	 chaincerts;
 	size_t			 nextchain;	/* of chains, in the rows' walk */
 	CS_VEC(struct codesum)	 codes;
+	codesums_t		 errtot;	/* table "error" */
+	codesums_t		 hostcode;	/* its sums by code */
 	uint64_t		 ncoll, nhost, nfiles_done;
 	/* Both sides of the links, mixed. */
 	uint64_t		 links_ch, links_hc, nlinks_ch, nlinks_hc;
@@ -1017,6 +1021,90 @@ each_tophost(void *arg, const unsigned char *k, size_t klen,
 
 /* ---- the rest -------------------------------------------------------- */
 
+/* Adds n to code's sum in l (few codes: a linear search). */
+static int
+codesum_add(codesums_t *l, int32_t code, uint64_t n)
+{
+	struct codesum e = { code, n };
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (l->v[i].code == code) {
+			l->v[i].n += n;
+			return 0;
+		}
+	return cs_vec_push(l, e);
+}
+
+/* A certificate's times under a code: within its times of all codes. */
+static int
+each_certcode(void *arg, const unsigned char *k, size_t klen,
+    const unsigned char *val, size_t vlen)
+{
+	struct ver *v = arg;
+	const struct vcert *c;
+	int64_t t[2];
+	char nm[24];
+
+	v->sum->checked[CS_VERIFY_RECORDS]++;
+	if (klen != 4 + CS_KEY_LEN || vlen != sizeof(t)) {
+		problem(v, CS_VERIFY_CERTS, "a certificate code record is "
+		    "malformed");
+		return 0;
+	}
+	if ((c = vc_of(v, k + 4)) == NULL) {
+		problem(v, CS_VERIFY_CERTS, "table 'certcode' has a record of "
+		    "no certificate");
+		return 0;
+	}
+	memcpy(t, val, sizeof(t));
+	if (t[0] > t[1] || !c->seen || t[0] < c->first || t[1] > c->last)
+		problem(v, CS_VERIFY_CERTS, "certificate %s: its times under "
+		    "error %d are not within its first and last seen",
+		    vc_name(c, nm), (int)get_code(k));
+	return 0;
+}
+
+/* A hostname's reports under a code: at most its reports, and the
+ * hostnames' at most the code's. */
+static int
+each_hostcode(void *arg, const unsigned char *k, size_t klen,
+    const unsigned char *val, size_t vlen)
+{
+	struct ver *v = arg;
+	struct cs_err err = CS_ERR_INIT;
+	const unsigned char *hv;
+	uint64_t n, st[2];
+	size_t hlen;
+	int rc;
+
+	v->sum->checked[CS_VERIFY_RECORDS]++;
+	if (klen <= 4 || klen > 4 + CS_HOST_MAX || vlen != sizeof(n)) {
+		problem(v, CS_VERIFY_HOSTS, "a host code record is malformed");
+		return 0;
+	}
+	memcpy(&n, val, sizeof(n));
+	if (codesum_add(&v->hostcode, get_code(k), n) == -1) {
+		v->nomem = 1;
+		return -1;
+	}
+	rc = cs_store_table_get(v->st, "host", k + 4, klen - 4, &hv, &hlen,
+	    &err);
+	if (rc == 1 && hlen == sizeof(st)) {
+		memcpy(st, hv, sizeof(st));
+		if (n == 0 || n > st[0])
+			problem(v, CS_VERIFY_HOSTS, "a hostname has %llu "
+			    "reports under error %d, of %llu in all",
+			    (unsigned long long)n, (int)get_code(k),
+			    (unsigned long long)st[0]);
+	} else if (rc != -1)
+		problem(v, CS_VERIFY_HOSTS, "table 'hostcode' has a record "
+		    "of no hostname");
+	else
+		problem(v, CS_VERIFY_HOSTS, "%s", err.msg);
+	return 0;
+}
+
 static int
 each_error(void *arg, const unsigned char *k, size_t klen,
     const unsigned char *val, size_t vlen)
@@ -1035,6 +1123,10 @@ each_error(void *arg, const unsigned char *k, size_t klen,
 	}
 	code = get_code(k);
 	memcpy(&n, val, 8);
+	if (codesum_add(&v->errtot, code, n) == -1) {
+		v->nomem = 1;
+		return -1;
+	}
 	for (i = 0; i < v->codes.n && v->codes.v[i].code != code; i++)
 		;
 	/* Reports without a valid certificate count here, in no chain. */
@@ -1269,6 +1361,18 @@ check_totals(struct ver *v)
 		if (v->codes.v[i].n > 0)
 			problem(v, CS_VERIFY_ERRORS, "error %d: in chains, "
 			    "not in the error codes", (int)v->codes.v[i].code);
+	for (i = 0; i < v->hostcode.n; i++) {
+		const struct codesum *h = &v->hostcode.v[i];
+		size_t j;
+
+		for (j = 0; j < v->errtot.n && v->errtot.v[j].code != h->code;
+		    j++)
+			;
+		if (j == v->errtot.n || h->n > v->errtot.v[j].n)
+			problem(v, CS_VERIFY_ERRORS, "error %d: its hostnames "
+			    "have %llu reports, more than the code's",
+			    (int)h->code, (unsigned long long)h->n);
+	}
 	if (v->nlinks_ch != v->nlinks_hc || v->links_ch != v->links_hc)
 		problem(v, CS_VERIFY_LINKS, "the certificate-host links "
 		    "(%llu) and the index of hosts' certificates (%llu) "
@@ -1298,6 +1402,8 @@ static const struct {
 	{ "host",	each_host,	0 },
 	{ "tophost",	each_tophost,	0 },
 	{ "error",	each_error,	0 },
+	{ "certcode",	each_certcode,	0 },
+	{ "hostcode",	each_hostcode,	0 },
 	{ "files",	each_file,	0 },
 	{ "aiaurl",	each_aiaurl,	0 },
 	{ "aiacert",	each_aiacert,	0 },
@@ -1392,6 +1498,8 @@ out:
 		cs_buf_release(&v->enc[i]);
 	free(v->items);
 	cs_vec_release(&v->codes);
+	cs_vec_release(&v->errtot);
+	cs_vec_release(&v->hostcode);
 	cs_vec_release(&v->chains);
 	cs_vec_release(&v->chaincerts);
 	free(v->c);

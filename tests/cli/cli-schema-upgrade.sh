@@ -26,7 +26,7 @@ done
 # Schema 3: the dump of every table but "tophost" and the schema 5 ones
 # (AIA, days, validity), schema record 3.
 mdb_dump -a db | awk '
-	/^database=(tophost|aiaurl|aiacert|day|chainday|chainvalid|chainhostday)$/ { skip = 1 }
+	/^database=(tophost|aiaurl|aiacert|day|chainday|chainvalid|chainhostday|certcode|hostcode)$/ { skip = 1 }
 	/^VERSION=/ { skip = 0 }
 	!skip' | sed '/^ 736368656d61$/{n;s/.*/ 03000000/}' >old.dump
 grep -q '^ 03000000$' old.dump || die "schema record not found in the dump"
@@ -64,7 +64,7 @@ done
 # the smallest map that holds it): the map grows, the upgrade is the same.
 downgrade() {	# store dump
 	mdb_dump -a "$1" | awk '
-		/^database=(tophost|aiaurl|aiacert|day|chainday|chainvalid|chainhostday)$/ { skip = 1 }
+		/^database=(tophost|aiaurl|aiacert|day|chainday|chainvalid|chainhostday|certcode|hostcode)$/ { skip = 1 }
 		/^VERSION=/ { skip = 0 }
 		!skip' | sed '/^ 736368656d61$/{n;s/.*/ 03000000/}' >"$2"
 }

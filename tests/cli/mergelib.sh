@@ -23,8 +23,12 @@ dump_all() {
 		"$CS" top --db "$db" --csv -n 5 --leaf $w >"$d/top-leaf.$w" ||
 		    fail "top --leaf $w $db"
 	done
-	"$CS" top --db "$db" --json -n 0 --error -8179 issuers \
-	    >"$d/top-err.issuers" || fail "top --error $db"
+	for w in issuers certs hosts; do
+		"$CS" top --db "$db" --json -n 0 --error -8179 $w \
+		    >"$d/top-err.$w" || fail "top --error $w $db"
+	done
+	"$CS" export --db "$db" --format jsonl --error -8179 \
+	    --error -12276 >"$d/export-err.jsonl" || fail "export --error $db"
 	"$CS" missing --db "$db" --json >"$d/missing" 2>&1 ||
 	    fail "missing $db"
 	"$CS" trend --db "$db" --json >"$d/trend" 2>&1 || fail "trend $db"

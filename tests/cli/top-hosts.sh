@@ -30,9 +30,10 @@ assert_eq '["b.example","a.example","d.example","c.example"]' \
 ok "$CS" top --db db --json -n 1 hosts
 assert_eq '[["a.example",2,2]]' "$(rows)" "-n 1"
 
-# --error: reports with that code whose chain has a valid certificate
+# --error: every report with that code, those without a valid certificate
+# too (c.example's); certs are the valid ones in them
 ok "$CS" top --db db --json --error -8179 hosts
-assert_eq '[["a.example",2,2],["b.example",1,1]]' "$(rows)" "--error -8179"
+assert_eq '[["a.example",2,2],["b.example",1,1],["c.example",1,0]]' "$(rows)" "--error -8179"
 ok "$CS" top --db db --json --error SSL_ERROR_BAD_CERT_DOMAIN hosts
 assert_eq '[["b.example",1,2]]' "$(rows)" "--error -12276"
 # a certificate filter: reports whose leaf is selected (LEAF's issuer)
