@@ -158,6 +158,10 @@ cmd_report(int argc, char **argv)
 	ro.known = known;
 	ro.top = (size_t)o.top;
 	ro.min_host_reports = o.min_host_reports;
+	ro.has_since = o.sel.has_since;	/* the selection's period */
+	ro.since = o.sel.since;
+	ro.has_until = o.sel.has_until;
+	ro.until = o.sel.until;
 	if (cli_out_open(&out, o.output) == -1) {
 		status = 1;
 		goto out;

@@ -404,6 +404,13 @@ struct dcvec {
 	size_t		 n, cap;
 };
 
+/* Reports of one (chain, code, hostname) with the same diagnoses. */
+struct part {
+	unsigned	 g;		/* G_* */
+	uint64_t	 n;
+	long		 host;		/* or -1 */
+};
+
 struct ctx {
 	struct cs_err		*err;
 	const struct cs_missing_opts *mo;
@@ -428,6 +435,11 @@ struct ctx {
 	size_t			 nhpairs, hpairs_cap;
 	struct ex		*exs;
 	size_t			 nexs, exs_cap;
+	/* Under a period: the parts of the (chain, code) being counted. */
+	struct part		*parts;
+	size_t			 nparts, parts_cap;
+	int			 p_has_err;
+	int32_t			 p_code;
 	/* The chain being counted: its rows' reports. */
 	size_t			 cur;
 	struct ex		*acc;
@@ -1095,6 +1107,57 @@ count_group(struct ctx *x, unsigned g, uint64_t k, long host)
 	return 0;
 }
 
+/*
+ * Under a period: counts the parts of a (chain, code) kept by part(). Of
+ * its reports in the period, each part counts those that must be there;
+ * the rest (when the pair has reports on both sides and several parts)
+ * count with the diagnoses every part has, and no hostname.
+ */
+static int
+group_end(struct ctx *x)
+{
+	const struct cs_query *q = x->mo->query;
+	const unsigned char *ckey = x->chains[x->cur].key;
+	uint64_t total = 0, in, sum = 0, k;
+	unsigned gand = ~0u;
+	size_t i;
+
+	for (i = 0; i < x->nparts; i++)
+		total += x->parts[i].n;
+	x->cur_has_err = x->p_has_err;	/* count_group()'s */
+	x->cur_code = x->p_code;
+	in = cs_query_row(q, ckey, x->p_has_err, x->p_code, NULL, 0, total);
+	for (i = 0; i < x->nparts && in > 0; i++) {
+		k = cs_query_row(q, ckey, x->p_has_err, x->p_code, NULL, 0,
+		    x->parts[i].n);
+		if (count_group(x, x->parts[i].g, k, x->parts[i].host) == -1)
+			return -1;
+		sum += k;
+		gand &= x->parts[i].g;
+	}
+	x->nparts = 0;
+	return in > sum ? count_group(x, gand, in - sum, -1) : 0;
+}
+
+/* k reports of the current chain and code with diagnoses g. */
+static int
+part(struct ctx *x, const struct cs_query *q, int has_err, int32_t code,
+    unsigned g, uint64_t k, long host)
+{
+	if (q == NULL || !cs_sel_window(cs_query_sel(q)))
+		return count_group(x, g, k, host);
+	if (x->nparts > 0 && (x->p_has_err != has_err || x->p_code != code)
+	    && group_end(x) == -1)
+		return -1;
+	if (grow(&x->parts, &x->parts_cap, x->nparts + 1, sizeof(*x->parts),
+	    x->err) == -1)
+		return -1;
+	x->p_has_err = has_err;
+	x->p_code = code;
+	x->parts[x->nparts++] = (struct part){ g, k, host };
+	return 0;
+}
+
 static int
 on_row(void *arg, const unsigned char *ckey, int has_err, int32_t code,
     const char *host, size_t len, uint64_t n)
@@ -1102,6 +1165,7 @@ on_row(void *arg, const unsigned char *ckey, int has_err, int32_t code,
 	struct ctx *x = arg;
 	const struct crec *c;
 	const struct vent *e;
+	const struct cs_query *q;
 	unsigned g = 0, gv;
 	long hid = -1;
 	size_t i;
@@ -1109,18 +1173,20 @@ on_row(void *arg, const unsigned char *ckey, int has_err, int32_t code,
 
 	while (x->cur < x->nchains && (cmp = memcmp(x->chains[x->cur].key,
 	    ckey, CS_KEY_LEN)) < 0) {
-		if (flush(x) == -1)
+		if ((x->nparts > 0 && group_end(x) == -1) || flush(x) == -1)
 			return -1;
 		x->cur++;
 	}
 	if (cmp != 0 || (x->mo->query != NULL &&
 	    !cs_sel_code(cs_query_sel(x->mo->query), has_err, code)))
 		return 0;
+	q = x->mo->query;
 	c = &x->chains[x->cur];
 	x->cur_has_err = has_err;
 	x->cur_code = code;
 	if (len > 0 && !keyed(host, len)) {
-		x->judged += n;
+		x->judged += q == NULL ? n : cs_query_row(q, ckey, has_err,
+		    code, host, len, n);	/* XXX: a lower bound */
 		if (!host_ok(x, &x->nodes[c->leaf], host, len))
 			g |= G_MISMATCH;
 	}
@@ -1139,11 +1205,11 @@ on_row(void *arg, const unsigned char *ckey, int has_err, int32_t code,
 			gv |= G_NOTYET;
 		if (e->v.n > n)		/* a damaged store: not below 0 */
 			break;
-		if (count_group(x, gv, e->v.n, hid) == -1)
+		if (part(x, q, has_err, code, gv, e->v.n, hid) == -1)
 			return -1;
 		n -= e->v.n;
 	}
-	return count_group(x, g, n, hid);
+	return part(x, q, has_err, code, g, n, hid);
 }
 
 
@@ -1515,6 +1581,7 @@ ctx_release(struct ctx *x)
 	free(x->hpairs);
 	free(x->exs);
 	free(x->acc);
+	free(x->parts);
 	free(x->counts);
 	cs_vec_release(&x->pv);
 	cs_vec_release(&x->hv);
@@ -1553,7 +1620,7 @@ run(struct cs_store *st, const struct cs_missing_opts *mo, size_t examples,
 		goto out;
 	}
 	if (cs_store_foreach_chainhost(st, on_row, &x, err) == -1 ||
-	    flush(&x) == -1)
+	    (x.nparts > 0 && group_end(&x) == -1) || flush(&x) == -1)
 		goto out;
 	if (days && (cs_store_foreach_hostday(st, on_hostday, &x, err) == -1 ||
 	    cs_store_foreach_chainday(st, on_chainday, &x, err) == -1 ||

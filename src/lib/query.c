@@ -309,7 +309,7 @@ cs_sel_release(struct cs_sel *s)
 int
 cs_sel_active(const struct cs_sel *s)
 {
-	return s->nerrors > 0 || cs_sel_filters(s);
+	return s->nerrors > 0 || cs_sel_window(s) || cs_sel_filters(s);
 }
 
 int
@@ -388,11 +388,11 @@ errscan_row(void *arg, const unsigned char *ckey, int has_err, int32_t code,
 	size_t k;
 	int r = 1;
 
-	(void)n;
 	while (e->at < e->ch.n && (r = memcmp(e->ch.v[e->at].key, ckey,
 	    CS_KEY_LEN)) < 0)
 		e->at++;
-	if (r != 0 || len == 0 || !cs_sel_code(&e->q->sel, has_err, code))
+	if (r != 0 || len == 0 || cs_query_row(e->q, ckey, has_err, code,
+	    host, len, n) == 0)
 		return 0;
 	c = &e->ch.v[e->at];
 	for (k = 0; k < c->n; k++)
@@ -402,21 +402,54 @@ errscan_row(void *arg, const unsigned char *ckey, int has_err, int32_t code,
 	return 0;
 }
 
+/* Under a period: a certificate's reports of c by code, in ferrs. */
+static int
+period_errs(struct cs_query *q, const struct cs_chainrec *c, size_t fig)
+{
+	struct qferr fe;
+	size_t i;
+
+	for (i = 0; i < c->nerrs; i++) {
+		fe.fig = fig;
+		fe.code = c->errs[i].code;
+		if ((fe.n = cs_query_chain_code(q, c, 1, fe.code)) > 0 &&
+		    cs_vec_push(&q->ferrs, fe) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* The first and last sightings of c's matching reports. */
+static int
+chain_seen(const struct cs_query *q, const struct cs_chainrec *c,
+    int64_t *first, int64_t *last)
+{
+	const struct qwchain *w;
+
+	if (!cs_sel_window(&q->sel)) {
+		*first = c->first_seen;
+		*last = c->last_seen;
+		return c->seen;
+	}
+	return (w = qw_chain(q, c->key)) != NULL && qw_seen(w, c, first,
+	    last);
+}
+
 static int
 errscan_chain(void *arg, const struct cs_chainrec *c)
 {
 	struct errscan *e = arg;
 	struct qfig *f;
 	struct echain ec;
-	uint64_t n = 0;
+	uint64_t n;
+	int64_t first, last;
 	size_t i, k;
+	int seen, window = cs_sel_window(&e->q->sel);
 	long x;
 
-	for (i = 0; i < c->nerrs; i++)
-		if (cs_sel_code(&e->q->sel, 1, c->errs[i].code))
-			n += c->errs[i].n;
-	if (n == 0 || c->ncerts == 0)
+	if ((n = cs_query_chain_reports(e->q, c)) == 0 || c->ncerts == 0)
 		return 0;
+	seen = chain_seen(e->q, c, &first, &last);
 	memcpy(ec.key, c->key, CS_KEY_LEN);
 	ec.off = e->cidx.n;
 	ec.n = 0;
@@ -436,13 +469,16 @@ errscan_chain(void *arg, const struct cs_chainrec *c)
 		 * so these span its other reports too.
 		 */
 		f = &e->q->figs.v[x];
-		if (c->seen) {
-			if (!f->seen || c->first_seen < f->first_seen)
-				f->first_seen = c->first_seen;
-			if (!f->seen || c->last_seen > f->last_seen)
-				f->last_seen = c->last_seen;
+		if (seen) {
+			if (!f->seen || first < f->first_seen)
+				f->first_seen = first;
+			if (!f->seen || last > f->last_seen)
+				f->last_seen = last;
 			f->seen = 1;
 		}
+		f->count += n;
+		if (window && period_errs(e->q, c, (size_t)x) == -1)
+			return query_nomem(e->err);
 	}
 	if (cs_vec_push(&e->ch, ec) == -1)
 		return query_nomem(e->err);
@@ -456,6 +492,40 @@ count_host(void *arg, uint64_t row)
 	struct cs_query *q = arg;
 
 	q->figs.v[row].hosts++;
+}
+
+static int
+ferr_cmp(const void *a, const void *b)
+{
+	const struct qferr *x = a, *y = b;
+
+	if (x->fig != y->fig)
+		return x->fig < y->fig ? -1 : 1;
+	return (x->code > y->code) - (x->code < y->code);
+}
+
+/* The certificates' reports by code: summed, and each one's place. */
+static void
+ferrs_index(struct cs_query *q)
+{
+	struct qferr *v = q->ferrs.v;
+	size_t i, j;
+
+	if (q->ferrs.n > 1)
+		qsort(v, q->ferrs.n, sizeof(*v), ferr_cmp);
+	for (i = 0, j = 0; i < q->ferrs.n; i++) {
+		if (j > 0 && v[j - 1].fig == v[i].fig &&
+		    v[j - 1].code == v[i].code) {
+			v[j - 1].n += v[i].n;
+			continue;
+		}
+		v[j] = v[i];
+		if (j == 0 || v[j - 1].fig != v[j].fig)
+			q->figs.v[v[j].fig].errs_off = j;
+		q->figs.v[v[j].fig].nerrs++;
+		j++;
+	}
+	q->ferrs.n = j;
 }
 
 /* Figures of each certificate over the reports with a code in sel. */
@@ -473,6 +543,7 @@ prepare_errors(struct cs_query *q, struct cs_err *err)
 	    cs_store_foreach_chainhost(q->st, errscan_row, &e, err) == -1)
 		goto out;
 	hpairs_count(&e.pairs, count_host, q);
+	ferrs_index(q);
 	ret = 0;
 out:
 	cs_vec_release(&e.ch);
@@ -575,7 +646,10 @@ cs_query_open(struct cs_store *st, const struct cs_sel *sel,
 	for (i = 0; i < sel->nerrors; i++)
 		if (cs_sel_add_error(&q->sel, sel->errors[i], err) == -1)
 			goto fail;
-	if (q->sel.nerrors > 0 && prepare_errors(q, err) == -1)
+	if (cs_sel_window(&q->sel) && prepare_days(q, err) == -1)
+		goto fail;
+	if ((q->sel.nerrors > 0 || cs_sel_window(&q->sel)) &&
+	    prepare_errors(q, err) == -1)
 		goto fail;
 	if (q->sel.host != NULL && prepare_hosts(q, err) == -1)
 		goto fail;
@@ -596,6 +670,10 @@ cs_query_close(struct cs_query *q)
 	cs_vec_release(&q->figs);
 	keymap_release(&q->hostkeys);
 	keymap_release(&q->keys);
+	cs_vec_release(&q->ferrs);
+	keymap_release(&q->wmap);
+	cs_vec_release(&q->wch);
+	cs_vec_release(&q->went);
 	free(q);
 }
 
@@ -664,23 +742,49 @@ contains(const char *hay, const char *needle)
 	return n == 0;
 }
 
+/* Under a period: rec's reports by code from the figures (the codes
+ * are a subset of rec's own, so they fit where they were). */
+static void
+rewrite_period(const struct cs_query *q, struct cs_certrec *rec, long x)
+{
+	const struct qfig *f;
+	size_t i;
+
+	if (x < 0) {
+		rec->count = 0;
+		rec->nerrs = 0;
+		return;
+	}
+	f = &q->figs.v[x];
+	rec->count = f->count;
+	for (i = 0; i < f->nerrs && i < rec->nerrs; i++)
+		rec->errs[i] = (struct cs_errcount){
+			q->ferrs.v[f->errs_off + i].code,
+			q->ferrs.v[f->errs_off + i].n };
+	rec->nerrs = i;
+}
+
 /* Rewrites rec's figures to its reports with a code in sel. */
 static void
 rewrite(const struct cs_query *q, struct cs_certrec *rec)
 {
 	const struct qfig *f;
 	size_t i, j;
-	long x;
+	long x = keymap_get(&q->figmap, rec->key);
 
-	rec->count = 0;
-	for (i = 0, j = 0; i < rec->nerrs; i++) {
-		if (!cs_sel_code(&q->sel, 1, rec->errs[i].code))
-			continue;
-		rec->count += rec->errs[i].n;
-		rec->errs[j++] = rec->errs[i];
+	if (cs_sel_window(&q->sel))
+		rewrite_period(q, rec, x);
+	else {
+		rec->count = 0;
+		for (i = 0, j = 0; i < rec->nerrs; i++) {
+			if (!cs_sel_code(&q->sel, 1, rec->errs[i].code))
+				continue;
+			rec->count += rec->errs[i].n;
+			rec->errs[j++] = rec->errs[i];
+		}
+		rec->nerrs = j;
 	}
-	rec->nerrs = j;
-	if ((x = keymap_get(&q->figmap, rec->key)) >= 0) {
+	if (x >= 0) {
 		f = &q->figs.v[x];
 		rec->leaf_count = f->leaf_count;
 		rec->hosts = f->hosts;
@@ -700,7 +804,7 @@ cs_query_cert(const struct cs_query *q, struct cs_certrec *rec)
 	const struct cs_sel *s = &q->sel;
 	const struct cs_cert *c = &rec->cert;
 
-	if (s->nerrors > 0) {
+	if (s->nerrors > 0 || cs_sel_window(s)) {
 		rewrite(q, rec);
 		if (rec->count == 0)
 			return 0;
@@ -750,15 +854,7 @@ cs_query_key(const struct cs_query *q, const unsigned char *key)
 uint64_t
 cs_query_chain(const struct cs_query *q, const struct cs_chainrec *c)
 {
-	uint64_t n = 0;
-	size_t i;
-
 	if (c->ncerts == 0 || !cs_query_key(q, c->certs))
 		return 0;
-	if (q->sel.nerrors == 0)
-		return c->count;
-	for (i = 0; i < c->nerrs; i++)
-		if (cs_sel_code(&q->sel, 1, c->errs[i].code))
-			n += c->errs[i].n;
-	return n;
+	return cs_query_chain_reports(q, c);
 }
