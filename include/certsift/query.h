@@ -15,13 +15,20 @@
  * selected certificates. Rankings and missing.h take a query.
  *
  * Counting rules: a certificate is selected when every given condition
- * holds; with error codes or a period, when at least one of its reports
- * passes them, and its figures become those of the matching reports only
+ * holds; with error codes, a period or causes, when at least one of its
+ * reports passes them, and its figures become those of the matching reports only
  * (count, leaf_count, hosts, first_seen, last_seen, errors), summed over
  * the chains that hold it. A report is selected when its code and day
  * pass and its leaf (first certificate) is a selected certificate;
  * reports without a valid certificate have no chain and are never
  * selected when a filter other than codes and the period is given.
+ *
+ * Causes: a report is selected when its diagnoses (causes.h) include one
+ * of them. Chain-wide diagnoses hold for all a chain's reports; expired,
+ * not-yet-valid and name-mismatch for those of the (chain, code,
+ * hostname) rows and validity counts that have them, so a chain's figures
+ * under causes are those of its reports that have one, exactly (with a
+ * period, by the rules below).
  *
  * The period: the store keeps report counts per (chain, day, code), and
  * its hostnames per (chain, code, hostname) without days. Counts of
@@ -49,6 +56,8 @@
 
 #include "certsift/err.h"
 #include "certsift/store.h"
+
+struct cs_certset;
 
 /* ---- the selection ------------------------------------------------------- */
 
@@ -78,6 +87,14 @@ struct cs_sel {
 	int32_t		 since;
 	int		 has_until;
 	int32_t		 until;
+	/*
+	 * --cause: the reports with any of these diagnoses (bits 1 <<
+	 * CS_CAUSE_*, causes.h), as causes.h finds them walking with these
+	 * trust anchors and known certificates (the caller's; NULL: none)
+	 */
+	uint32_t	 causes;
+	const struct cs_certset *roots;
+	const struct cs_certset *known;
 };
 
 #define CS_SEL_INIT { 0 }
@@ -167,13 +184,30 @@ uint64_t	cs_query_chain_code(const struct cs_query *q,
 		    const struct cs_chainrec *c, int has_err, int32_t code);
 
 /*
- * Of n reports of the chain ckey with this code and hostname (a row of
- * cs_store_foreach_chainhost(), or part of one), the number that are
- * selected, whatever the leaf: n or 0 by the code; under a period, those
- * that must be in it (see the counting rules above).
+ * Of the n reports of a row of cs_store_foreach_chainhost() (chain ckey,
+ * this code and hostname), the number that are selected, whatever the
+ * leaf: n or 0 by the code; under a period, those that must be in it (see
+ * the counting rules above); under causes, those with one of them.
  */
 uint64_t	cs_query_row(const struct cs_query *q, const unsigned char *ckey,
 		    int has_err, int32_t code, const char *host, size_t len,
+		    uint64_t n);
+
+/*
+ * Of a chain's reports of one day and code (cs_store_foreach_chainday()),
+ * the number selected, whatever the leaf: exact by codes and the period;
+ * under causes, all when every report of the chain with that code (in
+ * the period) has one, else those beyond the ones that have none (a lower
+ * bound: the store keeps diagnoses per hostname, days per chain).
+ */
+uint64_t	cs_query_day(const struct cs_query *q, const unsigned char *ckey,
+		    const struct cs_dayent *e);
+
+/* Of n reports of the chain with this code (any part of them), those
+ * that the codes and the period select (as cs_query_row() without
+ * causes). */
+uint64_t	cs_query_period(const struct cs_query *q,
+		    const unsigned char *ckey, int has_err, int32_t code,
 		    uint64_t n);
 
 /*

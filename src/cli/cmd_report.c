@@ -146,6 +146,8 @@ cmd_report(int argc, char **argv)
 		status = 1;
 		goto out;
 	}
+	o.sel.roots = roots;	/* --cause walks with them */
+	o.sel.known = known;
 	if ((q = select_open(st, &o.sel)) == NULL) {
 		status = 1;
 		goto out;

@@ -276,8 +276,8 @@ cmd_trend(int argc, char **argv)
 	if ((status = parse_args(&o, argc, argv)) >= 0)
 		goto out;
 	status = 0;
-	if ((o.by == CS_TREND_OUTCOME || o.by == CS_TREND_CAUSE) &&
-	    (status = missing_sets(o.roots,
+	if ((o.by == CS_TREND_OUTCOME || o.by == CS_TREND_CAUSE ||
+	    o.sel.causes != 0) && (status = missing_sets(o.roots,
 	    o.nroots, o.no_roots, o.known, o.nknown, &roots, &known)) != 0)
 		goto out;
 	if ((st = cli_open_store(o.db)) == NULL) {
@@ -291,6 +291,8 @@ cmd_trend(int argc, char **argv)
 	to.since = o.sel.since;
 	to.has_until = o.sel.has_until;
 	to.until = o.sel.until;
+	o.sel.roots = roots;	/* --cause walks with them */
+	o.sel.known = known;
 	if ((q = select_open_counts(st, &o.sel)) == NULL) {
 		status = 1;
 		goto out;

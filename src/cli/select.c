@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "certsift/causes.h"
 #include "certsift/date.h"
 #include "certsift/nss.h"
 #include "cli.h"
@@ -27,6 +28,22 @@ add_error(struct cs_sel *s, const char *arg, const char *usage)
 	return 1;
 }
 
+static int
+add_cause(struct cs_sel *s, const char *arg, const char *usage)
+{
+	char names[512];
+	size_t n = 0;
+	int i;
+
+	if (cs_cause_mask_parse(arg, &s->causes) == 0)
+		return 1;
+	for (i = 0; i < CS_CAUSE_N && n < sizeof(names); i++)
+		n += (size_t)snprintf(names + n, sizeof(names) - n, "%s%s",
+		    i > 0 ? ", " : "", cs_cause_name(i));
+	cli_usage_error(usage, "unknown cause '%s' (one of %s)", arg, names);
+	return -1;
+}
+
 /* The times of ingest's --since and --until, in its words. */
 static int
 parse_time(const char *arg, const char *usage, int64_t *t)
@@ -48,6 +65,8 @@ select_option(struct cs_sel *s, int ch, const char *arg, const char *usage)
 	case SELECT_OPT_CA:
 		s->ca = 1;
 		return 1;
+	case SELECT_OPT_CAUSE:
+		return add_cause(s, arg, usage);
 	case SELECT_OPT_ERROR:
 		return add_error(s, arg, usage);
 	case SELECT_OPT_EXPIRED_AT:

@@ -19,6 +19,10 @@
  *			(fnmatch(3), case-insensitive)
  *	--valid-at t	not_before <= t <= not_after
  *	--expired-at t	not_after < t
+ *	--cause name	(repeatable) the reports with that diagnosis
+ *			(causes.h's names), walked with the command's
+ *			--roots and --known (top and export: the system's
+ *			roots)
  *	--since t	the reports of the UTC days from the one t falls in
  *	--until t	the reports of the UTC days before the one t ends
  *			in (t as in ingest); either leaves out the reports
@@ -49,6 +53,7 @@
 /* getopt_long values of the selection's options: beyond any char. */
 enum {
 	SELECT_OPT_CA = 1000,
+	SELECT_OPT_CAUSE,
 	SELECT_OPT_ERROR,
 	SELECT_OPT_EXPIRED_AT,
 	SELECT_OPT_HOST,
@@ -66,6 +71,7 @@ enum {
 /* struct option entries to put in a command's longopts before its end. */
 #define SELECT_LONGOPTS							\
 	{ "ca", no_argument, NULL, SELECT_OPT_CA },			\
+	{ "cause", required_argument, NULL, SELECT_OPT_CAUSE },		\
 	{ "error", required_argument, NULL, SELECT_OPT_ERROR },		\
 	{ "expired-at", required_argument, NULL, SELECT_OPT_EXPIRED_AT }, \
 	{ "host", required_argument, NULL, SELECT_OPT_HOST },		\
@@ -81,10 +87,11 @@ enum {
 
 /* Usage lines of the selection, for a command's usage text. */
 #define SELECT_USAGE							\
-	"           [--ca] [--leaf] [--self-signed] [--error code]\n"	\
-	"           [--expired-at t] [--host glob] [--issuer text]\n"	\
-	"           [--min-count n] [--min-hosts n] [--since t]\n"	\
-	"           [--subject text] [--until t] [--valid-at t]\n"
+	"           [--ca] [--leaf] [--self-signed] [--cause name]\n"	\
+	"           [--error code] [--expired-at t] [--host glob]\n"	\
+	"           [--issuer text] [--min-count n] [--min-hosts n]\n"	\
+	"           [--since t] [--subject text] [--until t]\n"		\
+	"           [--valid-at t]\n"
 
 /*
  * Handles one getopt_long result ch with its argument into s. Returns 1

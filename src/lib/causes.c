@@ -435,6 +435,10 @@ struct ctx {
 	size_t			 nhpairs, hpairs_cap;
 	struct ex		*exs;
 	size_t			 nexs, exs_cap;
+	/* --cause's diagnoses (0: every report); who sees each part */
+	uint32_t		 sel_causes;
+	cs_causes_part_fn	 part_fn;
+	void			*part_arg;
 	/* Under a period: the parts of the (chain, code) being counted. */
 	struct part		*parts;
 	size_t			 nparts, parts_cap;
@@ -1056,19 +1060,52 @@ dc_add(struct dcvec *v, uint32_t chain, int has_err, int32_t code,
 	return cs_vec_push(v, d);
 }
 
+static const int per_report[] = { CS_CAUSE_EXPIRED, CS_CAUSE_NOT_YET_VALID,
+    CS_CAUSE_NAME_MISMATCH };
+
+/* The diagnoses (1 << CS_CAUSE_*) of reports of the current chain with
+ * the per-report diagnoses g. */
+static uint32_t
+chain_mask(const struct ctx *x, const struct crec *c, unsigned g)
+{
+	uint32_t m = 0;
+	size_t i;
+
+	for (i = 0; i < c->rn; i++)
+		m |= 1u << x->rows[x->crows[c->roff + i]].cause;
+	for (i = 0; i < 3; i++)
+		if (g & (1u << i))
+			m |= 1u << per_report[i];
+	return m != 0 ? m : 1u << CS_CAUSE_OTHER;
+}
+
+static uint32_t
+group_mask(const struct ctx *x, unsigned g)
+{
+	return chain_mask(x, &x->chains[x->cur], g);
+}
+
 /* k reports of the current chain, with the per-report diagnoses g. */
 static int
 count_group(struct ctx *x, unsigned g, uint64_t k, long host)
 {
-	static const int per[] = { CS_CAUSE_EXPIRED, CS_CAUSE_NOT_YET_VALID,
-	    CS_CAUSE_NAME_MISMATCH };
+	const int *per = per_report;
 	const struct crec *c = &x->chains[x->cur];
-	uint32_t row, prim = NOROW, r;
+	uint32_t row, prim = NOROW, r, mask;
 	uint16_t seen = 0;
 	size_t i;
 
 	if (k == 0)
 		return 0;
+	mask = group_mask(x, g);
+	/* --cause: the reports with one of its diagnoses only. */
+	if (x->sel_causes != 0 && !(mask & x->sel_causes))
+		return 0;
+	if (x->part_fn != NULL && x->part_fn(x->part_arg, c->key,
+	    x->cur_has_err, x->cur_code, host < 0 ? NULL :
+	    strtab_str(&x->hosts, (uint32_t)host), host < 0 ? 0 :
+	    x->hosts.len[host], mask, k, x->err) == -1)
+		return -1;
 	x->reports += k;
 	for (i = 0; i < c->rn; i++) {
 		row = x->crows[c->roff + i];
@@ -1124,11 +1161,11 @@ group_end(struct ctx *x)
 
 	for (i = 0; i < x->nparts; i++)
 		total += x->parts[i].n;
-	x->cur_has_err = x->p_has_err;	/* count_group()'s */
+	x->cur_has_err = x->p_has_err;
 	x->cur_code = x->p_code;
-	in = cs_query_row(q, ckey, x->p_has_err, x->p_code, NULL, 0, total);
+	in = cs_query_period(q, ckey, x->p_has_err, x->p_code, total);
 	for (i = 0; i < x->nparts && in > 0; i++) {
-		k = cs_query_row(q, ckey, x->p_has_err, x->p_code, NULL, 0,
+		k = cs_query_period(q, ckey, x->p_has_err, x->p_code,
 		    x->parts[i].n);
 		if (count_group(x, x->parts[i].g, k, x->parts[i].host) == -1)
 			return -1;
@@ -1144,8 +1181,11 @@ static int
 part(struct ctx *x, const struct cs_query *q, int has_err, int32_t code,
     unsigned g, uint64_t k, long host)
 {
-	if (q == NULL || !cs_sel_window(cs_query_sel(q)))
+	if (q == NULL || !cs_sel_window(cs_query_sel(q))) {
+		x->cur_has_err = has_err;
+		x->cur_code = code;
 		return count_group(x, g, k, host);
+	}
 	if (x->nparts > 0 && (x->p_has_err != has_err || x->p_code != code)
 	    && group_end(x) == -1)
 		return -1;
@@ -1185,8 +1225,8 @@ on_row(void *arg, const unsigned char *ckey, int has_err, int32_t code,
 	x->cur_has_err = has_err;
 	x->cur_code = code;
 	if (len > 0 && !keyed(host, len)) {
-		x->judged += q == NULL ? n : cs_query_row(q, ckey, has_err,
-		    code, host, len, n);	/* XXX: a lower bound */
+		x->judged += q == NULL ? n : cs_query_period(q, ckey, has_err,
+		    code, n);	/* XXX: a lower bound; all under --cause */
 		if (!host_ok(x, &x->nodes[c->leaf], host, len))
 			g |= G_MISMATCH;
 	}
@@ -1259,6 +1299,9 @@ on_hostday(void *arg, const unsigned char *ckey, int has_err, int32_t code,
 			ge |= G_EXPIRED;
 		if (e[i].notyet & c->posmask)
 			ge |= G_NOTYET;
+		if (x->sel_causes != 0 && !(chain_mask(x, c, ge) &
+		    x->sel_causes))
+			continue;	/* --cause */
 		if (e[i].n > 0 && dc_add(&x->hv, (uint32_t)ci, has_err, code,
 		    e[i].day, primary_cause(x, c, ge), e[i].n) == -1)
 			return cs_err_set(x->err, CS_ENOMEM, "out of memory");
@@ -1592,6 +1635,7 @@ ctx_release(struct ctx *x)
 static int
 run(struct cs_store *st, const struct cs_missing_opts *mo, size_t examples,
     int days, struct cs_causes *out, struct cs_missing *walk,
+    cs_causes_part_fn fn, void *arg,
     struct cs_err *err)
 {
 	struct cs_missing_opts o = *mo;
@@ -1604,6 +1648,10 @@ run(struct cs_store *st, const struct cs_missing_opts *mo, size_t examples,
 	x.err = err;
 	x.mo = mo;
 	x.days = days;
+	x.part_fn = fn;
+	x.part_arg = arg;
+	if (mo->query != NULL)
+		x.sel_causes = cs_query_sel(mo->query)->causes;
 	if (lists_load(&x.lists, err) == -1)
 		goto out;
 	o.node = on_node;
@@ -1637,7 +1685,7 @@ int
 cs_causes_run(struct cs_store *st, const struct cs_missing_opts *mo,
     size_t examples, struct cs_causes *out, struct cs_err *err)
 {
-	return run(st, mo, examples, 0, out, NULL, err);
+	return run(st, mo, examples, 0, out, NULL, NULL, NULL, err);
 }
 
 int
@@ -1645,7 +1693,30 @@ cs_causes_days(struct cs_store *st, const struct cs_missing_opts *mo,
     size_t examples, struct cs_causes *out, struct cs_missing *walk,
     struct cs_err *err)
 {
-	return run(st, mo, examples, 1, out, walk, err);
+	return run(st, mo, examples, 1, out, walk, NULL, NULL, err);
+}
+
+int
+cs_causes_parts(struct cs_store *st, const struct cs_missing_opts *mo,
+    cs_causes_part_fn fn, void *arg, struct cs_err *err)
+{
+	struct cs_causes c = CS_CAUSES_INIT;
+	int rc;
+
+	rc = run(st, mo, 0, 0, &c, NULL, fn, arg, err);
+	cs_causes_release(&c);
+	return rc;
+}
+
+int
+cs_cause_mask_parse(const char *name, uint32_t *mask)
+{
+	int c;
+
+	if ((c = cs_cause_parse(name)) < 0)
+		return -1;
+	*mask |= 1u << c;
+	return 0;
 }
 
 uint64_t

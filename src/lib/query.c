@@ -312,13 +312,20 @@ cs_sel_active(const struct cs_sel *s)
 	return s->nerrors > 0 || cs_sel_window(s) || cs_sel_filters(s);
 }
 
+/* Whether figures are summed from the chains (else the codes' own). */
+static int
+summed(const struct cs_sel *s)
+{
+	return cs_sel_window(s) || s->causes != 0;
+}
+
 int
 cs_sel_filters(const struct cs_sel *s)
 {
 	return s->ca || s->leaf || s->self_signed || s->has_min_count ||
 	    s->has_min_hosts || s->issuer != NULL ||
 	    s->subject != NULL || s->host != NULL || s->has_valid_at ||
-	    s->has_expired_at;
+	    s->has_expired_at || s->causes != 0;
 }
 
 int
@@ -444,7 +451,7 @@ errscan_chain(void *arg, const struct cs_chainrec *c)
 	uint64_t n;
 	int64_t first, last;
 	size_t i, k;
-	int seen, window = cs_sel_window(&e->q->sel);
+	int seen, window = summed(&e->q->sel);
 	long x;
 
 	if ((n = cs_query_chain_reports(e->q, c)) == 0 || c->ncerts == 0)
@@ -648,7 +655,9 @@ cs_query_open(struct cs_store *st, const struct cs_sel *sel,
 			goto fail;
 	if (cs_sel_window(&q->sel) && prepare_days(q, err) == -1)
 		goto fail;
-	if ((q->sel.nerrors > 0 || cs_sel_window(&q->sel)) &&
+	if (q->sel.causes != 0 && prepare_causes(q, err) == -1)
+		goto fail;
+	if ((q->sel.nerrors > 0 || summed(&q->sel)) &&
 	    prepare_errors(q, err) == -1)
 		goto fail;
 	if (q->sel.host != NULL && prepare_hosts(q, err) == -1)
@@ -674,6 +683,7 @@ cs_query_close(struct cs_query *q)
 	keymap_release(&q->wmap);
 	cs_vec_release(&q->wch);
 	cs_vec_release(&q->went);
+	query_causes_release(q);
 	free(q);
 }
 
@@ -772,7 +782,7 @@ rewrite(const struct cs_query *q, struct cs_certrec *rec)
 	size_t i, j;
 	long x = keymap_get(&q->figmap, rec->key);
 
-	if (cs_sel_window(&q->sel))
+	if (summed(&q->sel))
 		rewrite_period(q, rec, x);
 	else {
 		rec->count = 0;
@@ -804,7 +814,7 @@ cs_query_cert(const struct cs_query *q, struct cs_certrec *rec)
 	const struct cs_sel *s = &q->sel;
 	const struct cs_cert *c = &rec->cert;
 
-	if (s->nerrors > 0 || cs_sel_window(s)) {
+	if (s->nerrors > 0 || summed(s)) {
 		rewrite(q, rec);
 		if (rec->count == 0)
 			return 0;

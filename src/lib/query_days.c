@@ -256,6 +256,8 @@ cs_query_chain_reports(const struct cs_query *q, const struct cs_chainrec *c)
 	uint64_t n = 0;
 	size_t i;
 
+	if (q->sel.causes != 0)
+		return qc_chain(q, c->key);
 	if (!cs_sel_window(&q->sel)) {
 		if (q->sel.nerrors == 0)
 			return c->count;
@@ -286,6 +288,8 @@ cs_query_chain_code(const struct cs_query *q, const struct cs_chainrec *c,
 
 	if (!cs_sel_code(&q->sel, has_err, code))
 		return 0;
+	if (q->sel.causes != 0)
+		return qc_pair(q, c->key, has_err, code);
 	if (cs_sel_window(&q->sel)) {
 		if ((w = qw_chain(q, c->key)) == NULL ||
 		    (e = entry(q, w, has_err, code)) == NULL)
@@ -304,12 +308,20 @@ uint64_t
 cs_query_row(const struct cs_query *q, const unsigned char *ckey,
     int has_err, int32_t code, const char *host, size_t len, uint64_t n)
 {
+	if (q->sel.causes != 0)
+		return cs_sel_code(&q->sel, has_err, code) ? qc_row(q, ckey,
+		    has_err, code, host, len) : 0;
+	return cs_query_period(q, ckey, has_err, code, n);
+}
+
+uint64_t
+cs_query_period(const struct cs_query *q, const unsigned char *ckey,
+    int has_err, int32_t code, uint64_t n)
+{
 	const struct qwchain *w;
 	const struct qwent *e;
 	uint64_t out;
 
-	(void)host;
-	(void)len;
 	if (!cs_sel_code(&q->sel, has_err, code))
 		return 0;
 	if (!cs_sel_window(&q->sel))

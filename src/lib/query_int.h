@@ -96,6 +96,8 @@ typedef CS_VEC(size_t) idxvec_t;
 int	chain_distinct(idxvec_t *cc, struct keymap *m,
 	    const struct cs_chainrec *c);
 
+typedef CS_VEC(uint64_t) u64vec_t;
+
 /* A query's figures of a certificate under its codes and period. */
 struct qfig {
 	uint64_t	count;		/* under a period */
@@ -148,7 +150,22 @@ struct cs_query {
 	CS_VEC(struct qwent)	 went;
 	uint64_t		 unc_pairs;
 	uint64_t		 unc_reports;
+	/* under causes (query_causes.c): selected reports per (chain, code,
+	 * hostname), per (chain, code) and per chain, by hashed keys */
+	struct keymap		 crow, ccode, cchain, ctot;
+	u64vec_t		 crow_n, ccode_n, cchain_n, ctot_n;
 };
+
+/* Under causes: diagnoses every report (query_causes.c). 0 or -1. */
+int	prepare_causes(struct cs_query *q, struct cs_err *err);
+/* The selected reports of a (chain, code, hostname) row (host NULL: the
+ * pair's), of a chain: under causes. */
+uint64_t	qc_row(const struct cs_query *q, const unsigned char *ckey,
+		    int has_err, int32_t code, const char *host, size_t len);
+uint64_t	qc_pair(const struct cs_query *q, const unsigned char *ckey,
+		    int has_err, int32_t code);
+uint64_t	qc_chain(const struct cs_query *q, const unsigned char *ckey);
+void		query_causes_release(struct cs_query *q);
 
 /* Under a period: reads the chains' days (query_days.c). 0 or -1. */
 int	prepare_days(struct cs_query *q, struct cs_err *err);
