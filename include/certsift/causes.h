@@ -47,6 +47,10 @@ const char	*cs_cause_name(int cause);
 /* The cause of that name, or -1. */
 int		 cs_cause_parse(const char *name);
 
+/* Adds the cause of that name to mask (1 << CS_CAUSE_*, as struct
+ * cs_sel's causes). Returns 0, or -1 for an unknown name. */
+int		 cs_cause_mask_parse(const char *name, uint32_t *mask);
+
 /* One row per (cause, detail). */
 struct cs_cause_row {
 	int		 cause;
@@ -116,6 +120,21 @@ int	cs_causes_run(struct cs_store *st, const struct cs_missing_opts *mo,
 int	cs_causes_days(struct cs_store *st, const struct cs_missing_opts *mo,
 	    size_t examples, struct cs_causes *out, struct cs_missing *walk,
 	    struct cs_err *err);
+
+/*
+ * Every group of the selected reports that share a chain, an error code
+ * (has_err 0: none), a hostname (host NULL: none, or not known under a
+ * period) and their diagnoses (mask: 1 << CS_CAUSE_*): k reports. fn
+ * returns 0, or -1 to stop (after setting err).
+ */
+typedef int (*cs_causes_part_fn)(void *arg, const unsigned char *ckey,
+    int has_err, int32_t code, const char *host, size_t len, uint32_t mask,
+    uint64_t k, struct cs_err *err);
+
+/* Diagnoses as cs_causes_run() does, calling fn for every group of
+ * reports counted. Returns 0 or -1. */
+int	cs_causes_parts(struct cs_store *st, const struct cs_missing_opts *mo,
+	    cs_causes_part_fn fn, void *arg, struct cs_err *err);
 
 /*
  * The number of selected reports of the chain with this store key that

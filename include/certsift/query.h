@@ -15,12 +15,33 @@
  * selected certificates. Rankings and missing.h take a query.
  *
  * Counting rules: a certificate is selected when every given condition
- * holds; with error codes, when at least one of its reports has one, and
- * its figures become those of the matching reports only (count,
- * leaf_count, hosts, first_seen, last_seen, errors). A report is selected
- * when its code passes the codes and its leaf (first certificate) is a
- * selected certificate; reports without a valid certificate have no chain
- * and are never selected when a filter other than codes is given.
+ * holds; with error codes, a period or causes, when at least one of its
+ * reports passes them, and its figures become those of the matching reports only
+ * (count, leaf_count, hosts, first_seen, last_seen, errors), summed over
+ * the chains that hold it. A report is selected when its code and day
+ * pass and its leaf (first certificate) is a selected certificate;
+ * reports without a valid certificate have no chain and are never
+ * selected when a filter other than codes and the period is given.
+ *
+ * Causes: a report is selected when its diagnoses (causes.h) include one
+ * of them. Chain-wide diagnoses hold for all a chain's reports; expired,
+ * not-yet-valid and name-mismatch for those of the (chain, code,
+ * hostname) rows and validity counts that have them, so a chain's figures
+ * under causes are those of its reports that have one, exactly (with a
+ * period, by the rules below).
+ *
+ * The period: the store keeps report counts per (chain, day, code), and
+ * its hostnames per (chain, code, hostname) without days. Counts of
+ * reports (count, leaf_count, errors, chains' reports) are exact under a
+ * period. A figure by hostname (hosts, a hostname's reports) counts, of a
+ * (chain, code, hostname) row, the reports that must be in the period:
+ * all when every report of the (chain, code) is, none when none is, else
+ * those beyond the (chain, code)'s reports outside it. That is exact
+ * unless a (chain, code) has reports both inside and outside the period
+ * and several hostnames; cs_query_uncertain() says how many do. Under a
+ * period first_seen and last_seen are clamped to the first and last days
+ * of the period with matching reports: the sighting's own second when it
+ * falls on that day, else that day's first (last) second.
  *
  * Threads: a cs_sel is plain data. cs_query_open(), cs_query_keys() and
  * the rankings read the store and build the query: one thread at a time
@@ -35,6 +56,8 @@
 
 #include "certsift/err.h"
 #include "certsift/store.h"
+
+struct cs_certset;
 
 /* ---- the selection ------------------------------------------------------- */
 
@@ -57,6 +80,21 @@ struct cs_sel {
 	int64_t		 valid_at;	/* not_before <= t <= not_after */
 	int		 has_expired_at;
 	int64_t		 expired_at;	/* not_after < t */
+	/* the period: reports of the UTC days (cs_date_day()) from since,
+	 * inclusive, to until, exclusive; either leaves out the reports
+	 * without a time */
+	int		 has_since;
+	int32_t		 since;
+	int		 has_until;
+	int32_t		 until;
+	/*
+	 * --cause: the reports with any of these diagnoses (bits 1 <<
+	 * CS_CAUSE_*, causes.h), as causes.h finds them walking with these
+	 * trust anchors and known certificates (the caller's; NULL: none)
+	 */
+	uint32_t	 causes;
+	const struct cs_certset *roots;
+	const struct cs_certset *known;
 };
 
 #define CS_SEL_INIT { 0 }
@@ -75,6 +113,17 @@ int	cs_sel_filters(const struct cs_sel *s);
 int	cs_sel_reads_summary(const struct cs_sel *s);
 /* Whether a report with this code (has_err 0: none) passes the codes. */
 int	cs_sel_code(const struct cs_sel *s, int has_err, int32_t code);
+/* Whether a period (since or until) is given. */
+int	cs_sel_window(const struct cs_sel *s);
+/* Whether a day (or CS_NODAY) passes the period. */
+int	cs_sel_day(const struct cs_sel *s, int32_t day);
+/*
+ * Sets the period from times (epoch seconds) as the command line gives
+ * them: the days from the one since falls in, to the one before until
+ * ends in (a day counts when any second of it is in [since, until)).
+ */
+void	cs_sel_set_since(struct cs_sel *s, int64_t t);
+void	cs_sel_set_until(struct cs_sel *s, int64_t t);
 
 /* ---- the query ----------------------------------------------------------- */
 
@@ -122,6 +171,52 @@ int	cs_query_key(const struct cs_query *q, const unsigned char *key);
  */
 uint64_t	cs_query_chain(const struct cs_query *q,
 		    const struct cs_chainrec *c);
+
+/*
+ * The number of c's reports that pass the codes and the period, whatever
+ * its leaf (no cs_query_keys() needed).
+ */
+uint64_t	cs_query_chain_reports(const struct cs_query *q,
+		    const struct cs_chainrec *c);
+
+/* Of those, the ones with this code (has_err 0: without one). */
+uint64_t	cs_query_chain_code(const struct cs_query *q,
+		    const struct cs_chainrec *c, int has_err, int32_t code);
+
+/*
+ * Of the n reports of a row of cs_store_foreach_chainhost() (chain ckey,
+ * this code and hostname), the number that are selected, whatever the
+ * leaf: n or 0 by the code; under a period, those that must be in it (see
+ * the counting rules above); under causes, those with one of them.
+ */
+uint64_t	cs_query_row(const struct cs_query *q, const unsigned char *ckey,
+		    int has_err, int32_t code, const char *host, size_t len,
+		    uint64_t n);
+
+/*
+ * Of a chain's reports of one day and code (cs_store_foreach_chainday()),
+ * the number selected, whatever the leaf: exact by codes and the period;
+ * under causes, all when every report of the chain with that code (in
+ * the period) has one, else those beyond the ones that have none (a lower
+ * bound: the store keeps diagnoses per hostname, days per chain).
+ */
+uint64_t	cs_query_day(const struct cs_query *q, const unsigned char *ckey,
+		    const struct cs_dayent *e);
+
+/* Of n reports of the chain with this code (any part of them), those
+ * that the codes and the period select (as cs_query_row() without
+ * causes). */
+uint64_t	cs_query_period(const struct cs_query *q,
+		    const unsigned char *ckey, int has_err, int32_t code,
+		    uint64_t n);
+
+/*
+ * Under a period: the (chain, code) pairs whose reports are partly in it
+ * and hold several hostnames (their figures by hostname are lower
+ * bounds), and their reports in the period. Both 0 otherwise.
+ */
+void	cs_query_uncertain(const struct cs_query *q, uint64_t *pairs,
+	    uint64_t *reports);
 
 /* ---- lists ------------------------------------------------------------- */
 

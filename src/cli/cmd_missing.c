@@ -198,7 +198,11 @@ int
 missing_select(struct cs_missing_opts *mo, const struct cs_sel *sel,
     struct cs_store *st, struct cs_query **q)
 {
-	if ((*q = select_open(st, sel)) == NULL)
+	struct cs_sel s = *sel;
+
+	s.roots = mo->roots;	/* --cause walks with them */
+	s.known = mo->known;
+	if ((*q = select_open(st, &s)) == NULL)
 		return 1;
 	mo->query = *q;
 	return 0;

@@ -146,6 +146,8 @@ cmd_report(int argc, char **argv)
 		status = 1;
 		goto out;
 	}
+	o.sel.roots = roots;	/* --cause walks with them */
+	o.sel.known = known;
 	if ((q = select_open(st, &o.sel)) == NULL) {
 		status = 1;
 		goto out;
@@ -158,6 +160,10 @@ cmd_report(int argc, char **argv)
 	ro.known = known;
 	ro.top = (size_t)o.top;
 	ro.min_host_reports = o.min_host_reports;
+	ro.has_since = o.sel.has_since;	/* the selection's period */
+	ro.since = o.sel.since;
+	ro.has_until = o.sel.has_until;
+	ro.until = o.sel.until;
 	if (cli_out_open(&out, o.output) == -1) {
 		status = 1;
 		goto out;

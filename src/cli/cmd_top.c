@@ -269,7 +269,8 @@ cmd_top(int argc, char **argv)
 	o.r.min_host_reports = o.c.min_host_reports;
 	status = 1;
 	if ((st = cli_open_store(o.c.db)) == NULL ||
-	    (q = cli_query(&o.c, st)) == NULL)
+	    (q = (o.r.kind == CS_RANK_ERRORS ? cli_query_counts :
+	    cli_query)(&o.c, st)) == NULL)
 		goto out;
 	if (cs_query_rank(q, &o.r, &rank, &err) == -1) {
 		status = cli_fail(&err);

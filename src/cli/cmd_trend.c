@@ -15,14 +15,13 @@
 
 const char cmd_trend_usage[] =
     "usage: certsift trend [--csv] [--json] [--no-roots] [--by what]\n"
-    "           [--db path] [--known path] [--roots path] [--since t]\n"
-    "           [--until t]\n"
+    "           [--db path] [--known path] [--roots path]\n"
     SELECT_USAGE;
 
 enum { O_TABLE, O_JSON, O_CSV };
 
 enum { O_BY = 1, O_CSV_OPT, O_DB, O_JSON_OPT, O_KNOWN, O_NO_ROOTS,
-    O_ROOTS, O_SINCE, O_UNTIL };
+    O_ROOTS };
 
 static const char *const bynames[] = { "cause", "error", "issuer",
     "outcome" };
@@ -39,10 +38,6 @@ struct trend_opts {
 	size_t		 nroots;
 	const char	**known;
 	size_t		 nknown;
-	int		 has_since;
-	int64_t		 since;
-	int		 has_until;
-	int64_t		 until;
 };
 
 /* The day as text: "YYYY-MM-DD", or NULL for reports without one. */
@@ -187,8 +182,6 @@ parse_args(struct trend_opts *o, int argc, char **argv)
 		{ "known", required_argument, NULL, O_KNOWN },
 		{ "no-roots", no_argument, NULL, O_NO_ROOTS },
 		{ "roots", required_argument, NULL, O_ROOTS },
-		{ "since", required_argument, NULL, O_SINCE },
-		{ "until", required_argument, NULL, O_UNTIL },
 		SELECT_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
@@ -231,15 +224,6 @@ parse_args(struct trend_opts *o, int argc, char **argv)
 			o->roots = xrealloc(o->roots, (o->nroots + 1) *
 			    sizeof(*o->roots));
 			o->roots[o->nroots++] = optarg;
-			break;
-		case O_SINCE:
-		case O_UNTIL:
-			if (cs_date_parse(optarg, ch == O_SINCE ? &o->since :
-			    &o->until) == -1) {
-				cli_usage_error(cmd_trend_usage, "bad time '%s'", optarg);
-				return 2;
-			}
-			*(ch == O_SINCE ? &o->has_since : &o->has_until) = 1;
 			break;
 		default:
 			return cli_bad_option(cmd_trend_usage, argv, "h");
@@ -292,8 +276,8 @@ cmd_trend(int argc, char **argv)
 	if ((status = parse_args(&o, argc, argv)) >= 0)
 		goto out;
 	status = 0;
-	if ((o.by == CS_TREND_OUTCOME || o.by == CS_TREND_CAUSE) &&
-	    (status = missing_sets(o.roots,
+	if ((o.by == CS_TREND_OUTCOME || o.by == CS_TREND_CAUSE ||
+	    o.sel.causes != 0) && (status = missing_sets(o.roots,
 	    o.nroots, o.no_roots, o.known, o.nknown, &roots, &known)) != 0)
 		goto out;
 	if ((st = cli_open_store(o.db)) == NULL) {
@@ -302,12 +286,14 @@ cmd_trend(int argc, char **argv)
 	}
 	memset(&to, 0, sizeof(to));
 	to.by = o.by;
-	/* Days: the one T is in, from since; up to the one T ends. */
-	to.has_since = o.has_since;
-	to.since = cs_date_day(o.since);
-	to.has_until = o.has_until;
-	to.until = cs_date_day(o.until - 1) + 1;
-	if ((q = select_open(st, &o.sel)) == NULL) {
+	/* The selection's period (select.c). */
+	to.has_since = o.sel.has_since;
+	to.since = o.sel.since;
+	to.has_until = o.sel.has_until;
+	to.until = o.sel.until;
+	o.sel.roots = roots;	/* --cause walks with them */
+	o.sel.known = known;
+	if ((q = select_open_counts(st, &o.sel)) == NULL) {
 		status = 1;
 		goto out;
 	}
@@ -343,7 +329,8 @@ cmd_trend(int argc, char **argv)
 	default:
 		print_table(stdout, &t, o.by);
 	}
-	note_days(&t);
+	if (!cs_sel_window(&o.sel))	/* else select_open() said it */
+		note_days(&t);
 	if (c.days_guessed > 0)
 		cli_warn("the days of %" PRIu64 " reports ingested before the "
 		    "store kept hosts' days (schema 6) are laid over their "

@@ -196,10 +196,37 @@ cli_certsets(const struct cli_opts *o, struct cs_certset **roots,
 	return 0;
 }
 
+static struct cs_query *
+query(const struct cli_opts *o, struct cs_store *st, int hosts)
+{
+	struct cs_certset *roots = NULL, *known = NULL;
+	struct cs_sel s = o->sel;
+	struct cs_query *q = NULL;
+
+	/* --cause walks with --roots and --known (the system's roots). */
+	if (s.causes != 0 && s.roots == NULL) {
+		if (cli_certsets(o, &roots, &known) != 0)
+			goto out;
+		s.roots = roots;
+		s.known = known;
+	}
+	q = hosts ? select_open(st, &s) : select_open_counts(st, &s);
+out:
+	cs_certset_free(roots);
+	cs_certset_free(known);
+	return q;
+}
+
 struct cs_query *
 cli_query(const struct cli_opts *o, struct cs_store *st)
 {
-	return select_open(st, &o->sel);
+	return query(o, st, 1);
+}
+
+struct cs_query *
+cli_query_counts(const struct cli_opts *o, struct cs_store *st)
+{
+	return query(o, st, 0);
 }
 
 void

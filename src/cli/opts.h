@@ -89,6 +89,9 @@ int	cli_certsets(const struct cli_opts *o, struct cs_certset **roots,
 
 /* Opens the selection's query on st; NULL after saying why. */
 struct cs_query	*cli_query(const struct cli_opts *o, struct cs_store *st);
+/* The same for an output without figures by hostname (select.h). */
+struct cs_query	*cli_query_counts(const struct cli_opts *o,
+		    struct cs_store *st);
 
 void	cli_opts_release(struct cli_opts *o);
 

@@ -1,8 +1,10 @@
 #include "select.h"
 
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "certsift/causes.h"
 #include "certsift/date.h"
 #include "certsift/nss.h"
 #include "cli.h"
@@ -26,13 +28,45 @@ add_error(struct cs_sel *s, const char *arg, const char *usage)
 	return 1;
 }
 
+static int
+add_cause(struct cs_sel *s, const char *arg, const char *usage)
+{
+	char names[512];
+	size_t n = 0;
+	int i;
+
+	if (cs_cause_mask_parse(arg, &s->causes) == 0)
+		return 1;
+	for (i = 0; i < CS_CAUSE_N && n < sizeof(names); i++)
+		n += (size_t)snprintf(names + n, sizeof(names) - n, "%s%s",
+		    i > 0 ? ", " : "", cs_cause_name(i));
+	cli_usage_error(usage, "unknown cause '%s' (one of %s)", arg, names);
+	return -1;
+}
+
+/* The times of ingest's --since and --until, in its words. */
+static int
+parse_time(const char *arg, const char *usage, int64_t *t)
+{
+	if (cs_date_parse(arg, t) == -1) {
+		cli_usage_error(usage, "bad time '%s' (use YYYY-MM-DD, an ISO "
+		    "8601 date-time or epoch seconds)", arg);
+		return -1;
+	}
+	return 0;
+}
+
 int
 select_option(struct cs_sel *s, int ch, const char *arg, const char *usage)
 {
+	int64_t t;
+
 	switch (ch) {
 	case SELECT_OPT_CA:
 		s->ca = 1;
 		return 1;
+	case SELECT_OPT_CAUSE:
+		return add_cause(s, arg, usage);
 	case SELECT_OPT_ERROR:
 		return add_error(s, arg, usage);
 	case SELECT_OPT_EXPIRED_AT:
@@ -68,8 +102,18 @@ select_option(struct cs_sel *s, int ch, const char *arg, const char *usage)
 	case SELECT_OPT_SELF_SIGNED:
 		s->self_signed = 1;
 		return 1;
+	case SELECT_OPT_SINCE:
+		if (parse_time(arg, usage, &t) == -1)
+			return -1;
+		cs_sel_set_since(s, t);
+		return 1;
 	case SELECT_OPT_SUBJECT:
 		s->subject = arg;
+		return 1;
+	case SELECT_OPT_UNTIL:
+		if (parse_time(arg, usage, &t) == -1)
+			return -1;
+		cs_sel_set_until(s, t);
 		return 1;
 	case SELECT_OPT_VALID_AT:
 		if (cs_date_parse(arg, &s->valid_at) == -1) {
@@ -82,8 +126,41 @@ select_option(struct cs_sel *s, int ch, const char *arg, const char *usage)
 	return 0;
 }
 
-struct cs_query *
-select_open(struct cs_store *st, const struct cs_sel *s)
+/* What a period cannot count, on stderr. */
+static int
+note_period(struct cs_store *st, const struct cs_query *q, int hosts)
+{
+	struct cs_err err = CS_ERR_INIT;
+	struct cs_daysinfo di;
+	uint64_t pairs, reports;
+	char buf[32];
+
+	if (cs_store_days_info(st, &di, &err) == -1) {
+		cli_warn("%s", err.msg);
+		return -1;
+	}
+	if (!di.kept)
+		cli_warn("the store keeps no days yet (an older schema; the "
+		    "next ingest upgrades it): --since and --until select no "
+		    "report");
+	else if (di.reports_before > 0) {
+		cs_date_iso(di.since, buf);
+		cli_warn("the store keeps days since %s (upgraded then): the "
+		    "%" PRIu64 " reports ingested before are in no period",
+		    buf, di.reports_before);
+	}
+	cs_query_uncertain(q, &pairs, &reports);
+	if (hosts && pairs > 0)
+		cli_warn("%" PRIu64 " (chain, error code) pairs have reports "
+		    "inside and outside the period and several hostnames: "
+		    "figures by hostname count, of their %" PRIu64 " reports "
+		    "in it, only those that must be there (lower bounds)",
+		    pairs, reports);
+	return 0;
+}
+
+static struct cs_query *
+open_query(struct cs_store *st, const struct cs_sel *s, int hosts)
 {
 	struct cs_err err = CS_ERR_INIT;
 	struct cs_query *q;
@@ -92,5 +169,21 @@ select_open(struct cs_store *st, const struct cs_sel *s)
 		cli_warn("%s", err.msg);
 		return NULL;
 	}
+	if (cs_sel_window(s) && note_period(st, q, hosts) == -1) {
+		cs_query_close(q);
+		return NULL;
+	}
 	return q;
+}
+
+struct cs_query *
+select_open(struct cs_store *st, const struct cs_sel *s)
+{
+	return open_query(st, s, 1);
+}
+
+struct cs_query *
+select_open_counts(struct cs_store *st, const struct cs_sel *s)
+{
+	return open_query(st, s, 0);
 }

@@ -19,10 +19,18 @@
  *			(fnmatch(3), case-insensitive)
  *	--valid-at t	not_before <= t <= not_after
  *	--expired-at t	not_after < t
+ *	--cause name	(repeatable) the reports with that diagnosis
+ *			(causes.h's names), walked with the command's
+ *			--roots and --known (top and export: the system's
+ *			roots)
+ *	--since t	the reports of the UTC days from the one t falls in
+ *	--until t	the reports of the UTC days before the one t ends
+ *			in (t as in ingest); either leaves out the reports
+ *			without a time
  *
  * All given options must hold. --issuer, --subject, --host, --valid-at,
- * --expired-at, --min-count and --min-hosts take one value (the last one
- * given counts).
+ * --expired-at, --since, --until, --min-count and --min-hosts take one
+ * value (the last one given counts).
  *
  * query.h says how reports and figures are counted under them.
  *
@@ -45,6 +53,7 @@
 /* getopt_long values of the selection's options: beyond any char. */
 enum {
 	SELECT_OPT_CA = 1000,
+	SELECT_OPT_CAUSE,
 	SELECT_OPT_ERROR,
 	SELECT_OPT_EXPIRED_AT,
 	SELECT_OPT_HOST,
@@ -53,13 +62,16 @@ enum {
 	SELECT_OPT_MIN_COUNT,
 	SELECT_OPT_MIN_HOSTS,
 	SELECT_OPT_SELF_SIGNED,
+	SELECT_OPT_SINCE,
 	SELECT_OPT_SUBJECT,
+	SELECT_OPT_UNTIL,
 	SELECT_OPT_VALID_AT
 };
 
 /* struct option entries to put in a command's longopts before its end. */
 #define SELECT_LONGOPTS							\
 	{ "ca", no_argument, NULL, SELECT_OPT_CA },			\
+	{ "cause", required_argument, NULL, SELECT_OPT_CAUSE },		\
 	{ "error", required_argument, NULL, SELECT_OPT_ERROR },		\
 	{ "expired-at", required_argument, NULL, SELECT_OPT_EXPIRED_AT }, \
 	{ "host", required_argument, NULL, SELECT_OPT_HOST },		\
@@ -68,14 +80,17 @@ enum {
 	{ "min-count", required_argument, NULL, SELECT_OPT_MIN_COUNT },	\
 	{ "min-hosts", required_argument, NULL, SELECT_OPT_MIN_HOSTS },	\
 	{ "self-signed", no_argument, NULL, SELECT_OPT_SELF_SIGNED },	\
+	{ "since", required_argument, NULL, SELECT_OPT_SINCE },		\
 	{ "subject", required_argument, NULL, SELECT_OPT_SUBJECT },	\
+	{ "until", required_argument, NULL, SELECT_OPT_UNTIL },		\
 	{ "valid-at", required_argument, NULL, SELECT_OPT_VALID_AT }
 
 /* Usage lines of the selection, for a command's usage text. */
 #define SELECT_USAGE							\
-	"           [--ca] [--leaf] [--self-signed] [--error code]\n"	\
-	"           [--expired-at t] [--host glob] [--issuer text]\n"	\
-	"           [--min-count n] [--min-hosts n] [--subject text]\n"	\
+	"           [--ca] [--leaf] [--self-signed] [--cause name]\n"	\
+	"           [--error code] [--expired-at t] [--host glob]\n"	\
+	"           [--issuer text] [--min-count n] [--min-hosts n]\n"	\
+	"           [--since t] [--subject text] [--until t]\n"		\
 	"           [--valid-at t]\n"
 
 /*
@@ -87,8 +102,16 @@ enum {
 int	select_option(struct cs_sel *s, int ch, const char *arg,
 	    const char *usage);
 
-/* Opens a query of s on st; NULL after saying why. */
+/*
+ * Opens a query of s on st; NULL after saying why. Under a period, says
+ * on stderr what the store cannot count in it: days it does not keep (a
+ * store upgraded from schema 4), hostnames of reports partly in it.
+ */
 struct cs_query	*select_open(struct cs_store *st, const struct cs_sel *s);
+/* The same for an output without figures by hostname (it says nothing
+ * about them). */
+struct cs_query	*select_open_counts(struct cs_store *st,
+		    const struct cs_sel *s);
 
 /*
  * Certificates as CSV (cmd_export.c): the header line, then one row per

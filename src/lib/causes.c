@@ -360,6 +360,13 @@ struct dcvec {
 	size_t		 n, cap;
 };
 
+/* Reports of one (chain, code, hostname) with the same diagnoses. */
+struct part {
+	unsigned	 g;		/* G_* */
+	uint64_t	 n;
+	long		 host;		/* or -1 */
+};
+
 struct ctx {
 	struct cs_err		*err;
 	const struct cs_missing_opts *mo;
@@ -384,6 +391,15 @@ struct ctx {
 	size_t			 nhpairs, hpairs_cap;
 	struct ex		*exs;
 	size_t			 nexs, exs_cap;
+	/* --cause's diagnoses (0: every report); who sees each part */
+	uint32_t		 sel_causes;
+	cs_causes_part_fn	 part_fn;
+	void			*part_arg;
+	/* Under a period: the parts of the (chain, code) being counted. */
+	struct part		*parts;
+	size_t			 nparts, parts_cap;
+	int			 p_has_err;
+	int32_t			 p_code;
 	/* The chain being counted: its rows' reports. */
 	size_t			 cur;
 	struct ex		*acc;
@@ -1000,19 +1016,52 @@ dc_add(struct dcvec *v, uint32_t chain, int has_err, int32_t code,
 	return cs_vec_push(v, d);
 }
 
+static const int per_report[] = { CS_CAUSE_EXPIRED, CS_CAUSE_NOT_YET_VALID,
+    CS_CAUSE_NAME_MISMATCH };
+
+/* The diagnoses (1 << CS_CAUSE_*) of reports of the current chain with
+ * the per-report diagnoses g. */
+static uint32_t
+chain_mask(const struct ctx *x, const struct crec *c, unsigned g)
+{
+	uint32_t m = 0;
+	size_t i;
+
+	for (i = 0; i < c->rn; i++)
+		m |= 1u << x->rows[x->crows[c->roff + i]].cause;
+	for (i = 0; i < 3; i++)
+		if (g & (1u << i))
+			m |= 1u << per_report[i];
+	return m != 0 ? m : 1u << CS_CAUSE_OTHER;
+}
+
+static uint32_t
+group_mask(const struct ctx *x, unsigned g)
+{
+	return chain_mask(x, &x->chains[x->cur], g);
+}
+
 /* k reports of the current chain, with the per-report diagnoses g. */
 static int
 count_group(struct ctx *x, unsigned g, uint64_t k, long host)
 {
-	static const int per[] = { CS_CAUSE_EXPIRED, CS_CAUSE_NOT_YET_VALID,
-	    CS_CAUSE_NAME_MISMATCH };
+	const int *per = per_report;
 	const struct crec *c = &x->chains[x->cur];
-	uint32_t row, prim = NOROW, r;
+	uint32_t row, prim = NOROW, r, mask;
 	uint16_t seen = 0;
 	size_t i;
 
 	if (k == 0)
 		return 0;
+	mask = group_mask(x, g);
+	/* --cause: the reports with one of its diagnoses only. */
+	if (x->sel_causes != 0 && !(mask & x->sel_causes))
+		return 0;
+	if (x->part_fn != NULL && x->part_fn(x->part_arg, c->key,
+	    x->cur_has_err, x->cur_code, host < 0 ? NULL :
+	    strtab_str(&x->hosts, (uint32_t)host), host < 0 ? 0 :
+	    x->hosts.e.v[host].len, mask, k, x->err) == -1)
+		return -1;
 	x->reports += k;
 	for (i = 0; i < c->rn; i++) {
 		row = x->crows[c->roff + i];
@@ -1051,6 +1100,60 @@ count_group(struct ctx *x, unsigned g, uint64_t k, long host)
 	return 0;
 }
 
+/*
+ * Under a period: counts the parts of a (chain, code) kept by part(). Of
+ * its reports in the period, each part counts those that must be there;
+ * the rest (when the pair has reports on both sides and several parts)
+ * count with the diagnoses every part has, and no hostname.
+ */
+static int
+group_end(struct ctx *x)
+{
+	const struct cs_query *q = x->mo->query;
+	const unsigned char *ckey = x->chains[x->cur].key;
+	uint64_t total = 0, in, sum = 0, k;
+	unsigned gand = ~0u;
+	size_t i;
+
+	for (i = 0; i < x->nparts; i++)
+		total += x->parts[i].n;
+	x->cur_has_err = x->p_has_err;
+	x->cur_code = x->p_code;
+	in = cs_query_period(q, ckey, x->p_has_err, x->p_code, total);
+	for (i = 0; i < x->nparts && in > 0; i++) {
+		k = cs_query_period(q, ckey, x->p_has_err, x->p_code,
+		    x->parts[i].n);
+		if (count_group(x, x->parts[i].g, k, x->parts[i].host) == -1)
+			return -1;
+		sum += k;
+		gand &= x->parts[i].g;
+	}
+	x->nparts = 0;
+	return in > sum ? count_group(x, gand, in - sum, -1) : 0;
+}
+
+/* k reports of the current chain and code with diagnoses g. */
+static int
+part(struct ctx *x, const struct cs_query *q, int has_err, int32_t code,
+    unsigned g, uint64_t k, long host)
+{
+	if (q == NULL || !cs_sel_window(cs_query_sel(q))) {
+		x->cur_has_err = has_err;
+		x->cur_code = code;
+		return count_group(x, g, k, host);
+	}
+	if (x->nparts > 0 && (x->p_has_err != has_err || x->p_code != code)
+	    && group_end(x) == -1)
+		return -1;
+	if (grow(&x->parts, &x->parts_cap, x->nparts + 1, sizeof(*x->parts),
+	    x->err) == -1)
+		return -1;
+	x->p_has_err = has_err;
+	x->p_code = code;
+	x->parts[x->nparts++] = (struct part){ g, k, host };
+	return 0;
+}
+
 static int
 on_row(void *arg, const unsigned char *ckey, int has_err, int32_t code,
     const char *host, size_t len, uint64_t n)
@@ -1058,6 +1161,7 @@ on_row(void *arg, const unsigned char *ckey, int has_err, int32_t code,
 	struct ctx *x = arg;
 	const struct crec *c;
 	const struct vent *e;
+	const struct cs_query *q;
 	unsigned g = 0, gv;
 	long hid = -1;
 	size_t i;
@@ -1065,18 +1169,20 @@ on_row(void *arg, const unsigned char *ckey, int has_err, int32_t code,
 
 	while (x->cur < x->nchains && (cmp = memcmp(x->chains[x->cur].key,
 	    ckey, CS_KEY_LEN)) < 0) {
-		if (flush(x) == -1)
+		if ((x->nparts > 0 && group_end(x) == -1) || flush(x) == -1)
 			return -1;
 		x->cur++;
 	}
 	if (cmp != 0 || (x->mo->query != NULL &&
 	    !cs_sel_code(cs_query_sel(x->mo->query), has_err, code)))
 		return 0;
+	q = x->mo->query;
 	c = &x->chains[x->cur];
 	x->cur_has_err = has_err;
 	x->cur_code = code;
 	if (len > 0 && !keyed(host, len)) {
-		x->judged += n;
+		x->judged += q == NULL ? n : cs_query_period(q, ckey, has_err,
+		    code, n);	/* XXX: a lower bound; all under --cause */
 		if (!host_ok(x, &x->nodes[c->leaf], host, len))
 			g |= G_MISMATCH;
 	}
@@ -1095,11 +1201,11 @@ on_row(void *arg, const unsigned char *ckey, int has_err, int32_t code,
 			gv |= G_NOTYET;
 		if (e->v.n > n)		/* a damaged store: not below 0 */
 			break;
-		if (count_group(x, gv, e->v.n, hid) == -1)
+		if (part(x, q, has_err, code, gv, e->v.n, hid) == -1)
 			return -1;
 		n -= e->v.n;
 	}
-	return count_group(x, g, n, hid);
+	return part(x, q, has_err, code, g, n, hid);
 }
 
 
@@ -1149,6 +1255,9 @@ on_hostday(void *arg, const unsigned char *ckey, int has_err, int32_t code,
 			ge |= G_EXPIRED;
 		if (e[i].notyet & c->posmask)
 			ge |= G_NOTYET;
+		if (x->sel_causes != 0 && !(chain_mask(x, c, ge) &
+		    x->sel_causes))
+			continue;	/* --cause */
 		if (e[i].n > 0 && dc_add(&x->hv, (uint32_t)ci, has_err, code,
 		    e[i].day, primary_cause(x, c, ge), e[i].n) == -1)
 			return cs_err_set(x->err, CS_ENOMEM, "out of memory");
@@ -1471,6 +1580,7 @@ ctx_release(struct ctx *x)
 	free(x->hpairs);
 	free(x->exs);
 	free(x->acc);
+	free(x->parts);
 	free(x->counts);
 	cs_vec_release(&x->pv);
 	cs_vec_release(&x->hv);
@@ -1481,6 +1591,7 @@ ctx_release(struct ctx *x)
 static int
 run(struct cs_store *st, const struct cs_missing_opts *mo, size_t examples,
     int days, struct cs_causes *out, struct cs_missing *walk,
+    cs_causes_part_fn fn, void *arg,
     struct cs_err *err)
 {
 	struct cs_missing_opts o = *mo;
@@ -1493,6 +1604,10 @@ run(struct cs_store *st, const struct cs_missing_opts *mo, size_t examples,
 	x.err = err;
 	x.mo = mo;
 	x.days = days;
+	x.part_fn = fn;
+	x.part_arg = arg;
+	if (mo->query != NULL)
+		x.sel_causes = cs_query_sel(mo->query)->causes;
 	if (lists_load(&x.lists, err) == -1)
 		goto out;
 	o.node = on_node;
@@ -1509,7 +1624,7 @@ run(struct cs_store *st, const struct cs_missing_opts *mo, size_t examples,
 		goto out;
 	}
 	if (cs_store_foreach_chainhost(st, on_row, &x, err) == -1 ||
-	    flush(&x) == -1)
+	    (x.nparts > 0 && group_end(&x) == -1) || flush(&x) == -1)
 		goto out;
 	if (days && (cs_store_foreach_hostday(st, on_hostday, &x, err) == -1 ||
 	    cs_store_foreach_chainday(st, on_chainday, &x, err) == -1 ||
@@ -1526,7 +1641,7 @@ int
 cs_causes_run(struct cs_store *st, const struct cs_missing_opts *mo,
     size_t examples, struct cs_causes *out, struct cs_err *err)
 {
-	return run(st, mo, examples, 0, out, NULL, err);
+	return run(st, mo, examples, 0, out, NULL, NULL, NULL, err);
 }
 
 int
@@ -1534,7 +1649,30 @@ cs_causes_days(struct cs_store *st, const struct cs_missing_opts *mo,
     size_t examples, struct cs_causes *out, struct cs_missing *walk,
     struct cs_err *err)
 {
-	return run(st, mo, examples, 1, out, walk, err);
+	return run(st, mo, examples, 1, out, walk, NULL, NULL, err);
+}
+
+int
+cs_causes_parts(struct cs_store *st, const struct cs_missing_opts *mo,
+    cs_causes_part_fn fn, void *arg, struct cs_err *err)
+{
+	struct cs_causes c = CS_CAUSES_INIT;
+	int rc;
+
+	rc = run(st, mo, 0, 0, &c, NULL, fn, arg, err);
+	cs_causes_release(&c);
+	return rc;
+}
+
+int
+cs_cause_mask_parse(const char *name, uint32_t *mask)
+{
+	int c;
+
+	if ((c = cs_cause_parse(name)) < 0)
+		return -1;
+	*mask |= 1u << c;
+	return 0;
 }
 
 uint64_t

@@ -497,22 +497,12 @@ store_node(const struct ctx *x, const unsigned char *key)
 static uint64_t
 weight(const struct ctx *x, const struct cs_chainrec *r)
 {
-	const struct cs_sel *s;
-	uint64_t n = 0;
-	size_t i;
-
 	if (x->o->query == NULL)
 		return r->count;
-	s = cs_query_sel(x->o->query);
-	if (cs_sel_filters(s))
+	if (cs_sel_filters(cs_query_sel(x->o->query)))
 		return cs_query_chain(x->o->query, r);
-	/* Only codes: the chain's own counts by code will do. */
-	if (s->nerrors == 0)
-		return r->count;
-	for (i = 0; i < r->nerrs; i++)
-		if (cs_sel_code(s, 1, r->errs[i].code))
-			n += r->errs[i].n;
-	return n;
+	/* Only codes and days: the chain's own counts will do. */
+	return cs_query_chain_reports(x->o->query, r);
 }
 
 static int
@@ -1620,6 +1610,7 @@ out:
 
 struct hostacc {
 	const struct mpriv	*pv;
+	const unsigned char	*ckey;
 	char			**v;
 	size_t			 n, cap;
 	struct cs_err		*err;
@@ -1631,9 +1622,8 @@ host_each(void *arg, int has_err, int32_t code, const char *host,
 {
 	struct hostacc *h = arg;
 
-	(void)n;
-	if (len == 0 || (h->pv->query != NULL &&
-	    !cs_sel_code(cs_query_sel(h->pv->query), has_err, code)))
+	if (len == 0 || (h->pv->query != NULL && cs_query_row(h->pv->query,
+	    h->ckey, has_err, code, host, len, n) == 0))
 		return 0;
 	if (grow(&h->v, &h->cap, h->n + 1, sizeof(*h->v), h->err) == -1 ||
 	    (h->v[h->n] = strndup(host, len)) == NULL)
@@ -1656,10 +1646,12 @@ cs_missing_hosts(struct cs_store *st, struct cs_missing *m, size_t i,
 	memset(&h, 0, sizeof(h));
 	h.pv = pv;
 	h.err = err;
-	for (k = pv->start[i]; k < pv->start[i + 1]; k++)
+	for (k = pv->start[i]; k < pv->start[i + 1]; k++) {
+		h.ckey = pv->keys[k];
 		if (cs_store_chain_hosts(st, pv->keys[k], host_each, &h,
 		    err) == -1)
 			goto out;
+	}
 	if (h.n > 1)
 		qsort(h.v, h.n, sizeof(*h.v), str_cmp);
 	for (k = 0, n = 0; k < h.n; k++)

@@ -305,7 +305,14 @@ cs_sel_release(struct cs_sel *s)
 int
 cs_sel_active(const struct cs_sel *s)
 {
-	return s->nerrors > 0 || cs_sel_filters(s);
+	return s->nerrors > 0 || cs_sel_window(s) || cs_sel_filters(s);
+}
+
+/* Whether figures are summed from the chains (else the codes' own). */
+static int
+summed(const struct cs_sel *s)
+{
+	return cs_sel_window(s) || s->causes != 0;
 }
 
 int
@@ -314,7 +321,7 @@ cs_sel_filters(const struct cs_sel *s)
 	return s->ca || s->leaf || s->self_signed || s->has_min_count ||
 	    s->has_min_hosts || s->issuer != NULL ||
 	    s->subject != NULL || s->host != NULL || s->has_valid_at ||
-	    s->has_expired_at;
+	    s->has_expired_at || s->causes != 0;
 }
 
 int
@@ -385,11 +392,11 @@ errscan_row(void *arg, const unsigned char *ckey, int has_err, int32_t code,
 	size_t k;
 	int r = 1;
 
-	(void)n;
 	while (e->at < e->ch.n && (r = memcmp(e->ch.v[e->at].key, ckey,
 	    CS_KEY_LEN)) < 0)
 		e->at++;
-	if (r != 0 || len == 0 || !cs_sel_code(&e->q->sel, has_err, code))
+	if (r != 0 || len == 0 || cs_query_row(e->q, ckey, has_err, code,
+	    host, len, n) == 0)
 		return 0;
 	c = &e->ch.v[e->at];
 	for (k = 0; k < c->n; k++)
@@ -399,21 +406,54 @@ errscan_row(void *arg, const unsigned char *ckey, int has_err, int32_t code,
 	return 0;
 }
 
+/* Under a period: a certificate's reports of c by code, in ferrs. */
+static int
+period_errs(struct cs_query *q, const struct cs_chainrec *c, size_t fig)
+{
+	struct qferr fe;
+	size_t i;
+
+	for (i = 0; i < c->nerrs; i++) {
+		fe.fig = fig;
+		fe.code = c->errs[i].code;
+		if ((fe.n = cs_query_chain_code(q, c, 1, fe.code)) > 0 &&
+		    cs_vec_push(&q->ferrs, fe) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* The first and last sightings of c's matching reports. */
+static int
+chain_seen(const struct cs_query *q, const struct cs_chainrec *c,
+    int64_t *first, int64_t *last)
+{
+	const struct qwchain *w;
+
+	if (!cs_sel_window(&q->sel)) {
+		*first = c->first_seen;
+		*last = c->last_seen;
+		return c->seen;
+	}
+	return (w = qw_chain(q, c->key)) != NULL && qw_seen(w, c, first,
+	    last);
+}
+
 static int
 errscan_chain(void *arg, const struct cs_chainrec *c)
 {
 	struct errscan *e = arg;
 	struct qfig *f;
 	struct echain ec;
-	uint64_t n = 0;
+	uint64_t n;
+	int64_t first, last;
 	size_t i, k;
+	int seen, window = summed(&e->q->sel);
 	long x;
 
-	for (i = 0; i < c->nerrs; i++)
-		if (cs_sel_code(&e->q->sel, 1, c->errs[i].code))
-			n += c->errs[i].n;
-	if (n == 0 || c->ncerts == 0)
+	if ((n = cs_query_chain_reports(e->q, c)) == 0 || c->ncerts == 0)
 		return 0;
+	seen = chain_seen(e->q, c, &first, &last);
 	memcpy(ec.key, c->key, CS_KEY_LEN);
 	ec.off = e->cidx.n;
 	ec.n = 0;
@@ -429,17 +469,20 @@ errscan_chain(void *arg, const struct cs_chainrec *c)
 			return query_nomem(e->err);
 		ec.n++;
 		/*
-		 * A store of schema 5 read as it is keeps no times per code:
-		 * a chain's span all its codes (what an upgrade keeps).
+		 * Where certcode does not say (see prepare_errors()), the
+		 * chain's span (clamped to a period's days) is the times.
 		 */
 		f = &e->q->figs.v[x];
-		if (c->seen && e->chaintimes) {
-			if (!f->seen || c->first_seen < f->first_seen)
-				f->first_seen = c->first_seen;
-			if (!f->seen || c->last_seen > f->last_seen)
-				f->last_seen = c->last_seen;
+		if (seen && e->chaintimes) {
+			if (!f->seen || first < f->first_seen)
+				f->first_seen = first;
+			if (!f->seen || last > f->last_seen)
+				f->last_seen = last;
 			f->seen = 1;
 		}
+		f->count += n;
+		if (window && period_errs(e->q, c, (size_t)x) == -1)
+			return query_nomem(e->err);
 	}
 	if (cs_vec_push(&e->ch, ec) == -1)
 		return query_nomem(e->err);
@@ -476,6 +519,40 @@ count_host(void *arg, uint64_t row)
 	q->figs.v[row].hosts++;
 }
 
+static int
+ferr_cmp(const void *a, const void *b)
+{
+	const struct qferr *x = a, *y = b;
+
+	if (x->fig != y->fig)
+		return x->fig < y->fig ? -1 : 1;
+	return (x->code > y->code) - (x->code < y->code);
+}
+
+/* The certificates' reports by code: summed, and each one's place. */
+static void
+ferrs_index(struct cs_query *q)
+{
+	struct qferr *v = q->ferrs.v;
+	size_t i, j;
+
+	if (q->ferrs.n > 1)
+		qsort(v, q->ferrs.n, sizeof(*v), ferr_cmp);
+	for (i = 0, j = 0; i < q->ferrs.n; i++) {
+		if (j > 0 && v[j - 1].fig == v[i].fig &&
+		    v[j - 1].code == v[i].code) {
+			v[j - 1].n += v[i].n;
+			continue;
+		}
+		v[j] = v[i];
+		if (j == 0 || v[j - 1].fig != v[j].fig)
+			q->figs.v[v[j].fig].errs_off = j;
+		q->figs.v[v[j].fig].nerrs++;
+		j++;
+	}
+	q->ferrs.n = j;
+}
+
 /* Figures of each certificate over the reports with a code in sel. */
 static int
 prepare_errors(struct cs_query *q, struct cs_err *err)
@@ -487,7 +564,13 @@ prepare_errors(struct cs_query *q, struct cs_err *err)
 	memset(&e, 0, sizeof(e));
 	e.q = q;
 	e.err = err;
-	e.chaintimes = !cs_store_has_codes(q->st);
+	/*
+	 * The times of the certificates' reports with the codes (certcode),
+	 * or, where those do not say (a schema 5 store, no --error, or a
+	 * period, whose days clamp them), their chains'.
+	 */
+	e.chaintimes = !cs_store_has_codes(q->st) || q->sel.nerrors == 0 ||
+	    cs_sel_window(&q->sel);
 	/* The chains, then all their rows in one pass: no lookup each. */
 	if (cs_store_foreach_chain(q->st, errscan_chain, &e, err) == -1 ||
 	    cs_store_foreach_chainhost(q->st, errscan_row, &e, err) == -1)
@@ -497,6 +580,7 @@ prepare_errors(struct cs_query *q, struct cs_err *err)
 		    errscan_time, &e, err) == -1)
 			goto out;
 	hpairs_count(&e.pairs, count_host, q);
+	ferrs_index(q);
 	ret = 0;
 out:
 	cs_vec_release(&e.ch);
@@ -599,7 +683,12 @@ cs_query_open(struct cs_store *st, const struct cs_sel *sel,
 	for (i = 0; i < sel->nerrors; i++)
 		if (cs_sel_add_error(&q->sel, sel->errors[i], err) == -1)
 			goto fail;
-	if (q->sel.nerrors > 0 && prepare_errors(q, err) == -1)
+	if (cs_sel_window(&q->sel) && prepare_days(q, err) == -1)
+		goto fail;
+	if (q->sel.causes != 0 && prepare_causes(q, err) == -1)
+		goto fail;
+	if ((q->sel.nerrors > 0 || summed(&q->sel)) &&
+	    prepare_errors(q, err) == -1)
 		goto fail;
 	if (q->sel.host != NULL && prepare_hosts(q, err) == -1)
 		goto fail;
@@ -620,6 +709,11 @@ cs_query_close(struct cs_query *q)
 	cs_vec_release(&q->figs);
 	keymap_release(&q->hostkeys);
 	keymap_release(&q->keys);
+	cs_vec_release(&q->ferrs);
+	keymap_release(&q->wmap);
+	cs_vec_release(&q->wch);
+	cs_vec_release(&q->went);
+	query_causes_release(q);
 	free(q);
 }
 
@@ -688,23 +782,49 @@ contains(const char *hay, const char *needle)
 	return n == 0;
 }
 
+/* Under a period: rec's reports by code from the figures (the codes
+ * are a subset of rec's own, so they fit where they were). */
+static void
+rewrite_period(const struct cs_query *q, struct cs_certrec *rec, long x)
+{
+	const struct qfig *f;
+	size_t i;
+
+	if (x < 0) {
+		rec->count = 0;
+		rec->nerrs = 0;
+		return;
+	}
+	f = &q->figs.v[x];
+	rec->count = f->count;
+	for (i = 0; i < f->nerrs && i < rec->nerrs; i++)
+		rec->errs[i] = (struct cs_errcount){
+			q->ferrs.v[f->errs_off + i].code,
+			q->ferrs.v[f->errs_off + i].n };
+	rec->nerrs = i;
+}
+
 /* Rewrites rec's figures to its reports with a code in sel. */
 static void
 rewrite(const struct cs_query *q, struct cs_certrec *rec)
 {
 	const struct qfig *f;
 	size_t i, j;
-	long x;
+	long x = keymap_get(&q->figmap, rec->key);
 
-	rec->count = 0;
-	for (i = 0, j = 0; i < rec->nerrs; i++) {
-		if (!cs_sel_code(&q->sel, 1, rec->errs[i].code))
-			continue;
-		rec->count += rec->errs[i].n;
-		rec->errs[j++] = rec->errs[i];
+	if (summed(&q->sel))
+		rewrite_period(q, rec, x);
+	else {
+		rec->count = 0;
+		for (i = 0, j = 0; i < rec->nerrs; i++) {
+			if (!cs_sel_code(&q->sel, 1, rec->errs[i].code))
+				continue;
+			rec->count += rec->errs[i].n;
+			rec->errs[j++] = rec->errs[i];
+		}
+		rec->nerrs = j;
 	}
-	rec->nerrs = j;
-	if ((x = keymap_get(&q->figmap, rec->key)) >= 0) {
+	if (x >= 0) {
 		f = &q->figs.v[x];
 		rec->leaf_count = f->leaf_count;
 		rec->hosts = f->hosts;
@@ -724,7 +844,7 @@ cs_query_cert(const struct cs_query *q, struct cs_certrec *rec)
 	const struct cs_sel *s = &q->sel;
 	const struct cs_cert *c = &rec->cert;
 
-	if (s->nerrors > 0) {
+	if (s->nerrors > 0 || summed(s)) {
 		rewrite(q, rec);
 		if (rec->count == 0)
 			return 0;
@@ -774,15 +894,7 @@ cs_query_key(const struct cs_query *q, const unsigned char *key)
 uint64_t
 cs_query_chain(const struct cs_query *q, const struct cs_chainrec *c)
 {
-	uint64_t n = 0;
-	size_t i;
-
 	if (c->ncerts == 0 || !cs_query_key(q, c->certs))
 		return 0;
-	if (q->sel.nerrors == 0)
-		return c->count;
-	for (i = 0; i < c->nerrs; i++)
-		if (cs_sel_code(&q->sel, 1, c->errs[i].code))
-			n += c->errs[i].n;
-	return n;
+	return cs_query_chain_reports(q, c);
 }

@@ -96,13 +96,43 @@ typedef CS_VEC(size_t) idxvec_t;
 int	chain_distinct(idxvec_t *cc, struct keymap *m,
 	    const struct cs_chainrec *c);
 
-/* A query's figures of a certificate under its codes. */
+typedef CS_VEC(uint64_t) u64vec_t;
+
+/* A query's figures of a certificate under its codes and period. */
 struct qfig {
+	uint64_t	count;		/* under a period */
 	uint64_t	leaf_count;
 	uint64_t	hosts;
 	int		seen;
 	int64_t		first_seen;
 	int64_t		last_seen;
+	size_t		errs_off;	/* under a period: in ferrs */
+	size_t		nerrs;
+};
+
+/* A certificate's reports with a code under a period. */
+struct qferr {
+	size_t		fig;
+	int32_t		code;
+	uint64_t	n;
+};
+
+/* Under a period: a chain's reports of one code, and those in it. */
+struct qwent {
+	uint64_t	total;
+	uint64_t	in;
+	int32_t		code;
+	int		has_err;
+};
+
+/* Under a period: a chain (in wmap's order), its entries (in went) and
+ * the first and last days in the period with reports that pass. */
+struct qwchain {
+	size_t		off;
+	size_t		n;
+	int		dated;
+	int32_t		first_day;
+	int32_t		last_day;
 };
 
 struct cs_query {
@@ -113,7 +143,39 @@ struct cs_query {
 	struct keymap		 hostkeys;	/* --host */
 	struct keymap		 keys;		/* cs_query_keys() */
 	int			 has_keys;
+	/* under a period (query_days.c) */
+	CS_VEC(struct qferr)	 ferrs;		/* by fig, then code */
+	struct keymap		 wmap;		/* every chain */
+	CS_VEC(struct qwchain)	 wch;
+	CS_VEC(struct qwent)	 went;
+	uint64_t		 unc_pairs;
+	uint64_t		 unc_reports;
+	/* under causes (query_causes.c): selected reports per (chain, code,
+	 * hostname), per (chain, code) and per chain, by hashed keys */
+	struct keymap		 crow, ccode, cchain, ctot;
+	u64vec_t		 crow_n, ccode_n, cchain_n, ctot_n;
 };
+
+/* Under causes: diagnoses every report (query_causes.c). 0 or -1. */
+int	prepare_causes(struct cs_query *q, struct cs_err *err);
+/* The selected reports of a (chain, code, hostname) row (host NULL: the
+ * pair's), of a chain: under causes. */
+uint64_t	qc_row(const struct cs_query *q, const unsigned char *ckey,
+		    int has_err, int32_t code, const char *host, size_t len);
+uint64_t	qc_pair(const struct cs_query *q, const unsigned char *ckey,
+		    int has_err, int32_t code);
+uint64_t	qc_chain(const struct cs_query *q, const unsigned char *ckey);
+void		query_causes_release(struct cs_query *q);
+
+/* Under a period: reads the chains' days (query_days.c). 0 or -1. */
+int	prepare_days(struct cs_query *q, struct cs_err *err);
+/* The chain's days, or NULL (no period, or an unknown chain). */
+const struct qwchain	*qw_chain(const struct cs_query *q,
+			    const unsigned char *ckey);
+/* A chain's first and last sightings clamped to its days in the period
+ * (query.h); 0 when it has none there. */
+int	qw_seen(const struct qwchain *w, const struct cs_chainrec *c,
+	    int64_t *first, int64_t *last);
 
 /* "out of memory", CS_ENOMEM: returns -1. */
 int	query_nomem(struct cs_err *err);

@@ -155,8 +155,9 @@ chain_collect(void *arg, const struct cs_chainrec *c)
 		goto nomem;
 	memcpy(x.certs, c->certs, c->ncerts * CS_KEY_LEN);
 	for (i = 0; i < c->nerrs; i++)
-		if (cs_sel_code(&l->q->sel, 1, c->errs[i].code))
-			x.errs[x.nerrs++] = c->errs[i];
+		if ((x.errs[x.nerrs].n = cs_query_chain_code(l->q, c, 1,
+		    c->errs[i].code)) > 0)
+			x.errs[x.nerrs++].code = c->errs[i].code;
 	if (cs_vec_push(&l->v, x) == -1)
 		goto nomem;
 	return 0;
@@ -200,6 +201,7 @@ cs_chainlist_release(struct cs_chainlist *l)
 
 struct chainhosts {
 	const struct cs_query	*q;
+	const unsigned char	*ckey;
 	struct strmap		 hosts;
 	struct cs_err		*err;
 };
@@ -210,8 +212,8 @@ chain_host(void *arg, int has_err, int32_t code, const char *host,
 {
 	struct chainhosts *h = arg;
 
-	(void)n;
-	if (len > 0 && cs_sel_code(&h->q->sel, has_err, code) &&
+	if (len > 0 && cs_query_row(h->q, h->ckey, has_err, code, host, len,
+	    n) > 0 &&
 	    strmap_add(&h->hosts, host, len, NULL) < 0)
 		return query_nomem(h->err);
 	return 0;
@@ -226,6 +228,7 @@ cs_query_chain_hosts(const struct cs_query *q, const unsigned char *ckey,
 
 	memset(&h, 0, sizeof(h));
 	h.q = q;
+	h.ckey = ckey;
 	h.err = err;
 	rc = cs_store_chain_hosts(q->st, ckey, chain_host, &h, err);
 	*hosts = h.hosts.strs.n;

@@ -213,10 +213,12 @@ struct iname {
 	size_t		 group;
 };
 
-/* A chain whose leaf is selected, and the row of its issuer. */
+/* A chain whose leaf is selected, the row of its issuer and its
+ * selected reports. */
 struct cgroup {
 	unsigned char	 key[CS_KEY_LEN];
 	size_t		 group;
+	uint64_t	 n;
 };
 
 /* A certificate being added to the key map, or a chain whose leaf is
@@ -225,6 +227,7 @@ struct pending {
 	unsigned char	 chain[CS_KEY_LEN];
 	unsigned char	 leaf[CS_KEY_LEN];
 	uint32_t	 u;		/* the certificate's issuer name */
+	uint64_t	 n;		/* the chain's selected reports */
 };
 
 #define PENDING	16
@@ -384,12 +387,15 @@ iname_cmp(const void *a, const void *b, void *arg)
 }
 
 static int
-cg_add(struct issuerscan *is, const unsigned char *chain, size_t group)
+cg_add(struct issuerscan *is, const unsigned char *chain, size_t group,
+    uint64_t n)
 {
 	struct cgroup g;
 
 	memcpy(g.key, chain, CS_KEY_LEN);
 	g.group = group;
+	g.n = n;
+	is->rows->v[group].v[0] += n;
 	if (cs_vec_push(&is->cg, g) == -1)
 		return query_nomem(is->err);
 	return 0;
@@ -405,7 +411,8 @@ issuers_resolve(struct issuerscan *is)
 	is->wait_head = (is->wait_head + 1) % PENDING;
 	is->nwait--;
 	if ((x = keymap_get(&is->keys, p->leaf)) >= 0)
-		return cg_add(is, p->chain, is->names.v[is->u.v[x]].group);
+		return cg_add(is, p->chain, is->names.v[is->u.v[x]].group,
+		    p->n);
 	return 0;
 }
 
@@ -430,13 +437,14 @@ issuers_chain(void *arg, const struct cs_chainrec *c)
 		 * issuer itself. */
 		if ((u = name_find(is, c->leaf_issuer_id, &pos)) < 0)
 			return 0;
-		return cg_add(is, c->key, is->names.v[u].group);
+		return cg_add(is, c->key, is->names.v[u].group, c->count);
 	}
 	if (is->nwait == PENDING && issuers_resolve(is) == -1)
 		return -1;
 	p = &is->wait[(is->wait_head + is->nwait++) % PENDING];
 	memcpy(p->chain, c->key, CS_KEY_LEN);
 	memcpy(p->leaf, c->certs, CS_KEY_LEN);
+	p->n = cs_query_chain_reports(is->q, c);
 	keymap_prefetch(&is->keys, p->leaf);
 	return 0;
 }
@@ -454,11 +462,11 @@ issuers_chainhost(void *arg, const unsigned char *ckey, int has_err,
 	while (is->at < is->cg.n && (r = memcmp(is->cg.v[is->at].key, ckey,
 	    CS_KEY_LEN)) < 0)
 		is->at++;
-	if (r != 0 || !cs_sel_code(&is->q->sel, has_err, code))
+	if (r != 0 || len == 0 || cs_query_row(is->q, ckey, has_err, code,
+	    host, len, n) == 0)
 		return 0;
 	group = is->cg.v[is->at].group;
-	is->rows->v[group].v[0] += n;
-	if (len > 0 && hpair_add(&is->hpairs, group, host, len) == -1)
+	if (hpair_add(&is->hpairs, group, host, len) == -1)
 		return query_nomem(is->err);
 	return 0;
 }
@@ -572,6 +580,7 @@ out:
 
 struct hostscan {
 	struct cs_query		*q;
+	const unsigned char	*ckey;		/* the chain of the rows */
 	uint64_t		 min_reports;
 	rows_t			*rows;
 	struct strmap		 hosts;		/* index: the row */
@@ -635,8 +644,8 @@ hosts_chainhost(void *arg, int has_err, int32_t code, const char *host,
 	size_t k;
 	long x;
 
-	if (len == 0 || !cs_sel_code(&hs->q->sel, has_err, code) ||
-	    (x = strmap_get(&hs->hosts, host, len)) < 0)
+	if (len == 0 || (n = cs_query_row(hs->q, hs->ckey, has_err, code,
+	    host, len, n)) == 0 || (x = strmap_get(&hs->hosts, host, len)) < 0)
 		return 0;
 	if (!hs->codetotals)
 		hs->rows->v[x].v[0] += n;
@@ -670,6 +679,7 @@ hosts_chain(void *arg, const struct cs_chainrec *c)
 		return 0;
 	if (chain_distinct(&hs->cc, &hs->certs, c) == -1)
 		return query_nomem(hs->err);
+	hs->ckey = c->key;
 	return cs_store_chain_hosts(hs->q->st, c->key, hosts_chainhost, hs,
 	    hs->err);
 }
@@ -694,10 +704,11 @@ rank_hosts(struct cs_query *q, const struct cs_rank_opts *o, rows_t *rows,
 		 * With codes alone a report is selected whatever its
 		 * certificates: the store's totals per code count those
 		 * without a valid one too (an upgraded store's past reports
-		 * excepted, store.h).
+		 * excepted, store.h); they keep no days, so not under a
+		 * period.
 		 */
 		hs.codetotals = !cs_sel_filters(&q->sel) &&
-		    cs_store_has_codes(q->st);
+		    !cs_sel_window(&q->sel) && cs_store_has_codes(q->st);
 		for (i = 0; hs.codetotals && i < q->sel.nerrors; i++)
 			if (cs_store_foreach_hostcode(q->st, q->sel.errors[i],
 			    hosts_code, &hs, err) == -1)
@@ -768,14 +779,33 @@ static int
 errors_cert(void *arg, const struct cs_certrec *rec)
 {
 	struct errscan *es = arg;
+	struct cs_certrec r = *rec;
 	size_t i;
 	long x;
 
-	for (i = 0; i < rec->nerrs; i++) {
-		if ((x = code_row(es->rows, rec->errs[i].code)) < 0)
+	/* Under a period, its codes there (compacting r.errs: rec's). */
+	if (cs_sel_window(&es->q->sel) && !cs_query_cert(es->q, &r))
+		return 0;
+	for (i = 0; i < r.nerrs; i++) {
+		if ((x = code_row(es->rows, r.errs[i].code)) < 0)
 			return query_nomem(es->err);
 		es->rows->v[x].v[1]++;
 	}
+	return 0;
+}
+
+/* The store's totals of the days in the period. */
+static int
+errors_day(void *arg, const struct cs_dayent *e)
+{
+	struct errscan *es = arg;
+	long x;
+
+	if (!e->has_err || e->n == 0 || !cs_sel_day(&es->q->sel, e->day))
+		return 0;
+	if ((x = code_row(es->rows, e->code)) < 0)
+		return query_nomem(es->err);
+	es->rows->v[x].v[0] += e->n;
 	return 0;
 }
 
@@ -783,6 +813,7 @@ static int
 errors_chain(void *arg, const struct cs_chainrec *c)
 {
 	struct errscan *es = arg;
+	uint64_t n;
 	size_t i, k;
 	long x;
 
@@ -791,11 +822,12 @@ errors_chain(void *arg, const struct cs_chainrec *c)
 	if (chain_distinct(&es->cc, &es->certs, c) == -1)
 		return query_nomem(es->err);
 	for (i = 0; i < c->nerrs; i++) {
-		if (!cs_sel_code(&es->q->sel, 1, c->errs[i].code))
+		if ((n = cs_query_chain_code(es->q, c, 1,
+		    c->errs[i].code)) == 0)
 			continue;
 		if ((x = code_row(es->rows, c->errs[i].code)) < 0)
 			return query_nomem(es->err);
-		es->rows->v[x].v[0] += c->errs[i].n;
+		es->rows->v[x].v[0] += n;
 		for (k = 0; k < es->cc.n; k++)
 			if (pair_add(&es->pairs, (size_t)x, es->cc.v[k]) == -1)
 				return query_nomem(es->err);
@@ -819,12 +851,16 @@ rank_errors(struct cs_query *q, rows_t *rows, struct cs_err *err)
 	 * include the reports without a valid certificate.
 	 */
 	if (!cs_sel_filters(&q->sel)) {
-		if (cs_store_foreach_error(q->st, errors_total, &es, err) ==
-		    -1 || cs_store_foreach_cert(q->st, 0, errors_cert, &es,
+		if ((cs_sel_window(&q->sel) ? cs_store_foreach_day(q->st,
+		    errors_day, &es, err) : cs_store_foreach_error(q->st,
+		    errors_total, &es, err)) == -1 ||
+		    cs_store_foreach_cert(q->st, 0, errors_cert, &es,
 		    err) == -1)
 			goto out;
+		/* Codes the period leaves without reports go too. */
 		for (i = 0, j = 0; i < rows->n; i++)
-			if (cs_sel_code(&q->sel, 1, rows->v[i].code))
+			if (cs_sel_code(&q->sel, 1, rows->v[i].code) &&
+			    rows->v[i].v[0] > 0)
 				rows->v[j++] = rows->v[i];
 		rows->n = j;
 	} else {

@@ -222,24 +222,31 @@ count(struct ctx *x, int32_t day, uint32_t g, uint64_t n)
 }
 
 /* Counts an entry of a chain in group g (NOGROUP: by its code). */
+/* Counts an entry of chain ckey (NULL: the store's) in group g. */
 static int
-count_ent(struct ctx *x, const struct cs_dayent *e, uint32_t g)
+count_ent(struct ctx *x, const unsigned char *ckey,
+    const struct cs_dayent *e, uint32_t g)
 {
 	const struct cs_trend_opts *o = x->o;
+	uint64_t n = e->n;
 
 	if (e->n == 0 || !cs_trend_in_period(o, e->day) ||
 	    (o->query != NULL && !cs_sel_code(cs_query_sel(o->query),
 	    e->has_err, e->code)))
 		return 0;
+	/* Under causes, the day's reports that have one. */
+	if (ckey != NULL && o->query != NULL && (n = cs_query_day(o->query,
+	    ckey, e)) == 0)
+		return 0;
 	if (g == NOGROUP && code_group(x, e->has_err, e->code, &g) == -1)
 		return -1;
-	return count(x, e->day, g, e->n);
+	return count(x, e->day, g, n);
 }
 
 static int
 day_each(void *arg, const struct cs_dayent *e)
 {
-	return count_ent(arg, e, NOGROUP);
+	return count_ent(arg, NULL, e, NOGROUP);
 }
 
 static int
@@ -288,7 +295,7 @@ chainday_each(void *arg, const unsigned char *ckey,
 	if (r != 0)
 		return 0;
 	for (i = 0; i < n; i++)
-		if (count_ent(x, &e[i], x->ch.v[x->at].group) == -1)
+		if (count_ent(x, ckey, &e[i], x->ch.v[x->at].group) == -1)
 			return -1;
 	return 0;
 }
