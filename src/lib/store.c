@@ -3224,9 +3224,12 @@ cs_store_current(struct cs_store *st)
 	MDB_val k = { 6, "schema" }, v;
 	struct cs_err err = CS_ERR_INIT;
 	uint32_t schema = 0;
+	int db;
 
-	if (st->notop || st->noaia || st->nodays || st->novalid ||
-	    rbegin(st, &txn, &err) == -1)
+	for (db = 0; db < NDB; db++)
+		if (!cs_store_has_db(st, db))
+			return 0;
+	if (st->novalid || rbegin(st, &txn, &err) == -1)
 		return 0;
 	if (mdb_get(txn, st->dbi[DB_META], &k, &v) == 0 &&
 	    v.mv_size == sizeof(schema))
