@@ -6,16 +6,7 @@
 . "$CLI_DIR/lib.sh"
 . "$CLI_DIR/mergelib.sh"
 
-gen_corpus gen
-files=(gen/*)
-n=${#files[@]}
-"$CS" ingest --db base "${files[@]:0:n/4}" >/dev/null 2>&1 || die "ingest"
-"$CS" ingest --db s1 "${files[@]:n/4:n/4}" "$CORPUS/sample" >/dev/null 2>&1 ||
-    die "ingest s1"
-"$CS" ingest --db s2 "${files[@]:n/2}" >/dev/null 2>&1 || die "ingest s2"
-"$CS" ingest --db all "${files[@]}" "$CORPUS/sample" >/dev/null 2>&1 ||
-    die "ingest all"
-dump_some all want
+three_stores
 dump_some base base.ans
 cp s1/data.mdb s1.before
 seed=${MERGE_SEED:-$(( $(date +%s) % 100000 ))}

@@ -5,16 +5,7 @@
 . "$CLI_DIR/lib.sh"
 . "$CLI_DIR/mergelib.sh"
 
-gen_corpus gen
-files=(gen/*)
-n=${#files[@]}
-"$CS" ingest --db base "${files[@]:0:n/4}" >/dev/null 2>&1 || die "ingest"
-"$CS" ingest --db s1 "${files[@]:n/4:n/4}" "$CORPUS/sample" >/dev/null 2>&1 ||
-    die "ingest s1"
-"$CS" ingest --db s2 "${files[@]:n/2}" >/dev/null 2>&1 || die "ingest s2"
-"$CS" ingest --db all "${files[@]}" "$CORPUS/sample" >/dev/null 2>&1 ||
-    die "ingest all"
-dump_some all want
+three_stores
 # kill_half: a merge into a new store killed once its record is there. It
 # is fast (no commit waits): stopped while its record is looked for.
 kill_half() {
@@ -23,7 +14,10 @@ kill_half() {
 		rm -rf out out.merging
 		"$CS" merge --db out --commit-every 1 base s1 s2 >/dev/null 2>&1 &
 		pid=$!
-		while kill -STOP $pid 2>/dev/null; do
+		# (A merge that ended is a zombie until waited for: its
+		# state is Z.)
+		while kill -STOP $pid 2>/dev/null &&
+		    ! ps -o stat= -p $pid | grep -q Z; do
 			if mdb_dump -p -s meta out.merging 2>/dev/null |
 			    grep -q '^ mergeboot$'; then
 				found=1
