@@ -80,6 +80,7 @@ struct merge {
 	uint64_t		 n[CS_N_COUNTERS];	/* this step's */
 	struct cs_buf		 buf;
 	int			 fresh;		/* out is new */
+	const char		*out_path;	/* as given */
 	int			 nosync;	/* commits do not wait */
 	char			 boot[40];	/* this boot's id, or "" */
 };
@@ -1333,6 +1334,48 @@ boot_check(const struct merge *m, MDB_txn *otxn, MDB_dbi meta)
 }
 
 /*
+ * A new output's leftovers from a merge killed before it began, or
+ * begun before a restart: none, in one transaction (a kill leaves the
+ * leftovers or nothing). Only the schema's record stays.
+ */
+static int
+wipe(struct merge *m, struct cs_err *err)
+{
+	int db, rc, meta = cs_store_db_index("meta");
+	uint32_t schema = 0;
+	MDB_val v;
+
+	if (cs_store_wbegin(m->out, &m->t, err) == -1)
+		return -1;
+	if ((rc = cs_store_wget(m->t, meta, "schema", 6, &v, err)) == -1)
+		goto fail;
+	if (rc == 0 || v.mv_size != sizeof(schema)) {
+		cs_err_set(err, CS_ESTORE, "'%s': no schema", m->out_path);
+		goto fail;
+	}
+	memcpy(&schema, v.mv_data, sizeof(schema));
+	for (db = 0, rc = 0; db < cs_store_ndb() && rc == 0; db++)
+		if (cs_store_has_db(m->out, db))
+			rc = mdb_drop(cs_store_wtxn_mdb(m->t),
+			    cs_store_dbi(m->out, db), 0);
+	if (rc != 0) {
+		cs_err_set(err, CS_ESTORE, "cannot empty '%s': %s",
+		    m->out_path, mdb_strerror(rc));
+		goto fail;
+	}
+	if (cs_store_wput(m->t, meta, "schema", 6, &schema, sizeof(schema),
+	    err) == -1)
+		goto fail;
+	rc = cs_store_wcommit(m->t, err);
+	m->t = NULL;
+	return rc;
+fail:
+	cs_store_wabort(m->t);
+	m->t = NULL;
+	return -1;
+}
+
+/*
  * Looks at out and the stores before anything is written: the job's
  * record if a merge was interrupted (1), else the checks (0), or -1.
  */
@@ -1364,8 +1407,8 @@ prepare(struct merge *m, struct job *j, const char *out, int fresh,
 		/* Made by a merge killed before its first commit, or after
 		 * its last but before the rename: begun again. */
 		mdb_txn_abort(otxn);
-		if (cs_store_replace(m->out, NULL, err) == -1 ||
-		    cs_store_rtxn_begin(m->out, &otxn, err) == -1)
+		if (wipe(m, err) == -1 || cs_store_rtxn_begin(m->out, &otxn,
+		    err) == -1)
 			return -1;
 		meta = cs_store_dbi(m->out, cs_store_db_index("meta"));
 	}
@@ -1545,6 +1588,7 @@ cs_merge(const char *out, const char *const *inputs, size_t n,
 	memset(sum, 0, sizeof(*sum));
 	m.o = o;
 	m.sum = sum;
+	m.out_path = out;
 	boot_id(m.boot);
 	if (check_rows(err) == -1)
 		return -1;

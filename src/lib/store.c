@@ -3558,9 +3558,12 @@ cs_store_current(struct cs_store *st)
 	MDB_val k = { 6, "schema" }, v;
 	struct cs_err err = CS_ERR_INIT;
 	uint32_t schema = 0;
+	int db;
 
-	if (st->notop || st->noaia || st->nodays || st->novalid ||
-	    rbegin(st, &txn, &err) == -1)
+	for (db = 0; db < NDB; db++)
+		if (!cs_store_has_db(st, db))
+			return 0;
+	if (st->novalid || rbegin(st, &txn, &err) == -1)
 		return 0;
 	if (mdb_get(txn, st->dbi[DB_META], &k, &v) == 0 &&
 	    v.mv_size == sizeof(schema))
@@ -3579,33 +3582,31 @@ cs_store_replace(struct cs_store *st, struct cs_store *src,
 	snprintf(data, sizeof(data), "%s/data.mdb", st->path);
 	snprintf(tmp, sizeof(tmp), "%s/seed.mdb", st->path);
 	snprintf(lock, sizeof(lock), "%s/lock.mdb", st->path);
-	if (src != NULL) {
-		/* LMDB's compacting copy: the pages in key order, written
-		 * once, with nothing of the freed pages of src. */
-		if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-		    0666)) == -1)
-			return cs_err_set(err, CS_EIO, "cannot create '%s': %s",
-			    tmp, strerror(errno));
-		rc = mdb_env_copyfd2(src->env, fd, MDB_CP_COMPACT);
-		if (close(fd) == -1 && rc == 0)
-			rc = errno;
-		if (rc != 0) {
-			unlink(tmp);
-			return cs_err_set(err, CS_ESTORE, "cannot copy store "
-			    "'%s': %s", src->path, mdb_strerror(rc));
-		}
+	/* LMDB's compacting copy: the pages in key order, written once,
+	 * with nothing of the freed pages of src. */
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    0666)) == -1)
+		return cs_err_set(err, CS_EIO, "cannot create '%s': %s", tmp,
+		    strerror(errno));
+	rc = mdb_env_copyfd2(src->env, fd, MDB_CP_COMPACT);
+	if (close(fd) == -1 && rc == 0)
+		rc = errno;
+	if (rc != 0) {
+		unlink(tmp);
+		return cs_err_set(err, CS_ESTORE, "cannot copy store '%s': %s",
+		    src->path, mdb_strerror(rc));
 	}
 	cs_store_read_end(st);
 	mdb_env_close(st->env);
 	st->env = NULL;
 	st->reserved = 0;
-	if (src != NULL ? rename(tmp, data) == -1 : unlink(data) == -1 &&
-	    errno != ENOENT)
+	/* Killed before or after the rename, st holds a whole store. */
+	if (rename(tmp, data) == -1)
 		return cs_err_set(err, CS_EIO, "cannot replace '%s': %s", data,
 		    strerror(errno));
 	/* LMDB makes its lock file again for the new file. */
 	unlink(lock);
-	return env_open(st, st->path, CS_STORE_CREATE, src == NULL, err);
+	return env_open(st, st->path, CS_STORE_CREATE, 0, err);
 }
 
 int

@@ -210,9 +210,9 @@ int		 cs_store_rtxn_begin(struct cs_store *st, MDB_txn **txn,
 int		 cs_store_current(struct cs_store *st);
 /*
  * Makes st (opened to be written, its lock held, no transaction open) a
- * copy of src, or an empty store when src is NULL: the copy is written
- * beside st's file and renamed over it. Returns 0 or -1 (st then may be
- * unusable: closed by the caller).
+ * copy of src: written beside st's file and renamed over it, so that st
+ * holds a whole store whenever the process dies. Returns 0 or -1 (st then
+ * may be unusable: closed by the caller).
  */
 int		 cs_store_replace(struct cs_store *st, struct cs_store *src,
 		    struct cs_err *err);

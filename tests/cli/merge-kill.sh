@@ -6,16 +6,7 @@
 . "$CLI_DIR/lib.sh"
 . "$CLI_DIR/mergelib.sh"
 
-gen_corpus gen
-files=(gen/*)
-n=${#files[@]}
-"$CS" ingest --db base "${files[@]:0:n/4}" >/dev/null 2>&1 || die "ingest"
-"$CS" ingest --db s1 "${files[@]:n/4:n/4}" "$CORPUS/sample" >/dev/null 2>&1 ||
-    die "ingest s1"
-"$CS" ingest --db s2 "${files[@]:n/2}" >/dev/null 2>&1 || die "ingest s2"
-"$CS" ingest --db all "${files[@]}" "$CORPUS/sample" >/dev/null 2>&1 ||
-    die "ingest all"
-dump_some all want
+three_stores
 dump_some base base.ans
 cp s1/data.mdb s1.before
 seed=${MERGE_SEED:-$(( $(date +%s) % 100000 ))}
@@ -93,34 +84,3 @@ cmp -s s1.before s1/data.mdb || fail "a merge changed a store it read"
 dump_all out got.all
 dump_all all want.all
 same_answers want.all got.all "the last merge, every answer"
-# A new output is written without waiting for the disk: after a restart
-# of the system (here a boot id other than this one's in its record), its
-# merge begins again.
-rm -rf out out.merging
-# It is fast (no commit waits): stopped while its record is looked for.
-for try in 1 2 3 4 5; do
-	rm -rf out out.merging
-	"$CS" merge --db out --commit-every 1 base s1 s2 >/dev/null 2>&1 &
-	pid=$!
-	found=0
-	while kill -STOP $pid 2>/dev/null; do
-		if mdb_dump -p -s meta out.merging 2>/dev/null |
-		    grep -q '^ mergeboot$'; then
-			found=1
-			kill -9 $pid
-			break
-		fi
-		kill -CONT $pid
-		sleep 0.002
-	done
-	wait $pid 2>/dev/null
-	[ $found = 1 ] && break
-done
-[ $found = 1 ] || fail "the merge into a new store ended first, 5 times"
-printf 'mergeboot\n00000000-0000-0000-0000-000000000000\n' |
-    mdb_load -T -s meta out.merging || fail "mdb_load"
-run "$CS" merge --db out base s1 s2
-assert_status 0 "the merge after a restart"
-assert_match "system restarted: begun again" "$(cat _err)" "its message"
-dump_some out got
-same_answers want got "merged again after a restart"

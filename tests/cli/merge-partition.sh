@@ -45,9 +45,11 @@ trial "$CS" a
 # One store into a new one: a copy of it, with no record of a merge left,
 # which a second store then merges into.
 ok "$CS" merge --db one s.a.0
-mdb_dump -p -s meta one | grep -q '^ merge' && fail "a copy holds a merge record"
-dump_all s.a.0 want.one
-dump_all one got.one
+if mdb_dump -p -s meta one | grep -q '^ merge'; then
+	fail "a copy holds a merge record"
+fi
+dump_some s.a.0 want.one
+dump_some one got.one
 same_answers want.one got.one "one store merged into a new one"
 
 if [ -n "${CERTSIFT_SHORTKEY:-}" ] && [ -x "$CERTSIFT_SHORTKEY" ]; then

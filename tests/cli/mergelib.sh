@@ -113,3 +113,22 @@ dump_some() {
 		"$CS" show --db "$db" --json "$c" || fail "show $c $db"
 	done >"$d/show"
 }
+
+# three_stores: stores base, s1, s2 of a generated corpus cut in three (s1
+# with the sample too), all of one ingest of everything, and its answers
+# (dump_some) in want.
+three_stores() {
+	local files n
+	gen_corpus gen
+	files=(gen/*)
+	n=${#files[@]}
+	"$CS" ingest --db base "${files[@]:0:n/4}" >/dev/null 2>&1 ||
+	    die "ingest"
+	"$CS" ingest --db s1 "${files[@]:n/4:n/4}" "$CORPUS/sample" \
+	    >/dev/null 2>&1 || die "ingest s1"
+	"$CS" ingest --db s2 "${files[@]:n/2}" >/dev/null 2>&1 ||
+	    die "ingest s2"
+	"$CS" ingest --db all "${files[@]}" "$CORPUS/sample" >/dev/null 2>&1 ||
+	    die "ingest all"
+	dump_some all want
+}
