@@ -844,23 +844,20 @@ each_hostday(void *arg, const unsigned char *k, size_t klen,
 	return 0;
 }
 
+static int
+vchain_cmp(const void *key, const void *elem)
+{
+	return memcmp(key, ((const struct vchain *)elem)->key, CS_KEY_LEN);
+}
+
 /* The chain record of a chain key, or NULL (v->chains is in key order). */
 static const struct vchain *
 chain_of(const struct ver *v, const unsigned char *k)
 {
-	size_t lo = 0, hi = v->chains.n, mid;
-	int r;
-
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if ((r = memcmp(v->chains.v[mid].key, k, CS_KEY_LEN)) == 0)
-			return &v->chains.v[mid];
-		if (r < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
+	if (v->chains.n == 0)
+		return NULL;
+	return bsearch(k, v->chains.v, v->chains.n, sizeof(*v->chains.v),
+	    vchain_cmp);
 }
 
 /* Whether a validity entry is well formed for a chain of n positions. */

@@ -25,25 +25,13 @@ import argparse
 import glob
 import os
 import re
-import shutil
 import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import bench  # noqa: E402  (its corpus and its measuring)
-
-REPO = os.path.dirname(os.path.dirname(HERE))
-CS = os.environ.get("CERTSIFT", os.path.join(REPO, "build", "certsift"))
-
-
-def rm(*paths):
-    for p in paths:
-        shutil.rmtree(p, ignore_errors=True)
-
-
-def run(cmd, **kw):
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, **kw)
+from merge_bench import CS, REPO, rm, run  # noqa: E402
 
 
 def timed(cmd, what):
