@@ -122,6 +122,7 @@ bench: all
 	@CERTSIFT=$(abspath $(BUILD)/certsift) sh tools/bench/run.sh
 	@CERTSIFT=$(abspath $(BUILD)/certsift) /usr/bin/python3 tools/bench/merge_bench.py
 	@CERTSIFT=$(abspath $(BUILD)/certsift) /usr/bin/python3 tools/bench/report_bench.py
+	@CERTSIFT=$(abspath $(BUILD)/certsift) /usr/bin/python3 tools/bench/causes_bench.py
 
 fuzz:
 	@sh tools/fuzz.sh $(or $(FUZZ_SECONDS),60)

@@ -281,9 +281,11 @@ on_report(void *arg, const struct cs_report *crep, const char *why)
 	r.ts = rep.timestamp;
 	r.host_len = rep.host != NULL ? (uint32_t)rep.host_len : 0;
 	r.n = (uint32_t)n;
+#ifndef CS_BENCH_NOVALID	/* tools/bench: ingest without the validity */
 	if ((rep.has & CS_HAS_TIMESTAMP) &&
 	    cs_ing_valid_masks(vv, n, rep.timestamp, masks))
 		r.flags = R_VALIDITY;
+#endif
 	ret = emit(w, &r, rep.host, r.host_len, sv, n * sizeof(*sv));
 	if (ret == 0 && (r.flags & R_VALIDITY))
 		ret = emit_more(w, masks, sizeof(masks));

@@ -82,6 +82,7 @@ struct vchain {
 	uint64_t	 emix;		/* its error codes, mixed */
 	uint32_t	 dist;
 	uint32_t	 ndist;
+	uint32_t	 ncerts;	/* positions */
 };
 
 struct deritem;
@@ -698,6 +699,7 @@ each_chain(void *arg, const unsigned char *k, size_t klen,
 	vch.emix = emix;
 	vch.dist = (uint32_t)v->chaincerts.n;
 	vch.ndist = (uint32_t)nd;
+	vch.ncerts = (uint32_t)r.ncerts;
 	for (i = 0; i < nd; i++)
 		if (cs_vec_push(&v->chaincerts, (uint32_t)v->dist[i]) == -1)
 			goto nomem;
@@ -824,7 +826,7 @@ each_hostday(void *arg, const unsigned char *k, size_t klen,
 	const unsigned char *cv;
 	uint64_t sum = 0, n;
 	size_t i, cvlen;
-	int bad = 0;
+	int bad = 0, masked = 0;
 
 	v->sum->checked[CS_VERIFY_RECORDS]++;
 	if (klen < CS_KEY_LEN + 5 || k[CS_KEY_LEN] > 1 || vlen == 0 ||
@@ -837,6 +839,7 @@ each_hostday(void *arg, const unsigned char *k, size_t klen,
 		    (e.expired == prev.expired && e.notyet <= prev.notyet))))))
 			bad = 1;
 		sum += e.n;
+		masked |= (e.expired | e.notyet) != 0;
 		prev = e;
 	}
 	if (bad) {
@@ -851,6 +854,141 @@ each_hostday(void *arg, const unsigned char *k, size_t klen,
 	else if (memcpy(&n, cv, sizeof(n)), n < sum)
 		problem(v, CS_VERIFY_CHAINS, "a chain's row of days has more "
 		    "reports than its report row");
+	if (masked && cs_store_table_get(v->st, "chainvalid", k, klen, &cv,
+	    &cvlen, &err) != 1)
+		problem(v, CS_VERIFY_CHAINS, "chain %016llx: its days hold "
+		    "reports out of validity but it has no validity row",
+		    (unsigned long long)get_be(k, 8));
+	return 0;
+}
+
+static int
+vchain_cmp(const void *key, const void *elem)
+{
+	return memcmp(key, ((const struct vchain *)elem)->key, CS_KEY_LEN);
+}
+
+/* The chain record of a chain key, or NULL (v->chains is in key order). */
+static const struct vchain *
+chain_of(const struct ver *v, const unsigned char *k)
+{
+	if (v->chains.n == 0)
+		return NULL;
+	return bsearch(k, v->chains.v, v->chains.n, sizeof(*v->chains.v),
+	    vchain_cmp);
+}
+
+/* Whether a validity entry is well formed for a chain of n positions. */
+static int
+valid_entry_ok(const struct cs_validity *e, uint32_t n)
+{
+	uint64_t pos = n >= 64 ? UINT64_MAX : ((uint64_t)1 << n) - 1;
+
+	/* Bit 63 holds every position from 63 on: both may be set there. */
+	return e->n > 0 && (e->expired | e->notyet) != 0 &&
+	    ((e->expired | e->notyet) & ~pos) == 0 &&
+	    (e->expired & e->notyet & ~((uint64_t)1 << 63)) == 0;
+}
+
+/*
+ * The reports of a (chain, code, host)'s days (chainhostday) with
+ * certificates out of their validity that its validity row (val) lacks:
+ * the days hold no more of any positions than it (fewer when the store
+ * was upgraded from schema 5 since).
+ */
+static uint64_t
+valid_days_excess(struct ver *v, const unsigned char *k, size_t klen,
+    const unsigned char *val, size_t vlen)
+{
+	struct cs_err err = CS_ERR_INIT;
+	struct cs_hostday d;
+	struct cs_validity e;
+	const unsigned char *dv;
+	uint64_t days = 0, matched = 0, excess = 0, sum;
+	size_t i, j, nd, dvlen;
+
+	if (cs_store_table_get(v->st, "chainhostday", k, klen, &dv, &dvlen,
+	    &err) != 1 || dvlen % sizeof(d) != 0)
+		return 0;		/* none, or each_hostday tells */
+	nd = dvlen / sizeof(d);
+	for (i = 0; i < nd; i++) {
+		memcpy(&d, dv + i * sizeof(d), sizeof(d));
+		if ((d.expired | d.notyet) != 0)
+			days += d.n;
+	}
+	for (j = 0; j < vlen / sizeof(e); j++) {
+		memcpy(&e, val + j * sizeof(e), sizeof(e));
+		for (i = 0, sum = 0; i < nd; i++) {
+			memcpy(&d, dv + i * sizeof(d), sizeof(d));
+			if (d.expired == e.expired && d.notyet == e.notyet)
+				sum += d.n;
+		}
+		matched += sum;
+		if (sum > e.n)
+			excess += sum - e.n;
+	}
+	return excess + (days - matched);
+}
+
+/*
+ * A (chain, code, host)'s reports with certificates out of their validity
+ * at the report's time: well formed (positions within its chain, none both
+ * expired and not yet valid, in order), of a chain the store has, no more
+ * reports than the chain's row of that key, and at least its days' split.
+ */
+static int
+each_valid(void *arg, const unsigned char *k, size_t klen,
+    const unsigned char *val, size_t vlen)
+{
+	struct ver *v = arg;
+	struct cs_validity e, prev = { 0, 0, 0 };
+	struct cs_err err = CS_ERR_INIT;
+	const struct vchain *c;
+	const unsigned char *cv;
+	uint64_t sum = 0, n;
+	size_t i, cvlen;
+	int bad = 0;
+
+	v->sum->checked[CS_VERIFY_RECORDS]++;
+	if (klen < CS_KEY_LEN + 5 || k[CS_KEY_LEN] > 1 || vlen == 0 ||
+	    vlen % sizeof(e) != 0) {
+		problem(v, CS_VERIFY_CHAINS, "a chain's validity row is "
+		    "malformed");
+		return 0;
+	}
+	if ((c = chain_of(v, k)) == NULL) {
+		problem(v, CS_VERIFY_CHAINS, "chain %016llx has a validity "
+		    "row but no record", (unsigned long long)get_be(k, 8));
+		return 0;
+	}
+	for (i = 0; !bad && i < vlen / sizeof(e); i++) {
+		memcpy(&e, val + i * sizeof(e), sizeof(e));
+		if (!valid_entry_ok(&e, c->ncerts) || (i > 0 &&
+		    (e.expired < prev.expired || (e.expired == prev.expired &&
+		    e.notyet <= prev.notyet))))
+			bad = 1;
+		sum += e.n;
+		prev = e;
+	}
+	if (bad) {
+		problem(v, CS_VERIFY_CHAINS, "chain %016llx: a validity row is "
+		    "malformed", (unsigned long long)get_be(k, 8));
+		return 0;
+	}
+	if (cs_store_table_get(v->st, "chainhost", k, klen, &cv, &cvlen,
+	    &err) != 1 || cvlen != sizeof(n))
+		problem(v, CS_VERIFY_CHAINS, "chain %016llx: a validity row "
+		    "has no report row", (unsigned long long)get_be(k, 8));
+	else if (memcpy(&n, cv, sizeof(n)), n < sum)
+		problem(v, CS_VERIFY_CHAINS, "chain %016llx: a validity row "
+		    "has more reports (%llu) than its report row (%llu)",
+		    (unsigned long long)get_be(k, 8), (unsigned long long)sum,
+		    (unsigned long long)n);
+	if ((n = valid_days_excess(v, k, klen, val, vlen)) > 0)
+		problem(v, CS_VERIFY_CHAINS, "chain %016llx: its days hold "
+		    "%llu reports out of validity that its validity row "
+		    "lacks", (unsigned long long)get_be(k, 8),
+		    (unsigned long long)n);
 	return 0;
 }
 
@@ -1397,6 +1535,7 @@ static const struct {
 	{ "chain",	each_chain,	0 },
 	{ "chainhost",	each_chainhost,	1 },
 	{ "chainhostday", each_hostday,	0 },
+	{ "chainvalid",	each_valid,	0 },
 	{ "certhost",	each_certhost,	2 },
 	{ "hostcert",	each_hostcert,	0 },
 	{ "host",	each_host,	0 },

@@ -7,8 +7,13 @@
       record's key in hex
   storefault.py drop STORE TABLE INDEX        delete the INDEX-th record
   storefault.py count STORE TABLE             number of records
+  storefault.py get STORE TABLE INDEX         print the INDEX-th record's key
+      and value in hex
+  storefault.py put STORE TABLE KEY VALUE     write a record (hex key, value)
 """
+import os
 import random
+import shutil
 import subprocess
 import sys
 
@@ -36,6 +41,9 @@ def main():
     if cmd == "count":
         print(len(recs))
         return
+    if cmd == "put":
+        load(store, table, header, [(sys.argv[4], sys.argv[5])])
+        return
     i = int(sys.argv[4]) % len(recs)
     key, val = recs[i]
     if cmd == "flip":
@@ -44,10 +52,33 @@ def main():
         pos = rng.randrange(len(b))
         b[pos] ^= 1 << rng.randrange(8)
         load(store, table, header, [(key, b.hex())])
+    elif cmd == "get":
+        print(key, val)
+        return
     elif cmd == "drop":
-        # mdb_load cannot delete: rewrite the table without the record.
-        subprocess.run(["mdb_drop", "-s", table, store], check=True)
-        load(store, table, header, recs[:i] + recs[i + 1:])
+        # mdb_load cannot delete (and Debian has no mdb_drop): load every
+        # table, less the record, into a new environment in its place.
+        out = subprocess.run(["mdb_dump", "-a", store], check=True,
+                             capture_output=True, text=True).stdout
+        lines, keep, db = out.split("\n"), [], None
+        j = 0
+        while j < len(lines):
+            l = lines[j]
+            if l.startswith("database="):
+                db = l[len("database="):]
+            if db == table and l == " " + key:
+                j += 2
+                continue
+            keep.append(l)
+            j += 1
+        new = store.rstrip("/") + ".drop"
+        shutil.rmtree(new, ignore_errors=True)
+        os.mkdir(new)
+        subprocess.run(["mdb_load", "-f", "/dev/stdin", new],
+                       input="\n".join(keep), check=True, text=True)
+        os.replace(os.path.join(new, "data.mdb"),
+                   os.path.join(store, "data.mdb"))
+        shutil.rmtree(new)
     print(key)
 
 
