@@ -20,66 +20,72 @@ digits(uint64_t v)
 	return n;
 }
 
-void
-cs_rank_write(FILE *f, const struct cs_ranking *l, int kind, size_t n,
-    int fmt)
+static void
+rank_json(FILE *f, const struct cs_ranking *l, const struct cs_rank_info *r,
+    size_t n)
 {
-	const struct cs_rank_info *r = cs_rank_info(kind);
+	struct cs_jw jw;
+	size_t i, k;
+
+	cs_jw_init(&jw, f);
+	cs_jw_array_begin_lines(&jw);
+	for (i = 0; i < n; i++) {
+		const struct cs_rank_row *e = &l->rows[i];
+
+		cs_jw_object_begin(&jw);
+		if (e->name != NULL)
+			cs_jw_key_string(&jw, r->key, e->name, e->len);
+		else {
+			cs_jw_key_i64(&jw, r->key, e->code);
+			cs_jw_key_str(&jw, "name", cs_nss_name(e->code));
+		}
+		for (k = 0; k < r->ncols; k++)
+			cs_jw_key_u64(&jw, r->cols[k], e->v[k]);
+		cs_jw_object_end(&jw);
+	}
+	cs_jw_array_end(&jw);
+	putc('\n', f);
+}
+
+static void
+rank_csv(FILE *f, const struct cs_ranking *l, const struct cs_rank_info *r,
+    int kind, size_t n)
+{
+	size_t i, k;
+
+	fputs(r->key, f);
+	if (kind == CS_RANK_ERRORS)
+		fputs(",name", f);
+	for (k = 0; k < r->ncols; k++)
+		fprintf(f, ",%s", r->cols[k]);
+	fputs("\r\n", f);
+	for (i = 0; i < n; i++) {
+		const struct cs_rank_row *e = &l->rows[i];
+
+		if (e->name != NULL)
+			cs_csv_field(f, e->name, e->len);
+		else {
+			const char *nm = cs_nss_name(e->code);
+
+			fprintf(f, "%d,", (int)e->code);
+			if (nm != NULL)
+				cs_csv_field(f, nm, strlen(nm));
+		}
+		for (k = 0; k < r->ncols; k++)
+			fprintf(f, ",%" PRIu64, e->v[k]);
+		fputs("\r\n", f);
+	}
+}
+
+/* A table: the figures right-aligned, then the name, escaped. */
+static void
+rank_table(FILE *f, const struct cs_ranking *l, const struct cs_rank_info *r,
+    int kind, size_t n)
+{
 	size_t i, k;
 	int w[4], cw = 4;
 	char code[16];
 
-	if (n > l->n)
-		n = l->n;
-	if (fmt == CS_FMT_JSON) {
-		struct cs_jw jw;
-
-		cs_jw_init(&jw, f);
-		cs_jw_array_begin_lines(&jw);
-		for (i = 0; i < n; i++) {
-			const struct cs_rank_row *e = &l->rows[i];
-
-			cs_jw_object_begin(&jw);
-			if (e->name != NULL)
-				cs_jw_key_string(&jw, r->key, e->name, e->len);
-			else {
-				cs_jw_key_i64(&jw, r->key, e->code);
-				cs_jw_key_str(&jw, "name", cs_nss_name(e->code));
-			}
-			for (k = 0; k < r->ncols; k++)
-				cs_jw_key_u64(&jw, r->cols[k], e->v[k]);
-			cs_jw_object_end(&jw);
-		}
-		cs_jw_array_end(&jw);
-		putc('\n', f);
-		return;
-	}
-	if (fmt == CS_FMT_CSV) {
-		fputs(r->key, f);
-		if (kind == CS_RANK_ERRORS)
-			fputs(",name", f);
-		for (k = 0; k < r->ncols; k++)
-			fprintf(f, ",%s", r->cols[k]);
-		fputs("\r\n", f);
-		for (i = 0; i < n; i++) {
-			const struct cs_rank_row *e = &l->rows[i];
-
-			if (e->name != NULL)
-				cs_csv_field(f, e->name, e->len);
-			else {
-				const char *nm = cs_nss_name(e->code);
-
-				fprintf(f, "%d,", (int)e->code);
-				if (nm != NULL)
-					cs_csv_field(f, nm, strlen(nm));
-			}
-			for (k = 0; k < r->ncols; k++)
-				fprintf(f, ",%" PRIu64, e->v[k]);
-			fputs("\r\n", f);
-		}
-		return;
-	}
-	/* A table: the figures right-aligned, then the name, escaped. */
 	for (k = 0; k < r->ncols; k++)
 		w[k] = (int)strlen(r->cols[k]);
 	for (i = 0; i < n; i++) {
@@ -173,3 +179,19 @@ cs_rank_write_certs(FILE *f, const struct cs_query *q,
 	return 0;
 }
 
+
+void
+cs_rank_write(FILE *f, const struct cs_ranking *l, int kind, size_t n,
+    int fmt)
+{
+	const struct cs_rank_info *r = cs_rank_info(kind);
+
+	if (n > l->n)
+		n = l->n;
+	if (fmt == CS_FMT_JSON)
+		rank_json(f, l, r, n);
+	else if (fmt == CS_FMT_CSV)
+		rank_csv(f, l, r, kind, n);
+	else
+		rank_table(f, l, r, kind, n);
+}
