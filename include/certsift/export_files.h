@@ -43,6 +43,30 @@ int	cs_export_der_file(const char *dir, const struct cs_certrec *rec,
 int	cs_export_chain_file(struct cs_store *st, const struct cs_query *q,
 	    const char *dir, const struct cs_qchain *x, struct cs_err *err);
 
+/* The formats of cs_export_certs() (and export --format). */
+enum {
+	CS_EXPORT_JSONL, CS_EXPORT_CSV, CS_EXPORT_PEM, CS_EXPORT_DER,
+	CS_EXPORT_CHAINS
+};
+
+/*
+ * Writes the certificates q selects, in one snapshot of st, to f as JSON
+ * Lines (export.h's objects), CSV (the header, then the rows) or PEM
+ * (export.h's blocks), or (CS_EXPORT_DER) each as a file in dir (f
+ * unused). *n says how many. Returns 0 or -1.
+ */
+int	cs_export_certs(struct cs_store *st, struct cs_query *q, int format,
+	    FILE *f, const char *dir, size_t *n, struct cs_err *err);
+
+/*
+ * Writes each chain of q's reports as a file in dir
+ * (cs_export_chain_file()); *nchains and *ncerts say how many. Returns 0
+ * or -1.
+ */
+int	cs_export_chains(struct cs_store *st, struct cs_query *q,
+	    const char *dir, size_t *nchains, size_t *ncerts,
+	    struct cs_err *err);
+
 /*
  * missing's bundle: the resolving certificates of the rows of m that are
  * missing intermediates, at most max (0: all), each a PEM block after

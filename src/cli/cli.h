@@ -83,9 +83,6 @@ struct cli_out {
 int	cli_out_open(struct cli_out *o, const char *path);
 int	cli_out_close(struct cli_out *o, int ok);
 
-/* Appends the contents of path to b: 0, or -1 with errno. */
-int	cli_read_file(const char *path, struct cs_buf *b);
-
 /* Finds a certificate by sha256 prefix or PEM/DER file path. */
 int	cli_find_cert(struct cs_store *st, const char *arg,
 	    unsigned char key[CS_KEY_LEN]);

@@ -22,32 +22,17 @@ const char cmd_export_usage[] =
     "           [-o file] [--dir dir]\n"
     SELECT_USAGE;
 
-enum { F_JSONL, F_CSV, F_PEM, F_DER, F_CHAINS };
-
 static int
 export_chains(struct cs_store *st, struct cs_query *q, const char *dir)
 {
 	struct cs_err err = CS_ERR_INIT;
-	struct cs_chainlist l = CS_CHAINLIST_INIT;
-	size_t i, ncerts = 0;
-	int status = 0;
+	size_t nchains, ncerts;
 
-	if (cs_query_chains(q, &l, &err) == -1) {
-		status = cli_fail(&err);
-		goto out;
-	}
-	for (i = 0; i < l.n; i++) {
-		if (cs_export_chain_file(st, q, dir, &l.v[i], &err) == -1) {
-			status = cli_fail(&err);
-			goto out;
-		}
-		ncerts += l.v[i].ncerts;
-	}
+	if (cs_export_chains(st, q, dir, &nchains, &ncerts, &err) == -1)
+		return cli_fail(&err);
 	fprintf(stderr, "certsift: export: wrote %zu chains (%zu certificates) "
-	    "to '%s'\n", l.n, ncerts, dir);
-out:
-	cs_chainlist_release(&l);
-	return status;
+	    "to '%s'\n", nchains, ncerts, dir);
+	return 0;
 }
 
 static int
@@ -55,73 +40,29 @@ export_certs(struct cs_store *st, struct cs_query *q, int format,
     const char *dir, const char *output)
 {
 	struct cs_err err = CS_ERR_INIT;
-	struct cs_certrec rec;
-	struct cs_certlist l = CS_CERTLIST_INIT;
 	struct cli_out out;
-	size_t i;
-	int status = 0, opened = 0;
+	size_t n;
+	int status = 0;
 
-	/* One snapshot for the whole export. */
-	if (cs_store_read_begin(st, &err) == -1 ||
-	    cs_query_certs(q, &l, &err) == -1) {
+	if (format != CS_EXPORT_DER && cli_out_open(&out, output) == -1)
+		return 1;
+	if (cs_export_certs(st, q, format, format != CS_EXPORT_DER ? out.f :
+	    NULL, dir, &n, &err) == -1)
 		status = cli_fail(&err);
-		goto out;
-	}
-	if (format != F_DER) {
-		if (cli_out_open(&out, output) == -1) {
-			status = 1;
-			goto out;
-		}
-		opened = 1;
-	}
-	if (format == F_CSV)
-		cs_export_csv_header(out.f);
-	for (i = 0; i < l.n; i++) {
-		if (cs_certlist_get(q, &l, i, format == F_PEM ||
-		    format == F_DER ? CS_GET_DER : 0, &rec, &err) == -1) {
-			status = cli_fail(&err);
-			break;
-		}
-		switch (format) {
-		case F_JSONL:
-			cs_export_json(out.f, &rec);
-			putc('\n', out.f);
-			break;
-		case F_CSV:
-			cs_export_csv_row(out.f, &rec);
-			break;
-		case F_PEM:
-			if (cs_export_pem(out.f, &rec, &err) == -1)
-				status = cli_fail(&err);
-			break;
-		case F_DER:
-			if (cs_export_der_file(dir, &rec, &err) == -1)
-				status = cli_fail(&err);
-			break;
-		}
-		cs_certrec_release(&rec);
-		if (status != 0)
-			break;
-	}
-	if (opened && cli_out_close(&out, status == 0) == -1)
+	if (format != CS_EXPORT_DER && cli_out_close(&out, status == 0) == -1)
 		status = 1;
-	if (status == 0 && output != NULL && strcmp(output, "-") != 0)
+	if (status == 0 && (format == CS_EXPORT_DER || (output != NULL &&
+	    strcmp(output, "-") != 0)))
 		fprintf(stderr, "certsift: export: wrote %zu certificates to "
-		    "'%s'\n", l.n, output);
-	else if (status == 0 && format == F_DER)
-		fprintf(stderr, "certsift: export: wrote %zu certificates to "
-		    "'%s'\n", l.n, dir);
-out:
-	cs_store_read_end(st);
-	cs_certlist_release(&l);
+		    "'%s'\n", n, format == CS_EXPORT_DER ? dir : output);
 	return status;
 }
 
 enum { O_DIR = 1 };
 
 static const char *const formats[] = {
-	[F_JSONL] = "jsonl", [F_CSV] = "csv", [F_PEM] = "pem",
-	[F_DER] = "der", [F_CHAINS] = "chains"
+	[CS_EXPORT_JSONL] = "jsonl", [CS_EXPORT_CSV] = "csv", [CS_EXPORT_PEM] = "pem",
+	[CS_EXPORT_DER] = "der", [CS_EXPORT_CHAINS] = "chains"
 };
 
 struct export_opts {
@@ -153,7 +94,7 @@ export_opt(void *ctx, int ch, const char *arg)
 static int
 check_args(const struct export_opts *o)
 {
-	int files = o->format == F_DER || o->format == F_CHAINS;
+	int files = o->format == CS_EXPORT_DER || o->format == CS_EXPORT_CHAINS;
 
 	if (files && o->dir == NULL)
 		cli_usage_error(cmd_export_usage, "--format %s needs --dir",
@@ -203,7 +144,7 @@ cmd_export(int argc, char **argv)
 	}
 	if (o.dir != NULL)
 		cs_files_remove_stale(o.dir);
-	if (o.format == F_CHAINS)
+	if (o.format == CS_EXPORT_CHAINS)
 		status = export_chains(st, q, o.dir);
 	else
 		status = export_certs(st, q, o.format, o.dir, o.c.output);

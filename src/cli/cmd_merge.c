@@ -1,16 +1,19 @@
 #include "cli.h"
 
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "certsift/merge.h"
+#include "certsift/summary_out.h"
+#include "opts.h"
 
 const char cmd_merge_usage[] =
     "usage: certsift merge [--allow-overlap] [--json] [--db path]\n"
     "           [--commit-every n] store ...\n";
+
+enum { O_ALLOW = 1, O_COMMIT };
 
 struct ctx {
 	int	tty;
@@ -41,55 +44,49 @@ on_progress(void *arg, size_t i, size_t n, const char *table,
 	c->shown = 1;
 }
 
+static int
+merge_opt(void *ctx, int ch, const char *arg)
+{
+	struct cs_merge_opts *o = ctx;
+	uint64_t u;
+
+	if (ch == O_ALLOW) {
+		o->allow_overlap = 1;
+		return 0;
+	}
+	if (cli_parse_u64(arg, UINT64_MAX, &u) == -1 || u == 0) {
+		cli_usage_error(cmd_merge_usage, "bad --commit-every '%s'", arg);
+		return 2;
+	}
+	o->commit_every = u;
+	return 0;
+}
+
 int
 cmd_merge(int argc, char **argv)
 {
-	enum { O_ALLOW = 256, O_COMMIT, O_DB, O_JSON };
-	static const struct option longopts[] = {
+	static const struct option own[] = {
 		{ "allow-overlap", no_argument, NULL, O_ALLOW },
 		{ "commit-every", required_argument, NULL, O_COMMIT },
-		{ "db", required_argument, NULL, O_DB },
-		{ "help", no_argument, NULL, 'h' },
-		{ "json", no_argument, NULL, O_JSON },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct cs_merge_opts o;
 	struct cs_merge_sum sum;
 	struct cs_err err = CS_ERR_INIT;
+	struct cli_opts co;
 	struct ctx c;
-	const char *db = NULL;
-	uint64_t u;
-	int ch, json = 0;
+	int status;
 
 	memset(&o, 0, sizeof(o));
 	memset(&c, 0, sizeof(c));
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'h':
-			fputs(cmd_merge_usage, stdout);
-			return 0;
-		case O_ALLOW:
-			o.allow_overlap = 1;
-			break;
-		case O_COMMIT:
-			if (cli_parse_u64(optarg, UINT64_MAX, &u) == -1 ||
-			    u == 0) {
-				cli_usage_error(cmd_merge_usage, "bad --commit-every "
-				    "'%s'", optarg);
-				return 2;
-			}
-			o.commit_every = u;
-			break;
-		case O_DB:
-			db = optarg;
-			break;
-		case O_JSON:
-			json = 1;
-			break;
-		default:
-			return cli_bad_option(cmd_merge_usage, argv, "h");
-		}
-	}
+	memset(&co, 0, sizeof(co));
+	co.usage = cmd_merge_usage;
+	co.take = CLI_DB | CLI_JSON;
+	co.own = own;
+	co.opt = merge_opt;
+	co.ctx = &o;
+	if ((status = cli_parse(&co, argc, argv)) != -1)
+		return status;
 	argc -= optind;
 	argv += optind;
 	if (argc == 0) {
@@ -100,23 +97,12 @@ cmd_merge(int argc, char **argv)
 	o.note = on_note;
 	o.progress = on_progress;
 	o.arg = &c;
-	if (cs_merge(cli_db_path(db), (const char *const *)argv,
-	    (size_t)argc, &o, &sum, &err) == -1) {
-		if (c.shown)
-			fputs("\r\033[K", stderr);
-		return cli_fail(&err);
-	}
+	status = cs_merge(cli_db_path(co.db), (const char *const *)argv,
+	    (size_t)argc, &o, &sum, &err);
 	if (c.shown)
 		fputs("\r\033[K", stderr);
-	if (json)
-		printf("{\"stores\":%" PRIu64 ",\"skipped\":%" PRIu64
-		    ",\"certs_added\":%" PRIu64 ",\"overlapping_files\":%"
-		    PRIu64 ",\"resumed\":%s}\n", sum.stores, sum.skipped,
-		    sum.certs_added, sum.overlapping, sum.resumed ? "true" :
-		    "false");
-	else
-		printf("merged %" PRIu64 " stores (%" PRIu64 " skipped), %"
-		    PRIu64 " new certificates\n", sum.stores, sum.skipped,
-		    sum.certs_added);
+	if (status == -1)
+		return cli_fail(&err);
+	cs_merge_sum_write(stdout, &sum, co.format == CS_FMT_JSON);
 	return 0;
 }

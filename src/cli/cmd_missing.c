@@ -12,6 +12,7 @@
 #include "certsift/missing.h"
 #include "certsift/certfile.h"
 #include "certsift/export_files.h"
+#include "certsift/missing_out.h"
 #include "certset.h"
 #include "opts.h"
 #include "select.h"
@@ -23,135 +24,6 @@ const char cmd_missing_usage[] =
     SELECT_USAGE;
 
 #define DEFAULT_N	20
-static void
-print_json(FILE *f, const struct cs_missing *m, size_t n)
-{
-	const struct cs_missing_row *r;
-	struct cs_jw w;
-	char sha[65];
-	size_t i, k;
-
-	cs_jw_init(&w, f);
-	cs_jw_array_begin_lines(&w);
-	for (i = 0; i < n; i++) {
-		r = &m->rows[i];
-		cs_jw_object_begin(&w);
-		cs_jw_key_str(&w, "outcome",
-		    cs_missing_outcome_name(r->outcome));
-		cs_jw_key_str(&w, "issuer", r->issuer);
-		cs_jw_key_str(&w, "aki", r->aki);
-		cs_jw_key_u64(&w, "reports", r->reports);
-		cs_jw_key_u64(&w, "chains", r->chains);
-		cs_jw_key_u64(&w, "hosts", r->hosts);
-		if (r->source != CS_MISSING_SRC_NONE) {
-			cs_sha256_hex(r->resolved_by, sha);
-			cs_jw_key_str(&w, "resolved_by", sha);
-		} else
-			cs_jw_key_null(&w, "resolved_by");
-		cs_jw_key_str(&w, "source", cs_missing_source_name(r->source));
-		cs_jw_key(&w, "aia_ca_issuers");
-		cs_jw_array_begin(&w);
-		for (k = 0; k < r->naia; k++)
-			cs_jw_str(&w, r->aia[k]);
-		cs_jw_array_end(&w);
-		cs_jw_object_end(&w);
-	}
-	cs_jw_array_end(&w);
-	putc('\n', f);
-}
-
-static void
-print_csv(FILE *f, const struct cs_missing *m, size_t n)
-{
-	const struct cs_missing_row *r;
-	struct cs_buf aia = CS_BUF_INIT;
-	const char *src;
-	char sha[65];
-	size_t i, k;
-
-	fputs("outcome,issuer,aki,reports,chains,hosts,resolved_by,source,"
-	    "aia_ca_issuers\r\n", f);
-	for (i = 0; i < n; i++) {
-		r = &m->rows[i];
-		fprintf(f, "%s,", cs_missing_outcome_name(r->outcome));
-		cs_csv_field(f, r->issuer, strlen(r->issuer));
-		fprintf(f, ",%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",",
-		    r->aki != NULL ? r->aki : "", r->reports, r->chains,
-		    r->hosts);
-		if (r->source != CS_MISSING_SRC_NONE) {
-			cs_sha256_hex(r->resolved_by, sha);
-			fputs(sha, f);
-		}
-		src = cs_missing_source_name(r->source);
-		fprintf(f, ",%s,", src != NULL ? src : "");
-		/* The URLs, space-separated, in one field. */
-		cs_buf_reset(&aia);
-		for (k = 0; k < r->naia; k++)
-			if ((k > 0 && cs_buf_append(&aia, " ", 1, NULL) ==
-			    -1) || cs_buf_append(&aia, r->aia[k],
-			    strlen(r->aia[k]), NULL) == -1)
-				break;
-		cs_csv_field(f, aia.len ? (const char *)aia.data : "",
-		    aia.len);
-		fputs("\r\n", f);
-	}
-	cs_buf_release(&aia);
-}
-
-static int
-width(uint64_t v, int min)
-{
-	char b[32];
-	int n = snprintf(b, sizeof(b), "%" PRIu64, v);
-
-	return n > min ? n : min;
-}
-
-/* A table for people: figures right-aligned, then the issuer, escaped. */
-static void
-print_table(FILE *f, const struct cs_missing *m, size_t n)
-{
-	const struct cs_missing_row *r;
-	const char *src;
-	int w[3] = { 7, 6, 5 }, ow = 7;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		r = &m->rows[i];
-		w[0] = width(r->reports, w[0]);
-		w[1] = width(r->chains, w[1]);
-		w[2] = width(r->hosts, w[2]);
-		if ((int)strlen(cs_missing_outcome_name(r->outcome)) > ow)
-			ow = (int)strlen(cs_missing_outcome_name(r->outcome));
-	}
-	fprintf(f, "%-*s  %*s  %*s  %*s  %-6s  %-16s  issuer\n", ow,
-	    "outcome", w[0], "reports", w[1], "chains", w[2], "hosts",
-	    "source", "aki");
-	for (i = 0; i < n; i++) {
-		r = &m->rows[i];
-		src = cs_missing_source_name(r->source);
-		fprintf(f, "%-*s  %*" PRIu64 "  %*" PRIu64 "  %*" PRIu64
-		    "  %-6s  %-16.16s  ", ow,
-		    cs_missing_outcome_name(r->outcome), w[0], r->reports,
-		    w[1], r->chains, w[2], r->hosts, src != NULL ? src : "-",
-		    r->aki != NULL ? r->aki : "-");
-		cs_text_string(f, r->issuer, strlen(r->issuer));
-		putc('\n', f);
-	}
-}
-
-static void
-print_summary(FILE *f, const struct cs_missing *m)
-{
-	int k;
-
-	fputs("reports:", f);
-	for (k = 0; k < CS_MISSING_NOUTCOMES; k++)
-		fprintf(f, "%s %s %" PRIu64, k > 0 ? "," : "",
-		    cs_missing_outcome_name(k), m->reports[k]);
-	putc('\n', f);
-}
-
 enum { O_PEM = 1 };
 
 static int
@@ -169,10 +41,10 @@ check_args(const struct cli_opts *c, int pem)
 {
 	if (c->output != NULL && !pem)
 		cli_usage_error(cmd_missing_usage, "-o goes with --pem");
-	else if (pem && c->output == NULL && c->format != CLI_TABLE)
+	else if (pem && c->output == NULL && c->format != CS_FMT_TABLE)
 		cli_usage_error(cmd_missing_usage, "--pem writes to standard "
 		    "output: give -o file to have --%s too",
-		    c->format == CLI_FJSON ? "json" : "csv");
+		    c->format == CS_FMT_JSON ? "json" : "csv");
 	else
 		return -1;
 	return 2;
@@ -292,22 +164,13 @@ cmd_missing(int argc, char **argv)
 	}
 	if ((n = rows_hosts(st, &m, &c, pem)) == -1)
 		goto out;
-	if (!pem || c.output != NULL) {
-		switch (c.format) {
-		case CLI_FJSON:
-			print_json(stdout, &m, (size_t)n);
-			break;
-		case CLI_FCSV:
-			print_csv(stdout, &m, (size_t)n);
-			break;
-		default:
-			print_table(stdout, &m, (size_t)n);
-			sum = stdout;
-		}
-	}
-	if (sum == stderr)
+	if (!pem || c.output != NULL)
+		cs_missing_write(stdout, &m, (size_t)n, c.format);
+	if ((!pem || c.output != NULL) && c.format == CS_FMT_TABLE)
+		sum = stdout;
+	else
 		fputs("certsift: missing: ", stderr);
-	print_summary(sum, &m);
+	cs_missing_write_summary(sum, &m);
 	status = pem ? bundle(&c, &m) : 0;
 out:
 	cs_missing_release(&m);

@@ -1,11 +1,11 @@
 #include "cli.h"
 
-#include <getopt.h>
 #include <inttypes.h>
 #include <string.h>
 
 #include "certsift/json.h"
 #include "certsift/verify.h"
+#include "opts.h"
 
 const char cmd_verify_usage[] = "usage: certsift verify [--json] [--db path]\n";
 
@@ -64,41 +64,23 @@ finish(const char *db, const struct cs_verify_sum *sum, struct vout *o)
 int
 cmd_verify(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "json", no_argument, NULL, 'J' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct cs_verify_sum sum;
 	struct cs_err err = CS_ERR_INIT;
 	struct cs_store *st = NULL;
+	struct cli_opts c;
 	struct vout o;
-	const char *db = NULL;
-	int ch;
+	const char *db;
+	int status;
 
 	memset(&o, 0, sizeof(o));
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'd':
-			db = optarg;
-			break;
-		case 'h':
-			fputs(cmd_verify_usage, stdout);
-			return 0;
-		case 'J':
-			o.json = 1;
-			break;
-		default:
-			return cli_bad_option(cmd_verify_usage, argv, "h");
-		}
-	}
-	if (optind != argc) {
-		cli_usage_error(cmd_verify_usage, "unexpected argument '%s'",
-		    argv[optind]);
-		return 2;
-	}
-	db = cli_db_path(db);
+	memset(&c, 0, sizeof(c));
+	c.usage = cmd_verify_usage;
+	c.take = CLI_DB | CLI_JSON;
+	if ((status = cli_parse(&c, argc, argv)) != -1 ||
+	    (status = cli_no_operands(&c, argc, argv)) != -1)
+		return status;
+	o.json = c.format == CS_FMT_JSON;
+	db = cli_db_path(c.db);
 	if (o.json) {
 		cs_jw_init(&o.w, stdout);
 		cs_jw_object_begin(&o.w);

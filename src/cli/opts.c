@@ -73,8 +73,8 @@ shared_opt(struct cli_opts *o, int ch, const char *arg)
 	switch (ch) {
 	case O_CSV:
 	case O_JSON:
-		return cli_set_format(&o->format, ch == O_CSV ? CLI_FCSV :
-		    CLI_FJSON, o->usage) == -1 ? 2 : 0;
+		return cli_set_format(&o->format, ch == O_CSV ? CS_FMT_CSV :
+		    CS_FMT_JSON, o->usage) == -1 ? 2 : 0;
 	case O_DB:
 		o->db = arg;
 		return 0;
@@ -151,6 +151,15 @@ cli_no_operands(const struct cli_opts *o, int argc, char **argv)
 	if (optind == argc)
 		return -1;
 	cli_usage_error(o->usage, "unexpected argument '%s'", argv[optind]);
+	return 2;
+}
+
+int
+cli_one_operand(const struct cli_opts *o, int argc, const char *why)
+{
+	if (argc - optind == 1)
+		return -1;
+	cli_usage_error(o->usage, "%s", why);
 	return 2;
 }
 

@@ -23,6 +23,7 @@
 #include <getopt.h>
 #include <stdint.h>
 
+#include "certsift/fmt.h"
 #include "certsift/missing.h"
 #include "certsift/query.h"
 #include "certsift/vec.h"
@@ -37,8 +38,6 @@ enum {
 	CLI_ROOTS = 1 << 6,
 	CLI_SEL = 1 << 7
 };
-
-enum { CLI_TABLE, CLI_FJSON, CLI_FCSV };	/* cli_opts.format */
 
 /* Paths given to a repeatable option (a vec.h array). */
 struct cli_paths {
@@ -57,7 +56,7 @@ struct cli_opts {
 	void			*ctx;
 	/* What was given (n and min_host_reports: set defaults before). */
 	const char		*db;
-	int			 format;
+	int			 format;	/* CS_FMT_* */
 	uint64_t		 n;
 	int			 has_n;
 	uint64_t		 min_host_reports;
@@ -76,6 +75,9 @@ int	cli_parse(struct cli_opts *o, int argc, char **argv);
 
 /* Appends path to l: 0, or 1 (out of memory, said). */
 int	cli_paths_add(struct cli_paths *l, const char *path);
+
+/* A usage error (why) unless exactly one operand is left: -1, or 2. */
+int	cli_one_operand(const struct cli_opts *o, int argc, const char *why);
 
 /* A usage error when operands are left: -1 when none, else 2. */
 int	cli_no_operands(const struct cli_opts *o, int argc, char **argv);

@@ -113,12 +113,4 @@ struct cs_query	*select_open(struct cs_store *st, const struct cs_sel *s);
 struct cs_query	*select_open_counts(struct cs_store *st,
 		    const struct cs_sel *s);
 
-/*
- * Certificates as CSV (cmd_export.c): the header line, then one row per
- * certificate: sha256, count, leaf_count, hosts, subject, issuer,
- * not_before, not_after, is_ca, self_signed. Lines end in CRLF (RFC 4180).
- */
-void	cert_csv_header(FILE *f);
-void	cert_csv_row(FILE *f, const struct cs_certrec *rec);
-
 #endif

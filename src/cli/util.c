@@ -1,7 +1,5 @@
 #include "cli.h"
 
-#include <sys/stat.h>
-
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -11,8 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "certsift/b64.h"
-#include "certsift/buf.h"
+#include "certsift/certfind.h"
 
 const char *cli_cmd = NULL;
 
@@ -220,61 +217,14 @@ cli_out_close(struct cli_out *o, int ok)
 }
 
 int
-cli_read_file(const char *path, struct cs_buf *b)
-{
-	char tmp[65536];
-	FILE *f;
-	size_t n;
-	int ret = 0;
-
-	if ((f = fopen(path, "rb")) == NULL)
-		return -1;
-	while ((n = fread(tmp, 1, sizeof(tmp), f)) > 0)
-		if (cs_buf_append(b, tmp, n, NULL) == -1) {
-			errno = ENOMEM;
-			ret = -1;
-			break;
-		}
-	if (ret == 0 && ferror(f))
-		ret = -1;
-	fclose(f);
-	return ret;
-}
-
-int
 cli_find_cert(struct cs_store *st, const char *arg,
     unsigned char key[CS_KEY_LEN])
 {
 	struct cs_err err = CS_ERR_INIT;
-	struct cs_buf file = CS_BUF_INIT, der = CS_BUF_INIT;
-	struct stat sb;
-	int rc;
 
-	if (stat(arg, &sb) == 0 && S_ISREG(sb.st_mode)) {
-		if (cli_read_file(arg, &file) == -1) {
-			cli_warn("cannot read '%s': %s", arg, strerror(errno));
-			return -1;
-		}
-		if (memmem(file.data, file.len, "-----BEGIN", 10) != NULL) {
-			if (cs_b64_decode_cert((const char *)file.data,
-			    file.len, &der, &err) == -1) {
-				cli_warn("'%s': %s", arg, err.msg);
-				rc = -1;
-				goto out;
-			}
-		} else if (cs_buf_append(&der, file.data, file.len, &err) == -1)
-			goto fail;
-		rc = cs_store_find_der(st, der.data, der.len, key, &err);
-	} else
-		rc = cs_store_find_sha256(st, arg, key, &err);
-	if (rc == -1)
-		goto fail;
-out:
-	cs_buf_release(&file);
-	cs_buf_release(&der);
-	return rc;
-fail:
-	cli_warn("%s", err.msg);
-	rc = -1;
-	goto out;
+	if (cs_cert_find(st, arg, key, &err) == -1) {
+		cli_warn("%s", err.msg);
+		return -1;
+	}
+	return 0;
 }

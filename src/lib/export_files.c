@@ -176,3 +176,78 @@ cs_missing_write_pem(FILE *f, const struct cs_missing *m, uint64_t max,
 	}
 	return 0;
 }
+
+int
+cs_export_chains(struct cs_store *st, struct cs_query *q, const char *dir,
+    size_t *nchains, size_t *ncerts, struct cs_err *err)
+{
+	struct cs_chainlist l = CS_CHAINLIST_INIT;
+	size_t i;
+	int ret = -1;
+
+	*nchains = *ncerts = 0;
+	if (cs_query_chains(q, &l, err) == -1)
+		goto out;
+	for (i = 0; i < l.n; i++) {
+		if (cs_export_chain_file(st, q, dir, &l.v[i], err) == -1)
+			goto out;
+		*ncerts += l.v[i].ncerts;
+	}
+	*nchains = l.n;
+	ret = 0;
+out:
+	cs_chainlist_release(&l);
+	return ret;
+}
+
+/* One certificate in format: to f, or as a file in dir. */
+static int
+export_one(const struct cs_certrec *rec, int format, FILE *f,
+    const char *dir, struct cs_err *err)
+{
+	switch (format) {
+	case CS_EXPORT_JSONL:
+		cs_export_json(f, rec);
+		putc('\n', f);
+		return 0;
+	case CS_EXPORT_CSV:
+		cs_export_csv_row(f, rec);
+		return 0;
+	case CS_EXPORT_PEM:
+		return cs_export_pem(f, rec, err);
+	}
+	return cs_export_der_file(dir, rec, err);
+}
+
+int
+cs_export_certs(struct cs_store *st, struct cs_query *q, int format,
+    FILE *f, const char *dir, size_t *n, struct cs_err *err)
+{
+	struct cs_certrec rec;
+	struct cs_certlist l = CS_CERTLIST_INIT;
+	size_t i;
+	int rc = -1;
+
+	*n = 0;
+	/* One snapshot for the whole export. */
+	if (cs_store_read_begin(st, err) == -1 ||
+	    cs_query_certs(q, &l, err) == -1)
+		goto out;
+	if (format == CS_EXPORT_CSV)
+		cs_export_csv_header(f);
+	for (i = 0; i < l.n; i++) {
+		if (cs_certlist_get(q, &l, i, format == CS_EXPORT_PEM ||
+		    format == CS_EXPORT_DER ? CS_GET_DER : 0, &rec, err) == -1)
+			goto out;
+		rc = export_one(&rec, format, f, dir, err);
+		cs_certrec_release(&rec);
+		if (rc == -1)
+			goto out;
+	}
+	*n = l.n;
+	rc = 0;
+out:
+	cs_store_read_end(st);
+	cs_certlist_release(&l);
+	return rc;
+}

@@ -1,0 +1,26 @@
+#ifndef CERTSIFT_MISSING_OUT_H
+#define CERTSIFT_MISSING_OUT_H
+
+/*
+ * missing's rows as text (fmt.h's formats). Every function may be called
+ * from several threads at once, on different streams.
+ */
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "certsift/fmt.h"
+#include "certsift/missing.h"
+
+/*
+ * The first n rows of m: outcome, issuer, aki, reports, chains, hosts,
+ * resolved_by, source, aia_ca_issuers (in CSV, the URLs space-separated
+ * in one field; the table: outcome, the figures, source, aki cut to 16
+ * characters, issuer). The hosts are those cs_missing_hosts() counted.
+ */
+void	cs_missing_write(FILE *f, const struct cs_missing *m, size_t n,
+	    int fmt);
+/* "reports: <outcome> N, ..." over every outcome. */
+void	cs_missing_write_summary(FILE *f, const struct cs_missing *m);
+
+#endif
