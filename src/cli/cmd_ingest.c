@@ -34,6 +34,10 @@ struct ingest_opts {
 	const char	*errors_log;
 	int32_t		*errors;
 	size_t		 nerrors;
+	unsigned char	*key;		/* --hosts keyed:FILE's */
+	size_t		 keylen;
+	const char	*known_path;	/* --skip-ingested-in */
+	int		 seeded;	/* --seed given */
 };
 
 struct ctx {
@@ -48,6 +52,15 @@ struct ctx {
 	double		 t_last;	/* when the last file ended */
 };
 
+/* Clears the progress line, if shown, before a message. */
+static void
+progress_clear(struct ctx *c)
+{
+	if (c->progress_shown)
+		fputs("\r\033[K", stderr);
+	c->progress_shown = 0;
+}
+
 static void
 on_bad(void *arg, const char *name, uint64_t line, const char *why)
 {
@@ -56,10 +69,7 @@ on_bad(void *arg, const char *name, uint64_t line, const char *why)
 	if (c->log != NULL)
 		fprintf(c->log, "%s:%" PRIu64 ": %s\n", name, line, why);
 	if (c->nbad++ < MAX_SHOWN) {
-		if (c->progress_shown) {
-			fputs("\r\033[K", stderr);
-			c->progress_shown = 0;
-		}
+		progress_clear(c);
 		cli_warn("%s:%" PRIu64 ": %s", name, line, why);
 	} else if (c->nbad == MAX_SHOWN + 1)
 		cli_warn("more bad records not shown%s", c->log != NULL ?
@@ -74,10 +84,7 @@ on_damaged(void *arg, const char *name, uint64_t line, const char *why)
 
 	if (c->log != NULL)
 		fprintf(c->log, "%s:%" PRIu64 ": %s\n", name, line, why);
-	if (c->progress_shown) {
-		fputs("\r\033[K", stderr);
-		c->progress_shown = 0;
-	}
+	progress_clear(c);
 	cli_warn("%s:%" PRIu64 ": %s", name, line, why);
 }
 
@@ -305,170 +312,175 @@ print_summary(const struct cs_ingest_sum *s, int json)
 	    s->certs_new, (double)s->bytes / 1e6, s->seconds);
 }
 
-int
-cmd_ingest(int argc, char **argv)
-{
-	enum { O_SINCE = 256, O_UNTIL, O_SAMPLE, O_SEED, O_FORCE, O_STRICT,
-	    O_LOG, O_COMMIT, O_JOBS, O_READER, O_DB, O_JSON, O_HOSTS, O_KNOWN };
-	static const struct option longopts[] = {
-		{ "commit-every", required_argument, NULL, O_COMMIT },
-		{ "db", required_argument, NULL, O_DB },
-		{ "error", required_argument, NULL, 'e' },
-		{ "errors-log", required_argument, NULL, O_LOG },
-		{ "force", no_argument, NULL, O_FORCE },
-		{ "help", no_argument, NULL, 'h' },
-		{ "hosts", required_argument, NULL, O_HOSTS },
-		{ "jobs", required_argument, NULL, 'j' },
-		{ "json", no_argument, NULL, O_JSON },
-		{ "reader", required_argument, NULL, O_READER },
-		{ "sample", required_argument, NULL, O_SAMPLE },
-		{ "seed", required_argument, NULL, O_SEED },
-		{ "since", required_argument, NULL, O_SINCE },
-		{ "skip-ingested-in", required_argument, NULL, O_KNOWN },
-		{ "strict", no_argument, NULL, O_STRICT },
-		{ "until", required_argument, NULL, O_UNTIL },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct ingest_opts io;
-	struct cs_ingest_opts o;
-	struct cs_ingest_sum sum;
-	struct cs_err err = CS_ERR_INIT;
-	struct cs_store *st = NULL;
-	struct cs_ingest *ing = NULL;
-	struct paths paths = { NULL, 0, 0 };
-	struct opener op = { NULL, NULL, 0, 1, 0 };
-	struct ctx c;
-	struct stat sb;
-	uint64_t u;
-	char *end;
-	unsigned char *key = NULL;
-	size_t k, keylen = 0;
-	const char *known_path = NULL;
-	struct cs_store *known = NULL;
-	int ch, code, status = 0, i, seeded = 0;
+enum { O_SINCE = 256, O_UNTIL, O_SAMPLE, O_SEED, O_FORCE, O_STRICT, O_LOG,
+    O_COMMIT, O_JOBS, O_READER, O_DB, O_JSON, O_HOSTS, O_KNOWN };
 
-	memset(&io, 0, sizeof(io));
-	memset(&o, 0, sizeof(o));
-	memset(&c, 0, sizeof(c));
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'e':
-			if (cs_nss_parse(optarg, &code) == -1) {
-				cli_usage_error(cmd_ingest_usage, "'%s' is not an error "
-				    "code or name", optarg);
-				return 2;
-			}
-			io.errors = xrealloc(io.errors, (io.nerrors + 1) *
-			    sizeof(*io.errors));
-			io.errors[io.nerrors++] = code;
-			break;
-		case 'h':
-			fputs(cmd_ingest_usage, stdout);
-			return 0;
-		case 'j':
-			if (cli_parse_u64(optarg, 256, &u) == -1 || u == 0) {
-				cli_usage_error(cmd_ingest_usage, "bad --jobs '%s'",
-				    optarg);
-				return 2;
-			}
-			o.jobs = (int)u;
-			break;
-		case O_COMMIT:
-			if (cli_parse_u64(optarg, UINT64_MAX, &u) == -1 ||
-			    u == 0) {
-				cli_usage_error(cmd_ingest_usage, "bad --commit-every "
-				    "'%s'", optarg);
-				return 2;
-			}
-			o.commit_every = u;
-			break;
-		case O_DB:
-			io.db = optarg;
-			break;
-		case O_FORCE:
-			o.force = 1;
-			break;
-		case O_HOSTS:
-			if (strcmp(optarg, "clear") == 0)
-				o.hosts = CS_HOSTS_CLEAR;
-			else if (strcmp(optarg, "none") == 0)
-				o.hosts = CS_HOSTS_NONE;
-			else if (strncmp(optarg, "keyed:", 6) == 0) {
-				o.hosts = CS_HOSTS_KEYED;
-				if (read_key(optarg + 6, &key, &keylen) == -1)
-					return 1;
-			} else {
-				cli_usage_error(cmd_ingest_usage, "--hosts takes none, "
-				    "clear or keyed:FILE, not '%s'", optarg);
-				return 2;
-			}
-			break;
-		case O_JSON:
-			io.json = 1;
-			break;
-		case O_LOG:
-			io.errors_log = optarg;
-			break;
-		case O_READER:
-			if (strcmp(optarg, "auto") == 0)
-				o.reader_mode = CS_READER_AUTO;
-			else if (strcmp(optarg, "jansson") == 0)
-				o.reader_mode = CS_READER_JANSSON;
-			else {
-				cli_usage_error(cmd_ingest_usage, "bad --reader '%s'",
-				    optarg);
-				return 2;
-			}
-			break;
-		case O_SAMPLE:
-			errno = 0;
-			o.sample = strtod(optarg, &end);
-			if (errno != 0 || *end != '\0' || end == optarg ||
-			    !(o.sample >= 0.0 && o.sample <= 1.0)) {
-				cli_usage_error(cmd_ingest_usage, "--sample takes a "
-				    "fraction from 0 to 1, not '%s'", optarg);
-				return 2;
-			}
-			o.sampling = 1;
-			break;
-		case O_SEED:
-			if (cli_parse_u64(optarg, UINT64_MAX, &o.seed) == -1) {
-				cli_usage_error(cmd_ingest_usage, "bad --seed '%s'",
-				    optarg);
-				return 2;
-			}
-			seeded = 1;
-			break;
-		case O_SINCE:
-		case O_UNTIL:
-			if (cs_date_parse(optarg, ch == O_SINCE ? &o.since :
-			    &o.until) == -1) {
-				cli_usage_error(cmd_ingest_usage, "bad time '%s' (use "
-				    "YYYY-MM-DD, an ISO 8601 date-time or "
-				    "epoch seconds)", optarg);
-				return 2;
-			}
-			if (ch == O_SINCE)
-				o.has_since = 1;
-			else
-				o.has_until = 1;
-			break;
-		case O_STRICT:
-			o.strict = 1;
-			break;
-		case O_KNOWN:
-			known_path = optarg;
-			break;
-		default:
-			return cli_bad_option(cmd_ingest_usage, argv, "h");
-		}
-	}
-	if (seeded && !o.sampling) {
-		cli_usage_error(cmd_ingest_usage, "--seed goes with --sample");
+static const struct option longopts[] = {
+	{ "commit-every", required_argument, NULL, O_COMMIT },
+	{ "db", required_argument, NULL, O_DB },
+	{ "error", required_argument, NULL, 'e' },
+	{ "errors-log", required_argument, NULL, O_LOG },
+	{ "force", no_argument, NULL, O_FORCE },
+	{ "help", no_argument, NULL, 'h' },
+	{ "hosts", required_argument, NULL, O_HOSTS },
+	{ "jobs", required_argument, NULL, 'j' },
+	{ "json", no_argument, NULL, O_JSON },
+	{ "reader", required_argument, NULL, O_READER },
+	{ "sample", required_argument, NULL, O_SAMPLE },
+	{ "seed", required_argument, NULL, O_SEED },
+	{ "since", required_argument, NULL, O_SINCE },
+	{ "skip-ingested-in", required_argument, NULL, O_KNOWN },
+	{ "strict", no_argument, NULL, O_STRICT },
+	{ "until", required_argument, NULL, O_UNTIL },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* --hosts MODE. Returns -1 to go on, else the exit status. */
+static int
+hosts_option(const char *arg, struct ingest_opts *io, struct cs_ingest_opts *o)
+{
+	if (strcmp(arg, "clear") == 0)
+		o->hosts = CS_HOSTS_CLEAR;
+	else if (strcmp(arg, "none") == 0)
+		o->hosts = CS_HOSTS_NONE;
+	else if (strncmp(arg, "keyed:", 6) == 0) {
+		o->hosts = CS_HOSTS_KEYED;
+		if (read_key(arg + 6, &io->key, &io->keylen) == -1)
+			return 1;
+	} else {
+		cli_usage_error(cmd_ingest_usage, "--hosts takes none, clear or "
+		    "keyed:FILE, not '%s'", arg);
 		return 2;
 	}
-	argc -= optind;
-	argv += optind;
+	return -1;
+}
+
+/* --reader, --sample, --since and --until. Returns -1, or 2. */
+static int
+value_option(int ch, const char *arg, struct cs_ingest_opts *o)
+{
+	char *end;
+
+	switch (ch) {
+	case O_READER:
+		if (strcmp(arg, "auto") == 0)
+			o->reader_mode = CS_READER_AUTO;
+		else if (strcmp(arg, "jansson") == 0)
+			o->reader_mode = CS_READER_JANSSON;
+		else {
+			cli_usage_error(cmd_ingest_usage, "bad --reader '%s'",
+			    arg);
+			return 2;
+		}
+		return -1;
+	case O_SAMPLE:
+		errno = 0;
+		o->sample = strtod(arg, &end);
+		if (errno != 0 || *end != '\0' || end == arg ||
+		    !(o->sample >= 0.0 && o->sample <= 1.0)) {
+			cli_usage_error(cmd_ingest_usage, "--sample takes a "
+			    "fraction from 0 to 1, not '%s'", arg);
+			return 2;
+		}
+		o->sampling = 1;
+		return -1;
+	}
+	if (cs_date_parse(arg, ch == O_SINCE ? &o->since : &o->until) == -1) {
+		cli_usage_error(cmd_ingest_usage, "bad time '%s' (use "
+		    "YYYY-MM-DD, an ISO 8601 date-time or epoch seconds)", arg);
+		return 2;
+	}
+	if (ch == O_SINCE)
+		o->has_since = 1;
+	else
+		o->has_until = 1;
+	return -1;
+}
+
+/* One option. Returns -1 to go on, else the exit status. */
+static int
+ingest_option(int ch, const char *arg, char **argv, struct ingest_opts *io,
+    struct cs_ingest_opts *o)
+{
+	uint64_t u;
+	int code;
+
+	switch (ch) {
+	case 'e':
+		if (cs_nss_parse(arg, &code) == -1) {
+			cli_usage_error(cmd_ingest_usage, "'%s' is not an error "
+			    "code or name", arg);
+			return 2;
+		}
+		io->errors = xrealloc(io->errors, (io->nerrors + 1) *
+		    sizeof(*io->errors));
+		io->errors[io->nerrors++] = code;
+		return -1;
+	case 'h':
+		fputs(cmd_ingest_usage, stdout);
+		return 0;
+	case 'j':
+		if (cli_parse_u64(arg, 256, &u) == -1 || u == 0) {
+			cli_usage_error(cmd_ingest_usage, "bad --jobs '%s'", arg);
+			return 2;
+		}
+		o->jobs = (int)u;
+		return -1;
+	case O_COMMIT:
+		if (cli_parse_u64(arg, UINT64_MAX, &u) == -1 || u == 0) {
+			cli_usage_error(cmd_ingest_usage, "bad --commit-every "
+			    "'%s'", arg);
+			return 2;
+		}
+		o->commit_every = u;
+		return -1;
+	case O_SEED:
+		if (cli_parse_u64(arg, UINT64_MAX, &o->seed) == -1) {
+			cli_usage_error(cmd_ingest_usage, "bad --seed '%s'", arg);
+			return 2;
+		}
+		io->seeded = 1;
+		return -1;
+	case O_HOSTS:
+		return hosts_option(arg, io, o);
+	case O_READER:
+	case O_SAMPLE:
+	case O_SINCE:
+	case O_UNTIL:
+		return value_option(ch, arg, o);
+	case O_DB:
+		io->db = arg;
+		return -1;
+	case O_FORCE:
+		o->force = 1;
+		return -1;
+	case O_JSON:
+		io->json = 1;
+		return -1;
+	case O_LOG:
+		io->errors_log = arg;
+		return -1;
+	case O_STRICT:
+		o->strict = 1;
+		return -1;
+	case O_KNOWN:
+		io->known_path = arg;
+		return -1;
+	}
+	return cli_bad_option(cmd_ingest_usage, argv, "h");
+}
+
+/*
+ * The paths to ingest, in order: a directory's files sorted, "-" when
+ * none is given. Returns 0, or 1 when a directory could not be read.
+ */
+static int
+collect_paths(int argc, char **argv, struct paths *paths)
+{
+	struct stat sb;
+	size_t k;
+	int i, status = 0;
+
 	for (i = 0; i < argc; i++) {
 		if (strcmp(argv[i], "-") != 0 && stat(argv[i], &sb) == 0 &&
 		    S_ISDIR(sb.st_mode)) {
@@ -479,17 +491,92 @@ cmd_ingest(int argc, char **argv)
 			if (sub.n > 1)
 				qsort(sub.v, sub.n, sizeof(*sub.v), cmp_str);
 			for (k = 0; k < sub.n; k++)
-				add_path(&paths, sub.v[k]);
+				add_path(paths, sub.v[k]);
 			free(sub.v);
 		} else
-			add_path(&paths, strdup(argv[i]));
+			add_path(paths, strdup(argv[i]));
 	}
 	if (argc == 0)
-		add_path(&paths, strdup("-"));
+		add_path(paths, strdup("-"));
+	return status;
+}
+
+/*
+ * Ingests every path (opened ahead), then the last batch. Returns 0, or 1
+ * when a file failed; stops at --strict's stop or a store failure.
+ */
+static int
+ingest_paths(struct cs_ingest *ing, const struct paths *paths,
+    struct opener *op, struct ctx *c, struct cs_err *err)
+{
+	struct cs_ingest_sum before, after;
+	size_t k;
+	int status = 0;
+
+	c->t0 = c->t_last = now();
+	for (k = 0; k < paths->n; k++) {
+		cs_ingest_summary(ing, &before);
+		c->t_last = now();
+		open_ahead(ing, paths, op, k);
+		if (ingest_one(ing, paths->v[k], op, k, err) == -1) {
+			progress_clear(c);
+			/* --strict stops at a bad record on_bad() showed. */
+			if (err->code != CS_ESTOP || c->nbad == 0 ||
+			    c->nbad > MAX_SHOWN)
+				cli_warn("%s", err->msg);
+			status = 1;
+			if (err->code == CS_ESTOP || err->code == CS_ESTORE ||
+			    err->code == CS_ENOMEM)
+				break;
+			continue;
+		}
+		cs_ingest_summary(ing, &after);
+		if (after.files_skipped > before.files_skipped) {
+			progress_clear(c);
+			cli_warn("'%s' was ingested already: skipped "
+			    "(--force ingests it again)", paths->v[k]);
+		}
+	}
+	/* The last batch, when the last path could not be read. */
+	if (cs_ingest_flush(ing, err) == -1) {
+		cli_warn("%s", err->msg);
+		status = 1;
+	}
+	progress_clear(c);
+	return status;
+}
+
+int
+cmd_ingest(int argc, char **argv)
+{
+	struct ingest_opts io;
+	struct cs_ingest_opts o;
+	struct cs_ingest_sum sum;
+	struct cs_err err = CS_ERR_INIT;
+	struct cs_store *st = NULL, *known = NULL;
+	struct cs_ingest *ing = NULL;
+	struct paths paths = { NULL, 0, 0 };
+	struct opener op = { NULL, NULL, 0, 1, 0 };
+	struct ctx c;
+	size_t k;
+	int ch, status;
+
+	memset(&io, 0, sizeof(io));
+	memset(&o, 0, sizeof(o));
+	memset(&c, 0, sizeof(c));
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1)
+		if ((status = ingest_option(ch, optarg, argv, &io, &o)) != -1)
+			goto out;
+	if (io.seeded && !o.sampling) {
+		cli_usage_error(cmd_ingest_usage, "--seed goes with --sample");
+		status = 2;
+		goto out;
+	}
+	status = collect_paths(argc - optind, argv + optind, &paths);
 	o.errors = io.errors;
 	o.nerrors = io.nerrors;
-	o.host_key = key;
-	o.host_key_len = keylen;
+	o.host_key = io.key;
+	o.host_key_len = io.keylen;
 	o.bad = on_bad;
 	o.damaged = on_damaged;
 	o.progress = on_progress;
@@ -502,8 +589,8 @@ cmd_ingest(int argc, char **argv)
 		status = 1;
 		goto out;
 	}
-	if (known_path != NULL && cs_store_open(known_path, CS_STORE_RDONLY,
-	    &known, &err) == -1) {
+	if (io.known_path != NULL && cs_store_open(io.known_path,
+	    CS_STORE_RDONLY, &known, &err) == -1) {
 		status = cli_fail(&err);
 		goto out;
 	}
@@ -521,45 +608,7 @@ cmd_ingest(int argc, char **argv)
 	if (op.ahead < 1)
 		op.ahead = 1;
 	op.npaths = paths.n;
-	c.t0 = c.t_last = now();
-	for (k = 0; k < paths.n; k++) {
-		cs_ingest_summary(ing, &sum);
-		c.t_last = now();
-		open_ahead(ing, &paths, &op, k);
-		if (ingest_one(ing, paths.v[k], &op, k, &err) == -1) {
-			if (c.progress_shown)
-				fputs("\r\033[K", stderr);
-			c.progress_shown = 0;
-			/* --strict stops at a bad record on_bad() showed. */
-			if (err.code != CS_ESTOP || c.nbad == 0 ||
-			    c.nbad > MAX_SHOWN)
-				cli_warn("%s", err.msg);
-			status = 1;
-			if (err.code == CS_ESTOP || err.code == CS_ESTORE ||
-			    err.code == CS_ENOMEM)
-				break;
-			continue;
-		}
-		{
-			struct cs_ingest_sum now;
-
-			cs_ingest_summary(ing, &now);
-			if (now.files_skipped > sum.files_skipped) {
-				if (c.progress_shown)
-					fputs("\r\033[K", stderr);
-				c.progress_shown = 0;
-				cli_warn("'%s' was ingested already: skipped "
-				    "(--force ingests it again)", paths.v[k]);
-			}
-		}
-	}
-	/* The last batch, when the last path could not be read. */
-	if (cs_ingest_flush(ing, &err) == -1) {
-		cli_warn("%s", err.msg);
-		status = 1;
-	}
-	if (c.progress_shown)
-		fputs("\r\033[K", stderr);
+	status |= ingest_paths(ing, &paths, &op, &c, &err);
 	cs_ingest_summary(ing, &sum);
 	print_summary(&sum, io.json);
 out:
@@ -579,6 +628,6 @@ out:
 		free(paths.v[k]);
 	free(paths.v);
 	free(io.errors);
-	free(key);
+	free(io.key);
 	return status;
 }
