@@ -31,14 +31,16 @@
  * period, by the rules below).
  *
  * The period: the store keeps report counts per (chain, day, code), and
- * its hostnames per (chain, code, hostname) without days. Counts of
- * reports (count, leaf_count, errors, chains' reports) are exact under a
- * period. A figure by hostname (hosts, a hostname's reports) counts, of a
- * (chain, code, hostname) row, the reports that must be in the period:
- * all when every report of the (chain, code) is, none when none is, else
- * those beyond the (chain, code)'s reports outside it. That is exact
- * unless a (chain, code) has reports both inside and outside the period
- * and several hostnames; cs_query_uncertain() says how many do. Under a
+ * (schema 6) per (chain, code, hostname, day). Counts of reports (count,
+ * leaf_count, errors, chains' reports) are exact under a period, and so
+ * is a figure by hostname (hosts, a hostname's reports), from the
+ * hostnames' days. Reports ingested before a store kept the hostnames'
+ * days (schema 5) have none: of a (chain, code) with such reports, a row
+ * counts the reports that must be in the period: all when every report
+ * of the (chain, code) is, none when none is, else those beyond the
+ * (chain, code)'s reports outside it. That is exact unless the (chain,
+ * code) has reports both inside and outside the period and several
+ * hostnames; cs_query_uncertain() says how many do. Under a
  * period first_seen and last_seen are clamped to the first and last days
  * of the period with matching reports: the sighting's own second when it
  * falls on that day, else that day's first (last) second.
@@ -186,12 +188,26 @@ uint64_t	cs_query_chain_code(const struct cs_query *q,
 /*
  * Of the n reports of a row of cs_store_foreach_chainhost() (chain ckey,
  * this code and hostname), the number that are selected, whatever the
- * leaf: n or 0 by the code; under a period, those that must be in it (see
- * the counting rules above); under causes, those with one of them.
+ * leaf: n or 0 by the code; under a period, those in it (exact where the
+ * hosts' days cover the pair, else those that must be in it: see the
+ * counting rules above); under causes, those with one of them.
  */
 uint64_t	cs_query_row(const struct cs_query *q, const unsigned char *ckey,
 		    int has_err, int32_t code, const char *host, size_t len,
 		    uint64_t n);
+
+/*
+ * Under a period, when the hosts' days (schema 6) cover the pair (chain
+ * ckey, code) and it has reports on both sides of the period: 1, with *n
+ * the reports in the period of this hostname whose certificates out of
+ * their validity at the report's time are those of the masks (as in
+ * struct cs_validity; both 0: all valid, or no time). Otherwise 0: no
+ * period, the pair is wholly in or out of it, or it has reports from
+ * before the store kept the hosts' days (cs_query_period() then says).
+ */
+int	cs_query_row_valid(const struct cs_query *q, const unsigned char *ckey,
+	    int has_err, int32_t code, const char *host, size_t len,
+	    uint64_t expired, uint64_t notyet, uint64_t *n);
 
 /*
  * Of a chain's reports of one day and code (cs_store_foreach_chainday()),
@@ -212,8 +228,9 @@ uint64_t	cs_query_period(const struct cs_query *q,
 
 /*
  * Under a period: the (chain, code) pairs whose reports are partly in it
- * and hold several hostnames (their figures by hostname are lower
- * bounds), and their reports in the period. Both 0 otherwise.
+ * and hold several hostnames, some of them ingested before the store kept
+ * the hosts' days (their figures by hostname are lower bounds), and their
+ * reports in the period. Both 0 otherwise.
  */
 void	cs_query_uncertain(const struct cs_query *q, uint64_t *pairs,
 	    uint64_t *reports);

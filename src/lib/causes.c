@@ -1101,8 +1101,9 @@ count_group(struct ctx *x, unsigned g, uint64_t k, long host)
 }
 
 /*
- * Under a period: counts the parts of a (chain, code) kept by part(). Of
- * its reports in the period, each part counts those that must be there;
+ * Under a period, for a (chain, code) without the hostnames' days (reports
+ * of a schema 5 store): counts the parts kept by part_of(). Of its
+ * reports in the period, each part counts those that must be there;
  * the rest (when the pair has reports on both sides and several parts)
  * count with the diagnoses every part has, and no hostname.
  */
@@ -1132,16 +1133,12 @@ group_end(struct ctx *x)
 	return in > sum ? count_group(x, gand, in - sum, -1) : 0;
 }
 
-/* k reports of the current chain and code with diagnoses g. */
+/* Under a period: k of the pair's reports with diagnoses g, a part of
+ * them to share out at the end of the pair (group_end()). */
 static int
-part(struct ctx *x, const struct cs_query *q, int has_err, int32_t code,
-    unsigned g, uint64_t k, long host)
+part_of(struct ctx *x, int has_err, int32_t code, unsigned g, uint64_t k,
+    long host)
 {
-	if (q == NULL || !cs_sel_window(cs_query_sel(q))) {
-		x->cur_has_err = has_err;
-		x->cur_code = code;
-		return count_group(x, g, k, host);
-	}
 	if (x->nparts > 0 && (x->p_has_err != has_err || x->p_code != code)
 	    && group_end(x) == -1)
 		return -1;
@@ -1154,6 +1151,41 @@ part(struct ctx *x, const struct cs_query *q, int has_err, int32_t code,
 	return 0;
 }
 
+/* A row of cs_store_foreach_chainhost() being counted. */
+struct row {
+	const unsigned char	*ckey;
+	int			 has_err;
+	int32_t			 code;
+	const char		*host;
+	size_t			 len;
+	long			 hid;		/* in x->hosts, or -1 */
+	int			 judge;		/* a clear hostname */
+};
+
+/*
+ * k reports of the current chain and code with diagnoses g, their
+ * certificates out of validity those of the masks. Under a period, the
+ * row's reports in it with these masks when the hosts' days say (exact),
+ * else a part of the pair's reports (group_end()).
+ */
+static int
+part(struct ctx *x, const struct cs_query *q, const struct row *r,
+    unsigned g, uint64_t expired, uint64_t notyet, uint64_t k)
+{
+	if (q != NULL && cs_sel_window(cs_query_sel(q))) {
+		if (!cs_query_row_valid(q, r->ckey, r->has_err, r->code,
+		    r->host, r->len, expired, notyet, &k))
+			return part_of(x, r->has_err, r->code, g, k, r->hid);
+		if (x->nparts > 0 && group_end(x) == -1)
+			return -1;
+	}
+	x->cur_has_err = r->has_err;
+	x->cur_code = r->code;
+	if (r->judge)
+		x->judged += k;
+	return count_group(x, g, k, r->hid);
+}
+
 static int
 on_row(void *arg, const unsigned char *ckey, int has_err, int32_t code,
     const char *host, size_t len, uint64_t n)
@@ -1162,8 +1194,9 @@ on_row(void *arg, const unsigned char *ckey, int has_err, int32_t code,
 	const struct crec *c;
 	const struct vent *e;
 	const struct cs_query *q;
+	struct row r = { ckey, has_err, code, host, len, -1, 0 };
 	unsigned g = 0, gv;
-	long hid = -1;
+	uint64_t k;
 	size_t i;
 	int cmp = -1;
 
@@ -1178,15 +1211,20 @@ on_row(void *arg, const unsigned char *ckey, int has_err, int32_t code,
 		return 0;
 	q = x->mo->query;
 	c = &x->chains[x->cur];
-	x->cur_has_err = has_err;
-	x->cur_code = code;
 	if (len > 0 && !keyed(host, len)) {
-		x->judged += q == NULL ? n : cs_query_period(q, ckey, has_err,
-		    code, n);	/* XXX: a lower bound; all under --cause */
+		r.judge = 1;
 		if (!host_ok(x, &x->nodes[c->leaf], host, len))
 			g |= G_MISMATCH;
+		/* Under a period without the hosts' days: a lower bound. */
+		if (q != NULL && cs_sel_window(cs_query_sel(q)) &&
+		    !cs_query_row_valid(q, ckey, has_err, code, host, len, 0,
+		    0, &k)) {
+			x->judged += cs_query_period(q, ckey, has_err, code, n);
+			r.judge = 0;
+		}
 	}
-	if (len > 0 && (hid = strtab_add(&x->hosts, host, len, x->err)) < 0)
+	if (len > 0 && (r.hid = strtab_add(&x->hosts, host, len,
+	    x->err)) < 0)
 		return -1;
 	for (i = 0; i < c->vn; i++) {
 		e = &x->vents[c->voff + i];
@@ -1201,11 +1239,12 @@ on_row(void *arg, const unsigned char *ckey, int has_err, int32_t code,
 			gv |= G_NOTYET;
 		if (e->v.n > n)		/* a damaged store: not below 0 */
 			break;
-		if (part(x, q, has_err, code, gv, e->v.n, hid) == -1)
+		if (part(x, q, &r, gv, e->v.expired, e->v.notyet,
+		    e->v.n) == -1)
 			return -1;
 		n -= e->v.n;
 	}
-	return part(x, q, has_err, code, g, n, hid);
+	return part(x, q, &r, g, 0, 0, n);
 }
 
 

@@ -713,6 +713,10 @@ cs_query_close(struct cs_query *q)
 	keymap_release(&q->wmap);
 	cs_vec_release(&q->wch);
 	cs_vec_release(&q->went);
+	keymap_release(&q->wrow);
+	cs_vec_release(&q->wrow_n);
+	keymap_release(&q->wval);
+	cs_vec_release(&q->wval_n);
 	query_causes_release(q);
 	free(q);
 }

@@ -13,9 +13,8 @@
 #include "certsift/missing.h"
 #include "query_int.h"
 
-/* A table's key: a chain key, or a hash of (chain, code[, hostname]). */
-static void
-tkey(unsigned char out[CS_KEY_LEN], const unsigned char *ckey, int has_err,
+void
+qtab_key(unsigned char out[CS_KEY_LEN], const unsigned char *ckey, int has_err,
     int32_t code, const char *host, size_t len, int with_host)
 {
 	unsigned char b[CS_KEY_LEN + 5], h[16], hh[16];
@@ -37,8 +36,8 @@ tkey(unsigned char out[CS_KEY_LEN], const unsigned char *ckey, int has_err,
 	memset(out + 16, with_host ? 0xff : 0, CS_KEY_LEN - 16);
 }
 
-static int
-tadd(struct keymap *m, u64vec_t *v, const unsigned char *key, uint64_t k)
+int
+qtab_add(struct keymap *m, u64vec_t *v, const unsigned char *key, uint64_t k)
 {
 	int added;
 	long i;
@@ -51,8 +50,8 @@ tadd(struct keymap *m, u64vec_t *v, const unsigned char *key, uint64_t k)
 	return 0;
 }
 
-static uint64_t
-tget(const struct keymap *m, const uint64_t *v, const unsigned char *key)
+uint64_t
+qtab_get(const struct keymap *m, const uint64_t *v, const unsigned char *key)
 {
 	long i = keymap_get(m, key);
 
@@ -68,20 +67,20 @@ on_part(void *arg, const unsigned char *ckey, int has_err, int32_t code,
 	unsigned char key[CS_KEY_LEN];
 
 	/* Every report of the pair, for cs_query_day(). */
-	tkey(key, ckey, has_err, code, NULL, 0, 0);
-	if (tadd(&q->ctot, &q->ctot_n, key, k) == -1)
+	qtab_key(key, ckey, has_err, code, NULL, 0, 0);
+	if (qtab_add(&q->ctot, &q->ctot_n, key, k) == -1)
 		return query_nomem(err);
 	if (!(mask & q->sel.causes))
 		return 0;
 	/* Parts without a known hostname count for the pair only. */
 	if (host != NULL) {
-		tkey(key, ckey, has_err, code, host, len, 1);
-		if (tadd(&q->crow, &q->crow_n, key, k) == -1)
+		qtab_key(key, ckey, has_err, code, host, len, 1);
+		if (qtab_add(&q->crow, &q->crow_n, key, k) == -1)
 			return query_nomem(err);
 	}
-	tkey(key, ckey, has_err, code, NULL, 0, 0);
-	if (tadd(&q->ccode, &q->ccode_n, key, k) == -1 ||
-	    tadd(&q->cchain, &q->cchain_n, ckey, k) == -1)
+	qtab_key(key, ckey, has_err, code, NULL, 0, 0);
+	if (qtab_add(&q->ccode, &q->ccode_n, key, k) == -1 ||
+	    qtab_add(&q->cchain, &q->cchain_n, ckey, k) == -1)
 		return query_nomem(err);
 	return 0;
 }
@@ -122,8 +121,8 @@ qc_row(const struct cs_query *q, const unsigned char *ckey, int has_err,
 {
 	unsigned char key[CS_KEY_LEN];
 
-	tkey(key, ckey, has_err, code, host, len, 1);
-	return tget(&q->crow, q->crow_n.v, key);
+	qtab_key(key, ckey, has_err, code, host, len, 1);
+	return qtab_get(&q->crow, q->crow_n.v, key);
 }
 
 uint64_t
@@ -132,14 +131,14 @@ qc_pair(const struct cs_query *q, const unsigned char *ckey, int has_err,
 {
 	unsigned char key[CS_KEY_LEN];
 
-	tkey(key, ckey, has_err, code, NULL, 0, 0);
-	return tget(&q->ccode, q->ccode_n.v, key);
+	qtab_key(key, ckey, has_err, code, NULL, 0, 0);
+	return qtab_get(&q->ccode, q->ccode_n.v, key);
 }
 
 uint64_t
 qc_chain(const struct cs_query *q, const unsigned char *ckey)
 {
-	return tget(&q->cchain, q->cchain_n.v, ckey);
+	return qtab_get(&q->cchain, q->cchain_n.v, ckey);
 }
 
 uint64_t
@@ -155,9 +154,9 @@ cs_query_day(const struct cs_query *q, const unsigned char *ckey,
 	if (q->sel.causes == 0)
 		return e->n;
 	/* Those beyond the pair's reports (in the period) without one. */
-	tkey(key, ckey, e->has_err, e->code, NULL, 0, 0);
-	tot = tget(&q->ctot, q->ctot_n.v, key);
-	sel = tget(&q->ccode, q->ccode_n.v, key);
+	qtab_key(key, ckey, e->has_err, e->code, NULL, 0, 0);
+	tot = qtab_get(&q->ctot, q->ctot_n.v, key);
+	sel = qtab_get(&q->ccode, q->ccode_n.v, key);
 	return e->n > tot - sel ? e->n - (tot - sel) : 0;
 }
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "certsift/date.h"
+#include "certsift/export.h"
 #include "query_int.h"
 
 #define DAY	86400
@@ -58,7 +59,7 @@ struct dayscan {
 static int
 went_add(struct cs_query *q, int has_err, int32_t code, uint64_t total)
 {
-	struct qwent e = { total, 0, has_err ? code : 0, has_err };
+	struct qwent e = { total, 0, 0, has_err ? code : 0, has_err };
 
 	return cs_vec_push(&q->went, e);
 }
@@ -161,7 +162,76 @@ days_chainday(void *arg, const unsigned char *ckey,
 	return 0;
 }
 
-/* Counts the (chain, code) pairs whose hostnames' days are unknown. */
+/* A pair with reports on both sides of the period, for the hostnames. */
+static struct qwent *
+split_pair(struct dayscan *d, const unsigned char *ckey, int has_err,
+    int32_t code)
+{
+	struct cs_query *q = d->q;
+	struct qwent *x;
+
+	if (!walk_to(d, ckey) || !cs_sel_code(&q->sel, has_err, code) ||
+	    (x = went_find(q, &q->wch.v[d->at], has_err, code)) == NULL ||
+	    x->in == 0 || x->in == x->total)
+		return NULL;
+	return x;
+}
+
+/* The key of a row's reports with these validity masks. */
+static void
+valid_key(unsigned char key[CS_KEY_LEN], const unsigned char *rowkey,
+    uint64_t expired, uint64_t notyet)
+{
+	unsigned char b[32], h[16];
+
+	memcpy(b, rowkey, 16);
+	memcpy(b + 16, &expired, 8);
+	memcpy(b + 24, &notyet, 8);
+	cs_hash128(b, sizeof(b), h);
+	memcpy(key, h, 16);
+	memset(key + 16, 0xfe, CS_KEY_LEN - 16);
+}
+
+/* A (chain, code, hostname) row's reports in the period, from its days,
+ * in all and by validity. */
+static int
+days_hostrow(void *arg, const unsigned char *ckey, int has_err, int32_t code,
+    const char *host, size_t len, const struct cs_hostday *e, size_t n)
+{
+	struct dayscan *d = arg;
+	struct cs_query *q = d->q;
+	unsigned char key[CS_KEY_LEN], vkey[CS_KEY_LEN];
+	struct qwent *x;
+	uint64_t k = 0;
+	size_t i;
+
+	if ((x = split_pair(d, ckey, has_err, code)) == NULL)
+		return 0;
+	qtab_key(key, ckey, has_err, code, host, len, 1);
+	for (i = 0; i < n; i++) {
+		if (e[i].n == 0 || !cs_sel_day(&q->sel, e[i].day))
+			continue;
+		k += e[i].n;
+		valid_key(vkey, key, e[i].expired, e[i].notyet);
+		if (qtab_add(&q->wval, &q->wval_n, vkey, e[i].n) == -1)
+			return query_nomem(d->err);
+	}
+	if (k == 0)
+		return 0;
+	x->hin += k;
+	return qtab_add(&q->wrow, &q->wrow_n, key, k) == -1 ?
+	    query_nomem(d->err) : 0;
+}
+
+/* A pair the hosts' days cover: its hostname figures are exact. */
+static int
+exact(const struct qwent *x)
+{
+	return x->hin == x->in;
+}
+
+/* Counts the (chain, code) pairs whose hostnames' days are unknown: those
+ * of reports ingested before the store kept them (schema 5). */
 static int
 days_row(void *arg, const unsigned char *ckey, int has_err, int32_t code,
     const char *host, size_t len, uint64_t n)
@@ -173,10 +243,8 @@ days_row(void *arg, const unsigned char *ckey, int has_err, int32_t code,
 
 	(void)host;
 	(void)len;
-	if (!walk_to(d, ckey) || !cs_sel_code(&q->sel, has_err, code) ||
-	    (x = went_find(q, &q->wch.v[d->at], has_err, code)) == NULL)
-		return 0;
-	if (x->in == 0 || x->in == x->total || n >= x->total)
+	if ((x = split_pair(d, ckey, has_err, code)) == NULL || exact(x) ||
+	    n >= x->total)
 		return 0;
 	pair = (size_t)(x - q->went.v) + 1;
 	if (pair != d->last_pair) {
@@ -205,6 +273,9 @@ prepare_days(struct cs_query *q, struct cs_err *err)
 		return -1;
 	d.at = 0;
 	if (cs_store_foreach_chainday(q->st, days_chainday, &d, err) == -1)
+		return -1;
+	d.at = 0;
+	if (cs_store_foreach_hostday(q->st, days_hostrow, &d, err) == -1)
 		return -1;
 	d.at = 0;
 	return cs_store_foreach_chainhost(q->st, days_row, &d, err);
@@ -308,10 +379,40 @@ uint64_t
 cs_query_row(const struct cs_query *q, const unsigned char *ckey,
     int has_err, int32_t code, const char *host, size_t len, uint64_t n)
 {
+	const struct qwchain *w;
+	const struct qwent *e;
+	unsigned char key[CS_KEY_LEN];
+
+	if (!cs_sel_code(&q->sel, has_err, code))
+		return 0;
 	if (q->sel.causes != 0)
-		return cs_sel_code(&q->sel, has_err, code) ? qc_row(q, ckey,
-		    has_err, code, host, len) : 0;
-	return cs_query_period(q, ckey, has_err, code, n);
+		return qc_row(q, ckey, has_err, code, host, len);
+	if (!cs_sel_window(&q->sel) || (w = qw_chain(q, ckey)) == NULL ||
+	    (e = entry(q, w, has_err, code)) == NULL || e->in == 0 ||
+	    e->in == e->total || !exact(e))
+		return cs_query_period(q, ckey, has_err, code, n);
+	qtab_key(key, ckey, has_err, code, host, len, 1);
+	return qtab_get(&q->wrow, q->wrow_n.v, key);
+}
+
+int
+cs_query_row_valid(const struct cs_query *q, const unsigned char *ckey,
+    int has_err, int32_t code, const char *host, size_t len,
+    uint64_t expired, uint64_t notyet, uint64_t *n)
+{
+	const struct qwchain *w;
+	const struct qwent *e;
+	unsigned char key[CS_KEY_LEN], vkey[CS_KEY_LEN];
+
+	if (!cs_sel_window(&q->sel) || !cs_sel_code(&q->sel, has_err, code) ||
+	    (w = qw_chain(q, ckey)) == NULL ||
+	    (e = entry(q, w, has_err, code)) == NULL || e->in == 0 ||
+	    e->in == e->total || !exact(e))
+		return 0;
+	qtab_key(key, ckey, has_err, code, host, len, 1);
+	valid_key(vkey, key, expired, notyet);
+	*n = qtab_get(&q->wval, q->wval_n.v, vkey);
+	return 1;
 }
 
 uint64_t

@@ -117,10 +117,12 @@ struct qferr {
 	uint64_t	n;
 };
 
-/* Under a period: a chain's reports of one code, and those in it. */
+/* Under a period: a chain's reports of one code, those in it, and those
+ * in it that the hosts' days (schema 6) put on a hostname. */
 struct qwent {
 	uint64_t	total;
 	uint64_t	in;
+	uint64_t	hin;
 	int32_t		code;
 	int		has_err;
 };
@@ -148,6 +150,10 @@ struct cs_query {
 	struct keymap		 wmap;		/* every chain */
 	CS_VEC(struct qwchain)	 wch;
 	CS_VEC(struct qwent)	 went;
+	struct keymap		 wrow;		/* (chain, code, hostname) */
+	u64vec_t		 wrow_n;	/* its reports in the period */
+	struct keymap		 wval;		/* the same, by validity */
+	u64vec_t		 wval_n;
 	uint64_t		 unc_pairs;
 	uint64_t		 unc_reports;
 	/* under causes (query_causes.c): selected reports per (chain, code,
@@ -155,6 +161,20 @@ struct cs_query {
 	struct keymap		 crow, ccode, cchain, ctot;
 	u64vec_t		 crow_n, ccode_n, cchain_n, ctot_n;
 };
+
+/*
+ * Tables of counts by hashed keys (query_causes.c): the key of a chain
+ * (with_host 0 and no code: use the chain key itself), of a (chain, code)
+ * or of a (chain, code, hostname); add k to a key's count (0, or -1 when
+ * out of memory); a key's count, 0 when absent.
+ */
+void	qtab_key(unsigned char out[CS_KEY_LEN], const unsigned char *ckey,
+	    int has_err, int32_t code, const char *host, size_t len,
+	    int with_host);
+int	qtab_add(struct keymap *m, u64vec_t *v, const unsigned char *key,
+	    uint64_t k);
+uint64_t	qtab_get(const struct keymap *m, const uint64_t *v,
+		    const unsigned char *key);
 
 /* Under causes: diagnoses every report (query_causes.c). 0 or -1. */
 int	prepare_causes(struct cs_query *q, struct cs_err *err);

@@ -1,9 +1,9 @@
-# What a period cannot count exactly, and says: the store keeps hostnames
-# per (chain, code, hostname) without days, so a (chain, code) with reports
-# on both sides of the period and several hostnames gives figures by
-# hostname that are lower bounds (hand-computed here), with a line on
-# stderr; report counts stay exact. A store of schema 4 has no days, an
-# upgraded one none before its upgrade: a period says so.
+# Figures by hostname under a period, hand-computed: exact from the hosts'
+# days (schema 6) for a (chain, code) with reports on both sides of the
+# period and several hostnames. A store of schema 5 kept no hosts' days:
+# for the reports it holds from then, such figures are lower bounds, with
+# a line on stderr; report counts stay exact. A store of schema 4 has no
+# days, an upgraded one none before its upgrade: a period says so.
 . "$CLI_DIR/lib.sh"
 
 H=3600
@@ -24,17 +24,15 @@ ingest --db all r.jsonl
 P="--since 2026-10-02 --until 2026-10-03"
 
 ok "$CS" top certs -n 0 --json --db all $P
-assert_eq '[["CN=portal.example.com",1,1],["CN=shop.example.net",1,0],["CN=www.google.com",2,1]]' \
+assert_eq '[["CN=portal.example.com",1,1],["CN=shop.example.net",1,1],["CN=www.google.com",2,1]]' \
     "$(jc 'map(select(.leaf_count > 0) | [(.subject | sub(",.*";"")),
-    .count, .hosts]) | sort')" \
-    "counts exact, hosts at least those that must be in the period"
-assert_eq "certsift: top: 2 (chain, error code) pairs have reports inside and outside the period and several hostnames: figures by hostname count, of their 3 reports in it, only those that must be there (lower bounds)" \
-    "$(cat _err)" "says which figures are lower bounds"
+    .count, .hosts]) | sort')" "counts and hostnames exact (the hosts' days)"
+assert_eq "" "$(cat _err)" "nothing to say"
 
-# r.example: 3 reports of AVLEAF's 4, 1 outside the period: at least 2-1.
+# r.example: 2 of AVLEAF's 4 reports are in the period, s.example's none.
 ok "$CS" top hosts -n 0 --json --db all $P
-assert_eq '[{"host":"portal.example.com","reports":1,"certs":2},{"host":"r.example","reports":1,"certs":2}]' \
-    "$(jc .)" "top hosts: exact for one hostname, a lower bound for two"
+assert_eq '[{"host":"r.example","reports":2,"certs":2},{"host":"portal.example.com","reports":1,"certs":2},{"host":"q.example","reports":1,"certs":1}]' \
+    "$(jc .)" "top hosts: exact"
 ok "$CS" top errors --json --db all $P
 assert_eq '[[-8179,3],[-8181,1]]' "$(jc 'map([.code, .reports])')" \
     "top errors: exact"
@@ -42,17 +40,48 @@ assert_eq "" "$(cat _err)" "top errors: no hostname figure, nothing to say"
 ok "$CS" trend --json --db all $P
 assert_eq "" "$(cat _err)" "trend: nothing to say"
 
-# causes: every report counted. Name mismatches: shop.example.net's one
-# (whichever hostname: both are mismatches, but none must be in the
-# period) and www.google.com's two (r.example's one that must be there,
-# and one of r or s, both mismatches).
+# causes: every report counted; name mismatches: q.example's one (LEAF2)
+# and r.example's two (AVLEAF), on 2 hostnames.
 ok "$CS" causes --json --no-roots --db all $P
 assert_eq "4" "$(j 'map(select(.primary > 0) | .primary) | add')" \
     "causes: the period's 4 reports"
+assert_eq '[3,2,2]' "$(jc 'map(select(.cause == "name-mismatch")) |
+    .[0] | [.reports, .chains, .hosts]')" "name-mismatch: exact"
+assert_eq "" "$(grep 'pairs have reports' _err)" "causes: nothing to say"
+
+# The same reports in a store of schema 5 (no hosts' days), upgraded by
+# an ingest of a later report: the hostnames of the pairs with reports on
+# both sides are lower bounds (those that must be in the period), and the
+# command says so.
+mdb_dump -a all | awk '
+	/^database=(chainhostday|certcode|hostcode)$/ { skip = 1 }
+	/^VERSION=/ { skip = 0 }
+	!skip' | sed '/^ 736368656d61$/{n;s/.*/ 05000000/}' >five.dump
+grep -q '^ 05000000$' five.dump || die "schema record not found in the dump"
+mkdir five
+mdb_load -f five.dump five 2>/dev/null || die "mdb_load failed"
+report t.example $((T_OCT4 + H)) -8181 "$LEAF2" >later.jsonl
+ingest --db five later.jsonl
+ok "$CS" top certs -n 0 --json --db five $P
+assert_eq '[["CN=portal.example.com",1,1],["CN=shop.example.net",1,0],["CN=www.google.com",2,1]]' \
+    "$(jc 'map(select(.leaf_count > 0) | [(.subject | sub(",.*";"")),
+    .count, .hosts]) | sort')" \
+    "schema 5: counts exact, hosts at least those that must be in the period"
+assert_eq "certsift: top: 2 (chain, error code) pairs have reports inside and outside the period and several hostnames: figures by hostname count, of their 3 reports in it, only those that must be there (lower bounds)" \
+    "$(cat _err)" "schema 5: says which figures are lower bounds"
+# r.example: 3 reports of AVLEAF's 4, 1 outside the period: at least 2-1.
+ok "$CS" top hosts -n 0 --json --db five $P
+assert_eq '[{"host":"portal.example.com","reports":1,"certs":2},{"host":"r.example","reports":1,"certs":2}]' \
+    "$(jc .)" "schema 5: top hosts exact for one hostname, a lower bound for two"
+# causes: name mismatches: shop.example.net's one (whichever hostname:
+# both are mismatches, but none must be in the period) and
+# www.google.com's two (r.example's one that must be there, and one of r
+# or s, both mismatches).
+ok "$CS" causes --json --no-roots --db five $P
 assert_eq '[3,2,1]' "$(jc 'map(select(.cause == "name-mismatch")) |
     .[0] | [.reports, .chains, .hosts]')" \
-    "name-mismatch: exact reports, the hostnames that must be there"
-assert_match "2 \(chain, error code\) pairs" "$(cat _err)" "causes says so"
+    "schema 5: name-mismatch exact reports, the hostnames that must be there"
+assert_match "2 \(chain, error code\) pairs" "$(cat _err)" "schema 5: causes says so"
 
 # A period covering every day: exact, and the figures without one.
 for what in certs hosts issuers; do
