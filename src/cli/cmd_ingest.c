@@ -1,11 +1,6 @@
 #include "cli.h"
 
-#include <sys/stat.h>
-
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,10 +8,14 @@
 #include <unistd.h>
 
 #include "certsift/date.h"
+#include "certsift/files.h"
 #include "certsift/ingest.h"
-#include "certsift/json.h"
+#include "certsift/ingest_files.h"
 #include "certsift/nss.h"
 #include "certsift/report.h"
+#include "certsift/summary_out.h"
+#include "certsift/vec.h"
+#include "opts.h"
 
 const char cmd_ingest_usage[] =
     "usage: certsift ingest [--force] [--json] [--strict] [--db path]\n"
@@ -29,15 +28,13 @@ const char cmd_ingest_usage[] =
 #define MAX_SHOWN	10	/* bad records shown on stderr */
 
 struct ingest_opts {
-	const char	*db;
-	int		 json;
-	const char	*errors_log;
-	int32_t		*errors;
-	size_t		 nerrors;
-	unsigned char	*key;		/* --hosts keyed:FILE's */
-	size_t		 keylen;
-	const char	*known_path;	/* --skip-ingested-in */
-	int		 seeded;	/* --seed given */
+	struct cli_opts		 c;
+	struct cs_ingest_opts	 o;
+	const char		*errors_log;
+	const char		*known_path;	/* --skip-ingested-in */
+	CS_VEC(int32_t)		 errors;
+	struct cs_buf		 key;		/* --hosts keyed:FILE's */
+	int			 seeded;	/* --seed given */
 };
 
 struct ctx {
@@ -46,7 +43,6 @@ struct ctx {
 	int		 tty;
 	int		 progress_shown;
 	double		 t0;		/* when the ingest began */
-	uint64_t	 reports0;
 	const char	*name;		/* the file progress is about */
 	double		 t_file;	/* when it began */
 	double		 t_last;	/* when the last file ended */
@@ -121,8 +117,8 @@ on_progress(void *arg, const struct cs_ingest_progress *p)
 		    100.0 * (double)p->file_bytes / (double)p->file_size);
 	fprintf(stderr, ", %" PRIu64 " reports", p->reports);
 	if (t > 0) {
-		fprintf(stderr, ", %.0f reports/s", (double)(p->reports -
-		    c->reports0) / (now() - c->t0));
+		fprintf(stderr, ", %.0f reports/s", (double)p->reports /
+		    (now() - c->t0));
 		rate = (double)p->file_bytes / t;
 		if (p->file_size > p->file_bytes && rate > 0)
 			fprintf(stderr, ", ETA %.0f s", (double)(p->file_size -
@@ -131,249 +127,79 @@ on_progress(void *arg, const struct cs_ingest_progress *p)
 	c->progress_shown = 1;
 }
 
-static int
-cmp_str(const void *a, const void *b)
+/* After each file: what went wrong, or that it was skipped. */
+static void
+file_done(void *arg, const struct cs_ingest_done *d)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	struct ctx *c = arg;
+
+	c->t_last = now();
+	if (d->err == NULL && !d->skipped)
+		return;
+	progress_clear(c);
+	if (d->skipped)
+		cli_warn("'%s' was ingested already: skipped (--force ingests "
+		    "it again)", d->path);
+	/* --strict stops at a bad record on_bad() showed. */
+	else if (d->path == NULL || d->err->code != CS_ESTOP ||
+	    c->nbad == 0 || c->nbad > MAX_SHOWN)
+		cli_warn("%s", d->err->msg);
 }
 
-struct paths {
-	char	**v;
-	size_t	  n;
-	size_t	  cap;
+enum {
+	O_COMMIT = 1, O_ERROR, O_FORCE, O_HOSTS, O_JOBS, O_KNOWN, O_LOG,
+	O_READER, O_SAMPLE, O_SEED, O_SINCE, O_STRICT, O_UNTIL
 };
 
-static void
-add_path(struct paths *p, char *s)
-{
-	if (p->n == p->cap) {
-		p->cap = p->cap ? p->cap * 2 : 64;
-		p->v = xrealloc(p->v, p->cap * sizeof(*p->v));
-	}
-	p->v[p->n++] = s;
-}
-
-/* Every regular file below dir; symbolic links are not followed. */
+/* --hosts MODE (keyed:FILE: the HMAC key is all of FILE's bytes). */
 static int
-walk(const char *dir, struct paths *out)
-{
-	struct dirent *de;
-	struct stat sb;
-	DIR *d;
-	int rc = 0;
-
-	if ((d = opendir(dir)) == NULL) {
-		cli_warn("cannot open '%s': %s", dir, strerror(errno));
-		return -1;
-	}
-	while ((de = readdir(d)) != NULL) {
-		char *p;
-		size_t n;
-
-		if (strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0)
-			continue;
-		n = strlen(dir) + strlen(de->d_name) + 2;
-		p = xmalloc(n);
-		snprintf(p, n, "%s/%s", dir, de->d_name);
-		if (lstat(p, &sb) == -1) {
-			cli_warn("cannot stat '%s': %s", p, strerror(errno));
-			free(p);
-			rc = -1;
-			continue;
-		}
-		if (S_ISDIR(sb.st_mode)) {
-			if (walk(p, out) == -1)
-				rc = -1;
-			free(p);
-		} else if (S_ISREG(sb.st_mode))
-			add_path(out, p);
-		else
-			free(p);
-	}
-	closedir(d);
-	return rc;
-}
-
-/* The HMAC key for --hosts keyed:FILE: all of the file's bytes. */
-static int
-read_key(const char *path, unsigned char **key, size_t *len)
-{
-	unsigned char tmp[4096];
-	FILE *f;
-	size_t n;
-
-	if ((f = fopen(path, "rb")) == NULL) {
-		cli_warn("cannot open key file '%s': %s", path,
-		    strerror(errno));
-		return -1;
-	}
-	*len = 0;
-	while ((n = fread(tmp, 1, sizeof(tmp), f)) > 0) {
-		*key = xrealloc(*key, *len + n);
-		memcpy(*key + *len, tmp, n);
-		*len += n;
-	}
-	fclose(f);
-	if (*len == 0) {
-		cli_warn("key file '%s' is empty", path);
-		return -1;
-	}
-	return 0;
-}
-
-/*
- * Files are opened some paths before their turn and announced to the
- * ingest: compressed ones start decompressing while earlier ones are read.
- */
-struct opener {
-	int	*fd;		/* per path: open, or -1 (errnum why) */
-	int	*errnum;
-	size_t	 next;		/* paths opened so far */
-	size_t	 ahead;		/* how many paths ahead */
-	size_t	 npaths;
-};
-
-static void
-open_ahead(struct cs_ingest *ing, const struct paths *p, struct opener *op,
-    size_t k)
+hosts_opt(struct ingest_opts *io, const char *arg)
 {
 	struct cs_err err = CS_ERR_INIT;
-	size_t i;
+	FILE *f;
 
-	for (; op->next < p->n && op->next < k + op->ahead; op->next++) {
-		i = op->next;
-		op->fd[i] = -1;
-		op->errnum[i] = 0;
-		if (strcmp(p->v[i], "-") == 0)
-			continue;
-		if ((op->fd[i] = open(p->v[i], O_RDONLY | O_CLOEXEC)) == -1)
-			op->errnum[i] = errno;
-		else
-			(void)cs_ingest_ahead(ing, op->fd[i], &err); /* a hint */
+	if (strcmp(arg, "clear") == 0 || strcmp(arg, "none") == 0) {
+		io->o.hosts = arg[0] == 'c' ? CS_HOSTS_CLEAR : CS_HOSTS_NONE;
+		return 0;
 	}
-}
-
-static int
-ingest_one(struct cs_ingest *ing, const char *path, struct opener *op,
-    size_t k, struct cs_err *err)
-{
-	int rc;
-
-	if (strcmp(path, "-") == 0)
-		return cs_ingest_fd(ing, 0, "-", CS_INGEST_STREAM, err);
-	if (op->fd[k] == -1)
-		return cs_err_set(err, CS_EIO, "cannot open '%s': %s", path,
-		    strerror(op->errnum[k]));
-	/* More paths: the batch may go on into the next file. */
-	rc = cs_ingest_fd(ing, op->fd[k], path, k + 1 < op->npaths ?
-	    CS_INGEST_MORE : 0, err);
-	close(op->fd[k]);
-	op->fd[k] = -1;
-	return rc;
-}
-
-static void
-print_summary(const struct cs_ingest_sum *s, int json)
-{
-	if (json) {
-		struct cs_jw w;
-
-		cs_jw_init(&w, stdout);
-		cs_jw_object_begin(&w);
-		cs_jw_key_u64(&w, "files", s->files);
-		cs_jw_key_u64(&w, "files_skipped", s->files_skipped);
-		cs_jw_key_u64(&w, "files_damaged", s->files_damaged);
-		cs_jw_key_u64(&w, "reports_read", s->reports_read);
-		cs_jw_key_u64(&w, "reports_accepted", s->reports_accepted);
-		cs_jw_key_u64(&w, "reports_filtered", s->reports_filtered);
-		cs_jw_key_u64(&w, "reports_malformed", s->reports_malformed);
-		cs_jw_key_u64(&w, "certs_seen", s->certs_seen);
-		cs_jw_key_u64(&w, "certs_invalid", s->certs_invalid);
-		cs_jw_key_u64(&w, "certs_new", s->certs_new);
-		cs_jw_key_u64(&w, "bytes", s->bytes);
-		cs_jw_key(&w, "seconds");
-		cs_jw_double(&w, s->seconds, 3);
-		cs_jw_object_end(&w);
-		putchar('\n');
-		return;
-	}
-	printf("ingested %" PRIu64 " file%s", s->files, s->files == 1 ? "" :
-	    "s");
-	if (s->files_skipped > 0)
-		printf(" (%" PRIu64 " already ingested)", s->files_skipped);
-	if (s->files_damaged > 0)
-		printf(" (%" PRIu64 " damaged)", s->files_damaged);
-	printf(": %" PRIu64 " reports read, %" PRIu64 " accepted, %" PRIu64
-	    " filtered, %" PRIu64 " malformed; %" PRIu64 " certs seen, %"
-	    PRIu64 " invalid, %" PRIu64 " new; %.1f MB in %.2f s\n",
-	    s->reports_read, s->reports_accepted, s->reports_filtered,
-	    s->reports_malformed, s->certs_seen, s->certs_invalid,
-	    s->certs_new, (double)s->bytes / 1e6, s->seconds);
-}
-
-enum { O_SINCE = 256, O_UNTIL, O_SAMPLE, O_SEED, O_FORCE, O_STRICT, O_LOG,
-    O_COMMIT, O_JOBS, O_READER, O_DB, O_JSON, O_HOSTS, O_KNOWN };
-
-static const struct option longopts[] = {
-	{ "commit-every", required_argument, NULL, O_COMMIT },
-	{ "db", required_argument, NULL, O_DB },
-	{ "error", required_argument, NULL, 'e' },
-	{ "errors-log", required_argument, NULL, O_LOG },
-	{ "force", no_argument, NULL, O_FORCE },
-	{ "help", no_argument, NULL, 'h' },
-	{ "hosts", required_argument, NULL, O_HOSTS },
-	{ "jobs", required_argument, NULL, 'j' },
-	{ "json", no_argument, NULL, O_JSON },
-	{ "reader", required_argument, NULL, O_READER },
-	{ "sample", required_argument, NULL, O_SAMPLE },
-	{ "seed", required_argument, NULL, O_SEED },
-	{ "since", required_argument, NULL, O_SINCE },
-	{ "skip-ingested-in", required_argument, NULL, O_KNOWN },
-	{ "strict", no_argument, NULL, O_STRICT },
-	{ "until", required_argument, NULL, O_UNTIL },
-	{ NULL, 0, NULL, 0 }
-};
-
-/* --hosts MODE. Returns -1 to go on, else the exit status. */
-static int
-hosts_option(const char *arg, struct ingest_opts *io, struct cs_ingest_opts *o)
-{
-	if (strcmp(arg, "clear") == 0)
-		o->hosts = CS_HOSTS_CLEAR;
-	else if (strcmp(arg, "none") == 0)
-		o->hosts = CS_HOSTS_NONE;
-	else if (strncmp(arg, "keyed:", 6) == 0) {
-		o->hosts = CS_HOSTS_KEYED;
-		if (read_key(arg + 6, &io->key, &io->keylen) == -1)
-			return 1;
-	} else {
+	if (strncmp(arg, "keyed:", 6) != 0) {
 		cli_usage_error(cmd_ingest_usage, "--hosts takes none, clear or "
 		    "keyed:FILE, not '%s'", arg);
 		return 2;
 	}
-	return -1;
+	io->o.hosts = CS_HOSTS_KEYED;
+	cs_buf_reset(&io->key);
+	if ((f = fopen(arg + 6, "rb")) == NULL) {
+		cli_warn("cannot open key file '%s': %s", arg + 6,
+		    strerror(errno));
+		return 1;
+	}
+	fclose(f);
+	if (cs_file_read(arg + 6, &io->key, &err) == -1)
+		return cli_fail(&err);
+	if (io->key.len == 0) {
+		cli_warn("key file '%s' is empty", arg + 6);
+		return 1;
+	}
+	return 0;
 }
 
-/* --reader, --sample, --since and --until. Returns -1, or 2. */
+/* --reader, --sample, --since and --until. */
 static int
-value_option(int ch, const char *arg, struct cs_ingest_opts *o)
+value_opt(struct ingest_opts *io, int ch, const char *arg)
 {
+	struct cs_ingest_opts *o = &io->o;
 	char *end;
 
-	switch (ch) {
-	case O_READER:
-		if (strcmp(arg, "auto") == 0)
-			o->reader_mode = CS_READER_AUTO;
-		else if (strcmp(arg, "jansson") == 0)
-			o->reader_mode = CS_READER_JANSSON;
-		else {
+	if (ch == O_READER) {
+		if (strcmp(arg, "auto") != 0 && strcmp(arg, "jansson") != 0) {
 			cli_usage_error(cmd_ingest_usage, "bad --reader '%s'",
 			    arg);
 			return 2;
 		}
-		return -1;
-	case O_SAMPLE:
+		o->reader_mode = arg[0] == 'a' ? CS_READER_AUTO :
+		    CS_READER_JANSSON;
+	} else if (ch == O_SAMPLE) {
 		errno = 0;
 		o->sample = strtod(arg, &end);
 		if (errno != 0 || *end != '\0' || end == arg ||
@@ -383,204 +209,164 @@ value_option(int ch, const char *arg, struct cs_ingest_opts *o)
 			return 2;
 		}
 		o->sampling = 1;
-		return -1;
-	}
-	if (cs_date_parse(arg, ch == O_SINCE ? &o->since : &o->until) == -1) {
+	} else if (cs_date_parse(arg, ch == O_SINCE ? &o->since : &o->until)
+	    == -1) {
 		cli_usage_error(cmd_ingest_usage, "bad time '%s' (use "
 		    "YYYY-MM-DD, an ISO 8601 date-time or epoch seconds)", arg);
 		return 2;
-	}
-	if (ch == O_SINCE)
-		o->has_since = 1;
-	else
-		o->has_until = 1;
-	return -1;
+	} else
+		*(ch == O_SINCE ? &o->has_since : &o->has_until) = 1;
+	return 0;
 }
 
-/* One option. Returns -1 to go on, else the exit status. */
 static int
-ingest_option(int ch, const char *arg, char **argv, struct ingest_opts *io,
-    struct cs_ingest_opts *o)
+ingest_opt(void *ctx, int ch, const char *arg)
 {
-	uint64_t u;
-	int code;
+	struct ingest_opts *io = ctx;
+	uint64_t u = 0;
+	int code, rc;
 
 	switch (ch) {
-	case 'e':
+	case O_COMMIT:
+		return cli_number(&io->c, "--commit-every", arg, 1, UINT64_MAX,
+		    "", &io->o.commit_every);
+	case O_ERROR:
 		if (cs_nss_parse(arg, &code) == -1) {
 			cli_usage_error(cmd_ingest_usage, "'%s' is not an error "
 			    "code or name", arg);
 			return 2;
 		}
-		io->errors = xrealloc(io->errors, (io->nerrors + 1) *
-		    sizeof(*io->errors));
-		io->errors[io->nerrors++] = code;
-		return -1;
-	case 'h':
-		fputs(cmd_ingest_usage, stdout);
+		if (cs_vec_push(&io->errors, code) == -1) {
+			cli_warn("out of memory");
+			return 1;
+		}
 		return 0;
-	case 'j':
-		if (cli_parse_u64(arg, 256, &u) == -1 || u == 0) {
-			cli_usage_error(cmd_ingest_usage, "bad --jobs '%s'", arg);
-			return 2;
-		}
-		o->jobs = (int)u;
-		return -1;
-	case O_COMMIT:
-		if (cli_parse_u64(arg, UINT64_MAX, &u) == -1 || u == 0) {
-			cli_usage_error(cmd_ingest_usage, "bad --commit-every "
-			    "'%s'", arg);
-			return 2;
-		}
-		o->commit_every = u;
-		return -1;
-	case O_SEED:
-		if (cli_parse_u64(arg, UINT64_MAX, &o->seed) == -1) {
-			cli_usage_error(cmd_ingest_usage, "bad --seed '%s'", arg);
-			return 2;
-		}
-		io->seeded = 1;
-		return -1;
 	case O_HOSTS:
-		return hosts_option(arg, io, o);
-	case O_READER:
-	case O_SAMPLE:
-	case O_SINCE:
-	case O_UNTIL:
-		return value_option(ch, arg, o);
-	case O_DB:
-		io->db = arg;
-		return -1;
+		return hosts_opt(io, arg);
+	case O_JOBS:
+		rc = cli_number(&io->c, "--jobs", arg, 1, 256, "", &u);
+		io->o.jobs = (int)u;
+		return rc;
+	case O_SEED:
+		io->seeded = 1;
+		return cli_number(&io->c, "--seed", arg, 0, UINT64_MAX, "",
+		    &io->o.seed);
 	case O_FORCE:
-		o->force = 1;
-		return -1;
-	case O_JSON:
-		io->json = 1;
-		return -1;
-	case O_LOG:
-		io->errors_log = arg;
-		return -1;
 	case O_STRICT:
-		o->strict = 1;
-		return -1;
+		*(ch == O_FORCE ? &io->o.force : &io->o.strict) = 1;
+		return 0;
 	case O_KNOWN:
-		io->known_path = arg;
-		return -1;
+	case O_LOG:
+		*(ch == O_KNOWN ? &io->known_path : &io->errors_log) = arg;
+		return 0;
 	}
-	return cli_bad_option(cmd_ingest_usage, argv, "h");
+	return value_opt(io, ch, arg);
 }
 
-/*
- * The paths to ingest, in order: a directory's files sorted, "-" when
- * none is given. Returns 0, or 1 when a directory could not be read.
- */
+/* Options: -1 to go on, else the exit status. */
 static int
-collect_paths(int argc, char **argv, struct paths *paths)
+parse_args(struct ingest_opts *io, int argc, char **argv)
 {
-	struct stat sb;
-	size_t k;
-	int i, status = 0;
+	static const struct option own[] = {
+		{ "commit-every", required_argument, NULL, O_COMMIT },
+		{ "error", required_argument, NULL, O_ERROR },
+		{ "errors-log", required_argument, NULL, O_LOG },
+		{ "force", no_argument, NULL, O_FORCE },
+		{ "hosts", required_argument, NULL, O_HOSTS },
+		{ "jobs", required_argument, NULL, O_JOBS },
+		{ "reader", required_argument, NULL, O_READER },
+		{ "sample", required_argument, NULL, O_SAMPLE },
+		{ "seed", required_argument, NULL, O_SEED },
+		{ "since", required_argument, NULL, O_SINCE },
+		{ "skip-ingested-in", required_argument, NULL, O_KNOWN },
+		{ "strict", no_argument, NULL, O_STRICT },
+		{ "until", required_argument, NULL, O_UNTIL },
+		{ NULL, 0, NULL, 0 }
+	};
+	int status;
 
-	for (i = 0; i < argc; i++) {
-		if (strcmp(argv[i], "-") != 0 && stat(argv[i], &sb) == 0 &&
-		    S_ISDIR(sb.st_mode)) {
-			struct paths sub = { NULL, 0, 0 };
-
-			if (walk(argv[i], &sub) == -1)
-				status = 1;
-			if (sub.n > 1)
-				qsort(sub.v, sub.n, sizeof(*sub.v), cmp_str);
-			for (k = 0; k < sub.n; k++)
-				add_path(paths, sub.v[k]);
-			free(sub.v);
-		} else
-			add_path(paths, strdup(argv[i]));
+	io->c.usage = cmd_ingest_usage;
+	io->c.take = CLI_DB | CLI_JSON;
+	io->c.own = own;
+	io->c.opt = ingest_opt;
+	io->c.ctx = io;
+	if ((status = cli_parse(&io->c, argc, argv)) != -1)
+		return status;
+	if (io->seeded && !io->o.sampling) {
+		cli_usage_error(cmd_ingest_usage, "--seed goes with --sample");
+		return 2;
 	}
-	if (argc == 0)
-		add_path(paths, strdup("-"));
-	return status;
+	io->o.errors = io->errors.v;
+	io->o.nerrors = io->errors.n;
+	io->o.host_key = io->key.data;
+	io->o.host_key_len = io->key.len;
+	return -1;
 }
 
-/*
- * Ingests every path (opened ahead), then the last batch. Returns 0, or 1
- * when a file failed; stops at --strict's stop or a store failure.
- */
+/* Opens the stores, then ingests the paths: the exit status. */
 static int
-ingest_paths(struct cs_ingest *ing, const struct paths *paths,
-    struct opener *op, struct ctx *c, struct cs_err *err)
+run(struct ingest_opts *io, struct ctx *c, const struct cs_files *paths)
 {
-	struct cs_ingest_sum before, after;
-	size_t k;
-	int status = 0;
+	struct cs_err err = CS_ERR_INIT;
+	struct cs_store *st = NULL, *known = NULL;
+	struct cs_ingest *ing = NULL;
+	struct cs_ingest_sum sum;
+	size_t ahead;
+	int status;
 
+	if ((io->known_path != NULL && cs_store_open(io->known_path,
+	    CS_STORE_RDONLY, &known, &err) == -1) ||
+	    (io->o.known = known, cs_store_open(cli_db_path(io->c.db),
+	    CS_STORE_CREATE, &st, &err)) == -1 ||
+	    cs_ingest_new(st, &io->o, &ing, &err) == -1) {
+		status = cli_fail(&err);
+		goto out;
+	}
+	cli_upgrade_note(st);
+	ahead = io->o.jobs > 0 ? (size_t)io->o.jobs :
+	    (size_t)sysconf(_SC_NPROCESSORS_ONLN);
 	c->t0 = c->t_last = now();
-	for (k = 0; k < paths->n; k++) {
-		cs_ingest_summary(ing, &before);
-		c->t_last = now();
-		open_ahead(ing, paths, op, k);
-		if (ingest_one(ing, paths->v[k], op, k, err) == -1) {
-			progress_clear(c);
-			/* --strict stops at a bad record on_bad() showed. */
-			if (err->code != CS_ESTOP || c->nbad == 0 ||
-			    c->nbad > MAX_SHOWN)
-				cli_warn("%s", err->msg);
-			status = 1;
-			if (err->code == CS_ESTOP || err->code == CS_ESTORE ||
-			    err->code == CS_ENOMEM)
-				break;
-			continue;
-		}
-		cs_ingest_summary(ing, &after);
-		if (after.files_skipped > before.files_skipped) {
-			progress_clear(c);
-			cli_warn("'%s' was ingested already: skipped "
-			    "(--force ingests it again)", paths->v[k]);
-		}
-	}
-	/* The last batch, when the last path could not be read. */
-	if (cs_ingest_flush(ing, err) == -1) {
-		cli_warn("%s", err->msg);
-		status = 1;
-	}
+	status = cs_ingest_files(ing, paths, ahead, file_done, c) == -1;
 	progress_clear(c);
+	cs_ingest_summary(ing, &sum);
+	cs_ingest_sum_write(stdout, &sum, io->c.format == CS_FMT_JSON);
+out:
+	cs_ingest_free(ing);
+	cs_store_close(st);
+	cs_store_close(known);
 	return status;
+}
+
+static void
+walk_warn(void *arg, const char *msg)
+{
+	(void)arg;
+	cli_warn("%s", msg);
 }
 
 int
 cmd_ingest(int argc, char **argv)
 {
-	struct ingest_opts io;
-	struct cs_ingest_opts o;
-	struct cs_ingest_sum sum;
 	struct cs_err err = CS_ERR_INIT;
-	struct cs_store *st = NULL, *known = NULL;
-	struct cs_ingest *ing = NULL;
-	struct paths paths = { NULL, 0, 0 };
-	struct opener op = { NULL, NULL, 0, 1, 0 };
+	struct ingest_opts io;
+	struct cs_files paths = CS_FILES_INIT;
 	struct ctx c;
-	size_t k;
-	int ch, status;
+	int rc, status;
 
 	memset(&io, 0, sizeof(io));
-	memset(&o, 0, sizeof(o));
 	memset(&c, 0, sizeof(c));
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1)
-		if ((status = ingest_option(ch, optarg, argv, &io, &o)) != -1)
-			goto out;
-	if (io.seeded && !o.sampling) {
-		cli_usage_error(cmd_ingest_usage, "--seed goes with --sample");
-		status = 2;
+	if ((status = parse_args(&io, argc, argv)) != -1)
+		goto out;
+	/* A directory that could not be read: told, and exit status 1. */
+	if ((status = cs_ingest_paths(&paths, argv + optind, (size_t)(argc -
+	    optind), walk_warn, NULL, &err) == -1) && err.code == CS_ENOMEM) {
+		status = cli_fail(&err);
 		goto out;
 	}
-	status = collect_paths(argc - optind, argv + optind, &paths);
-	o.errors = io.errors;
-	o.nerrors = io.nerrors;
-	o.host_key = io.key;
-	o.host_key_len = io.keylen;
-	o.bad = on_bad;
-	o.damaged = on_damaged;
-	o.progress = on_progress;
-	o.arg = &c;
+	io.o.bad = on_bad;
+	io.o.damaged = on_damaged;
+	io.o.progress = on_progress;
+	io.o.arg = &c;
 	c.tty = isatty(2);
 	if (io.errors_log != NULL && (c.log = fopen(io.errors_log, "w")) ==
 	    NULL) {
@@ -589,45 +375,16 @@ cmd_ingest(int argc, char **argv)
 		status = 1;
 		goto out;
 	}
-	if (io.known_path != NULL && cs_store_open(io.known_path,
-	    CS_STORE_RDONLY, &known, &err) == -1) {
-		status = cli_fail(&err);
-		goto out;
-	}
-	o.known = known;
-	if (cs_store_open(cli_db_path(io.db), CS_STORE_CREATE, &st, &err) ==
-	    -1 || cs_ingest_new(st, &o, &ing, &err) == -1) {
-		status = cli_fail(&err);
-		goto out;
-	}
-	cli_upgrade_note(st);
-	op.fd = xmalloc((paths.n + 1) * sizeof(*op.fd));
-	op.errnum = xmalloc((paths.n + 1) * sizeof(*op.errnum));
-	op.ahead = o.jobs > 0 ? (size_t)o.jobs :
-	    (size_t)sysconf(_SC_NPROCESSORS_ONLN);
-	if (op.ahead < 1)
-		op.ahead = 1;
-	op.npaths = paths.n;
-	status |= ingest_paths(ing, &paths, &op, &c, &err);
-	cs_ingest_summary(ing, &sum);
-	print_summary(&sum, io.json);
+	if ((rc = run(&io, &c, &paths)) != 0)
+		status = rc;
 out:
 	if (c.log != NULL && fclose(c.log) != 0) {
 		cli_warn("cannot write '%s'", io.errors_log);
 		status = 1;
 	}
-	cs_ingest_free(ing);
-	cs_store_close(st);
-	for (k = 0; k < op.next; k++)
-		if (op.fd[k] != -1)
-			close(op.fd[k]);	/* opened ahead, not reached */
-	free(op.fd);
-	free(op.errnum);
-	cs_store_close(known);
-	for (k = 0; k < paths.n; k++)
-		free(paths.v[k]);
-	free(paths.v);
-	free(io.errors);
-	free(io.key);
+	cs_files_release(&paths);
+	cs_vec_release(&io.errors);
+	cs_buf_release(&io.key);
+	cli_opts_release(&io.c);
 	return status;
 }

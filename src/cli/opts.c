@@ -57,6 +57,20 @@ longopts(const struct cli_opts *o)
 }
 
 int
+cli_number(const struct cli_opts *o, const char *name, const char *arg,
+    uint64_t min, uint64_t max, const char *note, uint64_t *out)
+{
+	uint64_t v;
+
+	if (cli_parse_u64(arg, max, &v) == -1 || v < min) {
+		cli_usage_error(o->usage, "bad %s '%s'%s", name, arg, note);
+		return 2;
+	}
+	*out = v;
+	return 0;
+}
+
+int
 cli_paths_add(struct cli_paths *l, const char *path)
 {
 	if (cs_vec_push(l, path) == -1) {
@@ -83,25 +97,16 @@ shared_opt(struct cli_opts *o, int ch, const char *arg)
 		return cli_paths_add(ch == O_ROOTS ? &o->roots : &o->known,
 		    arg);
 	case O_MHR:
-		if (cli_parse_u64(arg, UINT64_MAX, &o->min_host_reports) ==
-		    -1) {
-			cli_usage_error(o->usage, "bad --min-host-reports '%s'",
-			    arg);
-			return 2;
-		}
-		return 0;
+		return cli_number(o, "--min-host-reports", arg, 0, UINT64_MAX,
+		    "", &o->min_host_reports);
 	case O_NO_ROOTS:
 		o->no_roots = 1;
 		return 0;
 	case 'n':
 		if (!(o->take & CLI_N))
 			return -1;
-		if (cli_parse_u64(arg, UINT32_MAX, &o->n) == -1) {
-			cli_usage_error(o->usage, "bad -n '%s'", arg);
-			return 2;
-		}
 		o->has_n = 1;
-		return 0;
+		return cli_number(o, "-n", arg, 0, UINT32_MAX, "", &o->n);
 	case 'o':
 		if (!(o->take & CLI_OUTPUT))
 			return -1;

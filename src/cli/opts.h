@@ -73,6 +73,14 @@ struct cli_opts {
  */
 int	cli_parse(struct cli_opts *o, int argc, char **argv);
 
+/*
+ * A number option's value: arg as a decimal from min to max into *out,
+ * 0; else the usage error "bad NAME 'arg'NOTE" (name with its dashes) and
+ * 2.
+ */
+int	cli_number(const struct cli_opts *o, const char *name, const char *arg,
+	    uint64_t min, uint64_t max, const char *note, uint64_t *out);
+
 /* Appends path to l: 0, or 1 (out of memory, said). */
 int	cli_paths_add(struct cli_paths *l, const char *path);
 
