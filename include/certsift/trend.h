@@ -6,7 +6,8 @@
  * day and group (error code, leaf issuer, or missing's outcome or row),
  * for any selection of chains and codes and any period of days.
  *
- * Threads: a run and its result are one thread's, with a store handle
+ * Threads: a run (cs_trend_run(), cs_trend_walk_run()) and its result are
+ * one thread's, with a store handle
  * and a query of that thread (store.h, query.h); cs_trend_in_period()
  * only reads its options and may be called from any thread.
  */
@@ -93,6 +94,18 @@ struct cs_trend {
  */
 int	cs_trend_run(struct cs_store *st, const struct cs_trend_opts *o,
 	    struct cs_trend *out, struct cs_err *err);
+
+/*
+ * cs_trend_run() after the walk its grouping needs: by outcome, missing's
+ * (cs_missing_run()); by cause, the causes' per day (cs_causes_days()),
+ * which selects with o->query; both with roots and known (missing.h; NULL:
+ * none). o's missing and causes are not used. *days_guessed: the reports
+ * whose day the causes guessed (cs_causes_days()), else 0. Returns 0 or
+ * -1; the caller releases *out either way.
+ */
+int	cs_trend_walk_run(struct cs_store *st, const struct cs_trend_opts *o,
+	    const struct cs_certset *roots, const struct cs_certset *known,
+	    struct cs_trend *out, uint64_t *days_guessed, struct cs_err *err);
 
 /* Whether a day passes o's period. */
 int	cs_trend_in_period(const struct cs_trend_opts *o, int32_t day);

@@ -13,7 +13,6 @@
 #include "certsift/certfile.h"
 #include "certsift/export_files.h"
 #include "certsift/missing_out.h"
-#include "certset.h"
 #include "opts.h"
 #include "select.h"
 
@@ -48,36 +47,6 @@ check_args(const struct cli_opts *c, int pem)
 	else
 		return -1;
 	return 2;
-}
-
-int
-missing_sets(const char **rootp, size_t nroots, int no_roots,
-    const char **knownp, size_t nknown, struct cs_certset **roots,
-    struct cs_certset **known)
-{
-	struct cli_opts c;
-
-	memset(&c, 0, sizeof(c));
-	c.roots.v = rootp;
-	c.roots.n = nroots;
-	c.no_roots = no_roots;
-	c.known.v = knownp;
-	c.known.n = nknown;
-	return cli_certsets(&c, roots, known);
-}
-
-int
-missing_select(struct cs_missing_opts *mo, const struct cs_sel *sel,
-    struct cs_store *st, struct cs_query **q)
-{
-	struct cs_sel s = *sel;
-
-	s.roots = mo->roots;	/* --cause walks with them */
-	s.known = mo->known;
-	if ((*q = select_open(st, &s)) == NULL)
-		return 1;
-	mo->query = *q;
-	return 0;
 }
 
 /* The rows shown (-n, default 20) and their hosts; the bundle's too: all,

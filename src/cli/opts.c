@@ -116,6 +116,22 @@ shared_opt(struct cli_opts *o, int ch, const char *arg)
 	return -1;
 }
 
+/* Keeps a selection option as the user wrote it (o->seltext). */
+static void
+note_option(struct cli_opts *o, char **argv, const char *arg)
+{
+	const char *opt = argv[optind - (arg != NULL && arg != argv[optind -
+	    1] ? 2 : 1)];
+
+	if (o->seltext->len > 0)
+		cs_buf_append(o->seltext, " ", 1, NULL);
+	cs_buf_append(o->seltext, opt, strlen(opt), NULL);
+	if (arg != NULL && strchr(opt, '=') == NULL) {
+		cs_buf_append(o->seltext, " ", 1, NULL);
+		cs_buf_append(o->seltext, arg, strlen(arg), NULL);
+	}
+}
+
 int
 cli_parse(struct cli_opts *o, int argc, char **argv)
 {
@@ -132,6 +148,8 @@ cli_parse(struct cli_opts *o, int argc, char **argv)
 		    (rc = select_option(&o->sel, ch, optarg, o->usage)) != 0) {
 			if (rc == -1)
 				status = 2;
+			else if (o->seltext != NULL)
+				note_option(o, argv, optarg);
 			continue;
 		}
 		if (ch == 'h') {

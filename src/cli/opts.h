@@ -23,6 +23,7 @@
 #include <getopt.h>
 #include <stdint.h>
 
+#include "certsift/buf.h"
 #include "certsift/fmt.h"
 #include "certsift/missing.h"
 #include "certsift/query.h"
@@ -65,6 +66,8 @@ struct cli_opts {
 	struct cli_paths	 roots;
 	struct cli_paths	 known;
 	struct cs_sel		 sel;
+	/* Not NULL: the selection's options as given, for a page to show. */
+	struct cs_buf		*seltext;
 };
 
 /*

@@ -476,6 +476,41 @@ out:
 	return ret;
 }
 
+int
+cs_trend_walk_run(struct cs_store *st, const struct cs_trend_opts *o,
+    const struct cs_certset *roots, const struct cs_certset *known,
+    struct cs_trend *out, uint64_t *days_guessed, struct cs_err *err)
+{
+	struct cs_trend_opts to = *o;
+	struct cs_missing_opts mo;
+	struct cs_missing m = CS_MISSING_INIT;
+	struct cs_causes c = CS_CAUSES_INIT;
+	int ret = -1;
+
+	memset(out, 0, sizeof(*out));
+	memset(&mo, 0, sizeof(mo));
+	mo.roots = roots;
+	mo.known = known;
+	mo.query = o->query;
+	to.missing = NULL;
+	to.causes = NULL;
+	if (o->by == CS_TREND_OUTCOME) {
+		if (cs_missing_run(st, &mo, &m, err) == -1)
+			goto out;
+		to.missing = &m;
+	} else if (o->by == CS_TREND_CAUSE) {
+		if (cs_causes_days(st, &mo, 0, &c, NULL, err) == -1)
+			goto out;
+		to.causes = &c;
+	}
+	ret = cs_trend_run(st, &to, out, err);
+out:
+	*days_guessed = c.days_guessed;
+	cs_missing_release(&m);
+	cs_causes_release(&c);
+	return ret;
+}
+
 void
 cs_trend_release(struct cs_trend *t)
 {
