@@ -25,13 +25,7 @@ L=$(sha "$LEAF")
 C=$(sha "$CIO")
 
 ingest --db six old.jsonl
-mdb_dump -a six | awk '
-	/^database=(chainhostday|certcode|hostcode)$/ { skip = 1 }
-	/^VERSION=/ { skip = 0 }
-	!skip' | sed '/^ 736368656d61$/{n;s/.*/ 05000000/}' >five.dump
-grep -q '^ 05000000$' five.dump || die "schema record not found in the dump"
-mkdir five
-mdb_load -f five.dump five || die "mdb_load failed"
+as_schema six five 5 chainhostday certcode hostcode
 cp -r five five.copy
 cp five/data.mdb before.mdb
 

@@ -237,3 +237,22 @@ figures() {
 	jq -r --arg s "$1" "select(.sha256 == \$s) |
 	    \"\\(.count) \\(.leaf_count) \\($NH) \\(.first_seen) \\(.last_seen) \\(.errors | to_entries | sort_by(.key) | from_entries | tojson)\"" exp.jsonl
 }
+
+# as_schema SRC DEST N TABLE...: makes store DEST, a copy of store SRC as
+# a store of schema N (a single digit) holds it: without the named
+# tables, its schema record set to N (DEST.dump keeps the dump)
+as_schema() {
+	_as_src=$1 _as_dst=$2 _as_n=$3
+	shift 3
+	mdb_dump -a "$_as_src" | awk -v re="^database=($(echo "$@" |
+	    tr ' ' '|'))\$" '
+		$0 ~ re { skip = 1 }
+		/^VERSION=/ { skip = 0 }
+		!skip' | sed "/^ 736368656d61\$/{n;s/.*/ 0${_as_n}000000/}" \
+	    >"$_as_dst.dump"
+	grep -q "^ 0${_as_n}000000\$" "$_as_dst.dump" ||
+	    die "schema record not found in the dump of $_as_src"
+	mkdir "$_as_dst"
+	mdb_load -f "$_as_dst.dump" "$_as_dst" 2>/dev/null ||
+	    die "mdb_load of $_as_dst failed"
+}

@@ -53,13 +53,7 @@ assert_eq "" "$(grep 'pairs have reports' _err)" "causes: nothing to say"
 # an ingest of a later report: the hostnames of the pairs with reports on
 # both sides are lower bounds (those that must be in the period), and the
 # command says so.
-mdb_dump -a all | awk '
-	/^database=(chainhostday|certcode|hostcode)$/ { skip = 1 }
-	/^VERSION=/ { skip = 0 }
-	!skip' | sed '/^ 736368656d61$/{n;s/.*/ 05000000/}' >five.dump
-grep -q '^ 05000000$' five.dump || die "schema record not found in the dump"
-mkdir five
-mdb_load -f five.dump five 2>/dev/null || die "mdb_load failed"
+as_schema all five 5 chainhostday certcode hostcode
 report t.example $((T_OCT4 + H)) -8181 "$LEAF2" >later.jsonl
 ingest --db five later.jsonl
 ok "$CS" top certs -n 0 --json --db five $P
@@ -100,13 +94,7 @@ for d in 0 1 2; do
 done >a.jsonl
 report b.example $((T_OCT4 + H)) -8181 "$LEAF2" >b.jsonl
 ingest --db db a.jsonl
-mdb_dump -a db | awk '
-	/^database=(aiaurl|aiacert|day|chainday)$/ { skip = 1 }
-	/^VERSION=/ { skip = 0 }
-	!skip' | sed '/^ 736368656d61$/{n;s/.*/ 04000000/}' >old.dump
-grep -q '^ 04000000$' old.dump || die "schema record not found in the dump"
-mkdir old
-mdb_load -f old.dump old 2>/dev/null || die "mdb_load failed"
+as_schema db old 4 aiaurl aiacert day chainday
 ok "$CS" top certs --json --db old --since 2026-10-01
 assert_eq "[]" "$(jc .)" "schema 4: no report in any period"
 assert_eq "certsift: top: the store keeps no days yet (an older schema; the next ingest upgrades it): --since and --until select no report" \
