@@ -131,10 +131,22 @@ typedef int (*cs_causes_part_fn)(void *arg, const unsigned char *ckey,
     int has_err, int32_t code, const char *host, size_t len, uint32_t mask,
     uint64_t k, struct cs_err *err);
 
+/*
+ * From the hosts' days (schema 6): the selected reports of a chain, error
+ * code and day (CS_NODAY: without a time) with the diagnoses of mask: n
+ * (several calls may add up for one key). The reports a store holds from
+ * before it kept the hosts' days have none.
+ */
+typedef int (*cs_causes_day_fn)(void *arg, const unsigned char *ckey,
+    int has_err, int32_t code, int32_t day, uint32_t mask, uint64_t n,
+    struct cs_err *err);
+
 /* Diagnoses as cs_causes_run() does, calling fn for every group of
- * reports counted. Returns 0 or -1. */
+ * reports counted, and dayfn (may be NULL) for the reports by day.
+ * Returns 0 or -1. */
 int	cs_causes_parts(struct cs_store *st, const struct cs_missing_opts *mo,
-	    cs_causes_part_fn fn, void *arg, struct cs_err *err);
+	    cs_causes_part_fn fn, cs_causes_day_fn dayfn, void *arg,
+	    struct cs_err *err);
 
 /*
  * The number of selected reports of the chain with this store key that

@@ -212,9 +212,10 @@ int	cs_query_row_valid(const struct cs_query *q, const unsigned char *ckey,
 /*
  * Of a chain's reports of one day and code (cs_store_foreach_chainday()),
  * the number selected, whatever the leaf: exact by codes and the period;
- * under causes, all when every report of the chain with that code (in
- * the period) has one, else those beyond the ones that have none (a lower
- * bound: the store keeps diagnoses per hostname, days per chain).
+ * under causes, exact from the hosts' days (schema 6); for a (chain, code)
+ * with reports from before the store kept them, all when every report of
+ * the chain with that code (in the period) has one, else those beyond the
+ * ones that have none (a lower bound).
  */
 uint64_t	cs_query_day(const struct cs_query *q, const unsigned char *ckey,
 		    const struct cs_dayent *e);

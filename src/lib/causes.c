@@ -394,6 +394,7 @@ struct ctx {
 	/* --cause's diagnoses (0: every report); who sees each part */
 	uint32_t		 sel_causes;
 	cs_causes_part_fn	 part_fn;
+	cs_causes_day_fn	 day_fn;
 	void			*part_arg;
 	/* Under a period: the parts of the (chain, code) being counted. */
 	struct part		*parts;
@@ -1277,6 +1278,7 @@ on_hostday(void *arg, const unsigned char *ckey, int has_err, int32_t code,
 	struct ctx *x = arg;
 	const struct crec *c;
 	unsigned g = 0, ge;
+	uint32_t mask;
 	long ci;
 	size_t i;
 
@@ -1294,10 +1296,14 @@ on_hostday(void *arg, const unsigned char *ckey, int has_err, int32_t code,
 			ge |= G_EXPIRED;
 		if (e[i].notyet & c->posmask)
 			ge |= G_NOTYET;
-		if (x->sel_causes != 0 && !(chain_mask(x, c, ge) &
-		    x->sel_causes))
+		mask = chain_mask(x, c, ge);
+		if (e[i].n == 0 || (x->sel_causes != 0 &&
+		    !(mask & x->sel_causes)))
 			continue;	/* --cause */
-		if (e[i].n > 0 && dc_add(&x->hv, (uint32_t)ci, has_err, code,
+		if (x->day_fn != NULL && x->day_fn(x->part_arg, ckey,
+		    has_err, code, e[i].day, mask, e[i].n, x->err) == -1)
+			return -1;
+		if (x->days && dc_add(&x->hv, (uint32_t)ci, has_err, code,
 		    e[i].day, primary_cause(x, c, ge), e[i].n) == -1)
 			return cs_err_set(x->err, CS_ENOMEM, "out of memory");
 	}
@@ -1630,7 +1636,7 @@ ctx_release(struct ctx *x)
 static int
 run(struct cs_store *st, const struct cs_missing_opts *mo, size_t examples,
     int days, struct cs_causes *out, struct cs_missing *walk,
-    cs_causes_part_fn fn, void *arg,
+    cs_causes_part_fn fn, cs_causes_day_fn dayfn, void *arg,
     struct cs_err *err)
 {
 	struct cs_missing_opts o = *mo;
@@ -1644,6 +1650,7 @@ run(struct cs_store *st, const struct cs_missing_opts *mo, size_t examples,
 	x.mo = mo;
 	x.days = days;
 	x.part_fn = fn;
+	x.day_fn = dayfn;
 	x.part_arg = arg;
 	if (mo->query != NULL)
 		x.sel_causes = cs_query_sel(mo->query)->causes;
@@ -1665,9 +1672,11 @@ run(struct cs_store *st, const struct cs_missing_opts *mo, size_t examples,
 	if (cs_store_foreach_chainhost(st, on_row, &x, err) == -1 ||
 	    (x.nparts > 0 && group_end(&x) == -1) || flush(&x) == -1)
 		goto out;
-	if (days && (cs_store_foreach_hostday(st, on_hostday, &x, err) == -1 ||
-	    cs_store_foreach_chainday(st, on_chainday, &x, err) == -1 ||
-	    days_finish(&x, out) == -1))
+	if ((days || dayfn != NULL) &&
+	    cs_store_foreach_hostday(st, on_hostday, &x, err) == -1)
+		goto out;
+	if (days && (cs_store_foreach_chainday(st, on_chainday, &x,
+	    err) == -1 || days_finish(&x, out) == -1))
 		goto out;
 	ret = finish(&x, examples, out);
 out:
@@ -1680,7 +1689,7 @@ int
 cs_causes_run(struct cs_store *st, const struct cs_missing_opts *mo,
     size_t examples, struct cs_causes *out, struct cs_err *err)
 {
-	return run(st, mo, examples, 0, out, NULL, NULL, NULL, err);
+	return run(st, mo, examples, 0, out, NULL, NULL, NULL, NULL, err);
 }
 
 int
@@ -1688,17 +1697,18 @@ cs_causes_days(struct cs_store *st, const struct cs_missing_opts *mo,
     size_t examples, struct cs_causes *out, struct cs_missing *walk,
     struct cs_err *err)
 {
-	return run(st, mo, examples, 1, out, walk, NULL, NULL, err);
+	return run(st, mo, examples, 1, out, walk, NULL, NULL, NULL, err);
 }
 
 int
 cs_causes_parts(struct cs_store *st, const struct cs_missing_opts *mo,
-    cs_causes_part_fn fn, void *arg, struct cs_err *err)
+    cs_causes_part_fn fn, cs_causes_day_fn dayfn, void *arg,
+    struct cs_err *err)
 {
 	struct cs_causes c = CS_CAUSES_INIT;
 	int rc;
 
-	rc = run(st, mo, 0, 0, &c, NULL, fn, arg, err);
+	rc = run(st, mo, 0, 0, &c, NULL, fn, dayfn, arg, err);
 	cs_causes_release(&c);
 	return rc;
 }

@@ -85,6 +85,34 @@ on_part(void *arg, const unsigned char *ckey, int has_err, int32_t code,
 	return 0;
 }
 
+/* A (chain, code, day)'s key: the pair's, its last bytes the day. */
+static void
+day_key(unsigned char key[CS_KEY_LEN], const unsigned char *ckey,
+    int has_err, int32_t code, int32_t day)
+{
+	qtab_key(key, ckey, has_err, code, NULL, 0, 0);
+	memcpy(key + 16, &day, 4);
+}
+
+static int
+on_day(void *arg, const unsigned char *ckey, int has_err, int32_t code,
+    int32_t day, uint32_t mask, uint64_t n, struct cs_err *err)
+{
+	struct cs_query *q = arg;
+	unsigned char key[CS_KEY_LEN];
+
+	if (!cs_sel_day(&q->sel, day))
+		return 0;
+	qtab_key(key, ckey, has_err, code, NULL, 0, 0);
+	if (qtab_add(&q->chd, &q->chd_n, key, n) == -1)
+		return query_nomem(err);
+	if (!(mask & q->sel.causes))
+		return 0;
+	day_key(key, ckey, has_err, code, day);
+	return qtab_add(&q->cday, &q->cday_n, key, n) == -1 ?
+	    query_nomem(err) : 0;
+}
+
 int
 prepare_causes(struct cs_query *q, struct cs_err *err)
 {
@@ -108,7 +136,7 @@ prepare_causes(struct cs_query *q, struct cs_err *err)
 	mo.roots = q->sel.roots;
 	mo.known = q->sel.known;
 	mo.query = all;
-	ret = cs_causes_parts(q->st, &mo, on_part, q, err);
+	ret = cs_causes_parts(q->st, &mo, on_part, on_day, q, err);
 out:
 	cs_query_close(all);
 	cs_sel_release(&s);
@@ -153,9 +181,14 @@ cs_query_day(const struct cs_query *q, const unsigned char *ckey,
 		return 0;
 	if (q->sel.causes == 0)
 		return e->n;
-	/* Those beyond the pair's reports (in the period) without one. */
 	qtab_key(key, ckey, e->has_err, e->code, NULL, 0, 0);
 	tot = qtab_get(&q->ctot, q->ctot_n.v, key);
+	/* Exact when the hosts' days hold every report of the pair. */
+	if (qtab_get(&q->chd, q->chd_n.v, key) == tot) {
+		day_key(key, ckey, e->has_err, e->code, e->day);
+		return qtab_get(&q->cday, q->cday_n.v, key);
+	}
+	/* Else those beyond the pair's reports (in the period) without one. */
 	sel = qtab_get(&q->ccode, q->ccode_n.v, key);
 	return e->n > tot - sel ? e->n - (tot - sel) : 0;
 }
@@ -171,4 +204,8 @@ query_causes_release(struct cs_query *q)
 	cs_vec_release(&q->crow_n);
 	cs_vec_release(&q->ccode_n);
 	cs_vec_release(&q->cchain_n);
+	keymap_release(&q->cday);
+	keymap_release(&q->chd);
+	cs_vec_release(&q->cday_n);
+	cs_vec_release(&q->chd_n);
 }

@@ -160,6 +160,10 @@ struct cs_query {
 	 * hostname), per (chain, code) and per chain, by hashed keys */
 	struct keymap		 crow, ccode, cchain, ctot;
 	u64vec_t		 crow_n, ccode_n, cchain_n, ctot_n;
+	/* and by day from the hosts' days: selected reports per (chain,
+	 * code, day), and per (chain, code) all those in the period */
+	struct keymap		 cday, chd;
+	u64vec_t		 cday_n, chd_n;
 };
 
 /*
