@@ -1,16 +1,15 @@
 #include "cli.h"
 
 #include <errno.h>
-#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "certsift/date.h"
 #include "certsift/files.h"
 #include "certsift/ingest.h"
 #include "certsift/ingest_files.h"
+#include "certsift/ingest_notes.h"
 #include "certsift/nss.h"
 #include "certsift/report.h"
 #include "certsift/summary_out.h"
@@ -25,8 +24,6 @@ const char cmd_ingest_usage[] =
     "           [--reader auto|jansson] [--skip-ingested-in store]\n"
     "           [input ...]\n";
 
-#define MAX_SHOWN	10	/* bad records shown on stderr */
-
 struct ingest_opts {
 	struct cli_opts		 c;
 	struct cs_ingest_opts	 o;
@@ -36,115 +33,6 @@ struct ingest_opts {
 	struct cs_buf		 key;		/* --hosts keyed:FILE's */
 	int			 seeded;	/* --seed given */
 };
-
-struct ctx {
-	FILE		*log;
-	uint64_t	 nbad;
-	int		 tty;
-	int		 progress_shown;
-	double		 t0;		/* when the ingest began */
-	const char	*name;		/* the file progress is about */
-	double		 t_file;	/* when it began */
-	double		 t_last;	/* when the last file ended */
-};
-
-/* Clears the progress line, if shown, before a message. */
-static void
-progress_clear(struct ctx *c)
-{
-	if (c->progress_shown)
-		fputs("\r\033[K", stderr);
-	c->progress_shown = 0;
-}
-
-static void
-on_bad(void *arg, const char *name, uint64_t line, const char *why)
-{
-	struct ctx *c = arg;
-
-	if (c->log != NULL)
-		fprintf(c->log, "%s:%" PRIu64 ": %s\n", name, line, why);
-	if (c->nbad++ < MAX_SHOWN) {
-		progress_clear(c);
-		cli_warn("%s:%" PRIu64 ": %s", name, line, why);
-	} else if (c->nbad == MAX_SHOWN + 1)
-		cli_warn("more bad records not shown%s", c->log != NULL ?
-		    " (see the errors log)" : " (use --errors-log)");
-}
-
-/* A damaged file is told always: it is one message per file. */
-static void
-on_damaged(void *arg, const char *name, uint64_t line, const char *why)
-{
-	struct ctx *c = arg;
-
-	if (c->log != NULL)
-		fprintf(c->log, "%s:%" PRIu64 ": %s\n", name, line, why);
-	progress_clear(c);
-	cli_warn("%s:%" PRIu64 ": %s", name, line, why);
-}
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* One line, rewritten in place: bytes, reports/s, ETA when the size is
- * known. */
-static void
-on_progress(void *arg, const struct cs_ingest_progress *p)
-{
-	struct ctx *c = arg;
-	double t, rate;
-
-	if (!c->tty)
-		return;
-	if (c->name != p->name) {
-		/* A new file: its own clock for the rate and the ETA. */
-		c->name = p->name;
-		c->t_file = c->t_last;
-	}
-	t = now() - c->t_file;
-	fprintf(stderr, "\r\033[K%s: %.1f MB", p->name,
-	    (double)p->file_bytes / 1e6);
-	if (p->file_size > 0)
-		fprintf(stderr, " of %.1f MB (%.0f%%)",
-		    (double)p->file_size / 1e6,
-		    100.0 * (double)p->file_bytes / (double)p->file_size);
-	fprintf(stderr, ", %" PRIu64 " reports", p->reports);
-	if (t > 0) {
-		fprintf(stderr, ", %.0f reports/s", (double)p->reports /
-		    (now() - c->t0));
-		rate = (double)p->file_bytes / t;
-		if (p->file_size > p->file_bytes && rate > 0)
-			fprintf(stderr, ", ETA %.0f s", (double)(p->file_size -
-			    p->file_bytes) / rate);
-	}
-	c->progress_shown = 1;
-}
-
-/* After each file: what went wrong, or that it was skipped. */
-static void
-file_done(void *arg, const struct cs_ingest_done *d)
-{
-	struct ctx *c = arg;
-
-	c->t_last = now();
-	if (d->err == NULL && !d->skipped)
-		return;
-	progress_clear(c);
-	if (d->skipped)
-		cli_warn("'%s' was ingested already: skipped (--force ingests "
-		    "it again)", d->path);
-	/* --strict stops at a bad record on_bad() showed. */
-	else if (d->path == NULL || d->err->code != CS_ESTOP ||
-	    c->nbad == 0 || c->nbad > MAX_SHOWN)
-		cli_warn("%s", d->err->msg);
-}
 
 enum {
 	O_COMMIT = 1, O_ERROR, O_FORCE, O_HOSTS, O_JOBS, O_KNOWN, O_LOG,
@@ -305,7 +193,8 @@ parse_args(struct ingest_opts *io, int argc, char **argv)
 
 /* Opens the stores, then ingests the paths: the exit status. */
 static int
-run(struct ingest_opts *io, struct ctx *c, const struct cs_files *paths)
+run(struct ingest_opts *io, struct cs_ingest_notes *n,
+    const struct cs_files *paths)
 {
 	struct cs_err err = CS_ERR_INIT;
 	struct cs_store *st = NULL, *known = NULL;
@@ -325,9 +214,9 @@ run(struct ingest_opts *io, struct ctx *c, const struct cs_files *paths)
 	cli_upgrade_note(st);
 	ahead = io->o.jobs > 0 ? (size_t)io->o.jobs :
 	    (size_t)sysconf(_SC_NPROCESSORS_ONLN);
-	c->t0 = c->t_last = now();
-	status = cs_ingest_files(ing, paths, ahead, file_done, c) == -1;
-	progress_clear(c);
+	status = cs_ingest_files(ing, paths, ahead, cs_ingest_notes_done, n)
+	    == -1;
+	cs_ingest_notes_clear(n);
 	cs_ingest_summary(ing, &sum);
 	cs_ingest_sum_write(stdout, &sum, io->c.format == CS_FMT_JSON);
 out:
@@ -350,11 +239,11 @@ cmd_ingest(int argc, char **argv)
 	struct cs_err err = CS_ERR_INIT;
 	struct ingest_opts io;
 	struct cs_files paths = CS_FILES_INIT;
-	struct ctx c;
+	struct cs_ingest_notes n;
+	FILE *log = NULL;
 	int rc, status;
 
 	memset(&io, 0, sizeof(io));
-	memset(&c, 0, sizeof(c));
 	if ((status = parse_args(&io, argc, argv)) != -1)
 		goto out;
 	/* A directory that could not be read: told, and exit status 1. */
@@ -363,22 +252,22 @@ cmd_ingest(int argc, char **argv)
 		status = cli_fail(&err);
 		goto out;
 	}
-	io.o.bad = on_bad;
-	io.o.damaged = on_damaged;
-	io.o.progress = on_progress;
-	io.o.arg = &c;
-	c.tty = isatty(2);
-	if (io.errors_log != NULL && (c.log = fopen(io.errors_log, "w")) ==
+	if (io.errors_log != NULL && (log = fopen(io.errors_log, "w")) ==
 	    NULL) {
 		cli_warn("cannot create '%s': %s", io.errors_log,
 		    strerror(errno));
 		status = 1;
 		goto out;
 	}
-	if ((rc = run(&io, &c, &paths)) != 0)
+	cs_ingest_notes_init(&n, stderr, "certsift: ingest: ", log, isatty(2));
+	io.o.bad = cs_ingest_notes_bad;
+	io.o.damaged = cs_ingest_notes_damaged;
+	io.o.progress = cs_ingest_notes_progress;
+	io.o.arg = &n;
+	if ((rc = run(&io, &n, &paths)) != 0)
 		status = rc;
 out:
-	if (c.log != NULL && fclose(c.log) != 0) {
+	if (log != NULL && fclose(log) != 0) {
 		cli_warn("cannot write '%s'", io.errors_log);
 		status = 1;
 	}
