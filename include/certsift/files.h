@@ -9,6 +9,7 @@
  */
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "certsift/buf.h"
 #include "certsift/err.h"
@@ -64,6 +65,27 @@ int	cs_file_read(const char *path, struct cs_buf *b, struct cs_err *err);
  */
 int	cs_file_write(const char *path, const void *p, size_t n, int keep_same,
 	    struct cs_err *err);
+
+/*
+ * A file written as a stream, atomically: writes go to f, a temporary
+ * file "path.tmp.<pid>" beside path, which cs_outfile_close() syncs and
+ * renames over path. path "-" or NULL is stdout (nothing to rename).
+ */
+struct cs_outfile {
+	FILE	*f;
+	char	*path;
+	char	*tmp;
+};
+
+/* Opens o: 0, or -1 with err "cannot create '<tmp>': <why>" (CS_EIO). */
+int	cs_outfile_open(struct cs_outfile *o, const char *path,
+	    struct cs_err *err);
+/*
+ * Ends o: with ok, syncs and renames the file over its path; without, or
+ * when that fails, removes it. Returns 0, or -1 when !ok or with err
+ * "cannot write '<tmp>': <why>" or "cannot rename ..." (CS_EIO).
+ */
+int	cs_outfile_close(struct cs_outfile *o, int ok, struct cs_err *err);
 
 /*
  * Removes from dir what a writer killed in cs_file_write() left: files

@@ -7,6 +7,7 @@
 
 #include "certsift/buf.h"
 #include "certsift/err.h"
+#include "certsift/files.h"
 #include "certsift/store.h"
 
 /* The commands (main.c's table): each runs with argv[0] its name, and its
@@ -58,8 +59,6 @@ int	cli_bad_option(const char *usage, char **argv, const char *optstring);
  * were asked for (a usage error) and returns -1.
  */
 int	cli_set_format(int *format, int want, const char *usage);
-void	*xmalloc(size_t n);
-void	*xrealloc(void *p, size_t n);
 
 int	cli_parse_u64(const char *s, uint64_t max, uint64_t *out);
 /* The store path: --db, else $CERTSIFT_DB, else ./certsift.lmdb. */
@@ -71,17 +70,10 @@ int	cli_fail(const struct cs_err *err);
 /* Checks stdout was written; returns the exit status to use. */
 int	cli_finish(int status);
 
-/*
- * Atomic output: writes go to a temporary file beside path, renamed over
- * it by cli_out_close(). path "-" or NULL is stdout.
- */
-struct cli_out {
-	FILE	*f;
-	char	*path;
-	char	*tmp;
-};
-int	cli_out_open(struct cli_out *o, const char *path);
-int	cli_out_close(struct cli_out *o, int ok);
+/* An output file (files.h's cs_outfile; "-" or NULL: stdout), opened and
+ * closed as the library does, saying why when they fail: 0, or -1. */
+int	cli_out_open(struct cs_outfile *o, const char *path);
+int	cli_out_close(struct cs_outfile *o, int ok);
 
 /* Finds a certificate by sha256 prefix or PEM/DER file path. */
 int	cli_find_cert(struct cs_store *st, const char *arg,

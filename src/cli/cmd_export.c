@@ -40,7 +40,7 @@ export_certs(struct cs_store *st, struct cs_query *q, int format,
     const char *dir, const char *output)
 {
 	struct cs_err err = CS_ERR_INIT;
-	struct cli_out out;
+	struct cs_outfile out;
 	size_t n;
 	int status = 0;
 

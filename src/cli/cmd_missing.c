@@ -73,7 +73,7 @@ static int
 bundle(const struct cli_opts *c, const struct cs_missing *m)
 {
 	struct cs_err err = CS_ERR_INIT;
-	struct cli_out out;
+	struct cs_outfile out;
 	size_t npem;
 	int status = 0;
 

@@ -27,7 +27,7 @@ write_page(struct cs_store *st, const struct cs_report_html_opts *ro,
     const char *output)
 {
 	struct cs_err err = CS_ERR_INIT;
-	struct cli_out out;
+	struct cs_outfile out;
 	int status = 0;
 
 	if (cli_out_open(&out, output) == -1)

@@ -44,7 +44,9 @@ longopts(const struct cli_opts *o)
 
 	while (o->own != NULL && o->own[nown].name != NULL)
 		nown++;
-	v = xmalloc((NSHARED + nown + NSEL + 1) * sizeof(*v));
+	if ((v = cs_mallocarray(NSHARED + nown + NSEL + 1, sizeof(*v))) ==
+	    NULL)
+		return NULL;
 	for (i = 0; i < NSHARED; i++)
 		if (shared[i].take & o->take)
 			v[n++] = shared[i].opt;
@@ -139,6 +141,10 @@ cli_parse(struct cli_opts *o, int argc, char **argv)
 	char so[64];
 	int ch, rc, status = -1;
 
+	if (lo == NULL) {
+		cli_warn("out of memory");
+		return 1;
+	}
 	snprintf(so, sizeof(so), "h%s%s%s", (o->take & CLI_N) ? "n:" : "",
 	    (o->take & CLI_OUTPUT) ? "o:" : "", o->shortopts != NULL ?
 	    o->shortopts : "");

@@ -76,28 +76,6 @@ cli_set_format(int *format, int want, const char *usage)
 	return 0;
 }
 
-void *
-xmalloc(size_t n)
-{
-	void *p = malloc(n ? n : 1);
-
-	if (p == NULL) {
-		cli_warn("out of memory");
-		exit(1);
-	}
-	return p;
-}
-
-void *
-xrealloc(void *p, size_t n)
-{
-	if ((p = realloc(p, n ? n : 1)) == NULL) {
-		cli_warn("out of memory");
-		exit(1);
-	}
-	return p;
-}
-
 int
 cli_parse_u64(const char *s, uint64_t max, uint64_t *out)
 {
@@ -171,48 +149,25 @@ cli_finish(int status)
 }
 
 int
-cli_out_open(struct cli_out *o, const char *path)
+cli_out_open(struct cs_outfile *o, const char *path)
 {
-	memset(o, 0, sizeof(*o));
-	if (path == NULL || strcmp(path, "-") == 0) {
-		o->f = stdout;
-		return 0;
-	}
-	o->path = strdup(path);
-	o->tmp = xmalloc(strlen(path) + 32);
-	snprintf(o->tmp, strlen(path) + 32, "%s.tmp.%ld", path,
-	    (long)getpid());
-	if ((o->f = fopen(o->tmp, "w")) == NULL) {
-		cli_warn("cannot create '%s': %s", o->tmp, strerror(errno));
-		free(o->path);
-		free(o->tmp);
+	struct cs_err err = CS_ERR_INIT;
+
+	if (cs_outfile_open(o, path, &err) == -1) {
+		cli_warn("%s", err.msg);
 		return -1;
 	}
 	return 0;
 }
 
 int
-cli_out_close(struct cli_out *o, int ok)
+cli_out_close(struct cs_outfile *o, int ok)
 {
-	int rc = 0;
+	struct cs_err err = CS_ERR_INIT;
+	int rc = cs_outfile_close(o, ok, &err);
 
-	if (o->f == stdout || o->f == NULL)
-		return ok ? 0 : -1;
-	if (fflush(o->f) != 0 || ferror(o->f) || fsync(fileno(o->f)) != 0) {
-		cli_warn("cannot write '%s': %s", o->tmp, strerror(errno));
-		ok = 0;
-	}
-	fclose(o->f);
-	if (ok && rename(o->tmp, o->path) == -1) {
-		cli_warn("cannot rename '%s': %s", o->tmp, strerror(errno));
-		ok = 0;
-	}
-	if (!ok) {
-		unlink(o->tmp);
-		rc = -1;
-	}
-	free(o->path);
-	free(o->tmp);
+	if (err.code != 0)
+		cli_warn("%s", err.msg);
 	return rc;
 }
 

@@ -233,6 +233,63 @@ out:
 	return ret;
 }
 
+int
+cs_outfile_open(struct cs_outfile *o, const char *path, struct cs_err *err)
+{
+	size_t len;
+
+	memset(o, 0, sizeof(*o));
+	if (path == NULL || strcmp(path, "-") == 0) {
+		o->f = stdout;
+		return 0;
+	}
+	len = strlen(path) + 32;
+	if ((o->path = strdup(path)) == NULL ||
+	    (o->tmp = malloc(len)) == NULL) {
+		free(o->path);
+		return cs_err_set(err, CS_ENOMEM, "out of memory");
+	}
+	snprintf(o->tmp, len, "%s.tmp.%ld", path, (long)getpid());
+	if ((o->f = fopen(o->tmp, "w")) == NULL) {
+		cs_err_set(err, CS_EIO, "cannot create '%s': %s", o->tmp,
+		    strerror(errno));
+		free(o->path);
+		free(o->tmp);
+		return -1;
+	}
+	return 0;
+}
+
+int
+cs_outfile_close(struct cs_outfile *o, int ok, struct cs_err *err)
+{
+	int ret = 0;
+
+	if (o->f == stdout || o->f == NULL)
+		return ok ? 0 : -1;
+	if (fflush(o->f) != 0 || ferror(o->f) || fsync(fileno(o->f)) != 0) {
+		cs_err_set(err, CS_EIO, "cannot write '%s': %s", o->tmp,
+		    strerror(errno));
+		ok = 0;
+		ret = -1;
+	}
+	fclose(o->f);
+	if (ok && rename(o->tmp, o->path) == -1) {
+		cs_err_set(err, CS_EIO, "cannot rename '%s': %s", o->tmp,
+		    strerror(errno));
+		ok = 0;
+		ret = -1;
+	}
+	if (!ok) {
+		unlink(o->tmp);
+		ret = -1;
+	}
+	free(o->path);
+	free(o->tmp);
+	o->f = NULL;
+	return ret;
+}
+
 /* The pid of a temporary file of cs_file_write() named name, or 0. */
 static long
 stale_pid(const char *name)
