@@ -236,6 +236,17 @@ uint64_t	cs_query_period(const struct cs_query *q,
 void	cs_query_uncertain(const struct cs_query *q, uint64_t *pairs,
 	    uint64_t *reports);
 
+/*
+ * Under a period: what the query cannot count in it, each as one message
+ * to warn(arg, msg) (query_notes.c): days the store does not keep (a
+ * store upgraded from an older schema) and, with hosts (an output with
+ * figures by hostname), cs_query_uncertain()'s lower bounds. Returns 0 or
+ * -1.
+ */
+int	cs_query_period_notes(struct cs_store *st, const struct cs_query *q,
+	    int hosts, void (*warn)(void *arg, const char *msg), void *arg,
+	    struct cs_err *err);
+
 /* ---- lists ------------------------------------------------------------- */
 
 /* A selected certificate with its figures under the query. */

@@ -44,6 +44,8 @@ extern const char *cli_cmd;
 
 /* "certsift: <cmd>: <message>" on stderr. */
 void	cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* cli_warn(msg) as a library's warn callback (arg unused). */
+void	cli_warn_cb(void *arg, const char *msg);
 /* Says so when opening st (to write) upgraded it. */
 void	cli_upgrade_note(const struct cs_store *st);
 void	cli_usage_error(const char *usage, const char *fmt, ...)

@@ -180,13 +180,6 @@ print_results(const struct aia_opts *o, const struct cs_aia_run *r)
 		    CS_FMT_CSV ? "certsift: aia: " : "");
 }
 
-static void
-warn_cb(void *arg, const char *msg)
-{
-	(void)arg;
-	cli_warn("%s", msg);
-}
-
 int
 cmd_aia(int argc, char **argv)
 {
@@ -202,7 +195,7 @@ cmd_aia(int argc, char **argv)
 	o.ro.fo.timeout_ms = 10000;
 	o.ro.fo.max_bytes = 256 << 10;
 	o.ro.fo.jobs = 8;
-	o.ro.warn = warn_cb;
+	o.ro.warn = cli_warn_cb;
 	if ((status = parse_args(&o, argc, argv)) >= 0 ||
 	    (status = cli_certsets(&o.c, &roots, &known)) != 0)
 		goto out;

@@ -226,13 +226,6 @@ out:
 	return status;
 }
 
-static void
-walk_warn(void *arg, const char *msg)
-{
-	(void)arg;
-	cli_warn("%s", msg);
-}
-
 int
 cmd_ingest(int argc, char **argv)
 {
@@ -248,7 +241,7 @@ cmd_ingest(int argc, char **argv)
 		goto out;
 	/* A directory that could not be read: told, and exit status 1. */
 	if ((status = cs_ingest_paths(&paths, argv + optind, (size_t)(argc -
-	    optind), walk_warn, NULL, &err) == -1) && err.code == CS_ENOMEM) {
+	    optind), cli_warn_cb, NULL, &err) == -1) && err.code == CS_ENOMEM) {
 		status = cli_fail(&err);
 		goto out;
 	}

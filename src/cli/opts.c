@@ -192,19 +192,12 @@ cli_one_operand(const struct cli_opts *o, int argc, const char *why)
 	return 2;
 }
 
-static void
-warn_cb(void *arg, const char *msg)
-{
-	(void)arg;
-	cli_warn("%s", msg);
-}
-
 static int
 load(struct cs_certset *s, const char *path)
 {
 	struct cs_err err = CS_ERR_INIT;
 
-	if (cs_certset_load(s, path, warn_cb, NULL, &err) == -1) {
+	if (cs_certset_load(s, path, cli_warn_cb, NULL, &err) == -1) {
 		cli_warn("%s", err.msg);
 		return -1;
 	}

@@ -126,39 +126,6 @@ select_option(struct cs_sel *s, int ch, const char *arg, const char *usage)
 	return 0;
 }
 
-/* What a period cannot count, on stderr. */
-static int
-note_period(struct cs_store *st, const struct cs_query *q, int hosts)
-{
-	struct cs_err err = CS_ERR_INIT;
-	struct cs_daysinfo di;
-	uint64_t pairs, reports;
-	char buf[32];
-
-	if (cs_store_days_info(st, &di, &err) == -1) {
-		cli_warn("%s", err.msg);
-		return -1;
-	}
-	if (!di.kept)
-		cli_warn("the store keeps no days yet (an older schema; the "
-		    "next ingest upgrades it): --since and --until select no "
-		    "report");
-	else if (di.reports_before > 0) {
-		cs_date_iso(di.since, buf);
-		cli_warn("the store keeps days since %s (upgraded then): the "
-		    "%" PRIu64 " reports ingested before are in no period",
-		    buf, di.reports_before);
-	}
-	cs_query_uncertain(q, &pairs, &reports);
-	if (hosts && pairs > 0)
-		cli_warn("%" PRIu64 " (chain, error code) pairs have reports "
-		    "inside and outside the period and several hostnames: "
-		    "figures by hostname count, of their %" PRIu64 " reports "
-		    "in it, only those that must be there (lower bounds)",
-		    pairs, reports);
-	return 0;
-}
-
 static struct cs_query *
 open_query(struct cs_store *st, const struct cs_sel *s, int hosts)
 {
@@ -169,7 +136,10 @@ open_query(struct cs_store *st, const struct cs_sel *s, int hosts)
 		cli_warn("%s", err.msg);
 		return NULL;
 	}
-	if (cs_sel_window(s) && note_period(st, q, hosts) == -1) {
+	/* What a period cannot count, on stderr. */
+	if (cs_sel_window(s) && cs_query_period_notes(st, q, hosts,
+	    cli_warn_cb, NULL, &err) == -1) {
+		cli_warn("%s", err.msg);
 		cs_query_close(q);
 		return NULL;
 	}

@@ -34,6 +34,13 @@ cli_warn(const char *fmt, ...)
 }
 
 void
+cli_warn_cb(void *arg, const char *msg)
+{
+	(void)arg;
+	cli_warn("%s", msg);
+}
+
+void
 cli_usage_error(const char *usage, const char *fmt, ...)
 {
 	va_list ap;
