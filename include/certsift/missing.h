@@ -198,10 +198,12 @@ struct cs_missing {
 	uint64_t		 chains[CS_MISSING_NOUTCOMES];
 	uint64_t		 certs;	/* certificates considered */
 	uint64_t		 sigchecks; /* signatures verified */
+	uint64_t		 verdicts; /* pairs the store's verdicts
+					    answered (store.h) */
 	void			*priv;	/* the chains of each row */
 };
 
-#define CS_MISSING_INIT { NULL, 0, { 0 }, { 0 }, 0, 0, NULL }
+#define CS_MISSING_INIT { NULL, 0, { 0 }, { 0 }, 0, 0, 0, NULL }
 
 /*
  * Walks every chain of st that has matching reports (see opts) and fills

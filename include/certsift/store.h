@@ -38,7 +38,26 @@ struct cs_store;
  */
 int	cs_store_open(const char *path, int flags, struct cs_store **out,
 	    struct cs_err *err);
+/*
+ * Closes the store. The signature verdicts the walks on this handle found
+ * (missing.h) are kept in the store's table "verdict" first, in one write
+ * transaction, when that needs no waiting: unless the handle was opened
+ * CS_STORE_RDONLY, the store's directory or file has no write permission,
+ * it has no lock file, or an ingest or merge holds it; then, and on any
+ * error, they are not kept, silently (the table is a cache).
+ */
 void	cs_store_close(struct cs_store *st);
+
+/* What the walks on a handle did for their signature checks. */
+struct cs_verdict_count {
+	uint64_t	stored;		/* (certificate, issuer key) pairs the
+					 * store's verdicts answered */
+	uint64_t	checked;	/* signatures checked */
+	uint64_t	added;		/* verdicts to keep at close */
+};
+
+void	cs_store_verdict_count(const struct cs_store *st,
+	    struct cs_verdict_count *out);
 
 /*
  * Pins one read transaction: the reads that follow, until

@@ -155,8 +155,9 @@ static const struct row rows[] = {
 #define NROWS	(sizeof(rows) / sizeof(rows[0]))
 
 /* Tables merged outside the rows: "meta" (counters and hosts mode, at the
- * end of each store). */
-static const char *const special[] = { "meta" };
+ * end of each store); "verdict", a cache, is not carried (a copy of the
+ * largest store keeps its own: its keys hold in any store). */
+static const char *const special[] = { "meta", "verdict" };
 
 /* 1 when the space-separated list has name. */
 static int

@@ -15,6 +15,7 @@
 #include "certsift/hmap.h"
 #include "certsift/vec.h"
 #include "certsift/x509.h"
+#include "store_int.h"
 #include "x509_int.h"
 
 #define NONE	UINT32_MAX
@@ -284,7 +285,15 @@ enum {
 	F_MEMBER = 16,		/* in a counted chain */
 	F_PARENT = 32,		/* a candidate issuer: its key is needed */
 	F_AIA = 64,		/* fetched from a caIssuers URL */
-	F_CANDS = 128		/* its candidates are found */
+	F_CANDS = 128,		/* its candidates are found */
+	F_NEEDKEY = 256		/* a pair without a verdict has its key */
+};
+
+/* What the run knows of a (certificate, candidate issuer) pair. */
+enum {
+	V_NONE,			/* not yet */
+	V_STORED,		/* the store's verdict */
+	V_CHECKED		/* checked now: a new verdict */
 };
 
 struct node {
@@ -302,6 +311,7 @@ struct node {
 	uint32_t	 naia;
 	uint32_t	 flags;
 	uint32_t	 cand_off, cand_n; /* candidate, then fit issuers */
+	uint32_t	 par;		/* a candidate's index in ctx.spki */
 	EVP_PKEY	*pkey;
 };
 
@@ -333,6 +343,12 @@ struct ctx {
 	uint32_t			*cands;
 	size_t				 ncands, cands_cap;
 	unsigned char			*ok;
+	unsigned char			*vstate; /* per candidate: V_* */
+	unsigned char			(*spki)[32]; /* SHA-256s of the
+						   candidates' SPKI */
+	unsigned char			*spki_ok;
+	size_t				 nspki;
+	struct cs_store			*st;
 	uint32_t			*work;	/* for the threads */
 	size_t				 nwork;
 	atomic_ulong			 sigchecks;
@@ -734,7 +750,22 @@ parse_key(struct ctx *x, uint32_t i, struct vstate *vs)
 	nd->pkey = cs_x509_pubkey(bytes_at(x, nd->der), nd->der_len);
 }
 
-/* Verifies c's signature with each candidate's key: ok[] says which. */
+/* The SHA-256 of a candidate issuer's SubjectPublicKeyInfo. */
+static void
+hash_spki(struct ctx *x, uint32_t i, struct vstate *vs)
+{
+	const struct node *nd = &x->nodes[i];
+	struct cs_x509_signed pt;
+
+	(void)vs;
+	if (cs_x509_split(bytes_at(x, nd->der), nd->der_len, &pt) == 0) {
+		SHA256(pt.spki, pt.spki_len, x->spki[nd->par]);
+		x->spki_ok[nd->par] = 1;
+	}
+}
+
+/* Verifies c's signature with each candidate's key that has no verdict:
+ * ok[] says which verified. */
 static void
 verify(struct ctx *x, uint32_t c, struct vstate *vs)
 {
@@ -747,13 +778,15 @@ verify(struct ctx *x, uint32_t c, struct vstate *vs)
 		return;
 	for (k = 0; k < nc->cand_n; k++) {
 		parent = x->cands[nc->cand_off + k];
-		if (x->nodes[parent].pkey == NULL)
+		if (x->vstate[nc->cand_off + k] != V_NONE ||
+		    x->nodes[parent].pkey == NULL)
 			continue;
 		vs->n++;
 		if ((ok = cs_x509_verifier_check(&vs->v,
 		    x->nodes[parent].pkey)) == -1)
 			break;
 		x->ok[nc->cand_off + k] = (unsigned char)ok;
+		x->vstate[nc->cand_off + k] = V_CHECKED;
 	}
 }
 
@@ -1519,29 +1552,169 @@ all_candidates(struct ctx *x, uint32_t *idx)
 	return 0;
 }
 
+/* A pair's verdict key: the certificate's SHA-256, its issuer key's. */
+static int
+verdict_key(const struct ctx *x, uint32_t c, uint32_t parent,
+    unsigned char key[CS_VERDICT_KEY])
+{
+	const struct node *np = &x->nodes[parent];
+
+	if (!x->spki_ok[np->par])
+		return -1;
+	memcpy(key, x->nodes[c].sha256, 32);
+	memcpy(key + 32, x->spki[np->par], 32);
+	return 0;
+}
+
+/* A stored verdict: the pairs of its certificate with that issuer key. */
+static int
+on_verdict(void *arg, const unsigned char *key, int ok)
+{
+	struct ctx *x = arg;
+	const struct node *nc;
+	uint32_t c, k, parent;
+	size_t at;
+
+	if ((c = shatab_find(&x->bysha, key, node_sha, x)) == NONE)
+		return 0;
+	nc = &x->nodes[c];
+	for (k = 0; k < nc->cand_n; k++) {
+		at = nc->cand_off + k;
+		parent = x->cands[at];
+		if (x->vstate[at] == V_NONE &&
+		    x->spki_ok[x->nodes[parent].par] &&
+		    memcmp(x->spki[x->nodes[parent].par], key + 32, 32) == 0) {
+			x->vstate[at] = V_STORED;
+			x->ok[at] = (unsigned char)ok;
+		}
+	}
+	return 0;
+}
+
 /*
- * The candidates' keys, then each signature checked with them; keeps the
- * issuers that verified, in order of preference.
+ * The verdicts the store keeps for the pairs: one pass over them all, or
+ * a lookup per pair when the pairs are few beside them.
+ */
+static int
+verdicts_load(struct ctx *x, size_t npairs)
+{
+	unsigned char key[CS_VERDICT_KEY];
+	uint64_t nrec;
+	size_t i, k, at;
+	int ok, rc;
+
+	if (cs_store_verdicts_count(x->st, &nrec, x->err) == -1)
+		return -1;
+	if (nrec == 0)
+		return 0;
+	if (npairs * 16 >= nrec)
+		return cs_store_foreach_verdict(x->st, on_verdict, x, x->err);
+	for (i = 0; i < x->nnodes; i++)
+		for (k = 0; k < x->nodes[i].cand_n; k++) {
+			at = x->nodes[i].cand_off + k;
+			if (verdict_key(x, (uint32_t)i, x->cands[at], key) == -1)
+				continue;
+			if ((rc = cs_store_get_verdict(x->st, key, &ok,
+			    x->err)) == -1)
+				return -1;
+			if (rc == 1) {
+				x->vstate[at] = V_STORED;
+				x->ok[at] = (unsigned char)ok;
+			}
+		}
+	return 0;
+}
+
+/* The verdicts found now, for the store to keep. */
+static int
+verdicts_keep(struct ctx *x)
+{
+	unsigned char key[CS_VERDICT_KEY];
+	size_t i, k, at;
+
+	for (i = 0; i < x->nnodes; i++)
+		for (k = 0; k < x->nodes[i].cand_n; k++) {
+			at = x->nodes[i].cand_off + k;
+			if (x->vstate[at] == V_CHECKED && verdict_key(x,
+			    (uint32_t)i, x->cands[at], key) == 0 &&
+			    cs_store_add_verdict(x->st, key, x->ok[at],
+			    x->err) == -1)
+				return -1;
+		}
+	return 0;
+}
+
+/* The work: nodes with flag set (when not 0) or with a pair undecided. */
+static void
+work_of(struct ctx *x, uint32_t flag, uint64_t *stored)
+{
+	size_t i, k;
+	int undecided;
+
+	x->nwork = 0;
+	for (i = 0; i < x->nnodes; i++) {
+		if (flag != 0) {
+			if (x->nodes[i].flags & flag)
+				x->work[x->nwork++] = (uint32_t)i;
+			continue;
+		}
+		undecided = 0;
+		for (k = 0; k < x->nodes[i].cand_n; k++) {
+			if (x->vstate[x->nodes[i].cand_off + k] == V_STORED) {
+				(*stored)++;
+				continue;
+			}
+			undecided = 1;
+			x->nodes[x->cands[x->nodes[i].cand_off + k]].flags |=
+			    F_NEEDKEY;
+		}
+		if (undecided)
+			x->work[x->nwork++] = (uint32_t)i;
+	}
+}
+
+/*
+ * The candidates' keys, then each signature checked with them unless the
+ * store has its verdict; keeps the issuers that verified, in order of
+ * preference.
  */
 static int
 signatures(struct ctx *x, struct cs_missing *out)
 {
-	uint32_t *fit;
-	size_t i, j, k;
+	uint32_t *fit, *nodes_work;
+	uint64_t stored = 0;
+	size_t i, j, k, nw;
 
-	if ((x->ok = calloc(x->ncands ? x->ncands : 1, 1)) == NULL)
+	if ((x->ok = calloc(x->ncands ? x->ncands : 1, 1)) == NULL ||
+	    (x->vstate = calloc(x->ncands ? x->ncands : 1, 1)) == NULL)
 		return cs_err_set(x->err, CS_ENOMEM, "out of memory");
-	for (i = 0, x->nwork = 0; i < x->nnodes; i++)
-		if (x->nodes[i].flags & F_PARENT)
-			x->work[x->nwork++] = (uint32_t)i;
+	work_of(x, F_PARENT, NULL);
+	if ((x->spki = malloc((x->nwork ? x->nwork : 1) * sizeof(*x->spki))) ==
+	    NULL || (x->spki_ok = calloc(x->nwork ? x->nwork : 1, 1)) == NULL)
+		return cs_err_set(x->err, CS_ENOMEM, "out of memory");
+	for (i = 0; i < x->nwork; i++)
+		x->nodes[x->work[i]].par = (uint32_t)i;
+	x->nspki = x->nwork;
+	parallel(x, hash_spki);
+	if (verdicts_load(x, x->ncands) == -1)
+		return -1;
+	/* The pairs left: their certificates, then their issuers' keys. */
+	work_of(x, 0, &stored);
+	nw = x->nwork;
+	nodes_work = x->work;
+	x->work += nw;		/* work has room for nnodes twice */
+	work_of(x, F_NEEDKEY, NULL);
 	parallel(x, parse_key);
-	for (i = 0, x->nwork = 0; i < x->nnodes; i++)
-		if (x->nodes[i].cand_n > 0)
-			x->work[x->nwork++] = (uint32_t)i;
+	x->work = nodes_work;
+	x->nwork = nw;
 	if (x->nwork > 1)
 		qsort_r(x->work, x->nwork, sizeof(*x->work), by_first_cand, x);
 	parallel(x, verify);
 	out->sigchecks = atomic_load(&x->sigchecks);
+	out->verdicts = stored;
+	cs_store_note_verdicts(x->st, stored, out->sigchecks);
+	if (verdicts_keep(x) == -1)
+		return -1;
 	for (i = 0; i < x->nnodes; i++) {
 		struct node *nd = &x->nodes[i];
 
@@ -1565,6 +1738,9 @@ ctx_release(struct ctx *x)
 		EVP_PKEY_free(x->nodes[i].pkey);
 	free(x->work);
 	free(x->ok);
+	free(x->vstate);
+	free(x->spki);
+	free(x->spki_ok);
 	free(x->cands);
 	free(x->cnodes);
 	free(x->cpos);
@@ -1588,13 +1764,14 @@ cs_missing_run(struct cs_store *st, const struct cs_missing_opts *opts,
 	x.o = opts;
 	x.err = err;
 	x.whole = opts->walk != NULL;
+	x.st = st;
 	atomic_init(&x.sigchecks, 0);
 	memset(out, 0, sizeof(*out));
 	if (load_all(&x, st, out, err) == -1)
 		goto out;
 	/* Candidates by name and key identifier, then signatures. */
 	if ((idx = malloc((x.nnodes ? x.nnodes : 1) * sizeof(*idx))) ==
-	    NULL || (x.work = malloc((x.nnodes ? x.nnodes : 1) *
+	    NULL || (x.work = malloc((x.nnodes ? x.nnodes : 1) * 2 *
 	    sizeof(*x.work))) == NULL) {
 		cs_err_set(err, CS_ENOMEM, "out of memory");
 		goto out;

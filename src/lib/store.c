@@ -54,6 +54,8 @@ enum {
 	DB_HOSTDAY,	/* chainhost key -> struct cs_hostday[] (schema 6) */
 	DB_CERTCODE,	/* code + cert key -> struct codetime (schema 6) */
 	DB_HOSTCODE,	/* code + host -> u64 reports (schema 6) */
+	DB_VERDICT,	/* signature verdicts, a cache (any schema):
+			 * CS_VERDICT_KEY bytes -> u8 1 (verified) or 0 */
 	NDB
 };
 
@@ -61,7 +63,7 @@ static const char *const dbnames[NDB] = {
 	"meta", "files", "der", "cert", "summ", "sha", "certhost", "hostcert",
 	"host", "chain", "chainhost", "error", "deridx", "tophost", "aiaurl",
 	"aiacert", "day", "chainday", "chainvalid", "chainhostday",
-	"certcode", "hostcode"
+	"certcode", "hostcode", "verdict"
 };
 
 static const char *const counter_names[CS_N_COUNTERS] = {
@@ -157,6 +159,13 @@ struct cs_store {
 	int		 novalid;	/* schema 3, 4: no DB_VALID */
 	int		 nohostday;	/* schema 5 or older: no DB_HOSTDAY */
 	int		 nocode;	/* schema 3 to 5: no DB_*CODE */
+	int		 noverdict;	/* no DB_VERDICT yet: none kept */
+	int		 nolock;	/* opened without lock.mdb */
+	int		 keepnone;	/* CS_STORE_RDONLY: writes no cache */
+	/* Verdicts the walks found that the store lacks, CS_VERDICT_KEY
+	 * + 1 bytes each: written at cs_store_close() (verdicts_flush()). */
+	struct cs_buf	 vnew;
+	struct cs_verdict_count vcount;
 	int		 upgraded;	/* the schema this handle upgraded */
 	char		*path;
 };
@@ -212,6 +221,7 @@ struct cs_wtxn {
 };
 
 static int	top_flush(struct cs_wtxn *);
+static void	verdicts_flush(struct cs_store *);
 static int	get_counters(MDB_txn *, MDB_dbi, uint64_t[CS_N_COUNTERS]);
 static int	map_resize(struct cs_store *, uint64_t, uint64_t,
 		    struct cs_err *);
@@ -690,6 +700,8 @@ lacks(struct cs_store *st, int i)
 	case DB_CERTCODE:
 	case DB_HOSTCODE:
 		return &st->nocode;	/* schema 3 to 5 */
+	case DB_VERDICT:
+		return &st->noverdict;	/* a cache: made when written */
 	}
 	return NULL;
 }
@@ -853,6 +865,7 @@ again:
 	st->novalid = 0;
 	st->nohostday = 0;
 	st->nocode = 0;
+	st->noverdict = 0;
 	if (open_tables(st, txn, create, &daysnew, &codenew, err) == -1 ||
 	    read_schema(st, txn, create, &schema, &fresh, err) == -1)
 		return -1;
@@ -910,6 +923,7 @@ env_open(struct cs_store *st, const char *dir, int flags, int fresh,
 	e = cs_storefile_lock_prepare(lock);
 	if (st->rdonly) {
 		mflags |= MDB_RDONLY | (e != 0 ? MDB_NOLOCK : 0);
+		st->nolock = e != 0;
 	} else if (e == ENOSPC || e == EDQUOT) {
 		return cs_err_set(err, CS_ESTORE, "store '%s': no space left "
 		    "on device (1 MB needed)", st->path);
@@ -999,6 +1013,7 @@ cs_store_open(const char *path, int flags, struct cs_store **out,
 	st->lockfd = -1;
 	/* Only a store opened to be written is mapped writable. */
 	st->rdonly = (flags & CS_STORE_RDONLY) || !(flags & CS_STORE_CREATE);
+	st->keepnone = (flags & CS_STORE_RDONLY) != 0;
 	pthread_rwlock_init(&st->maplock, NULL);
 	snprintf(data, sizeof(data), "%s/data.mdb", path);
 	exists = stat(data, &sb) == 0;
@@ -1037,6 +1052,8 @@ cs_store_close(struct cs_store *st)
 	if (st == NULL)
 		return;
 	cs_store_read_end(st);
+	verdicts_flush(st);
+	cs_buf_release(&st->vnew);
 	if (st->env != NULL)
 		mdb_env_close(st->env);
 	if (st->lockfd != -1)
@@ -2984,6 +3001,217 @@ cs_store_foreach_error(struct cs_store *st, cs_errstat_fn fn, void *arg,
 	return scan(st, DB_ERROR, NULL, 0, error_each, &a, err);
 }
 
+/* ---- signature verdicts (a cache) ------------------------------------- */
+
+/* A verdict record as the walk may use it: else it is ignored. */
+static int
+verdict_ok(const MDB_val *k, const MDB_val *v)
+{
+	return k->mv_size == CS_VERDICT_KEY && v->mv_size == 1 &&
+	    *(const unsigned char *)v->mv_data <= 1;
+}
+
+int
+cs_store_verdicts_count(struct cs_store *st, uint64_t *n, struct cs_err *err)
+{
+	MDB_txn *txn;
+	MDB_stat ms;
+	int rc;
+
+	*n = 0;
+	if (st->noverdict)
+		return 0;
+	if (rbegin(st, &txn, err) == -1)
+		return -1;
+	rc = mdb_stat(txn, st->dbi[DB_VERDICT], &ms);
+	rend(st, txn);
+	if (rc != 0)
+		return mdb_fail(err, rc, "cannot read the verdicts");
+	*n = ms.ms_entries;
+	return 0;
+}
+
+struct vscan {
+	cs_verdict_fn	 fn;
+	void		*arg;
+};
+
+static int
+verdict_each(void *p, const MDB_val *k, const MDB_val *v)
+{
+	const struct vscan *a = p;
+
+	if (!verdict_ok(k, v))
+		return 0;
+	return a->fn(a->arg, k->mv_data, *(const unsigned char *)v->mv_data);
+}
+
+int
+cs_store_foreach_verdict(struct cs_store *st, cs_verdict_fn fn, void *arg,
+    struct cs_err *err)
+{
+	struct vscan a = { fn, arg };
+
+	if (st->noverdict)
+		return 0;
+	return scan(st, DB_VERDICT, NULL, 0, verdict_each, &a, err);
+}
+
+int
+cs_store_get_verdict(struct cs_store *st,
+    const unsigned char key[CS_VERDICT_KEY], int *ok, struct cs_err *err)
+{
+	MDB_txn *txn;
+	MDB_val k = { CS_VERDICT_KEY, (void *)key }, v;
+	int rc;
+
+	if (st->noverdict)
+		return 0;
+	if (rbegin(st, &txn, err) == -1)
+		return -1;
+	if ((rc = mdb_get(txn, st->dbi[DB_VERDICT], &k, &v)) == 0 &&
+	    verdict_ok(&k, &v))
+		*ok = *(const unsigned char *)v.mv_data;
+	else if (rc == 0)
+		rc = MDB_NOTFOUND;	/* malformed: as if absent */
+	rend(st, txn);
+	if (rc == MDB_NOTFOUND)
+		return 0;
+	if (rc != 0)
+		return mdb_fail(err, rc, "cannot read the verdicts");
+	return 1;
+}
+
+int
+cs_store_add_verdict(struct cs_store *st,
+    const unsigned char key[CS_VERDICT_KEY], int ok, struct cs_err *err)
+{
+	unsigned char b = ok ? 1 : 0;
+
+	if (cs_buf_append(&st->vnew, key, CS_VERDICT_KEY, err) == -1 ||
+	    cs_buf_append(&st->vnew, &b, 1, err) == -1)
+		return -1;
+	st->vcount.added++;
+	return 0;
+}
+
+void
+cs_store_note_verdicts(struct cs_store *st, uint64_t stored,
+    uint64_t checked)
+{
+	st->vcount.stored += stored;
+	st->vcount.checked += checked;
+}
+
+void
+cs_store_verdict_count(const struct cs_store *st,
+    struct cs_verdict_count *out)
+{
+	*out = st->vcount;
+}
+
+static int
+vrec_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, CS_VERDICT_KEY);
+}
+
+/*
+ * Whether this handle may write the cache: not when it was opened
+ * CS_STORE_RDONLY or without a lock file, nor when the store's directory
+ * or file has no write permission at all (root could write it anyway).
+ */
+static int
+verdicts_writable(const struct cs_store *st)
+{
+	char p[PATH_MAX];
+	struct stat sb;
+
+	if (st->keepnone || st->nolock)
+		return 0;
+	if (stat(st->path, &sb) == -1 || (sb.st_mode & 0222) == 0)
+		return 0;
+	snprintf(p, sizeof(p), "%s/data.mdb", st->path);
+	return stat(p, &sb) == 0 && (sb.st_mode & 0222) != 0;
+}
+
+/* Writes the sorted records v[0..n) in one transaction: 0, or an LMDB
+ * error (MDB_MAP_FULL: the caller grows the map and writes again). */
+static int
+verdicts_put(struct cs_store *st, const unsigned char *v, size_t n)
+{
+	MDB_txn *txn;
+	MDB_dbi dbi;
+	MDB_cursor *cur;
+	MDB_val k, d, lk, ld;
+	const size_t rl = CS_VERDICT_KEY + 1;
+	unsigned int fl;
+	size_t i;
+	int rc, append = 0;
+
+	if ((rc = mdb_txn_begin(st->env, NULL, 0, &txn)) != 0)
+		return rc;
+	if ((rc = mdb_dbi_open(txn, dbnames[DB_VERDICT], MDB_CREATE, &dbi))
+	    != 0 || (rc = mdb_cursor_open(txn, dbi, &cur)) != 0) {
+		mdb_txn_abort(txn);
+		return rc;
+	}
+	/* Past the last key (a first run): appended, no search, full pages. */
+	rc = mdb_cursor_get(cur, &lk, &ld, MDB_LAST);
+	if (rc == MDB_NOTFOUND || (rc == 0 && lk.mv_size == CS_VERDICT_KEY &&
+	    memcmp(lk.mv_data, v, CS_VERDICT_KEY) < 0))
+		append = 1;
+	for (i = 0, rc = 0; i < n && rc == 0; i++) {
+		if (i > 0 && memcmp(v + i * rl, v + (i - 1) * rl,
+		    CS_VERDICT_KEY) == 0)
+			continue;
+		k.mv_size = CS_VERDICT_KEY;
+		k.mv_data = (void *)(v + i * rl);
+		d.mv_size = 1;
+		d.mv_data = (void *)(v + i * rl + CS_VERDICT_KEY);
+		fl = append ? MDB_APPEND : 0;
+		rc = mdb_cursor_put(cur, &k, &d, fl);
+	}
+	if (rc != 0) {
+		mdb_txn_abort(txn);
+		return rc;
+	}
+	return mdb_txn_commit(txn);
+}
+
+/*
+ * Keeps the verdicts this handle's walks found, in one write transaction,
+ * when it can without waiting: the ingest lock free, the store writable.
+ * A query's handle is read-only: it is opened again to write (nothing
+ * read through it is in use any more). Anything else: not kept, silently.
+ */
+static void
+verdicts_flush(struct cs_store *st)
+{
+	struct cs_err e = CS_ERR_INIT;
+	const size_t rl = CS_VERDICT_KEY + 1;
+	size_t n = st->vnew.len / rl;
+	int rc, tries;
+
+	if (n == 0 || st->env == NULL || !verdicts_writable(st))
+		return;
+	if (st->lockfd == -1 && cs_store_lock(st, &e) == -1)
+		return;
+	if (st->rdonly) {
+		mdb_env_close(st->env);
+		st->env = NULL;
+		st->rdonly = 0;
+		if (env_open(st, st->path, 0, 0, &e) == -1)
+			return;
+	}
+	qsort(st->vnew.data, n, rl, vrec_cmp);
+	for (tries = 0; tries < 8; tries++) {
+		rc = verdicts_put(st, st->vnew.data, n);
+		if (rc != MDB_MAP_FULL || grow_map(st, &e) == -1)
+			break;
+	}
+}
+
 /* ---- raw access, for cs_verify() ---------------------------------------- */
 
 /* LMDB's free page list (its dbi 0) and main database (1), after ours. */
@@ -3521,7 +3749,7 @@ cs_store_has_db(const struct cs_store *st, int db)
 	    db == DB_AIACERT) && st->noaia) && !((db == DB_DAY ||
 	    db == DB_CHAINDAY) && st->nodays) && !(db == DB_HOSTDAY &&
 	    st->nohostday) && !((db == DB_CERTCODE || db == DB_HOSTCODE) &&
-	    st->nocode);
+	    st->nocode) && !(db == DB_VERDICT && st->noverdict);
 }
 
 MDB_dbi
@@ -3560,8 +3788,9 @@ cs_store_current(struct cs_store *st)
 	uint32_t schema = 0;
 	int db;
 
+	/* The verdicts are a cache: a store without them is whole. */
 	for (db = 0; db < NDB; db++)
-		if (!cs_store_has_db(st, db))
+		if (db != DB_VERDICT && !cs_store_has_db(st, db))
 			return 0;
 	if (st->novalid || rbegin(st, &txn, &err) == -1)
 		return 0;

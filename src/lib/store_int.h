@@ -285,6 +285,33 @@ int	cs_store_rec_chain(const unsigned char *key, size_t klen,
  * is malformed or fn returned -1. */
 int	cs_store_rec_top(const void *v, size_t len, cs_host_fn fn, void *arg);
 
+/*
+ * Signature verdicts, the walk's cache (missing.c): whether a certificate's
+ * signature verifies with a key depends on nothing else, so a verdict is
+ * keyed by the SHA-256 of the certificate's DER and that of the issuer's
+ * SubjectPublicKeyInfo (CS_VERDICT_KEY bytes), its value 1 (verified) or
+ * 0. A record of another shape is ignored (as if absent).
+ */
+#define CS_VERDICT_KEY	64
+
+/* The records in the table (malformed ones too) into *n: 0 or -1. */
+int	cs_store_verdicts_count(struct cs_store *st, uint64_t *n,
+	    struct cs_err *err);
+/* Calls fn for every well-formed verdict, in key order; as scans do. */
+typedef int (*cs_verdict_fn)(void *arg, const unsigned char *key, int ok);
+int	cs_store_foreach_verdict(struct cs_store *st, cs_verdict_fn fn,
+	    void *arg, struct cs_err *err);
+/* Looks one up: 1 with *ok, 0 when the store has none, -1. */
+int	cs_store_get_verdict(struct cs_store *st,
+	    const unsigned char key[CS_VERDICT_KEY], int *ok,
+	    struct cs_err *err);
+/* Adds a new verdict, kept at cs_store_close() (see there): 0 or -1. */
+int	cs_store_add_verdict(struct cs_store *st,
+	    const unsigned char key[CS_VERDICT_KEY], int ok, struct cs_err *err);
+/* Adds to the handle's counts (cs_store_verdict_count()). */
+void	cs_store_note_verdicts(struct cs_store *st, uint64_t stored,
+	    uint64_t checked);
+
 /* The index key ("deridx") of a DER hash, with sequence number 0. */
 void	cs_store_hash_key(const unsigned char hash[16],
 	    unsigned char key[CS_KEY_LEN]);
