@@ -23,7 +23,7 @@
 
 const char cmd_aia_usage[] =
     "usage: certsift aia [--allow-private] [--csv] [--fetch] [--json]\n"
-    "           [--list] [--no-roots] [--refresh] [--db path]\n"
+    "           [--list] [--no-roots] [--refresh] [--verbose] [--db path]\n"
     "           [--import path]... [--jobs n] [--known path]...\n"
     "           [--max-bytes n] [--proxy url] [--roots path]...\n"
     "           [--timeout seconds]\n"
@@ -228,6 +228,8 @@ out:
 	cs_aia_plan_release(&p);
 	cs_aia_run_release(&r);
 	cs_query_close(o.ro.mo.query);
+	if (status == 0)
+		cli_verdicts(&o.c, st);
 	cs_store_close(st);
 	cs_certset_free(roots);
 	cs_certset_free(known);

@@ -11,8 +11,9 @@
 #include "select.h"
 
 const char cmd_causes_usage[] =
-    "usage: certsift causes [--csv] [--json] [--no-roots] [--db path]\n"
-    "           [--examples k] [--known path] [-n count] [--roots path]\n"
+    "usage: certsift causes [--csv] [--json] [--no-roots] [--verbose]\n"
+    "           [--db path] [--examples k] [--known path] [-n count]\n"
+    "           [--roots path]\n"
     SELECT_USAGE;
 
 #define DEFAULT_N		20
@@ -79,6 +80,8 @@ cmd_causes(int argc, char **argv)
 out:
 	cs_causes_release(&c);
 	cs_query_close(mo.query);
+	if (status == 0)
+		cli_verdicts(&o, st);
 	cs_store_close(st);
 	cs_certset_free(roots);
 	cs_certset_free(known);

@@ -18,8 +18,8 @@
 
 const char cmd_missing_usage[] =
     "usage: certsift missing [--csv] [--json] [--no-roots] [--pem]\n"
-    "           [--db path] [--known path] [-n count] [-o file]\n"
-    "           [--roots path]\n"
+    "           [--verbose] [--db path] [--known path] [-n count]\n"
+    "           [-o file] [--roots path]\n"
     SELECT_USAGE;
 
 #define DEFAULT_N	20
@@ -144,6 +144,8 @@ cmd_missing(int argc, char **argv)
 out:
 	cs_missing_release(&m);
 	cs_query_close(mo.query);
+	if (status == 0)
+		cli_verdicts(&c, st);
 	cs_store_close(st);
 	cs_certset_free(roots);
 	cs_certset_free(known);

@@ -8,8 +8,9 @@
 #include "select.h"
 
 const char cmd_report_usage[] =
-    "usage: certsift report [--no-roots] [--db path] [--known path]\n"
-    "           [--min-host-reports k] [-n count] [-o file] [--roots path]\n"
+    "usage: certsift report [--no-roots] [--verbose] [--db path]\n"
+    "           [--known path] [--min-host-reports k] [-n count] [-o file]\n"
+    "           [--roots path]\n"
     SELECT_USAGE;
 
 static int
@@ -84,6 +85,8 @@ cmd_report(int argc, char **argv)
 	status = write_page(st, &ro, o.output);
 out:
 	cs_query_close(ro.query);
+	if (status == 0)
+		cli_verdicts(&o, st);
 	cs_store_close(st);
 	cs_certset_free(roots);
 	cs_certset_free(known);

@@ -10,8 +10,8 @@
 #include "select.h"
 
 const char cmd_trend_usage[] =
-    "usage: certsift trend [--csv] [--json] [--no-roots] [--by what]\n"
-    "           [--db path] [--known path] [--roots path]\n"
+    "usage: certsift trend [--csv] [--json] [--no-roots] [--verbose]\n"
+    "           [--by what] [--db path] [--known path] [--roots path]\n"
     SELECT_USAGE;
 
 enum { O_BY = 1 };
@@ -114,6 +114,8 @@ cmd_trend(int argc, char **argv)
 out:
 	cs_trend_release(&t);
 	cs_query_close(to.query);
+	if (status == 0)
+		cli_verdicts(&o, st);
 	cs_store_close(st);
 	cs_certset_free(roots);
 	cs_certset_free(known);

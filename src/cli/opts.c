@@ -1,5 +1,6 @@
 #include "opts.h"
 
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -10,7 +11,8 @@
 
 /* getopt_long values of the shared options: beyond the selection's. */
 enum {
-	O_CSV = 2000, O_DB, O_JSON, O_KNOWN, O_MHR, O_NO_ROOTS, O_ROOTS
+	O_CSV = 2000, O_DB, O_JSON, O_KNOWN, O_MHR, O_NO_ROOTS, O_ROOTS,
+	O_VERBOSE
 };
 
 /* The table: each option with the CLI_* bit of the commands taking it. */
@@ -26,6 +28,7 @@ static const struct {
 	{ CLI_ROOTS, { "no-roots", no_argument, NULL, O_NO_ROOTS } },
 	{ CLI_OUTPUT, { "output", required_argument, NULL, 'o' } },
 	{ CLI_ROOTS, { "roots", required_argument, NULL, O_ROOTS } },
+	{ CLI_ROOTS, { "verbose", no_argument, NULL, O_VERBOSE } },
 	{ ~0u, { "help", no_argument, NULL, 'h' } },
 };
 
@@ -103,6 +106,9 @@ shared_opt(struct cli_opts *o, int ch, const char *arg)
 		    "", &o->min_host_reports);
 	case O_NO_ROOTS:
 		o->no_roots = 1;
+		return 0;
+	case O_VERBOSE:
+		o->verbose = 1;
 		return 0;
 	case 'n':
 		if (!(o->take & CLI_N))
@@ -258,6 +264,19 @@ struct cs_query *
 cli_query_counts(const struct cli_opts *o, struct cs_store *st)
 {
 	return query(o, st, 0);
+}
+
+void
+cli_verdicts(const struct cli_opts *o, const struct cs_store *st)
+{
+	struct cs_verdict_count n;
+
+	if (!o->verbose || st == NULL)
+		return;
+	cs_store_verdict_count(st, &n);
+	cli_warn("signatures: %" PRIu64 " checked, %" PRIu64 " answered by "
+	    "the store's verdicts, %" PRIu64 " new verdicts", n.checked,
+	    n.stored, n.added);
 }
 
 void

@@ -12,6 +12,8 @@
  *	-o, --output file
  *	--roots path..., --known path..., --no-roots
  *			the walk's sources (missing.h), cli_certsets()
+ *	--verbose	with them: the walk's signature checks on stderr
+ *			(cli_verdicts())
  *	the selection	select.h
  *	-h, --help	the usage text, on stdout
  *
@@ -63,6 +65,7 @@ struct cli_opts {
 	uint64_t		 min_host_reports;
 	const char		*output;
 	int			 no_roots;
+	int			 verbose;
 	struct cli_paths	 roots;
 	struct cli_paths	 known;
 	struct cs_sel		 sel;
@@ -105,6 +108,13 @@ struct cs_query	*cli_query(const struct cli_opts *o, struct cs_store *st);
 /* The same for an output without figures by hostname (select.h). */
 struct cs_query	*cli_query_counts(const struct cli_opts *o,
 		    struct cs_store *st);
+
+/*
+ * With --verbose, says on stderr what the walks did for their signatures:
+ * checked, answered by the store's verdicts, new verdicts to keep. Call it
+ * before closing st (which keeps them, see store.h).
+ */
+void	cli_verdicts(const struct cli_opts *o, const struct cs_store *st);
 
 void	cli_opts_release(struct cli_opts *o);
 

@@ -1352,6 +1352,29 @@ each_aiacert(void *arg, const unsigned char *k, size_t klen,
 	return 0;
 }
 
+/*
+ * A signature verdict (store_int.h): a certificate's SHA-256 and its issuer
+ * key's, then 1 or 0. The walk ignores a record of another shape; whether
+ * a well-formed one is true only the signature check can say (a verdict
+ * is trusted as the store is).
+ */
+static int
+each_verdict(void *arg, const unsigned char *k, size_t klen,
+    const unsigned char *val, size_t vlen)
+{
+	struct ver *v = arg;
+	char hex[17];
+
+	v->sum->checked[CS_VERIFY_RECORDS]++;
+	if (klen != CS_VERDICT_KEY || vlen != 1 || val[0] > 1) {
+		cs_hex(k, klen < 8 ? klen : 8, hex);
+		problem(v, CS_VERIFY_RECORDS, "a signature verdict record is "
+		    "malformed (key %s..., %zu bytes; value of %zu bytes): "
+		    "the walk ignores it", hex, klen, vlen);
+	}
+	return 0;
+}
+
 static int
 each_other(void *arg, const unsigned char *k, size_t klen,
     const unsigned char *val, size_t vlen)
@@ -1546,6 +1569,7 @@ static const struct {
 	{ "files",	each_file,	0 },
 	{ "aiaurl",	each_aiaurl,	0 },
 	{ "aiacert",	each_aiacert,	0 },
+	{ "verdict",	each_verdict,	0 },
 };
 
 static int
