@@ -398,6 +398,7 @@ struct cs_rank_opts {
 	int		 kind;		/* CS_RANK_* */
 	size_t		 by;		/* index in cols: the order */
 	uint64_t	 min_host_reports; /* hosts: fewer reports, not listed */
+	size_t		 limit;		/* the first rows only; 0: all */
 };
 
 struct cs_ranking {
@@ -411,7 +412,8 @@ struct cs_ranking {
 /*
  * Ranks under q. Ties are broken by the key ascending (names as bytes,
  * then as X.509 names; codes; sha256), so a store always gives the same
- * order. Fills *out, which the caller releases with cs_ranking_release()
+ * order. With opts->limit, only the first limit rows (the same as the
+ * whole ranking's), chosen without sorting the rest. Fills *out, which the caller releases with cs_ranking_release()
  * (also on failure). Returns 0 or -1.
  */
 int	cs_query_rank(struct cs_query *q, const struct cs_rank_opts *opts,

@@ -100,6 +100,7 @@ cmd_top(int argc, char **argv)
 	    (status = rank_args(&o, by, argc, argv)) != -1)
 		goto out;
 	o.r.min_host_reports = o.c.min_host_reports;
+	o.r.limit = (size_t)o.c.n;
 	status = 1;
 	if ((st = cli_open_store(o.c.db)) == NULL ||
 	    (q = (o.r.kind == CS_RANK_ERRORS ? cli_query_counts :

@@ -878,6 +878,15 @@ cs_query_cert(const struct cs_query *q, struct cs_certrec *rec)
 }
 
 int
+query_summary_needed(const struct cs_query *q)
+{
+	const struct cs_sel *s = &q->sel;
+
+	return s->ca || s->self_signed || s->issuer != NULL ||
+	    s->subject != NULL || s->has_valid_at || s->has_expired_at;
+}
+
+int
 cs_query_get_cert(const struct cs_query *q, const unsigned char *key,
     int what, struct cs_certrec *rec, struct cs_err *err)
 {

@@ -201,6 +201,10 @@ const struct qwchain	*qw_chain(const struct cs_query *q,
 int	qw_seen(const struct qwchain *w, const struct cs_chainrec *c,
 	    int64_t *first, int64_t *last);
 
+/* Whether cs_query_cert() reads a certificate's summary (rec->cert
+ * beyond its sha256): 1 or 0. */
+int	query_summary_needed(const struct cs_query *q);
+
 /* "out of memory", CS_ENOMEM: returns -1. */
 int	query_nomem(struct cs_err *err);
 

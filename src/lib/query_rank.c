@@ -192,8 +192,8 @@ rank_certs(struct cs_query *q, rows_t *rows, struct cs_err *err)
 {
 	struct certscan cs = { q, rows, err };
 
-	return cs_store_foreach_cert(q->st, CS_GET_SUMMARY, certs_collect, &cs,
-	    err);
+	return cs_store_foreach_cert(q->st, query_summary_needed(q) ?
+	    CS_GET_SUMMARY : 0, certs_collect, &cs, err);
 }
 
 /* ---- issuers ------------------------------------------------------------- */
@@ -879,12 +879,81 @@ out:
 
 /* ---- the call ------------------------------------------------------------ */
 
+typedef int (*rowcmp_fn)(const void *, const void *, void *);
+
+/* Moves the root of heap h[0..n) (the row sorting last) down. */
+static void
+sift(size_t *h, size_t n, const struct cs_rank_row *v, rowcmp_fn cmp,
+    void *by)
+{
+	size_t i = 0, c, t;
+
+	while ((c = 2 * i + 1) < n) {
+		if (c + 1 < n && cmp(&v[h[c + 1]], &v[h[c]], by) > 0)
+			c++;
+		if (cmp(&v[h[c]], &v[h[i]], by) <= 0)
+			break;
+		t = h[i];
+		h[i] = h[c];
+		h[c] = t;
+		i = c;
+	}
+}
+
+/* Keeps the rows that sort first, limit of them (a heap of the ones kept,
+ * the last of them on top), and drops the others. 0 or -1. */
+static int
+keep_first(rows_t *rows, size_t limit, rowcmp_fn cmp, void *by)
+{
+	rows_t kept = CS_VEC_INIT;
+	size_t *h, n = 0, i, j, t;
+	unsigned char *in;
+
+	if ((h = calloc(limit, sizeof(*h))) == NULL ||
+	    (in = calloc(rows->n, 1)) == NULL) {
+		free(h);
+		return -1;
+	}
+	for (i = 0; i < rows->n; i++) {
+		if (n < limit) {
+			/* up from the new leaf */
+			for (j = n++, h[j] = i; j > 0 && cmp(&rows->v[h[j]],
+			    &rows->v[h[(j - 1) / 2]], by) > 0; j = (j - 1) / 2) {
+				t = h[j];
+				h[j] = h[(j - 1) / 2];
+				h[(j - 1) / 2] = t;
+			}
+		} else if (cmp(&rows->v[i], &rows->v[h[0]], by) < 0) {
+			h[0] = i;
+			sift(h, n, rows->v, cmp, by);
+		}
+	}
+	for (i = 0; i < n; i++)
+		in[h[i]] = 1;
+	free(h);
+	if (cs_vec_reserve(&kept, n) == -1) {
+		free(in);
+		return -1;
+	}
+	for (i = 0; i < rows->n; i++) {
+		if (in[i])
+			kept.v[kept.n++] = rows->v[i];
+		else
+			free(rows->v[i].name);
+	}
+	free(in);
+	cs_vec_release(rows);
+	*rows = kept;
+	return 0;
+}
+
 int
 cs_query_rank(struct cs_query *q, const struct cs_rank_opts *o,
     struct cs_ranking *out, struct cs_err *err)
 {
 	rows_t rows = CS_VEC_INIT;
 	struct rankpriv *priv;
+	rowcmp_fn cmp;
 	size_t by = o->by;
 	int rc = -1;
 
@@ -909,9 +978,12 @@ cs_query_rank(struct cs_query *q, const struct cs_rank_opts *o,
 		rc = rank_errors(q, &rows, err);
 		break;
 	}
+	cmp = o->kind == CS_RANK_CERTS ? cert_cmp : row_cmp;
+	if (rc == 0 && o->limit > 0 && rows.n > o->limit &&
+	    keep_first(&rows, o->limit, cmp, &by) == -1)
+		rc = query_nomem(err);
 	if (rc == 0 && rows.n > 1)
-		qsort_r(rows.v, rows.n, sizeof(*rows.v), o->kind ==
-		    CS_RANK_CERTS ? cert_cmp : row_cmp, &by);
+		qsort_r(rows.v, rows.n, sizeof(*rows.v), cmp, &by);
 	out->rows = rows.v;
 	out->n = rows.n;
 	return rc;

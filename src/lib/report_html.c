@@ -906,6 +906,7 @@ gather(struct page *p)
 		memset(&ro, 0, sizeof(ro));
 		ro.kind = k;
 		ro.min_host_reports = o->min_host_reports;
+		ro.limit = p->top;
 		if (cs_query_rank(o->query, &ro, &p->rank[k], p->err) == -1)
 			goto out;
 	}
