@@ -49,18 +49,26 @@ enum {
 	CS_EXPORT_CHAINS
 };
 
+/* The format named name ("jsonl", "csv", "pem", "der", "chains"), or -1;
+ * and the name of a format. */
+int		 cs_export_format_find(const char *name);
+const char	*cs_export_format_name(int format);
+
 /*
  * Writes the certificates q selects, in one snapshot of st, to f as JSON
  * Lines (export.h's objects), CSV (the header, then the rows) or PEM
  * (export.h's blocks), or (CS_EXPORT_DER) each as a file in dir (f
- * unused). *n says how many. Returns 0 or -1.
+ * unused; dir is made when missing, "cannot create 'dir': why", and what
+ * a killed writer left in it removed, files.h). *n says how many.
+ * Returns 0 or -1.
  */
 int	cs_export_certs(struct cs_store *st, struct cs_query *q, int format,
 	    FILE *f, const char *dir, size_t *n, struct cs_err *err);
 
 /*
  * Writes each chain of q's reports as a file in dir
- * (cs_export_chain_file()); *nchains and *ncerts say how many. Returns 0
+ * (cs_export_chain_file(); dir made as by cs_export_certs()); *nchains
+ * and *ncerts say how many. Returns 0
  * or -1.
  */
 int	cs_export_chains(struct cs_store *st, struct cs_query *q,

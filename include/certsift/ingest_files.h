@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 
+#include "certsift/buf.h"
 #include "certsift/err.h"
 #include "certsift/files.h"
 #include "certsift/ingest.h"
@@ -24,6 +25,15 @@
  */
 int	cs_ingest_paths(struct cs_files *out, char *const *args, size_t n,
 	    void (*warn)(void *arg, const char *msg), void *arg,
+	    struct cs_err *err);
+
+/*
+ * The HMAC key of hostnames kept keyed (CS_HOSTS_KEYED): all of the bytes
+ * of the file path, into key (emptied first). Returns 0, or -1 with err
+ * "cannot open key file 'path': why", "key file 'path' is empty", or
+ * files.h's cs_file_read()'s.
+ */
+int	cs_ingest_key_read(const char *path, struct cs_buf *key,
 	    struct cs_err *err);
 
 /* What cs_ingest_files() tells after each file. */

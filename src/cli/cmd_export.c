@@ -1,19 +1,8 @@
 #include "cli.h"
 
-#include <sys/stat.h>
-
-#include <errno.h>
-#include <getopt.h>
-#include <inttypes.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "certsift/buf.h"
-#include "certsift/date.h"
-#include "certsift/export.h"
 #include "certsift/export_files.h"
-#include "certsift/files.h"
 #include "opts.h"
 #include "select.h"
 
@@ -60,11 +49,6 @@ export_certs(struct cs_store *st, struct cs_query *q, int format,
 
 enum { O_DIR = 1 };
 
-static const char *const formats[] = {
-	[CS_EXPORT_JSONL] = "jsonl", [CS_EXPORT_CSV] = "csv", [CS_EXPORT_PEM] = "pem",
-	[CS_EXPORT_DER] = "der", [CS_EXPORT_CHAINS] = "chains"
-};
-
 struct export_opts {
 	struct cli_opts	 c;
 	const char	*dir;
@@ -75,17 +59,13 @@ static int
 export_opt(void *ctx, int ch, const char *arg)
 {
 	struct export_opts *o = ctx;
-	size_t i;
 
 	if (ch == O_DIR) {
 		o->dir = arg;
 		return 0;
 	}
-	for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
-		if (strcmp(arg, formats[i]) == 0) {
-			o->format = (int)i;
-			return 0;
-		}
+	if ((o->format = cs_export_format_find(arg)) != -1)
+		return 0;
 	cli_usage_error(cmd_export_usage, "unknown format '%s'", arg);
 	return 2;
 }
@@ -98,7 +78,7 @@ check_args(const struct export_opts *o)
 
 	if (files && o->dir == NULL)
 		cli_usage_error(cmd_export_usage, "--format %s needs --dir",
-		    formats[o->format]);
+		    cs_export_format_name(o->format));
 	else if (!files && o->dir != NULL)
 		cli_usage_error(cmd_export_usage, "--dir goes with --format der "
 		    "or chains");
@@ -138,12 +118,6 @@ cmd_export(int argc, char **argv)
 	if ((st = cli_open_store(o.c.db)) == NULL ||
 	    (q = cli_query(&o.c, st)) == NULL)
 		goto out;
-	if (o.dir != NULL && mkdir(o.dir, 0777) == -1 && errno != EEXIST) {
-		cli_warn("cannot create '%s': %s", o.dir, strerror(errno));
-		goto out;
-	}
-	if (o.dir != NULL)
-		cs_files_remove_stale(o.dir);
 	if (o.format == CS_EXPORT_CHAINS)
 		status = export_chains(st, q, o.dir);
 	else

@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include "certsift/date.h"
-#include "certsift/files.h"
 #include "certsift/ingest.h"
 #include "certsift/ingest_files.h"
 #include "certsift/ingest_notes.h"
@@ -44,30 +43,17 @@ static int
 hosts_opt(struct ingest_opts *io, const char *arg)
 {
 	struct cs_err err = CS_ERR_INIT;
-	FILE *f;
 
-	if (strcmp(arg, "clear") == 0 || strcmp(arg, "none") == 0) {
+	if (strcmp(arg, "clear") == 0 || strcmp(arg, "none") == 0)
 		io->o.hosts = arg[0] == 'c' ? CS_HOSTS_CLEAR : CS_HOSTS_NONE;
-		return 0;
-	}
-	if (strncmp(arg, "keyed:", 6) != 0) {
+	else if (strncmp(arg, "keyed:", 6) != 0) {
 		cli_usage_error(cmd_ingest_usage, "--hosts takes none, clear or "
 		    "keyed:FILE, not '%s'", arg);
 		return 2;
-	}
-	io->o.hosts = CS_HOSTS_KEYED;
-	cs_buf_reset(&io->key);
-	if ((f = fopen(arg + 6, "rb")) == NULL) {
-		cli_warn("cannot open key file '%s': %s", arg + 6,
-		    strerror(errno));
-		return 1;
-	}
-	fclose(f);
-	if (cs_file_read(arg + 6, &io->key, &err) == -1)
-		return cli_fail(&err);
-	if (io->key.len == 0) {
-		cli_warn("key file '%s' is empty", arg + 6);
-		return 1;
+	} else {
+		io->o.hosts = CS_HOSTS_KEYED;
+		if (cs_ingest_key_read(arg + 6, &io->key, &err) == -1)
+			return cli_fail(&err);
 	}
 	return 0;
 }

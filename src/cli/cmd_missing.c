@@ -1,17 +1,9 @@
 #include "cli.h"
 
-#include <getopt.h>
-#include <inttypes.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "certsift/b64.h"
-#include "certsift/export.h"
-#include "certsift/json.h"
-#include "certsift/missing.h"
-#include "certsift/certfile.h"
 #include "certsift/export_files.h"
+#include "certsift/missing.h"
 #include "certsift/missing_out.h"
 #include "opts.h"
 #include "select.h"
@@ -49,26 +41,6 @@ check_args(const struct cli_opts *c, int pem)
 	return 2;
 }
 
-/* The rows shown (-n, default 20) and their hosts; the bundle's too: all,
- * or -n if given. Returns how many rows to show, or -1. */
-static long
-rows_hosts(struct cs_store *st, struct cs_missing *m, const struct cli_opts *c,
-    int pem)
-{
-	struct cs_err err = CS_ERR_INIT;
-	size_t i, n;
-
-	n = c->n != 0 && c->n < m->nrows ? (size_t)c->n : m->nrows;
-	for (i = 0; i < m->nrows; i++) {
-		if (i >= n && !(pem && m->rows[i].outcome ==
-		    CS_MISSING_INTERMEDIATE))
-			continue;
-		if (cs_missing_hosts(st, m, i, &err) == -1)
-			return cli_fail(&err), -1;
-	}
-	return (long)n;
-}
-
 static int
 bundle(const struct cli_opts *c, const struct cs_missing *m)
 {
@@ -104,7 +76,7 @@ cmd_missing(int argc, char **argv)
 	struct cs_certset *roots = NULL, *known = NULL;
 	struct cs_store *st = NULL;
 	FILE *sum = stderr;
-	long n;
+	size_t n;
 	int status, pem = 0;
 
 	memset(&c, 0, sizeof(c));
@@ -131,10 +103,14 @@ cmd_missing(int argc, char **argv)
 		status = cli_fail(&err);
 		goto out;
 	}
-	if ((n = rows_hosts(st, &m, &c, pem)) == -1)
+	/* The rows shown (-n, default 20); the bundle's: all, or -n. */
+	n = c.n != 0 && c.n < m.nrows ? (size_t)c.n : m.nrows;
+	if (cs_missing_hosts_shown(st, &m, n, pem, &err) == -1) {
+		status = cli_fail(&err);
 		goto out;
+	}
 	if (!pem || c.output != NULL)
-		cs_missing_write(stdout, &m, (size_t)n, c.format);
+		cs_missing_write(stdout, &m, n, c.format);
 	if ((!pem || c.output != NULL) && c.format == CS_FMT_TABLE)
 		sum = stdout;
 	else

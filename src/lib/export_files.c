@@ -1,5 +1,8 @@
 #include "certsift/export_files.h"
 
+#include <sys/stat.h>
+
+#include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -177,6 +180,41 @@ cs_missing_write_pem(FILE *f, const struct cs_missing *m, uint64_t max,
 	return 0;
 }
 
+static const char *const formats[] = {
+	[CS_EXPORT_JSONL] = "jsonl", [CS_EXPORT_CSV] = "csv",
+	[CS_EXPORT_PEM] = "pem", [CS_EXPORT_DER] = "der",
+	[CS_EXPORT_CHAINS] = "chains"
+};
+
+int
+cs_export_format_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
+		if (strcmp(name, formats[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
+const char *
+cs_export_format_name(int format)
+{
+	return formats[format];
+}
+
+/* The directory of the files: made when missing, its stale temporary
+ * files removed. */
+static int
+dir_ready(const char *dir, struct cs_err *err)
+{
+	if (mkdir(dir, 0777) == -1 && errno != EEXIST)
+		return cs_err_set(err, CS_EIO, "cannot create '%s': %s", dir,
+		    strerror(errno));
+	cs_files_remove_stale(dir);
+	return 0;
+}
+
 int
 cs_export_chains(struct cs_store *st, struct cs_query *q, const char *dir,
     size_t *nchains, size_t *ncerts, struct cs_err *err)
@@ -186,7 +224,7 @@ cs_export_chains(struct cs_store *st, struct cs_query *q, const char *dir,
 	int ret = -1;
 
 	*nchains = *ncerts = 0;
-	if (cs_query_chains(q, &l, err) == -1)
+	if (dir_ready(dir, err) == -1 || cs_query_chains(q, &l, err) == -1)
 		goto out;
 	for (i = 0; i < l.n; i++) {
 		if (cs_export_chain_file(st, q, dir, &l.v[i], err) == -1)
@@ -229,6 +267,8 @@ cs_export_certs(struct cs_store *st, struct cs_query *q, int format,
 	int rc = -1;
 
 	*n = 0;
+	if (format == CS_EXPORT_DER && dir_ready(dir, err) == -1)
+		return -1;
 	/* One snapshot for the whole export. */
 	if (cs_store_read_begin(st, err) == -1 ||
 	    cs_query_certs(q, &l, err) == -1)

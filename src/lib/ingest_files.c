@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -32,6 +33,23 @@ cs_ingest_paths(struct cs_files *out, char *const *args, size_t n,
 			return -1;
 	}
 	return ret;
+}
+
+int
+cs_ingest_key_read(const char *path, struct cs_buf *key, struct cs_err *err)
+{
+	FILE *f;
+
+	cs_buf_reset(key);
+	if ((f = fopen(path, "rb")) == NULL)
+		return cs_err_set(err, CS_EIO, "cannot open key file '%s': %s",
+		    path, strerror(errno));
+	fclose(f);
+	if (cs_file_read(path, key, err) == -1)
+		return -1;
+	if (key->len == 0)
+		return cs_err_set(err, CS_EIO, "key file '%s' is empty", path);
+	return 0;
 }
 
 /* The files opened before their turn. */

@@ -138,3 +138,17 @@ cs_missing_write(FILE *f, const struct cs_missing *m, size_t n, int fmt)
 	else
 		print_table(f, m, n);
 }
+
+int
+cs_missing_hosts_shown(struct cs_store *st, struct cs_missing *m, size_t n,
+    int bundle, struct cs_err *err)
+{
+	size_t i;
+
+	for (i = 0; i < m->nrows; i++)
+		if ((i < n || (bundle && m->rows[i].outcome ==
+		    CS_MISSING_INTERMEDIATE)) &&
+		    cs_missing_hosts(st, m, i, err) == -1)
+			return -1;
+	return 0;
+}
