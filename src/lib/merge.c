@@ -57,6 +57,14 @@ struct chainpair {
 	unsigned char	out[CS_KEY_LEN];
 };
 
+/* A link new to the output: its hostname (in the input's map) and the
+ * output's certificate. */
+struct newlink {
+	const char	*host;
+	size_t		 len;
+	unsigned char	 key[CS_KEY_LEN];
+};
+
 struct merge {
 	const struct cs_merge_opts *o;
 	struct cs_merge_sum	*sum;
@@ -77,6 +85,9 @@ struct merge {
 	/* The certificate-host row: new links of one certificate. */
 	unsigned char		 hkey[CS_KEY_LEN];
 	uint64_t		 hn;
+	/* The transaction's new links: their hostnames' index and counts
+	 * of certificates are written at its end, in key order. */
+	CS_VEC(struct newlink)	 links;
 	uint64_t		 n[CS_N_COUNTERS];	/* this step's */
 	struct cs_buf		 buf;
 	int			 fresh;		/* out is new */
@@ -564,7 +575,7 @@ days_before(struct merge *m, struct cs_err *err)
 
 /* The new links of the last certificate: its count of hostnames. */
 static int
-flush_links(struct merge *m, struct cs_err *err)
+flush_cert_hosts(struct merge *m, struct cs_err *err)
 {
 	struct cs_certdelta d;
 
@@ -576,15 +587,64 @@ flush_links(struct merge *m, struct cs_err *err)
 	return cs_store_wcert_add(m->t, m->hkey, &d, err);
 }
 
+/* In the order of the index of hostnames (store.h): length, name, key. */
+static int
+newlink_cmp(const void *a, const void *b)
+{
+	const struct newlink *x = a, *y = b;
+	int c;
+
+	if (x->len != y->len)
+		return x->len < y->len ? -1 : 1;
+	if ((c = memcmp(x->host, y->host, x->len)) != 0)
+		return c;
+	return memcmp(x->key, y->key, CS_KEY_LEN);
+}
+
+/*
+ * The transaction's new links, the other way: each in the index of
+ * hostnames, and each hostname's count of certificates once, in key order
+ * (sorted writes find their page without a descent from the root).
+ */
+static int
+flush_links(struct merge *m, struct cs_err *err)
+{
+	const struct newlink *l, *end;
+	uint64_t run;
+	int hadded;
+
+	if (flush_cert_hosts(m, err) == -1)
+		return -1;
+	if (m->links.n == 0)
+		return 0;
+	qsort(m->links.v, m->links.n, sizeof(*m->links.v), newlink_cmp);
+	for (l = m->links.v, end = l + m->links.n; l < end; l++)
+		if (cs_store_whostcert(m->t, l->host, l->len, l->key, err) ==
+		    -1)
+			return -1;
+	for (l = m->links.v; l < end; l += run) {
+		for (run = 1; l + run < end && l[run].len == l->len &&
+		    memcmp(l[run].host, l->host, l->len) == 0; run++)
+			;
+		if (cs_store_whost(m->t, l->host, l->len, 0, run, &hadded,
+		    err) == -1)
+			return -1;
+		m->n[CS_N_UNIQUE_HOSTS] += hadded;
+	}
+	m->links.n = 0;
+	return 0;
+}
+
 static int
 merge_link(struct merge *m, const MDB_val *k, const MDB_val *v,
     struct cs_err *err)
 {
+	struct newlink nl;
 	const unsigned char *okey;
 	const char *host;
 	size_t len;
 	uint64_t n;
-	int added, hadded;
+	int added;
 
 	if (k->mv_size < CS_KEY_LEN || v->mv_size != sizeof(n))
 		return cs_err_set(err, CS_ESTORE, "store '%s': bad host link",
@@ -593,7 +653,7 @@ merge_link(struct merge *m, const MDB_val *k, const MDB_val *v,
 		return cs_err_set(err, CS_ESTORE, "store '%s': a link of an "
 		    "unknown certificate", m->cur->path);
 	if (m->hn > 0 && memcmp(m->hkey, okey, CS_KEY_LEN) != 0 &&
-	    flush_links(m, err) == -1)
+	    flush_cert_hosts(m, err) == -1)
 		return -1;
 	memcpy(&n, v->mv_data, sizeof(n));
 	host = (const char *)k->mv_data + CS_KEY_LEN;
@@ -602,12 +662,14 @@ merge_link(struct merge *m, const MDB_val *k, const MDB_val *v,
 		return -1;
 	if (!added)
 		return 0;
-	/* A link new to the output: the index the other way, and one more
-	 * certificate for the host, one more host for the certificate. */
-	if (cs_store_whostcert(m->t, host, len, okey, err) == -1 ||
-	    cs_store_whost(m->t, host, len, 0, 1, &hadded, err) == -1)
-		return -1;
-	m->n[CS_N_UNIQUE_HOSTS] += hadded;
+	/* A link new to the output: one more host for the certificate; the
+	 * index the other way and one more certificate for the host at the
+	 * step's end (flush_links()). */
+	nl.host = host;
+	nl.len = len;
+	memcpy(nl.key, okey, CS_KEY_LEN);
+	if (cs_vec_push(&m->links, nl) == -1)
+		return cs_err_set(err, CS_ENOMEM, "out of memory");
 	memcpy(m->hkey, okey, CS_KEY_LEN);
 	m->hn++;
 	return 0;
@@ -920,6 +982,7 @@ commit_step(struct merge *m, struct job *j, struct cs_err *err)
 		*j = saved;
 		m->chains.n = nchains;
 		m->hn = hn;
+		m->links.n = 0;
 		memcpy(m->hkey, hkey, CS_KEY_LEN);
 		memset(m->n, 0, sizeof(m->n));
 		done = 0;
@@ -1667,6 +1730,7 @@ out:
 	free(m.in);
 	free(m.cmap);
 	cs_vec_release(&m.chains);
+	cs_vec_release(&m.links);
 	free(oreal);
 	cs_buf_release(&m.buf);
 	return ret;
