@@ -1625,10 +1625,16 @@ cs_store_wcert_add(struct cs_wtxn *t, const unsigned char *key,
 	struct certstat cs;
 	const struct errrec *old = NULL;
 	MDB_val k = { CS_KEY_LEN, (void *)key }, v;
+	MDB_cursor *c;
 	uint32_t n;
-	int rc;
+	int rc = 0;
 
-	if ((rc = mdb_get(t->txn, t->st->dbi[DB_CERT], &k, &v)) != 0)
+	/* The transaction's cursor: the write after the read, and a read near
+	 * the last write (a certificate just added), find their page without
+	 * a descent from the root. */
+	if ((c = wcursor(t, DB_CERT, &rc)) == NULL)
+		return wfail(t, err, rc, "cannot open cursor");
+	if ((rc = mdb_cursor_get(c, &k, &v, MDB_SET_KEY)) != 0)
 		return wfail(t, err, rc, "cannot read certificate counters");
 	if (v.mv_size < sizeof(cs))
 		return cs_err_set(err, CS_ESTORE, "bad certificate record");
@@ -1651,9 +1657,11 @@ cs_store_wcert_add(struct cs_wtxn *t, const unsigned char *key,
 		return -1;
 	cs.nerrs = n;
 	memcpy(t->scratch.data, &cs, sizeof(cs));
+	k.mv_data = (void *)key;
+	k.mv_size = CS_KEY_LEN;
 	v.mv_data = t->scratch.data;
 	v.mv_size = t->scratch.len;
-	if ((rc = mdb_put(t->txn, t->st->dbi[DB_CERT], &k, &v, 0)) != 0)
+	if ((rc = mdb_cursor_put(c, &k, &v, 0)) != 0)
 		return wfail(t, err, rc, "cannot write certificate counters");
 	return 0;
 }
