@@ -73,6 +73,7 @@ struct merge {
 	size_t			 nin;
 	struct input		*cur;
 	size_t			 icur;
+	MDB_cursor		*incur[2];	/* cur's der, summ */
 	struct cs_wtxn		*t;
 	int			 db;		/* the row's table */
 	int			 rebuilding;	/* maps only: no counts */
@@ -237,18 +238,40 @@ cert_out(const struct merge *m, const unsigned char *ikey)
 	return m->cmap[num];
 }
 
+/*
+ * The record at k in the current store's table (der, summ): read through
+ * a cursor kept for the store, since they come in key order (a read near
+ * the last finds its page without a descent). which is 0 or 1.
+ */
 static int
-input_get(struct merge *m, int db, const MDB_val *k, MDB_val *v,
-    struct cs_err *err)
+input_get(struct merge *m, int which, const char *table, const MDB_val *k,
+    MDB_val *v, struct cs_err *err)
 {
-	int rc;
+	int db = cs_store_db_index(table), rc = 0;
+	MDB_val key = *k;
 
-	if ((rc = mdb_get(m->cur->txn, cs_store_dbi(m->cur->st, db),
-	    (MDB_val *)k, v)) != 0)
+	if (m->incur[which] == NULL)
+		rc = mdb_cursor_open(m->cur->txn, cs_store_dbi(m->cur->st, db),
+		    &m->incur[which]);
+	if (rc != 0 || (rc = mdb_cursor_get(m->incur[which], &key, v,
+	    MDB_SET_KEY)) != 0)
 		return cs_err_set(err, CS_ESTORE, "store '%s': certificate "
-		    "without its %s: %s", m->cur->path, cs_store_db_name(db),
+		    "without its %s: %s", m->cur->path, table,
 		    mdb_strerror(rc));
 	return 0;
+}
+
+/* The store's cursors closed (before the next store's). */
+static void
+input_done(struct merge *m)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(m->incur) / sizeof(m->incur[0]); i++) {
+		if (m->incur[i] != NULL)
+			mdb_cursor_close(m->incur[i]);
+		m->incur[i] = NULL;
+	}
 }
 
 static int
@@ -268,8 +291,8 @@ merge_cert(struct merge *m, const MDB_val *k, const MDB_val *v,
 		    "certificate key", m->cur->path);
 	if (cs_store_decode_cert(v, &rec, err) == -1)
 		return -1;
-	if (input_get(m, cs_store_db_index("der"), k, &dv, err) == -1 ||
-	    input_get(m, cs_store_db_index("summ"), k, &sv, err) == -1)
+	if (input_get(m, 0, "der", k, &dv, err) == -1 ||
+	    input_get(m, 1, "summ", k, &sv, err) == -1)
 		goto out;
 	h = XXH3_128bits(dv.mv_data, dv.mv_size);
 	memcpy(hash, &h, 16);
@@ -1582,6 +1605,7 @@ run(struct merge *m, struct job *j, int resumed, struct cs_err *err)
 	while (j->cur < j->nin) {
 		m->icur = j->cur;
 		m->cur = &m->in[j->cur];
+		input_done(m);
 		free(m->cmap);
 		m->cmap = NULL;
 		m->chains.n = 0;
@@ -1725,6 +1749,7 @@ out:
 	/* Only when the lock was ours: else it is another merge's. */
 	if (ret == -1 && fresh && !begun && locked)
 		remove_store(path);
+	input_done(&m);
 	for (i = 0; i < n; i++)
 		close_input(&m.in[i]);
 	free(m.in);

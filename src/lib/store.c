@@ -4082,10 +4082,15 @@ cs_store_wchainday(struct cs_wtxn *t, const unsigned char *ckey,
 	MDB_val k = { CS_KEY_LEN, (void *)ckey }, v;
 	struct dayrec a, r;
 	const char *old = NULL;
+	MDB_cursor *cur;
 	size_t na = 0, i = 0, j = 0;
-	int rc, c;
+	int rc = 0, c;
 
-	if ((rc = mdb_get(t->txn, t->st->dbi[DB_CHAINDAY], &k, &v)) == 0) {
+	/* The transaction's cursor: the write after the read finds its page
+	 * without a descent, and so does a read near the last write. */
+	if ((cur = wcursor(t, DB_CHAINDAY, &rc)) == NULL)
+		return wfail(t, err, rc, "cannot open cursor");
+	if ((rc = mdb_cursor_get(cur, &k, &v, MDB_SET_KEY)) == 0) {
 		if (v.mv_size % sizeof(a) != 0)
 			return cs_err_set(err, CS_ESTORE, "bad chain day "
 			    "record");
@@ -4118,9 +4123,11 @@ cs_store_wchainday(struct cs_wtxn *t, const unsigned char *ckey,
 		memcpy(t->scratch.data + t->scratch.len, &r, sizeof(r));
 		t->scratch.len += sizeof(r);
 	}
+	k.mv_data = (void *)ckey;
+	k.mv_size = CS_KEY_LEN;
 	v.mv_data = t->scratch.data;
 	v.mv_size = t->scratch.len;
-	if ((rc = mdb_put(t->txn, t->st->dbi[DB_CHAINDAY], &k, &v, 0)) != 0)
+	if ((rc = mdb_cursor_put(cur, &k, &v, 0)) != 0)
 		return wfail(t, err, rc, "cannot write chain days");
 	return 0;
 }
