@@ -60,6 +60,7 @@ struct chainpair {
 /* A link new to the output: its hostname (in the input's map) and the
  * output's certificate. */
 struct newlink {
+	uint64_t	 pfx;		/* length, first 6 bytes: sorts fast */
 	const char	*host;
 	size_t		 len;
 	unsigned char	 key[CS_KEY_LEN];
@@ -617,8 +618,8 @@ newlink_cmp(const void *a, const void *b)
 	const struct newlink *x = a, *y = b;
 	int c;
 
-	if (x->len != y->len)
-		return x->len < y->len ? -1 : 1;
+	if (x->pfx != y->pfx)
+		return x->pfx < y->pfx ? -1 : 1;
 	if ((c = memcmp(x->host, y->host, x->len)) != 0)
 		return c;
 	return memcmp(x->key, y->key, CS_KEY_LEN);
@@ -665,7 +666,7 @@ merge_link(struct merge *m, const MDB_val *k, const MDB_val *v,
 	struct newlink nl;
 	const unsigned char *okey;
 	const char *host;
-	size_t len;
+	size_t len, i;
 	uint64_t n;
 	int added;
 
@@ -688,6 +689,9 @@ merge_link(struct merge *m, const MDB_val *k, const MDB_val *v,
 	/* A link new to the output: one more host for the certificate; the
 	 * index the other way and one more certificate for the host at the
 	 * step's end (flush_links()). */
+	nl.pfx = (uint64_t)len << 48;
+	for (i = 0; i < 6 && i < len; i++)
+		nl.pfx |= (uint64_t)(unsigned char)host[i] << (40 - 8 * i);
 	nl.host = host;
 	nl.len = len;
 	memcpy(nl.key, okey, CS_KEY_LEN);

@@ -2116,35 +2116,32 @@ wentries(struct cs_wtxn *t, int db, const unsigned char *k, size_t klen,
     const void *addp, size_t nadd, size_t size, size_t idlen,
     int (*cmp)(const void *, const void *), struct cs_err *err)
 {
-	struct cs_buf b = CS_BUF_INIT;
+	struct cs_buf *b = &t->scratch;	/* no allocation per record */
 	const unsigned char *add;
 	unsigned char *e;
 	uint64_t n, m;
 	MDB_val kv, v;
 	MDB_cursor *c;
 	size_t i, j, ne;
-	int rc = 0, ret = -1;
+	int rc = 0;
 
+	cs_buf_reset(b);
 	kv.mv_data = (void *)k;
 	kv.mv_size = klen;
 	if ((c = wcursor(t, db, &rc)) == NULL)
 		return wfail(t, err, rc, "cannot open cursor");
 	if ((rc = mdb_cursor_get(c, &kv, &v, MDB_SET_KEY)) == 0) {
-		if (v.mv_size % size != 0) {
-			cs_err_set(err, CS_ESTORE, "bad record in table '%s'",
-			    dbnames[db]);
-			goto out;
-		}
-		if (cs_buf_append(&b, v.mv_data, v.mv_size, err) == -1)
-			goto out;
-	} else if (rc != MDB_NOTFOUND) {
-		wfail(t, err, rc, "cannot read");
-		goto out;
-	}
+		if (v.mv_size % size != 0)
+			return cs_err_set(err, CS_ESTORE, "bad record in "
+			    "table '%s'", dbnames[db]);
+		if (cs_buf_append(b, v.mv_data, v.mv_size, err) == -1)
+			return -1;
+	} else if (rc != MDB_NOTFOUND)
+		return wfail(t, err, rc, "cannot read");
 	for (i = 0; i < nadd; i++) {
 		add = (const unsigned char *)addp + i * size;
-		ne = b.len / size;
-		for (j = 0, e = b.data; j < ne; j++, e += size)
+		ne = b->len / size;
+		for (j = 0, e = b->data; j < ne; j++, e += size)
 			if (memcmp(e, add, idlen) == 0)
 				break;
 		if (j < ne) {
@@ -2152,23 +2149,18 @@ wentries(struct cs_wtxn *t, int db, const unsigned char *k, size_t klen,
 			memcpy(&m, add + size - 8, 8);
 			n += m;
 			memcpy(e + size - 8, &n, 8);
-		} else if (cs_buf_append(&b, add, size, err) == -1)
-			goto out;
+		} else if (cs_buf_append(b, add, size, err) == -1)
+			return -1;
 	}
-	if (b.len > size)
-		qsort(b.data, b.len / size, size, cmp);
+	if (b->len > size)
+		qsort(b->data, b->len / size, size, cmp);
 	kv.mv_data = (void *)k;
 	kv.mv_size = klen;
-	v.mv_data = b.data;
-	v.mv_size = b.len;
-	if ((rc = tput(t, db, c, &kv, &v, 0)) != 0) {
-		wfail(t, err, rc, "cannot write");
-		goto out;
-	}
-	ret = 0;
-out:
-	cs_buf_release(&b);
-	return ret;
+	v.mv_data = b->data;
+	v.mv_size = b->len;
+	if ((rc = tput(t, db, c, &kv, &v, 0)) != 0)
+		return wfail(t, err, rc, "cannot write");
+	return 0;
 }
 
 int
