@@ -121,6 +121,8 @@ struct cs_certrec {
 	struct cs_cert		 cert;
 	unsigned char		*der;
 	size_t			 der_len;
+	const unsigned char	*der_ref;	/* CS_GET_DERREF: valid as
+						   raw_summary */
 	/*
 	 * With CS_GET_SHA or CS_GET_SUMMARY: the stored summary as it is (cs_cert_decode()
 	 * reads it), valid until cs_store_read_end() while a snapshot is
@@ -135,6 +137,7 @@ struct cs_certrec {
 #define CS_GET_DER	2
 #define CS_GET_SHA	4	/* only cert.sha256 of the summary */
 #define CS_GET_NOSTAT	8	/* not the counters (the caller has them) */
+#define CS_GET_DERREF	16	/* the DER as stored, in der_ref: not copied */
 
 /* Frees what a cs_certrec holds. Accepts NULL. */
 void	cs_certrec_release(struct cs_certrec *r);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include <openssl/objects.h>
+#include <openssl/evp.h>
 #include <openssl/sha.h>
 #include <openssl/x509.h>
 #include <xxhash.h>
@@ -369,6 +370,7 @@ struct part {
 
 struct ctx {
 	struct cs_err		*err;
+	EVP_MD			*sha256;	/* fetched once */
 	const struct cs_missing_opts *mo;
 	struct lists		 lists;
 	struct cs_buf		 arena;
@@ -626,7 +628,9 @@ on_node(void *arg, uint32_t id, const struct cs_cert *c,
 		if (f.has_san && put(x, f.san, f.san_len, &nf->san) == -1)
 			return -1;
 		nf->san_len = f.san_len;
-		SHA256(f.spki, f.spki_len, sha);
+		if (EVP_Digest(f.spki, f.spki_len, sha, NULL, x->sha256,
+		    NULL) != 1)
+			return cs_err_set(x->err, CS_ENOMEM, "out of memory");
 		for (i = 0; i < x->lists.nportal; i++)
 			if (memcmp(x->lists.portal[i].spki, sha, 32) == 0 &&
 			    (nf->captive = row_of(x, CS_CAUSE_CAPTIVE_PORTAL,
@@ -1611,6 +1615,7 @@ nomem:
 static void
 ctx_release(struct ctx *x)
 {
+	EVP_MD_free(x->sha256);
 	lists_release(&x->lists);
 	cs_buf_release(&x->arena);
 	free(x->nodes);
@@ -1656,6 +1661,10 @@ run(struct cs_store *st, const struct cs_missing_opts *mo, size_t examples,
 		x.sel_causes = cs_query_sel(mo->query)->causes;
 	if (lists_load(&x.lists, err) == -1)
 		goto out;
+	if ((x.sha256 = EVP_MD_fetch(NULL, "SHA256", NULL)) == NULL) {
+		cs_err_set(err, CS_ENOMEM, "cannot fetch SHA-256");
+		goto out;
+	}
 	o.node = on_node;
 	o.walk = on_walk;
 	o.walk_arg = &x;

@@ -9,6 +9,7 @@
 
 #include <openssl/evp.h>
 #include <openssl/sha.h>
+#include <xxhash.h>
 
 #include "certsift/b64.h"
 #include "certsift/buf.h"
@@ -302,7 +303,9 @@ struct node {
 	uint64_t	 subj_key;
 	uint64_t	 iss_key;
 	int64_t		 not_after;
-	size_t		 der, der_len;	/* offsets into the arena */
+	const unsigned char *der;	/* the store's (a pinned snapshot),
+					   a set's or the AIA table's */
+	size_t		 der_len;
 	size_t		 subj, subj_len;	/* name DER */
 	size_t		 iss, iss_len;
 	size_t		 subject, issuer;	/* strings */
@@ -335,7 +338,10 @@ struct ctx {
 	struct node			*nodes;
 	size_t				 nnodes, nodes_cap;
 	size_t				 nstore;
+	uint32_t			*bynum;	/* store nodes by key number */
+	size_t				 nbynum;
 	struct cs_hmap			 bysha;
+	EVP_MD				*sha256;
 	struct chain			*chains;
 	size_t				 nchains, chains_cap;
 	uint32_t			*cnodes;
@@ -415,8 +421,8 @@ add_node(struct ctx *x, const struct cs_cert *c, const unsigned char *key,
 	nd->subj_len = c->subject_der_len;
 	nd->iss_len = c->issuer_der_len;
 	nd->naia = (uint32_t)c->naia;
-	if (put(x, der, der_len, &nd->der) == -1 ||
-	    put(x, c->subject_der, c->subject_der_len, &nd->subj) == -1 ||
+	nd->der = der;
+	if (put(x, c->subject_der, c->subject_der_len, &nd->subj) == -1 ||
 	    put(x, c->issuer_der, c->issuer_der_len, &nd->iss) == -1 ||
 	    put_str(x, c->subject ? c->subject : "", &nd->subject) == -1 ||
 	    put_str(x, c->issuer ? c->issuer : "", &nd->issuer) == -1 ||
@@ -439,7 +445,7 @@ load_cert(void *arg, const struct cs_certrec *r)
 {
 	struct ctx *x = arg;
 
-	return add_node(x, &r->cert, r->key, r->der, r->der_len, F_STORE);
+	return add_node(x, &r->cert, r->key, r->der_ref, r->der_len, F_STORE);
 }
 
 /* Adds the AIA certificates of the store, or flags those it has. */
@@ -492,12 +498,61 @@ load_set(struct ctx *x, const struct cs_certset *s, uint32_t flag)
 	return 0;
 }
 
+/* The number of a certificate key (store.h), or 0 when it is none. */
+static uint64_t
+keynum(const unsigned char *k)
+{
+	static const unsigned char zero[CS_KEY_LEN - 8];
+	uint64_t n = 0;
+	int i;
+
+	if (memcmp(k + 8, zero, sizeof(zero)) != 0)
+		return 0;
+	for (i = 0; i < 8; i++)
+		n = n << 8 | k[i];
+	return n;
+}
+
+/*
+ * Store nodes by the number in their key: a chain's certificates are
+ * found by index, not by a search of a million keys (a cache miss each
+ * step). Keys that are no numbers, or numbers far apart, are searched.
+ */
+static int
+number_nodes(struct ctx *x)
+{
+	uint64_t n, max = 0;
+	size_t i;
+
+	for (i = 0; i < x->nstore; i++) {
+		if ((n = keynum(x->nodes[i].key)) == 0 ||
+		    n > 2 * (uint64_t)x->nstore + 1024)
+			return 0;
+		max = n;	/* in key order: ascending */
+	}
+	x->nbynum = (size_t)max + 1;
+	if ((x->bynum = malloc(x->nbynum * sizeof(*x->bynum))) == NULL)
+		return cs_err_set(x->err, CS_ENOMEM, "out of memory");
+	for (i = 0; i < x->nbynum; i++)
+		x->bynum[i] = NONE;
+	for (i = 0; i < x->nstore; i++)
+		x->bynum[keynum(x->nodes[i].key)] = (uint32_t)i;
+	return 0;
+}
+
 static uint32_t
 store_node(const struct ctx *x, const unsigned char *key)
 {
 	size_t lo = 0, hi = x->nstore, mid;
+	uint64_t n;
 	int c;
 
+	if (x->bynum != NULL) {
+		if ((n = keynum(key)) == 0 || n >= x->nbynum ||
+		    x->bynum[n] == NONE)
+			return NONE;
+		return x->bynum[n];
+	}
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
 		if ((c = memcmp(x->nodes[mid].key, key, CS_KEY_LEN)) == 0)
@@ -564,7 +619,8 @@ load_chain(void *arg, const struct cs_chainrec *r)
 	    &x->ids_cap, x->nchains + 1, sizeof(*x->ids), x->err) == -1))
 		return -1;
 	if (x->whole)
-		SHA256(x->idbuf.data, x->idbuf.len, x->ids[x->nchains]);
+		EVP_Digest(x->idbuf.data, x->idbuf.len, x->ids[x->nchains],
+		    NULL, x->sha256, NULL);
 	ch = &x->chains[x->nchains++];
 	memcpy(ch->key, r->key, CS_KEY_LEN);
 	ch->weight = w;
@@ -747,7 +803,7 @@ parse_key(struct ctx *x, uint32_t i, struct vstate *vs)
 	struct node *nd = &x->nodes[i];
 
 	(void)vs;
-	nd->pkey = cs_x509_pubkey(bytes_at(x, nd->der), nd->der_len);
+	nd->pkey = cs_x509_pubkey(nd->der, nd->der_len);
 }
 
 /* The SHA-256 of a candidate issuer's SubjectPublicKeyInfo. */
@@ -758,9 +814,9 @@ hash_spki(struct ctx *x, uint32_t i, struct vstate *vs)
 	struct cs_x509_signed pt;
 
 	(void)vs;
-	if (cs_x509_split(bytes_at(x, nd->der), nd->der_len, &pt) == 0) {
-		SHA256(pt.spki, pt.spki_len, x->spki[nd->par]);
-		x->spki_ok[nd->par] = 1;
+	if (cs_x509_split(nd->der, nd->der_len, &pt) == 0) {
+		x->spki_ok[nd->par] = EVP_Digest(pt.spki, pt.spki_len,
+		    x->spki[nd->par], NULL, x->sha256, NULL) == 1;
 	}
 }
 
@@ -773,7 +829,7 @@ verify(struct ctx *x, uint32_t c, struct vstate *vs)
 	uint32_t k, parent;
 	int ok;
 
-	if (cs_x509_verifier_begin(&vs->v, bytes_at(x, nc->der),
+	if (cs_x509_verifier_begin(&vs->v, nc->der,
 	    nc->der_len) == -1)
 		return;
 	for (k = 0; k < nc->cand_n; k++) {
@@ -1028,61 +1084,125 @@ nstrcmp(const char *a, const char *b)
 	return strcmp(a, b);
 }
 
-static int
-hit_cmp(const void *a, const void *b)
-{
-	const struct hit *x = a, *y = b;
-	int c;
-
-	if (x->outcome != y->outcome)
-		return x->outcome < y->outcome ? -1 : 1;
-	if (x->ncls != y->ncls)
-		return x->ncls < y->ncls ? -1 : 1;
-	if ((c = nstrcmp(x->aki, y->aki)) != 0)
-		return c;
-	return x->chain < y->chain ? -1 : x->chain > y->chain;
-}
-
-/* Hits by their name: key, then DER bytes. */
+/* Hits by their name: key, then DER bytes (distinct names). */
 static int
 hitname_cmp(const void *a, const void *b)
 {
 	const struct hit *x = *(const struct hit *const *)a;
 	const struct hit *y = *(const struct hit *const *)b;
-	int c;
 
 	if (x->nkey != y->nkey)
 		return x->nkey < y->nkey ? -1 : 1;
 	if (x->nder_len != y->nder_len)
 		return x->nder_len < y->nder_len ? -1 : 1;
-	if ((c = memcmp(x->nder, y->nder, x->nder_len)) != 0)
-		return c;
-	return x->chain < y->chain ? -1 : x->chain > y->chain;
+	return memcmp(x->nder, y->nder, x->nder_len);
+}
+
+/*
+ * The distinct values of the hits' keys: *id[i] is hit i's number among
+ * them, *rep[k] a hit with the k-th (in order of first hit). same() says
+ * whether two hits have the same key; hash() hashes one.
+ */
+static int
+distinct(struct ctx *x, const struct hit *hits, size_t nhits,
+    uint64_t (*hash)(const struct hit *),
+    int (*same)(const struct hit *, const struct hit *),
+    uint32_t *id, uint32_t **rep, size_t *nrep)
+{
+	struct cs_hmap m = CS_HMAP_INIT;
+	uint32_t e = 0, *v = NULL;
+	uint64_t h;
+	size_t i, pos, n = 0, cap = 0;
+	int ret = -1, found;
+
+	for (i = 0; i < nhits; i++) {
+		h = hash(&hits[i]);
+		found = 0;
+		for (pos = cs_hmap_start(&m, h); !found && cs_hmap_next(&m, h,
+		    &pos, &e);)
+			found = same(&hits[v[e]], &hits[i]);
+		if (!found) {
+			/* Where h goes, once there is room. */
+			if (cs_hmap_reserve(&m, n + 1) == -1 ||
+			    grow(&v, &cap, n + 1, sizeof(*v), x->err) == -1)
+				goto out;
+			for (pos = cs_hmap_start(&m, h); cs_hmap_next(&m, h,
+			    &pos, &e);)
+				;
+			cs_hmap_put(&m, pos, h, (uint32_t)n);
+			v[n] = (uint32_t)i;
+			e = (uint32_t)n++;
+		}
+		id[i] = e;
+	}
+	*rep = v;
+	*nrep = n;
+	v = NULL;
+	ret = 0;
+out:
+	if (ret == -1 && x->err->code == CS_EOK)
+		cs_err_set(x->err, CS_ENOMEM, "out of memory");
+	free(v);
+	cs_hmap_release(&m);
+	return ret;
+}
+
+static uint64_t
+name_hash(const struct hit *h)
+{
+	return XXH3_64bits(h->nder, h->nder_len) ^ h->nkey;
+}
+
+static int
+name_same(const struct hit *a, const struct hit *b)
+{
+	return a->nder_len == b->nder_len && memcmp(a->nder, b->nder,
+	    a->nder_len) == 0;
+}
+
+static uint64_t
+aki_hash(const struct hit *h)
+{
+	return h->aki == NULL ? 0 : XXH3_64bits(h->aki, strlen(h->aki));
+}
+
+static int
+aki_same(const struct hit *a, const struct hit *b)
+{
+	return nstrcmp(a->aki, b->aki) == 0;
 }
 
 /*
  * Numbers the hits' names so that names equal as X.509 names (as
- * X509_NAME_cmp() and `top issuers` compare them) get one number: the
- * distinct DERs (few) sharing a cs_x509_name_key() are compared pairwise.
+ * X509_NAME_cmp() and `top issuers` compare them) get one number, in the
+ * order of (key, DER): the distinct DERs (few) sharing a
+ * cs_x509_name_key() are compared pairwise.
  */
 static int
 name_classes(struct ctx *x, struct hit *hits, size_t nhits)
 {
-	struct hit **v, *rep[64];
-	size_t i, j, k, nrep = 0;
-	uint32_t ncls = 0;
+	const struct hit **v = NULL, *rep[64];
+	uint32_t *id = NULL, *first = NULL, *cls = NULL, ncls = 0;
+	size_t i, k, nd = 0, nrep = 0;
+	int ret = -1;
 
-	if ((v = malloc((nhits ? nhits : 1) * sizeof(*v))) == NULL)
-		return cs_err_set(x->err, CS_ENOMEM, "out of memory");
-	for (i = 0; i < nhits; i++)
-		v[i] = &hits[i];
-	if (nhits > 1)
-		qsort(v, nhits, sizeof(*v), hitname_cmp);
-	for (i = 0; i < nhits; i = j) {
-		for (j = i + 1; j < nhits && v[j]->nkey == v[i]->nkey &&
-		    v[j]->nder_len == v[i]->nder_len && memcmp(v[j]->nder,
-		    v[i]->nder, v[i]->nder_len) == 0; j++)
-			;
+	if ((id = malloc((nhits ? nhits : 1) * sizeof(*id))) == NULL) {
+		cs_err_set(x->err, CS_ENOMEM, "out of memory");
+		goto out;
+	}
+	if (distinct(x, hits, nhits, name_hash, name_same, id, &first, &nd) ==
+	    -1)
+		goto out;
+	if ((v = malloc((nd ? nd : 1) * sizeof(*v))) == NULL ||
+	    (cls = malloc((nd ? nd : 1) * sizeof(*cls))) == NULL) {
+		cs_err_set(x->err, CS_ENOMEM, "out of memory");
+		goto out;
+	}
+	for (k = 0; k < nd; k++)
+		v[k] = &hits[first[k]];
+	if (nd > 1)
+		qsort(v, nd, sizeof(*v), hitname_cmp);
+	for (i = 0; i < nd; i++) {
 		/* A new key: no name of the last key can equal these. */
 		if (i == 0 || v[i]->nkey != v[i - 1]->nkey)
 			nrep = 0;
@@ -1091,16 +1211,138 @@ name_classes(struct ctx *x, struct hit *hits, size_t nhits)
 			    v[i]->nder, v[i]->nder_len) == 0)
 				break;
 		if (k == nrep) {
-			v[i]->ncls = ncls++;
+			cls[id[v[i] - hits]] = ncls++;
 			if (nrep < sizeof(rep) / sizeof(rep[0]))
 				rep[nrep++] = v[i];
 		} else
-			v[i]->ncls = rep[k]->ncls;
-		for (k = i + 1; k < j; k++)
-			v[k]->ncls = v[i]->ncls;
+			cls[id[v[i] - hits]] = cls[id[rep[k] - hits]];
 	}
+	for (i = 0; i < nhits; i++)
+		hits[i].ncls = cls[id[i]];
+	ret = 0;
+out:
+	free(cls);
 	free(v);
-	return 0;
+	free(first);
+	free(id);
+	return ret;
+}
+
+/* A group of hits: one row's (outcome, name class, AKI). */
+struct hgroup {
+	int		 outcome;
+	uint32_t	 ncls;
+	uint32_t	 aki;		/* its rank among the AKIs */
+	size_t		 n, at;
+};
+
+static int
+hgroup_cmp(const void *a, const void *b)
+{
+	const struct hgroup *x = a, *y = b;
+
+	if (x->outcome != y->outcome)
+		return x->outcome < y->outcome ? -1 : 1;
+	if (x->ncls != y->ncls)
+		return x->ncls < y->ncls ? -1 : 1;
+	return x->aki < y->aki ? -1 : x->aki > y->aki;
+}
+
+static int
+hitaki_cmp(const void *a, const void *b)
+{
+	return nstrcmp((*(const struct hit *const *)a)->aki,
+	    (*(const struct hit *const *)b)->aki);
+}
+
+/*
+ * Puts the hits in the order of (outcome, name class, AKI, chain), as a
+ * sort with hit_cmp() would, by counting: the groups are few, the hits
+ * (a million) already in chain order.
+ */
+static int
+order_hits(struct ctx *x, struct hit *hits, size_t nhits)
+{
+	struct hit *out = NULL;
+	const struct hit **akv = NULL;
+	struct hgroup *g = NULL, key;
+	struct cs_hmap m = CS_HMAP_INIT;
+	uint32_t *aid = NULL, *afirst = NULL, *arank = NULL, *gid = NULL, e = 0;
+	size_t i, k, na = 0, ng = 0, gcap = 0, pos, at;
+	uint64_t h;
+	int ret = -1, found;
+
+	if ((aid = malloc((nhits ? nhits : 1) * sizeof(*aid))) == NULL ||
+	    (gid = malloc((nhits ? nhits : 1) * sizeof(*gid))) == NULL ||
+	    (out = malloc((nhits ? nhits : 1) * sizeof(*out))) == NULL)
+		goto nomem;
+	if (distinct(x, hits, nhits, aki_hash, aki_same, aid, &afirst, &na) ==
+	    -1)
+		goto out;
+	if ((akv = malloc((na ? na : 1) * sizeof(*akv))) == NULL ||
+	    (arank = malloc((na ? na : 1) * sizeof(*arank))) == NULL)
+		goto nomem;
+	for (k = 0; k < na; k++)
+		akv[k] = &hits[afirst[k]];
+	if (na > 1)
+		qsort(akv, na, sizeof(*akv), hitaki_cmp);
+	for (k = 0; k < na; k++)
+		arank[aid[akv[k] - hits]] = (uint32_t)k;
+	for (i = 0; i < nhits; i++) {
+		key.outcome = hits[i].outcome;
+		key.ncls = hits[i].ncls;
+		key.aki = arank[aid[i]];
+		h = ((uint64_t)key.ncls << 32 | key.aki) * 0x9e3779b97f4a7c15ULL
+		    + (uint64_t)key.outcome;
+		found = 0;
+		for (pos = cs_hmap_start(&m, h); !found && cs_hmap_next(&m, h,
+		    &pos, &e);)
+			found = hgroup_cmp(&g[e], &key) == 0;
+		if (!found) {
+			if (cs_hmap_reserve(&m, ng + 1) == -1 ||
+			    grow(&g, &gcap, ng + 1, sizeof(*g), x->err) == -1)
+				goto nomem;
+			for (pos = cs_hmap_start(&m, h); cs_hmap_next(&m, h,
+			    &pos, &e);)
+				;
+			cs_hmap_put(&m, pos, h, (uint32_t)ng);
+			key.n = 0;
+			g[ng] = key;
+			e = (uint32_t)ng++;
+		}
+		g[e].n++;
+		gid[i] = e;
+	}
+	/* The groups in order; each group's first place; then the hits. */
+	cs_hmap_release(&m);
+	for (k = 0; k < ng; k++)
+		g[k].at = k;		/* its number, before the sort */
+	if (ng > 1)
+		qsort(g, ng, sizeof(*g), hgroup_cmp);
+	if ((afirst = realloc(afirst, (ng ? ng : 1) * sizeof(*afirst))) ==
+	    NULL)
+		goto nomem;
+	for (k = 0, at = 0; k < ng; k++) {
+		afirst[g[k].at] = (uint32_t)at;	/* where group g[k] goes */
+		at += g[k].n;
+	}
+	for (i = 0; i < nhits; i++)
+		out[afirst[gid[i]]++] = hits[i];
+	memcpy(hits, out, nhits * sizeof(*hits));
+	ret = 0;
+	goto out;
+nomem:
+	cs_err_set(x->err, CS_ENOMEM, "out of memory");
+out:
+	cs_hmap_release(&m);
+	free(g);
+	free(arank);
+	free(akv);
+	free(afirst);
+	free(out);
+	free(gid);
+	free(aid);
+	return ret;
 }
 
 struct rowbuild {
@@ -1230,7 +1472,7 @@ make_row(struct ctx *x, const struct hit *h, size_t n, struct rowbuild *rb)
 		memcpy(r->resolved_by, nd->sha256, 32);
 		if ((r->der = malloc(nd->der_len ? nd->der_len : 1)) == NULL)
 			goto nomem;
-		memcpy(r->der, bytes_at(x, nd->der), nd->der_len);
+		memcpy(r->der, nd->der, nd->der_len);
 		r->der_len = nd->der_len;
 	}
 	free(aian);
@@ -1248,10 +1490,9 @@ aggregate(struct ctx *x, struct hit *hits, size_t nhits, struct cs_missing *m)
 	size_t i, j, nrb = 0, k;
 	int ret = -1;
 
-	if (name_classes(x, hits, nhits) == -1)
+	if (name_classes(x, hits, nhits) == -1 ||
+	    order_hits(x, hits, nhits) == -1)
 		return -1;
-	if (nhits > 1)
-		qsort(hits, nhits, sizeof(*hits), hit_cmp);
 	if ((rb = calloc(nhits ? nhits : 1, sizeof(*rb))) == NULL ||
 	    (pv = calloc(1, sizeof(*pv))) == NULL) {
 		cs_err_set(x->err, CS_ENOMEM, "out of memory");
@@ -1487,7 +1728,7 @@ load_all(struct ctx *x, struct cs_store *st, struct cs_missing *out,
 	/* Filters on the leaf need the set of selected certificates. */
 	if (x->o->query != NULL && cs_query_keys(x->o->query, err) == -1)
 		return -1;
-	if (cs_store_foreach_cert(st, CS_GET_SUMMARY | CS_GET_DER, load_cert,
+	if (cs_store_foreach_cert(st, CS_GET_SUMMARY | CS_GET_DERREF, load_cert,
 	    x, err) == -1)
 		return -1;
 	x->nstore = x->nnodes;
@@ -1496,6 +1737,8 @@ load_all(struct ctx *x, struct cs_store *st, struct cs_missing *out,
 		    CS_KEY_LEN) >= 0)
 			return cs_err_set(err, CS_ESTORE,
 			    "certificates out of order");
+	if (number_nodes(x) == -1)
+		return -1;
 	if (cs_hmap_reserve(&x->bysha, x->nstore + 1) == -1)
 		return cs_err_set(err, CS_ENOMEM, "out of memory");
 	for (i = 0; i < x->nstore; i++)
@@ -1748,6 +1991,8 @@ ctx_release(struct ctx *x)
 	cs_buf_release(&x->idbuf);
 	free(x->chains);
 	free(x->nodes);
+	free(x->bynum);
+	EVP_MD_free(x->sha256);
 	cs_hmap_release(&x->bysha);
 	cs_buf_release(&x->arena);
 }
@@ -1758,15 +2003,24 @@ cs_missing_run(struct cs_store *st, const struct cs_missing_opts *opts,
 {
 	struct ctx x;
 	uint32_t *idx = NULL;
-	int ret = -1;
+	int ret = -1, pinned = 1;
 
 	memset(&x, 0, sizeof(x));
 	x.o = opts;
 	x.err = err;
 	x.whole = opts->walk != NULL;
 	x.st = st;
+	/* Fetched once: SHA256() fetches it again for every digest. */
+	if ((x.sha256 = EVP_MD_fetch(NULL, "SHA256", NULL)) == NULL) {
+		cs_err_set(err, CS_ENOMEM, "cannot fetch SHA-256");
+		goto out;
+	}
 	atomic_init(&x.sigchecks, 0);
 	memset(out, 0, sizeof(*out));
+	/* The nodes point at the DER in one snapshot, pinned for the run. */
+	if (!(pinned = cs_store_pinned(st)) &&
+	    cs_store_read_begin(st, err) == -1)
+		goto out;
 	if (load_all(&x, st, out, err) == -1)
 		goto out;
 	/* Candidates by name and key identifier, then signatures. */
@@ -1782,6 +2036,8 @@ cs_missing_run(struct cs_store *st, const struct cs_missing_opts *opts,
 out:
 	free(idx);
 	ctx_release(&x);
+	if (!pinned)
+		cs_store_read_end(st);
 	return ret;
 }
 

@@ -267,6 +267,12 @@ cs_store_read_begin(struct cs_store *st, struct cs_err *err)
 	return 0;
 }
 
+int
+cs_store_pinned(const struct cs_store *st)
+{
+	return st->rtxn != NULL;
+}
+
 void
 cs_store_read_end(struct cs_store *st)
 {
@@ -2421,7 +2427,14 @@ load_cert_at(struct cs_store *st, MDB_txn *txn, const unsigned char *key,
 		cs_certrec_release(rec);
 		return -1;
 	}
-	if (what & CS_GET_DER) {
+	if (what & CS_GET_DERREF) {
+		if ((rc = given_or_get(st, txn, DB_DER, &k, derv, &v)) != 0) {
+			cs_certrec_release(rec);
+			return mdb_fail(err, rc, "cannot read DER");
+		}
+		rec->der_ref = v.mv_data;
+		rec->der_len = v.mv_size;
+	} else if (what & CS_GET_DER) {
 		if ((rc = given_or_get(st, txn, DB_DER, &k, derv, &v)) != 0) {
 			cs_certrec_release(rec);
 			return mdb_fail(err, rc, "cannot read DER");
@@ -2487,7 +2500,7 @@ cs_store_foreach_cert(struct cs_store *st, int what, cs_cert_fn fn,
 	if ((rc = mdb_cursor_open(txn, st->dbi[DB_CERT], &cur)) != 0 ||
 	    ((what & (CS_GET_SUMMARY | CS_GET_SHA)) &&
 	    (rc = mdb_cursor_open(txn, st->dbi[DB_SUMM], &scur)) != 0) ||
-	    ((what & CS_GET_DER) &&
+	    ((what & (CS_GET_DER | CS_GET_DERREF)) &&
 	    (rc = mdb_cursor_open(txn, st->dbi[DB_DER], &dcur)) != 0)) {
 		ret = mdb_fail(err, rc, "cannot open cursor");
 		goto out;

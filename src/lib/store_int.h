@@ -312,6 +312,9 @@ int	cs_store_add_verdict(struct cs_store *st,
 void	cs_store_note_verdicts(struct cs_store *st, uint64_t stored,
 	    uint64_t checked);
 
+/* 1 when cs_store_read_begin() has pinned a snapshot, else 0. */
+int	cs_store_pinned(const struct cs_store *st);
+
 /* The index key ("deridx") of a DER hash, with sequence number 0. */
 void	cs_store_hash_key(const unsigned char hash[16],
 	    unsigned char key[CS_KEY_LEN]);
