@@ -356,6 +356,8 @@ struct ctx {
 	size_t				 nspki;
 	struct cs_store			*st;
 	uint32_t			*work;	/* for the threads */
+	uint32_t			*stamps; /* per node (make_row()) */
+	uint32_t			 stamp;
 	size_t				 nwork;
 	atomic_ulong			 sigchecks;
 };
@@ -1367,14 +1369,6 @@ row_cmp(const void *a, const void *b)
 }
 
 static int
-u32_cmp(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static int
 str_cmp(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -1385,6 +1379,8 @@ struct mpriv {
 	unsigned char	(*keys)[CS_KEY_LEN];	/* chains, by row */
 	size_t		 *start;		/* nrows + 1 */
 	const struct cs_query *query;
+	uint64_t	 *hosts;		/* every row's, when counted
+						   in one pass (hosts_all()) */
 };
 
 static void
@@ -1420,6 +1416,8 @@ make_row(struct ctx *x, const struct hit *h, size_t n, struct rowbuild *rb)
 	const char *s;
 	size_t i, j, k, na = 0;
 
+	x->stamp++;		/* a node's mark: in aian for this row */
+
 	memset(r, 0, sizeof(*r));
 	r->outcome = h[0].outcome;
 	if ((r->issuer = strdup(h[0].name)) == NULL ||
@@ -1430,17 +1428,17 @@ make_row(struct ctx *x, const struct hit *h, size_t n, struct rowbuild *rb)
 	for (i = 0; i < n; i++) {
 		r->reports += h[i].weight;
 		r->chains++;
-		if (h[i].aia_node != NONE)
+		if (h[i].aia_node != NONE &&
+		    x->stamps[h[i].aia_node] != x->stamp) {
+			x->stamps[h[i].aia_node] = x->stamp;
 			aian[na++] = h[i].aia_node;
+		}
 		if (h[i].resolved != NONE && (best == NONE ||
 		    pref_cmp(&x->nodes[h[i].resolved], &x->nodes[best]) < 0))
 			best = h[i].resolved;
 	}
-	if (na > 1)
-		qsort(aian, na, sizeof(*aian), u32_cmp);
+	/* Each once; their URLs are sorted below, whatever their order. */
 	for (i = 0, k = 0; i < na; i++) {
-		if (i > 0 && aian[i] == aian[i - 1])
-			continue;
 		nd = &x->nodes[aian[i]];
 		if (nd->naia == 0)
 			continue;
@@ -1493,6 +1491,9 @@ aggregate(struct ctx *x, struct hit *hits, size_t nhits, struct cs_missing *m)
 	if (name_classes(x, hits, nhits) == -1 ||
 	    order_hits(x, hits, nhits) == -1)
 		return -1;
+	if ((x->stamps = calloc(x->nnodes ? x->nnodes : 1,
+	    sizeof(*x->stamps))) == NULL)
+		return cs_err_set(x->err, CS_ENOMEM, "out of memory");
 	if ((rb = calloc(nhits ? nhits : 1, sizeof(*rb))) == NULL ||
 	    (pv = calloc(1, sizeof(*pv))) == NULL) {
 		cs_err_set(x->err, CS_ENOMEM, "out of memory");
@@ -1992,6 +1993,7 @@ ctx_release(struct ctx *x)
 	free(x->chains);
 	free(x->nodes);
 	free(x->bynum);
+	free(x->stamps);
 	EVP_MD_free(x->sha256);
 	cs_hmap_release(&x->bysha);
 	cs_buf_release(&x->arena);
@@ -2065,17 +2067,144 @@ host_each(void *arg, int has_err, int32_t code, const char *host,
 	return 0;
 }
 
+/*
+ * Every row's distinct hostnames in one pass over the chains' report rows
+ * (in key order), for rows of many chains: a lookup per chain would read
+ * the store in random order. (row, hostname) pairs are kept once each.
+ */
+struct hall {
+	const struct mpriv	*pv;
+	struct cs_hmap		 chains;	/* chain (keys index) */
+	uint32_t		*rowof;		/* per chain */
+	struct cs_hmap		 seen;		/* (row, hostname) */
+	struct hpair {
+		uint32_t	 row;
+		uint32_t	 len;
+		size_t		 off;		/* in names */
+	}			*pairs;
+	size_t			 npairs, cap;
+	struct cs_buf		 names;
+	uint64_t		*hosts;
+	struct cs_err		*err;
+};
+
+static uint64_t
+ckey_hash(const unsigned char *k)
+{
+	return XXH3_64bits(k, CS_KEY_LEN);
+}
+
+static int
+hall_each(void *arg, const unsigned char *ckey, int has_err, int32_t code,
+    const char *host, size_t len, uint64_t n)
+{
+	struct hall *a = arg;
+	uint64_t h = ckey_hash(ckey);
+	uint32_t e, row = 0;
+	size_t pos;
+	int found = 0;
+
+	if (len == 0)
+		return 0;
+	for (pos = cs_hmap_start(&a->chains, h); !found &&
+	    cs_hmap_next(&a->chains, h, &pos, &e);)
+		found = memcmp(a->pv->keys[e], ckey, CS_KEY_LEN) == 0;
+	if (!found || (a->pv->query != NULL && cs_query_row(a->pv->query,
+	    ckey, has_err, code, host, len, n) == 0))
+		return 0;
+	row = a->rowof[e];
+	len = strnlen(host, len);	/* the name as strndup() keeps it */
+	h = XXH3_64bits(host, len) ^ ((uint64_t)row * 0x9e3779b97f4a7c15ULL);
+	found = 0;
+	for (pos = cs_hmap_start(&a->seen, h); !found &&
+	    cs_hmap_next(&a->seen, h, &pos, &e);)
+		found = a->pairs[e].row == row && a->pairs[e].len == len &&
+		    memcmp(a->names.data + a->pairs[e].off, host, len) == 0;
+	if (found)
+		return 0;
+	if (cs_hmap_reserve(&a->seen, a->npairs + 1) == -1 ||
+	    grow(&a->pairs, &a->cap, a->npairs + 1, sizeof(*a->pairs),
+	    a->err) == -1)
+		return cs_err_set(a->err, CS_ENOMEM, "out of memory");
+	for (pos = cs_hmap_start(&a->seen, h); cs_hmap_next(&a->seen, h, &pos,
+	    &e);)
+		;
+	cs_hmap_put(&a->seen, pos, h, (uint32_t)a->npairs);
+	a->pairs[a->npairs].row = row;
+	a->pairs[a->npairs].len = (uint32_t)len;
+	a->pairs[a->npairs].off = a->names.len;
+	if (cs_buf_append(&a->names, host, len, a->err) == -1)
+		return -1;
+	a->npairs++;
+	a->hosts[row]++;
+	return 0;
+}
+
+static int
+hosts_all(struct cs_store *st, struct cs_missing *m, struct cs_err *err)
+{
+	struct mpriv *pv = m->priv;
+	struct hall a;
+	size_t r, k, pos, nk = pv->start[m->nrows];
+	uint64_t h;
+	uint32_t e;
+	int ret = -1;
+
+	memset(&a, 0, sizeof(a));
+	a.pv = pv;
+	a.err = err;
+	if ((a.rowof = malloc((nk ? nk : 1) * sizeof(*a.rowof))) == NULL ||
+	    (a.hosts = calloc(m->nrows ? m->nrows : 1, sizeof(*a.hosts))) ==
+	    NULL || cs_hmap_reserve(&a.chains, nk + 1) == -1) {
+		cs_err_set(err, CS_ENOMEM, "out of memory");
+		goto out;
+	}
+	for (r = 0; r < m->nrows; r++)
+		for (k = pv->start[r]; k < pv->start[r + 1]; k++) {
+			a.rowof[k] = (uint32_t)r;
+			h = ckey_hash(pv->keys[k]);
+			for (pos = cs_hmap_start(&a.chains, h);
+			    cs_hmap_next(&a.chains, h, &pos, &e);)
+				;
+			cs_hmap_put(&a.chains, pos, h, (uint32_t)k);
+		}
+	if (cs_store_foreach_chainhost(st, hall_each, &a, err) == -1)
+		goto out;
+	pv->hosts = a.hosts;
+	a.hosts = NULL;
+	ret = 0;
+out:
+	free(a.hosts);
+	free(a.rowof);
+	free(a.pairs);
+	cs_buf_release(&a.names);
+	cs_hmap_release(&a.chains);
+	cs_hmap_release(&a.seen);
+	return ret;
+}
+
+/* Rows of more chains than this are counted in one pass, all at once. */
+#define HOSTS_ALL_CHAINS	4096
+
 int
 cs_missing_hosts(struct cs_store *st, struct cs_missing *m, size_t i,
     struct cs_err *err)
 {
-	const struct mpriv *pv = m->priv;
+	struct mpriv *pv = m->priv;
 	struct hostacc h;
 	size_t k, n;
 	int ret = -1;
 
 	if (pv == NULL || i >= m->nrows)
 		return cs_err_set(err, CS_EUSAGE, "no row %zu", i);
+	if (pv->hosts == NULL && pv->start[i + 1] - pv->start[i] >
+	    HOSTS_ALL_CHAINS && hosts_all(st, m, err) == -1)
+		return -1;
+	if (pv->hosts != NULL) {
+		m->rows[i].hosts = pv->hosts[i];
+		m->rows[i].has_hosts = 1;
+		return 0;
+	}
 	memset(&h, 0, sizeof(h));
 	h.pv = pv;
 	h.err = err;
@@ -2125,6 +2254,7 @@ cs_missing_release(struct cs_missing *m)
 		row_release(&m->rows[i]);
 	free(m->rows);
 	if ((pv = m->priv) != NULL) {
+		free(pv->hosts);
 		free(pv->keys);
 		free(pv->start);
 		free(pv);
