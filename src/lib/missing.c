@@ -1410,14 +1410,15 @@ static int
 make_row(struct ctx *x, const struct hit *h, size_t n, struct rowbuild *rb)
 {
 	struct cs_missing_row *r = &rb->row;
-	uint32_t *aian = NULL, best = NONE;
+	struct cs_hmap seen = CS_HMAP_INIT;
+	uint32_t *aian = NULL, best = NONE, e;
 	const struct node *nd;
-	char **v;
 	const char *s;
-	size_t i, j, k, na = 0;
+	uint64_t hash;
+	size_t i, j, k, na = 0, cap = 0, pos, len;
+	int found;
 
 	x->stamp++;		/* a node's mark: in aian for this row */
-
 	memset(r, 0, sizeof(*r));
 	r->outcome = h[0].outcome;
 	if ((r->issuer = strdup(h[0].name)) == NULL ||
@@ -1437,33 +1438,34 @@ make_row(struct ctx *x, const struct hit *h, size_t n, struct rowbuild *rb)
 		    pref_cmp(&x->nodes[h[i].resolved], &x->nodes[best]) < 0))
 			best = h[i].resolved;
 	}
-	/* Each once; their URLs are sorted below, whatever their order. */
+	/* Each URL once (a hash of those kept), then sorted. */
 	for (i = 0, k = 0; i < na; i++) {
 		nd = &x->nodes[aian[i]];
-		if (nd->naia == 0)
-			continue;
-		if ((v = realloc(r->aia, (k + nd->naia) * sizeof(*v))) ==
-		    NULL)
-			goto nomem;
-		r->aia = v;
-		for (j = 0, s = str_at(x, nd->aia); j < nd->naia; j++) {
+		for (j = 0, s = str_at(x, nd->aia); j < nd->naia; j++,
+		    s += len + 1) {
+			len = strlen(s);
+			hash = XXH3_64bits(s, len);
+			found = 0;
+			for (pos = cs_hmap_start(&seen, hash); !found &&
+			    cs_hmap_next(&seen, hash, &pos, &e);)
+				found = strcmp(r->aia[e], s) == 0;
+			if (found)
+				continue;
+			if (cs_hmap_reserve(&seen, k + 1) == -1 ||
+			    grow(&r->aia, &cap, k + 1, sizeof(*r->aia),
+			    x->err) == -1)
+				goto nomem;
+			for (pos = cs_hmap_start(&seen, hash);
+			    cs_hmap_next(&seen, hash, &pos, &e);)
+				;
+			cs_hmap_put(&seen, pos, hash, (uint32_t)k);
 			if ((r->aia[k] = strdup(s)) == NULL)
 				goto nomem;
 			r->naia = ++k;
-			s += strlen(s) + 1;
 		}
 	}
-	if (k > 0) {
-		if (k > 1)
-			qsort(r->aia, k, sizeof(*r->aia), str_cmp);
-		for (i = 1, j = 1; i < k; i++) {
-			if (strcmp(r->aia[i], r->aia[j - 1]) == 0)
-				free(r->aia[i]);
-			else
-				r->aia[j++] = r->aia[i];
-		}
-		r->naia = j;
-	}
+	if (k > 1)
+		qsort(r->aia, k, sizeof(*r->aia), str_cmp);
 	if (best != NONE) {
 		nd = &x->nodes[best];
 		r->source = node_source(nd);
@@ -1474,9 +1476,11 @@ make_row(struct ctx *x, const struct hit *h, size_t n, struct rowbuild *rb)
 		r->der_len = nd->der_len;
 	}
 	free(aian);
+	cs_hmap_release(&seen);
 	return 0;
 nomem:
 	free(aian);
+	cs_hmap_release(&seen);
 	return cs_err_set(x->err, CS_ENOMEM, "out of memory");
 }
 
