@@ -55,6 +55,15 @@ struct cs_aia_run {
 #define CS_AIA_RUN_INIT { NULL, 0, 0, 0, { 0 }, 0, 0, 0, 0, 0 }
 
 /*
+ * Opens the store path for a run: it must exist already (else the error
+ * of opening it to read); opened to write, with the writer's lock taken
+ * at once (a write of nothing), so that a run waits for another writer
+ * before it fetches. Returns 0, or -1 (*st NULL).
+ */
+int	cs_aia_store_open(const char *path, struct cs_store **st,
+	    struct cs_err *err);
+
+/*
  * Runs the imports, then the fetches, of o on st into *out. Returns 0 or
  * -1; release *out with cs_aia_run_release() either way.
  */

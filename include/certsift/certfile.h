@@ -6,6 +6,8 @@
  * --known. May be called from several threads at once, on different sets.
  */
 
+#include <stddef.h>
+
 #include "certsift/err.h"
 #include "certsift/missing.h"
 
@@ -24,5 +26,17 @@ long	cs_certset_load(struct cs_certset *s, const char *path,
 
 /* The system's roots, used when no --roots is given. */
 #define CS_SYSTEM_ROOTS	"/etc/ssl/certs/ca-certificates.crt"
+
+/*
+ * A walk's sources (missing.h): *roots from the nroots paths of rootp
+ * (none: the system's roots, when readable, unless no_roots), *known from
+ * the nknown paths of knownp, each loaded with cs_certset_load() (warn as
+ * there). The caller frees both sets, also on failure. Returns 0 or -1.
+ */
+int	cs_certsets_load(const char *const *rootp, size_t nroots,
+	    int no_roots, const char *const *knownp, size_t nknown,
+	    void (*warn)(void *arg, const char *msg), void *arg,
+	    struct cs_certset **roots, struct cs_certset **known,
+	    struct cs_err *err);
 
 #endif

@@ -135,23 +135,17 @@ parse_args(struct aia_opts *o, int argc, char **argv)
 
 /* ---- the command ----------------------------------------------------------- */
 
-/* Opens the store for writing; the store must exist. */
+/* The store: to write (it must exist) for a run, else to read. */
 static struct cs_store *
-open_rw(const char *db)
+open_store(const char *db, int run)
 {
 	struct cs_err err = CS_ERR_INIT;
 	struct cs_store *st;
 
-	if ((st = cli_open_store(db)) == NULL)
-		return NULL;
-	cs_store_close(st);
-	st = NULL;
-	/* A write of nothing takes the writer lock, early. */
-	if (cs_store_open(cli_db_path(db), CS_STORE_CREATE, &st, &err) ==
-	    -1 || cs_store_aia_put(st, NULL, NULL, 0, NULL, 0, NULL, &err) ==
-	    -1) {
+	if (!run)
+		return cli_open_store(db);
+	if (cs_aia_store_open(cli_db_path(db), &st, &err) == -1) {
 		cli_warn("%s", err.msg);
-		cs_store_close(st);
 		return NULL;
 	}
 	cli_upgrade_note(st);
@@ -200,8 +194,8 @@ cmd_aia(int argc, char **argv)
 	    (status = cli_certsets(&o.c, &roots, &known)) != 0)
 		goto out;
 	status = 1;
-	if ((st = o.ro.fetch || o.imports.n > 0 ? open_rw(o.c.db) :
-	    cli_open_store(o.c.db)) == NULL ||
+	if ((st = open_store(o.c.db, o.ro.fetch || o.imports.n > 0)) ==
+	    NULL ||
 	    (o.ro.mo.query = cli_query(&o.c, st)) == NULL)
 		goto out;
 	o.ro.mo.roots = roots;

@@ -3,7 +3,6 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "certsift/certfile.h"
 #include "cli.h"
@@ -198,38 +197,15 @@ cli_one_operand(const struct cli_opts *o, int argc, const char *why)
 	return 2;
 }
 
-static int
-load(struct cs_certset *s, const char *path)
-{
-	struct cs_err err = CS_ERR_INIT;
-
-	if (cs_certset_load(s, path, cli_warn_cb, NULL, &err) == -1) {
-		cli_warn("%s", err.msg);
-		return -1;
-	}
-	return 0;
-}
-
 int
 cli_certsets(const struct cli_opts *o, struct cs_certset **roots,
     struct cs_certset **known)
 {
 	struct cs_err err = CS_ERR_INIT;
-	size_t i;
 
-	if (cs_certset_new(roots, &err) == -1 ||
-	    cs_certset_new(known, &err) == -1)
+	if (cs_certsets_load(o->roots.v, o->roots.n, o->no_roots, o->known.v,
+	    o->known.n, cli_warn_cb, NULL, roots, known, &err) == -1)
 		return cli_fail(&err);
-	for (i = 0; i < o->roots.n; i++)
-		if (load(*roots, o->roots.v[i]) == -1)
-			return 1;
-	if (o->roots.n == 0 && !o->no_roots &&
-	    access(CS_SYSTEM_ROOTS, R_OK) == 0 &&
-	    load(*roots, CS_SYSTEM_ROOTS) == -1)
-		return 1;
-	for (i = 0; i < o->known.n; i++)
-		if (load(*known, o->known.v[i]) == -1)
-			return 1;
 	return 0;
 }
 

@@ -370,6 +370,25 @@ out:
 /* ---- the run --------------------------------------------------------- */
 
 int
+cs_aia_store_open(const char *path, struct cs_store **st, struct cs_err *err)
+{
+	*st = NULL;
+	if (cs_store_open(path, 0, st, err) == -1 ||
+	    cs_store_read_begin(*st, err) == -1)
+		goto fail;
+	cs_store_close(*st);
+	*st = NULL;
+	if (cs_store_open(path, CS_STORE_CREATE, st, err) == -1 ||
+	    cs_store_aia_put(*st, NULL, NULL, 0, NULL, 0, NULL, err) == -1)
+		goto fail;
+	return 0;
+fail:
+	cs_store_close(*st);
+	*st = NULL;
+	return -1;
+}
+
+int
 cs_aia_run(struct cs_store *st, const struct cs_aia_run_opts *o,
     struct cs_aia_run *out, struct cs_err *err)
 {

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "certsift/buf.h"
 #include "certsift/files.h"
@@ -77,4 +78,27 @@ cs_certset_load(struct cs_certset *s, const char *path,
 	}
 	cs_files_release(&l);
 	return total;
+}
+
+int
+cs_certsets_load(const char *const *rootp, size_t nroots, int no_roots,
+    const char *const *knownp, size_t nknown,
+    void (*warn)(void *arg, const char *msg), void *arg,
+    struct cs_certset **roots, struct cs_certset **known, struct cs_err *err)
+{
+	size_t i;
+
+	if (cs_certset_new(roots, err) == -1 ||
+	    cs_certset_new(known, err) == -1)
+		return -1;
+	for (i = 0; i < nroots; i++)
+		if (cs_certset_load(*roots, rootp[i], warn, arg, err) == -1)
+			return -1;
+	if (nroots == 0 && !no_roots && access(CS_SYSTEM_ROOTS, R_OK) == 0 &&
+	    cs_certset_load(*roots, CS_SYSTEM_ROOTS, warn, arg, err) == -1)
+		return -1;
+	for (i = 0; i < nknown; i++)
+		if (cs_certset_load(*known, knownp[i], warn, arg, err) == -1)
+			return -1;
+	return 0;
 }
