@@ -5,7 +5,10 @@
  * An ingest of the paths a user names (ingest.h does one file at a time):
  * the list of files, then each ingested in order, some opened before
  * their turn so that compressed ones start decompressing while earlier
- * ones are read. One thread's, as the cs_ingest it is given.
+ * ones are read; and the key file of hostnames kept keyed. Listing the
+ * paths and reading a key may be called from several threads at once (on
+ * different lists and buffers); cs_ingest_files() is one thread's, as the
+ * cs_ingest it is given.
  */
 
 #include <stddef.h>
