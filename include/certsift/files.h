@@ -74,10 +74,15 @@ int	cs_file_write(const char *path, const void *p, size_t n, int keep_same,
 struct cs_outfile {
 	FILE	*f;
 	char	*path;
-	char	*tmp;
+	char	*tmp;		/* NULL: written in place */
 };
 
-/* Opens o: 0, or -1 with err "cannot create '<tmp>': <why>" (CS_EIO). */
+/*
+ * Opens o: 0, or -1 with err "cannot create '<tmp>': <why>" (CS_EIO).
+ * path "-" or NULL: standard output. A path that is not a regular file
+ * (a device such as /dev/null, a FIFO, a terminal) is written in place,
+ * never replaced; a symbolic link's file is replaced, not the link.
+ */
 int	cs_outfile_open(struct cs_outfile *o, const char *path,
 	    struct cs_err *err);
 /*

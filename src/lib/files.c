@@ -236,6 +236,7 @@ out:
 int
 cs_outfile_open(struct cs_outfile *o, const char *path, struct cs_err *err)
 {
+	struct stat sb;
 	size_t len;
 
 	memset(o, 0, sizeof(*o));
@@ -243,21 +244,60 @@ cs_outfile_open(struct cs_outfile *o, const char *path, struct cs_err *err)
 		o->f = stdout;
 		return 0;
 	}
-	len = strlen(path) + 32;
-	if ((o->path = strdup(path)) == NULL ||
-	    (o->tmp = malloc(len)) == NULL) {
+	if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+		if ((o->f = fopen(path, "w")) == NULL)
+			return cs_err_set(err, CS_EIO, "cannot open '%s': %s",
+			    path, strerror(errno));
+		if ((o->path = strdup(path)) == NULL) {
+			fclose(o->f);
+			o->f = NULL;
+			return cs_err_set(err, CS_ENOMEM, "out of memory");
+		}
+		return 0;
+	}
+	/* A link's file is replaced beside it, not the link. */
+	if (lstat(path, &sb) == 0 && S_ISLNK(sb.st_mode))
+		o->path = realpath(path, NULL);
+	else
+		o->path = strdup(path);
+	len = (o->path != NULL ? strlen(o->path) : 0) + 32;
+	if (o->path == NULL || (o->tmp = malloc(len)) == NULL) {
 		free(o->path);
+		o->path = NULL;
 		return cs_err_set(err, CS_ENOMEM, "out of memory");
 	}
-	snprintf(o->tmp, len, "%s.tmp.%ld", path, (long)getpid());
+	snprintf(o->tmp, len, "%s.tmp.%ld", o->path, (long)getpid());
 	if ((o->f = fopen(o->tmp, "w")) == NULL) {
 		cs_err_set(err, CS_EIO, "cannot create '%s': %s", o->tmp,
 		    strerror(errno));
 		free(o->path);
 		free(o->tmp);
+		o->path = o->tmp = NULL;
 		return -1;
 	}
 	return 0;
+}
+
+/* Ends a file written in place: no sync (a device may not have one). */
+static int
+outfile_close_direct(struct cs_outfile *o, int ok, struct cs_err *err)
+{
+	int ret = ok ? 0 : -1;
+
+	if (fflush(o->f) != 0 || ferror(o->f)) {
+		cs_err_set(err, CS_EIO, "cannot write '%s': %s", o->path,
+		    strerror(errno));
+		ret = -1;
+	}
+	if (fclose(o->f) != 0 && ret == 0) {
+		cs_err_set(err, CS_EIO, "cannot write '%s': %s", o->path,
+		    strerror(errno));
+		ret = -1;
+	}
+	free(o->path);
+	o->path = NULL;
+	o->f = NULL;
+	return ret;
 }
 
 int
@@ -267,6 +307,8 @@ cs_outfile_close(struct cs_outfile *o, int ok, struct cs_err *err)
 
 	if (o->f == stdout || o->f == NULL)
 		return ok ? 0 : -1;
+	if (o->tmp == NULL)
+		return outfile_close_direct(o, ok, err);
 	if (fflush(o->f) != 0 || ferror(o->f) || fsync(fileno(o->f)) != 0) {
 		cs_err_set(err, CS_EIO, "cannot write '%s': %s", o->tmp,
 		    strerror(errno));

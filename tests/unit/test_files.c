@@ -6,6 +6,7 @@
  */
 #include <sys/stat.h>
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include "certsift/files.h"
@@ -92,6 +93,48 @@ test_outfile(void)
 	CHECK(cs_outfile_close(&o, 0, &err) == -1);
 }
 
+/* Not a regular file (a FIFO here, like /dev/null a device): written in
+ * place, never replaced; a symbolic link: its file replaced, not it. */
+static void
+test_outfile_special(void)
+{
+	struct cs_err err = CS_ERR_INIT;
+	struct cs_outfile o;
+	struct stat sb;
+	char p[256], q[256], buf[16];
+	ssize_t n;
+	int fd;
+
+	snprintf(p, sizeof(p), "%s/fifo", dir);
+	CHECK(mkfifo(p, 0600) == 0);
+	CHECK((fd = open(p, O_RDONLY | O_NONBLOCK)) != -1);
+	CHECK(cs_outfile_open(&o, p, &err) == 0);
+	CHECK_INT(ntemp(), 0);
+	fputs("x\n", o.f);
+	CHECK(cs_outfile_close(&o, 1, &err) == 0);
+	n = read(fd, buf, sizeof(buf));
+	CHECK(n == 2 && memcmp(buf, "x\n", 2) == 0);
+	close(fd);
+	CHECK(lstat(p, &sb) == 0 && S_ISFIFO(sb.st_mode));
+	CHECK_INT(ntemp(), 0);
+
+	snprintf(p, sizeof(p), "%s/target", dir);
+	snprintf(q, sizeof(q), "%s/link", dir);
+	put("target", "old\n");
+	CHECK(symlink(p, q) == 0);
+	CHECK(cs_outfile_open(&o, q, &err) == 0);
+	fputs("new\n", o.f);
+	CHECK(has("target", "old\n"));
+	CHECK(cs_outfile_close(&o, 1, &err) == 0);
+	CHECK(has("target", "new\n"));
+	CHECK(lstat(q, &sb) == 0 && S_ISLNK(sb.st_mode));
+	CHECK_INT(ntemp(), 0);
+	unlink(q);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s/fifo", dir);
+	unlink(p);
+}
+
 static void
 test_paths(void)
 {
@@ -154,6 +197,7 @@ main(void)
 	if (mkdtemp(dir) == NULL)
 		return 1;
 	test_outfile();
+	test_outfile_special();
 	test_paths();
 	test_key();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
