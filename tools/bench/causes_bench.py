@@ -64,12 +64,12 @@ def causes(args, d):
     # The walk keeps its signature verdicts in the store: a first run (a
     # copy of the store as ingest left it) checks every signature, later
     # runs none. The later runs use db, which the first of them fills.
-    run(["cp", "-a", "--sparse=always", fresh, db])
+    run(["cp", "-a", fresh, db])
     res = {}
     for _ in range(args.runs):		# alternating
         for what in ("causes", "missing"):
             rm(db + "-first")
-            run(["cp", "-a", "--sparse=always", fresh, db + "-first"])
+            run(["cp", "-a", fresh, db + "-first"])
             res.setdefault((what, "first"), []).append(timed(
                 [CS, what, "--db", db + "-first"] + roots, what))
             if (what, "later") not in res:	# fills db's verdicts
