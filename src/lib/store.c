@@ -2743,13 +2743,18 @@ struct scanarg {
 	size_t		 extra_len;
 };
 
-/* Reads a chain record into rec; *errs (the caller frees it) its codes. */
+/*
+ * Reads a chain record into rec, its codes into buf when they fit (nbuf),
+ * else into *errs (the caller frees it; NULL when buf holds them).
+ */
 static int
-chain_decode(const MDB_val *k, const MDB_val *v, struct cs_chainrec *rec,
-    struct cs_errcount **errs, struct cs_err *err)
+chain_decode_buf(const MDB_val *k, const MDB_val *v, struct cs_chainrec *rec,
+    struct cs_errcount *buf, size_t nbuf, struct cs_errcount **errs,
+    struct cs_err *err)
 {
 	struct chainstat cs;
 	const char *d = v->mv_data;
+	struct cs_errcount *e = buf;
 	size_t i;
 
 	*errs = NULL;
@@ -2768,21 +2773,28 @@ chain_decode(const MDB_val *k, const MDB_val *v, struct cs_chainrec *rec,
 	rec->certs = (const unsigned char *)d + sizeof(cs);
 	rec->ncerts = cs.ncerts;
 	memcpy(rec->leaf_issuer_id, cs.leaf_issuer, 16);
-	if (cs.nerrs > 0) {
-		if ((*errs = calloc(cs.nerrs, sizeof(**errs))) == NULL)
-			return cs_err_set(err, CS_ENOMEM, "out of memory");
-		for (i = 0; i < cs.nerrs; i++) {
-			struct errrec r;
+	if (cs.nerrs > nbuf && (e = *errs = calloc(cs.nerrs,
+	    sizeof(**errs))) == NULL)
+		return cs_err_set(err, CS_ENOMEM, "out of memory");
+	for (i = 0; i < cs.nerrs; i++) {
+		struct errrec r;
 
-			memcpy(&r, d + sizeof(cs) + (size_t)cs.ncerts *
-			    CS_KEY_LEN + i * sizeof(r), sizeof(r));
-			(*errs)[i].code = r.code;
-			(*errs)[i].n = r.n;
-		}
+		memcpy(&r, d + sizeof(cs) + (size_t)cs.ncerts * CS_KEY_LEN +
+		    i * sizeof(r), sizeof(r));
+		e[i].code = r.code;
+		e[i].n = r.n;
 	}
-	rec->errs = *errs;
+	rec->errs = cs.nerrs > 0 ? e : NULL;
 	rec->nerrs = cs.nerrs;
 	return 0;
+}
+
+/* Reads a chain record into rec; *errs (the caller frees it) its codes. */
+static int
+chain_decode(const MDB_val *k, const MDB_val *v, struct cs_chainrec *rec,
+    struct cs_errcount **errs, struct cs_err *err)
+{
+	return chain_decode_buf(k, v, rec, NULL, 0, errs, err);
 }
 
 static int
@@ -2790,10 +2802,10 @@ chain_each(void *p, const MDB_val *k, const MDB_val *v)
 {
 	struct scanarg *a = p;
 	struct cs_chainrec rec;
-	struct cs_errcount *errs;
+	struct cs_errcount buf[16], *errs;	/* a chain's few codes */
 	int rc;
 
-	if (chain_decode(k, v, &rec, &errs, a->err) == -1)
+	if (chain_decode_buf(k, v, &rec, buf, 16, &errs, a->err) == -1)
 		return -1;
 	rc = ((cs_chain_fn)a->fn)(a->arg, &rec);
 	free(errs);
