@@ -24,14 +24,23 @@ CIO=$REAL/cryptography.io.pem	# real leaf, www.cryptography.io, RSA-2048
 RAPID=$REAL/rapidssl_sha256_ca_g3.pem	# its issuer
 
 _cs_failed=0
+_cs_top=$PWD
 _cs_exit() {
 	local rc=$?
-	if [ "$_cs_failed" != 0 ] && [ "$rc" = 0 ]; then
+	if { [ "$_cs_failed" != 0 ] || [ -e "$_cs_top/_cs_nocmd" ]; } && [ "$rc" = 0 ]; then
 		rc=1
 	fi
 	exit "$rc"
 }
 trap _cs_exit EXIT
+
+# A command that does not exist (a misspelt assertion) fails the test, even
+# in a subshell, instead of only printing "command not found".
+command_not_found_handle() {
+	echo "FAIL: no such command: $*" >&2
+	: >>"$_cs_top/_cs_nocmd"
+	return 127
+}
 
 fail() {
 	echo "FAIL: $*" >&2
