@@ -32,6 +32,9 @@ endif
 ifneq ($(MAPSTART),)
 CPPFLAGS += -DCS_MAP_START=$(MAPSTART)
 endif
+ifneq ($(HOSTSALL),)
+CPPFLAGS += -DCS_HOSTS_ALL_CHAINS=$(HOSTSALL)
+endif
 ifeq ($(ISAL),1)
 CPPFLAGS += -DCS_HAVE_ISAL
 endif
