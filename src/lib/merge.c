@@ -331,15 +331,6 @@ out:
 	return ret;
 }
 
-static int32_t
-key_code(const unsigned char *p)
-{
-	uint32_t u = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3];
-
-	return (int32_t)(u ^ 0x80000000u);
-}
-
 /*
  * A store of schema 5 (or older) has no times per code: its chain's times
  * stand for each of its codes, as when a writer upgrades it (store.h).
@@ -379,7 +370,7 @@ merge_certcode(struct merge *m, const MDB_val *k, const MDB_val *v,
 		    "table '%s' for nothing the store has", m->cur->path,
 		    cs_store_db_name(m->db));
 	memcpy(t, v->mv_data, sizeof(t));
-	return cs_store_wcertcode(m->t, key_code(k->mv_data), okey, t[0], t[1],
+	return cs_store_wcertcode(m->t, cs_key_code(k->mv_data), okey, t[0], t[1],
 	    err);
 }
 
@@ -513,7 +504,7 @@ merge_chainhost(struct merge *m, const MDB_val *k, const MDB_val *v,
 	    !d[CS_KEY_LEN] || v->mv_size != sizeof(n))
 		return 0;
 	memcpy(&n, v->mv_data, sizeof(n));
-	return cs_store_whostcode(m->t, key_code(d + CS_KEY_LEN + 1),
+	return cs_store_whostcode(m->t, cs_key_code(d + CS_KEY_LEN + 1),
 	    (const char *)d + CS_KEY_LEN + 5, k->mv_size - CS_KEY_LEN - 5, n,
 	    err);
 }

@@ -484,7 +484,6 @@ top_build(MDB_txn *txn, struct cs_store *st)
 }
 
 static void	put_code(unsigned char *, int32_t);
-static int32_t	get_code(const unsigned char *);
 static int	chain_decode(const MDB_val *, const MDB_val *,
 		    struct cs_chainrec *, struct cs_errcount **,
 		    struct cs_err *);
@@ -2685,15 +2684,6 @@ cs_store_top_hosts(struct cs_store *st, const unsigned char *key,
 	return ret;
 }
 
-static int32_t
-get_code(const unsigned char *p)
-{
-	uint32_t u = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3];
-
-	return (int32_t)(u ^ 0x80000000u);
-}
-
 /*
  * Walks db from the key prefix pfx (all of it when plen is 0), calling
  * each(arg2, k, v) until it returns non-zero. Returns 0, or -1.
@@ -2832,7 +2822,7 @@ chainhost_all_each(void *p, const MDB_val *k, const MDB_val *v)
 		return cs_err_set(a->err, CS_ESTORE, "bad chain host record");
 	memcpy(&n, v->mv_data, sizeof(n));
 	return ((cs_chainhost_all_fn)a->fn)(a->arg, d, d[CS_KEY_LEN],
-	    get_code(d + CS_KEY_LEN + 1), (const char *)d + CS_KEY_LEN + 5,
+	    cs_key_code(d + CS_KEY_LEN + 1), (const char *)d + CS_KEY_LEN + 5,
 	    k->mv_size - CS_KEY_LEN - 5, n);
 }
 
@@ -2879,7 +2869,7 @@ call_validity(const struct scanarg *a, const unsigned char *d, size_t hlen,
     const void *ev, size_t n)
 {
 	return ((cs_validity_fn)a->fn)(a->arg, d, d[CS_KEY_LEN],
-	    get_code(d + CS_KEY_LEN + 1), (const char *)d + CS_KEY_LEN + 5,
+	    cs_key_code(d + CS_KEY_LEN + 1), (const char *)d + CS_KEY_LEN + 5,
 	    hlen, ev, n);
 }
 
@@ -2906,7 +2896,7 @@ call_hostday(const struct scanarg *a, const unsigned char *d, size_t hlen,
     const void *ev, size_t n)
 {
 	return ((cs_hostday_fn)a->fn)(a->arg, d, d[CS_KEY_LEN],
-	    get_code(d + CS_KEY_LEN + 1), (const char *)d + CS_KEY_LEN + 5,
+	    cs_key_code(d + CS_KEY_LEN + 1), (const char *)d + CS_KEY_LEN + 5,
 	    hlen, ev, n);
 }
 
@@ -3014,7 +3004,7 @@ error_each(void *p, const MDB_val *k, const MDB_val *v)
 	if (k->mv_size != 4 || v->mv_size != sizeof(n))
 		return cs_err_set(a->err, CS_ESTORE, "bad error record");
 	memcpy(&n, v->mv_data, sizeof(n));
-	return ((cs_errstat_fn)a->fn)(a->arg, get_code(k->mv_data), n);
+	return ((cs_errstat_fn)a->fn)(a->arg, cs_key_code(k->mv_data), n);
 }
 
 int
@@ -3273,7 +3263,7 @@ certcode_each(void *p, const MDB_val *k, const MDB_val *v)
 		return cs_err_set(a->err, CS_ESTORE, "bad certificate code "
 		    "record");
 	memcpy(&ct, v->mv_data, sizeof(ct));
-	return ((cs_certcode_fn)a->fn)(a->arg, get_code(d), d + 4, ct.first,
+	return ((cs_certcode_fn)a->fn)(a->arg, cs_key_code(d), d + 4, ct.first,
 	    ct.last);
 }
 
@@ -3334,7 +3324,7 @@ hostcode_each(void *p, const MDB_val *k, const MDB_val *v)
 	if (k->mv_size < 4 || v->mv_size != sizeof(n))
 		return cs_err_set(a->err, CS_ESTORE, "bad host code record");
 	memcpy(&n, v->mv_data, sizeof(n));
-	return ((cs_hostcode_fn)a->fn)(a->arg, get_code(d),
+	return ((cs_hostcode_fn)a->fn)(a->arg, cs_key_code(d),
 	    (const char *)d + 4, k->mv_size - 4, n);
 }
 
@@ -4185,9 +4175,9 @@ day_each(void *p, const MDB_val *k, const MDB_val *v)
 
 	if (k->mv_size != 9 || v->mv_size != sizeof(e.n))
 		return cs_err_set(a->err, CS_ESTORE, "bad day record");
-	e.day = get_code(d);
+	e.day = cs_key_code(d);
 	e.has_err = d[4] != 0;
-	e.code = get_code(d + 5);
+	e.code = cs_key_code(d + 5);
 	memcpy(&e.n, v->mv_data, sizeof(e.n));
 	return ((cs_day_fn)a->fn)(a->arg, &e);
 }

@@ -15,6 +15,17 @@
 
 struct cs_wtxn;
 
+/* An error code as keys hold it: 4 bytes, big-endian, sign bit flipped
+ * (so keys sort by code). */
+static inline int32_t
+cs_key_code(const unsigned char *p)
+{
+	uint32_t u = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	    (uint32_t)p[2] << 8 | p[3];
+
+	return (int32_t)(u ^ 0x80000000u);
+}
+
 /*
  * Takes the store's writer lock (CS_EBUSY when another process has it, or
  * when the store holds an unfinished merge). cs_store_lock_merge() takes

@@ -193,12 +193,6 @@ get_be(const unsigned char *p, int n)
 	return x;
 }
 
-static int32_t
-get_code(const unsigned char *p)
-{
-	return (int32_t)((uint32_t)get_be(p, 4) ^ 0x80000000u);
-}
-
 /* The number of a certificate key; 0 when it is not one. */
 static uint64_t
 keynum(const unsigned char *k)
@@ -804,7 +798,7 @@ each_chainhost(void *arg, const unsigned char *k, size_t klen,
 	memcpy(&n, val, 8);
 	v->run_n += n;
 	if (k[CS_KEY_LEN])
-		v->run_err += n * mix_code(get_code(k + CS_KEY_LEN + 1));
+		v->run_err += n * mix_code(cs_key_code(k + CS_KEY_LEN + 1));
 	if (klen > CS_KEY_LEN + 5)
 		v->run_host += n * mix(k + CS_KEY_LEN + 5, klen - CS_KEY_LEN -
 		    5, MIX_HOST);
@@ -1199,7 +1193,7 @@ each_certcode(void *arg, const unsigned char *k, size_t klen,
 	if (t[0] > t[1] || !c->seen || t[0] < c->first || t[1] > c->last)
 		problem(v, CS_VERIFY_CERTS, "certificate %s: its times under "
 		    "error %d are not within its first and last seen",
-		    vc_name(c, nm), (int)get_code(k));
+		    vc_name(c, nm), (int)cs_key_code(k));
 	return 0;
 }
 
@@ -1222,7 +1216,7 @@ each_hostcode(void *arg, const unsigned char *k, size_t klen,
 		return 0;
 	}
 	memcpy(&n, val, sizeof(n));
-	if (codesum_add(&v->hostcode, get_code(k), n) == -1) {
+	if (codesum_add(&v->hostcode, cs_key_code(k), n) == -1) {
 		v->nomem = 1;
 		return -1;
 	}
@@ -1233,7 +1227,7 @@ each_hostcode(void *arg, const unsigned char *k, size_t klen,
 		if (n == 0 || n > st[0])
 			problem(v, CS_VERIFY_HOSTS, "a hostname has %llu "
 			    "reports under error %d, of %llu in all",
-			    (unsigned long long)n, (int)get_code(k),
+			    (unsigned long long)n, (int)cs_key_code(k),
 			    (unsigned long long)st[0]);
 	} else if (rc != -1)
 		problem(v, CS_VERIFY_HOSTS, "table 'hostcode' has a record "
@@ -1259,7 +1253,7 @@ each_error(void *arg, const unsigned char *k, size_t klen,
 		    "malformed");
 		return 0;
 	}
-	code = get_code(k);
+	code = cs_key_code(k);
 	memcpy(&n, val, 8);
 	if (codesum_add(&v->errtot, code, n) == -1) {
 		v->nomem = 1;
