@@ -79,7 +79,6 @@ struct cs_causes {
 	uint64_t		 reports;	/* selected */
 	uint64_t		 chains;	/* unique chains with them */
 	uint64_t		 primary[CS_CAUSE_N];	/* by cause */
-	uint64_t		 judged_hosts;	/* reports with a clear hostname */
 	void			*priv;		/* for cs_causes_chain() */
 	/* cs_causes_days() only: by day (CS_NODAY first), then cause. */
 	struct cs_cause_day	*days;
@@ -88,7 +87,7 @@ struct cs_causes {
 	uint64_t		 days_guessed;
 };
 
-#define CS_CAUSES_INIT { NULL, 0, 0, 0, { 0 }, 0, NULL, NULL, 0, 0 }
+#define CS_CAUSES_INIT { NULL, 0, 0, 0, { 0 }, NULL, NULL, 0, 0 }
 
 /*
  * Diagnoses the selected reports of st: the chains and reports that

@@ -410,7 +410,6 @@ struct ctx {
 	uint64_t		(*counts)[CS_CAUSE_N];	/* per chain */
 	uint64_t		 reports;
 	uint64_t		 primary[CS_CAUSE_N];
-	uint64_t		 judged;
 	/* cs_causes_days(): per chain, its reports' primary causes by code
 	 * (pv), by code and day from the hosts' days (hv), and its days by
 	 * code (dv), each in chain order. */
@@ -1164,7 +1163,6 @@ struct row {
 	const char		*host;
 	size_t			 len;
 	long			 hid;		/* in x->hosts, or -1 */
-	int			 judge;		/* a clear hostname */
 };
 
 /*
@@ -1186,8 +1184,6 @@ part(struct ctx *x, const struct cs_query *q, const struct row *r,
 	}
 	x->cur_has_err = r->has_err;
 	x->cur_code = r->code;
-	if (r->judge)
-		x->judged += k;
 	return count_group(x, g, k, r->hid);
 }
 
@@ -1199,9 +1195,8 @@ on_row(void *arg, const unsigned char *ckey, int has_err, int32_t code,
 	const struct crec *c;
 	const struct vent *e;
 	const struct cs_query *q;
-	struct row r = { ckey, has_err, code, host, len, -1, 0 };
+	struct row r = { ckey, has_err, code, host, len, -1 };
 	unsigned g = 0, gv;
-	uint64_t k;
 	size_t i;
 	int cmp = -1;
 
@@ -1216,18 +1211,9 @@ on_row(void *arg, const unsigned char *ckey, int has_err, int32_t code,
 		return 0;
 	q = x->mo->query;
 	c = &x->chains[x->cur];
-	if (len > 0 && !keyed(host, len)) {
-		r.judge = 1;
-		if (!host_ok(x, &x->nodes[c->leaf], host, len))
-			g |= G_MISMATCH;
-		/* Under a period without the hosts' days: a lower bound. */
-		if (q != NULL && cs_sel_window(cs_query_sel(q)) &&
-		    !cs_query_row_valid(q, ckey, has_err, code, host, len, 0,
-		    0, &k)) {
-			x->judged += cs_query_period(q, ckey, has_err, code, n);
-			r.judge = 0;
-		}
-	}
+	if (len > 0 && !keyed(host, len) && !host_ok(x, &x->nodes[c->leaf],
+	    host, len))
+		g |= G_MISMATCH;
 	if (len > 0 && (r.hid = strtab_add(&x->hosts, host, len,
 	    x->err)) < 0)
 		return -1;
@@ -1586,7 +1572,6 @@ finish(struct ctx *x, size_t examples, struct cs_causes *out)
 	if (out->nrows > 1)
 		qsort(out->rows, out->nrows, sizeof(*out->rows), row_cmp);
 	out->reports = x->reports;
-	out->judged_hosts = x->judged;
 	memcpy(out->primary, x->primary, sizeof(out->primary));
 	if ((pv = calloc(1, sizeof(*pv))) == NULL ||
 	    (pv->keys = malloc((x->nchains ? x->nchains : 1) *
