@@ -8,6 +8,8 @@
 
 #include <stdint.h>
 
+#include "certsift/err.h"
+
 /* Formats epoch seconds as ISO 8601 UTC "YYYY-MM-DDThh:mm:ssZ". */
 void	cs_date_iso(int64_t t, char out[32]);
 
@@ -17,6 +19,9 @@ void	cs_date_iso(int64_t t, char out[32]);
  * one) or epoch seconds (digits, optionally negative). Returns 0 or -1.
  */
 int	cs_date_parse(const char *s, int64_t *out);
+/* cs_date_parse() for a value a user gave: 0, or -1 with CS_EUSAGE and
+ * "bad time 's' (use ...)". */
+int	cs_date_arg(const char *s, int64_t *out, struct cs_err *err);
 
 /* Days since 1970-01-01 of a proleptic Gregorian date. */
 int64_t	cs_date_days(int64_t y, unsigned m, unsigned d);

@@ -1,6 +1,16 @@
 #ifndef CERTSIFT_CLI_H
 #define CERTSIFT_CLI_H
 
+/*
+ * The command line: main.c's table of commands, each a struct cli_cmd in
+ * its cmd_<name>.c that declares its options once, as data (struct
+ * cli_opt rows). One parser (opts.c's cli_parse()) fills the command's
+ * options struct from them, and the same rows make its synopsis for -h,
+ * `certsift help <name>`, `certsift --help` and every usage error.
+ * util.c: messages, the store and output files.
+ */
+
+#include <getopt.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -8,36 +18,166 @@
 #include "certsift/buf.h"
 #include "certsift/err.h"
 #include "certsift/files.h"
+#include "certsift/fmt.h"
+#include "certsift/query.h"
 #include "certsift/store.h"
+#include "certsift/vec.h"
 
-/* The commands (main.c's table): each runs with argv[0] its name, and its
- * usage text is its synopsis for -h, help and --help. */
-int	cmd_aia(int, char **);
-extern const char cmd_aia_usage[];
-int	cmd_causes(int, char **);
-extern const char cmd_causes_usage[];
-int	cmd_export(int, char **);
-extern const char cmd_export_usage[];
-int	cmd_hosts(int, char **);
-extern const char cmd_hosts_usage[];
-int	cmd_ingest(int, char **);
-extern const char cmd_ingest_usage[];
-int	cmd_merge(int, char **);
-extern const char cmd_merge_usage[];
-int	cmd_missing(int, char **);
-extern const char cmd_missing_usage[];
-int	cmd_report(int, char **);
-extern const char cmd_report_usage[];
-int	cmd_show(int, char **);
-extern const char cmd_show_usage[];
-int	cmd_stats(int, char **);
-extern const char cmd_stats_usage[];
-int	cmd_top(int, char **);
-extern const char cmd_top_usage[];
-int	cmd_trend(int, char **);
-extern const char cmd_trend_usage[];
-int	cmd_verify(int, char **);
-extern const char cmd_verify_usage[];
+/* ---- options ------------------------------------------------------------ */
+
+/* What an option does with its value (struct cli_opt's kind). */
+enum {
+	CLI_FLAG,	/* sets an int to 1 */
+	CLI_NUM,	/* a decimal uint64_t from min to max */
+	CLI_STR,	/* keeps the const char * */
+	CLI_PATHS,	/* appends to a struct cli_paths (repeatable) */
+	CLI_TIME,	/* an int64_t of cs_date_arg() */
+	CLI_CHOICE,	/* an int: the index of the value among arg's
+			   |-separated names, or values[index] */
+	CLI_FN,		/* fn() says: 0, or the exit status after saying why */
+	CLI_KIND = 0xff,
+	CLI_SHORT = 0x100,	/* or'ed in: the synopsis shows -letter */
+	CLI_MANY = 0x200	/* or'ed in: repeatable ("[--x v]...") */
+};
+
+struct cli_opts;
+
+/*
+ * One option of a command. Its value goes at offset off in the command's
+ * options struct, which begins with a struct cli_opts (so the shared
+ * rows below write there); has, when not 0, is the offset of an int set
+ * to 1 when the option is given.
+ */
+struct cli_opt {
+	const char	*name;		/* --name, or NULL: -letter only */
+	int		 letter;	/* -letter, or 0 */
+	const char	*arg;		/* the value's name; NULL: a flag */
+	int		 kind;		/* CLI_* */
+	size_t		 off;
+	size_t		 has;
+	uint64_t	 min, max;	/* CLI_NUM */
+	int		(*fn)(struct cli_opts *, const struct cli_opt *,
+			    const char *);
+	const int	*values;	/* CLI_CHOICE, or NULL */
+};
+
+/* A command: main.c's table row. */
+struct cli_cmd {
+	const char		*name;
+	const char		*desc;		/* one line for --help */
+	int			(*run)(int, char **);	/* argv[0]: name */
+	const struct cli_opt	*opts;		/* ends with a zero row */
+	int			 sel;		/* takes the selection */
+	/* Its operands: their synopsis (or NULL: none), how many it takes,
+	 * and the usage error when there are fewer. */
+	const char		*operands;
+	int			 nmin, nmax;
+	const char		*few;
+};
+
+/* The commands (main.c's table). */
+extern const struct cli_cmd cmd_aia, cmd_causes, cmd_export, cmd_hosts,
+    cmd_ingest, cmd_merge, cmd_missing, cmd_report, cmd_show, cmd_stats,
+    cmd_top, cmd_trend, cmd_verify;
+
+/* Paths given to a repeatable option (a vec.h array). */
+struct cli_paths {
+	const char	**v;
+	size_t		  n, cap;
+};
+
+/*
+ * The options several commands share, and what their run opened. A
+ * command's options struct begins with one, zeroed, with the defaults of
+ * n and min_host_reports set before cli_parse().
+ */
+struct cli_opts {
+	const struct cli_cmd	*cmd;
+	const char		*db;		/* --db */
+	int			 format;	/* CS_FMT_*: --json, --csv */
+	uint64_t		 n;		/* -n */
+	int			 has_n;
+	uint64_t		 min_host_reports;
+	const char		*output;	/* -o, --output */
+	int			 no_roots;
+	int			 verbose;
+	struct cli_paths	 roots;
+	struct cli_paths	 known;
+	struct cs_sel		 sel;
+	/* Not NULL: the selection's options as given, for a page to show. */
+	struct cs_buf		*seltext;
+	/* cli_open()'s. */
+	struct cs_store		*st;
+	struct cs_query		*q;
+	int			 loaded;	/* roots_set and known_set */
+	struct cs_certset	*roots_set, *known_set;
+};
+
+int	cli_format_opt(struct cli_opts *, const struct cli_opt *, const char *);
+
+/* Rows of a command's table, by kind; off and has are offsetof()s. */
+#define CLI_OPT(name, letter, arg, kind, off)				\
+	{ name, letter, arg, kind, off, 0, 0, 0, NULL, NULL }
+#define CLI_OPT_NUM(name, arg, off, has, min, max)			\
+	{ name, 0, arg, CLI_NUM, off, has, min, max, NULL, NULL }
+#define CLI_OPT_FN(name, letter, arg, kind, fn)				\
+	{ name, letter, arg, CLI_FN | (kind), 0, 0, 0, 0, fn, NULL }
+#define CLI_OPT_CHOICE(name, arg, off, values)				\
+	{ name, 0, arg, CLI_CHOICE, off, 0, 0, 0, NULL, values }
+#define CLI_END	CLI_OPT(NULL, 0, NULL, 0, 0)
+
+/* The shared rows. */
+#define CLI_OFF(f)	offsetof(struct cli_opts, f)
+#define CLI_DB		CLI_OPT("db", 0, "path", CLI_STR, CLI_OFF(db))
+#define CLI_JSON	CLI_OPT_FN("json", 0, NULL, 0, cli_format_opt)
+#define CLI_CSV		CLI_OPT_FN("csv", 0, NULL, 0, cli_format_opt)
+#define CLI_N(min, max)							\
+	{ NULL, 'n', "count", CLI_NUM, CLI_OFF(n), CLI_OFF(has_n), min, max, \
+	    NULL, NULL }
+#define CLI_MHR								\
+	CLI_OPT_NUM("min-host-reports", "k", CLI_OFF(min_host_reports), 0, \
+	    0, UINT64_MAX)
+#define CLI_OUTPUT							\
+	CLI_OPT("output", 'o', "file", CLI_STR | CLI_SHORT, CLI_OFF(output))
+/* The walk's sources (missing.h; cli_open()), and with --verbose what
+ * the walks did for their signatures, on stderr (cli_close()). */
+#define CLI_ROOTS							\
+	CLI_OPT("known", 0, "path", CLI_PATHS, CLI_OFF(known)),		\
+	CLI_OPT("no-roots", 0, NULL, CLI_FLAG, CLI_OFF(no_roots)),	\
+	CLI_OPT("roots", 0, "path", CLI_PATHS, CLI_OFF(roots)),		\
+	CLI_OPT("verbose", 0, NULL, CLI_FLAG, CLI_OFF(verbose))
+
+/*
+ * Parses argv into o (the command's options struct, its struct cli_opts
+ * first) by c's table, then checks the operands' count. Returns -1 to go
+ * on (optind is at the operands), else the exit status: 0 after -h, 2
+ * after a usage error in certsift's words.
+ */
+int	cli_parse(void *o, const struct cli_cmd *c, int argc, char **argv);
+/* Appends c's synopsis ("usage: certsift name ...\n") to b: 0, or -1. */
+int	cli_synopsis(const struct cli_cmd *c, struct cs_buf *b);
+
+/* What cli_open() opens. */
+enum {
+	CLI_OPEN_ROOTS = 1,	/* the walk's sources */
+	CLI_OPEN_STORE = 2,	/* the store, to read */
+	CLI_OPEN_QUERY = 4,	/* the store and the selection's query */
+	CLI_OPEN_COUNTS = 8	/* the same, for an output without figures
+				   by hostname (no notes about them) */
+};
+/*
+ * Opens what a run needs into o, each unless it is already open: the
+ * sources of --roots (default: the system's, unless --no-roots) and
+ * --known, also for --cause's walk; the store to read; the query, saying
+ * on stderr what a period cannot count. Returns 0, or the exit status
+ * after saying why.
+ */
+int	cli_open(struct cli_opts *o, int what);
+/* Closes and frees what o holds (after --verbose's note when status is
+ * 0) and returns status. */
+int	cli_close(struct cli_opts *o, int status);
+
+/* ---- util.c ------------------------------------------------------------- */
 
 /* The command being run, for messages. */
 extern const char *cli_cmd;
@@ -48,25 +188,11 @@ void	cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void	cli_warn_cb(void *arg, const char *msg);
 /* Says so when opening st (to write) upgraded it. */
 void	cli_upgrade_note(const struct cs_store *st);
-void	cli_usage_error(const char *usage, const char *fmt, ...)
+/* The message, then c's synopsis, on stderr: returns 2. */
+int	cli_usage_error(const struct cli_cmd *c, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
-/*
- * The usage error for getopt_long()'s '?' (opterr is 0: certsift says
- * what is wrong in its own words): an unknown option or one missing its
- * value. Returns 2, the exit status.
- */
-int	cli_bad_option(const char *usage, char **argv, const char *optstring);
-/*
- * Sets *format (0: the table) to want, or says that two output formats
- * were asked for (a usage error) and returns -1.
- */
-int	cli_set_format(int *format, int want, const char *usage);
-
-int	cli_parse_u64(const char *s, uint64_t max, uint64_t *out);
 /* The store path: --db, else $CERTSIFT_DB, else ./certsift.lmdb. */
 const char	*cli_db_path(const char *opt);
-/* Opens the store for reading; prints why not and returns NULL. */
-struct cs_store	*cli_open_store(const char *db);
 /* Exit status for a library error: 1 (2 for CS_EUSAGE). */
 int	cli_fail(const struct cs_err *err);
 /* Checks stdout was written; returns the exit status to use. */

@@ -3,17 +3,15 @@
 #include <string.h>
 
 #include "certsift/cert_out.h"
-#include "opts.h"
 
-const char cmd_hosts_usage[] =
-    "usage: certsift hosts [--json] [--db path] [--min-host-reports k]\n"
-    "           [-n count] cert\n";
+static const struct cli_opt opts[] = {
+	CLI_DB, CLI_JSON, CLI_MHR, CLI_N(0, UINT32_MAX), CLI_END
+};
 
-int
-cmd_hosts(int argc, char **argv)
+static int
+run(int argc, char **argv)
 {
 	unsigned char key[CS_KEY_LEN];
-	struct cs_store *st = NULL;
 	struct cs_err err = CS_ERR_INIT;
 	struct cs_hostlist l = CS_HOSTLIST_INIT;
 	struct cli_opts o;
@@ -21,18 +19,12 @@ cmd_hosts(int argc, char **argv)
 	int status;
 
 	memset(&o, 0, sizeof(o));
-	o.usage = cmd_hosts_usage;
-	o.take = CLI_DB | CLI_JSON | CLI_N | CLI_MHR;
-	if ((status = cli_parse(&o, argc, argv)) != -1 ||
-	    (status = cli_one_operand(&o, argc, "name one certificate")) != -1)
-		return status;
-	if ((st = cli_open_store(o.db)) == NULL ||
-	    cli_find_cert(st, argv[optind], key) == -1) {
-		cs_store_close(st);
-		return 1;
-	}
-	status = 0;
-	if (cs_cert_hostlist(st, key, (size_t)o.n, o.min_host_reports, &l,
+	if ((status = cli_parse(&o, &cmd_hosts, argc, argv)) != -1 ||
+	    (status = cli_open(&o, CLI_OPEN_STORE)) != 0)
+		return cli_close(&o, status);
+	if (cli_find_cert(o.st, argv[optind], key) == -1)
+		return cli_close(&o, 1);
+	if (cs_cert_hostlist(o.st, key, (size_t)o.n, o.min_host_reports, &l,
 	    &err) == -1)
 		status = cli_fail(&err);
 	else if (o.format == CS_FMT_JSON) {
@@ -42,6 +34,10 @@ cmd_hosts(int argc, char **argv)
 	} else
 		cs_hostlist_write_text(stdout, &l, (size_t)o.n, "");
 	cs_hostlist_release(&l);
-	cs_store_close(st);
-	return status;
+	return cli_close(&o, status);
 }
+
+const struct cli_cmd cmd_hosts = {
+	"hosts", "list the hostnames linked to a certificate", run, opts, 0,
+	"cert", 1, 1, "name one certificate"
+};

@@ -5,7 +5,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "certsift/date.h"
 #include "certsift/ingest.h"
 #include "certsift/ingest_files.h"
 #include "certsift/ingest_notes.h"
@@ -13,15 +12,6 @@
 #include "certsift/report.h"
 #include "certsift/summary_out.h"
 #include "certsift/vec.h"
-#include "opts.h"
-
-const char cmd_ingest_usage[] =
-    "usage: certsift ingest [--force] [--json] [--strict] [--db path]\n"
-    "           [--error code] [--since t] [--until t] [--sample f]\n"
-    "           [--seed n] [--errors-log file] [--commit-every n]\n"
-    "           [--hosts none|clear|keyed:file] [--jobs n]\n"
-    "           [--reader auto|jansson] [--skip-ingested-in store]\n"
-    "           [input ...]\n";
 
 struct ingest_opts {
 	struct cli_opts		 c;
@@ -31,26 +21,71 @@ struct ingest_opts {
 	CS_VEC(int32_t)		 errors;
 	struct cs_buf		 key;		/* --hosts keyed:FILE's */
 	int			 seeded;	/* --seed given */
+	uint64_t		 jobs;
 };
 
-enum {
-	O_COMMIT = 1, O_ERROR, O_FORCE, O_HOSTS, O_JOBS, O_KNOWN, O_LOG,
-	O_READER, O_SAMPLE, O_SEED, O_SINCE, O_STRICT, O_UNTIL
+static int	error_opt(struct cli_opts *, const struct cli_opt *,
+		    const char *);
+static int	hosts_opt(struct cli_opts *, const struct cli_opt *,
+		    const char *);
+static int	sample_opt(struct cli_opts *, const struct cli_opt *,
+		    const char *);
+
+static const int readers[] = { CS_READER_AUTO, CS_READER_JANSSON };
+
+#define OFF(f)	offsetof(struct ingest_opts, f)
+static const struct cli_opt opts[] = {
+	CLI_DB, CLI_JSON,
+	CLI_OPT_NUM("commit-every", "n", OFF(o.commit_every), 0, 1,
+	    UINT64_MAX),
+	CLI_OPT_FN("error", 0, "code", CLI_MANY, error_opt),
+	CLI_OPT("errors-log", 0, "file", CLI_STR, OFF(errors_log)),
+	CLI_OPT("force", 0, NULL, CLI_FLAG, OFF(o.force)),
+	CLI_OPT_FN("hosts", 0, "none|clear|keyed:file", 0, hosts_opt),
+	CLI_OPT_NUM("jobs", "n", OFF(jobs), 0, 1, 256),
+	CLI_OPT_CHOICE("reader", "auto|jansson", OFF(o.reader_mode), readers),
+	CLI_OPT_FN("sample", 0, "f", 0, sample_opt),
+	CLI_OPT_NUM("seed", "n", OFF(o.seed), OFF(seeded), 0, UINT64_MAX),
+	{ "since", 0, "t", CLI_TIME, OFF(o.since), OFF(o.has_since), 0, 0, NULL,
+	    NULL },
+	CLI_OPT("skip-ingested-in", 0, "store", CLI_STR, OFF(known_path)),
+	CLI_OPT("strict", 0, NULL, CLI_FLAG, OFF(o.strict)),
+	{ "until", 0, "t", CLI_TIME, OFF(o.until), OFF(o.has_until), 0, 0, NULL,
+	    NULL },
+	CLI_END
 };
+
+static int
+error_opt(struct cli_opts *c, const struct cli_opt *opt, const char *arg)
+{
+	struct ingest_opts *io = (struct ingest_opts *)c;
+	int code;
+
+	(void)opt;
+	if (cs_nss_parse(arg, &code) == -1)
+		return cli_usage_error(&cmd_ingest, "'%s' is not an error code "
+		    "or name", arg);
+	if (cs_vec_push(&io->errors, code) == -1) {
+		cli_warn("out of memory");
+		return 1;
+	}
+	return 0;
+}
 
 /* --hosts MODE (keyed:FILE: the HMAC key is all of FILE's bytes). */
 static int
-hosts_opt(struct ingest_opts *io, const char *arg)
+hosts_opt(struct cli_opts *c, const struct cli_opt *opt, const char *arg)
 {
+	struct ingest_opts *io = (struct ingest_opts *)c;
 	struct cs_err err = CS_ERR_INIT;
 
+	(void)opt;
 	if (strcmp(arg, "clear") == 0 || strcmp(arg, "none") == 0)
 		io->o.hosts = arg[0] == 'c' ? CS_HOSTS_CLEAR : CS_HOSTS_NONE;
-	else if (strncmp(arg, "keyed:", 6) != 0) {
-		cli_usage_error(cmd_ingest_usage, "--hosts takes none, clear or "
-		    "keyed:FILE, not '%s'", arg);
-		return 2;
-	} else {
+	else if (strncmp(arg, "keyed:", 6) != 0)
+		return cli_usage_error(&cmd_ingest, "--hosts takes none, clear "
+		    "or keyed:FILE, not '%s'", arg);
+	else {
 		io->o.hosts = CS_HOSTS_KEYED;
 		if (cs_ingest_key_read(arg + 6, &io->key, &err) == -1)
 			return cli_fail(&err);
@@ -58,128 +93,26 @@ hosts_opt(struct ingest_opts *io, const char *arg)
 	return 0;
 }
 
-/* --reader, --sample, --since and --until. */
 static int
-value_opt(struct ingest_opts *io, int ch, const char *arg)
+sample_opt(struct cli_opts *c, const struct cli_opt *opt, const char *arg)
 {
-	struct cs_ingest_opts *o = &io->o;
+	struct cs_ingest_opts *o = &((struct ingest_opts *)c)->o;
 	char *end;
 
-	if (ch == O_READER) {
-		if (strcmp(arg, "auto") != 0 && strcmp(arg, "jansson") != 0) {
-			cli_usage_error(cmd_ingest_usage, "bad --reader '%s'",
-			    arg);
-			return 2;
-		}
-		o->reader_mode = arg[0] == 'a' ? CS_READER_AUTO :
-		    CS_READER_JANSSON;
-	} else if (ch == O_SAMPLE) {
-		errno = 0;
-		o->sample = strtod(arg, &end);
-		if (errno != 0 || *end != '\0' || end == arg ||
-		    !(o->sample >= 0.0 && o->sample <= 1.0)) {
-			cli_usage_error(cmd_ingest_usage, "--sample takes a "
-			    "fraction from 0 to 1, not '%s'", arg);
-			return 2;
-		}
-		o->sampling = 1;
-	} else if (cs_date_parse(arg, ch == O_SINCE ? &o->since : &o->until)
-	    == -1) {
-		cli_usage_error(cmd_ingest_usage, "bad time '%s' (use "
-		    "YYYY-MM-DD, an ISO 8601 date-time or epoch seconds)", arg);
-		return 2;
-	} else
-		*(ch == O_SINCE ? &o->has_since : &o->has_until) = 1;
+	(void)opt;
+	errno = 0;
+	o->sample = strtod(arg, &end);
+	if (errno != 0 || *end != '\0' || end == arg ||
+	    !(o->sample >= 0.0 && o->sample <= 1.0))
+		return cli_usage_error(&cmd_ingest, "--sample takes a fraction "
+		    "from 0 to 1, not '%s'", arg);
+	o->sampling = 1;
 	return 0;
-}
-
-static int
-ingest_opt(void *ctx, int ch, const char *arg)
-{
-	struct ingest_opts *io = ctx;
-	uint64_t u = 0;
-	int code, rc;
-
-	switch (ch) {
-	case O_COMMIT:
-		return cli_number(&io->c, "--commit-every", arg, 1, UINT64_MAX,
-		    "", &io->o.commit_every);
-	case O_ERROR:
-		if (cs_nss_parse(arg, &code) == -1) {
-			cli_usage_error(cmd_ingest_usage, "'%s' is not an error "
-			    "code or name", arg);
-			return 2;
-		}
-		if (cs_vec_push(&io->errors, code) == -1) {
-			cli_warn("out of memory");
-			return 1;
-		}
-		return 0;
-	case O_HOSTS:
-		return hosts_opt(io, arg);
-	case O_JOBS:
-		rc = cli_number(&io->c, "--jobs", arg, 1, 256, "", &u);
-		io->o.jobs = (int)u;
-		return rc;
-	case O_SEED:
-		io->seeded = 1;
-		return cli_number(&io->c, "--seed", arg, 0, UINT64_MAX, "",
-		    &io->o.seed);
-	case O_FORCE:
-	case O_STRICT:
-		*(ch == O_FORCE ? &io->o.force : &io->o.strict) = 1;
-		return 0;
-	case O_KNOWN:
-	case O_LOG:
-		*(ch == O_KNOWN ? &io->known_path : &io->errors_log) = arg;
-		return 0;
-	}
-	return value_opt(io, ch, arg);
-}
-
-/* Options: -1 to go on, else the exit status. */
-static int
-parse_args(struct ingest_opts *io, int argc, char **argv)
-{
-	static const struct option own[] = {
-		{ "commit-every", required_argument, NULL, O_COMMIT },
-		{ "error", required_argument, NULL, O_ERROR },
-		{ "errors-log", required_argument, NULL, O_LOG },
-		{ "force", no_argument, NULL, O_FORCE },
-		{ "hosts", required_argument, NULL, O_HOSTS },
-		{ "jobs", required_argument, NULL, O_JOBS },
-		{ "reader", required_argument, NULL, O_READER },
-		{ "sample", required_argument, NULL, O_SAMPLE },
-		{ "seed", required_argument, NULL, O_SEED },
-		{ "since", required_argument, NULL, O_SINCE },
-		{ "skip-ingested-in", required_argument, NULL, O_KNOWN },
-		{ "strict", no_argument, NULL, O_STRICT },
-		{ "until", required_argument, NULL, O_UNTIL },
-		{ NULL, 0, NULL, 0 }
-	};
-	int status;
-
-	io->c.usage = cmd_ingest_usage;
-	io->c.take = CLI_DB | CLI_JSON;
-	io->c.own = own;
-	io->c.opt = ingest_opt;
-	io->c.ctx = io;
-	if ((status = cli_parse(&io->c, argc, argv)) != -1)
-		return status;
-	if (io->seeded && !io->o.sampling) {
-		cli_usage_error(cmd_ingest_usage, "--seed goes with --sample");
-		return 2;
-	}
-	io->o.errors = io->errors.v;
-	io->o.nerrors = io->errors.n;
-	io->o.host_key = io->key.data;
-	io->o.host_key_len = io->key.len;
-	return -1;
 }
 
 /* Opens the stores, then ingests the paths: the exit status. */
 static int
-run(struct ingest_opts *io, struct cs_ingest_notes *n,
+ingest(struct ingest_opts *io, struct cs_ingest_notes *n,
     const struct cs_files *paths)
 {
 	struct cs_err err = CS_ERR_INIT;
@@ -212,47 +145,71 @@ out:
 	return status;
 }
 
-int
-cmd_ingest(int argc, char **argv)
+/* Ingests the operands' files (error reports to --errors-log): the exit
+ * status. */
+static int
+run_paths(struct ingest_opts *io, int argc, char **argv)
 {
 	struct cs_err err = CS_ERR_INIT;
-	struct ingest_opts io;
 	struct cs_files paths = CS_FILES_INIT;
 	struct cs_ingest_notes n;
 	FILE *log = NULL;
 	int rc, status;
 
-	memset(&io, 0, sizeof(io));
-	if ((status = parse_args(&io, argc, argv)) != -1)
-		goto out;
 	/* A directory that could not be read: told, and exit status 1. */
 	if ((status = cs_ingest_paths(&paths, argv + optind, (size_t)(argc -
 	    optind), cli_warn_cb, NULL, &err) == -1) && err.code == CS_ENOMEM) {
 		status = cli_fail(&err);
 		goto out;
 	}
-	if (io.errors_log != NULL && (log = fopen(io.errors_log, "w")) ==
+	if (io->errors_log != NULL && (log = fopen(io->errors_log, "w")) ==
 	    NULL) {
-		cli_warn("cannot create '%s': %s", io.errors_log,
+		cli_warn("cannot create '%s': %s", io->errors_log,
 		    strerror(errno));
 		status = 1;
 		goto out;
 	}
 	cs_ingest_notes_init(&n, stderr, "certsift: ingest: ", log, isatty(2));
-	io.o.bad = cs_ingest_notes_bad;
-	io.o.damaged = cs_ingest_notes_damaged;
-	io.o.progress = cs_ingest_notes_progress;
-	io.o.arg = &n;
-	if ((rc = run(&io, &n, &paths)) != 0)
+	io->o.bad = cs_ingest_notes_bad;
+	io->o.damaged = cs_ingest_notes_damaged;
+	io->o.progress = cs_ingest_notes_progress;
+	io->o.arg = &n;
+	if ((rc = ingest(io, &n, &paths)) != 0)
 		status = rc;
 out:
 	if (log != NULL && fclose(log) != 0) {
-		cli_warn("cannot write '%s'", io.errors_log);
+		cli_warn("cannot write '%s'", io->errors_log);
 		status = 1;
 	}
 	cs_files_release(&paths);
-	cs_vec_release(&io.errors);
-	cs_buf_release(&io.key);
-	cli_opts_release(&io.c);
 	return status;
 }
+
+static int
+run(int argc, char **argv)
+{
+	struct ingest_opts io;
+	int status;
+
+	memset(&io, 0, sizeof(io));
+	if ((status = cli_parse(&io, &cmd_ingest, argc, argv)) == -1 &&
+	    io.seeded && !io.o.sampling)
+		status = cli_usage_error(&cmd_ingest, "--seed goes with "
+		    "--sample");
+	if (status == -1) {
+		io.o.errors = io.errors.v;
+		io.o.nerrors = io.errors.n;
+		io.o.host_key = io.key.data;
+		io.o.host_key_len = io.key.len;
+		io.o.jobs = (int)io.jobs;
+		status = run_paths(&io, argc, argv);
+	}
+	cs_vec_release(&io.errors);
+	cs_buf_release(&io.key);
+	return cli_close(&io.c, status);
+}
+
+const struct cli_cmd cmd_ingest = {
+	"ingest", "read reports into the store, each file exactly once", run,
+	opts, 0, "[input ...]", 0, -1, NULL
+};

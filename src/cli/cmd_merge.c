@@ -7,27 +7,31 @@
 
 #include "certsift/merge.h"
 #include "certsift/summary_out.h"
-#include "opts.h"
 
-const char cmd_merge_usage[] =
-    "usage: certsift merge [--allow-overlap] [--json] [--db path]\n"
-    "           [--commit-every n] store ...\n";
+struct merge_opts {
+	struct cli_opts		c;
+	struct cs_merge_opts	m;
+	int			tty;
+	int			shown;	/* a progress line is on stderr */
+};
 
-enum { O_ALLOW = 1, O_COMMIT };
-
-struct ctx {
-	int	tty;
-	int	shown;
+#define OFF(f)	offsetof(struct merge_opts, f)
+static const struct cli_opt opts[] = {
+	CLI_DB, CLI_JSON,
+	CLI_OPT("allow-overlap", 0, NULL, CLI_FLAG, OFF(m.allow_overlap)),
+	CLI_OPT_NUM("commit-every", "n", OFF(m.commit_every), 0, 1,
+	    UINT64_MAX),
+	CLI_END
 };
 
 static void
 on_note(void *arg, const char *msg)
 {
-	struct ctx *c = arg;
+	struct merge_opts *o = arg;
 
-	if (c->shown)
+	if (o->shown)
 		fputs("\r\033[K", stderr);
-	c->shown = 0;
+	o->shown = 0;
 	cli_warn("%s", msg);
 }
 
@@ -35,74 +39,41 @@ static void
 on_progress(void *arg, size_t i, size_t n, const char *table,
     uint64_t records)
 {
-	struct ctx *c = arg;
+	struct merge_opts *o = arg;
 
-	if (!c->tty)
+	if (!o->tty)
 		return;
 	fprintf(stderr, "\r\033[Kstore %zu of %zu: %s, %" PRIu64 " records",
 	    i, n, table, records);
-	c->shown = 1;
+	o->shown = 1;
 }
 
 static int
-merge_opt(void *ctx, int ch, const char *arg)
+run(int argc, char **argv)
 {
-	struct cs_merge_opts *o = ctx;
-	uint64_t u;
-
-	if (ch == O_ALLOW) {
-		o->allow_overlap = 1;
-		return 0;
-	}
-	if (cli_parse_u64(arg, UINT64_MAX, &u) == -1 || u == 0) {
-		cli_usage_error(cmd_merge_usage, "bad --commit-every '%s'", arg);
-		return 2;
-	}
-	o->commit_every = u;
-	return 0;
-}
-
-int
-cmd_merge(int argc, char **argv)
-{
-	static const struct option own[] = {
-		{ "allow-overlap", no_argument, NULL, O_ALLOW },
-		{ "commit-every", required_argument, NULL, O_COMMIT },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct cs_merge_opts o;
 	struct cs_merge_sum sum;
 	struct cs_err err = CS_ERR_INIT;
-	struct cli_opts co;
-	struct ctx c;
+	struct merge_opts o;
 	int status;
 
 	memset(&o, 0, sizeof(o));
-	memset(&c, 0, sizeof(c));
-	memset(&co, 0, sizeof(co));
-	co.usage = cmd_merge_usage;
-	co.take = CLI_DB | CLI_JSON;
-	co.own = own;
-	co.opt = merge_opt;
-	co.ctx = &o;
-	if ((status = cli_parse(&co, argc, argv)) != -1)
+	if ((status = cli_parse(&o, &cmd_merge, argc, argv)) != -1)
 		return status;
-	argc -= optind;
-	argv += optind;
-	if (argc == 0) {
-		cli_usage_error(cmd_merge_usage, "no store to merge");
-		return 2;
-	}
-	c.tty = isatty(2);
-	o.note = on_note;
-	o.progress = on_progress;
-	o.arg = &c;
-	status = cs_merge(cli_db_path(co.db), (const char *const *)argv,
-	    (size_t)argc, &o, &sum, &err);
-	if (c.shown)
+	o.tty = isatty(2);
+	o.m.note = on_note;
+	o.m.progress = on_progress;
+	o.m.arg = &o;
+	status = cs_merge(cli_db_path(o.c.db), (const char *const *)argv +
+	    optind, (size_t)(argc - optind), &o.m, &sum, &err);
+	if (o.shown)
 		fputs("\r\033[K", stderr);
 	if (status == -1)
 		return cli_fail(&err);
-	cs_merge_sum_write(stdout, &sum, co.format == CS_FMT_JSON);
+	cs_merge_sum_write(stdout, &sum, o.c.format == CS_FMT_JSON);
 	return 0;
 }
+
+const struct cli_cmd cmd_merge = {
+	"merge", "add whole stores to the store: their exact union", run,
+	opts, 0, "store ...", 1, -1, "no store to merge"
+};

@@ -5,9 +5,8 @@
 
 #include "certsift/verify.h"
 #include "certsift/verify_out.h"
-#include "opts.h"
 
-const char cmd_verify_usage[] = "usage: certsift verify [--json] [--db path]\n";
+static const struct cli_opt opts[] = { CLI_DB, CLI_JSON, CLI_END };
 
 /* The summary, and the exit status: 1 when problems were found. */
 static int
@@ -22,8 +21,8 @@ finish(const char *db, const struct cs_verify_sum *sum,
 	return 1;
 }
 
-int
-cmd_verify(int argc, char **argv)
+static int
+run(int argc, char **argv)
 {
 	struct cs_verify_sum sum;
 	struct cs_err err = CS_ERR_INIT;
@@ -34,10 +33,7 @@ cmd_verify(int argc, char **argv)
 	int status;
 
 	memset(&c, 0, sizeof(c));
-	c.usage = cmd_verify_usage;
-	c.take = CLI_DB | CLI_JSON;
-	if ((status = cli_parse(&c, argc, argv)) != -1 ||
-	    (status = cli_no_operands(&c, argc, argv)) != -1)
+	if ((status = cli_parse(&c, &cmd_verify, argc, argv)) != -1)
 		return status;
 	db = cli_db_path(c.db);
 	cs_verify_out_begin(&o, stdout, c.format == CS_FMT_JSON);
@@ -57,3 +53,8 @@ cmd_verify(int argc, char **argv)
 	cs_store_close(st);
 	return finish(db, &sum, &o);
 }
+
+const struct cli_cmd cmd_verify = {
+	"verify", "check the store's structure and figures", run, opts, 0,
+	NULL, 0, 0, NULL
+};

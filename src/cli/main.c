@@ -6,87 +6,70 @@
 #include <string.h>
 
 /*
- * The commands, sorted by name: a command is one row here, its
- * cmd_<name>.c, which defines cmd_<name>() (argv[0] is the name) and
- * cmd_<name>_usage[], its synopsis ("usage: certsift <name> ...\n"), and
- * their two prototypes in cli.h. -h, `certsift help <name>` and
- * `certsift --help` all print that one text.
+ * The commands, sorted by name: a command is one row here and its
+ * cmd_<name>.c, which defines its struct cli_cmd (cli.h): its options,
+ * from which its synopsis is made for -h, `certsift help <name>` and
+ * `certsift --help`, and the one-line description shown there.
  */
-#define COMMANDS(X)							\
-	X(aia, "list, fetch and import the issuers missing finds nowhere") \
-	X(causes, "diagnose why each chain failed, weighted by its reports") \
-	X(export, "write certificates or chains as JSON Lines, CSV, PEM, DER") \
-	X(hosts, "list the hostnames linked to a certificate")		\
-	X(ingest, "read reports into the store, each file exactly once") \
-	X(merge, "add whole stores to the store: their exact union")	\
-	X(missing, "tell missing intermediates from untrusted roots")	\
-	X(report, "write a self-contained HTML report with trends")	\
-	X(show, "show one certificate: summary, counters, top hostnames") \
-	X(stats, "print the store's cumulative counters")		\
-	X(top, "rank issuers, certificates, hostnames or error codes")	\
-	X(trend, "count reports per day by error code, issuer or outcome") \
-	X(verify, "check the store's structure and figures")
-
-struct command {
-	const char	*name;
-	int		(*run)(int, char **);
-	const char	*usage;
-	const char	*desc;
+static const struct cli_cmd *const commands[] = {
+	&cmd_aia, &cmd_causes, &cmd_export, &cmd_hosts, &cmd_ingest,
+	&cmd_merge, &cmd_missing, &cmd_report, &cmd_show, &cmd_stats,
+	&cmd_top, &cmd_trend, &cmd_verify
 };
-
-#define ROW(name, desc)	{ #name, cmd_##name, cmd_##name##_usage, desc },
-static const struct command commands[] = { COMMANDS(ROW) };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
 static const char usage_head[] =
     "usage: certsift [--version] [--help] command [options] [args]\n";
 
-/* Each command's description, then its synopsis (its usage text). */
+/* Each command's description, then its synopsis. */
 static void
 usage(FILE *f)
 {
+	struct cs_buf b = CS_BUF_INIT;
 	const char *u, *nl;
 	size_t i;
 
 	fputs(usage_head, f);
 	fputs("\ncommands:\n", f);
 	for (i = 0; i < NCOMMANDS; i++) {
-		fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].desc);
-		u = commands[i].usage;
-		if (strncmp(u, "usage: ", 7) == 0)
-			u += 7;
+		fprintf(f, "  %-9s %s\n", commands[i]->name, commands[i]->desc);
+		cs_buf_reset(&b);
+		if (cli_synopsis(commands[i], &b) == -1)
+			continue;
+		u = (const char *)b.data + strlen("usage: ");
 		for (; *u != '\0'; u = nl + 1) {
-			if ((nl = strchr(u, '\n')) == NULL)
-				nl = u + strlen(u) - 1;
+			nl = strchr(u, '\n');
 			fprintf(f, "      %.*s\n", (int)(nl - u), u);
 		}
 	}
+	cs_buf_release(&b);
 	fputs("\nEvery command takes --db path (default $CERTSIFT_DB, else "
 	    "./certsift.lmdb)\nand -h; 'certsift help command' prints its "
 	    "usage alone.\n", f);
 }
 
-static const struct command *
+static const struct cli_cmd *
 find(const char *name)
 {
 	size_t i;
 
 	for (i = 0; i < NCOMMANDS; i++)
-		if (strcmp(name, commands[i].name) == 0)
-			return &commands[i];
+		if (strcmp(name, commands[i]->name) == 0)
+			return commands[i];
 	return NULL;
 }
 
 int
 main(int argc, char **argv)
 {
-	const struct command *c;
+	struct cs_buf b = CS_BUF_INIT;
+	const struct cli_cmd *c;
 
 	/* A file-size limit (ulimit -f) is an error to report, EFBIG, not
 	 * a signal that kills the command mid-write. */
 	signal(SIGXFSZ, SIG_IGN);
-	/* Every usage error is in certsift's own words (cli_bad_option()). */
+	/* Every usage error is in certsift's own words (opts.c). */
 	opterr = 0;
 	if (argc < 2) {
 		fputs("certsift: no command given\n", stderr);
@@ -105,7 +88,9 @@ main(int argc, char **argv)
 			fputs(usage_head, stderr);
 			return 2;
 		}
-		fputs(c->usage, stdout);
+		if (cli_synopsis(c, &b) == 0)
+			fputs((const char *)b.data, stdout);
+		cs_buf_release(&b);
 		return cli_finish(0);
 	}
 	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||

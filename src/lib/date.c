@@ -154,6 +154,15 @@ cs_date_parse(const char *s, int64_t *out)
 	return 0;
 }
 
+int
+cs_date_arg(const char *s, int64_t *out, struct cs_err *err)
+{
+	if (cs_date_parse(s, out) == -1)
+		return cs_err_set(err, CS_EUSAGE, "bad time '%s' (use YYYY-MM-DD, "
+		    "an ISO 8601 date-time or epoch seconds)", s);
+	return 0;
+}
+
 int32_t
 cs_date_day(int64_t t)
 {
