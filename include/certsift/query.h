@@ -8,7 +8,7 @@
  * the same way.
  *
  * A selection (struct cs_sel) is plain data: the command line's parser
- * fills it (certsift's select.c), a program may fill it by hand. A query
+ * fills it by name (selopt.h), a program may fill it by hand. A query
  * (struct cs_query) is that selection prepared against one store: the
  * figures of every certificate over the matching reports under --error,
  * the certificates of the --host names, and (on demand) the set of
