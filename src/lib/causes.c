@@ -16,6 +16,7 @@
 #include "certsift/hmap.h"
 #include "certsift/query.h"
 #include "certsift/vec.h"
+#include "internal.h"
 #include "x509_int.h"
 
 #include "interception.inc"
@@ -391,8 +392,12 @@ struct ctx {
 	struct strtab		 hosts;
 	uint64_t		*hpairs;	/* row << 32 | host */
 	size_t			 nhpairs, hpairs_cap;
-	struct ex		*exs;
-	size_t			 nexs, exs_cap;
+	/* Each row's examples so far, best first: nex[row] of examples. */
+	size_t			 examples;
+	struct ex		*exs;		/* examples per row */
+	size_t			 exs_cap;
+	uint32_t		*nex;
+	size_t			 nex_cap;
 	/* --cause's diagnoses (0: every report); who sees each part */
 	uint32_t		 sel_causes;
 	cs_causes_part_fn	 part_fn;
@@ -951,18 +956,53 @@ keyed(const char *host, size_t len)
 	return 1;
 }
 
+/* Whether a is a better example than b: more reports, then the lower id. */
+static int
+ex_better(const struct ctx *x, const struct ex *a, const struct ex *b)
+{
+	if (a->n != b->n)
+		return a->n > b->n;
+	return memcmp(x->chains[a->chain].id, x->chains[b->chain].id, 32) < 0;
+}
+
+/* Keeps e among its row's best examples (an insertion into a few). */
+static int
+example(struct ctx *x, const struct ex *e)
+{
+	struct ex *best;
+	size_t k = x->examples, need = ((size_t)e->row + 1) * k, i;
+
+	if (grow(&x->exs, &x->exs_cap, need, sizeof(*x->exs), x->err) == -1)
+		return -1;
+	if (x->nex_cap <= e->row) {
+		i = x->nex_cap;
+		if (grow(&x->nex, &x->nex_cap, (size_t)e->row + 1,
+		    sizeof(*x->nex), x->err) == -1)
+			return -1;
+		memset(x->nex + i, 0, (x->nex_cap - i) * sizeof(*x->nex));
+	}
+	best = x->exs + (size_t)e->row * k;
+	i = x->nex[e->row];
+	if (i == k && !ex_better(x, e, &best[--i]))
+		return 0;
+	for (; i > 0 && ex_better(x, e, &best[i - 1]); i--)
+		best[i] = best[i - 1];
+	best[i] = *e;
+	if (x->nex[e->row] < k)
+		x->nex[e->row]++;
+	return 0;
+}
+
 /* Ends the chain being counted: its rows' chains and examples. */
 static int
 flush(struct ctx *x)
 {
 	size_t i;
 
-	if (grow(&x->exs, &x->exs_cap, x->nexs + x->nacc, sizeof(*x->exs),
-	    x->err) == -1)
-		return -1;
 	for (i = 0; i < x->nacc; i++) {
 		x->rows[x->acc[i].row].chains++;
-		x->exs[x->nexs++] = x->acc[i];
+		if (x->examples > 0 && example(x, &x->acc[i]) == -1)
+			return -1;
 	}
 	x->nacc = 0;
 	return 0;
@@ -1489,27 +1529,6 @@ struct cpriv {
 };
 
 static int
-u64_cmp(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static int
-ex_cmp(const void *a, const void *b, void *arg)
-{
-	const struct ex *x = a, *y = b;
-	const struct ctx *cx = arg;
-
-	if (x->row != y->row)
-		return x->row < y->row ? -1 : 1;
-	if (x->n != y->n)
-		return x->n > y->n ? -1 : 1;
-	return memcmp(cx->chains[x->chain].id, cx->chains[y->chain].id, 32);
-}
-
-static int
 row_cmp(const void *a, const void *b)
 {
 	const struct cs_cause_row *x = a, *y = b;
@@ -1524,27 +1543,22 @@ row_cmp(const void *a, const void *b)
 }
 
 static int
-finish(struct ctx *x, size_t examples, struct cs_causes *out)
+finish(struct ctx *x, struct cs_causes *out)
 {
 	struct cs_cause_row *r;
 	struct cpriv *pv;
 	size_t i, j, k;
-	uint32_t *slot = NULL;
 
 	/* Distinct hostnames per row. */
-	if (x->nhpairs > 1)
-		qsort(x->hpairs, x->nhpairs, sizeof(*x->hpairs), u64_cmp);
+	if (cs_sort_u64(x->hpairs, x->nhpairs) == -1)
+		goto nomem;
 	for (i = 0; i < x->nhpairs; i++)
 		if (i == 0 || x->hpairs[i] != x->hpairs[i - 1])
 			x->rows[x->hpairs[i] >> 32].hosts++;
-	if (x->nexs > 1)
-		qsort_r(x->exs, x->nexs, sizeof(*x->exs), ex_cmp, x);
 	if ((out->rows = calloc(x->nrows ? x->nrows : 1, sizeof(*out->rows)))
-	    == NULL || (slot = malloc((x->nrows ? x->nrows : 1) *
-	    sizeof(*slot))) == NULL)
+	    == NULL)
 		goto nomem;
 	for (i = 0; i < x->nrows; i++) {
-		slot[i] = NOROW;
 		if (x->rows[i].reports == 0)
 			continue;
 		r = &out->rows[out->nrows];
@@ -1556,18 +1570,13 @@ finish(struct ctx *x, size_t examples, struct cs_causes *out)
 		if (x->rows[i].detail != NOROW && (r->detail = strdup(
 		    strtab_str(&x->details, x->rows[i].detail) + 2)) == NULL)
 			goto nomem;
-		if (examples > 0 && (r->examples = calloc(examples,
+		if (x->examples > 0 && (r->examples = calloc(x->examples,
 		    sizeof(*r->examples))) == NULL)
 			goto nomem;
-		slot[i] = (uint32_t)out->nrows++;
-	}
-	for (i = 0; i < x->nexs; i = j) {
-		for (j = i; j < x->nexs && x->exs[j].row == x->exs[i].row; j++)
-			if (slot[x->exs[j].row] != NOROW && j - i < examples) {
-				r = &out->rows[slot[x->exs[j].row]];
-				memcpy(r->examples[r->nexamples++],
-				    x->chains[x->exs[j].chain].id, 32);
-			}
+		for (j = 0; i < x->nex_cap && j < x->nex[i]; j++)
+			memcpy(r->examples[r->nexamples++], x->chains[x->exs[i *
+			    x->examples + j].chain].id, 32);
+		out->nrows++;
 	}
 	if (out->nrows > 1)
 		qsort(out->rows, out->nrows, sizeof(*out->rows), row_cmp);
@@ -1590,10 +1599,8 @@ finish(struct ctx *x, size_t examples, struct cs_causes *out)
 	x->counts = NULL;
 	pv->n = x->nchains;
 	out->priv = pv;
-	free(slot);
 	return 0;
 nomem:
-	free(slot);
 	return cs_err_set(x->err, CS_ENOMEM, "out of memory");
 }
 
@@ -1614,6 +1621,7 @@ ctx_release(struct ctx *x)
 	strtab_release(&x->hosts);
 	free(x->hpairs);
 	free(x->exs);
+	free(x->nex);
 	free(x->acc);
 	free(x->parts);
 	free(x->counts);
@@ -1639,6 +1647,7 @@ run(struct cs_store *st, const struct cs_missing_opts *mo, size_t examples,
 	x.err = err;
 	x.mo = mo;
 	x.days = days;
+	x.examples = examples;
 	x.part_fn = fn;
 	x.day_fn = dayfn;
 	x.part_arg = arg;
@@ -1672,7 +1681,7 @@ run(struct cs_store *st, const struct cs_missing_opts *mo, size_t examples,
 	if (days && (cs_store_foreach_chainday(st, on_chainday, &x,
 	    err) == -1 || days_finish(&x, out) == -1))
 		goto out;
-	ret = finish(&x, examples, out);
+	ret = finish(&x, out);
 out:
 	cs_missing_release(&m);
 	ctx_release(&x);

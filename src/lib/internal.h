@@ -10,6 +10,9 @@
 #include <emmintrin.h>
 #endif
 
+/* Sorts v ascending (sort.c, a radix sort): 0, or -1 when out of memory. */
+int	cs_sort_u64(uint64_t *v, size_t n);
+
 /*
  * Returns the first byte in [p, end) that a JSON string scanner must look at:
  * '"', '\\', a control character or a byte >= 0x80; end when none.
