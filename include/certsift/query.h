@@ -140,6 +140,16 @@ int	cs_query_open(struct cs_store *st, const struct cs_sel *sel,
 	    struct cs_query **out, struct cs_err *err);
 void	cs_query_close(struct cs_query *q);
 
+/*
+ * A query of q's selection reading through st, a reader of q's store
+ * (cs_store_reader()), for another thread: it shares q's tables, which it
+ * builds first (cs_query_keys()), so that from then on the rankings, the
+ * trends and the walks only read them, on either query at once. Close it
+ * before q.
+ */
+int	cs_query_twin(struct cs_query *q, struct cs_store *st,
+	    struct cs_query **out, struct cs_err *err);
+
 /* The selection of q. */
 const struct cs_sel	*cs_query_sel(const struct cs_query *q);
 

@@ -11,8 +11,11 @@
  * cs_query_rank() (top). Every string from a report or a
  * certificate is escaped for HTML; URLs are links only when http(s).
  *
- * Threads: a report is written by one thread, with a store handle and a
- * query of that thread (store.h, query.h).
+ * Threads: a report is written by one thread, with a store handle (its
+ * snapshot pinned) and a query of that thread (store.h, query.h). While
+ * the walk runs, the trend by error code and the rankings are computed on
+ * a second thread of its own, through a reader of the same snapshot
+ * (cs_store_reader(), cs_query_twin()).
  */
 
 #include <stddef.h>
@@ -25,7 +28,7 @@
 #include "certsift/store.h"
 
 struct cs_report_html_opts {
-	struct cs_query		*query;		/* the selection */
+	struct cs_query		*query;		/* the selection (not NULL) */
 	const char		*store_name;	/* shown as given */
 	const char		*selection;	/* its options, as text */
 	const struct cs_certset	*roots;		/* for missing; NULL: none */

@@ -67,6 +67,15 @@ void	cs_store_verdict_count(const struct cs_store *st,
 int	cs_store_read_begin(struct cs_store *st, struct cs_err *err);
 void	cs_store_read_end(struct cs_store *st);
 
+/*
+ * A second handle on st (whose snapshot is pinned), for another thread: it
+ * reads the same snapshot on a read transaction of its own, and never
+ * writes. Returns 0 with *out, 1 when a writer committed since st's
+ * snapshot (no handle: use st alone), or -1. Close it before st.
+ */
+int	cs_store_reader(struct cs_store *st, struct cs_store **out,
+	    struct cs_err *err);
+
 /* The cumulative counters. */
 enum {
 	CS_N_FILES,

@@ -699,11 +699,30 @@ fail:
 	return -1;
 }
 
+int
+cs_query_twin(struct cs_query *q, struct cs_store *st, struct cs_query **out,
+    struct cs_err *err)
+{
+	*out = NULL;
+	if (cs_query_keys(q, err) == -1)
+		return -1;
+	if ((*out = malloc(sizeof(**out))) == NULL)
+		return query_nomem(err);
+	**out = *q;
+	(*out)->st = st;
+	(*out)->twin = 1;
+	return 0;
+}
+
 void
 cs_query_close(struct cs_query *q)
 {
 	if (q == NULL)
 		return;
+	if (q->twin) {
+		free(q);
+		return;
+	}
 	cs_sel_release(&q->sel);
 	keymap_release(&q->figmap);
 	cs_vec_release(&q->figs);

@@ -139,6 +139,7 @@ struct qwchain {
 
 struct cs_query {
 	struct cs_store		*st;
+	int			 twin;		/* shares another's tables */
 	struct cs_sel		 sel;
 	struct keymap		 figmap;	/* with codes */
 	CS_VEC(struct qfig)	 figs;

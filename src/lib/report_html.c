@@ -1,6 +1,7 @@
 #include "certsift/report_html.h"
 
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -856,35 +857,83 @@ rank_hosts(struct page *p)
 
 /* ---- gathering ----------------------------------------------------------- */
 
+static void
+trend_opts(const struct page *p, struct cs_query *q, int by,
+    struct cs_trend_opts *to)
+{
+	memset(to, 0, sizeof(*to));
+	to->query = q;
+	to->has_since = p->o->has_since;
+	to->since = p->o->since;
+	to->has_until = p->o->has_until;
+	to->until = p->o->until;
+	to->by = by;
+}
+
+/*
+ * What the walk has no part in: the reports per day by error code and the
+ * rankings, through st and q (the page's, or a reader of them on a thread
+ * of its own: it writes only these of p).
+ */
+struct side {
+	struct page	*p;
+	struct cs_store	*st;
+	struct cs_query	*q;
+	struct cs_err	 err;
+	int		 ret;
+};
+
 static int
-gather(struct page *p)
+side_gather(struct page *p, struct cs_store *st, struct cs_query *q,
+    struct cs_err *err)
+{
+	struct cs_trend_opts to;
+	struct cs_rank_opts ro;
+	int k;
+
+	trend_opts(p, q, CS_TREND_ERROR, &to);
+	if (cs_trend_run(st, &to, &p->byerr, err) == -1)
+		return -1;
+	for (k = 0; k < CS_RANK_NKINDS; k++) {
+		if (k == CS_RANK_HOSTS && (p->hosts_mode == 1 ||
+		    p->hosts_mode == 2))
+			continue;
+		memset(&ro, 0, sizeof(ro));
+		ro.kind = k;
+		ro.min_host_reports = p->o->min_host_reports;
+		ro.limit = p->top;
+		if (cs_query_rank(q, &ro, &p->rank[k], err) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+static void *
+side_run(void *arg)
+{
+	struct side *s = arg;
+
+	s->ret = side_gather(s->p, s->st, s->q, &s->err);
+	return NULL;
+}
+
+/* The walk, for missing's rows and the causes, and the trends it feeds. */
+static int
+walk_gather(struct page *p)
 {
 	const struct cs_report_html_opts *o = p->o;
 	struct cs_trend_opts to;
 	struct cs_missing_opts mo;
-	struct cs_rank_opts ro;
 	size_t *rows = NULL, nrows = 0, i;
-	int k, ret = -1;
+	int ret = -1;
 
-	if (cs_store_counters(p->st, p->n, p->err) == -1)
-		return -1;
-	memset(&to, 0, sizeof(to));
-	to.query = o->query;
-	to.has_since = o->has_since;
-	to.since = o->since;
-	to.has_until = o->has_until;
-	to.until = o->until;
-	to.by = CS_TREND_ERROR;
-	if (cs_trend_run(p->st, &to, &p->byerr, p->err) == -1)
-		return -1;
 	memset(&mo, 0, sizeof(mo));
 	mo.roots = o->roots;
 	mo.known = o->known;
 	mo.query = o->query;
-	/* One walk for missing's rows and the causes. */
 	if (cs_causes_days(p->st, &mo, 3, &p->causes, &p->m, p->err) == -1)
 		return -1;
-	to.by = CS_TREND_CAUSE;
+	trend_opts(p, o->query, CS_TREND_CAUSE, &to);
 	to.causes = &p->causes;
 	if (cs_trend_run(p->st, &to, &p->bycause, p->err) == -1)
 		return -1;
@@ -893,26 +942,52 @@ gather(struct page *p)
 	for (i = 0; i < p->m.nrows && nrows < NCOLORS - 1; i++)
 		if (p->m.rows[i].outcome == CS_MISSING_INTERMEDIATE)
 			rows[nrows++] = i;
-	to.by = CS_TREND_MISSING_ROW;
+	trend_opts(p, o->query, CS_TREND_MISSING_ROW, &to);
 	to.missing = &p->m;
 	to.rows = rows;
 	to.nrows = nrows;
 	if (cs_trend_run(p->st, &to, &p->bymiss, p->err) == -1)
 		goto out;
-	for (k = 0; k < CS_RANK_NKINDS; k++) {
-		if (k == CS_RANK_HOSTS && (p->hosts_mode == 1 ||
-		    p->hosts_mode == 2))
-			continue;
-		memset(&ro, 0, sizeof(ro));
-		ro.kind = k;
-		ro.min_host_reports = o->min_host_reports;
-		ro.limit = p->top;
-		if (cs_query_rank(o->query, &ro, &p->rank[k], p->err) == -1)
-			goto out;
-	}
 	ret = 0;
 out:
 	free(rows);
+	return ret;
+}
+
+/*
+ * Both at once on two threads when the store gives a reader of the same
+ * snapshot (the walk takes most of the time, the rankings most of the
+ * rest); else one after the other.
+ */
+static int
+gather(struct page *p)
+{
+	struct side s;
+	pthread_t th;
+	int rc, threaded = 0, ret = -1;
+
+	memset(&s, 0, sizeof(s));
+	s.p = p;
+	if (cs_store_counters(p->st, p->n, p->err) == -1 ||
+	    (rc = cs_store_reader(p->st, &s.st, p->err)) == -1)
+		return -1;
+	if (rc == 0 && (cs_query_twin(p->o->query, s.st, &s.q, p->err) ==
+	    -1))
+		goto out;
+	if (s.q != NULL)
+		threaded = pthread_create(&th, NULL, side_run, &s) == 0;
+	ret = walk_gather(p);
+	if (threaded) {
+		pthread_join(th, NULL);
+		if (ret == 0 && s.ret == -1) {
+			*p->err = s.err;
+			ret = -1;
+		}
+	} else if (ret == 0)
+		ret = side_gather(p, p->st, p->o->query, p->err);
+out:
+	cs_query_close(s.q);
+	cs_store_close(s.st);
 	return ret;
 }
 

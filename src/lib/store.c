@@ -167,6 +167,7 @@ struct cs_store {
 	struct cs_buf	 vnew;
 	struct cs_verdict_count vcount;
 	int		 upgraded;	/* the schema this handle upgraded */
+	int		 borrowed;	/* env is another handle's (reader) */
 	char		*path;
 };
 
@@ -264,6 +265,51 @@ cs_store_read_begin(struct cs_store *st, struct cs_err *err)
 	if (rbegin(st, &txn, err) == -1)
 		return -1;
 	st->rtxn = txn;
+	return 0;
+}
+
+int
+cs_store_reader(struct cs_store *st, struct cs_store **out,
+    struct cs_err *err)
+{
+	struct cs_store *r;
+
+	*out = NULL;
+	if (st->rtxn == NULL)
+		return cs_err_set(err, CS_EUSAGE, "a reader of a store needs "
+		    "its snapshot pinned");
+	if ((r = calloc(1, sizeof(*r))) == NULL ||
+	    (r->path = strdup(st->path)) == NULL) {
+		free(r);
+		return cs_err_set(err, CS_ENOMEM, "out of memory");
+	}
+	/* LMDB opens a file once per process: the environment is shared,
+	 * and LMDB lets each thread have a read transaction on it. */
+	r->env = st->env;
+	r->borrowed = 1;
+	memcpy(r->dbi, st->dbi, sizeof(r->dbi));
+	r->lockfd = -1;
+	r->rdonly = 1;
+	r->keepnone = 1;
+	r->notop = st->notop;
+	r->noaia = st->noaia;
+	r->nodays = st->nodays;
+	r->novalid = st->novalid;
+	r->nohostday = st->nohostday;
+	r->nocode = st->nocode;
+	r->noverdict = st->noverdict;
+	r->nolock = st->nolock;
+	pthread_rwlock_init(&r->maplock, NULL);
+	if (cs_store_read_begin(r, err) == -1) {
+		cs_store_close(r);
+		return -1;
+	}
+	/* A writer committed in between: not the same snapshot. */
+	if (mdb_txn_id(r->rtxn) != mdb_txn_id(st->rtxn)) {
+		cs_store_close(r);
+		return 1;
+	}
+	*out = r;
 	return 0;
 }
 
@@ -1057,9 +1103,10 @@ cs_store_close(struct cs_store *st)
 	if (st == NULL)
 		return;
 	cs_store_read_end(st);
-	verdicts_flush(st);
+	if (!st->borrowed)
+		verdicts_flush(st);
 	cs_buf_release(&st->vnew);
-	if (st->env != NULL)
+	if (st->env != NULL && !st->borrowed)
 		mdb_env_close(st->env);
 	if (st->lockfd != -1)
 		close(st->lockfd);
