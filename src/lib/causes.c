@@ -1,6 +1,7 @@
 #include "certsift/causes.h"
 
 #include <arpa/inet.h>
+#include <stddef.h>
 #include <regex.h>
 #include <stdlib.h>
 #include <string.h>
@@ -422,7 +423,8 @@ struct ctx {
 	int			 cur_has_err;
 	int32_t			 cur_code;
 	struct dcvec		 pv, hv, dv;
-	CS_VEC(struct cs_cause_day) out;
+	CS_VEC(struct cs_cause_day) out;	/* each (day, cause) once */
+	struct cs_hmap		 outidx;
 	uint64_t		 guessed;
 };
 
@@ -1363,9 +1365,23 @@ static int
 emit(struct ctx *x, int32_t day, int cause, uint64_t n)
 {
 	struct cs_cause_day d = { day, cause, n };
+	uint64_t h = XXH3_64bits(&d, offsetof(struct cs_cause_day, reports));
+	size_t pos;
+	uint32_t e;
 
-	if (n > 0 && cs_vec_push(&x->out, d) == -1)
+	if (n == 0)
+		return 0;
+	if (cs_hmap_reserve(&x->outidx, x->out.n + 1) == -1)
 		return cs_err_set(x->err, CS_ENOMEM, "out of memory");
+	for (pos = cs_hmap_start(&x->outidx, h);
+	    cs_hmap_next(&x->outidx, h, &pos, &e);)
+		if (x->out.v[e].day == day && x->out.v[e].cause == cause) {
+			x->out.v[e].reports += n;
+			return 0;
+		}
+	if (cs_vec_push(&x->out, d) == -1)
+		return cs_err_set(x->err, CS_ENOMEM, "out of memory");
+	cs_hmap_put(&x->outidx, pos, h, (uint32_t)(x->out.n - 1));
 	return 0;
 }
 
@@ -1475,19 +1491,52 @@ day_cmp(const void *a, const void *b)
 	return (x->cause > y->cause) - (x->cause < y->cause);
 }
 
+/*
+ * Sorts v by dc_cmp(). The lists come in chain order, code by code, so
+ * only each (chain, code)'s few entries need sorting, unless they do not.
+ */
+static void
+dc_sort(struct dcvec *v)
+{
+	size_t i, j, b;
+
+	for (i = 1; i < v->n && dc_key_cmp(&v->v[i - 1], &v->v[i]) <= 0; i++)
+		;
+	if (i < v->n) {
+		qsort(v->v, v->n, sizeof(*v->v), dc_cmp);
+		return;
+	}
+	for (b = 0; b < v->n; b = i) {
+		for (i = b + 1; i < v->n && dc_key_cmp(&v->v[b], &v->v[i]) == 0;
+		    i++)
+			;
+		if (i - b > 16)
+			qsort(v->v + b, i - b, sizeof(*v->v), dc_cmp);
+		else
+			for (j = b + 1; j < i; j++) {
+				struct dc t = v->v[j];
+				size_t k;
+
+				for (k = j; k > b && dc_cmp(&v->v[k - 1], &t) > 0;
+				    k--)
+					v->v[k] = v->v[k - 1];
+				v->v[k] = t;
+			}
+	}
+}
+
 /* Each (chain, code) of the three lists in turn, then the sums. */
 static int
 days_finish(struct ctx *x, struct cs_causes *out)
 {
 	struct dcvec *v[3] = { &x->pv, &x->hv, &x->dv };
-	size_t at[3] = { 0, 0, 0 }, n[3], i, k;
+	size_t at[3] = { 0, 0, 0 }, n[3], i;
 	const struct dc *lo;
 	struct dc key;
 
 	/* The hosts' days of one code come host by host: by day. */
 	for (i = 0; i < 3; i++)
-		if (v[i]->n > 1)
-			qsort(v[i]->v, v[i]->n, sizeof(*v[i]->v), dc_cmp);
+		dc_sort(v[i]);
 	for (;;) {
 		for (lo = NULL, i = 0; i < 3; i++)
 			if (at[i] < v[i]->n && (lo == NULL ||
@@ -1506,14 +1555,8 @@ days_finish(struct ctx *x, struct cs_causes *out)
 	}
 	if (x->out.n > 1)
 		qsort(x->out.v, x->out.n, sizeof(*x->out.v), day_cmp);
-	for (i = 0, k = 0; i < x->out.n; i++) {
-		if (k > 0 && day_cmp(&x->out.v[k - 1], &x->out.v[i]) == 0)
-			x->out.v[k - 1].reports += x->out.v[i].reports;
-		else
-			x->out.v[k++] = x->out.v[i];
-	}
 	out->days = x->out.v;
-	out->ndays = k;
+	out->ndays = x->out.n;
 	out->days_guessed = x->guessed;
 	x->out.v = NULL;
 	x->out.n = x->out.cap = 0;
@@ -1629,6 +1672,7 @@ ctx_release(struct ctx *x)
 	cs_vec_release(&x->hv);
 	cs_vec_release(&x->dv);
 	cs_vec_release(&x->out);
+	cs_hmap_release(&x->outidx);
 }
 
 static int
