@@ -877,6 +877,7 @@ static size_t
 ip_parse(const char *s, size_t len, unsigned char ip[16])
 {
 	char b[64];
+	size_t i;
 
 	if (len > 1 && s[0] == '[' && s[len - 1] == ']') {
 		s++;
@@ -884,6 +885,14 @@ ip_parse(const char *s, size_t len, unsigned char ip[16])
 	}
 	if (len == 0 || len >= sizeof(b))
 		return 0;
+	/* Most are names: IPv6 text has a colon, IPv4 only digits and dots. */
+	if (memchr(s, ':', len) == NULL) {
+		for (i = 0; i < len && ((s[i] >= '0' && s[i] <= '9') ||
+		    s[i] == '.'); i++)
+			;
+		if (i < len)
+			return 0;
+	}
 	memcpy(b, s, len);
 	b[len] = '\0';
 	if (inet_pton(AF_INET, b, ip) == 1)
