@@ -17,6 +17,7 @@
 #include "certsift/buf.h"
 #include "certsift/store.h"
 #include "certsift/vec.h"
+#include "merge_int.h"
 #include "store_int.h"
 
 /*
@@ -34,10 +35,15 @@
  * key done), so that a merge killed at any moment is finished by the same
  * command: nothing is added twice, nothing left out. A new output is made
  * beside its path and renamed into place at the end.
+ *
+ * A new output of two stores or more (of this schema) is built instead by
+ * merge_build.c, each table written once from all the stores' at once;
+ * its job's record ("csmergeB") says which of the build's phases is next.
  */
 
 #define DEFAULT_STEP	50000		/* records per transaction */
 #define JOB_MAGIC	"csmerge1"
+#define JOB_MAGIC_BUILD	"csmergeB"	/* row: the build's next phase */
 #define POS_MAX		512		/* LMDB keys are at most 511 bytes */
 
 struct input {
@@ -95,6 +101,7 @@ struct merge {
 	int			 fresh;		/* out is new */
 	const char		*out_path;	/* as given */
 	int			 nosync;	/* commits do not wait */
+	int			 build;		/* merge_build.c's job */
 	char			 boot[40];	/* this boot's id, or "" */
 };
 
@@ -789,7 +796,8 @@ job_encode(const struct merge *m, const struct job *j, struct cs_buf *b,
 	size_t i;
 
 	cs_buf_reset(b);
-	if (cs_buf_append(b, JOB_MAGIC, 8, err) == -1 ||
+	if (cs_buf_append(b, m->build ? JOB_MAGIC_BUILD : JOB_MAGIC, 8,
+	    err) == -1 ||
 	    cs_buf_append(b, j, offsetof(struct job, pos), err) == -1 ||
 	    cs_buf_append(b, j->pos, j->poslen, err) == -1)
 		return -1;
@@ -838,13 +846,15 @@ job_resume(struct merge *m, const unsigned char *p, size_t len,
 	size_t i, k;
 	uint32_t n;
 
-	if (len < 8 + offsetof(struct job, pos) || memcmp(p, JOB_MAGIC, 8))
+	if (len < 8 + offsetof(struct job, pos) || (memcmp(p, JOB_MAGIC, 8) &&
+	    memcmp(p, JOB_MAGIC_BUILD, 8)))
 		goto bad;
+	m->build = memcmp(p, JOB_MAGIC_BUILD, 8) == 0;
 	p += 8;
 	memcpy(j, p, offsetof(struct job, pos));
 	p += offsetof(struct job, pos);
 	if (j->poslen > POS_MAX || (size_t)(end - p) < j->poslen ||
-	    j->row > NROWS)
+	    j->row > (m->build ? (uint32_t)cs_merge_build_phases() : NROWS))
 		goto bad;
 	memcpy(j->pos, p, j->poslen);
 	p += j->poslen;
@@ -1516,8 +1526,12 @@ prepare(struct merge *m, struct job *j, const char *out, int fresh,
  * is then done: the job begins at the next store. The copy's numbers are
  * those a merge into the empty output would have given.
  */
+/*
+ * The largest store of this schema first (-1 when none is): the one a
+ * new output begins as, or whose numbers a build keeps.
+ */
 static int
-seed(struct merge *m, struct job *j, struct cs_err *err)
+largest_first(struct merge *m)
 {
 	struct input tmp;
 	uint64_t size, best = 0;
@@ -1535,10 +1549,18 @@ seed(struct merge *m, struct job *j, struct cs_err *err)
 		}
 	}
 	if (pick == m->nin)
-		return 0;
+		return -1;
 	tmp = m->in[0];
 	m->in[0] = m->in[pick];
 	m->in[pick] = tmp;
+	return 0;
+}
+
+static int
+seed(struct merge *m, struct job *j, struct cs_err *err)
+{
+	if (largest_first(m) == -1)
+		return 0;
 	if (cs_store_replace(m->out, m->in[0].st, err) == -1)
 		return -1;
 	j->cur = 1;
@@ -1639,6 +1661,121 @@ run(struct merge *m, struct job *j, int resumed, struct cs_err *err)
 	return 0;
 }
 
+/* ---- a new output built at once (merge_build.c) -------------------------- */
+
+/* Two stores or more, all of this schema, into a new output. */
+static int
+can_build(struct merge *m)
+{
+	size_t i;
+
+	if (!m->fresh || m->nin < 2 || m->nin > 1024)
+		return 0;
+	for (i = 0; i < m->nin; i++)
+		if (!cs_store_current(m->in[i].st))
+			return 0;
+	return 1;
+}
+
+struct buildjob {
+	struct merge	*m;
+	struct job	*j;
+};
+
+static int
+build_mark(void *arg, struct cs_wtxn *t, int next, struct cs_err *err)
+{
+	struct buildjob *b = arg;
+	int rc;
+
+	b->j->row = (uint32_t)next;
+	b->m->t = t;
+	rc = job_put(b->m, b->j, err);
+	b->m->t = NULL;
+	return rc;
+}
+
+static void
+build_progress(void *arg, const char *tables, uint64_t records)
+{
+	struct buildjob *b = arg;
+
+	if (b->m->o->progress != NULL)
+		b->m->o->progress(b->m->o->arg, b->m->nin, b->m->nin, tables,
+		    records);
+}
+
+/* The last transaction: the counters, the days, no job left. */
+static int
+build_end(struct merge *m, const struct mb_result *res, struct cs_err *err)
+{
+	size_t i;
+	int tries, rc;
+
+	for (tries = 0; tries < 64; tries++) {
+		memset(m->n, 0, sizeof(m->n));
+		for (i = 0; i < m->nin; i++)
+			store_counters(&m->in[i], m->n);
+		m->n[CS_N_UNIQUE_CERTS] = res->certs;
+		m->n[CS_N_CERTS_NEW] = res->certs;
+		m->n[CS_N_COLLISIONS] = res->collisions;
+		m->n[CS_N_UNIQUE_CHAINS] = res->chains;
+		m->n[CS_N_UNIQUE_HOSTS] = res->hosts;
+		if (cs_store_wbegin(m->out, &m->t, err) == -1)
+			return -1;
+		rc = cs_store_wcounters(m->t, m->n, err);
+		for (i = 0; rc == 0 && i < m->nin; i++) {
+			m->cur = &m->in[i];
+			rc = days_before(m, err);
+		}
+		if (rc == 0)
+			rc = job_end(m, err);
+		if (rc == 0) {
+			rc = cs_store_wcommit(m->t, err);
+			m->t = NULL;
+			if (rc == 0)
+				return 0;
+		}
+		cs_store_wabort(m->t);
+		m->t = NULL;
+		if (err->code != CS_EFULL)
+			return -1;
+	}
+	return -1;
+}
+
+static int
+run_build(struct merge *m, struct job *j, struct cs_err *err)
+{
+	struct mb_input *ins;
+	struct mb_result res;
+	struct mb_opts bo;
+	struct buildjob b = { m, j };
+	size_t i;
+	int ret = -1;
+
+	if ((ins = calloc(m->nin, sizeof(*ins))) == NULL)
+		return cs_err_set(err, CS_ENOMEM, "out of memory");
+	for (i = 0; i < m->nin; i++) {
+		ins[i].path = m->in[i].path;
+		ins[i].st = m->in[i].st;
+		ins[i].txn = m->in[i].txn;
+	}
+	memset(&bo, 0, sizeof(bo));
+	bo.step = m->o->commit_every ? m->o->commit_every : DEFAULT_STEP;
+	bo.mark = build_mark;
+	bo.progress = build_progress;
+	bo.arg = &b;
+	if (cs_merge_build(m->out, ins, m->nin, (int)j->row, &bo, &res,
+	    err) == 0 && build_end(m, &res, err) == 0) {
+		m->sum->stores = m->nin;
+		m->sum->certs_added = res.certs;
+		ret = 0;
+	}
+	free(ins);
+	return ret;
+}
+
 /* A new store that nothing was merged into: gone. */
 static void
 remove_store(const char *dir)
@@ -1718,13 +1855,19 @@ cs_merge(const char *out, const char *const *inputs, size_t n,
 	if (rc == 1) {
 		sum->resumed = 1;
 		note(&m, "finishing the interrupted merge into '%s'", out);
+	} else if (can_build(&m)) {
+		m.build = 1;
+		largest_first(&m);
+		if (begin_job(&m, &j, err) == -1)
+			goto out;
 	} else if ((fresh && seed(&m, &j, err) == -1) ||
 	    (j.cur < j.nin && begin_job(&m, &j, err) == -1))
 		goto out;
 	begun = 1;
 	if (m.nosync && cs_store_nosync(m.out, 1, err) == -1)
 		goto out;
-	if (run(&m, &j, rc == 1, err) == -1)
+	if (m.build ? run_build(&m, &j, err) == -1 : run(&m, &j, rc == 1,
+	    err) == -1)
 		goto out;
 	if (m.nosync && cs_store_sync(m.out, err) == -1)
 		goto out;

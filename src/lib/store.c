@@ -4357,3 +4357,299 @@ cs_store_hosts_mode(struct cs_store *st, struct cs_err *err)
 		return mdb_fail(err, rc, "cannot read the hosts mode");
 	return m <= CS_HOSTS_UNRECORDED ? (int)m : CS_HOSTS_UNRECORDED;
 }
+
+/* ---- merge's build of a new store (merge_build.c) ------------------------ */
+
+int
+cs_store_wappend(struct cs_wtxn *t, int db, const void *key, size_t klen,
+    const void *val, size_t vlen, struct cs_err *err)
+{
+	MDB_val k = { klen, (void *)key }, v = { vlen, (void *)val };
+	MDB_cursor *c;
+	int rc = 0;
+
+	if ((c = wcursor(t, db, &rc)) == NULL)
+		return wfail(t, err, rc, "cannot open cursor");
+	if ((rc = mdb_cursor_put(c, &k, &v, MDB_APPEND)) != 0)
+		return wfail(t, err, rc, "cannot write");
+	return 0;
+}
+
+int
+cs_store_wdrop(struct cs_wtxn *t, int db, struct cs_err *err)
+{
+	int rc;
+
+	if ((rc = mdb_drop(t->txn, t->st->dbi[db], 0)) != 0)
+		return wfail(t, err, rc, "cannot empty a table");
+	t->tail[db].state = TAIL_UNKNOWN;
+	return 0;
+}
+
+int
+cs_store_chain_certs(const MDB_val *v, const unsigned char **certs,
+    size_t *n)
+{
+	struct chainstat cs;
+
+	if (v->mv_size < sizeof(cs))
+		return -1;
+	memcpy(&cs, v->mv_data, sizeof(cs));
+	if (v->mv_size < sizeof(cs) + (size_t)cs.ncerts * CS_KEY_LEN)
+		return -1;
+	*certs = (const unsigned char *)v->mv_data + sizeof(cs);
+	*n = cs.ncerts;
+	return 0;
+}
+
+static int
+errcount_cmp(const void *a, const void *b)
+{
+	const struct cs_errcount *x = a, *y = b;
+
+	return (x->code > y->code) - (x->code < y->code);
+}
+
+/*
+ * The codes of n records (each nerrs[i] errrecs at errs[i]), one count
+ * per code, appended to out as errrecs; their number in *count.
+ */
+static int
+errs_union(struct cs_buf *out, const void *const *errs, const uint32_t *nerrs,
+    size_t n, uint32_t *count, struct cs_err *err)
+{
+	struct cs_errcount *e, one[16];
+	struct errrec r;
+	size_t i, j, total = 0, k;
+
+	for (i = 0; i < n; i++)
+		total += nerrs[i];
+	*count = 0;
+	if (total == 0)
+		return 0;
+	if ((e = total <= 16 ? one : cs_mallocarray(total, sizeof(*e))) ==
+	    NULL)
+		return cs_err_set(err, CS_ENOMEM, "out of memory");
+	for (i = 0, k = 0; i < n; i++)
+		for (j = 0; j < nerrs[i]; j++, k++) {
+			memcpy(&r, (const char *)errs[i] + j * sizeof(r),
+			    sizeof(r));
+			e[k].code = r.code;
+			e[k].n = r.n;
+		}
+	if (total > 1)
+		qsort(e, total, sizeof(*e), errcount_cmp);
+	for (i = 0; i < total; i = j) {
+		memset(&r, 0, sizeof(r));
+		r.code = e[i].code;
+		for (j = i; j < total && e[j].code == e[i].code; j++)
+			r.n += e[j].n;
+		if (cs_buf_append(out, &r, sizeof(r), err) == -1)
+			break;
+		(*count)++;
+	}
+	if (e != one)
+		free(e);
+	return i < total ? -1 : 0;
+}
+
+#define MERGE_MAX	1024		/* records of one key merged at once */
+
+int
+cs_store_certrec_merge(struct cs_buf *out, const MDB_val *recs, size_t n,
+    uint64_t hosts, struct cs_err *err)
+{
+	struct certstat cs, a;
+	const void *errs[MERGE_MAX];
+	uint32_t nerrs[MERGE_MAX], count;
+	size_t i;
+
+	cs_buf_reset(out);
+	if (n == 0 || n > MERGE_MAX)
+		return cs_err_set(err, CS_ESTORE, "bad certificate records");
+	for (i = 0; i < n; i++) {
+		if (recs[i].mv_size < sizeof(a))
+			return cs_err_set(err, CS_ESTORE, "bad certificate "
+			    "record");
+		memcpy(&a, recs[i].mv_data, sizeof(a));
+		if (recs[i].mv_size < sizeof(a) + (size_t)a.nerrs *
+		    sizeof(struct errrec))
+			return cs_err_set(err, CS_ESTORE, "bad certificate "
+			    "record");
+		if (i == 0) {
+			cs = a;
+			cs.count = cs.leaf_count = 0;
+			cs.seen = 0;
+			cs.first_seen = cs.last_seen = 0;
+		}
+		cs.count += a.count;
+		cs.leaf_count += a.leaf_count;
+		if (a.seen) {
+			if (!cs.seen || a.first_seen < cs.first_seen)
+				cs.first_seen = a.first_seen;
+			if (!cs.seen || a.last_seen > cs.last_seen)
+				cs.last_seen = a.last_seen;
+			cs.seen = 1;
+		}
+		errs[i] = (const char *)recs[i].mv_data + sizeof(a);
+		nerrs[i] = a.nerrs;
+	}
+	cs.hosts = hosts;
+	if (cs_buf_append(out, &cs, sizeof(cs), err) == -1 ||
+	    errs_union(out, errs, nerrs, n, &count, err) == -1)
+		return -1;
+	cs.nerrs = count;
+	memcpy(out->data, &cs, sizeof(cs));
+	return 0;
+}
+
+int
+cs_store_chainrec_merge(struct cs_buf *out, const MDB_val *recs, size_t n,
+    const unsigned char *certs, struct cs_err *err)
+{
+	struct chainstat cs, a;
+	const void *errs[MERGE_MAX];
+	uint32_t nerrs[MERGE_MAX], count;
+	size_t i, klen;
+
+	cs_buf_reset(out);
+	if (n == 0 || n > MERGE_MAX)
+		return cs_err_set(err, CS_ESTORE, "bad chain records");
+	for (i = 0; i < n; i++) {
+		if (recs[i].mv_size < sizeof(a))
+			return cs_err_set(err, CS_ESTORE, "bad chain record");
+		memcpy(&a, recs[i].mv_data, sizeof(a));
+		klen = (size_t)a.ncerts * CS_KEY_LEN;
+		if (recs[i].mv_size < sizeof(a) + klen + (size_t)a.nerrs *
+		    sizeof(struct errrec))
+			return cs_err_set(err, CS_ESTORE, "bad chain record");
+		if (i == 0) {
+			cs = a;
+			cs.count = 0;
+			cs.seen = 0;
+			cs.first_seen = cs.last_seen = 0;
+		}
+		cs.count += a.count;
+		if (a.seen) {
+			if (!cs.seen || a.first_seen < cs.first_seen)
+				cs.first_seen = a.first_seen;
+			if (!cs.seen || a.last_seen > cs.last_seen)
+				cs.last_seen = a.last_seen;
+			cs.seen = 1;
+		}
+		errs[i] = (const char *)recs[i].mv_data + sizeof(a) + klen;
+		nerrs[i] = a.nerrs;
+	}
+	if (cs_buf_append(out, &cs, sizeof(cs), err) == -1 ||
+	    cs_buf_append(out, certs, (size_t)cs.ncerts * CS_KEY_LEN,
+	    err) == -1 ||
+	    errs_union(out, errs, nerrs, n, &count, err) == -1)
+		return -1;
+	cs.nerrs = count;
+	memcpy(out->data, &cs, sizeof(cs));
+	return 0;
+}
+
+/*
+ * The entries (size bytes each, the last 8 a u64 count) of n records:
+ * sorted by cmp, entries whose first idlen bytes are the same summed, as
+ * wentries() keeps them.
+ */
+static int
+entries_merge(struct cs_buf *out, const MDB_val *recs, size_t n, size_t size,
+    size_t idlen, int (*cmp)(const void *, const void *), struct cs_err *err)
+{
+	unsigned char *p, *q, *end;
+	uint64_t a, b;
+	size_t i;
+
+	cs_buf_reset(out);
+	for (i = 0; i < n; i++) {
+		if (recs[i].mv_size % size != 0)
+			return cs_err_set(err, CS_ESTORE, "bad record of "
+			    "entries");
+		if (cs_buf_append(out, recs[i].mv_data, recs[i].mv_size,
+		    err) == -1)
+			return -1;
+	}
+	if (n == 1 || out->len <= size)
+		return 0;
+	qsort(out->data, out->len / size, size, cmp);
+	end = out->data + out->len;
+	for (p = out->data, q = p + size; q < end; q += size) {
+		if (memcmp(p, q, idlen) == 0) {
+			memcpy(&a, p + size - 8, 8);
+			memcpy(&b, q + size - 8, 8);
+			a += b;
+			memcpy(p + size - 8, &a, 8);
+			continue;
+		}
+		p += size;
+		if (p != q)
+			memmove(p, q, size);
+	}
+	out->len = (size_t)(p + size - out->data);
+	return 0;
+}
+
+static int
+dayrec_cmp(const void *a, const void *b)
+{
+	struct dayrec x, y;
+
+	memcpy(&x, a, sizeof(x));
+	memcpy(&y, b, sizeof(y));
+	return dayent_cmp(x.day, x.has_err != 0, x.code, y.day,
+	    y.has_err != 0, y.code);
+}
+
+int
+cs_store_entries_merge(int db, struct cs_buf *out, const MDB_val *recs,
+    size_t n, struct cs_err *err)
+{
+	switch (db) {
+	case DB_CHAINDAY:
+		return entries_merge(out, recs, n, sizeof(struct dayrec),
+		    offsetof(struct dayrec, n), dayrec_cmp, err);
+	case DB_VALID:
+		return entries_merge(out, recs, n, sizeof(struct cs_validity),
+		    offsetof(struct cs_validity, n), validity_cmp, err);
+	case DB_HOSTDAY:
+		return entries_merge(out, recs, n, sizeof(struct cs_hostday),
+		    offsetof(struct cs_hostday, n), hostday_cmp, err);
+	}
+	return cs_err_set(err, CS_ESTORE, "table '%s' has no entries",
+	    cs_store_db_name(db));
+}
+
+struct toplist *
+cs_store_top_new(void)
+{
+	struct toplist *l;
+
+	if ((l = malloc(sizeof(*l))) != NULL)
+		cs_store_top_begin(l);
+	return l;
+}
+
+void
+cs_store_top_begin(struct toplist *l)
+{
+	l->n = 0;
+	l->used = 0;
+	l->changed = 0;
+	l->loaded = 1;
+}
+
+void
+cs_store_top_add(struct toplist *l, const char *host, size_t len,
+    uint64_t total)
+{
+	top_update(l, host, len, total);
+}
+
+size_t
+cs_store_top_encode(const struct toplist *l, unsigned char *buf)
+{
+	return top_encode(l, buf);
+}

@@ -7,6 +7,8 @@
 
 #include <lmdb.h>
 
+#include "certsift/buf.h"
+#include "certsift/report.h"
 #include "certsift/store.h"
 
 #ifndef CS_KEY_BITS
@@ -336,5 +338,47 @@ int	cs_store_rec_aiaurl(size_t klen, const void *v, size_t len,
 int	cs_store_rec_aiacert(const unsigned char *key, size_t klen,
 	    const void *v, size_t len, struct cs_aia_certrec *out,
 	    struct cs_err *err);
+
+
+/*
+ * Merge's build of a new store (merge_build.c): each table written once,
+ * in key order.
+ *
+ * cs_store_wappend() adds a record after the table's last (MDB_APPEND:
+ * a key not after it is an error); cs_store_wdrop() empties a table.
+ * cs_store_chain_certs() finds a stored chain's certificate keys.
+ */
+int	cs_store_wappend(struct cs_wtxn *t, int db, const void *key,
+	    size_t klen, const void *val, size_t vlen, struct cs_err *err);
+int	cs_store_wdrop(struct cs_wtxn *t, int db, struct cs_err *err);
+int	cs_store_chain_certs(const MDB_val *v, const unsigned char **certs,
+	    size_t *n);
+/*
+ * The record, into out, of a certificate (a chain) that n stores have,
+ * from theirs (recs): counts summed, times widened, codes merged; a
+ * certificate's hostnames are hosts, a chain's certificates certs (the
+ * output's keys). cs_store_entries_merge() merges records of lists of
+ * entries (tables "chainday", "chainvalid", "chainhostday") as the
+ * store's writes merge them. Each returns 0 or -1.
+ */
+int	cs_store_certrec_merge(struct cs_buf *out, const MDB_val *recs,
+	    size_t n, uint64_t hosts, struct cs_err *err);
+int	cs_store_chainrec_merge(struct cs_buf *out, const MDB_val *recs,
+	    size_t n, const unsigned char *certs, struct cs_err *err);
+int	cs_store_entries_merge(int db, struct cs_buf *out, const MDB_val *recs,
+	    size_t n, struct cs_err *err);
+/*
+ * A certificate's top hostnames (table "tophost") made from its links:
+ * begin, add each (hostname, count), encode into buf (CS_TOP_BUF bytes);
+ * the length is 0 when none was kept.
+ */
+#define CS_TOP_BUF	(CS_TOP_HOSTS * (8 + 2 + CS_HOST_MAX))
+struct toplist;
+struct toplist	*cs_store_top_new(void);		/* free() it */
+void		 cs_store_top_begin(struct toplist *l);
+void		 cs_store_top_add(struct toplist *l, const char *host,
+		    size_t len, uint64_t total);
+size_t		 cs_store_top_encode(const struct toplist *l,
+		    unsigned char *buf);
 
 #endif

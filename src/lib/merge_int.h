@@ -1,0 +1,58 @@
+#ifndef CERTSIFT_MERGE_INT_H
+#define CERTSIFT_MERGE_INT_H
+
+/* Merge's build of a new output store (merge_build.c), for merge.c. */
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <lmdb.h>
+
+#include "certsift/err.h"
+#include "store_int.h"
+
+/* An input store as the build reads it: its snapshot for the whole build. */
+struct mb_input {
+	const char	*path;
+	struct cs_store	*st;
+	MDB_txn		*txn;
+};
+
+/* What the counters of the output take from the build. */
+struct mb_result {
+	uint64_t	certs;
+	uint64_t	chains;
+	uint64_t	hosts;
+	uint64_t	collisions;
+};
+
+struct mb_opts {
+	uint64_t	 step;		/* records per transaction */
+	/* Writes, in t, the job's record saying that phase next is the
+	 * next to do (cs_merge_build_phases() when all are done). */
+	int		(*mark)(void *arg, struct cs_wtxn *t, int next,
+			    struct cs_err *err);
+	void		(*progress)(void *arg, const char *table,
+			    uint64_t records);
+	void		*arg;
+};
+
+/* The number of phases of a build. */
+int	cs_merge_build_phases(void);
+
+/*
+ * Writes every table of out (opened for writing, its lock held, no
+ * transaction open; empty, or as phases 0 to from - 1 left it) but
+ * "meta" as the exact union of the n inputs' (all of this schema, every
+ * table there), from phase from on: each table written once, in key
+ * order. Certificates are numbered in the order of the inputs (in[0]'s
+ * first, then those new in in[1], ...), chains get the keys those
+ * numbers give them. A phase's tables are emptied before it begins (a
+ * killed build left them half written), and its last transaction holds
+ * o->mark()'s record. Fills *res. Returns 0 or -1.
+ */
+int	cs_merge_build(struct cs_store *out, const struct mb_input *in,
+	    size_t n, int from, const struct mb_opts *o,
+	    struct mb_result *res, struct cs_err *err);
+
+#endif
