@@ -282,6 +282,7 @@ stream_open(struct stream *st, struct fb *f, struct src *s,
 {
 	const struct mb_input *in = s->in;
 	CS_VEC(struct ent) v = CS_VEC_INIT;
+	MDB_stat ms;
 	int rc, sorted = 1;
 
 	memset(st, 0, sizeof(*st));
@@ -311,6 +312,10 @@ stream_open(struct stream *st, struct fb *f, struct src *s,
 	if (ph->kind == K_SAME || (ph->kind == K_CERT && s->cmono) ||
 	    (ph->kind == K_CHAIN && s->chmono))
 		return stream_next(st, MDB_FIRST, err);
+	/* As many as it has: no array twice the size, or two at once. */
+	if (mdb_stat(in->txn, cs_store_dbi(in->st, db), &ms) == 0 &&
+	    cs_vec_reserve(&v, ms.ms_entries) == -1)
+		return cs_err_set(err, CS_ENOMEM, "out of memory");
 	for (rc = stream_next(st, MDB_FIRST, err); rc == 0 && !st->end;
 	    rc = stream_next(st, MDB_NEXT, err)) {
 		if (v.n > 0 && sorted && ent_cmp(ph, &v.v[v.n - 1],
@@ -1027,7 +1032,8 @@ run_hosts(struct fb *f, const struct phase *ph, struct cs_err *err)
 	f->dpos = 0;
 	if (run_table(f, &idx, err) == -1)
 		goto out;
-	qsort(f->dups.v, f->dups.n, sizeof(*f->dups.v), dup_cmp);
+	if (f->dups.n > 1)
+		qsort(f->dups.v, f->dups.n, sizeof(*f->dups.v), dup_cmp);
 	if (run_table(f, &hosts, err) == -1)
 		goto out;
 	ret = 0;
@@ -1270,15 +1276,23 @@ number_chains(struct fb *f, struct cs_err *err)
 	chns_t all = CS_VEC_INIT;
 	const struct chn *c, *p;
 	unsigned char *key;
+	MDB_stat ms;
 	uint32_t seq = 0;
-	size_t i, j;
+	size_t i, j, n;
 	uint64_t r = 0;
 	int ret = -1;
 
+	for (i = 0, n = 0; i < f->n; i++)
+		if (mdb_stat(f->s[i].in->txn, cs_store_dbi(f->s[i].in->st,
+		    cs_store_db_index("chain")), &ms) == 0)
+			n += ms.ms_entries;
+	if (cs_vec_reserve(&all, n) == -1)
+		goto nomem;
 	for (i = 0; i < f->n; i++)
 		if (chains_of(f, i, &all, err) == -1)
 			goto out;
-	qsort_r(all.v, all.n, sizeof(*all.v), chn_cmp, f);
+	if (all.n > 1)
+		qsort_r(all.v, all.n, sizeof(*all.v), chn_cmp, f);
 	for (i = 0; i < f->n; i++)
 		if ((f->s[i].crank = cs_mallocarray(f->s[i].nchain,
 		    sizeof(uint32_t))) == NULL)
