@@ -58,9 +58,11 @@ struct cs_aia_run {
  * Opens the store path for a run: it must exist already (else the error
  * of opening it to read); opened to write, with the writer's lock taken
  * at once (a write of nothing), so that a run waits for another writer
- * before it fetches. Returns 0, or -1 (*st NULL).
+ * before it fetches; an upgrade of its schema is told to note(arg, msg).
+ * Returns 0, or -1 (*st NULL).
  */
-int	cs_aia_store_open(const char *path, struct cs_store **st,
+int	cs_aia_store_open(const char *path, void (*note)(void *arg,
+	    const char *msg), void *arg, struct cs_store **st,
 	    struct cs_err *err);
 
 /*

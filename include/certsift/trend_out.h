@@ -21,4 +21,14 @@
  */
 void	cs_trend_write(FILE *f, const struct cs_trend *t, int by, int fmt);
 
+/*
+ * What t's counts leave out or guess, one message each to warn(arg, msg):
+ * the days the store does not keep (unless period: a selection's period,
+ * for which cs_query_period_notes() says it), and the reports whose days
+ * were guessed (days_guessed of cs_trend_walk_run()).
+ */
+void	cs_trend_notes(const struct cs_trend *t, int period,
+	    uint64_t days_guessed, void (*warn)(void *arg, const char *msg),
+	    void *arg);
+
 #endif

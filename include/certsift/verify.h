@@ -57,4 +57,13 @@ typedef void (*cs_verify_fn)(void *arg, const char *check, const char *what);
 int	cs_verify(struct cs_store *st, cs_verify_fn fn, void *arg,
 	    struct cs_verify_sum *sum, struct cs_err *err);
 
+/*
+ * cs_verify() of the store at path, opened read-only: a store there that
+ * cannot be opened is a problem found (check "store"), not a failure.
+ * Returns 0, or -1 when there is no store at path (CS_ENOTFOUND) or out
+ * of memory.
+ */
+int	cs_verify_path(const char *path, cs_verify_fn fn, void *arg,
+	    struct cs_verify_sum *sum, struct cs_err *err);
+
 #endif

@@ -34,6 +34,8 @@ enum {
 	CLI_TIME,	/* an int64_t of cs_date_arg() */
 	CLI_CHOICE,	/* an int: the index of the value among arg's
 			   |-separated names, or values[index] */
+	CLI_FORMAT,	/* the output format (struct cli_opts's) is min, a
+			   CS_FMT_*; --json and --csv exclude each other */
 	CLI_FN,		/* fn() says: 0, or the exit status after saying why */
 	CLI_KIND = 0xff,
 	CLI_SHORT = 0x100,	/* or'ed in: the synopsis shows -letter */
@@ -56,8 +58,7 @@ struct cli_opt {
 	size_t		 off;
 	size_t		 has;
 	uint64_t	 min, max;	/* CLI_NUM */
-	int		(*fn)(struct cli_opts *, const struct cli_opt *,
-			    const char *);
+	int		(*fn)(struct cli_opts *, const char *);
 	const int	*values;	/* CLI_CHOICE, or NULL */
 };
 
@@ -113,8 +114,6 @@ struct cli_opts {
 	struct cs_certset	*roots_set, *known_set;
 };
 
-int	cli_format_opt(struct cli_opts *, const struct cli_opt *, const char *);
-
 /* Rows of a command's table, by kind; off and has are offsetof()s. */
 #define CLI_OPT(name, letter, arg, kind, off)				\
 	{ name, letter, arg, kind, off, 0, 0, 0, NULL, NULL }
@@ -129,8 +128,10 @@ int	cli_format_opt(struct cli_opts *, const struct cli_opt *, const char *);
 /* The shared rows. */
 #define CLI_OFF(f)	offsetof(struct cli_opts, f)
 #define CLI_DB		CLI_OPT("db", 0, "path", CLI_STR, CLI_OFF(db))
-#define CLI_JSON	CLI_OPT_FN("json", 0, NULL, 0, cli_format_opt)
-#define CLI_CSV		CLI_OPT_FN("csv", 0, NULL, 0, cli_format_opt)
+#define CLI_JSON							\
+	{ "json", 0, NULL, CLI_FORMAT, 0, 0, CS_FMT_JSON, 0, NULL, NULL }
+#define CLI_CSV								\
+	{ "csv", 0, NULL, CLI_FORMAT, 0, 0, CS_FMT_CSV, 0, NULL, NULL }
 #define CLI_N(min, max)							\
 	{ NULL, 'n', "count", CLI_NUM, CLI_OFF(n), CLI_OFF(has_n), min, max, \
 	    NULL, NULL }
@@ -154,8 +155,10 @@ int	cli_format_opt(struct cli_opts *, const struct cli_opt *, const char *);
  * after a usage error in certsift's words.
  */
 int	cli_parse(void *o, const struct cli_cmd *c, int argc, char **argv);
-/* Appends c's synopsis ("usage: certsift name ...\n") to b: 0, or -1. */
+/* Appends c's synopsis ("usage: certsift name ...\n") to b: 0, or -1;
+ * cli_usage() writes it to f. */
 int	cli_synopsis(const struct cli_cmd *c, struct cs_buf *b);
+void	cli_usage(FILE *f, const struct cli_cmd *c);
 
 /* What cli_open() opens. */
 enum {
@@ -186,8 +189,6 @@ extern const char *cli_cmd;
 void	cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* cli_warn(msg) as a library's warn callback (arg unused). */
 void	cli_warn_cb(void *arg, const char *msg);
-/* Says so when opening st (to write) upgraded it. */
-void	cli_upgrade_note(const struct cs_store *st);
 /* The message, then c's synopsis, on stderr: returns 2. */
 int	cli_usage_error(const struct cli_cmd *c, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
@@ -202,9 +203,5 @@ int	cli_finish(int status);
  * closed as the library does, saying why when they fail: 0, or -1. */
 int	cli_out_open(struct cs_outfile *o, const char *path);
 int	cli_out_close(struct cs_outfile *o, int ok);
-
-/* Finds a certificate by sha256 prefix or PEM/DER file path. */
-int	cli_find_cert(struct cs_store *st, const char *arg,
-	    unsigned char key[CS_KEY_LEN]);
 
 #endif

@@ -59,11 +59,11 @@ open_store(struct aia_opts *o)
 
 	if (!o->ro.fetch && o->imports.n == 0)
 		return 0;
-	if (cs_aia_store_open(cli_db_path(o->c.db), &o->c.st, &err) == -1) {
+	if (cs_aia_store_open(cli_db_path(o->c.db), cli_warn_cb, NULL,
+	    &o->c.st, &err) == -1) {
 		cli_warn("%s", err.msg);
 		return 1;
 	}
-	cli_upgrade_note(o->c.st);
 	return 0;
 }
 

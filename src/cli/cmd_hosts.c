@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "certsift/cert_out.h"
+#include "certsift/certfind.h"
 
 static const struct cli_opt opts[] = {
 	CLI_DB, CLI_JSON, CLI_MHR, CLI_N(0, UINT32_MAX), CLI_END
@@ -22,8 +23,8 @@ run(int argc, char **argv)
 	if ((status = cli_parse(&o, &cmd_hosts, argc, argv)) != -1 ||
 	    (status = cli_open(&o, CLI_OPEN_STORE)) != 0)
 		return cli_close(&o, status);
-	if (cli_find_cert(o.st, argv[optind], key) == -1)
-		return cli_close(&o, 1);
+	if (cs_cert_find(o.st, argv[optind], key, &err) == -1)
+		return cli_close(&o, cli_fail(&err));
 	if (cs_cert_hostlist(o.st, key, (size_t)o.n, o.min_host_reports, &l,
 	    &err) == -1)
 		status = cli_fail(&err);

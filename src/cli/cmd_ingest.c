@@ -7,7 +7,7 @@
 
 #include "certsift/ingest.h"
 #include "certsift/ingest_files.h"
-#include "certsift/ingest_notes.h"
+#include "certsift/ingest_run.h"
 #include "certsift/nss.h"
 #include "certsift/report.h"
 #include "certsift/summary_out.h"
@@ -24,12 +24,49 @@ struct ingest_opts {
 	uint64_t		 jobs;
 };
 
-static int	error_opt(struct cli_opts *, const struct cli_opt *,
-		    const char *);
-static int	hosts_opt(struct cli_opts *, const struct cli_opt *,
-		    const char *);
-static int	sample_opt(struct cli_opts *, const struct cli_opt *,
-		    const char *);
+static int
+error_opt(struct cli_opts *c, const char *arg)
+{
+	struct ingest_opts *io = (struct ingest_opts *)c;
+	int code;
+
+	if (cs_nss_parse(arg, &code) == -1)
+		return cli_usage_error(&cmd_ingest, "'%s' is not an error code "
+		    "or name", arg);
+	if (cs_vec_push(&io->errors, code) == -1) {
+		cli_warn("out of memory");
+		return 1;
+	}
+	return 0;
+}
+
+static int
+hosts_opt(struct cli_opts *c, const char *arg)
+{
+	struct ingest_opts *io = (struct ingest_opts *)c;
+	struct cs_err err = CS_ERR_INIT;
+
+	if (cs_ingest_hosts_mode(&io->o, arg, &io->key, &err) == -1)
+		return err.code == CS_EUSAGE ? cli_usage_error(&cmd_ingest, "%s",
+		    err.msg) : cli_fail(&err);
+	return 0;
+}
+
+static int
+sample_opt(struct cli_opts *c, const char *arg)
+{
+	struct cs_ingest_opts *o = &((struct ingest_opts *)c)->o;
+	char *end;
+
+	errno = 0;
+	o->sample = strtod(arg, &end);
+	if (errno != 0 || *end != '\0' || end == arg ||
+	    !(o->sample >= 0.0 && o->sample <= 1.0))
+		return cli_usage_error(&cmd_ingest, "--sample takes a fraction "
+		    "from 0 to 1, not '%s'", arg);
+	o->sampling = 1;
+	return 0;
+}
 
 static const int readers[] = { CS_READER_AUTO, CS_READER_JANSSON };
 
@@ -55,104 +92,15 @@ static const struct cli_opt opts[] = {
 	CLI_END
 };
 
-static int
-error_opt(struct cli_opts *c, const struct cli_opt *opt, const char *arg)
-{
-	struct ingest_opts *io = (struct ingest_opts *)c;
-	int code;
-
-	(void)opt;
-	if (cs_nss_parse(arg, &code) == -1)
-		return cli_usage_error(&cmd_ingest, "'%s' is not an error code "
-		    "or name", arg);
-	if (cs_vec_push(&io->errors, code) == -1) {
-		cli_warn("out of memory");
-		return 1;
-	}
-	return 0;
-}
-
-/* --hosts MODE (keyed:FILE: the HMAC key is all of FILE's bytes). */
-static int
-hosts_opt(struct cli_opts *c, const struct cli_opt *opt, const char *arg)
-{
-	struct ingest_opts *io = (struct ingest_opts *)c;
-	struct cs_err err = CS_ERR_INIT;
-
-	(void)opt;
-	if (strcmp(arg, "clear") == 0 || strcmp(arg, "none") == 0)
-		io->o.hosts = arg[0] == 'c' ? CS_HOSTS_CLEAR : CS_HOSTS_NONE;
-	else if (strncmp(arg, "keyed:", 6) != 0)
-		return cli_usage_error(&cmd_ingest, "--hosts takes none, clear "
-		    "or keyed:FILE, not '%s'", arg);
-	else {
-		io->o.hosts = CS_HOSTS_KEYED;
-		if (cs_ingest_key_read(arg + 6, &io->key, &err) == -1)
-			return cli_fail(&err);
-	}
-	return 0;
-}
-
-static int
-sample_opt(struct cli_opts *c, const struct cli_opt *opt, const char *arg)
-{
-	struct cs_ingest_opts *o = &((struct ingest_opts *)c)->o;
-	char *end;
-
-	(void)opt;
-	errno = 0;
-	o->sample = strtod(arg, &end);
-	if (errno != 0 || *end != '\0' || end == arg ||
-	    !(o->sample >= 0.0 && o->sample <= 1.0))
-		return cli_usage_error(&cmd_ingest, "--sample takes a fraction "
-		    "from 0 to 1, not '%s'", arg);
-	o->sampling = 1;
-	return 0;
-}
-
-/* Opens the stores, then ingests the paths: the exit status. */
-static int
-ingest(struct ingest_opts *io, struct cs_ingest_notes *n,
-    const struct cs_files *paths)
-{
-	struct cs_err err = CS_ERR_INIT;
-	struct cs_store *st = NULL, *known = NULL;
-	struct cs_ingest *ing = NULL;
-	struct cs_ingest_sum sum;
-	size_t ahead;
-	int status;
-
-	if ((io->known_path != NULL && cs_store_open(io->known_path,
-	    CS_STORE_RDONLY, &known, &err) == -1) ||
-	    (io->o.known = known, cs_store_open(cli_db_path(io->c.db),
-	    CS_STORE_CREATE, &st, &err)) == -1 ||
-	    cs_ingest_new(st, &io->o, &ing, &err) == -1) {
-		status = cli_fail(&err);
-		goto out;
-	}
-	cli_upgrade_note(st);
-	ahead = io->o.jobs > 0 ? (size_t)io->o.jobs :
-	    (size_t)sysconf(_SC_NPROCESSORS_ONLN);
-	status = cs_ingest_files(ing, paths, ahead, cs_ingest_notes_done, n)
-	    == -1;
-	cs_ingest_notes_clear(n);
-	cs_ingest_summary(ing, &sum);
-	cs_ingest_sum_write(stdout, &sum, io->c.format == CS_FMT_JSON);
-out:
-	cs_ingest_free(ing);
-	cs_store_close(st);
-	cs_store_close(known);
-	return status;
-}
-
-/* Ingests the operands' files (error reports to --errors-log): the exit
- * status. */
+/* Ingests the operands' files (bad records also to --errors-log): the
+ * exit status. */
 static int
 run_paths(struct ingest_opts *io, int argc, char **argv)
 {
 	struct cs_err err = CS_ERR_INIT;
 	struct cs_files paths = CS_FILES_INIT;
 	struct cs_ingest_notes n;
+	struct cs_ingest_sum sum;
 	FILE *log = NULL;
 	int rc, status;
 
@@ -170,12 +118,13 @@ run_paths(struct ingest_opts *io, int argc, char **argv)
 		goto out;
 	}
 	cs_ingest_notes_init(&n, stderr, "certsift: ingest: ", log, isatty(2));
-	io->o.bad = cs_ingest_notes_bad;
-	io->o.damaged = cs_ingest_notes_damaged;
-	io->o.progress = cs_ingest_notes_progress;
-	io->o.arg = &n;
-	if ((rc = ingest(io, &n, &paths)) != 0)
-		status = rc;
+	if ((rc = cs_ingest_run(cli_db_path(io->c.db), io->known_path, &io->o,
+	    &paths, &n, &sum, &err)) == -1)
+		status = cli_fail(&err);
+	else {
+		cs_ingest_sum_write(stdout, &sum, io->c.format == CS_FMT_JSON);
+		status = rc != 0 ? rc : status;
+	}
 out:
 	if (log != NULL && fclose(log) != 0) {
 		cli_warn("cannot write '%s'", io->errors_log);
@@ -199,8 +148,6 @@ run(int argc, char **argv)
 	if (status == -1) {
 		io.o.errors = io.errors.v;
 		io.o.nerrors = io.errors.n;
-		io.o.host_key = io.key.data;
-		io.o.host_key_len = io.key.len;
 		io.o.jobs = (int)io.jobs;
 		status = run_paths(&io, argc, argv);
 	}

@@ -1,18 +1,15 @@
 #include "cli.h"
 
-#include <inttypes.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "certsift/merge.h"
+#include "certsift/merge_notes.h"
 #include "certsift/summary_out.h"
 
 struct merge_opts {
 	struct cli_opts		c;
 	struct cs_merge_opts	m;
-	int			tty;
-	int			shown;	/* a progress line is on stderr */
 };
 
 #define OFF(f)	offsetof(struct merge_opts, f)
@@ -24,34 +21,11 @@ static const struct cli_opt opts[] = {
 	CLI_END
 };
 
-static void
-on_note(void *arg, const char *msg)
-{
-	struct merge_opts *o = arg;
-
-	if (o->shown)
-		fputs("\r\033[K", stderr);
-	o->shown = 0;
-	cli_warn("%s", msg);
-}
-
-static void
-on_progress(void *arg, size_t i, size_t n, const char *table,
-    uint64_t records)
-{
-	struct merge_opts *o = arg;
-
-	if (!o->tty)
-		return;
-	fprintf(stderr, "\r\033[Kstore %zu of %zu: %s, %" PRIu64 " records",
-	    i, n, table, records);
-	o->shown = 1;
-}
-
 static int
 run(int argc, char **argv)
 {
 	struct cs_merge_sum sum;
+	struct cs_merge_notes n;
 	struct cs_err err = CS_ERR_INIT;
 	struct merge_opts o;
 	int status;
@@ -59,14 +33,13 @@ run(int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	if ((status = cli_parse(&o, &cmd_merge, argc, argv)) != -1)
 		return status;
-	o.tty = isatty(2);
-	o.m.note = on_note;
-	o.m.progress = on_progress;
-	o.m.arg = &o;
+	cs_merge_notes_init(&n, stderr, "certsift: merge: ", isatty(2));
+	o.m.note = cs_merge_notes_note;
+	o.m.progress = cs_merge_notes_progress;
+	o.m.arg = &n;
 	status = cs_merge(cli_db_path(o.c.db), (const char *const *)argv +
 	    optind, (size_t)(argc - optind), &o.m, &sum, &err);
-	if (o.shown)
-		fputs("\r\033[K", stderr);
+	cs_merge_notes_clear(&n);
 	if (status == -1)
 		return cli_fail(&err);
 	cs_merge_sum_write(stdout, &sum, o.c.format == CS_FMT_JSON);

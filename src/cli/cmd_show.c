@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "certsift/cert_out.h"
+#include "certsift/certfind.h"
 
 #define TOP_HOSTS	10
 
@@ -23,8 +24,8 @@ run(int argc, char **argv)
 	if ((status = cli_parse(&o, &cmd_show, argc, argv)) != -1 ||
 	    (status = cli_open(&o, CLI_OPEN_STORE)) != 0)
 		return cli_close(&o, status);
-	if (cli_find_cert(o.st, argv[optind], key) == -1)
-		return cli_close(&o, 1);
+	if (cs_cert_find(o.st, argv[optind], key, &err) == -1)
+		return cli_close(&o, cli_fail(&err));
 	if (cs_store_get_cert(o.st, key, CS_GET_SUMMARY, &rec, &err) == -1)
 		return cli_close(&o, cli_fail(&err));
 	/* Without --min-host-reports only the top ten are kept. */

@@ -1,9 +1,7 @@
 #include "cli.h"
 
-#include <inttypes.h>
 #include <string.h>
 
-#include "certsift/date.h"
 #include "certsift/trend.h"
 #include "certsift/trend_out.h"
 
@@ -22,25 +20,6 @@ static const struct cli_opt opts[] = {
 	    offsetof(struct trend_opts, by), by),
 	CLI_END
 };
-
-/* What the counts leave out, on stderr: days the store does not have. */
-static void
-note_days(const struct cs_trend *t)
-{
-	char buf[32];
-
-	if (!t->info.kept) {
-		cli_warn("the store keeps no days yet (an older schema; the "
-		    "next ingest upgrades it)");
-		return;
-	}
-	if (t->info.reports_before > 0) {
-		cs_date_iso(t->info.since, buf);
-		cli_warn("the store keeps days since %s (upgraded then): the "
-		    "%" PRIu64 " reports ingested before are not counted", buf,
-		    t->info.reports_before);
-	}
-}
 
 static int
 run(int argc, char **argv)
@@ -73,12 +52,7 @@ run(int argc, char **argv)
 		return cli_close(&o.c, cli_fail(&err));
 	}
 	cs_trend_write(stdout, &t, to.by, o.c.format);
-	if (!cs_sel_window(s))	/* else cli_open() said it */
-		note_days(&t);
-	if (guessed > 0)
-		cli_warn("the days of %" PRIu64 " reports ingested before the "
-		    "store kept hosts' days (schema 6) are laid over their "
-		    "chain's days cause by cause: a guess", guessed);
+	cs_trend_notes(&t, cs_sel_window(s), guessed, cli_warn_cb, NULL);
 	cs_trend_release(&t);
 	return cli_close(&o.c, 0);
 }

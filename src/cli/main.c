@@ -63,7 +63,6 @@ find(const char *name)
 int
 main(int argc, char **argv)
 {
-	struct cs_buf b = CS_BUF_INIT;
 	const struct cli_cmd *c;
 
 	/* A file-size limit (ulimit -f) is an error to report, EFBIG, not
@@ -88,9 +87,7 @@ main(int argc, char **argv)
 			fputs(usage_head, stderr);
 			return 2;
 		}
-		if (cli_synopsis(c, &b) == 0)
-			fputs((const char *)b.data, stdout);
-		cs_buf_release(&b);
+		cli_usage(stdout, c);
 		return cli_finish(0);
 	}
 	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||

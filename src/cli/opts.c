@@ -20,19 +20,6 @@
 #define WIDTH	72
 #define INDENT	"           "
 
-int
-cli_format_opt(struct cli_opts *o, const struct cli_opt *opt, const char *v)
-{
-	int want = opt->name[0] == 'j' ? CS_FMT_JSON : CS_FMT_CSV;
-
-	(void)v;
-	if (o->format != 0 && o->format != want)
-		return cli_usage_error(o->cmd, "--json and --csv exclude each "
-		    "other");
-	o->format = want;
-	return 0;
-}
-
 /* ---- the synopsis -------------------------------------------------------- */
 
 /* "[--name arg]..." of an option into w (at least 64 bytes). */
@@ -115,6 +102,16 @@ cli_synopsis(const struct cli_cmd *c, struct cs_buf *b)
 	return err.code != 0 ? -1 : 0;
 }
 
+void
+cli_usage(FILE *f, const struct cli_cmd *c)
+{
+	struct cs_buf b = CS_BUF_INIT;
+
+	if (cli_synopsis(c, &b) == 0)
+		fputs((const char *)b.data, f);
+	cs_buf_release(&b);
+}
+
 /* ---- parsing ------------------------------------------------------------- */
 
 /* The command's longopts (its rows, the selection's, --help) and
@@ -183,7 +180,7 @@ static int
 apply(struct cli_opts *o, const struct cli_opt *opt, const char *v)
 {
 	struct cs_err err = CS_ERR_INIT;
-	char *at = (char *)o + opt->off;
+	char *at = (char *)o + opt->off, range[64] = "";
 	uint64_t u;
 	int rc = 0;
 
@@ -193,14 +190,15 @@ apply(struct cli_opts *o, const struct cli_opt *opt, const char *v)
 		break;
 	case CLI_NUM:
 		if (cs_fmt_parse_u64(v, opt->max, &u) == -1 || u < opt->min) {
+			/* a range worth saying: not just any count */
 			if (opt->max < UINT32_MAX)
-				return cli_usage_error(o->cmd, "bad %s%s '%s' "
-				    "(%" PRIu64 " to %" PRIu64 ")", opt->name ?
-				    "--" : "-", opt->name ? opt->name : "n", v,
-				    opt->min, opt->max);
-			return cli_usage_error(o->cmd, "bad %s%s '%s'",
-			    opt->name ? "--" : "-", opt->name ? opt->name : "n",
-			    v);
+				snprintf(range, sizeof(range), " (%" PRIu64
+				    " to %" PRIu64 ")", opt->min, opt->max);
+			if (opt->name == NULL)
+				return cli_usage_error(o->cmd, "bad -%c '%s'%s",
+				    opt->letter, v, range);
+			return cli_usage_error(o->cmd, "bad --%s '%s'%s",
+			    opt->name, v, range);
 		}
 		*(uint64_t *)at = u;
 		break;
@@ -220,8 +218,14 @@ apply(struct cli_opts *o, const struct cli_opt *opt, const char *v)
 	case CLI_CHOICE:
 		rc = choice(o, opt, v, (int *)at);
 		break;
+	case CLI_FORMAT:
+		if (o->format != 0 && o->format != (int)opt->min)
+			return cli_usage_error(o->cmd, "--json and --csv exclude "
+			    "each other");
+		o->format = (int)opt->min;
+		break;
 	case CLI_FN:
-		rc = opt->fn(o, opt, v);
+		rc = opt->fn(o, v);
 		break;
 	}
 	if (rc == 0 && opt->has != 0)
@@ -290,7 +294,6 @@ int
 cli_parse(void *opts, const struct cli_cmd *c, int argc, char **argv)
 {
 	struct cli_opts *o = opts;
-	struct cs_buf b = CS_BUF_INIT;
 	struct option *lo;
 	char so[128];
 	size_t i, n = 0;
@@ -306,8 +309,7 @@ cli_parse(void *opts, const struct cli_cmd *c, int argc, char **argv)
 	while (status == -1 &&
 	    (ch = getopt_long(argc, argv, so, lo, NULL)) != -1) {
 		if (ch == 'h') {
-			if (cli_synopsis(c, &b) == 0)
-				fputs((const char *)b.data, stdout);
+			cli_usage(stdout, c);
 			status = 0;
 			continue;
 		}
@@ -326,7 +328,6 @@ cli_parse(void *opts, const struct cli_cmd *c, int argc, char **argv)
 			status = rc;
 	}
 	free(lo);
-	cs_buf_release(&b);
 	return status != -1 ? status : operands(c, argc, argv);
 }
 

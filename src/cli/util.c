@@ -6,8 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "certsift/certfind.h"
-
 const char *cli_cmd = NULL;
 
 static void
@@ -40,15 +38,12 @@ cli_warn_cb(void *arg, const char *msg)
 int
 cli_usage_error(const struct cli_cmd *c, const char *fmt, ...)
 {
-	struct cs_buf b = CS_BUF_INIT;
 	va_list ap;
 
 	va_start(ap, fmt);
 	vwarn(fmt, ap);
 	va_end(ap);
-	if (cli_synopsis(c, &b) == 0)
-		fputs((const char *)b.data, stderr);
-	cs_buf_release(&b);
+	cli_usage(stderr, c);
 	return 2;
 }
 
@@ -62,17 +57,6 @@ cli_db_path(const char *opt)
 	if ((e = getenv("CERTSIFT_DB")) != NULL && *e != '\0')
 		return e;
 	return "certsift.lmdb";
-}
-
-void
-cli_upgrade_note(const struct cs_store *st)
-{
-	char msg[512];
-
-	if (!cs_store_upgraded(st))
-		return;
-	cs_store_upgrade_msg(st, msg, sizeof(msg));
-	cli_warn("%s", msg);
 }
 
 int
@@ -113,17 +97,4 @@ cli_out_close(struct cs_outfile *o, int ok)
 	if (err.code != 0)
 		cli_warn("%s", err.msg);
 	return rc;
-}
-
-int
-cli_find_cert(struct cs_store *st, const char *arg,
-    unsigned char key[CS_KEY_LEN])
-{
-	struct cs_err err = CS_ERR_INIT;
-
-	if (cs_cert_find(st, arg, key, &err) == -1) {
-		cli_warn("%s", err.msg);
-		return -1;
-	}
-	return 0;
 }

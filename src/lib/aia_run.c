@@ -370,8 +370,11 @@ out:
 /* ---- the run --------------------------------------------------------- */
 
 int
-cs_aia_store_open(const char *path, struct cs_store **st, struct cs_err *err)
+cs_aia_store_open(const char *path, void (*note)(void *arg, const char *msg),
+    void *arg, struct cs_store **st, struct cs_err *err)
 {
+	char msg[512];
+
 	*st = NULL;
 	if (cs_store_open(path, 0, st, err) == -1 ||
 	    cs_store_read_begin(*st, err) == -1)
@@ -381,6 +384,10 @@ cs_aia_store_open(const char *path, struct cs_store **st, struct cs_err *err)
 	if (cs_store_open(path, CS_STORE_CREATE, st, err) == -1 ||
 	    cs_store_aia_put(*st, NULL, NULL, 0, NULL, 0, NULL, err) == -1)
 		goto fail;
+	if (cs_store_upgraded(*st)) {
+		cs_store_upgrade_msg(*st, msg, sizeof(msg));
+		note(arg, msg);
+	}
 	return 0;
 fail:
 	cs_store_close(*st);

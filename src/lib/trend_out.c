@@ -130,3 +130,28 @@ cs_trend_write(FILE *f, const struct cs_trend *t, int by, int fmt)
 	else
 		write_table(f, t, by);
 }
+
+void
+cs_trend_notes(const struct cs_trend *t, int period, uint64_t days_guessed,
+    void (*warn)(void *arg, const char *msg), void *arg)
+{
+	char buf[32], msg[256];
+
+	if (!period && !t->info.kept)
+		warn(arg, "the store keeps no days yet (an older schema; the "
+		    "next ingest upgrades it)");
+	else if (!period && t->info.reports_before > 0) {
+		cs_date_iso(t->info.since, buf);
+		snprintf(msg, sizeof(msg), "the store keeps days since %s "
+		    "(upgraded then): the %" PRIu64 " reports ingested before "
+		    "are not counted", buf, t->info.reports_before);
+		warn(arg, msg);
+	}
+	if (days_guessed > 0) {
+		snprintf(msg, sizeof(msg), "the days of %" PRIu64 " reports "
+		    "ingested before the store kept hosts' days (schema 6) are "
+		    "laid over their chain's days cause by cause: a guess",
+		    days_guessed);
+		warn(arg, msg);
+	}
+}

@@ -1663,3 +1663,23 @@ out:
 	free(v);
 	return ret;
 }
+
+int
+cs_verify_path(const char *path, cs_verify_fn fn, void *arg,
+    struct cs_verify_sum *sum, struct cs_err *err)
+{
+	struct cs_store *st = NULL;
+	int ret;
+
+	memset(sum, 0, sizeof(*sum));
+	if (cs_store_open(path, CS_STORE_RDONLY, &st, err) == -1) {
+		if (err->code == CS_ENOTFOUND)
+			return -1;
+		sum->problems = 1;
+		fn(arg, "store", err->msg);
+		return 0;
+	}
+	ret = cs_verify(st, fn, arg, sum, err);
+	cs_store_close(st);
+	return ret;
+}
