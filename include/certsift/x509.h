@@ -34,6 +34,7 @@ struct cs_cert {
 	size_t		 subject_der_len;
 	unsigned char	*issuer_der;
 	size_t		 issuer_der_len;
+	void		*block;		/* cs_cert_decode(): holds them all */
 };
 
 #define CS_CERT_INIT { 0 }

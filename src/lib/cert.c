@@ -28,6 +28,11 @@ cs_cert_release(struct cs_cert *c)
 {
 	if (c == NULL)
 		return;
+	if (c->block != NULL) {
+		free(c->block);
+		memset(c, 0, sizeof(*c));
+		return;
+	}
 	free(c->subject);
 	free(c->issuer);
 	free(c->serial);
@@ -107,10 +112,19 @@ cs_cert_encode(const struct cs_cert *c, struct cs_buf *out,
 	return 0;
 }
 
+/*
+ * A summary being read: its fields are copied, each NUL-terminated, into
+ * one block (a string takes no more room than its length prefix did, a
+ * list's pointers come from the front of the block): one allocation per
+ * certificate, not one per field.
+ */
 struct rd {
 	const unsigned char	*p;
 	const unsigned char	*end;
 	int			 bad;
+	unsigned char		*out;	/* the block's next string byte */
+	char			**ptrs;	/* its next list pointer */
+	size_t			 nptrs;	/* pointers left */
 };
 
 static uint32_t
@@ -131,17 +145,17 @@ static unsigned char *
 get_bytes(struct rd *r, size_t *len)
 {
 	uint32_t n = get_u32(r);
-	unsigned char *s;
+	unsigned char *s = r->out;
 
 	if (r->bad || n == NOSTR)
 		return NULL;
-	if ((size_t)(r->end - r->p) < n || (s = malloc((size_t)n + 1)) ==
-	    NULL) {
+	if ((size_t)(r->end - r->p) < n) {
 		r->bad = 1;
 		return NULL;
 	}
 	memcpy(s, r->p, n);
 	s[n] = '\0';
+	r->out += (size_t)n + 1;
 	r->p += n;
 	if (len != NULL)
 		*len = n;
@@ -152,16 +166,17 @@ static char **
 get_list(struct rd *r, size_t *n)
 {
 	uint32_t i, k = get_u32(r);
-	char **l;
+	char **l = r->ptrs;
 
 	*n = 0;
 	if (r->bad || k == 0)
 		return NULL;
-	if (k > (size_t)(r->end - r->p) / 4 ||
-	    (l = calloc(k, sizeof(*l))) == NULL) {
+	if (k > (size_t)(r->end - r->p) / 4 || k > r->nptrs) {
 		r->bad = 1;
 		return NULL;
 	}
+	r->ptrs += k;
+	r->nptrs -= k;
 	for (i = 0; i < k; i++)
 		if ((l[i] = (char *)get_bytes(r, NULL)) == NULL)
 			r->bad = 1;
@@ -173,12 +188,18 @@ int
 cs_cert_decode(const void *p, size_t n, struct cs_cert *out,
     struct cs_err *err)
 {
-	struct rd r = { p, (const unsigned char *)p + n, 0 };
+	struct rd r = { p, (const unsigned char *)p + n, 0, NULL, NULL, 0 };
 	struct cs_cert c;
 
 	memset(&c, 0, sizeof(c));
 	if (n < 54 || r.p[0] != ENC_VERSION)
 		return cs_err_set(err, CS_ESTORE, "bad summary record");
+	/* Each list entry has a length prefix of 4 bytes at least. */
+	r.nptrs = n / 4;
+	if ((c.block = malloc(r.nptrs * sizeof(char *) + n)) == NULL)
+		return cs_err_set(err, CS_ENOMEM, "out of memory");
+	r.ptrs = c.block;
+	r.out = (unsigned char *)c.block + r.nptrs * sizeof(char *);
 	memcpy(&c.not_before, r.p + 4, 8);
 	memcpy(&c.not_after, r.p + 12, 8);
 	c.is_ca = r.p[20];
@@ -197,10 +218,6 @@ cs_cert_decode(const void *p, size_t n, struct cs_cert *out,
 	c.san = get_list(&r, &c.nsan);
 	c.aia = get_list(&r, &c.naia);
 	if (r.bad || c.subject == NULL || c.issuer == NULL) {
-		/* malloc'ed, not OPENSSL_malloc'ed: free them here. */
-		free(c.subject_der);
-		free(c.issuer_der);
-		c.subject_der = c.issuer_der = NULL;
 		cs_cert_release(&c);
 		return cs_err_set(err, CS_ESTORE, "bad summary record");
 	}
