@@ -81,7 +81,8 @@ print_results(const struct aia_opts *o, const struct cs_aia_run *r)
 {
 	/* --import with --list: what was imported goes to stderr. */
 	if (o->list) {
-		cs_aia_run_summary(stderr, r, o->ro.fetch, 1, "certsift: aia: ");
+		cs_aia_run_summary(stderr, r, o->ro.fetch, 1,
+		    "certsift: aia: ");
 		return;
 	}
 	if (o->c.format != CS_FMT_TABLE || o->ro.fetch)

@@ -46,10 +46,11 @@ hosts_opt(struct cli_opts *c, const char *arg)
 	struct ingest_opts *io = (struct ingest_opts *)c;
 	struct cs_err err = CS_ERR_INIT;
 
-	if (cs_ingest_hosts_mode(&io->o, arg, &io->key, &err) == -1)
-		return err.code == CS_EUSAGE ? cli_usage_error(&cmd_ingest, "%s",
-		    err.msg) : cli_fail(&err);
-	return 0;
+	if (cs_ingest_hosts_mode(&io->o, arg, &io->key, &err) == 0)
+		return 0;
+	if (err.code == CS_EUSAGE)
+		return cli_usage_error(&cmd_ingest, "%s", err.msg);
+	return cli_fail(&err);
 }
 
 static int

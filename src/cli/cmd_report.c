@@ -62,6 +62,6 @@ run(int argc, char **argv)
 }
 
 const struct cli_cmd cmd_report = {
-	"report", "write a self-contained HTML report with trends", run, opts, 1,
-	NULL, 0, 0, NULL
+	"report", "write a self-contained HTML report with trends", run, opts,
+	1, NULL, 0, 0, NULL
 };

@@ -20,6 +20,17 @@
 #define WIDTH	72
 #define INDENT	"           "
 
+/* The rows of c's table, before its zero row. */
+static size_t
+nrows(const struct cli_cmd *c)
+{
+	size_t n = 0;
+
+	while (c->opts[n].name != NULL || c->opts[n].letter != 0)
+		n++;
+	return n;
+}
+
 /* ---- the synopsis -------------------------------------------------------- */
 
 /* "[--name arg]..." of an option into w (at least 64 bytes). */
@@ -74,10 +85,8 @@ cli_synopsis(const struct cli_cmd *c, struct cs_buf *b)
 	const struct cli_opt **rows = NULL;
 	struct cs_err err = CS_ERR_INIT;
 	char w[128];
-	size_t i, n = 0, col;
+	size_t i, n = nrows(c), col;
 
-	while (c->opts[n].name != NULL || c->opts[n].letter != 0)
-		n++;
 	if (n > 0 && (rows = cs_mallocarray(n, sizeof(*rows))) == NULL)
 		return -1;
 	for (i = 0; i < n; i++)
@@ -122,6 +131,7 @@ longopts(const struct cli_cmd *c, size_t n, char *so)
 	struct option *v;
 	size_t i, k = 0, nsel = c->sel ? cs_sel_nopts : 0;
 
+	/* so: 'h', then up to 2 bytes a row with a letter, and NUL */
 	if ((v = cs_mallocarray(n + nsel + 2, sizeof(*v))) == NULL)
 		return NULL;
 	*so++ = 'h';
@@ -220,8 +230,8 @@ apply(struct cli_opts *o, const struct cli_opt *opt, const char *v)
 		break;
 	case CLI_FORMAT:
 		if (o->format != 0 && o->format != (int)opt->min)
-			return cli_usage_error(o->cmd, "--json and --csv exclude "
-			    "each other");
+			return cli_usage_error(o->cmd, "--json and --csv "
+			    "exclude each other");
 		o->format = (int)opt->min;
 		break;
 	case CLI_FN:
@@ -296,13 +306,11 @@ cli_parse(void *opts, const struct cli_cmd *c, int argc, char **argv)
 	struct cli_opts *o = opts;
 	struct option *lo;
 	char so[128];
-	size_t i, n = 0;
+	size_t i;
 	int ch, rc, status = -1;
 
 	o->cmd = c;
-	while (c->opts[n].name != NULL || c->opts[n].letter != 0)
-		n++;
-	if ((lo = longopts(c, n, so)) == NULL) {
+	if ((lo = longopts(c, nrows(c), so)) == NULL) {
 		cli_warn("out of memory");
 		return 1;
 	}
@@ -381,9 +389,9 @@ cli_close(struct cli_opts *o, int status)
 	cs_query_close(o->q);
 	if (status == 0 && o->verbose && o->st != NULL) {
 		cs_store_verdict_count(o->st, &n);
-		cli_warn("signatures: %" PRIu64 " checked, %" PRIu64 " answered "
-		    "by the store's verdicts, %" PRIu64 " new verdicts",
-		    n.checked, n.stored, n.added);
+		cli_warn("signatures: %" PRIu64 " checked, %" PRIu64
+		    " answered by the store's verdicts, %" PRIu64
+		    " new verdicts", n.checked, n.stored, n.added);
 	}
 	cs_store_close(o->st);
 	cs_certset_free(o->roots_set);

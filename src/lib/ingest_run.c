@@ -16,8 +16,8 @@ cs_ingest_hosts_mode(struct cs_ingest_opts *o, const char *mode,
 		return 0;
 	}
 	if (strncmp(mode, "keyed:", 6) != 0)
-		return cs_err_set(err, CS_EUSAGE, "--hosts takes none, clear or "
-		    "keyed:FILE, not '%s'", mode);
+		return cs_err_set(err, CS_EUSAGE, "--hosts takes none, clear "
+		    "or keyed:FILE, not '%s'", mode);
 	if (cs_ingest_key_read(mode + 6, key, err) == -1)
 		return -1;
 	o->hosts = CS_HOSTS_KEYED;

@@ -92,10 +92,12 @@ cs_sel_set(struct cs_sel *s, const char *name, const char *value,
 	for (i = 0; i < cs_sel_nopts; i++)
 		if (strcmp(name, cs_sel_opts[i].name) == 0)
 			break;
-	if (i == cs_sel_nopts || (value == NULL) != (cs_sel_opts[i].arg ==
-	    NULL))
-		return cs_err_set(err, CS_EUSAGE, "no selection option '%s'%s",
-		    name, value == NULL ? "" : " with a value");
+	if (i == cs_sel_nopts)
+		return cs_err_set(err, CS_EUSAGE, "no selection option '%s'",
+		    name);
+	if ((value == NULL) != (cs_sel_opts[i].arg == NULL))
+		return cs_err_set(err, CS_EUSAGE, "--%s %s", name, value ==
+		    NULL ? "needs a value" : "takes no value");
 	if (strcmp(name, "ca") == 0)
 		s->ca = 1;
 	else if (strcmp(name, "leaf") == 0)
