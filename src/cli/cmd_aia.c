@@ -50,23 +50,6 @@ check_args(struct aia_opts *o)
 	return -1;
 }
 
-/* The store: to write (it must exist) for a run (else cli_open() opens
- * it to read). 0, or 1 after saying why. */
-static int
-open_store(struct aia_opts *o)
-{
-	struct cs_err err = CS_ERR_INIT;
-
-	if (!o->ro.fetch && o->imports.n == 0)
-		return 0;
-	if (cs_aia_store_open(cli_db_path(o->c.db), cli_warn_cb, NULL,
-	    &o->c.st, &err) == -1) {
-		cli_warn("%s", err.msg);
-		return 1;
-	}
-	return 0;
-}
-
 static void
 print_list(const struct aia_opts *o, const struct cs_aia_plan *p)
 {
@@ -110,9 +93,15 @@ run(int argc, char **argv)
 	    (status = check_args(&o)) != -1)
 		return cli_close(&o.c, status);
 	/* The sources first: a bad --roots is told before the store. */
-	if ((status = cli_open(&o.c, CLI_OPEN_ROOTS)) != 0 ||
-	    (status = open_store(&o)) != 0 ||
-	    (status = cli_open(&o.c, CLI_OPEN_QUERY)) != 0)
+	if ((status = cli_open(&o.c, CLI_OPEN_ROOTS)) != 0)
+		goto out;
+	/* A run writes (the store must exist), a list reads (cli_open()). */
+	if ((o.ro.fetch || o.imports.n > 0) && cs_aia_store_open(cli_db_path(
+	    o.c.db), cli_warn_cb, NULL, &o.c.st, &err) == -1) {
+		status = cli_fail(&err);
+		goto out;
+	}
+	if ((status = cli_open(&o.c, CLI_OPEN_QUERY)) != 0)
 		goto out;
 	o.ro.mo.query = o.c.q;
 	o.ro.mo.roots = o.c.roots_set;

@@ -49,6 +49,7 @@ usage(FILE *f)
 	    "usage alone.\n", f);
 }
 
+/* The command called name, or NULL after saying that it is not one. */
 static const struct cli_cmd *
 find(const char *name)
 {
@@ -57,6 +58,8 @@ find(const char *name)
 	for (i = 0; i < NCOMMANDS; i++)
 		if (strcmp(name, commands[i]->name) == 0)
 			return commands[i];
+	fprintf(stderr, "certsift: '%s' is not a command\n", name);
+	usage(stderr);
 	return NULL;
 }
 
@@ -76,12 +79,8 @@ main(int argc, char **argv)
 		return 2;
 	}
 	if (strcmp(argv[1], "help") == 0 && argc > 2) {
-		if ((c = find(argv[2])) == NULL) {
-			fprintf(stderr, "certsift: '%s' is not a command\n",
-			    argv[2]);
-			usage(stderr);
+		if ((c = find(argv[2])) == NULL)
 			return 2;
-		}
 		if (argc > 3) {
 			fputs("certsift: help takes one command\n", stderr);
 			fputs(usage_head, stderr);
@@ -99,11 +98,8 @@ main(int argc, char **argv)
 		puts("certsift 0.1");
 		return cli_finish(0);
 	}
-	if ((c = find(argv[1])) == NULL) {
-		fprintf(stderr, "certsift: '%s' is not a command\n", argv[1]);
-		usage(stderr);
+	if ((c = find(argv[1])) == NULL)
 		return 2;
-	}
 	cli_cmd = c->name;
 	optind = 0;
 	return cli_finish(c->run(argc - 1, argv + 1));
