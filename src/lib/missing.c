@@ -335,6 +335,10 @@ struct ctx {
 	struct cs_buf			 idbuf;
 	struct cs_err			*err;
 	struct cs_buf			 arena;
+	/* Values many nodes share (their issuer's name and key id),
+	 * kept once in the arena: put_shared(). */
+	struct cs_hmap			 shared;
+	CS_VEC(struct shval)		 shvals;
 	struct node			*nodes;
 	size_t				 nnodes, nodes_cap;
 	size_t				 nstore;
@@ -360,6 +364,12 @@ struct ctx {
 	uint32_t			 stamp;
 	size_t				 nwork;
 	atomic_ulong			 sigchecks;
+};
+
+/* A value in the arena that put_shared() gives out again. */
+struct shval {
+	size_t		 off;
+	size_t		 len;
 };
 
 static const unsigned char *
@@ -400,6 +410,49 @@ put_str(struct ctx *x, const char *s, size_t *off)
 	return put(x, s, strlen(s) + 1, off);
 }
 
+/*
+ * The same, for a value most nodes share with others: the million leaves
+ * of a few issuers keep one copy of each issuer's name and key identifier
+ * (the walk only reads them).
+ */
+static int
+put_shared(struct ctx *x, const void *p, size_t n, size_t *off)
+{
+	uint64_t h = XXH3_64bits(p, n);
+	struct shval v;
+	size_t pos;
+	uint32_t e;
+
+	if (x->shvals.n >= UINT32_MAX - 1 ||
+	    cs_hmap_reserve(&x->shared, x->shvals.n + 1) == -1)
+		return cs_err_set(x->err, CS_ENOMEM, "out of memory");
+	for (pos = cs_hmap_start(&x->shared, h);
+	    cs_hmap_next(&x->shared, h, &pos, &e);)
+		if (x->shvals.v[e].len == n && memcmp(x->arena.data +
+		    x->shvals.v[e].off, p, n) == 0) {
+			*off = x->shvals.v[e].off;
+			return 0;
+		}
+	if (put(x, p, n, off) == -1)
+		return -1;
+	v.off = *off;
+	v.len = n;
+	if (cs_vec_push(&x->shvals, v) == -1)
+		return cs_err_set(x->err, CS_ENOMEM, "out of memory");
+	cs_hmap_put(&x->shared, pos, h, (uint32_t)(x->shvals.n - 1));
+	return 0;
+}
+
+static int
+put_shared_str(struct ctx *x, const char *s, size_t *off)
+{
+	if (s == NULL) {
+		*off = NOOFF;
+		return 0;
+	}
+	return put_shared(x, s, strlen(s) + 1, off);
+}
+
 static int
 add_node(struct ctx *x, const struct cs_cert *c, const unsigned char *key,
     const unsigned char *der, size_t der_len, uint32_t flags)
@@ -425,11 +478,13 @@ add_node(struct ctx *x, const struct cs_cert *c, const unsigned char *key,
 	nd->naia = (uint32_t)c->naia;
 	nd->der = der;
 	if (put(x, c->subject_der, c->subject_der_len, &nd->subj) == -1 ||
-	    put(x, c->issuer_der, c->issuer_der_len, &nd->iss) == -1 ||
+	    put_shared(x, c->issuer_der, c->issuer_der_len, &nd->iss) ==
+	    -1 ||
 	    put_str(x, c->subject ? c->subject : "", &nd->subject) == -1 ||
-	    put_str(x, c->issuer ? c->issuer : "", &nd->issuer) == -1 ||
+	    put_shared_str(x, c->issuer ? c->issuer : "", &nd->issuer) ==
+	    -1 ||
 	    put_str(x, c->ski, &nd->ski) == -1 ||
-	    put_str(x, c->aki, &nd->aki) == -1)
+	    put_shared_str(x, c->aki, &nd->aki) == -1)
 		return -1;
 	nd->aia = x->arena.len;
 	for (i = 0; i < c->naia; i++)
@@ -2000,6 +2055,8 @@ ctx_release(struct ctx *x)
 	free(x->stamps);
 	EVP_MD_free(x->sha256);
 	cs_hmap_release(&x->bysha);
+	cs_hmap_release(&x->shared);
+	cs_vec_release(&x->shvals);
 	cs_buf_release(&x->arena);
 }
 
