@@ -13,6 +13,13 @@
 /* Sorts v ascending (sort.c, a radix sort): 0, or -1 when out of memory. */
 int	cs_sort_u64(uint64_t *v, size_t n);
 
+/* Sorts pairs by key, equal keys in their order (sort.c): 0, or -1. */
+struct cs_kv {
+	uint64_t	key;
+	uint64_t	val;
+};
+int	cs_sort_kv(struct cs_kv *v, size_t n);
+
 /*
  * Returns the first byte in [p, end) that a JSON string scanner must look at:
  * '"', '\\', a control character or a byte >= 0x80; end when none.

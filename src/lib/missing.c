@@ -16,6 +16,7 @@
 #include "certsift/hmap.h"
 #include "certsift/vec.h"
 #include "certsift/x509.h"
+#include "internal.h"
 #include "store_int.h"
 #include "x509_int.h"
 
@@ -418,11 +419,14 @@ put_str(struct ctx *x, const char *s, size_t *off)
 static int
 put_shared(struct ctx *x, const void *p, size_t n, size_t *off)
 {
-	uint64_t h = XXH3_64bits(p, n);
+	uint64_t h;
 	struct shval v;
 	size_t pos;
 	uint32_t e;
 
+	if (n == 0)
+		return put(x, p, n, off);
+	h = XXH3_64bits(p, n);
 	if (x->shvals.n >= UINT32_MAX - 1 ||
 	    cs_hmap_reserve(&x->shared, x->shvals.n + 1) == -1)
 		return cs_err_set(x->err, CS_ENOMEM, "out of memory");
@@ -684,19 +688,6 @@ load_chain(void *arg, const struct cs_chainrec *r)
 	ch->off = start;
 	ch->n = (uint32_t)(x->ncnodes - start);
 	return 0;
-}
-
-/* The subject index: node ids by subject key. */
-static int
-subj_cmp(const void *a, const void *b, void *arg)
-{
-	const struct ctx *cx = arg;
-	const struct node *x = &cx->nodes[*(const uint32_t *)a];
-	const struct node *y = &cx->nodes[*(const uint32_t *)b];
-
-	if (x->subj_key != y->subj_key)
-		return x->subj_key < y->subj_key ? -1 : 1;
-	return *(const uint32_t *)a < *(const uint32_t *)b ? -1 : 1;
 }
 
 /* 0 known, 1 the store (or roots), 2 AIA only. */
@@ -1822,19 +1813,38 @@ load_all(struct ctx *x, struct cs_store *st, struct cs_missing *out,
 static int
 all_candidates(struct ctx *x, uint32_t *idx)
 {
-	size_t i, k;
+	/* Issuer names are shared (put_shared()): their keys, by offset. */
+	struct { size_t off; uint64_t key; } seen[64];
+	struct cs_kv *kv;
+	size_t i, k, slot;
 
+	if ((kv = cs_mallocarray(x->nnodes ? x->nnodes : 1, sizeof(*kv))) ==
+	    NULL)
+		return cs_err_set(x->err, CS_ENOMEM, "out of memory");
+	memset(seen, 0xff, sizeof(seen));
 	for (i = 0; i < x->nnodes; i++) {
 		struct node *nd = &x->nodes[i];
 
 		nd->subj_key = cs_x509_name_key(bytes_at(x, nd->subj),
 		    nd->subj_len);
-		nd->iss_key = cs_x509_name_key(bytes_at(x, nd->iss),
-		    nd->iss_len);
-		idx[i] = (uint32_t)i;
+		slot = (nd->iss / 8) % 64;
+		if (seen[slot].off != nd->iss) {
+			seen[slot].off = nd->iss;
+			seen[slot].key = cs_x509_name_key(bytes_at(x, nd->iss),
+			    nd->iss_len);
+		}
+		nd->iss_key = seen[slot].key;
+		kv[i].key = nd->subj_key;
+		kv[i].val = i;
 	}
-	if (x->nnodes > 1)
-		qsort_r(idx, x->nnodes, sizeof(*idx), subj_cmp, x);
+	/* By subject key, then node number (the sort keeps their order). */
+	if (cs_sort_kv(kv, x->nnodes) == -1) {
+		free(kv);
+		return cs_err_set(x->err, CS_ENOMEM, "out of memory");
+	}
+	for (i = 0; i < x->nnodes; i++)
+		idx[i] = (uint32_t)kv[i].val;
+	free(kv);
 	for (i = 0; i < x->nnodes; i++)
 		if ((x->nodes[i].flags & F_MEMBER) &&
 		    candidates(x, idx, (uint32_t)i) == -1)
