@@ -968,9 +968,11 @@ gather(struct page *p)
 
 	memset(&s, 0, sizeof(s));
 	s.p = p;
-	if (cs_store_counters(p->st, p->n, p->err) == -1 ||
-	    (rc = cs_store_reader(p->st, &s.st, p->err)) == -1)
+	if (cs_store_counters(p->st, p->n, p->err) == -1)
 		return -1;
+	/* No reader (a writer came in between, LMDB's readers all taken):
+	 * the same page on one thread. */
+	rc = cs_store_reader(p->st, &s.st, &s.err);
 	if (rc == 0 && (cs_query_twin(p->o->query, s.st, &s.q, p->err) ==
 	    -1))
 		goto out;
