@@ -43,16 +43,12 @@ int	cs_export_der_file(const char *dir, const struct cs_certrec *rec,
 int	cs_export_chain_file(struct cs_store *st, const struct cs_query *q,
 	    const char *dir, const struct cs_qchain *x, struct cs_err *err);
 
-/* The formats of cs_export_certs() (and export --format). */
+/* The formats of cs_export_certs() (and of export --format, whose names
+ * jsonl, csv, pem, der and chains are in this order). */
 enum {
 	CS_EXPORT_JSONL, CS_EXPORT_CSV, CS_EXPORT_PEM, CS_EXPORT_DER,
 	CS_EXPORT_CHAINS
 };
-
-/* The format named name ("jsonl", "csv", "pem", "der", "chains"), or -1;
- * and the name of a format. */
-int		 cs_export_format_find(const char *name);
-const char	*cs_export_format_name(int format);
 
 /*
  * Writes the certificates q selects, in one snapshot of st, to f as JSON

@@ -62,7 +62,7 @@ check_args(const struct export_opts *o)
 
 	if (files && o->dir == NULL)
 		return cli_usage_error(&cmd_export, "--format %s needs --dir",
-		    cs_export_format_name(o->format));
+		    o->format == CS_EXPORT_DER ? "der" : "chains");
 	if (!files && o->dir != NULL)
 		return cli_usage_error(&cmd_export, "--dir goes with --format "
 		    "der or chains");

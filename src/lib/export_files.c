@@ -180,29 +180,6 @@ cs_missing_write_pem(FILE *f, const struct cs_missing *m, uint64_t max,
 	return 0;
 }
 
-static const char *const formats[] = {
-	[CS_EXPORT_JSONL] = "jsonl", [CS_EXPORT_CSV] = "csv",
-	[CS_EXPORT_PEM] = "pem", [CS_EXPORT_DER] = "der",
-	[CS_EXPORT_CHAINS] = "chains"
-};
-
-int
-cs_export_format_find(const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
-		if (strcmp(name, formats[i]) == 0)
-			return (int)i;
-	return -1;
-}
-
-const char *
-cs_export_format_name(int format)
-{
-	return formats[format];
-}
-
 /* The directory of the files: made when missing, its stale temporary
  * files removed. */
 static int
