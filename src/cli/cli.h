@@ -7,7 +7,8 @@
  * cli_opt rows). One parser (opts.c's cli_parse()) fills the command's
  * options struct from them, and the same rows make its synopsis for -h,
  * `certsift help <name>`, `certsift --help` and every usage error.
- * util.c: messages, the store and output files.
+ * opts.c also opens what a run needs (cli_open()); util.c: messages, the
+ * store's path and output files.
  */
 
 #include <getopt.h>
