@@ -391,7 +391,7 @@ struct ctx {
 	struct vent		*vents;
 	size_t			 nvents, vents_cap;
 	struct strtab		 hosts;
-	uint64_t		*hpairs;	/* row << 32 | host */
+	struct cs_kv		*hpairs;	/* key row << 32 | host */
 	size_t			 nhpairs, hpairs_cap;
 	/* Each row's examples so far, best first: nex[row] of examples. */
 	size_t			 examples;
@@ -1041,8 +1041,9 @@ count_row(struct ctx *x, uint32_t row, uint64_t k, long host)
 		if (grow(&x->hpairs, &x->hpairs_cap, x->nhpairs + 1,
 		    sizeof(*x->hpairs), x->err) == -1)
 			return -1;
-		x->hpairs[x->nhpairs++] = (uint64_t)row << 32 |
+		x->hpairs[x->nhpairs].key = (uint64_t)row << 32 |
 		    (uint64_t)host;
+		x->hpairs[x->nhpairs++].val = 0;
 	}
 	return 0;
 }
@@ -1602,11 +1603,11 @@ finish(struct ctx *x, struct cs_causes *out)
 	size_t i, j, k;
 
 	/* Distinct hostnames per row. */
-	if (cs_sort_u64(x->hpairs, x->nhpairs) == -1)
+	if (cs_sort_kv(x->hpairs, x->nhpairs) == -1)
 		goto nomem;
 	for (i = 0; i < x->nhpairs; i++)
-		if (i == 0 || x->hpairs[i] != x->hpairs[i - 1])
-			x->rows[x->hpairs[i] >> 32].hosts++;
+		if (i == 0 || x->hpairs[i].key != x->hpairs[i - 1].key)
+			x->rows[x->hpairs[i].key >> 32].hosts++;
 	if ((out->rows = calloc(x->nrows ? x->nrows : 1, sizeof(*out->rows)))
 	    == NULL)
 		goto nomem;

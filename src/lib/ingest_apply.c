@@ -129,45 +129,6 @@ i32_cmp(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/*
- * Sorts links by key: a radix sort, a byte at a time from the lowest,
- * skipping bytes that are the same in every key (most of the slot's).
- * -1 when out of memory.
- */
-static int
-links_sort(struct link *v, size_t n)
-{
-	struct link *tmp, *src = v, *dst;
-	size_t count[256], i, sum, c;
-	int shift;
-
-	if (n < 2)
-		return 0;
-	if ((tmp = cs_mallocarray(n, sizeof(*tmp))) == NULL)
-		return -1;
-	dst = tmp;
-	for (shift = 0; shift < 64; shift += 8) {
-		memset(count, 0, sizeof(count));
-		for (i = 0; i < n; i++)
-			count[(src[i].key >> shift) & 0xff]++;
-		if (count[(src[0].key >> shift) & 0xff] == n)
-			continue;
-		for (i = 0, sum = 0; i < 256; i++) {
-			c = count[i];
-			count[i] = sum;
-			sum += c;
-		}
-		for (i = 0; i < n; i++)
-			dst[count[(src[i].key >> shift) & 0xff]++] = src[i];
-		dst = src;
-		src = src == v ? tmp : v;
-	}
-	if (src != v)
-		memcpy(v, src, n * sizeof(*v));
-	free(tmp);
-	return 0;
-}
-
 static void
 seen_merge(int *seen, int64_t *first, int64_t *last, int s, int64_t f,
     int64_t l)
@@ -268,7 +229,7 @@ static int
 write_rows(struct cs_ingest *ing, struct cs_wtxn *t, const uint32_t *hrank,
     const int32_t *codes, size_t ncodes, struct cs_err *err)
 {
-	CS_VEC(struct link) rows = { 0 };
+	CS_VEC(struct cs_kv) rows = { 0 };
 	uint32_t *crank = NULL, *corder = NULL;
 	size_t i, hb, cb, chb;
 	int ret = -1;
@@ -289,7 +250,7 @@ write_rows(struct cs_ingest *ing, struct cs_wtxn *t, const uint32_t *hrank,
 	chb = bits(ing->chains.n);
 	for (i = 0; i < ing->ches.n; i++) {
 		const struct che *c = &ing->ches.v[i];
-		struct link r = { 0, i };
+		struct cs_kv r = { 0, i };
 		uint64_t code = 0;
 
 		if (c->chain == NOCHAIN)
@@ -305,10 +266,10 @@ write_rows(struct cs_ingest *ing, struct cs_wtxn *t, const uint32_t *hrank,
 		if (cs_vec_push(&rows, r) == -1)
 			goto nomem;
 	}
-	if (chb + 1 + cb + hb <= 64 && links_sort(rows.v, rows.n) == -1)
+	if (chb + 1 + cb + hb <= 64 && cs_sort_kv(rows.v, rows.n) == -1)
 		goto nomem;
 	for (i = 0; i < rows.n; i++) {
-		const struct che *c = &ing->ches.v[rows.v[i].n];
+		const struct che *c = &ing->ches.v[rows.v[i].val];
 		const struct bhost *bh = c->host != NOHOST ?
 		    &ing->bhosts.v[c->host] : NULL;
 
@@ -316,7 +277,7 @@ write_rows(struct cs_ingest *ing, struct cs_wtxn *t, const uint32_t *hrank,
 		    c->has_err, c->code, bh != NULL ? (const char *)
 		    ing->hosts.data + bh->off : "", bh != NULL ? bh->len : 0,
 		    c->count, err) == -1 || cs_ing_hostday_write(ing, t,
-		    (uint32_t)rows.v[i].n, ing->chains.v[c->chain].key,
+		    (uint32_t)rows.v[i].val, ing->chains.v[c->chain].key,
 		    bh != NULL ? (const char *)ing->hosts.data + bh->off : "",
 		    bh != NULL ? bh->len : 0, err) == -1)
 			goto out;
@@ -375,7 +336,7 @@ struct batch_write {
 	struct cs_wtxn		*t;
 	struct cs_err		*err;
 	struct tuples		 errs;	/* (chain, code), then (slot, code) */
-	CS_VEC(struct link)	 links;	/* (slot, host) links, then new ones */
+	CS_VEC(struct cs_kv)	 links;	/* (slot, host) links, then new ones */
 	struct errcounts	 ec;	/* one row's codes */
 	uint32_t		*order;	/* hosts by name */
 	uint32_t		*hrank;	/* each host's place in order */
@@ -657,7 +618,7 @@ host_links(struct batch_write *bw)
 		if (distinct(ing, &ing->chains.v[c->chain]) == -1)
 			return nomem(bw);
 		for (k = 0; k < ing->cur.n; k++) {
-			struct link l = { (uint64_t)ing->cur.v[k] << 32 |
+			struct cs_kv l = { (uint64_t)ing->cur.v[k] << 32 |
 			    c->host, c->count };
 
 			if (cs_vec_push(&bw->links, l) == -1)
@@ -678,7 +639,7 @@ static int
 write_certhosts(struct batch_write *bw)
 {
 	struct cs_ingest *ing = bw->ing;
-	struct link *v;
+	struct cs_kv *v;
 	size_t i, j, k;
 	int added;
 
@@ -696,7 +657,7 @@ write_certhosts(struct batch_write *bw)
 	for (i = 0; i < bw->links.n; i++)
 		v[i].key = (uint64_t)bw->srank[v[i].key >> 32] << 32 |
 		    bw->hrank[(uint32_t)v[i].key];
-	if (links_sort(v, bw->links.n) == -1)
+	if (cs_sort_kv(v, bw->links.n) == -1)
 		return nomem(bw);
 	for (i = 0, k = 0; i < bw->links.n; i = j) {
 		uint64_t n = 0;
@@ -705,7 +666,7 @@ write_certhosts(struct batch_write *bw)
 		const struct bhost *bh = &ing->bhosts.v[h];
 
 		for (j = i; j < bw->links.n && v[j].key == v[i].key; j++)
-			n += v[j].n;
+			n += v[j].val;
 		if (cs_store_wcerthost(bw->t, ing->slots.v[sl].key,
 		    (const char *)ing->hosts.data + bh->off, bh->len, n,
 		    &added, bw->err) == -1)
@@ -729,10 +690,10 @@ static int
 write_hostcerts(struct batch_write *bw)
 {
 	struct cs_ingest *ing = bw->ing;
-	const struct link *v = bw->links.v;
+	const struct cs_kv *v = bw->links.v;
 	size_t i;
 
-	if (links_sort(bw->links.v, bw->links.n) == -1)
+	if (cs_sort_kv(bw->links.v, bw->links.n) == -1)
 		return nomem(bw);
 	for (i = 0; i < bw->links.n; i++) {
 		const struct bhost *bh = &ing->bhosts.v[bw->lorder[v[i].key >>
@@ -808,14 +769,14 @@ write_codes(struct batch_write *bw)
 {
 	struct cs_ingest *ing = bw->ing;
 	struct tuples *errs = &bw->errs;
-	CS_VEC(struct link) v = CS_VEC_INIT;
+	CS_VEC(struct cs_kv) v = CS_VEC_INIT;
 	const int32_t *codes = bw->codes;
 	size_t ncodes = bw->ncodes, i, j;
 	int ret = -1;
 
 	for (i = 0; i < errs->n; i = j) {
 		struct tuple *t = &errs->v[i];
-		struct link l;
+		struct cs_kv l;
 
 		for (j = i + 1; j < errs->n && errs->v[j].a == t->a &&
 		    errs->v[j].code == t->code; j++)
@@ -825,14 +786,14 @@ write_codes(struct batch_write *bw)
 			continue;
 		l.key = code_rank(codes, ncodes, t->code) << 32 |
 		    bw->srank[t->a];
-		l.n = i;
+		l.val = i;
 		if (cs_vec_push(&v, l) == -1)
 			goto nomem;
 	}
-	if (links_sort(v.v, v.n) == -1)
+	if (cs_sort_kv(v.v, v.n) == -1)
 		goto nomem;
 	for (i = 0; i < v.n; i++) {
-		const struct tuple *t = &errs->v[v.v[i].n];
+		const struct tuple *t = &errs->v[v.v[i].val];
 
 		if (cs_store_wcertcode(bw->t, t->code, ing->slots.v[t->a].key,
 		    t->first, t->last, bw->err) == -1)
@@ -841,25 +802,25 @@ write_codes(struct batch_write *bw)
 	v.n = 0;
 	for (i = 0; i < ing->ches.n; i++) {
 		const struct che *c = &ing->ches.v[i];
-		struct link l;
+		struct cs_kv l;
 
 		if (!c->has_err || c->host == NOHOST)
 			continue;
 		l.key = code_rank(codes, ncodes, c->code) << 32 |
 		    bw->hrank[c->host];
-		l.n = i;
+		l.val = i;
 		if (cs_vec_push(&v, l) == -1)
 			goto nomem;
 	}
-	if (links_sort(v.v, v.n) == -1)
+	if (cs_sort_kv(v.v, v.n) == -1)
 		goto nomem;
 	for (i = 0; i < v.n; i = j) {
-		const struct che *c = &ing->ches.v[v.v[i].n];
+		const struct che *c = &ing->ches.v[v.v[i].val];
 		const struct bhost *bh = &ing->bhosts.v[c->host];
 		uint64_t n = 0;
 
 		for (j = i; j < v.n && v.v[j].key == v.v[i].key; j++)
-			n += ing->ches.v[v.v[j].n].count;
+			n += ing->ches.v[v.v[j].val].count;
 		if (cs_store_whostcode(bw->t, c->code, (const char *)
 		    ing->hosts.data + bh->off, bh->len, n, bw->err) == -1)
 			goto out;

@@ -24,6 +24,7 @@
 #include "certsift/vec.h"
 #include "daybatch.h"
 #include "input.h"
+#include "internal.h"
 #include "store_int.h"
 
 #define DEFAULT_COMMIT	200000		/* reports per transaction */
@@ -127,11 +128,12 @@ struct bhost {
 	uint64_t	newcerts;	/* certificates newly linked to it */
 };
 
-/* A (certificate slot, batch host) link and its reports. */
-struct link {
-	uint64_t	key;		/* slot << 32 | host */
-	uint64_t	n;
-};
+/*
+ * A (certificate slot, batch host) link and its reports: a struct cs_kv
+ * (internal.h), key slot << 32 | host, val the reports, sorted by key
+ * with cs_sort_kv(). The other lists sorted the same way keep an index
+ * in val.
+ */
 
 struct tuple {			/* for sorting and merging deltas */
 	uint32_t	a;

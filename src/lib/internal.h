@@ -10,10 +10,11 @@
 #include <emmintrin.h>
 #endif
 
-/* Sorts v ascending (sort.c, a radix sort): 0, or -1 when out of memory. */
-int	cs_sort_u64(uint64_t *v, size_t n);
-
-/* Sorts pairs by key, equal keys in their order (sort.c): 0, or -1. */
+/*
+ * Sorts pairs by key, equal keys in their order (sort.c, a radix sort a
+ * byte at a time, skipping bytes the same in every key): 0, or -1 when
+ * out of memory.
+ */
 struct cs_kv {
 	uint64_t	key;
 	uint64_t	val;
