@@ -1864,6 +1864,10 @@ cs_merge(const char *out, const char *const *inputs, size_t n,
 	    (j.cur < j.nin && begin_job(&m, &j, err) == -1))
 		goto out;
 	begun = 1;
+	/* A build writes each page once: no map to write into, whose
+	 * pages the system zeroes first (cs_store_set_writemap()). */
+	if (m.build && cs_store_set_writemap(m.out, 0, err) == -1)
+		goto out;
 	if (m.nosync && cs_store_nosync(m.out, 1, err) == -1)
 		goto out;
 	if (m.build ? run_build(&m, &j, err) == -1 : run(&m, &j, rc == 1,

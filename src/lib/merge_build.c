@@ -37,6 +37,8 @@
 #define REF_IN(v)	((size_t)((v) >> 40 & 0x3fffff))
 #define REF_NUM(v)	((v) & (((uint64_t)1 << 40) - 1))
 #define INPUTS_MAX	1024		/* store_int.h's MERGE_MAX */
+#define KEY_MAX		511		/* LMDB's longest key */
+#define TXN_BYTES	((uint64_t)16 << 20)	/* records' bytes at most */
 
 enum { K_SAME, K_CERT, K_CHAIN };	/* what a table's keys hold */
 
@@ -67,6 +69,7 @@ struct fb {
 	const struct mb_opts *o;
 	struct cs_wtxn	*t;
 	uint64_t	 done;		/* records in t */
+	uint64_t	 bytes;		/* of them */
 	uint64_t	 total;		/* in the phase */
 	uint64_t	 ncert;
 	uint64_t	 ncoll;
@@ -78,11 +81,14 @@ struct fb {
 	CS_VEC(struct dup) dups;
 	size_t		 dpos;
 	struct cs_buf	 key, val;
+	unsigned char	 okey[KEY_MAX];	/* the output's key of a record */
+	size_t		 oklen;
 	MDB_val		 vals[INPUTS_MAX];
 };
 
 struct ent {
 	uint64_t		 ord;	/* the output's number or chain rank */
+	uint64_t		 fast;	/* orders as the key (ties: look) */
 	const unsigned char	*k, *v;
 	uint32_t		 klen, vlen;
 };
@@ -156,18 +162,49 @@ prelen(const struct phase *ph, size_t klen)
 	return ph->pre >= 0 ? (size_t)ph->pre : klen - CS_KEY_LEN;
 }
 
-/* In the output's key order (their ord filled in). */
+/* The first 8 bytes of len, big-endian, zeros after the end: in the order
+ * of the keys (LMDB's), where they differ. */
+static uint64_t
+pfx8(const unsigned char *k, size_t len)
+{
+	uint64_t n = 0;
+	size_t i;
+
+	if (len >= 8)
+		return be64(k);
+	for (i = 0; i < 8; i++)
+		n = n << 8 | (i < len ? k[i] : 0);
+	return n;
+}
+
+/* e->fast: what orders e before its key must be looked at. */
+static void
+ent_fast(const struct phase *ph, struct ent *e)
+{
+	size_t p;
+
+	if (ph->kind == K_SAME)
+		e->fast = pfx8(e->k, e->klen);
+	else if ((p = prelen(ph, e->klen)) > 0)
+		e->fast = pfx8(e->k, p);
+	else
+		e->fast = e->ord;
+}
+
+/* In the output's key order (their ord and fast filled in). */
 static int
 ent_cmp(const struct phase *ph, const struct ent *a, const struct ent *b)
 {
 	size_t pa, pb;
 	int c;
 
+	if (a->fast != b->fast)
+		return a->fast < b->fast ? -1 : 1;
 	if (ph->kind == K_SAME)
 		return keycmp(a->k, a->klen, b->k, b->klen);
 	pa = prelen(ph, a->klen);
 	pb = prelen(ph, b->klen);
-	if ((c = keycmp(a->k, pa, b->k, pb)) != 0)
+	if ((pa > 0 || pb > 0) && (c = keycmp(a->k, pa, b->k, pb)) != 0)
 		return c;
 	if (a->ord != b->ord)
 		return a->ord < b->ord ? -1 : 1;
@@ -189,10 +226,21 @@ bad(const struct stream *st, struct cs_err *err)
 	    cs_store_db_name(st->db));
 }
 
-/* e->ord from its key: the output's number of its certificate, or the
- * rank of its chain. */
+static int	ent_ord1(struct stream *, struct ent *, struct cs_err *);
+
+/* e->ord from its key (the output's number of its certificate, or the
+ * rank of its chain), and e->fast. */
 static int
 ent_ord(struct stream *st, struct ent *e, struct cs_err *err)
+{
+	if (ent_ord1(st, e, err) == -1)
+		return -1;
+	ent_fast(st->ph, e);
+	return 0;
+}
+
+static int
+ent_ord1(struct stream *st, struct ent *e, struct cs_err *err)
 {
 	const struct src *s = st->s;
 	size_t p;
@@ -229,6 +277,73 @@ ent_ord(struct stream *st, struct ent *e, struct cs_err *err)
 	    st->cidx >= s->nchain)
 		return bad(st, err);
 	e->ord = s->crank[st->cidx];
+	return 0;
+}
+
+#define RADIX_BITS	11
+
+/*
+ * Sorts one input's records (in its key order) into the output's. Those of
+ * one prefix (before the renumbered key) with one number keep their
+ * order, so a stable sort by (the prefix's place among the input's
+ * prefixes, the number) does: least significant digits first.
+ */
+static int
+sort_ents(const struct phase *ph, struct ent *e, size_t n,
+    struct cs_err *err)
+{
+	struct ent *tmp, *a = e, *b, *x;
+	size_t cnt[1 << RADIX_BITS], i, sum, c;
+	uint64_t group = 0, maxord = 0, key;
+	int obits = 0, gbits = 0, shift;
+
+	for (i = 0; i < n; i++)
+		if (e[i].ord > maxord)
+			maxord = e[i].ord;
+	while (obits < 64 && maxord >> obits != 0)
+		obits++;
+	for (i = 1; i < n; i++)
+		if (prelen(ph, e[i].klen) > 0 && keycmp(e[i - 1].k,
+		    prelen(ph, e[i - 1].klen), e[i].k, prelen(ph, e[i].klen)))
+			group++;
+	while (gbits < 64 && group >> gbits != 0)
+		gbits++;
+	if (obits + gbits > 64) {
+		qsort_r(e, n, sizeof(*e), ent_qcmp, (void *)ph);
+		return 0;
+	}
+	if ((tmp = cs_mallocarray(n, sizeof(*tmp))) == NULL)
+		return cs_err_set(err, CS_ENOMEM, "out of memory");
+	/* The sort key in fast for now. */
+	for (i = 0, group = 0; i < n; i++) {
+		if (i > 0 && prelen(ph, e[i].klen) > 0 && keycmp(e[i - 1].k,
+		    prelen(ph, e[i - 1].klen), e[i].k, prelen(ph, e[i].klen)))
+			group++;
+		e[i].fast = obits + gbits == 0 ? 0 : group << obits | e[i].ord;
+	}
+	b = tmp;
+	for (shift = 0; shift < obits + gbits; shift += RADIX_BITS) {
+		memset(cnt, 0, sizeof(cnt));
+		for (i = 0; i < n; i++)
+			cnt[a[i].fast >> shift & ((1 << RADIX_BITS) - 1)]++;
+		for (i = 0, sum = 0; i < (size_t)1 << RADIX_BITS; i++) {
+			c = cnt[i];
+			cnt[i] = sum;
+			sum += c;
+		}
+		for (i = 0; i < n; i++) {
+			key = a[i].fast >> shift & ((1 << RADIX_BITS) - 1);
+			b[cnt[key]++] = a[i];
+		}
+		x = a;
+		a = b;
+		b = x;
+	}
+	if (a != e)
+		memcpy(e, a, n * sizeof(*e));
+	free(tmp);
+	for (i = 0; i < n; i++)
+		ent_fast(ph, &e[i]);
 	return 0;
 }
 
@@ -326,12 +441,12 @@ stream_open(struct stream *st, struct fb *f, struct src *s,
 			return cs_err_set(err, CS_ENOMEM, "out of memory");
 		}
 	}
+	if (rc == 0 && !sorted)
+		rc = sort_ents(ph, v.v, v.n, err);
 	if (rc == -1) {
 		cs_vec_release(&v);
 		return -1;
 	}
-	if (!sorted)
-		qsort_r(v.v, v.n, sizeof(*v.v), ent_qcmp, (void *)ph);
 	mdb_cursor_close(st->cur);
 	st->cur = NULL;
 	st->e = v.v;
@@ -349,43 +464,46 @@ mdb:
 static size_t
 least(struct stream *st, size_t n, size_t *idx)
 {
-	size_t i, min = n, k = 0;
+	size_t i, k = 0;
+	int c;
 
-	for (i = 0; i < n; i++)
-		if (!st[i].end && (min == n || ent_cmp(st[i].ph, &st[i].now,
-		    &st[min].now) < 0))
-			min = i;
-	if (min == n)
-		return 0;
-	/* Those before min hold greater keys (or none). */
-	for (i = min; i < n; i++)
-		if (!st[i].end && (i == min || ent_cmp(st[i].ph, &st[i].now,
-		    &st[min].now) == 0))
+	for (i = 0; i < n; i++) {
+		if (st[i].end)
+			continue;
+		if (k == 0 || (c = ent_cmp(st[i].ph, &st[i].now,
+		    &st[idx[0]].now)) < 0) {
+			idx[0] = i;
+			k = 1;
+		} else if (c == 0)
 			idx[k++] = i;
+	}
 	return k;
 }
 
-/* The output's key of a stream's record, in f->key. */
+/* The output's key of a stream's record, in f->okey. */
 static int
 out_key(struct fb *f, const struct stream *st, struct cs_err *err)
 {
 	const struct ent *e = &st->now;
-	unsigned char ok[CS_KEY_LEN];
 	size_t p;
 
-	cs_buf_reset(&f->key);
-	if (st->ph->kind == K_SAME)
-		return cs_buf_append(&f->key, e->k, e->klen, err);
+	if (e->klen > KEY_MAX)
+		return bad(st, err);
+	f->oklen = e->klen;
+	if (st->ph->kind == K_SAME) {
+		memcpy(f->okey, e->k, e->klen);
+		return 0;
+	}
 	p = prelen(st->ph, e->klen);
+	memcpy(f->okey, e->k, p);
 	if (st->ph->kind == K_CERT)
-		cert_key(e->ord, ok);
+		cert_key(e->ord, f->okey + p);
 	else
-		memcpy(ok, f->chkeys + e->ord * CS_KEY_LEN, CS_KEY_LEN);
-	if (cs_buf_append(&f->key, e->k, p, err) == -1 ||
-	    cs_buf_append(&f->key, ok, CS_KEY_LEN, err) == -1)
-		return -1;
-	return cs_buf_append(&f->key, e->k + p + CS_KEY_LEN,
-	    e->klen - p - CS_KEY_LEN, err);
+		memcpy(f->okey + p, f->chkeys + e->ord * CS_KEY_LEN,
+		    CS_KEY_LEN);
+	memcpy(f->okey + p + CS_KEY_LEN, e->k + p + CS_KEY_LEN,
+	    e->klen - p - CS_KEY_LEN);
+	return 0;
 }
 
 /* One more record in the transaction; a commit every step. */
@@ -395,9 +513,11 @@ tick(struct fb *f, struct cs_err *err)
 	int rc;
 
 	f->total++;
-	if (++f->done < f->o->step)
+	/* The transaction's pages are the process's until its commit. */
+	if (++f->done < f->o->step && f->bytes < TXN_BYTES)
 		return 0;
 	f->done = 0;
+	f->bytes = 0;
 	rc = cs_store_wcommit(f->t, err);
 	f->t = NULL;
 	if (rc == -1)
@@ -443,7 +563,7 @@ run_table(struct fb *f, const struct phase *ph, struct cs_err *err)
 		for (i = 0; i < k; i++)
 			src[i] = &st[idx[i]];
 		if (out_key(f, src[0], err) == -1 ||
-		    ph->combine(f, db, f->key.data, f->key.len, src, k,
+		    ph->combine(f, db, f->okey, f->oklen, src, k,
 		    err) == -1)
 			goto out;
 		for (i = 0; i < k; i++)
@@ -464,6 +584,7 @@ static int
 append(struct fb *f, int db, const unsigned char *k, size_t klen,
     const void *v, size_t vlen, struct cs_err *err)
 {
+	f->bytes += klen + vlen + 16;
 	return cs_store_wappend(f->t, db, k, klen, v, vlen, err);
 }
 
@@ -500,6 +621,9 @@ c_sum(struct fb *f, int db, const unsigned char *k, size_t klen,
 	uint64_t acc[32];
 	size_t size;
 
+	if (n == 1 && src[0]->now.vlen % 8 == 0)
+		return append(f, db, k, klen, src[0]->now.v, src[0]->now.vlen,
+		    err);
 	if (sum((const struct stream *const *)src, n, acc, &size, err) == -1)
 		return -1;
 	return append(f, db, k, klen, acc, size, err);
@@ -615,6 +739,9 @@ c_entries(struct fb *f, int db, const unsigned char *k, size_t klen,
 {
 	size_t i;
 
+	if (n == 1)
+		return append(f, db, k, klen, src[0]->now.v, src[0]->now.vlen,
+		    err);
 	for (i = 0; i < n; i++) {
 		f->vals[i].mv_data = (void *)src[i]->now.v;
 		f->vals[i].mv_size = src[i]->now.vlen;
@@ -632,7 +759,7 @@ c_chain(struct fb *f, int db, const unsigned char *k, size_t klen,
 	const struct src *s = src[0]->s;
 	const unsigned char *certs;
 	unsigned char ok[CS_KEY_LEN];
-	struct cs_buf *b = &f->key;	/* k is copied out first */
+	struct cs_buf *b = &f->key;
 	unsigned char kc[CS_KEY_LEN];
 	size_t nc, i;
 	uint64_t num;
@@ -757,6 +884,8 @@ c_host(struct fb *f, int db, const unsigned char *k, size_t klen,
 	size_t size;
 	int c = 1;
 
+	if (n == 1 && src[0]->now.vlen == 16)
+		return append(f, db, k, klen, src[0]->now.v, 16, err);
 	if (sum((const struct stream *const *)src, n, acc, &size, err) == -1)
 		return -1;
 	if (size != 16)
@@ -1382,6 +1511,7 @@ run_phase(struct fb *f, int p, struct cs_err *err)
 		if (cs_store_wbegin(f->out, &f->t, err) == -1)
 			return -1;
 		f->done = 0;
+		f->bytes = 0;
 		f->total = 0;
 		for (t = 0, rc = 0; rc == 0 && nth(ph->tables, t, name,
 		    sizeof(name)); t++)

@@ -155,6 +155,7 @@ struct cs_store {
 	int		 noaia;		/* schema 3 or 4: no DB_AIA* */
 	int		 nodays;	/* no DB_DAY, DB_CHAINDAY (read as 4) */
 	int		 writemap;
+	int		 nowritemap;	/* a writer that writes its pages */
 	uint64_t	 reserved;	/* bytes of data.mdb reserved on disk */
 	int		 novalid;	/* schema 3, 4: no DB_VALID */
 	int		 nohostday;	/* schema 5 or older: no DB_HOSTDAY */
@@ -989,8 +990,9 @@ env_open(struct cs_store *st, const char *dir, int flags, int fresh,
 		 * transaction writes. Every page of the map is reserved on
 		 * disk before LMDB writes into it (map_resize()).
 		 */
-		mflags |= MDB_WRITEMAP;
-		st->writemap = 1;
+		st->writemap = !st->nowritemap;
+		if (st->writemap)
+			mflags |= MDB_WRITEMAP;
 	}
 	if ((rc = mdb_env_open(st->env, dir, mflags, 0666)) != 0)
 		return cs_err_set(err, rc == EACCES || rc == EROFS ? CS_EIO :
@@ -3897,6 +3899,19 @@ cs_store_replace(struct cs_store *st, struct cs_store *src,
 		    strerror(errno));
 	/* LMDB makes its lock file again for the new file. */
 	unlink(lock);
+	return env_open(st, st->path, CS_STORE_CREATE, 0, err);
+}
+
+int
+cs_store_set_writemap(struct cs_store *st, int on, struct cs_err *err)
+{
+	if (st->rdonly || (on != 0) == st->writemap)
+		return 0;
+	cs_store_read_end(st);
+	mdb_env_close(st->env);
+	st->env = NULL;
+	st->reserved = 0;
+	st->nowritemap = !on;
 	return env_open(st, st->path, CS_STORE_CREATE, 0, err);
 }
 

@@ -230,6 +230,17 @@ int		 cs_store_current(struct cs_store *st);
 int		 cs_store_replace(struct cs_store *st, struct cs_store *src,
 		    struct cs_err *err);
 /*
+ * Maps the store writable (on 1, as every writer does) or not (0: LMDB
+ * writes a transaction's pages with write(2) at its commit, from memory
+ * of its own): a store that is written once, page after page, then
+ * skips the zeroing of each new page of the map on its first touch, and
+ * the disk is not reserved ahead (a full disk fails a commit). The store
+ * is opened again (no transaction may be open; its flags are reset);
+ * st may be unusable after a failure. Returns 0 or -1.
+ */
+int		 cs_store_set_writemap(struct cs_store *st, int on,
+		    struct cs_err *err);
+/*
  * Commits without waiting for the disk (on 1), or waiting again (0);
  * cs_store_sync() writes everything committed to disk. A system crash
  * may leave a store written without waiting damaged: merge uses it only
