@@ -42,8 +42,17 @@
 
 enum { K_SAME, K_CERT, K_CHAIN };	/* what a table's keys hold */
 
+/* A certificate an earlier input has too: its number here, and the
+ * output's. */
+struct ref {
+	uint64_t	 ord;
+	uint64_t	 num;
+};
+
 struct src {
 	const struct mb_input *in;
+	struct ref	*refs;		/* by ord */
+	size_t		 nrefs;
 	size_t		 i;
 	uint64_t	*cmap;		/* output number of each number */
 	uint64_t	 ncmap;
@@ -95,18 +104,33 @@ struct ent {
 
 struct phase;
 
+/*
+ * How a stream reads an input's table in the output's key order: in place
+ * (its numbers keep their order); its records sorted (chains); its own
+ * certificates' records in place and, as another stream, those of the
+ * certificates an earlier input has too, certificate by certificate in
+ * the output's order (a key that begins with a certificate's); its
+ * records sorted a prefix at a time (a prefix, then a certificate).
+ */
+enum { S_DIRECT, S_ARRAY, S_OWN, S_REFS, S_GROUP };
+
 struct stream {
 	struct fb	*f;
 	struct src	*s;
 	const struct phase *ph;
 	int		 db;		/* the table read */
-	MDB_cursor	*cur;		/* read in place */
+	int		 how;		/* S_* */
+	MDB_cursor	*cur;
+	MDB_val		 k, v;		/* where cur is, when have */
+	int		 have;
+	int		 inblock;	/* S_REFS: in refs[r]'s records */
+	size_t		 r;
 	MDB_cursor	*ccur;		/* K_CHAIN: the input's chains */
 	size_t		 cidx;
 	MDB_val		 ck;
 	int		 cend;
-	struct ent	*e;		/* else sorted */
-	size_t		 ne, pos;
+	CS_VEC(struct ent) e;		/* S_ARRAY, S_GROUP */
+	size_t		 pos;
 	struct ent	 now;
 	int		 end;
 };
@@ -347,32 +371,159 @@ sort_ents(const struct phase *ph, struct ent *e, size_t n,
 	return 0;
 }
 
-/* The stream's next record in now (end at its end). */
+/* now: the record at k, v. */
 static int
-stream_next(struct stream *st, int op, struct cs_err *err)
+stream_set(struct stream *st, const MDB_val *k, const MDB_val *v,
+    struct cs_err *err)
 {
-	MDB_val k, v;
+	st->now.k = k->mv_data;
+	st->now.klen = (uint32_t)k->mv_size;
+	st->now.v = v->mv_data;
+	st->now.vlen = (uint32_t)v->mv_size;
+	return ent_ord(st, &st->now, err);
+}
+
+static int
+stream_get(struct stream *st, int op, struct cs_err *err)
+{
 	int rc;
 
-	if (st->cur == NULL) {
-		if (st->pos >= st->ne)
-			st->end = 1;
-		else
-			st->now = st->e[st->pos++];
+	if ((rc = mdb_cursor_get(st->cur, &st->k, &st->v, op)) == 0) {
+		st->have = 1;
 		return 0;
 	}
-	if ((rc = mdb_cursor_get(st->cur, &k, &v, op)) == MDB_NOTFOUND) {
+	st->have = 0;
+	if (rc == MDB_NOTFOUND)
+		return 0;
+	return cs_err_set(err, CS_ESTORE, "store '%s': %s", st->s->in->path,
+	    mdb_strerror(rc));
+}
+
+/* The number of the certificate whose key k begins with, or 0. */
+static uint64_t
+knum(const MDB_val *k)
+{
+	return k->mv_size >= CS_KEY_LEN ? be64(k->mv_data) : 0;
+}
+
+/* S_REFS: the next record of refs[r], or of the next one that has any. */
+static int
+refs_next(struct stream *st, struct cs_err *err)
+{
+	const struct src *s = st->s;
+	unsigned char key[CS_KEY_LEN];
+	uint64_t want;
+
+	for (;;) {
+		if (st->inblock) {
+			if (stream_get(st, MDB_NEXT, err) == -1)
+				return -1;
+			if (st->have && knum(&st->k) == s->refs[st->r].num)
+				return stream_set(st, &st->k, &st->v, err);
+			st->inblock = 0;
+			st->r++;
+		}
+		if (st->r >= s->nrefs) {
+			st->end = 1;
+			return 0;
+		}
+		want = s->refs[st->r].num;
+		if (!st->have || knum(&st->k) != want) {
+			cert_key(want, key);
+			st->k.mv_data = key;
+			st->k.mv_size = CS_KEY_LEN;
+			if (stream_get(st, MDB_SET_RANGE, err) == -1)
+				return -1;
+			if (!st->have || knum(&st->k) != want) {
+				st->r++;	/* none in this table */
+				continue;
+			}
+		}
+		st->inblock = 1;
+		return stream_set(st, &st->k, &st->v, err);
+	}
+}
+
+static int
+group_cmp(const void *pa, const void *pb, void *arg)
+{
+	const struct ent *a = pa, *b = pb;
+	size_t p;
+
+	(void)arg;
+	if (a->ord != b->ord)
+		return a->ord < b->ord ? -1 : 1;
+	p = prelen(arg, a->klen);
+	return keycmp(a->k + p + CS_KEY_LEN, a->klen - p - CS_KEY_LEN,
+	    b->k + p + CS_KEY_LEN, b->klen - p - CS_KEY_LEN);
+}
+
+/* S_GROUP: the records of the next prefix, sorted. */
+static int
+group_load(struct stream *st, struct cs_err *err)
+{
+	const unsigned char *pk;
+	size_t pl;
+
+	st->e.n = 0;
+	st->pos = 0;
+	if (!st->have) {
 		st->end = 1;
 		return 0;
 	}
-	if (rc != 0)
-		return cs_err_set(err, CS_ESTORE, "store '%s': %s",
-		    st->s->in->path, mdb_strerror(rc));
-	st->now.k = k.mv_data;
-	st->now.klen = (uint32_t)k.mv_size;
-	st->now.v = v.mv_data;
-	st->now.vlen = (uint32_t)v.mv_size;
-	return ent_ord(st, &st->now, err);
+	if (st->k.mv_size < CS_KEY_LEN)
+		return bad(st, err);
+	pk = st->k.mv_data;
+	pl = prelen(st->ph, st->k.mv_size);
+	do {
+		if (stream_set(st, &st->k, &st->v, err) == -1)
+			return -1;
+		if (cs_vec_push(&st->e, st->now) == -1)
+			return cs_err_set(err, CS_ENOMEM, "out of memory");
+		if (stream_get(st, MDB_NEXT, err) == -1)
+			return -1;
+	} while (st->have && st->k.mv_size >= CS_KEY_LEN &&
+	    keycmp(pk, pl, st->k.mv_data, prelen(st->ph, st->k.mv_size)) == 0);
+	if (st->e.n > 1)
+		qsort_r(st->e.v, st->e.n, sizeof(*st->e.v), group_cmp,
+		    (void *)st->ph);
+	st->now = st->e.v[st->pos++];
+	return 0;
+}
+
+/* The stream's next record in now (end at its end). */
+static int
+stream_next(struct stream *st, struct cs_err *err)
+{
+	switch (st->how) {
+	case S_ARRAY:
+		if (st->pos >= st->e.n)
+			st->end = 1;
+		else
+			st->now = st->e.v[st->pos++];
+		return 0;
+	case S_GROUP:
+		if (st->pos < st->e.n) {
+			st->now = st->e.v[st->pos++];
+			return 0;
+		}
+		return group_load(st, err);
+	case S_REFS:
+		return refs_next(st, err);
+	}
+	for (;;) {
+		if (stream_get(st, st->have ? MDB_NEXT : MDB_FIRST, err) == -1)
+			return -1;
+		if (!st->have) {
+			st->end = 1;
+			return 0;
+		}
+		if (stream_set(st, &st->k, &st->v, err) == -1)
+			return -1;
+		/* S_OWN: an earlier input's certificate is S_REFS'. */
+		if (st->how == S_DIRECT || st->now.ord > st->s->base)
+			return 0;
+	}
 }
 
 static void
@@ -382,33 +533,71 @@ stream_close(struct stream *st)
 		mdb_cursor_close(st->cur);
 	if (st->ccur != NULL)
 		mdb_cursor_close(st->ccur);
-	free(st->e);
+	cs_vec_release(&st->e);
 	memset(st, 0, sizeof(*st));
 	st->end = 1;
 }
 
+/* S_ARRAY: every record, sorted. */
+static int
+array_load(struct stream *st, struct cs_err *err)
+{
+	const struct mb_input *in = st->s->in;
+	MDB_stat ms;
+	int sorted = 1;
+
+	/* As many as it has: no array twice the size, or two at once. */
+	if (mdb_stat(in->txn, cs_store_dbi(in->st, st->db), &ms) == 0 &&
+	    cs_vec_reserve(&st->e, ms.ms_entries) == -1)
+		return cs_err_set(err, CS_ENOMEM, "out of memory");
+	for (;;) {
+		if (stream_get(st, st->have ? MDB_NEXT : MDB_FIRST, err) == -1)
+			return -1;
+		if (!st->have)
+			break;
+		if (stream_set(st, &st->k, &st->v, err) == -1)
+			return -1;
+		if (st->e.n > 0 && sorted && ent_cmp(st->ph,
+		    &st->e.v[st->e.n - 1], &st->now) > 0)
+			sorted = 0;
+		if (cs_vec_push(&st->e, st->now) == -1)
+			return cs_err_set(err, CS_ENOMEM, "out of memory");
+	}
+	if (!sorted && sort_ents(st->ph, st->e.v, st->e.n, err) == -1)
+		return -1;
+	st->pos = 0;
+	return 0;
+}
+
 /*
- * Opens the input's table for reading in the output's order: in place
- * when its numbers keep their order, else its records sorted first.
+ * Opens the input's table for reading in the output's order (part 1: a
+ * second stream, of its certificates an earlier input has too, or none).
  */
 static int
 stream_open(struct stream *st, struct fb *f, struct src *s,
-    const struct phase *ph, int db, struct cs_err *err)
+    const struct phase *ph, int db, int part, struct cs_err *err)
 {
 	const struct mb_input *in = s->in;
-	CS_VEC(struct ent) v = CS_VEC_INIT;
-	MDB_stat ms;
-	int rc, sorted = 1;
+	int rc;
 
 	memset(st, 0, sizeof(*st));
 	st->f = f;
 	st->s = s;
 	st->ph = ph;
 	st->db = db;
-	if (!cs_store_has_db(in->st, db)) {
-		st->end = 1;
+	st->end = 1;
+	if (ph->kind == K_SAME || (ph->kind == K_CERT && s->cmono) ||
+	    (ph->kind == K_CHAIN && s->chmono))
+		st->how = S_DIRECT;
+	else if (ph->kind == K_CHAIN)
+		st->how = S_ARRAY;
+	else if (ph->pre != 0)
+		st->how = S_GROUP;
+	else
+		st->how = part ? S_REFS : S_OWN;
+	if ((part && st->how != S_REFS) || !cs_store_has_db(in->st, db))
 		return 0;
-	}
+	st->end = 0;
 	if ((rc = mdb_cursor_open(in->txn, cs_store_dbi(in->st, db),
 	    &st->cur)) != 0)
 		goto mdb;
@@ -424,36 +613,11 @@ stream_open(struct stream *st, struct fb *f, struct src *s,
 		else if (st->ck.mv_size != CS_KEY_LEN)
 			return bad(st, err);
 	}
-	if (ph->kind == K_SAME || (ph->kind == K_CERT && s->cmono) ||
-	    (ph->kind == K_CHAIN && s->chmono))
-		return stream_next(st, MDB_FIRST, err);
-	/* As many as it has: no array twice the size, or two at once. */
-	if (mdb_stat(in->txn, cs_store_dbi(in->st, db), &ms) == 0 &&
-	    cs_vec_reserve(&v, ms.ms_entries) == -1)
-		return cs_err_set(err, CS_ENOMEM, "out of memory");
-	for (rc = stream_next(st, MDB_FIRST, err); rc == 0 && !st->end;
-	    rc = stream_next(st, MDB_NEXT, err)) {
-		if (v.n > 0 && sorted && ent_cmp(ph, &v.v[v.n - 1],
-		    &st->now) > 0)
-			sorted = 0;
-		if (cs_vec_push(&v, st->now) == -1) {
-			cs_vec_release(&v);
-			return cs_err_set(err, CS_ENOMEM, "out of memory");
-		}
-	}
-	if (rc == 0 && !sorted)
-		rc = sort_ents(ph, v.v, v.n, err);
-	if (rc == -1) {
-		cs_vec_release(&v);
+	if (st->how == S_ARRAY && array_load(st, err) == -1)
 		return -1;
-	}
-	mdb_cursor_close(st->cur);
-	st->cur = NULL;
-	st->e = v.v;
-	st->ne = v.n;
-	st->pos = 0;
-	st->end = 0;
-	return stream_next(st, MDB_NEXT, err);
+	if (st->how == S_GROUP && stream_get(st, MDB_FIRST, err) == -1)
+		return -1;
+	return stream_next(st, err);
 mdb:
 	return cs_err_set(err, CS_ESTORE, "store '%s': %s", in->path,
 	    mdb_strerror(rc));
@@ -550,16 +714,17 @@ phase_db(const struct phase *ph)
 static int
 run_table(struct fb *f, const struct phase *ph, struct cs_err *err)
 {
-	struct stream *st, *src[INPUTS_MAX];
-	size_t idx[INPUTS_MAX], i, k;
+	struct stream *st, *src[2 * INPUTS_MAX];
+	size_t idx[2 * INPUTS_MAX], i, k;
 	int ret = -1, db = phase_db(ph);
 
-	if ((st = calloc(f->n, sizeof(*st))) == NULL)
+	if ((st = calloc(2 * f->n, sizeof(*st))) == NULL)
 		return cs_err_set(err, CS_ENOMEM, "out of memory");
-	for (i = 0; i < f->n; i++)
-		if (stream_open(&st[i], f, &f->s[i], ph, db, err) == -1)
+	for (i = 0; i < 2 * f->n; i++)
+		if (stream_open(&st[i], f, &f->s[i / 2], ph, db, i % 2,
+		    err) == -1)
 			goto out;
-	while ((k = least(st, f->n, idx)) > 0) {
+	while ((k = least(st, 2 * f->n, idx)) > 0) {
 		for (i = 0; i < k; i++)
 			src[i] = &st[idx[i]];
 		if (out_key(f, src[0], err) == -1 ||
@@ -567,14 +732,14 @@ run_table(struct fb *f, const struct phase *ph, struct cs_err *err)
 		    err) == -1)
 			goto out;
 		for (i = 0; i < k; i++)
-			if (stream_next(src[i], MDB_NEXT, err) == -1)
+			if (stream_next(src[i], err) == -1)
 				goto out;
 		if (tick(f, err) == -1)
 			goto out;
 	}
 	ret = 0;
 out:
-	streams_close(st, f->n);
+	streams_close(st, 2 * f->n);
 	return ret;
 }
 
@@ -928,7 +1093,7 @@ walk_deridx(struct fb *f, int (*fn)(struct fb *, group_t *,
 	if ((st = calloc(f->n, sizeof(*st))) == NULL)
 		return cs_err_set(err, CS_ENOMEM, "out of memory");
 	for (i = 0; i < f->n; i++)
-		if (stream_open(&st[i], f, &f->s[i], &ph, phase_db(&ph),
+		if (stream_open(&st[i], f, &f->s[i], &ph, phase_db(&ph), 0,
 		    err) == -1)
 			goto out;
 	for (;;) {
@@ -958,7 +1123,7 @@ walk_deridx(struct fb *f, int (*fn)(struct fb *, group_t *,
 				cs_err_set(err, CS_ENOMEM, "out of memory");
 				goto out;
 			}
-			if (stream_next(&st[idx[i]], MDB_NEXT, err) == -1)
+			if (stream_next(&st[idx[i]], err) == -1)
 				goto out;
 		}
 	}
@@ -1245,6 +1410,34 @@ check_phases(struct cs_err *err)
 
 /* ---- numbering ----------------------------------------------------------- */
 
+static int
+ref_cmp(const void *a, const void *b)
+{
+	const struct ref *x = a, *y = b;
+
+	return (x->ord > y->ord) - (x->ord < y->ord);
+}
+
+/* The input's certificates an earlier input has, in the output's order. */
+static int
+refs_of(struct src *s)
+{
+	uint64_t num;
+	size_t n = 0;
+
+	if ((s->refs = cs_mallocarray(s->nrefs, sizeof(*s->refs))) == NULL)
+		return -1;
+	for (num = 0; num < s->ncmap; num++)
+		if (s->cmap[num] != 0 && s->cmap[num] <= s->base) {
+			s->refs[n].ord = s->cmap[num];
+			s->refs[n++].num = num;
+		}
+	s->nrefs = n;
+	if (n > 1)
+		qsort(s->refs, n, sizeof(*s->refs), ref_cmp);
+	return 0;
+}
+
 /* Each input's certificates: owned, or another's; then numbered. */
 static int
 number_certs(struct fb *f, struct cs_err *err)
@@ -1284,13 +1477,17 @@ number_certs(struct fb *f, struct cs_err *err)
 				continue;
 			if (x == OWN)
 				x = ++next;
-			else
+			else {
 				x = f->s[REF_IN(x)].cmap[REF_NUM(x)];
+				s->nrefs++;
+			}
 			s->cmap[num] = x;
 			if (x <= last)
 				s->cmono = 0;
 			last = x;
 		}
+		if (!s->cmono && refs_of(s) == -1)
+			return cs_err_set(err, CS_ENOMEM, "out of memory");
 	}
 	f->ncert = next;
 	return 0;
@@ -1599,6 +1796,7 @@ out:
 	for (i = 0; i < n; i++) {
 		free(f.s[i].cmap);
 		free(f.s[i].crank);
+		free(f.s[i].refs);
 	}
 	free(f.s);
 	free(f.chkeys);
