@@ -450,7 +450,6 @@ group_cmp(const void *pa, const void *pb, void *arg)
 	const struct ent *a = pa, *b = pb;
 	size_t p;
 
-	(void)arg;
 	if (a->ord != b->ord)
 		return a->ord < b->ord ? -1 : 1;
 	p = prelen(arg, a->klen);
