@@ -724,21 +724,17 @@ static int
 merge_file(struct merge *m, const MDB_val *k, const MDB_val *v,
     struct cs_err *err)
 {
-	struct cs_fileprog a, b;
 	MDB_val ov;
 	int rc;
 
-	if (k->mv_size != 24 || v->mv_size < sizeof(a))
+	if (k->mv_size != 24 || v->mv_size < sizeof(struct cs_fileprog))
 		return cs_err_set(err, CS_ESTORE, "store '%s': bad file "
 		    "record", m->cur->path);
 	if ((rc = cs_store_wget(m->t, m->db, k->mv_data, 24, &ov, err)) == -1)
 		return -1;
-	if (rc == 1 && ov.mv_size >= sizeof(b)) {
-		memcpy(&a, v->mv_data, sizeof(a));
-		memcpy(&b, ov.mv_data, sizeof(b));
-		if (b.done || (!a.done && b.offset >= a.offset))
-			return 0;
-	}
+	if (rc == 1 && ov.mv_size >= sizeof(struct cs_fileprog) &&
+	    !cs_merge_further(v->mv_data, ov.mv_data))
+		return 0;
 	return cs_store_wput(m->t, m->db, k->mv_data, 24, v->mv_data,
 	    v->mv_size, err);
 }
@@ -752,29 +748,18 @@ static int
 keep_later(struct merge *m, const MDB_val *k, const MDB_val *v,
     struct cs_err *err)
 {
-	int64_t a, b;
 	MDB_val ov;
-	size_t n;
-	int rc, c;
+	int rc;
 
-	if (v->mv_size < sizeof(a))
+	if (v->mv_size < sizeof(int64_t))
 		return cs_err_set(err, CS_ESTORE, "store '%s': bad record in "
 		    "table '%s'", m->cur->path, cs_store_db_name(m->db));
 	if ((rc = cs_store_wget(m->t, m->db, k->mv_data, k->mv_size, &ov,
 	    err)) == -1)
 		return -1;
-	if (rc == 1 && ov.mv_size >= sizeof(b)) {
-		memcpy(&a, v->mv_data, sizeof(a));
-		memcpy(&b, ov.mv_data, sizeof(b));
-		n = v->mv_size < ov.mv_size ? v->mv_size : ov.mv_size;
-		c = a != b ? (a < b ? -1 : 1) : memcmp(v->mv_data, ov.mv_data,
-		    n);
-		if (c == 0)
-			c = v->mv_size < ov.mv_size ? -1 : v->mv_size >
-			    ov.mv_size;
-		if (c <= 0)
-			return 0;
-	}
+	if (rc == 1 && ov.mv_size >= sizeof(int64_t) &&
+	    !cs_merge_later(v->mv_data, v->mv_size, ov.mv_data, ov.mv_size))
+		return 0;
 	return cs_store_wput(m->t, m->db, k->mv_data, k->mv_size, v->mv_data,
 	    v->mv_size, err);
 }

@@ -819,59 +819,71 @@ c_sha(struct fb *f, int db, const unsigned char *k, size_t klen,
 	return append(f, db, k, klen, ok, CS_KEY_LEN, err);
 }
 
-/* A file's record: the further of them, the earlier input's on a tie
- * (as merge.c's merge_file() keeps them). */
-static int
-c_file(struct fb *f, int db, const unsigned char *k, size_t klen,
-    struct stream *const *src, size_t n, struct cs_err *err)
+int
+cs_merge_further(const void *a, const void *b)
 {
-	struct cs_fileprog a, b;
+	struct cs_fileprog x, y;
+
+	memcpy(&x, a, sizeof(x));
+	memcpy(&y, b, sizeof(y));
+	return !(y.done || (!x.done && y.offset >= x.offset));
+}
+
+int
+cs_merge_later(const void *a, size_t alen, const void *b, size_t blen)
+{
+	int64_t x, y;
+	size_t m = alen < blen ? alen : blen;
+	int c;
+
+	memcpy(&x, a, sizeof(x));
+	memcpy(&y, b, sizeof(y));
+	c = x != y ? (x < y ? -1 : 1) : memcmp(a, b, m);
+	if (c == 0)
+		c = alen < blen ? -1 : alen > blen;
+	return c > 0;
+}
+
+/*
+ * Of the records of one key, the one the output keeps: the first, or a
+ * later one that replaces (a file's further record, a later fetch).
+ */
+static int
+c_keep(struct fb *f, int db, const unsigned char *k, size_t klen,
+    struct stream *const *src, size_t n, int files, struct cs_err *err)
+{
+	const struct ent *x, *y;
 	size_t i, best = 0;
 
 	for (i = 0; i < n; i++)
-		if (src[i]->now.vlen < sizeof(a))
-			return cs_err_set(err, CS_ESTORE, "store '%s': bad "
-			    "file record", src[i]->s->in->path);
-	for (i = 1; i < n; i++) {
-		memcpy(&a, src[i]->now.v, sizeof(a));
-		memcpy(&b, src[best]->now.v, sizeof(b));
-		if (!(b.done || (!a.done && b.offset >= a.offset)))
-			best = i;
-	}
-	return append(f, db, k, klen, src[best]->now.v, src[best]->now.vlen,
-	    err);
-}
-
-/* Records that begin with when they were made: the later, ties by their
- * bytes (merge.c's keep_later()). */
-static int
-c_later(struct fb *f, int db, const unsigned char *k, size_t klen,
-    struct stream *const *src, size_t n, struct cs_err *err)
-{
-	const struct ent *x, *y;
-	int64_t a, b;
-	size_t i, best = 0, m;
-	int c;
-
-	for (i = 0; i < n; i++)
-		if (src[i]->now.vlen < sizeof(a))
+		if (src[i]->now.vlen < (files ? sizeof(struct cs_fileprog) :
+		    sizeof(int64_t)))
 			return cs_err_set(err, CS_ESTORE, "store '%s': bad "
 			    "record in table '%s'", src[i]->s->in->path,
 			    cs_store_db_name(db));
 	for (i = 1; i < n; i++) {
 		x = &src[i]->now;
 		y = &src[best]->now;
-		memcpy(&a, x->v, sizeof(a));
-		memcpy(&b, y->v, sizeof(b));
-		m = x->vlen < y->vlen ? x->vlen : y->vlen;
-		c = a != b ? (a < b ? -1 : 1) : memcmp(x->v, y->v, m);
-		if (c == 0)
-			c = x->vlen < y->vlen ? -1 : x->vlen > y->vlen;
-		if (c > 0)
+		if (files ? cs_merge_further(x->v, y->v) :
+		    cs_merge_later(x->v, x->vlen, y->v, y->vlen))
 			best = i;
 	}
 	return append(f, db, k, klen, src[best]->now.v, src[best]->now.vlen,
 	    err);
+}
+
+static int
+c_file(struct fb *f, int db, const unsigned char *k, size_t klen,
+    struct stream *const *src, size_t n, struct cs_err *err)
+{
+	return c_keep(f, db, k, klen, src, n, 1, err);
+}
+
+static int
+c_later(struct fb *f, int db, const unsigned char *k, size_t klen,
+    struct stream *const *src, size_t n, struct cs_err *err)
+{
+	return c_keep(f, db, k, klen, src, n, 0, err);
 }
 
 /* A (code, certificate)'s times: the earliest first, the latest last. */

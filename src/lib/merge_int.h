@@ -37,6 +37,16 @@ struct mb_opts {
 	void		*arg;
 };
 
+/*
+ * Which of two records of one key a merge keeps, 1 when a replaces b: a
+ * file's progress record (store_int.h's cs_fileprog) that went further (b
+ * on a tie); a record that begins with when it was made (an int64, as
+ * AIA's fetches), the later (ties by their bytes, so that any order of
+ * merges keeps the same). The records are at least that long.
+ */
+int	cs_merge_further(const void *a, const void *b);
+int	cs_merge_later(const void *a, size_t alen, const void *b, size_t blen);
+
 /* The number of phases of a build. */
 int	cs_merge_build_phases(void);
 
