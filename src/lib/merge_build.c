@@ -9,6 +9,7 @@
 
 #include "certsift/buf.h"
 #include "certsift/vec.h"
+#include "internal.h"
 #include "store_int.h"
 
 /*
@@ -237,12 +238,6 @@ ent_cmp(const struct phase *ph, const struct ent *a, const struct ent *b)
 }
 
 static int
-ent_qcmp(const void *a, const void *b, void *arg)
-{
-	return ent_cmp(arg, a, b);
-}
-
-static int
 bad(const struct stream *st, struct cs_err *err)
 {
 	return cs_err_set(err, CS_ESTORE, "store '%s': a record of table "
@@ -304,70 +299,45 @@ ent_ord1(struct stream *st, struct ent *e, struct cs_err *err)
 	return 0;
 }
 
-#define RADIX_BITS	11
-
 /*
- * Sorts one input's records (in its key order) into the output's. Those of
- * one prefix (before the renumbered key) with one number keep their
- * order, so a stable sort by (the prefix's place among the input's
- * prefixes, the number) does: least significant digits first.
+ * Sorts one input's chain-keyed records (in its key order) into the
+ * output's: those of one chain keep their order, so a stable sort by the
+ * chain's rank does (the indexes sorted, then the records moved along
+ * the permutation's cycles: no second array of records).
  */
 static int
-sort_ents(const struct phase *ph, struct ent *e, size_t n,
-    struct cs_err *err)
+sort_ents(struct ent *e, size_t n, struct cs_err *err)
 {
-	struct ent *tmp, *a = e, *b, *x;
-	size_t cnt[1 << RADIX_BITS], i, sum, c;
-	uint64_t group = 0, maxord = 0, key;
-	int obits = 0, gbits = 0, shift;
+	struct cs_kv *kv;
+	struct ent tmp;
+	size_t i, j, k;
 
-	for (i = 0; i < n; i++)
-		if (e[i].ord > maxord)
-			maxord = e[i].ord;
-	while (obits < 64 && maxord >> obits != 0)
-		obits++;
-	for (i = 1; i < n; i++)
-		if (prelen(ph, e[i].klen) > 0 && keycmp(e[i - 1].k,
-		    prelen(ph, e[i - 1].klen), e[i].k, prelen(ph, e[i].klen)))
-			group++;
-	while (gbits < 64 && group >> gbits != 0)
-		gbits++;
-	if (obits + gbits > 64) {
-		qsort_r(e, n, sizeof(*e), ent_qcmp, (void *)ph);
-		return 0;
-	}
-	if ((tmp = cs_mallocarray(n, sizeof(*tmp))) == NULL)
+	if ((kv = cs_mallocarray(n, sizeof(*kv))) == NULL)
 		return cs_err_set(err, CS_ENOMEM, "out of memory");
-	/* The sort key in fast for now. */
-	for (i = 0, group = 0; i < n; i++) {
-		if (i > 0 && prelen(ph, e[i].klen) > 0 && keycmp(e[i - 1].k,
-		    prelen(ph, e[i - 1].klen), e[i].k, prelen(ph, e[i].klen)))
-			group++;
-		e[i].fast = obits + gbits == 0 ? 0 : group << obits | e[i].ord;
+	for (i = 0; i < n; i++) {
+		kv[i].key = e[i].ord;
+		kv[i].val = i;
 	}
-	b = tmp;
-	for (shift = 0; shift < obits + gbits; shift += RADIX_BITS) {
-		memset(cnt, 0, sizeof(cnt));
-		for (i = 0; i < n; i++)
-			cnt[a[i].fast >> shift & ((1 << RADIX_BITS) - 1)]++;
-		for (i = 0, sum = 0; i < (size_t)1 << RADIX_BITS; i++) {
-			c = cnt[i];
-			cnt[i] = sum;
-			sum += c;
-		}
-		for (i = 0; i < n; i++) {
-			key = a[i].fast >> shift & ((1 << RADIX_BITS) - 1);
-			b[cnt[key]++] = a[i];
-		}
-		x = a;
-		a = b;
-		b = x;
+	if (cs_sort_kv(kv, n) == -1) {
+		free(kv);
+		return cs_err_set(err, CS_ENOMEM, "out of memory");
 	}
-	if (a != e)
-		memcpy(e, a, n * sizeof(*e));
-	free(tmp);
-	for (i = 0; i < n; i++)
-		ent_fast(ph, &e[i]);
+	/* kv[j].val: the record that goes to j. */
+	for (i = 0; i < n; i++) {
+		if (kv[i].val == i)
+			continue;
+		tmp = e[i];
+		for (j = i; ; j = k) {
+			k = (size_t)kv[j].val;
+			kv[j].val = j;
+			if (k == i) {
+				e[j] = tmp;
+				break;
+			}
+			e[j] = e[k];
+		}
+	}
+	free(kv);
 	return 0;
 }
 
@@ -462,7 +432,7 @@ static int
 group_load(struct stream *st, struct cs_err *err)
 {
 	const unsigned char *pk;
-	size_t pl;
+	size_t pl, i, j;
 
 	st->e.n = 0;
 	st->pos = 0;
@@ -483,9 +453,18 @@ group_load(struct stream *st, struct cs_err *err)
 			return -1;
 	} while (st->have && st->k.mv_size >= CS_KEY_LEN &&
 	    keycmp(pk, pl, st->k.mv_data, prelen(st->ph, st->k.mv_size)) == 0);
-	if (st->e.n > 1)
+	if (st->e.n > 16)
 		qsort_r(st->e.v, st->e.n, sizeof(*st->e.v), group_cmp,
 		    (void *)st->ph);
+	else
+		for (i = 1; i < st->e.n; i++) {	/* most are a few */
+			struct ent x = st->e.v[i];
+
+			for (j = i; j > 0 && group_cmp(&st->e.v[j - 1], &x,
+			    (void *)st->ph) > 0; j--)
+				st->e.v[j] = st->e.v[j - 1];
+			st->e.v[j] = x;
+		}
 	st->now = st->e.v[st->pos++];
 	return 0;
 }
@@ -562,7 +541,7 @@ array_load(struct stream *st, struct cs_err *err)
 		if (cs_vec_push(&st->e, st->now) == -1)
 			return cs_err_set(err, CS_ENOMEM, "out of memory");
 	}
-	if (!sorted && sort_ents(st->ph, st->e.v, st->e.n, err) == -1)
+	if (!sorted && sort_ents(st->e.v, st->e.n, err) == -1)
 		return -1;
 	st->pos = 0;
 	return 0;
@@ -1531,6 +1510,7 @@ certs_cmp(const struct fb *f, const struct chn *a, const struct chn *b)
 	return (a->ncerts > b->ncerts) - (a->ncerts < b->ncerts);
 }
 
+/* By hash, then certificates (with a context), then place. */
 static int
 chn_cmp(const void *pa, const void *pb, void *arg)
 {
@@ -1538,11 +1518,32 @@ chn_cmp(const void *pa, const void *pb, void *arg)
 	int c;
 
 	if ((c = memcmp(a->h, b->h, 16)) != 0 ||
-	    (c = certs_cmp(arg, a, b)) != 0)
+	    (arg != NULL && (c = certs_cmp(arg, a, b)) != 0))
 		return c;
 	if (a->in != b->in)
 		return a->in < b->in ? -1 : 1;
 	return (a->idx > b->idx) - (a->idx < b->idx);
+}
+
+/*
+ * The chains sorted by hash, then certificates: those of one hash are
+ * one chain in several inputs (two chains under one 128-bit hash, never
+ * seen, are sorted again by their certificates).
+ */
+static void
+sort_chains(struct fb *f, struct chn *v, size_t n)
+{
+	size_t i, j, k;
+
+	if (n > 1)
+		qsort_r(v, n, sizeof(*v), chn_cmp, NULL);
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1, k = 0; j < n && memcmp(v[i].h, v[j].h, 16) ==
+		    0; j++)
+			k |= certs_cmp(f, &v[i], &v[j]) != 0;
+		if (k)
+			qsort_r(v + i, j - i, sizeof(*v), chn_cmp, f);
+	}
 }
 
 /* One input's chains: their hashes as the output keys them. */
@@ -1628,8 +1629,7 @@ number_chains(struct fb *f, struct cs_err *err)
 	for (i = 0; i < f->n; i++)
 		if (chains_of(f, i, &all, err) == -1)
 			goto out;
-	if (all.n > 1)
-		qsort_r(all.v, all.n, sizeof(*all.v), chn_cmp, f);
+	sort_chains(f, all.v, all.n);
 	for (i = 0; i < f->n; i++)
 		if ((f->s[i].crank = cs_mallocarray(f->s[i].nchain,
 		    sizeof(uint32_t))) == NULL)

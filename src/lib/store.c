@@ -4452,8 +4452,17 @@ errs_union(struct cs_buf *out, const void *const *errs, const uint32_t *nerrs,
 			e[k].code = r.code;
 			e[k].n = r.n;
 		}
-	if (total > 1)
+	/* A few codes, each record's in order: inserted, else sorted. */
+	if (total > 32)
 		qsort(e, total, sizeof(*e), errcount_cmp);
+	else
+		for (i = 1; i < total; i++) {
+			struct cs_errcount x = e[i];
+
+			for (j = i; j > 0 && e[j - 1].code > x.code; j--)
+				e[j] = e[j - 1];
+			e[j] = x;
+		}
 	for (i = 0; i < total; i = j) {
 		memset(&r, 0, sizeof(r));
 		r.code = e[i].code;
@@ -4574,36 +4583,53 @@ static int
 entries_merge(struct cs_buf *out, const MDB_val *recs, size_t n, size_t size,
     size_t idlen, int (*cmp)(const void *, const void *), struct cs_err *err)
 {
-	unsigned char *p, *q, *end;
+	size_t pos[MERGE_MAX], end[MERGE_MAX], i, best, total, len = 0;
+	unsigned char *d, *last = NULL;
 	uint64_t a, b;
-	size_t i;
 
 	cs_buf_reset(out);
+	if (n > MERGE_MAX)
+		return cs_err_set(err, CS_ESTORE, "bad records of entries");
 	for (i = 0; i < n; i++) {
 		if (recs[i].mv_size % size != 0)
 			return cs_err_set(err, CS_ESTORE, "bad record of "
 			    "entries");
+		pos[i] = out->len;
 		if (cs_buf_append(out, recs[i].mv_data, recs[i].mv_size,
 		    err) == -1)
 			return -1;
+		end[i] = out->len;
 	}
-	if (n == 1 || out->len <= size)
+	if (n == 1)
 		return 0;
-	qsort(out->data, out->len / size, size, cmp);
-	end = out->data + out->len;
-	for (p = out->data, q = p + size; q < end; q += size) {
-		if (memcmp(p, q, idlen) == 0) {
-			memcpy(&a, p + size - 8, 8);
-			memcpy(&b, q + size - 8, 8);
+	/* Each list is in order (as wentries() keeps it): merged into the
+	 * buffer's second half, aligned as the first, then moved down. */
+	total = out->len;
+	if (cs_buf_grow(out, total, err) == -1)
+		return -1;
+	d = out->data + total;
+	for (;;) {
+		for (i = 0, best = n; i < n; i++)
+			if (pos[i] < end[i] && (best == n || cmp(out->data +
+			    pos[i], out->data + pos[best]) < 0))
+				best = i;
+		if (best == n)
+			break;
+		if (last != NULL && memcmp(last, out->data + pos[best],
+		    idlen) == 0) {
+			memcpy(&a, last + size - 8, 8);
+			memcpy(&b, out->data + pos[best] + size - 8, 8);
 			a += b;
-			memcpy(p + size - 8, &a, 8);
-			continue;
+			memcpy(last + size - 8, &a, 8);
+		} else {
+			last = d + len;
+			memcpy(last, out->data + pos[best], size);
+			len += size;
 		}
-		p += size;
-		if (p != q)
-			memmove(p, q, size);
+		pos[best] += size;
 	}
-	out->len = (size_t)(p + size - out->data);
+	memmove(out->data, d, len);
+	out->len = len;
 	return 0;
 }
 
