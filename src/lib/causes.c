@@ -449,17 +449,23 @@ static uint32_t
 row_of(struct ctx *x, int cause, const char *detail)
 {
 	struct cs_buf k = CS_BUF_INIT;
-	unsigned char c = (unsigned char)cause;
+	unsigned char small[512], *key = small;
 	long i;
 	size_t n = detail != NULL ? strlen(detail) : 0;
 
-	if (cs_buf_append(&k, &c, 1, x->err) == -1 ||
-	    (detail != NULL && (cs_buf_append(&k, "+", 1, x->err) == -1 ||
-	    cs_buf_append(&k, detail, n, x->err) == -1))) {
-		cs_buf_release(&k);
-		return NOROW;
+	/* The key: the cause's byte, then "+" and the detail if any (on
+	 * the stack: a row is looked up for every chain). */
+	if (n + 2 > sizeof(small)) {
+		if (cs_buf_grow(&k, n + 2, x->err) == -1)
+			return NOROW;
+		key = k.data;
 	}
-	i = strtab_add(&x->details, k.data, k.len, x->err);
+	key[0] = (unsigned char)cause;
+	if (detail != NULL) {
+		key[1] = '+';
+		memcpy(key + 2, detail, n);
+	}
+	i = strtab_add(&x->details, key, detail != NULL ? n + 2 : 1, x->err);
 	cs_buf_release(&k);
 	if (i < 0)
 		return NOROW;
