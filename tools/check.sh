@@ -63,7 +63,7 @@ suite() {	# build-dir label [make args...]
 		    ingest-order-invariance ingest-sample ingest-concurrent \
 		    ingest-query-while-writing show-cert ingest-zstd \
 		    ingest-gzip-backends ingest-compressed-dir verify-sample \
-		    report-figures
+		    report-figures causes-sample trend-causes
 	else
 		cat build/logs/tsan.log
 		echo "ThreadSanitizer build: 0 passed, 1 failed"

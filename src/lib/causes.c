@@ -1,6 +1,7 @@
 #include "certsift/causes.h"
 
 #include <arpa/inet.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <regex.h>
 #include <stdlib.h>
@@ -423,6 +424,11 @@ struct ctx {
 	int			 cur_has_err;
 	int32_t			 cur_code;
 	struct dcvec		 pv, hv, dv;
+	/* The rows of the per-report diagnoses and of none (made before
+	 * the reports are counted: count_group() adds no row), and where
+	 * the days' passes, on a thread of their own, say what failed. */
+	uint32_t		 per_row[3], other_row;
+	struct cs_err		*derr;
 	CS_VEC(struct cs_cause_day) out;	/* each (day, cause) once */
 	struct cs_hmap		 outidx;
 	uint64_t		 guessed;
@@ -1136,8 +1142,8 @@ count_group(struct ctx *x, unsigned g, uint64_t k, long host)
 	for (i = 0; i < 3; i++) {
 		if (!(g & (1u << i)))
 			continue;
-		r = row_of(x, per[i], NULL);
-		if (r == NOROW || count_row(x, r, k, host) == -1)
+		r = x->per_row[i];
+		if (count_row(x, r, k, host) == -1)
 			return -1;
 		if (prim == NOROW)
 			prim = r;
@@ -1146,8 +1152,8 @@ count_group(struct ctx *x, unsigned g, uint64_t k, long host)
 	if (prim == NOROW && c->rn > 0)
 		prim = x->crows[c->roff];
 	if (prim == NOROW) {
-		if ((prim = row_of(x, CS_CAUSE_OTHER, NULL)) == NOROW ||
-		    count_row(x, prim, k, host) == -1)
+		prim = x->other_row;
+		if (count_row(x, prim, k, host) == -1)
 			return -1;
 		seen |= 1u << CS_CAUSE_OTHER;
 	}
@@ -1349,11 +1355,11 @@ on_hostday(void *arg, const unsigned char *ckey, int has_err, int32_t code,
 		    !(mask & x->sel_causes)))
 			continue;	/* --cause */
 		if (x->day_fn != NULL && x->day_fn(x->part_arg, ckey,
-		    has_err, code, e[i].day, mask, e[i].n, x->err) == -1)
+		    has_err, code, e[i].day, mask, e[i].n, x->derr) == -1)
 			return -1;
 		if (x->days && dc_add(&x->hv, (uint32_t)ci, has_err, code,
 		    e[i].day, primary_cause(x, c, ge), e[i].n) == -1)
-			return cs_err_set(x->err, CS_ENOMEM, "out of memory");
+			return cs_err_set(x->derr, CS_ENOMEM, "out of memory");
 	}
 	return 0;
 }
@@ -1373,7 +1379,7 @@ on_chainday(void *arg, const unsigned char *ckey, const struct cs_dayent *e,
 		    cs_query_sel(x->mo->query), e[i].has_err, e[i].code)) &&
 		    dc_add(&x->dv, (uint32_t)ci, e[i].has_err, e[i].code,
 		    e[i].day, 0, e[i].n) == -1)
-			return cs_err_set(x->err, CS_ENOMEM, "out of memory");
+			return cs_err_set(x->derr, CS_ENOMEM, "out of memory");
 	return 0;
 }
 
@@ -1691,6 +1697,101 @@ ctx_release(struct ctx *x)
 	cs_hmap_release(&x->outidx);
 }
 
+/* The rows count_group() counts reports in besides the chain's own. */
+static int
+per_rows(struct ctx *x)
+{
+	size_t i;
+
+	for (i = 0; i < 3; i++)
+		if ((x->per_row[i] = row_of(x, per_report[i], NULL)) == NOROW)
+			return -1;
+	if ((x->other_row = row_of(x, CS_CAUSE_OTHER, NULL)) == NOROW)
+		return -1;
+	return 0;
+}
+
+/*
+ * The passes over the hosts' days and the chains' days. They read what
+ * the walk left and write only their own lists (hv, dv), so while the
+ * chain-host rows are counted they run on a thread of their own, through
+ * a reader of the same snapshot, when the store gives one (and no caller's
+ * per-day callback would see two threads); else after them.
+ */
+struct days {
+	struct ctx	*x;
+	struct cs_store	*st;		/* the reader, or NULL */
+	struct cs_store	*own;		/* the run's store */
+	struct cs_err	 err;
+	int		 ret;
+	int		 threaded;
+	pthread_t	 th;
+};
+
+static int
+days_passes(struct ctx *x, struct cs_store *st)
+{
+	if ((x->days || x->day_fn != NULL) &&
+	    cs_store_foreach_hostday(st, on_hostday, x, x->derr) == -1)
+		return -1;
+	if (x->days && cs_store_foreach_chainday(st, on_chainday, x,
+	    x->derr) == -1)
+		return -1;
+	return 0;
+}
+
+static void *
+days_run(void *arg)
+{
+	struct days *d = arg;
+
+	d->ret = days_passes(d->x, d->st);
+	return NULL;
+}
+
+static int
+days_start(struct ctx *x, struct cs_store *st, struct days *d)
+{
+	d->x = x;
+	d->own = st;
+	/* No reader (st's snapshot not pinned, a writer in between): one
+	 * thread. */
+	if (!x->days || x->day_fn != NULL ||
+	    cs_store_reader(st, &d->st, &d->err) != 0)
+		return 0;
+	x->derr = &d->err;
+	if (pthread_create(&d->th, NULL, days_run, d) != 0) {
+		x->derr = x->err;
+		cs_store_close(d->st);
+		d->st = NULL;
+		return 0;
+	}
+	d->threaded = 1;
+	return 0;
+}
+
+/*
+ * Waits for the days' passes, or makes them now (unless the run failed:
+ * ok 0). Returns 0, or -1 (x->err says).
+ */
+static int
+days_join(struct ctx *x, struct days *d, int ok)
+{
+	int ret;
+
+	if (!d->threaded)
+		return ok ? days_passes(x, d->own) : -1;
+	pthread_join(d->th, NULL);
+	d->threaded = 0;
+	ret = d->ret;
+	cs_store_close(d->st);
+	d->st = NULL;
+	x->derr = x->err;
+	if (ret == -1 && ok)
+		*x->err = d->err;
+	return ok ? ret : -1;
+}
+
 static int
 run(struct cs_store *st, const struct cs_missing_opts *mo, size_t examples,
     int days, struct cs_causes *out, struct cs_missing *walk,
@@ -1699,12 +1800,15 @@ run(struct cs_store *st, const struct cs_missing_opts *mo, size_t examples,
 {
 	struct cs_missing_opts o = *mo;
 	struct cs_missing m = CS_MISSING_INIT;
+	struct days dr;
 	struct ctx x;
 	int ret = -1;
 
 	memset(&x, 0, sizeof(x));
+	memset(&dr, 0, sizeof(dr));
 	memset(out, 0, sizeof(*out));
 	x.err = err;
+	x.derr = err;
 	x.mo = mo;
 	x.days = days;
 	x.examples = examples;
@@ -1732,14 +1836,14 @@ run(struct cs_store *st, const struct cs_missing_opts *mo, size_t examples,
 		cs_err_set(err, CS_ENOMEM, "out of memory");
 		goto out;
 	}
+	if (per_rows(&x) == -1 || days_start(&x, st, &dr) == -1)
+		goto out;
 	if (cs_store_foreach_chainhost(st, on_row, &x, err) == -1 ||
-	    (x.nparts > 0 && group_end(&x) == -1) || flush(&x) == -1)
+	    (x.nparts > 0 && group_end(&x) == -1) || flush(&x) == -1) {
+		days_join(&x, &dr, 0);
 		goto out;
-	if ((days || dayfn != NULL) &&
-	    cs_store_foreach_hostday(st, on_hostday, &x, err) == -1)
-		goto out;
-	if (days && (cs_store_foreach_chainday(st, on_chainday, &x,
-	    err) == -1 || days_finish(&x, out) == -1))
+	}
+	if (days_join(&x, &dr, 1) == -1 || (days && days_finish(&x, out) == -1))
 		goto out;
 	ret = finish(&x, out);
 out:
