@@ -11,9 +11,11 @@
  * decides and the store keeps (expired, not-yet-valid).
  *
  * Threads: a run and its result are one thread's (the walk beneath it
- * checks signatures on threads of its own), on a store handle of that
- * thread (store.h); cs_cause_name() and cs_cause_parse() may be called
- * from any thread.
+ * checks signatures on threads of its own, and cs_causes_days() reads the
+ * days on one through a reader of the handle's pinned snapshot,
+ * cs_store_reader()), on a store handle of that thread (store.h); the
+ * callbacks of cs_causes_parts() are called on the caller's thread.
+ * cs_cause_name() and cs_cause_parse() may be called from any thread.
  */
 
 #include <stddef.h>
