@@ -1024,20 +1024,14 @@ commit_step(struct merge *m, struct job *j, struct cs_err *err)
 			rc = job_put(m, j, err);
 		else if (rc == 0)
 			rc = job_end(m, err);
-		if (rc == 0) {
-			rc = cs_store_wcommit(m->t, err);
-			m->t = NULL;
-			if (rc == 0) {
-				m->sum->certs_added += m->n[CS_N_UNIQUE_CERTS];
-				if (m->o->progress != NULL && last < NROWS)
-					m->o->progress(m->o->arg, saved.cur + 1,
-					    m->nin, rows[last].table, done);
-				return 0;
-			}
+		if ((rc = cs_store_wend(&m->t, rc == 0, err)) == 0) {
+			m->sum->certs_added += m->n[CS_N_UNIQUE_CERTS];
+			if (m->o->progress != NULL && last < NROWS)
+				m->o->progress(m->o->arg, saved.cur + 1,
+				    m->nin, rows[last].table, done);
+			return 0;
 		}
-		cs_store_wabort(m->t);
-		m->t = NULL;
-		if (err->code != CS_EFULL)
+		if (rc == -1)
 			return -1;
 	}
 	return -1;
@@ -1580,18 +1574,11 @@ begin_job(struct merge *m, const struct job *j, struct cs_err *err)
 				rc = 0;
 			break;
 		}
-		if (rc == 0) {
-			rc = cs_store_wcommit(m->t, err);
-			m->t = NULL;
-			if (rc == 0) {
-				m->nosync = m->fresh && m->boot[0] != '\0';
-				return 0;
-			}
-		} else {
-			cs_store_wabort(m->t);
-			m->t = NULL;
+		if ((rc = cs_store_wend(&m->t, rc == 0, err)) == 0) {
+			m->nosync = m->fresh && m->boot[0] != '\0';
+			return 0;
 		}
-		if (err->code != CS_EFULL)
+		if (rc == -1)
 			return -1;
 	}
 }
@@ -1715,16 +1702,8 @@ build_end(struct merge *m, const struct mb_result *res, struct cs_err *err)
 		}
 		if (rc == 0)
 			rc = job_end(m, err);
-		if (rc == 0) {
-			rc = cs_store_wcommit(m->t, err);
-			m->t = NULL;
-			if (rc == 0)
-				return 0;
-		}
-		cs_store_wabort(m->t);
-		m->t = NULL;
-		if (err->code != CS_EFULL)
-			return -1;
+		if ((rc = cs_store_wend(&m->t, rc == 0, err)) != 1)
+			return rc;
 	}
 	return -1;
 }

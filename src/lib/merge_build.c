@@ -1728,19 +1728,12 @@ run_phase(struct fb *f, int p, struct cs_err *err)
 			rc = ph->run(f, ph, err);
 		if (rc == 0)
 			rc = f->o->mark(f->o->arg, f->t, p + 1, err);
-		if (rc == 0) {
-			rc = cs_store_wcommit(f->t, err);
-			f->t = NULL;
-			if (rc == 0) {
-				if (f->o->progress != NULL)
-					f->o->progress(f->o->arg, ph->tables,
-					    f->total);
-				return 0;
-			}
+		if ((rc = cs_store_wend(&f->t, rc == 0, err)) == 0) {
+			if (f->o->progress != NULL)
+				f->o->progress(f->o->arg, ph->tables, f->total);
+			return 0;
 		}
-		cs_store_wabort(f->t);
-		f->t = NULL;
-		if (err->code != CS_EFULL)
+		if (rc == -1)
 			return -1;
 	}
 	return -1;

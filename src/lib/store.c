@@ -1416,6 +1416,22 @@ cs_store_wcommit(struct cs_wtxn *t, struct cs_err *err)
 	return 0;
 }
 
+int
+cs_store_wend(struct cs_wtxn **t, int ok, struct cs_err *err)
+{
+	int rc;
+
+	if (ok) {
+		rc = cs_store_wcommit(*t, err);
+		*t = NULL;
+		if (rc == 0)
+			return 0;
+	}
+	cs_store_wabort(*t);
+	*t = NULL;
+	return err->code == CS_EFULL ? 1 : -1;
+}
+
 void
 cs_store_wabort(struct cs_wtxn *t)
 {

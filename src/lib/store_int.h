@@ -59,6 +59,13 @@ int	cs_store_wcommit(struct cs_wtxn *t, struct cs_err *err);
 void	cs_store_wabort(struct cs_wtxn *t);
 
 /*
+ * Ends *t (NULL after): commits it when ok, else aborts it. Returns 0 when
+ * it committed, 1 when its writes are to be made again in a new one (the
+ * map was full and has grown: CS_EFULL), else -1.
+ */
+int	cs_store_wend(struct cs_wtxn **t, int ok, struct cs_err *err);
+
+/*
  * Grows the map, before a write transaction, when fewer than bytes are
  * free at its end: a batch that fills the map is written twice. No
  * transaction of this process may be open. Growing is best effort: a
