@@ -10,6 +10,18 @@
 #include <emmintrin.h>
 #endif
 
+/* The big-endian number in p[0..7] (a certificate key's number). */
+static inline uint64_t
+cs_be64(const unsigned char *p)
+{
+	uint64_t n = 0;
+	int i;
+
+	for (i = 0; i < 8; i++)
+		n = n << 8 | p[i];
+	return n;
+}
+
 /*
  * Sorts pairs by key, equal keys in their order (sort.c, a radix sort a
  * byte at a time, skipping bytes the same in every key): 0, or -1 when

@@ -17,6 +17,7 @@
 #include "certsift/buf.h"
 #include "certsift/store.h"
 #include "certsift/vec.h"
+#include "internal.h"
 #include "merge_int.h"
 #include "store_int.h"
 
@@ -223,22 +224,11 @@ check_rows(struct cs_err *err)
 	return 0;
 }
 
-static uint64_t
-be64(const unsigned char *p)
-{
-	uint64_t n = 0;
-	int i;
-
-	for (i = 0; i < 8; i++)
-		n = n << 8 | p[i];
-	return n;
-}
-
 /* The output's key of an input certificate key, or NULL. */
 static const unsigned char *
 cert_out(const struct merge *m, const unsigned char *ikey)
 {
-	uint64_t num = be64(ikey);
+	uint64_t num = cs_be64(ikey);
 	static const unsigned char zero[CS_KEY_LEN];
 
 	if (num >= m->ncmap || memcmp(m->cmap[num], zero, CS_KEY_LEN) == 0)
@@ -294,7 +284,7 @@ merge_cert(struct merge *m, const MDB_val *k, const MDB_val *v,
 	uint64_t num;
 	int added, coll, ret = -1;
 
-	if (k->mv_size != CS_KEY_LEN || (num = be64(k->mv_data)) >= m->ncmap)
+	if (k->mv_size != CS_KEY_LEN || (num = cs_be64(k->mv_data)) >= m->ncmap)
 		return cs_err_set(err, CS_ESTORE, "store '%s': bad "
 		    "certificate key", m->cur->path);
 	if (cs_store_decode_cert(v, &rec, err) == -1)
@@ -1610,7 +1600,7 @@ run(struct merge *m, struct job *j, int resumed, struct cs_err *err)
 				    "%s", m->cur->path, mdb_strerror(rc));
 			if (mdb_cursor_get(cur, &k, &v, MDB_LAST) == 0 &&
 			    k.mv_size == CS_KEY_LEN)
-				m->ncmap = be64(k.mv_data) + 1;
+				m->ncmap = cs_be64(k.mv_data) + 1;
 			mdb_cursor_close(cur);
 			if (m->ncmap > SIZE_MAX / CS_KEY_LEN ||
 			    (m->cmap = calloc((size_t)m->ncmap,

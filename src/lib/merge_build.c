@@ -149,17 +149,6 @@ struct phase {
 	combine_fn	 combine;
 };
 
-static uint64_t
-be64(const unsigned char *p)
-{
-	uint64_t n = 0;
-	int i;
-
-	for (i = 0; i < 8; i++)
-		n = n << 8 | p[i];
-	return n;
-}
-
 static void
 cert_key(uint64_t num, unsigned char key[CS_KEY_LEN])
 {
@@ -196,7 +185,7 @@ pfx8(const unsigned char *k, size_t len)
 	size_t i;
 
 	if (len >= 8)
-		return be64(k);
+		return cs_be64(k);
 	for (i = 0; i < 8; i++)
 		n = n << 8 | (i < len ? k[i] : 0);
 	return n;
@@ -274,7 +263,7 @@ ent_ord1(struct stream *st, struct ent *e, struct cs_err *err)
 	if (st->ph->kind == K_CERT) {
 		p = prelen(st->ph, e->klen);
 		if (e->klen < p + CS_KEY_LEN ||
-		    (num = be64(e->k + p)) >= s->ncmap || s->cmap[num] == 0)
+		    (num = cs_be64(e->k + p)) >= s->ncmap || s->cmap[num] == 0)
 			return bad(st, err);
 		e->ord = s->cmap[num];
 		return 0;
@@ -373,7 +362,7 @@ stream_get(struct stream *st, int op, struct cs_err *err)
 static uint64_t
 knum(const MDB_val *k)
 {
-	return k->mv_size >= CS_KEY_LEN ? be64(k->mv_data) : 0;
+	return k->mv_size >= CS_KEY_LEN ? cs_be64(k->mv_data) : 0;
 }
 
 /* S_REFS: the next record of refs[r], or of the next one that has any. */
@@ -791,7 +780,7 @@ c_sha(struct fb *f, int db, const unsigned char *k, size_t klen,
 	uint64_t num;
 
 	(void)n;
-	if (src[0]->now.vlen != CS_KEY_LEN || (num = be64(src[0]->now.v)) >=
+	if (src[0]->now.vlen != CS_KEY_LEN || (num = cs_be64(src[0]->now.v)) >=
 	    s->ncmap || s->cmap[num] == 0)
 		return bad(src[0], err);
 	cert_key(s->cmap[num], ok);
@@ -930,7 +919,7 @@ c_chain(struct fb *f, int db, const unsigned char *k, size_t klen,
 		return bad(src[0], err);
 	cs_buf_reset(b);
 	for (i = 0; i < nc; i++) {
-		if ((num = be64(certs + i * CS_KEY_LEN)) >= s->ncmap ||
+		if ((num = cs_be64(certs + i * CS_KEY_LEN)) >= s->ncmap ||
 		    s->cmap[num] == 0)
 			return bad(src[0], err);
 		cert_key(s->cmap[num], ok);
@@ -1100,7 +1089,7 @@ walk_deridx(struct fb *f, int (*fn)(struct fb *, group_t *,
 			const struct src *s = &f->s[idx[i]];
 
 			if (x->klen != CS_KEY_LEN || x->vlen != CS_KEY_LEN ||
-			    (e.num = be64(x->v)) >= s->ncmap) {
+			    (e.num = cs_be64(x->v)) >= s->ncmap) {
 				bad(&st[idx[i]], err);
 				goto out;
 			}
@@ -1248,7 +1237,7 @@ run_dersumm(struct fb *f, const struct phase *ph, struct cs_err *err)
 			for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST);
 			    rc == 0; rc = mdb_cursor_get(cur, &k, &v,
 			    MDB_NEXT)) {
-				if (k.mv_size != CS_KEY_LEN || (num = be64(
+				if (k.mv_size != CS_KEY_LEN || (num = cs_be64(
 				    k.mv_data)) >= s->ncmap || (o =
 				    s->cmap[num]) == 0) {
 					rc = MDB_CORRUPTED;
@@ -1448,7 +1437,7 @@ number_certs(struct fb *f, struct cs_err *err)
 			    s->in->path, mdb_strerror(rc));
 		if (mdb_cursor_get(cur, &k, &v, MDB_LAST) == 0 &&
 		    k.mv_size == CS_KEY_LEN)
-			s->ncmap = be64(k.mv_data) + 1;
+			s->ncmap = cs_be64(k.mv_data) + 1;
 		mdb_cursor_close(cur);
 		if (s->ncmap >= (uint64_t)1 << 40 ||
 		    (s->cmap = calloc((size_t)s->ncmap, sizeof(*s->cmap))) ==
@@ -1502,8 +1491,8 @@ certs_cmp(const struct fb *f, const struct chn *a, const struct chn *b)
 	size_t i;
 
 	for (i = 0; i < a->ncerts && i < b->ncerts; i++) {
-		x = sa->cmap[be64(a->certs + i * CS_KEY_LEN)];
-		y = sb->cmap[be64(b->certs + i * CS_KEY_LEN)];
+		x = sa->cmap[cs_be64(a->certs + i * CS_KEY_LEN)];
+		y = sb->cmap[cs_be64(b->certs + i * CS_KEY_LEN)];
 		if (x != y)
 			return x < y ? -1 : 1;
 	}
@@ -1572,7 +1561,7 @@ chains_of(struct fb *f, size_t i, chns_t *all,
 			goto bad;
 		cs_buf_reset(&f->key);
 		for (j = 0; j < nc; j++) {
-			if ((num = be64(c.certs + j * CS_KEY_LEN)) >=
+			if ((num = cs_be64(c.certs + j * CS_KEY_LEN)) >=
 			    s->ncmap || s->cmap[num] == 0)
 				goto bad;
 			cert_key(s->cmap[num], ok);

@@ -4495,6 +4495,20 @@ errs_union(struct cs_buf *out, const void *const *errs, const uint32_t *nerrs,
 
 #define MERGE_MAX	1024		/* records of one key merged at once */
 
+/* Widens a sighting's first and last times by another's. */
+static void
+widen(uint32_t *seen, int64_t *first, int64_t *last, uint32_t s, int64_t f,
+    int64_t l)
+{
+	if (!s)
+		return;
+	if (!*seen || f < *first)
+		*first = f;
+	if (!*seen || l > *last)
+		*last = l;
+	*seen = 1;
+}
+
 int
 cs_store_certrec_merge(struct cs_buf *out, const MDB_val *recs, size_t n,
     uint64_t hosts, struct cs_err *err)
@@ -4524,13 +4538,8 @@ cs_store_certrec_merge(struct cs_buf *out, const MDB_val *recs, size_t n,
 		}
 		cs.count += a.count;
 		cs.leaf_count += a.leaf_count;
-		if (a.seen) {
-			if (!cs.seen || a.first_seen < cs.first_seen)
-				cs.first_seen = a.first_seen;
-			if (!cs.seen || a.last_seen > cs.last_seen)
-				cs.last_seen = a.last_seen;
-			cs.seen = 1;
-		}
+		widen(&cs.seen, &cs.first_seen, &cs.last_seen, a.seen,
+		    a.first_seen, a.last_seen);
 		errs[i] = (const char *)recs[i].mv_data + sizeof(a);
 		nerrs[i] = a.nerrs;
 	}
@@ -4570,13 +4579,8 @@ cs_store_chainrec_merge(struct cs_buf *out, const MDB_val *recs, size_t n,
 			cs.first_seen = cs.last_seen = 0;
 		}
 		cs.count += a.count;
-		if (a.seen) {
-			if (!cs.seen || a.first_seen < cs.first_seen)
-				cs.first_seen = a.first_seen;
-			if (!cs.seen || a.last_seen > cs.last_seen)
-				cs.last_seen = a.last_seen;
-			cs.seen = 1;
-		}
+		widen(&cs.seen, &cs.first_seen, &cs.last_seen, a.seen,
+		    a.first_seen, a.last_seen);
 		errs[i] = (const char *)recs[i].mv_data + sizeof(a) + klen;
 		nerrs[i] = a.nerrs;
 	}
