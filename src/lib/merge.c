@@ -1746,6 +1746,104 @@ remove_store(const char *dir)
 	rmdir(dir);
 }
 
+/* Opens the input stores: 0, or -1 (one missing, damaged, or given twice). */
+static int
+open_inputs(struct merge *m, const char *const *inputs, size_t n,
+    struct cs_err *err)
+{
+	size_t i, k;
+
+	if ((m->in = calloc(n ? n : 1, sizeof(*m->in))) == NULL)
+		return cs_err_set(err, CS_ENOMEM, "out of memory");
+	m->nin = n;
+	for (i = 0; i < n; i++) {
+		m->in[i].path = inputs[i];
+		if (open_input(&m->in[i], err) == -1)
+			return -1;
+		for (k = 0; k < i; k++)
+			if (strcmp(m->in[k].real, m->in[i].real) == 0)
+				return cs_err_set(err, CS_EUSAGE, "store '%s' "
+				    "is given twice", inputs[i]);
+	}
+	return 0;
+}
+
+/*
+ * Opens the output and takes its merge lock (*locked then 1): out itself,
+ * or for a new store path, beside out (path gets which). 0, or -1.
+ */
+static int
+open_output(struct merge *m, const char *out, char *path, size_t size,
+    int *locked, struct cs_err *err)
+{
+	struct stat sb;
+	char *oreal;
+	size_t i;
+	int same = 0;
+
+	/* A new store is made beside its path and renamed into place. */
+	snprintf(path, size, "%s/data.mdb", out);
+	m->fresh = stat(path, &sb) == -1;
+	snprintf(path, size, m->fresh ? "%s.merging" : "%s", out);
+	if ((oreal = realpath(out, NULL)) != NULL)
+		for (i = 0; i < m->nin && !same; i++)
+			same = strcmp(oreal, m->in[i].real) == 0;
+	free(oreal);
+	if (same)
+		return cs_err_set(err, CS_EUSAGE, "store '%s' is both the "
+		    "output and an input", out);
+	if (cs_store_open(path, CS_STORE_CREATE, &m->out, err) == -1 ||
+	    cs_store_lock_merge(m->out, err) == -1)
+		return -1;
+	*locked = 1;
+	if (cs_store_upgraded(m->out)) {
+		char msg[512];
+
+		cs_store_upgrade_msg(m->out, msg, sizeof(msg));
+		note(m, "%s", msg);
+	}
+	return 0;
+}
+
+/*
+ * The merge itself, from the job's record when one was interrupted (*begun
+ * is 1 once the output holds the job): built table by table into a new
+ * store, else store by store. 0, or -1.
+ */
+static int
+merge_job(struct merge *m, struct job *j, const char *out, int *begun,
+    struct cs_err *err)
+{
+	int rc;
+
+	if ((rc = prepare(m, j, out, m->fresh, err)) == -1)
+		return -1;
+	if (rc == 1) {
+		m->sum->resumed = 1;
+		note(m, "finishing the interrupted merge into '%s'", out);
+	} else if (can_build(m)) {
+		m->build = 1;
+		largest_first(m);
+		if (begin_job(m, j, err) == -1)
+			return -1;
+	} else if ((m->fresh && seed(m, j, err) == -1) ||
+	    (j->cur < j->nin && begin_job(m, j, err) == -1))
+		return -1;
+	*begun = 1;
+	/* A build writes each page once: no map to write into, whose
+	 * pages the system zeroes first (cs_store_set_writemap()). */
+	if (m->build && cs_store_set_writemap(m->out, 0, err) == -1)
+		return -1;
+	if (m->nosync && cs_store_nosync(m->out, 1, err) == -1)
+		return -1;
+	if (m->build ? run_build(m, j, err) == -1 : run(m, j, rc == 1,
+	    err) == -1)
+		return -1;
+	if (m->nosync && cs_store_sync(m->out, err) == -1)
+		return -1;
+	return 0;
+}
+
 int
 cs_merge(const char *out, const char *const *inputs, size_t n,
     const struct cs_merge_opts *o, struct cs_merge_sum *sum,
@@ -1753,10 +1851,9 @@ cs_merge(const char *out, const char *const *inputs, size_t n,
 {
 	struct merge m;
 	struct job j;
-	struct stat sb;
-	char path[PATH_MAX], *oreal = NULL;
-	size_t i, k;
-	int fresh = 0, begun = 0, locked = 0, rc, ret = -1;
+	char path[PATH_MAX];
+	size_t i;
+	int begun = 0, locked = 0, ret = -1;
 
 	memset(&m, 0, sizeof(m));
 	memset(sum, 0, sizeof(*sum));
@@ -1766,70 +1863,11 @@ cs_merge(const char *out, const char *const *inputs, size_t n,
 	boot_id(m.boot);
 	if (check_rows(err) == -1)
 		return -1;
-	if ((m.in = calloc(n ? n : 1, sizeof(*m.in))) == NULL)
-		return cs_err_set(err, CS_ENOMEM, "out of memory");
-	m.nin = n;
-	for (i = 0; i < n; i++) {
-		m.in[i].path = inputs[i];
-		if (open_input(&m.in[i], err) == -1)
-			goto out;
-		for (k = 0; k < i; k++)
-			if (strcmp(m.in[k].real, m.in[i].real) == 0) {
-				cs_err_set(err, CS_EUSAGE, "store '%s' is given "
-				    "twice", inputs[i]);
-				goto out;
-			}
-	}
-	/* A new store is made beside its path and renamed into place. */
-	snprintf(path, sizeof(path), "%s/data.mdb", out);
-	m.fresh = fresh = stat(path, &sb) == -1;
-	if (fresh)
-		snprintf(path, sizeof(path), "%s.merging", out);
-	else
-		snprintf(path, sizeof(path), "%s", out);
-	if ((oreal = realpath(out, NULL)) != NULL)
-		for (i = 0; i < n; i++)
-			if (strcmp(oreal, m.in[i].real) == 0) {
-				cs_err_set(err, CS_EUSAGE, "store '%s' is both "
-				    "the output and an input", out);
-				goto out;
-			}
-	if (cs_store_open(path, CS_STORE_CREATE, &m.out, err) == -1 ||
-	    cs_store_lock_merge(m.out, err) == -1)
+	if (open_inputs(&m, inputs, n, err) == -1 ||
+	    open_output(&m, out, path, sizeof(path), &locked, err) == -1 ||
+	    merge_job(&m, &j, out, &begun, err) == -1)
 		goto out;
-	locked = 1;
-	if (cs_store_upgraded(m.out)) {
-		char msg[512];
-
-		cs_store_upgrade_msg(m.out, msg, sizeof(msg));
-		note(&m, "%s", msg);
-	}
-	if ((rc = prepare(&m, &j, out, fresh, err)) == -1)
-		goto out;
-	if (rc == 1) {
-		sum->resumed = 1;
-		note(&m, "finishing the interrupted merge into '%s'", out);
-	} else if (can_build(&m)) {
-		m.build = 1;
-		largest_first(&m);
-		if (begin_job(&m, &j, err) == -1)
-			goto out;
-	} else if ((fresh && seed(&m, &j, err) == -1) ||
-	    (j.cur < j.nin && begin_job(&m, &j, err) == -1))
-		goto out;
-	begun = 1;
-	/* A build writes each page once: no map to write into, whose
-	 * pages the system zeroes first (cs_store_set_writemap()). */
-	if (m.build && cs_store_set_writemap(m.out, 0, err) == -1)
-		goto out;
-	if (m.nosync && cs_store_nosync(m.out, 1, err) == -1)
-		goto out;
-	if (m.build ? run_build(&m, &j, err) == -1 : run(&m, &j, rc == 1,
-	    err) == -1)
-		goto out;
-	if (m.nosync && cs_store_sync(m.out, err) == -1)
-		goto out;
-	if (fresh) {
+	if (m.fresh) {
 		cs_store_close(m.out);
 		m.out = NULL;
 		if (rename(path, out) == -1) {
@@ -1843,16 +1881,15 @@ out:
 	cs_store_wabort(m.t);
 	cs_store_close(m.out);
 	/* Only when the lock was ours: else it is another merge's. */
-	if (ret == -1 && fresh && !begun && locked)
+	if (ret == -1 && m.fresh && !begun && locked)
 		remove_store(path);
 	input_done(&m);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < m.nin; i++)
 		close_input(&m.in[i]);
 	free(m.in);
 	free(m.cmap);
 	cs_vec_release(&m.chains);
 	cs_vec_release(&m.links);
-	free(oreal);
 	cs_buf_release(&m.buf);
 	return ret;
 }
