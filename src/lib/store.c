@@ -279,28 +279,24 @@ cs_store_reader(struct cs_store *st, struct cs_store **out,
 	if (st->rtxn == NULL)
 		return cs_err_set(err, CS_EUSAGE, "a reader of a store needs "
 		    "its snapshot pinned");
-	if ((r = calloc(1, sizeof(*r))) == NULL ||
-	    (r->path = strdup(st->path)) == NULL) {
-		free(r);
+	if ((r = malloc(sizeof(*r))) == NULL)
 		return cs_err_set(err, CS_ENOMEM, "out of memory");
-	}
-	/* LMDB opens a file once per process: the environment is shared,
-	 * and LMDB lets each thread have a read transaction on it. */
-	r->env = st->env;
+	/* LMDB opens a file once per process: the environment (and its
+	 * tables, the schema's flags) is shared, and LMDB lets each thread
+	 * have a read transaction on it. What is st's own is not. */
+	*r = *st;
 	r->borrowed = 1;
-	memcpy(r->dbi, st->dbi, sizeof(r->dbi));
+	r->rtxn = NULL;
 	r->lockfd = -1;
 	r->rdonly = 1;
 	r->keepnone = 1;
-	r->notop = st->notop;
-	r->noaia = st->noaia;
-	r->nodays = st->nodays;
-	r->novalid = st->novalid;
-	r->nohostday = st->nohostday;
-	r->nocode = st->nocode;
-	r->noverdict = st->noverdict;
-	r->nolock = st->nolock;
+	memset(&r->vnew, 0, sizeof(r->vnew));
+	memset(&r->vcount, 0, sizeof(r->vcount));
 	pthread_rwlock_init(&r->maplock, NULL);
+	if ((r->path = strdup(st->path)) == NULL) {
+		cs_store_close(r);
+		return cs_err_set(err, CS_ENOMEM, "out of memory");
+	}
 	if (cs_store_read_begin(r, err) == -1) {
 		cs_store_close(r);
 		return -1;
