@@ -77,8 +77,8 @@ struct fb {
 	struct src	*s;
 	size_t		 n;
 	const struct mb_opts *o;
-	struct cs_wtxn	*t;
-	uint64_t	 done;		/* records in t */
+	struct mb_writer *w;
+	uint64_t	 done;		/* records in the transaction */
 	uint64_t	 bytes;		/* of them */
 	uint64_t	 total;		/* in the phase */
 	uint64_t	 ncert;
@@ -641,19 +641,13 @@ out_key(struct fb *f, const struct stream *st, struct cs_err *err)
 static int
 tick(struct fb *f, struct cs_err *err)
 {
-	int rc;
-
 	f->total++;
 	/* The transaction's pages are the process's until its commit. */
 	if (++f->done < f->o->step && f->bytes < TXN_BYTES)
 		return 0;
 	f->done = 0;
 	f->bytes = 0;
-	rc = cs_store_wcommit(f->t, err);
-	f->t = NULL;
-	if (rc == -1)
-		return -1;
-	return cs_store_wbegin(f->out, &f->t, err);
+	return mbw_commit(f->w, err);
 }
 
 static void
@@ -717,7 +711,7 @@ append(struct fb *f, int db, const unsigned char *k, size_t klen,
     const void *v, size_t vlen, struct cs_err *err)
 {
 	f->bytes += klen + vlen + 16;
-	return cs_store_wappend(f->t, db, k, klen, v, vlen, err);
+	return mbw_append(f->w, db, k, klen, v, vlen, err);
 }
 
 /* The u64 counts of the records summed into acc; their size in *size. */
@@ -1692,40 +1686,55 @@ phase_bytes(const struct fb *f, const struct phase *ph)
 }
 
 /*
- * A phase: its tables emptied, written, and the job's record saying the
- * next, in its last transaction. A full map has grown: the phase is
- * done again.
+ * A phase, asked of the writer: its tables emptied, written, and the
+ * job's record saying the next, in its last transaction.
  */
 static int
 run_phase(struct fb *f, int p, struct cs_err *err)
 {
 	const struct phase *ph = &phases[p];
 	char name[32];
-	int tries, t, rc;
+	int t;
 
-	for (tries = 0; tries < 64; tries++) {
-		cs_store_reserve(f->out, phase_bytes(f, ph) + (1 << 20));
-		if (cs_store_wbegin(f->out, &f->t, err) == -1)
+	if (mbw_begin(f->w, p, phase_bytes(f, ph) + (1 << 20), err) == -1)
+		return -1;
+	f->done = 0;
+	f->bytes = 0;
+	f->total = 0;
+	for (t = 0; nth(ph->tables, t, name, sizeof(name)); t++)
+		if (mbw_drop(f->w, cs_store_db_index(name), err) == -1)
 			return -1;
-		f->done = 0;
-		f->bytes = 0;
-		f->total = 0;
-		for (t = 0, rc = 0; rc == 0 && nth(ph->tables, t, name,
-		    sizeof(name)); t++)
-			rc = cs_store_wdrop(f->t, cs_store_db_index(name), err);
-		if (rc == 0)
-			rc = ph->run(f, ph, err);
-		if (rc == 0)
-			rc = f->o->mark(f->o->arg, f->t, p + 1, err);
-		if ((rc = cs_store_wend(&f->t, rc == 0, err)) == 0) {
-			if (f->o->progress != NULL)
-				f->o->progress(f->o->arg, ph->tables, f->total);
-			return 0;
+	if (ph->run(f, ph, err) == -1)
+		return -1;
+	return mbw_end(f->w, p + 1, ph->tables, f->total, err);
+}
+
+/*
+ * The phases from from on, written by the writer while the next are
+ * read. A phase the writer failed on a full map (grown since) is done
+ * again, and those after it.
+ */
+static int
+run_phases(struct fb *f, int from, struct cs_err *err)
+{
+	struct cs_err werr = CS_ERR_INIT;
+	int p = from, tries = 0, failed, rc;
+
+	while (tries < 64) {
+		for (rc = 0; rc == 0 && p < NPHASES; p++)
+			rc = run_phase(f, p, err);
+		if ((failed = mbw_sync(f->w, &p, &werr)) == 0)
+			return rc;
+		if (failed == -1) {
+			*err = werr;
+			return -1;
 		}
-		if (rc == -1)
-			return -1;
+		/* What the build found wrong, if anything, it finds again. */
+		*err = (struct cs_err)CS_ERR_INIT;
+		tries++;
 	}
-	return -1;
+	return cs_err_set(err, CS_ESTORE, "the output's map cannot grow "
+	    "enough");
 }
 
 /* The output's hostnames: its table's records. */
@@ -1755,7 +1764,7 @@ cs_merge_build(struct cs_store *out, const struct mb_input *in, size_t n,
 {
 	struct fb f;
 	size_t i;
-	int p, ret = -1;
+	int ret = -1;
 
 	memset(&f, 0, sizeof(f));
 	memset(res, 0, sizeof(*res));
@@ -1775,9 +1784,11 @@ cs_merge_build(struct cs_store *out, const struct mb_input *in, size_t n,
 	}
 	if (number_certs(&f, err) == -1 || number_chains(&f, err) == -1)
 		goto out;
-	for (p = from; p < NPHASES; p++)
-		if (run_phase(&f, p, err) == -1)
-			goto out;
+	if (mbw_start(&f.w, out, o, err) == -1 || run_phases(&f, from,
+	    err) == -1)
+		goto out;
+	mbw_stop(f.w);
+	f.w = NULL;
 	res->certs = f.ncert;
 	res->chains = f.nchain;
 	res->collisions = f.ncoll;
@@ -1785,7 +1796,7 @@ cs_merge_build(struct cs_store *out, const struct mb_input *in, size_t n,
 		goto out;
 	ret = 0;
 out:
-	cs_store_wabort(f.t);
+	mbw_stop(f.w);
 	for (i = 0; i < n; i++) {
 		free(f.s[i].cmap);
 		free(f.s[i].crank);

@@ -3948,6 +3948,19 @@ cs_store_sync(struct cs_store *st, struct cs_err *err)
 	return 0;
 }
 
+void
+cs_store_writeback(struct cs_store *st)
+{
+#ifdef SYNC_FILE_RANGE_WRITE
+	mdb_filehandle_t fd;
+
+	if (mdb_env_get_fd(st->env, &fd) == 0)
+		(void)sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+#else
+	(void)st;
+#endif
+}
+
 /* Adds each u64 of delta to the record's (as many as delta has). */
 struct sumdelta {
 	const void	*v;

@@ -256,6 +256,9 @@ int		 cs_store_set_writemap(struct cs_store *st, int on,
 int		 cs_store_nosync(struct cs_store *st, int on,
 		    struct cs_err *err);
 int		 cs_store_sync(struct cs_store *st, struct cs_err *err);
+/* Starts writing what is committed to disk, without waiting (so that a
+ * later cs_store_sync() waits less): best effort, where the system can. */
+void		 cs_store_writeback(struct cs_store *st);
 /* Adds the u64s of val to the record at key (zeros when absent). */
 int		 cs_store_wsum(struct cs_wtxn *t, int db, const void *key,
 		    size_t klen, const void *val, size_t vlen, int *added,
