@@ -1,5 +1,6 @@
 #include "merge_int.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,6 +79,7 @@ struct fb {
 	size_t		 n;
 	const struct mb_opts *o;
 	struct mb_writer *w;
+	struct mb_lane	*l;		/* this thread's */
 	uint64_t	 done;		/* records in the transaction */
 	uint64_t	 bytes;		/* of them */
 	uint64_t	 total;		/* in the phase */
@@ -647,7 +649,7 @@ tick(struct fb *f, struct cs_err *err)
 		return 0;
 	f->done = 0;
 	f->bytes = 0;
-	return mbw_commit(f->w, err);
+	return mbw_commit(f->l, err);
 }
 
 static void
@@ -711,7 +713,7 @@ append(struct fb *f, int db, const unsigned char *k, size_t klen,
     const void *v, size_t vlen, struct cs_err *err)
 {
 	f->bytes += klen + vlen + 16;
-	return mbw_append(f->w, db, k, klen, v, vlen, err);
+	return mbw_append(f->l, db, k, klen, v, vlen, err);
 }
 
 /* The u64 counts of the records summed into acc; their size in *size. */
@@ -1696,34 +1698,154 @@ run_phase(struct fb *f, int p, struct cs_err *err)
 	char name[32];
 	int t;
 
-	if (mbw_begin(f->w, p, phase_bytes(f, ph) + (1 << 20), err) == -1)
+	if (mbw_begin(f->l, p, phase_bytes(f, ph) + (1 << 20), err) == -1)
 		return -1;
 	f->done = 0;
 	f->bytes = 0;
 	f->total = 0;
 	for (t = 0; nth(ph->tables, t, name, sizeof(name)); t++)
-		if (mbw_drop(f->w, cs_store_db_index(name), err) == -1)
+		if (mbw_drop(f->l, cs_store_db_index(name), err) == -1)
 			return -1;
 	if (ph->run(f, ph, err) == -1)
 		return -1;
-	return mbw_end(f->w, p + 1, ph->tables, f->total, err);
+	return mbw_end(f->l, p, ph->tables, f->total, err);
 }
 
 /*
- * The phases from from on, written by the writer while the next are
- * read. A phase the writer failed on a full map (grown since) is done
- * again, and those after it.
+ * Two lanes: the phases before SPLIT (the certificates' and the hosts')
+ * built on this thread, the others (the chains' and the rest) on
+ * another, about half of the work each.
+ */
+#define SPLIT	5
+
+struct lanejob {
+	struct fb	 f;		/* a copy of the build's, but its own
+					 * per-phase state */
+	struct mb_input	*in;		/* its own transactions */
+	int		 rc;
+	struct cs_err	 err;
+};
+
+/* The phases from lo to hi not done yet, on the lane of f. */
+static int
+run_lane(struct fb *f, int lo, int hi, struct cs_err *err)
+{
+	int p, rc = 0;
+
+	for (p = lo; rc == 0 && p < hi; p++)
+		if (!mbw_done(f->w, p))
+			rc = run_phase(f, p, err);
+	mbw_lane_close(f->l);
+	return rc;
+}
+
+static void *
+lane_run(void *arg)
+{
+	struct lanejob *j = arg;
+
+	j->rc = run_lane(&j->f, SPLIT, NPHASES, &j->err);
+	return NULL;
+}
+
+static void
+lane_release(struct lanejob *j)
+{
+	size_t i;
+
+	for (i = 0; j->in != NULL && i < j->f.n; i++)
+		if (j->in[i].txn != NULL)
+			mdb_txn_abort(j->in[i].txn);
+	free(j->in);
+	free(j->f.s);
+	free(j->f.links);
+	free(j->f.top);
+	cs_vec_release(&j->f.dups);
+	cs_buf_release(&j->f.key);
+	cs_buf_release(&j->f.val);
+	memset(j, 0, sizeof(*j));
+}
+
+/*
+ * Lane 1's build: f's numbering, and the inputs read in transactions of
+ * its own (a transaction is one thread's) of the same snapshots. Returns
+ * -1 when there is no second lane, or an input moved on since (a writer
+ * committed to it): one lane does all.
  */
 static int
-run_phases(struct fb *f, int from, struct cs_err *err)
+lane_setup(const struct fb *f, struct lanejob *j)
+{
+	struct cs_err e = CS_ERR_INIT;
+	size_t i;
+
+	memset(j, 0, sizeof(*j));
+	j->f = *f;
+	j->f.s = NULL;
+	j->f.links = NULL;
+	j->f.top = NULL;
+	j->f.topcert = 0;
+	memset(&j->f.dups, 0, sizeof(j->f.dups));
+	j->f.key = (struct cs_buf)CS_BUF_INIT;
+	j->f.val = (struct cs_buf)CS_BUF_INIT;
+	if ((j->f.l = mbw_lane(f->w, 1)) == NULL ||
+	    (j->f.s = calloc(f->n, sizeof(*f->s))) == NULL ||
+	    (j->in = calloc(f->n, sizeof(*j->in))) == NULL)
+		goto fail;
+	for (i = 0; i < f->n; i++) {
+		j->in[i] = *f->s[i].in;
+		j->in[i].txn = NULL;
+		j->f.s[i] = f->s[i];
+		j->f.s[i].in = &j->in[i];
+		if (cs_store_rtxn_begin(j->in[i].st, &j->in[i].txn, &e) == -1 ||
+		    mdb_txn_id(j->in[i].txn) != mdb_txn_id(f->s[i].in->txn))
+			goto fail;
+	}
+	return 0;
+fail:
+	lane_release(j);
+	return -1;
+}
+
+/* Whether a phase in [lo, hi) is not done. */
+static int
+undone(struct fb *f, int lo, int hi)
+{
+	for (; lo < hi; lo++)
+		if (!mbw_done(f->w, lo))
+			return 1;
+	return 0;
+}
+
+/*
+ * The phases not done, written by the writer while the next records are
+ * read, on two lanes where both have some. After a failure on a full
+ * map (grown since), those not done are done again.
+ */
+static int
+run_phases(struct fb *f, struct cs_err *err)
 {
 	struct cs_err werr = CS_ERR_INIT;
-	int p = from, tries = 0, failed, rc;
+	struct lanejob j;
+	pthread_t th;
+	int tries, failed, rc, two;
 
-	while (tries < 64) {
-		for (rc = 0; rc == 0 && p < NPHASES; p++)
-			rc = run_phase(f, p, err);
-		if ((failed = mbw_sync(f->w, &p, &werr)) == 0)
+	for (tries = 0; tries < 64; tries++) {
+		two = undone(f, 0, SPLIT) && undone(f, SPLIT, NPHASES) &&
+		    lane_setup(f, &j) == 0;
+		if (two && pthread_create(&th, NULL, lane_run, &j) != 0) {
+			lane_release(&j);
+			two = 0;
+		}
+		rc = run_lane(f, 0, two ? SPLIT : NPHASES, err);
+		if (two) {
+			pthread_join(th, NULL);
+			if (rc == 0 && j.rc == -1) {
+				*err = j.err;
+				rc = -1;
+			}
+			lane_release(&j);
+		}
+		if ((failed = mbw_sync(f->w, &werr)) == 0)
 			return rc;
 		if (failed == -1) {
 			*err = werr;
@@ -1731,7 +1853,6 @@ run_phases(struct fb *f, int from, struct cs_err *err)
 		}
 		/* What the build found wrong, if anything, it finds again. */
 		*err = (struct cs_err)CS_ERR_INIT;
-		tries++;
 	}
 	return cs_err_set(err, CS_ESTORE, "the output's map cannot grow "
 	    "enough");
@@ -1784,8 +1905,10 @@ cs_merge_build(struct cs_store *out, const struct mb_input *in, size_t n,
 	}
 	if (number_certs(&f, err) == -1 || number_chains(&f, err) == -1)
 		goto out;
-	if (mbw_start(&f.w, out, o, err) == -1 || run_phases(&f, from,
-	    err) == -1)
+	if (mbw_start(&f.w, out, from, NPHASES, o, err) == -1)
+		goto out;
+	f.l = mbw_lane(f.w, 0);
+	if (run_phases(&f, err) == -1)
 		goto out;
 	mbw_stop(f.w);
 	f.w = NULL;

@@ -67,33 +67,42 @@ int	cs_merge_build(struct cs_store *out, const struct mb_input *in,
 
 /*
  * The build's writer (merge_write.c): a thread that owns out's write
- * transactions and does, in order, what the build asks of them, while
- * the build reads and combines the next records. A phase: mbw_begin()
- * (the map reserved, a transaction begun), its tables' mbw_drop(), the
- * records' mbw_append(), mbw_commit() between transactions, mbw_end()
- * (o->mark()'s record for the next phase, the commit, o->progress()).
- * Each copies what it is given, and returns -1 (err set) when out of
- * memory or when the writer has failed since: mbw_sync() then says why.
+ * transactions and does what the build asks of them, while the build
+ * reads and combines the next records on one or two threads, each with
+ * its lane (mbw_lane(w, i): i < MB_LANES; NULL for i > 0 when the writer
+ * has no thread). A phase, on one lane: mbw_begin() (the map reserved),
+ * its tables' mbw_drop(), the records' mbw_append(), mbw_commit()
+ * between transactions, mbw_end() (its last transaction, with
+ * o->mark()'s record naming the first phase not done; then
+ * o->progress()). Each copies what it is given, and returns -1 (err set)
+ * when out of memory or when the writer has failed since: mbw_sync()
+ * then says why. A lane's thread ends with mbw_lane_close().
  */
-struct mb_writer;
+#define MB_LANES	2
 
-int	mbw_start(struct mb_writer **w, struct cs_store *out,
-	    const struct mb_opts *o, struct cs_err *err);
-int	mbw_begin(struct mb_writer *w, int phase, uint64_t reserve,
+struct mb_writer;
+struct mb_lane;
+
+int	mbw_start(struct mb_writer **w, struct cs_store *out, int from,
+	    int nphases, const struct mb_opts *o, struct cs_err *err);
+struct mb_lane *mbw_lane(struct mb_writer *w, int i);
+int	mbw_begin(struct mb_lane *l, int phase, uint64_t reserve,
 	    struct cs_err *err);
-int	mbw_drop(struct mb_writer *w, int db, struct cs_err *err);
-int	mbw_append(struct mb_writer *w, int db, const void *k, size_t klen,
+int	mbw_drop(struct mb_lane *l, int db, struct cs_err *err);
+int	mbw_append(struct mb_lane *l, int db, const void *k, size_t klen,
 	    const void *v, size_t vlen, struct cs_err *err);
-int	mbw_commit(struct mb_writer *w, struct cs_err *err);
-int	mbw_end(struct mb_writer *w, int next, const char *tables,
+int	mbw_commit(struct mb_lane *l, struct cs_err *err);
+int	mbw_end(struct mb_lane *l, int phase, const char *tables,
 	    uint64_t records, struct cs_err *err);
+void	mbw_lane_close(struct mb_lane *l);
+/* Whether the phase is done (its last transaction committed). */
+int	mbw_done(struct mb_writer *w, int phase);
 /*
- * Waits until all that was asked is done. Returns 0; 1 when a phase
- * failed on a full map (grown since: the build begins again from *phase,
- * err says so); -1 on another failure (err; *phase the failed one). The
- * writer goes on with the next requests in either case.
+ * Waits until all the lanes (closed) handed over is done. Returns 0; 1
+ * when a transaction failed on a full map (grown since: the build begins
+ * again from the first phase not done); -1 on another failure (err).
  */
-int	mbw_sync(struct mb_writer *w, int *phase, struct cs_err *err);
+int	mbw_sync(struct mb_writer *w, struct cs_err *err);
 /* Stops the writer, dropping what it was not yet given to do. NULL is
  * fine. */
 void	mbw_stop(struct mb_writer *w);
