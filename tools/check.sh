@@ -51,7 +51,7 @@ suite() {	# build-dir label [make args...]
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	    suite build/asan "ASan+UBSan build" SANITIZE=address,undefined
-	echo "== ThreadSanitizer build: the multi-threaded ingests and report"
+	echo "== ThreadSanitizer build: the multi-threaded ingests, report and merge"
 	echo "   (with a 16 KiB certificate cache: emptied while workers run)"
 	if make --no-print-directory -j"$jobs" BUILD=build/tsan \
 	    SANITIZE=thread CACHELIMIT=16384 CFLAGS="-O1 -g -Werror" all \
@@ -63,7 +63,8 @@ suite() {	# build-dir label [make args...]
 		    ingest-order-invariance ingest-sample ingest-concurrent \
 		    ingest-query-while-writing show-cert ingest-zstd \
 		    ingest-gzip-backends ingest-compressed-dir verify-sample \
-		    report-figures causes-sample trend-causes
+		    report-figures causes-sample trend-causes merge-partition \
+		    merge-build-kill
 	else
 		cat build/logs/tsan.log
 		echo "ThreadSanitizer build: 0 passed, 1 failed"
