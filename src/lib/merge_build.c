@@ -87,6 +87,7 @@ struct fb {
 	uint64_t	 ncoll;
 	unsigned char	*chkeys;	/* output chain keys, by rank */
 	uint64_t	 nchain;
+	int		 chained;	/* chains numbered */
 	uint64_t	*links;		/* per output certificate */
 	struct toplist	*top;
 	uint64_t	 topcert;	/* top's certificate, 0: none */
@@ -1739,13 +1740,38 @@ run_lane(struct fb *f, int lo, int hi, struct cs_err *err)
 	return rc;
 }
 
+/* Lane 1: the chains numbered (only its phases need them), its phases. */
 static void *
 lane_run(void *arg)
 {
 	struct lanejob *j = arg;
 
+	if (!j->f.chained && number_chains(&j->f, &j->err) == -1) {
+		j->rc = -1;
+		mbw_lane_close(j->f.l);
+		return NULL;
+	}
+	j->f.chained = 1;
 	j->rc = run_lane(&j->f, SPLIT, NPHASES, &j->err);
 	return NULL;
+}
+
+/* The chains' numbering lane 1 made, the build's (to free, at least). */
+static void
+chains_back(struct fb *f, const struct lanejob *j)
+{
+	size_t i;
+
+	if (f->chained)
+		return;
+	f->chkeys = j->f.chkeys;
+	f->nchain = j->f.nchain;
+	for (i = 0; i < f->n; i++) {
+		f->s[i].crank = j->f.s[i].crank;
+		f->s[i].nchain = j->f.s[i].nchain;
+		f->s[i].chmono = j->f.s[i].chmono;
+	}
+	f->chained = j->f.chained;
 }
 
 static void
@@ -1836,9 +1862,18 @@ run_phases(struct fb *f, struct cs_err *err)
 			lane_release(&j);
 			two = 0;
 		}
-		rc = run_lane(f, 0, two ? SPLIT : NPHASES, err);
+		rc = 0;
+		if (!two && !f->chained) {
+			rc = number_chains(f, err);
+			f->chained = rc == 0;
+		}
+		if (rc == 0)
+			rc = run_lane(f, 0, two ? SPLIT : NPHASES, err);
+		else
+			mbw_lane_close(f->l);
 		if (two) {
 			pthread_join(th, NULL);
+			chains_back(f, &j);
 			if (rc == 0 && j.rc == -1) {
 				*err = j.err;
 				rc = -1;
@@ -1903,7 +1938,7 @@ cs_merge_build(struct cs_store *out, const struct mb_input *in, size_t n,
 		f.s[i].in = &in[i];
 		f.s[i].i = i;
 	}
-	if (number_certs(&f, err) == -1 || number_chains(&f, err) == -1)
+	if (number_certs(&f, err) == -1)
 		goto out;
 	if (mbw_start(&f.w, out, from, NPHASES, o, err) == -1)
 		goto out;
