@@ -16,9 +16,12 @@ kill_half() {
 		pid=$!
 		# (A merge that ended is a zombie until waited for: its
 		# state is Z.)
+		# mdb_dump is given 5 s: stopped while it opens out.merging
+		# first, the merge holds the lock file's exclusive lock, and
+		# mdb_dump would wait for it for ever.
 		while kill -STOP $pid 2>/dev/null &&
 		    ! ps -o stat= -p $pid | grep -q Z; do
-			if mdb_dump -p -s meta out.merging 2>/dev/null |
+			if timeout 5 mdb_dump -p -s meta out.merging 2>/dev/null |
 			    grep -q '^ mergeboot$'; then
 				found=1
 				kill -9 $pid
