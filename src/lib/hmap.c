@@ -17,8 +17,13 @@ cs_hmap_reserve(struct cs_hmap *m, size_t n)
 			return -1;
 		cap *= 2;
 	}
-	if ((slot = calloc(cap, sizeof(*slot))) == NULL)
+	/* Zeroed by writing, not calloc(): the rehash below reads each slot
+	 * first, and calloc's fresh pages would each be mapped to the zero
+	 * page on that read, then copied on the write (a fault and a TLB
+	 * shootdown per page, with another thread running). */
+	if ((slot = malloc(cap * sizeof(*slot))) == NULL)
 		return -1;
+	memset(slot, 0, cap * sizeof(*slot));
 	for (i = 0; i < m->cap; i++) {
 		if (m->slot[i].entry == 0)
 			continue;
