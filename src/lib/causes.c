@@ -374,6 +374,7 @@ struct part {
 struct ctx {
 	struct cs_err		*err;
 	EVP_MD			*sha256;	/* fetched once */
+	EVP_MD_CTX		*mdctx;		/* on_node()'s */
 	const struct cs_missing_opts *mo;
 	struct lists		 lists;
 	struct cs_buf		 arena;
@@ -646,8 +647,7 @@ on_node(void *arg, uint32_t id, const struct cs_cert *c,
 		if (f.has_san && put(x, f.san, f.san_len, &nf->san) == -1)
 			return -1;
 		nf->san_len = f.san_len;
-		if (EVP_Digest(f.spki, f.spki_len, sha, NULL, x->sha256,
-		    NULL) != 1)
+		if (!cs_digest(x->mdctx, x->sha256, f.spki, f.spki_len, sha))
 			return cs_err_set(x->err, CS_ENOMEM, "out of memory");
 		for (i = 0; i < x->lists.nportal; i++)
 			if (memcmp(x->lists.portal[i].spki, sha, 32) == 0 &&
@@ -1672,6 +1672,7 @@ nomem:
 static void
 ctx_release(struct ctx *x)
 {
+	EVP_MD_CTX_free(x->mdctx);
 	EVP_MD_free(x->sha256);
 	lists_release(&x->lists);
 	cs_buf_release(&x->arena);
@@ -1819,7 +1820,8 @@ run(struct cs_store *st, const struct cs_missing_opts *mo, size_t examples,
 		x.sel_causes = cs_query_sel(mo->query)->causes;
 	if (lists_load(&x.lists, err) == -1)
 		goto out;
-	if ((x.sha256 = EVP_MD_fetch(NULL, "SHA256", NULL)) == NULL) {
+	if ((x.sha256 = EVP_MD_fetch(NULL, "SHA256", NULL)) == NULL ||
+	    (x.mdctx = EVP_MD_CTX_new()) == NULL) {
 		cs_err_set(err, CS_ENOMEM, "cannot fetch SHA-256");
 		goto out;
 	}

@@ -347,6 +347,7 @@ struct ctx {
 	size_t				 nbynum;
 	struct cs_hmap			 bysha;
 	EVP_MD				*sha256;
+	EVP_MD_CTX			*mdctx;	/* the chain ids' */
 	struct chain			*chains;
 	size_t				 nchains, chains_cap;
 	uint32_t			*cnodes;
@@ -679,9 +680,9 @@ load_chain(void *arg, const struct cs_chainrec *r)
 	    sizeof(*x->chains), x->err) == -1 || (x->whole && grow(&x->ids,
 	    &x->ids_cap, x->nchains + 1, sizeof(*x->ids), x->err) == -1))
 		return -1;
-	if (x->whole)
-		EVP_Digest(x->idbuf.data, x->idbuf.len, x->ids[x->nchains],
-		    NULL, x->sha256, NULL);
+	if (x->whole && !cs_digest(x->mdctx, x->sha256, x->idbuf.data,
+	    x->idbuf.len, x->ids[x->nchains]))
+		return cs_err_set(x->err, CS_ENOMEM, "cannot hash a chain");
 	ch = &x->chains[x->nchains++];
 	memcpy(ch->key, r->key, CS_KEY_LEN);
 	ch->weight = w;
@@ -2063,6 +2064,7 @@ ctx_release(struct ctx *x)
 	free(x->nodes);
 	free(x->bynum);
 	free(x->stamps);
+	EVP_MD_CTX_free(x->mdctx);
 	EVP_MD_free(x->sha256);
 	cs_hmap_release(&x->bysha);
 	cs_hmap_release(&x->shared);
@@ -2084,7 +2086,8 @@ cs_missing_run(struct cs_store *st, const struct cs_missing_opts *opts,
 	x.whole = opts->walk != NULL;
 	x.st = st;
 	/* Fetched once: SHA256() fetches it again for every digest. */
-	if ((x.sha256 = EVP_MD_fetch(NULL, "SHA256", NULL)) == NULL) {
+	if ((x.sha256 = EVP_MD_fetch(NULL, "SHA256", NULL)) == NULL ||
+	    (x.mdctx = EVP_MD_CTX_new()) == NULL) {
 		cs_err_set(err, CS_ENOMEM, "cannot fetch SHA-256");
 		goto out;
 	}
