@@ -21,6 +21,8 @@
 #include "certsift/store.h"
 #include "certsift/x509.h"
 
+struct cs_missing;		/* below: the options name it */
+
 /* A set of certificates held as DER, each once (roots, known ones). */
 struct cs_certset;
 
@@ -167,6 +169,16 @@ struct cs_missing_opts {
 	int			(*walk)(void *walk_arg,
 				    const struct cs_missing_walk *w);
 	void			*walk_arg;
+	/*
+	 * cs_causes_days() only (may be NULL): called on its caller's
+	 * thread once the walk's result (its walk argument) is complete,
+	 * before the reports are counted; returns 0, or -1 to stop the run
+	 * (which then fails with what it set in err).
+	 */
+	int			(*walked)(void *walked_arg,
+				    const struct cs_missing *m,
+				    struct cs_err *err);
+	void			*walked_arg;
 };
 
 /*
@@ -219,6 +231,26 @@ int	cs_missing_run(struct cs_store *st, const struct cs_missing_opts *opts,
  */
 int	cs_missing_hosts(struct cs_store *st, struct cs_missing *m, size_t i,
 	    struct cs_err *err);
+
+/*
+ * Whether cs_missing_hosts() counts row i's hostnames with every row's,
+ * in one pass over all the reports' rows (a row of many chains): 1 or 0.
+ */
+int	cs_missing_hosts_bulk(const struct cs_missing *m, size_t i);
+
+/*
+ * That pass, apart: every row's hostname count into *hosts (m->nrows of
+ * them, which the caller frees or gives to cs_missing_hosts_install()).
+ * It only reads *m (and its query, whose selection must then be
+ * inactive: query.h), through st, which may be a reader of m's snapshot
+ * (cs_store_reader()) on another thread while m's own thread reads m too.
+ * Returns 0 or -1.
+ */
+int	cs_missing_hosts_count(struct cs_store *st, const struct cs_missing *m,
+	    uint64_t **hosts, struct cs_err *err);
+
+/* Gives m those counts (it frees them), for cs_missing_hosts() to use. */
+void	cs_missing_hosts_install(struct cs_missing *m, uint64_t *hosts);
 
 /*
  * The unique chains behind row i: *n chain keys (CS_KEY_LEN bytes each)

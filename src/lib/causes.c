@@ -1828,7 +1828,9 @@ run(struct cs_store *st, const struct cs_missing_opts *mo, size_t examples,
 	o.node = on_node;
 	o.walk = on_walk;
 	o.walk_arg = &x;
-	if (cs_missing_run(st, &o, walk != NULL ? walk : &m, err) == -1)
+	if (cs_missing_run(st, &o, walk != NULL ? walk : &m, err) == -1 ||
+	    (walk != NULL && mo->walked != NULL && mo->walked(mo->walked_arg,
+	    walk, err) == -1))
 		goto out;
 	cs_missing_release(&m);
 	if (cs_store_foreach_validity(st, on_validity, &x, err) == -1)

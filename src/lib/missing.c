@@ -2214,10 +2214,12 @@ hall_each(void *arg, const unsigned char *ckey, int has_err, int32_t code,
 	return 0;
 }
 
+/* Every row's distinct hostnames, into *out (nrows of them). */
 static int
-hosts_all(struct cs_store *st, struct cs_missing *m, struct cs_err *err)
+hosts_all(struct cs_store *st, const struct cs_missing *m, uint64_t **out,
+    struct cs_err *err)
 {
-	struct mpriv *pv = m->priv;
+	const struct mpriv *pv = m->priv;
 	struct hall a;
 	size_t r, k, pos, nk = pv->start[m->nrows];
 	uint64_t h;
@@ -2244,7 +2246,7 @@ hosts_all(struct cs_store *st, struct cs_missing *m, struct cs_err *err)
 		}
 	if (cs_store_foreach_chainhost(st, hall_each, &a, err) == -1)
 		goto out;
-	pv->hosts = a.hosts;
+	*out = a.hosts;
 	a.hosts = NULL;
 	ret = 0;
 out:
@@ -2264,6 +2266,37 @@ out:
 #endif
 
 int
+cs_missing_hosts_bulk(const struct cs_missing *m, size_t i)
+{
+	const struct mpriv *pv = m->priv;
+
+	return pv != NULL && i < m->nrows && pv->start[i + 1] - pv->start[i] >
+	    CS_HOSTS_ALL_CHAINS;
+}
+
+int
+cs_missing_hosts_count(struct cs_store *st, const struct cs_missing *m,
+    uint64_t **hosts, struct cs_err *err)
+{
+	*hosts = NULL;
+	if (m->priv == NULL)
+		return cs_err_set(err, CS_EUSAGE, "no rows");
+	return hosts_all(st, m, hosts, err);
+}
+
+void
+cs_missing_hosts_install(struct cs_missing *m, uint64_t *hosts)
+{
+	struct mpriv *pv = m->priv;
+
+	if (pv == NULL || pv->hosts != NULL) {
+		free(hosts);
+		return;
+	}
+	pv->hosts = hosts;
+}
+
+int
 cs_missing_hosts(struct cs_store *st, struct cs_missing *m, size_t i,
     struct cs_err *err)
 {
@@ -2274,8 +2307,8 @@ cs_missing_hosts(struct cs_store *st, struct cs_missing *m, size_t i,
 
 	if (pv == NULL || i >= m->nrows)
 		return cs_err_set(err, CS_EUSAGE, "no row %zu", i);
-	if (pv->hosts == NULL && pv->start[i + 1] - pv->start[i] >
-	    CS_HOSTS_ALL_CHAINS && hosts_all(st, m, err) == -1)
+	if (pv->hosts == NULL && cs_missing_hosts_bulk(m, i) &&
+	    hosts_all(st, m, &pv->hosts, err) == -1)
 		return -1;
 	if (pv->hosts != NULL) {
 		m->rows[i].hosts = pv->hosts[i];

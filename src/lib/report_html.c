@@ -917,6 +917,98 @@ side_run(void *arg)
 	return NULL;
 }
 
+/*
+ * The missing rows' hostnames, when a row the page shows has so many
+ * chains that they are counted for every row in one pass over the reports'
+ * rows: that pass on a thread of its own, through a reader of the
+ * snapshot, while the causes count the reports (it reads the walk's
+ * result, which nothing changes then, and writes only its counts); the
+ * page takes them once both are done. Not under a selection (the pass
+ * would read the query the causes use), nor without a reader: then
+ * missing_rows() counts them, as before.
+ */
+struct hostsjob {
+	struct page	*p;
+	struct cs_store	*st;		/* the reader */
+	uint64_t	*hosts;
+	struct cs_err	 err;
+	int		 ret;
+	int		 threaded;
+	pthread_t	 th;
+};
+
+/* Whether missing_rows() would count every row's hostnames at once. */
+static int
+hosts_bulk(const struct page *p, const struct cs_missing *m)
+{
+	size_t i, shown = 0;
+
+	for (i = 0; i < m->nrows && shown < p->top; i++) {
+		if (m->rows[i].outcome != CS_MISSING_INTERMEDIATE &&
+		    m->rows[i].outcome != CS_MISSING_UNKNOWN_ISSUER)
+			continue;
+		shown++;
+		if (cs_missing_hosts_bulk(m, i))
+			return 1;
+	}
+	return 0;
+}
+
+static void *
+hosts_run(void *arg)
+{
+	struct hostsjob *j = arg;
+
+	j->ret = cs_missing_hosts_count(j->st, &j->p->m, &j->hosts, &j->err);
+	return NULL;
+}
+
+/* cs_causes_days()'s walked callback: the walk's result is complete. */
+static int
+hosts_start(void *arg, const struct cs_missing *m, struct cs_err *err)
+{
+	struct hostsjob *j = arg;
+	const struct cs_query *q = j->p->o->query;
+
+	(void)err;
+	if ((q != NULL && cs_sel_active(cs_query_sel(q))) ||
+	    !hosts_bulk(j->p, m) || cs_store_reader(j->p->st, &j->st,
+	    &j->err) != 0)
+		return 0;
+	if (pthread_create(&j->th, NULL, hosts_run, j) != 0) {
+		cs_store_close(j->st);
+		j->st = NULL;
+		return 0;
+	}
+	j->threaded = 1;
+	return 0;
+}
+
+/* Waits for the count, and gives it to the page when all went well (ok). */
+static int
+hosts_join(struct hostsjob *j, int ok)
+{
+	int ret = 0;
+
+	if (!j->threaded)
+		return ok ? 0 : -1;
+	pthread_join(j->th, NULL);
+	j->threaded = 0;
+	cs_store_close(j->st);
+	j->st = NULL;
+	if (!ok) {
+		free(j->hosts);
+		return -1;
+	}
+	if (j->ret == -1) {
+		*j->p->err = j->err;
+		ret = -1;
+	} else
+		cs_missing_hosts_install(&j->p->m, j->hosts);
+	j->hosts = NULL;
+	return ret;
+}
+
 /* The walk, for missing's rows and the causes, and the trends it feeds. */
 static int
 walk_gather(struct page *p)
@@ -924,14 +1016,20 @@ walk_gather(struct page *p)
 	const struct cs_report_html_opts *o = p->o;
 	struct cs_trend_opts to;
 	struct cs_missing_opts mo;
+	struct hostsjob hj;
 	size_t *rows = NULL, nrows = 0, i;
 	int ret = -1;
 
 	memset(&mo, 0, sizeof(mo));
+	memset(&hj, 0, sizeof(hj));
+	hj.p = p;
 	mo.roots = o->roots;
 	mo.known = o->known;
 	mo.query = o->query;
-	if (cs_causes_days(p->st, &mo, 3, &p->causes, &p->m, p->err) == -1)
+	mo.walked = hosts_start;
+	mo.walked_arg = &hj;
+	if (hosts_join(&hj, cs_causes_days(p->st, &mo, 3, &p->causes, &p->m,
+	    p->err) == 0) == -1)
 		return -1;
 	trend_opts(p, o->query, CS_TREND_CAUSE, &to);
 	to.causes = &p->causes;
