@@ -623,8 +623,11 @@ hosts_total(void *arg, const char *host, size_t len, uint64_t reports,
 		return query_nomem(hs->err);
 	if (!listed)
 		return 0;
-	if (strmap_add(&hs->hosts, host, len, NULL) < 0 ||
-	    (r = row_add(hs->rows)) == NULL)
+	/* The index (a row's number is its name's) serves the selection's
+	 * counts only: a million names hashed and copied for nothing
+	 * without one. */
+	if ((cs_sel_active(&hs->q->sel) && strmap_add(&hs->hosts, host, len,
+	    NULL) < 0) || (r = row_add(hs->rows)) == NULL)
 		return query_nomem(hs->err);
 	if ((r->name = dupmem(host, len)) == NULL)
 		return query_nomem(hs->err);
