@@ -1713,6 +1713,23 @@ per_rows(struct ctx *x)
 }
 
 /*
+ * The hostnames' index made as big as the store's count of them at once:
+ * grown as they come, a million names were rehashed about ten times over.
+ * A count unread, or too big for memory, is only no help.
+ */
+static void
+hosts_room(struct ctx *x, struct cs_store *st)
+{
+	uint64_t n[CS_N_COUNTERS];
+	struct cs_err e = CS_ERR_INIT;
+
+	if (cs_store_counters(st, n, &e) == 0 &&
+	    n[CS_N_UNIQUE_HOSTS] < UINT32_MAX - 1)
+		(void)cs_hmap_reserve(&x->hosts.idx,
+		    (size_t)n[CS_N_UNIQUE_HOSTS] + 1);
+}
+
+/*
  * The passes over the hosts' days and the chains' days. They read what
  * the walk left and write only their own lists (hv, dv), so while the
  * chain-host rows are counted they run on a thread of their own, through
@@ -1840,6 +1857,7 @@ run(struct cs_store *st, const struct cs_missing_opts *mo, size_t examples,
 		cs_err_set(err, CS_ENOMEM, "out of memory");
 		goto out;
 	}
+	hosts_room(&x, st);
 	if (per_rows(&x) == -1 || days_start(&x, st, &dr) == -1)
 		goto out;
 	if (cs_store_foreach_chainhost(st, on_row, &x, err) == -1 ||

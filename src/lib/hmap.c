@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+static void *(*volatile zero_fn)(void *, int, size_t) = memset;
+
 int
 cs_hmap_reserve(struct cs_hmap *m, size_t n)
 {
@@ -20,10 +22,12 @@ cs_hmap_reserve(struct cs_hmap *m, size_t n)
 	/* Zeroed by writing, not calloc(): the rehash below reads each slot
 	 * first, and calloc's fresh pages would each be mapped to the zero
 	 * page on that read, then copied on the write (a fault and a TLB
-	 * shootdown per page, with another thread running). */
+	 * shootdown per page, with another thread running). Through
+	 * zero_fn, which the compiler cannot see through: it makes
+	 * malloc() then memset() a calloc(). */
 	if ((slot = malloc(cap * sizeof(*slot))) == NULL)
 		return -1;
-	memset(slot, 0, cap * sizeof(*slot));
+	zero_fn(slot, 0, cap * sizeof(*slot));
 	for (i = 0; i < m->cap; i++) {
 		if (m->slot[i].entry == 0)
 			continue;

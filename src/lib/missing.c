@@ -2235,6 +2235,9 @@ hosts_all(struct cs_store *st, const struct cs_missing *m, uint64_t **out,
 		cs_err_set(err, CS_ENOMEM, "out of memory");
 		goto out;
 	}
+	/* A chain's hostnames are mostly its own: room for one each at
+	 * once, not grown (and rehashed) as they come. */
+	(void)cs_hmap_reserve(&a.seen, nk + 1);
 	for (r = 0; r < m->nrows; r++)
 		for (k = pv->start[r]; k < pv->start[r + 1]; k++) {
 			a.rowof[k] = (uint32_t)r;
