@@ -170,6 +170,13 @@ struct cs_missing_opts {
 				    const struct cs_missing_walk *w);
 	void			*walk_arg;
 	/*
+	 * 1: node is not called for the store's certificates, which are
+	 * numbered from 0 in the order cs_store_foreach_cert() gives them:
+	 * the caller reads them itself (on a thread of its own, through a
+	 * reader of the snapshot), and node sees the others only.
+	 */
+	int			 node_others;
+	/*
 	 * cs_causes_days() only (may be NULL): called on its caller's
 	 * thread once the walk's result (its walk argument) is complete,
 	 * before the reports are counted; returns 0, or -1 to stop the run

@@ -371,6 +371,8 @@ struct part {
 	long		 host;		/* or -1 */
 };
 
+struct nodes;
+
 struct ctx {
 	struct cs_err		*err;
 	EVP_MD			*sha256;	/* fetched once */
@@ -430,6 +432,7 @@ struct ctx {
 	 * the days' passes, on a thread of their own, say what failed. */
 	uint32_t		 per_row[3], other_row;
 	struct cs_err		*derr;
+	struct nodes		*nt;	/* the store's nodes' thread */
 	CS_VEC(struct cs_cause_day) out;	/* each (day, cause) once */
 	struct cs_hmap		 outidx;
 	uint64_t		 guessed;
@@ -673,6 +676,191 @@ on_node(void *arg, uint32_t id, const struct cs_cert *c,
 	    CS_CAUSE_WEAK_KEY, c->key)) == NOROW)
 		return -1;
 	return 0;
+}
+
+/*
+ * The store's certificates are most of the nodes, and what on_node() makes
+ * of each (the facts of its DER, its key's digest) is most of the time the
+ * walk takes to load them: they are read a second time, in the same order,
+ * on a thread of their own through a reader of the snapshot, which calls
+ * on_node() for them while the walk loads its own part (node_others).
+ * on_node() writes only the run's nodes, arena and rows, which nothing
+ * else touches until the walk's first walked chain: the thread is joined
+ * there, after the walk has loaded the chains and checked the signatures.
+ * The walk's other nodes (roots, known, AIA) come before that: they are
+ * kept (their summary encoded, their DER copied) and given to on_node()
+ * once the thread is done, in their order. Without a reader, on_node() is
+ * the walk's callback for every node, on the run's thread.
+ */
+struct later {
+	uint32_t	 id;
+	size_t		 off;		/* in nodes.buf: the DER, */
+	size_t		 len;
+	size_t		 sum, sum_len;	/* then the summary */
+};
+
+struct nodes {
+	struct ctx	*x;
+	struct cs_store	*st;		/* the reader */
+	struct cs_err	*own;		/* the run's */
+	struct cs_err	 err;
+	uint32_t	 n;		/* certificates read */
+	int		 ret;
+	int		 threaded;
+	pthread_t	 th;
+	CS_VEC(struct later) later;
+	struct cs_buf	 buf;
+	struct cs_buf	 enc;
+};
+
+static int
+nodes_each(void *arg, const struct cs_certrec *r)
+{
+	struct nodes *nt = arg;
+
+	if (nt->n >= UINT32_MAX - 1)
+		return cs_err_set(&nt->err, CS_ENOMEM, "too many certificates");
+	return on_node(nt->x, nt->n++, &r->cert, r->der_ref, r->der_len);
+}
+
+static void *
+nodes_run(void *arg)
+{
+	struct nodes *nt = arg;
+
+	nt->ret = cs_store_foreach_cert(nt->st, CS_GET_SUMMARY |
+	    CS_GET_DERREF, nodes_each, nt, &nt->err);
+	return NULL;
+}
+
+/* Starts the thread when the store gives a reader; o says so. */
+static void
+nodes_start(struct ctx *x, struct cs_store *st, struct nodes *nt,
+    struct cs_missing_opts *o)
+{
+	memset(nt, 0, sizeof(*nt));
+	nt->x = x;
+	nt->own = x->err;
+	if (cs_store_reader(st, &nt->st, &nt->err) != 0)
+		return;
+	x->err = &nt->err;		/* on_node()'s, on the thread */
+	if (pthread_create(&nt->th, NULL, nodes_run, nt) != 0) {
+		x->err = nt->own;
+		cs_store_close(nt->st);
+		nt->st = NULL;
+		return;
+	}
+	nt->threaded = 1;
+	x->nt = nt;
+	o->node_others = 1;
+}
+
+/* A node for on_node() once the thread is done (on the run's thread). */
+static int
+node_later(struct nodes *nt, uint32_t id, const struct cs_cert *c,
+    const unsigned char *der, size_t len)
+{
+	struct later l;
+
+	l.id = id;
+	l.off = nt->buf.len;
+	l.len = len;
+	if (cs_cert_encode(c, &nt->enc, nt->own) == -1 ||
+	    cs_buf_append(&nt->buf, der, len, nt->own) == -1)
+		return -1;
+	l.sum = nt->buf.len;
+	l.sum_len = nt->enc.len;
+	if (cs_buf_append(&nt->buf, nt->enc.data, nt->enc.len, nt->own) ==
+	    -1 || cs_vec_push(&nt->later, l) == -1)
+		return cs_err_set(nt->own, CS_ENOMEM, "out of memory");
+	return 0;
+}
+
+/* The other nodes, kept while the thread ran: to on_node() now. */
+static int
+nodes_later(struct ctx *x, struct nodes *nt)
+{
+	const struct later *l;
+	struct cs_cert c = CS_CERT_INIT;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < nt->later.n; i++) {
+		l = &nt->later.v[i];
+		if (l->id != x->nnodes)
+			return cs_err_set(x->err, CS_ESTORE, "certificates "
+			    "changed while read");
+		if (cs_cert_decode(nt->buf.data + l->sum, l->sum_len, &c,
+		    x->err) == -1)
+			return -1;
+		rc = on_node(x, l->id, &c, nt->buf.data + l->off, l->len);
+		cs_cert_release(&c);
+		if (rc == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * Waits for the thread (when there is one still), then gives on_node()
+ * the nodes kept: 0, or -1 when that failed and ok (the run's error then
+ * says why).
+ */
+static int
+nodes_join(struct ctx *x, int ok)
+{
+	struct nodes *nt = x->nt;
+	int ret = 0;
+
+	if (nt == NULL || !nt->threaded)
+		return 0;
+	pthread_join(nt->th, NULL);
+	nt->threaded = 0;
+	cs_store_close(nt->st);
+	nt->st = NULL;
+	x->err = nt->own;
+	if (nt->ret == -1 && ok) {
+		*x->err = nt->err;
+		ret = -1;
+	} else if (ok)
+		ret = nodes_later(x, nt);
+	cs_vec_release(&nt->later);
+	cs_buf_release(&nt->buf);
+	cs_buf_release(&nt->enc);
+	return ret;
+}
+
+/* The walk's node callback: after the store's, numbered on from them. */
+static int
+node_cb(void *arg, uint32_t id, const struct cs_cert *c,
+    const unsigned char *der, size_t len)
+{
+	struct ctx *x = arg;
+
+	if (x->nt != NULL && x->nt->threaded)
+		return node_later(x->nt, id, c, der, len);
+	if (id != x->nnodes)
+		return cs_err_set(x->err, CS_ESTORE, "certificates changed "
+		    "while read");
+	return on_node(x, id, c, der, len);
+}
+
+static int	on_walk(void *, const struct cs_missing_walk *);
+
+/* The walk's walk callback: every node has its facts. */
+static int
+walk_cb(void *arg, const struct cs_missing_walk *w)
+{
+	struct ctx *x = arg;
+	size_t i;
+
+	if (nodes_join(x, 1) == -1)
+		return -1;
+	for (i = 0; i < w->npath; i++)
+		if (w->path[i].node >= x->nnodes)
+			return cs_err_set(x->err, CS_ESTORE, "certificates "
+			    "changed while read");
+	return on_walk(x, w);
 }
 
 /* ---- the walks: what applies to each chain as a whole -------------------- */
@@ -1818,6 +2006,7 @@ run(struct cs_store *st, const struct cs_missing_opts *mo, size_t examples,
 {
 	struct cs_missing_opts o = *mo;
 	struct cs_missing m = CS_MISSING_INIT;
+	struct nodes nt;
 	struct days dr;
 	struct ctx x;
 	int ret = -1;
@@ -1842,12 +2031,16 @@ run(struct cs_store *st, const struct cs_missing_opts *mo, size_t examples,
 		cs_err_set(err, CS_ENOMEM, "cannot fetch SHA-256");
 		goto out;
 	}
-	o.node = on_node;
-	o.walk = on_walk;
+	o.node = node_cb;
+	o.walk = walk_cb;
 	o.walk_arg = &x;
-	if (cs_missing_run(st, &o, walk != NULL ? walk : &m, err) == -1 ||
-	    (walk != NULL && mo->walked != NULL && mo->walked(mo->walked_arg,
-	    walk, err) == -1))
+	nodes_start(&x, st, &nt, &o);
+	if (cs_missing_run(st, &o, walk != NULL ? walk : &m, err) == -1) {
+		nodes_join(&x, 0);
+		goto out;
+	}
+	if (nodes_join(&x, 1) == -1 || (walk != NULL && mo->walked != NULL &&
+	    mo->walked(mo->walked_arg, walk, err) == -1))
 		goto out;
 	cs_missing_release(&m);
 	if (cs_store_foreach_validity(st, on_validity, &x, err) == -1)

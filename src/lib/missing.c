@@ -495,8 +495,9 @@ add_node(struct ctx *x, const struct cs_cert *c, const unsigned char *key,
 	for (i = 0; i < c->naia; i++)
 		if (put_str(x, c->aia[i], &off) == -1)
 			return -1;
-	if (x->o->node != NULL && x->o->node(x->o->walk_arg,
-	    (uint32_t)x->nnodes, c, der, der_len) == -1)
+	if (x->o->node != NULL && !(x->o->node_others && (flags & F_STORE)) &&
+	    x->o->node(x->o->walk_arg, (uint32_t)x->nnodes, c, der,
+	    der_len) == -1)
 		return -1;
 	x->nnodes++;
 	return 0;
