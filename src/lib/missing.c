@@ -334,6 +334,7 @@ struct ctx {
 	uint64_t			*cpos;	/* per cnode: positions */
 	size_t				 cpos_cap;
 	struct cs_buf			 idbuf;
+	struct cs_buf			 aiabuf;	/* add_node()'s */
 	struct cs_err			*err;
 	struct cs_buf			 arena;
 	/* Values many nodes share (their issuer's name and key id),
@@ -463,7 +464,7 @@ add_node(struct ctx *x, const struct cs_cert *c, const unsigned char *key,
     const unsigned char *der, size_t der_len, uint32_t flags)
 {
 	struct node *nd;
-	size_t i, off;
+	size_t i;
 
 	if (x->nnodes >= UINT32_MAX - 1)
 		return cs_err_set(x->err, CS_ENOMEM, "too many certificates");
@@ -491,10 +492,17 @@ add_node(struct ctx *x, const struct cs_cert *c, const unsigned char *key,
 	    put_str(x, c->ski, &nd->ski) == -1 ||
 	    put_shared_str(x, c->aki, &nd->aki) == -1)
 		return -1;
+	/* The URLs as one value, kept once for the many leaves of an issuer
+	 * (make_row() reads each list once, not a million copies). */
 	nd->aia = x->arena.len;
+	cs_buf_reset(&x->aiabuf);
 	for (i = 0; i < c->naia; i++)
-		if (put_str(x, c->aia[i], &off) == -1)
+		if (cs_buf_append(&x->aiabuf, c->aia[i], strlen(c->aia[i]) + 1,
+		    x->err) == -1)
 			return -1;
+	if (c->naia > 0 && put_shared(x, x->aiabuf.data, x->aiabuf.len,
+	    &nd->aia) == -1)
+		return -1;
 	if (x->o->node != NULL && !(x->o->node_others && (flags & F_STORE)) &&
 	    x->o->node(x->o->walk_arg, (uint32_t)x->nnodes, c, der,
 	    der_len) == -1)
@@ -1458,12 +1466,12 @@ static int
 make_row(struct ctx *x, const struct hit *h, size_t n, struct rowbuild *rb)
 {
 	struct cs_missing_row *r = &rb->row;
-	struct cs_hmap seen = CS_HMAP_INIT;
+	struct cs_hmap seen = CS_HMAP_INIT, lists = CS_HMAP_INIT;
 	uint32_t *aian = NULL, best = NONE, e;
 	const struct node *nd;
 	const char *s;
 	uint64_t hash;
-	size_t i, j, k, na = 0, cap = 0, pos, len;
+	size_t i, j, k, na = 0, nl = 0, cap = 0, pos, len;
 	int found;
 
 	x->stamp++;		/* a node's mark: in aian for this row */
@@ -1486,9 +1494,26 @@ make_row(struct ctx *x, const struct hit *h, size_t n, struct rowbuild *rb)
 		    pref_cmp(&x->nodes[h[i].resolved], &x->nodes[best]) < 0))
 			best = h[i].resolved;
 	}
-	/* Each URL once (a hash of those kept), then sorted. */
+	/* Each URL once (a hash of those kept), then sorted; each list
+	 * once first (lists are kept once: add_node()). */
 	for (i = 0, k = 0; i < na; i++) {
 		nd = &x->nodes[aian[i]];
+		if (nd->naia == 0)
+			continue;
+		hash = cs_mix64(nd->aia);
+		found = 0;
+		for (pos = cs_hmap_start(&lists, hash); !found &&
+		    cs_hmap_next(&lists, hash, &pos, &e);)
+			found = x->nodes[aian[e]].aia == nd->aia;
+		if (found)
+			continue;
+		if (cs_hmap_reserve(&lists, nl + 1) == -1)
+			goto nomem;
+		for (pos = cs_hmap_start(&lists, hash); cs_hmap_next(&lists,
+		    hash, &pos, &e);)
+			;
+		cs_hmap_put(&lists, pos, hash, (uint32_t)i);
+		nl++;
 		for (j = 0, s = str_at(x, nd->aia); j < nd->naia; j++,
 		    s += len + 1) {
 			len = strlen(s);
@@ -1525,10 +1550,12 @@ make_row(struct ctx *x, const struct hit *h, size_t n, struct rowbuild *rb)
 	}
 	free(aian);
 	cs_hmap_release(&seen);
+	cs_hmap_release(&lists);
 	return 0;
 nomem:
 	free(aian);
 	cs_hmap_release(&seen);
+	cs_hmap_release(&lists);
 	return cs_err_set(x->err, CS_ENOMEM, "out of memory");
 }
 
@@ -2061,6 +2088,7 @@ ctx_release(struct ctx *x)
 	free(x->cpos);
 	free(x->ids);
 	cs_buf_release(&x->idbuf);
+	cs_buf_release(&x->aiabuf);
 	free(x->chains);
 	free(x->nodes);
 	free(x->bynum);
