@@ -351,6 +351,8 @@ struct ctx {
 	EVP_MD_CTX			*mdctx;	/* the chain ids' */
 	struct chain			*chains;
 	size_t				 nchains, chains_cap;
+	uint32_t			*raw;	/* load_chain()'s nodes */
+	size_t				 nraw, raw_cap;
 	uint32_t			*cnodes;
 	size_t				 ncnodes, cnodes_cap;
 	uint32_t			*cands;
@@ -647,56 +649,122 @@ weight(const struct ctx *x, const struct cs_chainrec *r)
 	return cs_query_chain_reports(x->o->query, r);
 }
 
+/*
+ * The chains are read in two passes: their certificates' nodes first
+ * (load_chain(), the store's callback), then each chain's members and id
+ * (chains_link()), a few chains after starting to load their nodes: the
+ * chains come in key order, their leaves in any, and each leaf's hash was
+ * a cache miss that stalled the pass.
+ */
 static int
 load_chain(void *arg, const struct cs_chainrec *r)
 {
 	struct ctx *x = arg;
 	struct chain *ch;
 	uint64_t w;
-	uint32_t id;
-	size_t i, j, start = x->ncnodes;
-
+	size_t i;
 
 	if ((w = weight(x, r)) == 0 || r->ncerts == 0)
 		return 0;
-	if (grow(&x->cnodes, &x->cnodes_cap, x->ncnodes + r->ncerts,
+	if (r->ncerts > UINT32_MAX)
+		return cs_err_set(x->err, CS_ENOMEM, "too many certificates");
+	if (grow(&x->raw, &x->raw_cap, x->nraw + r->ncerts, sizeof(*x->raw),
+	    x->err) == -1 || grow(&x->chains, &x->chains_cap, x->nchains + 1,
+	    sizeof(*x->chains), x->err) == -1)
+		return -1;
+	ch = &x->chains[x->nchains++];
+	memcpy(ch->key, r->key, CS_KEY_LEN);
+	ch->weight = w;
+	ch->off = x->nraw;		/* in raw, until chains_link() */
+	ch->n = (uint32_t)r->ncerts;
+	for (i = 0; i < r->ncerts; i++)
+		x->raw[x->nraw++] = store_node(x, r->certs + i * CS_KEY_LEN);
+	return 0;
+}
+
+/* Starts loading what chain_members() reads of chain i's nodes. */
+static void
+chain_prefetch(const struct ctx *x, size_t i)
+{
+	const struct chain *ch;
+	uint32_t id;
+	size_t k;
+
+	if (i >= x->nchains)
+		return;
+	ch = &x->chains[i];
+	for (k = 0; k < ch->n && k < 4; k++)
+		if ((id = x->raw[ch->off + k]) != NONE) {
+			__builtin_prefetch(x->nodes[id].sha256);
+			__builtin_prefetch(&x->nodes[id].flags, 1);
+		}
+}
+
+/*
+ * Chain c's members, each once, into cnodes, and its id; kept as chain j
+ * when it has any: 1, else 0; -1 on error.
+ */
+static int
+chain_members(struct ctx *x, size_t c, size_t j)
+{
+	struct chain ch = x->chains[c];
+	size_t i, k, start = x->ncnodes;
+	uint32_t id;
+
+	if (grow(&x->cnodes, &x->cnodes_cap, x->ncnodes + ch.n,
 	    sizeof(*x->cnodes), x->err) == -1 || (x->whole && grow(&x->cpos,
-	    &x->cpos_cap, x->ncnodes + r->ncerts, sizeof(*x->cpos), x->err) == -1))
+	    &x->cpos_cap, x->ncnodes + ch.n, sizeof(*x->cpos), x->err) == -1))
 		return -1;
 	cs_buf_reset(&x->idbuf);
-	for (i = 0; i < r->ncerts; i++) {
-		if ((id = store_node(x, r->certs + i * CS_KEY_LEN)) == NONE)
+	for (i = 0; i < ch.n; i++) {
+		if ((id = x->raw[ch.off + i]) == NONE)
 			continue;
 		if (x->whole && cs_buf_append(&x->idbuf, x->nodes[id].sha256,
 		    32, x->err) == -1)
 			return -1;
 		/* Each certificate once: a repeat adds nothing to a walk. */
-		for (j = start; j < x->ncnodes; j++)
-			if (x->cnodes[j] == id)
+		for (k = start; k < x->ncnodes; k++)
+			if (x->cnodes[k] == id)
 				break;
-		if (j == x->ncnodes) {
+		if (k == x->ncnodes) {
 			x->cnodes[x->ncnodes++] = id;
 			x->nodes[id].flags |= F_MEMBER;
 			if (x->whole)
-				x->cpos[j] = 0;
+				x->cpos[k] = 0;
 		}
 		if (x->whole)
-			x->cpos[j] |= (uint64_t)1 << (i < 63 ? i : 63);
+			x->cpos[k] |= (uint64_t)1 << (i < 63 ? i : 63);
 	}
 	if (x->ncnodes == start)
 		return 0;
-	if (grow(&x->chains, &x->chains_cap, x->nchains + 1,
-	    sizeof(*x->chains), x->err) == -1 || (x->whole && grow(&x->ids,
-	    &x->ids_cap, x->nchains + 1, sizeof(*x->ids), x->err) == -1))
+	if (x->whole && grow(&x->ids, &x->ids_cap, j + 1, sizeof(*x->ids),
+	    x->err) == -1)
 		return -1;
 	if (x->whole && !cs_digest(x->mdctx, x->sha256, x->idbuf.data,
-	    x->idbuf.len, x->ids[x->nchains]))
+	    x->idbuf.len, x->ids[j]))
 		return cs_err_set(x->err, CS_ENOMEM, "cannot hash a chain");
-	ch = &x->chains[x->nchains++];
-	memcpy(ch->key, r->key, CS_KEY_LEN);
-	ch->weight = w;
-	ch->off = start;
-	ch->n = (uint32_t)(x->ncnodes - start);
+	ch.off = start;
+	ch.n = (uint32_t)(x->ncnodes - start);
+	x->chains[j] = ch;		/* j <= c */
+	return 1;
+}
+
+static int
+chains_link(struct ctx *x)
+{
+	size_t c, j = 0;
+	int rc;
+
+	for (c = 0; c < x->nchains; c++) {
+		chain_prefetch(x, c + 8);
+		if ((rc = chain_members(x, c, j)) == -1)
+			return -1;
+		j += (size_t)rc;
+	}
+	x->nchains = j;
+	free(x->raw);
+	x->raw = NULL;
+	x->nraw = x->raw_cap = 0;
 	return 0;
 }
 
@@ -1831,7 +1899,9 @@ load_all(struct ctx *x, struct cs_store *st, struct cs_missing *out,
 	    cs_store_foreach_aia_cert(st, load_aia, x, err) == -1)
 		return -1;
 	out->certs = x->nnodes;
-	return cs_store_foreach_chain(st, load_chain, x, err);
+	if (cs_store_foreach_chain(st, load_chain, x, err) == -1)
+		return -1;
+	return chains_link(x);
 }
 
 /*
@@ -2085,6 +2155,7 @@ ctx_release(struct ctx *x)
 	free(x->spki_ok);
 	free(x->cands);
 	free(x->cnodes);
+	free(x->raw);
 	free(x->cpos);
 	free(x->ids);
 	cs_buf_release(&x->idbuf);
