@@ -1,9 +1,13 @@
 #include "certsift/report_html.h"
 
+#include <sys/resource.h>
+#include <sys/syscall.h>
+
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "certsift/b64.h"
 #include "certsift/buf.h"
@@ -908,11 +912,26 @@ side_gather(struct page *p, struct cs_store *st, struct cs_query *q,
 	return 0;
 }
 
+/*
+ * The page wants the rankings last and the walk first, and the walk's
+ * first part runs on two threads of its own (causes.c's nodes): this one
+ * gives way to them (Linux: a thread's nice is its own), and takes the
+ * core the walk leaves idle once it goes on alone.
+ */
+static void
+give_way(void)
+{
+#ifdef SYS_gettid
+	(void)setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10);
+#endif
+}
+
 static void *
 side_run(void *arg)
 {
 	struct side *s = arg;
 
+	give_way();
 	s->ret = side_gather(s->p, s->st, s->q, &s->err);
 	return NULL;
 }
