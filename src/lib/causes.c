@@ -1782,9 +1782,9 @@ days_finish(struct ctx *x, struct cs_causes *out)
 	const struct dc *lo;
 	struct dc key;
 
-	/* The hosts' days of one code come host by host: by day. */
-	for (i = 0; i < 3; i++)
-		dc_sort(v[i]);
+	/* The hosts' days of one code come host by host: by day (hv and dv
+	 * sorted by days_passes()). */
+	dc_sort(&x->pv);
 	for (;;) {
 		for (lo = NULL, i = 0; i < 3; i++)
 			if (at[i] < v[i]->n && (lo == NULL ||
@@ -1983,6 +1983,10 @@ days_passes(struct ctx *x, struct cs_store *st)
 	if (x->days && cs_store_foreach_chainday(st, on_chainday, x,
 	    x->derr) == -1)
 		return -1;
+	/* Sorted here, on the days' thread, while the reports are counted:
+	 * days_finish() has only the counting's own list left to sort. */
+	dc_sort(&x->hv);
+	dc_sort(&x->dv);
 	return 0;
 }
 
