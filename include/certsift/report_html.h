@@ -15,7 +15,9 @@
  * snapshot pinned) and a query of that thread (store.h, query.h). While
  * the walk runs, the trend by error code and the rankings are computed on
  * a second thread of its own, through a reader of the same snapshot
- * (cs_store_reader(), cs_query_twin()).
+ * (cs_store_reader(), cs_query_twin()), at a lower priority than the
+ * walk's; while the causes count the reports, the missing rows'
+ * hostnames are counted on another (without a selection).
  */
 
 #include <stddef.h>
