@@ -39,14 +39,16 @@ ifeq ($(ISAL),1)
 CPPFLAGS += -DCS_HAVE_ISAL
 endif
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || \
-	echo -lssl -lcrypto -llmdb -lxxhash -ljansson -lz -lcurl -lzstd \
+# libcurl is not linked: curl_dl.c loads it when `aia` needs it (every
+# other command would pay ~11 ms to load it and what it pulls in).
+PKG_LIBS := $(shell pkg-config --libs $(filter-out libcurl,$(PKGS)) \
+	2>/dev/null || echo -lcrypto -llmdb -lxxhash -ljansson -lz -lzstd \
 	$(if $(filter 1,$(ISAL)),-lisal))
 # The command sees only the public headers: the compiler enforces it.
 CLI_CFLAGS = $(WARN) $(CFLAGS) $(SAN_CFLAGS) -D_GNU_SOURCE -Iinclude \
 	$(PKG_CFLAGS) $(CPPFLAGS)
 ALL_CFLAGS = $(CLI_CFLAGS) -Isrc/lib -I$(BUILD)/gen
-LIBS	= $(PKG_LIBS) -lpthread -lm
+LIBS	= -Wl,--as-needed $(PKG_LIBS) -lpthread -lm -ldl
 
 LIB_SRC	= $(wildcard src/lib/*.c)
 CLI_SRC	= $(wildcard src/cli/*.c)

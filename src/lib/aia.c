@@ -11,7 +11,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <curl/curl.h>
 #include <openssl/bio.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
@@ -21,6 +20,7 @@
 #include "certsift/export.h"
 #include "certsift/vec.h"
 #include "certsift/x509.h"
+#include "curl_dl.h"
 
 const char *
 cs_aia_status_name(int status)
@@ -209,12 +209,16 @@ url_check(const char *url, int check, char *why, size_t whylen)
 			    "non-ASCII bytes");
 			return 0;
 		}
-	if ((u = curl_url()) == NULL) {
+	if (cs_curl(NULL) == NULL) {
+		say(why, whylen, "libcurl cannot be loaded");
+		return 0;
+	}
+	if ((u = cs_curl_fns.url()) == NULL) {
 		say(why, whylen, "out of memory");
 		return 0;
 	}
-	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
-	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK) {
+	if (cs_curl_fns.url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+	    cs_curl_fns.url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK) {
 		/* libcurl refuses schemes it was built without. */
 		say(why, whylen, "not an http or https URL");
 		goto out;
@@ -223,13 +227,13 @@ url_check(const char *url, int check, char *why, size_t whylen)
 		say(why, whylen, "not an http or https URL");
 		goto out;
 	}
-	if (curl_url_get(u, CURLUPART_USER, &part, 0) != CURLUE_NO_USER ||
-	    curl_url_get(u, CURLUPART_PASSWORD, &part, 0) !=
+	if (cs_curl_fns.url_get(u, CURLUPART_USER, &part, 0) != CURLUE_NO_USER ||
+	    cs_curl_fns.url_get(u, CURLUPART_PASSWORD, &part, 0) !=
 	    CURLUE_NO_PASSWORD) {
 		say(why, whylen, "URL with credentials");
 		goto out;
 	}
-	if (curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
+	if (cs_curl_fns.url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
 	    host[0] == '\0') {
 		say(why, whylen, "URL without a host");
 		goto out;
@@ -244,10 +248,10 @@ url_check(const char *url, int check, char *why, size_t whylen)
 	}
 	ok = 1;
 out:
-	curl_free(part);
-	curl_free(host);
-	curl_free(scheme);
-	curl_url_cleanup(u);
+	cs_curl_fns.free(part);
+	cs_curl_fns.free(host);
+	cs_curl_fns.free(scheme);
+	cs_curl_fns.url_cleanup(u);
 	return ok;
 }
 
@@ -646,8 +650,8 @@ aim(struct xfer *x, const char *url)
 	x->refused = 0;
 	x->too_large = 0;
 	x->r.detail[0] = '\0';
-	return curl_easy_setopt(x->h, CURLOPT_URL, url) != CURLE_OK ||
-	    curl_easy_setopt(x->h, CURLOPT_TIMEOUT_MS, (long)left) !=
+	return cs_curl_fns.easy_setopt(x->h, CURLOPT_URL, url) != CURLE_OK ||
+	    cs_curl_fns.easy_setopt(x->h, CURLOPT_TIMEOUT_MS, (long)left) !=
 	    CURLE_OK ? -1 : 0;
 }
 
@@ -658,29 +662,29 @@ setup(struct xfer *x)
 	CURL *h = x->h;
 	const struct cs_aia_fetch_opts *o = x->o;
 
-	if (curl_easy_setopt(h, CURLOPT_PRIVATE, x) != CURLE_OK ||
-	    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L) != CURLE_OK ||
-	    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https") !=
+	if (cs_curl_fns.easy_setopt(h, CURLOPT_PRIVATE, x) != CURLE_OK ||
+	    cs_curl_fns.easy_setopt(h, CURLOPT_NOSIGNAL, 1L) != CURLE_OK ||
+	    cs_curl_fns.easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https") !=
 	    CURLE_OK ||
-	    curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https") !=
+	    cs_curl_fns.easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https") !=
 	    CURLE_OK ||
 	    /* Redirects are followed here, each URL checked as the first. */
-	    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L) != CURLE_OK ||
+	    cs_curl_fns.easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L) != CURLE_OK ||
 	    /* Not the environment's proxy: only --proxy. */
-	    curl_easy_setopt(h, CURLOPT_PROXY, o->proxy != NULL ? o->proxy :
+	    cs_curl_fns.easy_setopt(h, CURLOPT_PROXY, o->proxy != NULL ? o->proxy :
 	    "") != CURLE_OK ||
-	    curl_easy_setopt(h, CURLOPT_NETRC, (long)CURL_NETRC_IGNORED) !=
+	    cs_curl_fns.easy_setopt(h, CURLOPT_NETRC, (long)CURL_NETRC_IGNORED) !=
 	    CURLE_OK ||
-	    curl_easy_setopt(h, CURLOPT_USERAGENT, "certsift-aia") !=
+	    cs_curl_fns.easy_setopt(h, CURLOPT_USERAGENT, "certsift-aia") !=
 	    CURLE_OK ||
-	    curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE,
+	    cs_curl_fns.easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE,
 	    (curl_off_t)max_bytes(o)) != CURLE_OK ||
-	    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body) !=
+	    cs_curl_fns.easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body) !=
 	    CURLE_OK ||
-	    curl_easy_setopt(h, CURLOPT_WRITEDATA, x) != CURLE_OK ||
-	    curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, on_open) !=
+	    cs_curl_fns.easy_setopt(h, CURLOPT_WRITEDATA, x) != CURLE_OK ||
+	    cs_curl_fns.easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, on_open) !=
 	    CURLE_OK ||
-	    curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, x) != CURLE_OK)
+	    cs_curl_fns.easy_setopt(h, CURLOPT_OPENSOCKETDATA, x) != CURLE_OK)
 		return -1;
 	return 0;
 }
@@ -745,7 +749,7 @@ finish(struct xfer *x, CURLcode rc)
 	char *loc = NULL, why[96];
 	long code = 0;
 
-	curl_easy_getinfo(x->h, CURLINFO_RESPONSE_CODE, &code);
+	cs_curl_fns.easy_getinfo(x->h, CURLINFO_RESPONSE_CODE, &code);
 	r->http = (int)code;
 	if (rc != CURLE_OK) {
 		r->status = curl_status(x, rc);
@@ -754,10 +758,10 @@ finish(struct xfer *x, CURLcode rc)
 			    "%zu bytes", max_bytes(x->o));
 		else if (r->status != CS_AIA_REFUSED || r->detail[0] == '\0')
 			snprintf(r->detail, sizeof(r->detail), "%s",
-			    curl_easy_strerror(rc));
+			    cs_curl_fns.easy_strerror(rc));
 		return 0;
 	}
-	if (code >= 300 && code < 400 && curl_easy_getinfo(x->h,
+	if (code >= 300 && code < 400 && cs_curl_fns.easy_getinfo(x->h,
 	    CURLINFO_REDIRECT_URL, &loc) == CURLE_OK && loc != NULL) {
 		r->status = CS_AIA_REDIRECT;
 		if (r->redirects >= CS_AIA_REDIRECTS) {
@@ -799,7 +803,7 @@ xfer_free(struct xfer *x)
 {
 	if (x == NULL)
 		return;
-	curl_easy_cleanup(x->h);
+	cs_curl_fns.easy_cleanup(x->h);
 	cs_buf_release(&x->r.body);
 	free(x);
 }
@@ -834,8 +838,8 @@ start(CURLM *m, const char *url, size_t i, const struct cs_aia_fetch_opts *o,
 		snprintf(x->r.detail, sizeof(x->r.detail), "%s", why);
 		return 0;
 	}
-	if ((x->h = curl_easy_init()) == NULL || setup(x) == -1 ||
-	    aim(x, url) == -1 || curl_multi_add_handle(m, x->h) != CURLM_OK)
+	if ((x->h = cs_curl_fns.easy_init()) == NULL || setup(x) == -1 ||
+	    aim(x, url) == -1 || cs_curl_fns.multi_add_handle(m, x->h) != CURLM_OK)
 		return cs_err_set(err, CS_ENOMEM, "cannot set up libcurl");
 	return 1;
 }
@@ -853,9 +857,11 @@ cs_aia_fetch(const char *const *urls, size_t n,
 	int left, still, rc, ret = -1;
 
 	jobs = opts->jobs > 0 ? (size_t)opts->jobs : 8;
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+	if (cs_curl(err) == NULL)
+		return -1;
+	if (cs_curl_fns.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
 		return cs_err_set(err, CS_ENOMEM, "cannot start libcurl");
-	if ((m = curl_multi_init()) == NULL ||
+	if ((m = cs_curl_fns.multi_init()) == NULL ||
 	    (run = calloc(jobs, sizeof(*run))) == NULL) {
 		cs_err_set(err, CS_ENOMEM, "out of memory");
 		goto out;
@@ -880,20 +886,20 @@ cs_aia_fetch(const char *const *urls, size_t n,
 		}
 		if (active == 0)
 			continue;
-		if (curl_multi_perform(m, &still) != CURLM_OK) {
+		if (cs_curl_fns.multi_perform(m, &still) != CURLM_OK) {
 			cs_err_set(err, CS_EIO, "libcurl failed");
 			goto out;
 		}
-		while ((msg = curl_multi_info_read(m, &left)) != NULL) {
+		while ((msg = cs_curl_fns.multi_info_read(m, &left)) != NULL) {
 			if (msg->msg != CURLMSG_DONE)
 				continue;
 			x = NULL;
-			curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE,
+			cs_curl_fns.easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE,
 			    (char **)&x);
 			rc = msg->data.result;
-			curl_multi_remove_handle(m, x->h);
+			cs_curl_fns.multi_remove_handle(m, x->h);
 			if (finish(x, (CURLcode)rc) == 1 &&
-			    curl_multi_add_handle(m, x->h) == CURLM_OK)
+			    cs_curl_fns.multi_add_handle(m, x->h) == CURLM_OK)
 				continue;
 			for (k = 0; run[k] != x; k++)
 				;
@@ -904,7 +910,7 @@ cs_aia_fetch(const char *const *urls, size_t n,
 			if (rc == -1)
 				goto out;
 		}
-		if (active > 0 && curl_multi_poll(m, NULL, 0, 1000, NULL) !=
+		if (active > 0 && cs_curl_fns.multi_poll(m, NULL, 0, 1000, NULL) !=
 		    CURLM_OK) {
 			cs_err_set(err, CS_EIO, "libcurl failed");
 			goto out;
@@ -914,11 +920,11 @@ cs_aia_fetch(const char *const *urls, size_t n,
 out:
 	for (k = 0; run != NULL && k < jobs; k++) {
 		if (run[k] != NULL && run[k]->h != NULL)
-			curl_multi_remove_handle(m, run[k]->h);
+			cs_curl_fns.multi_remove_handle(m, run[k]->h);
 		xfer_free(run[k]);
 	}
 	free(run);
-	curl_multi_cleanup(m);
-	curl_global_cleanup();
+	cs_curl_fns.multi_cleanup(m);
+	cs_curl_fns.global_cleanup();
 	return ret;
 }

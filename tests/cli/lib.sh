@@ -75,6 +75,13 @@ assert_file_eq() {
 	fi
 }
 
+# TRIALS N M: N, or M when the binary is built with a sanitizer
+# (CHECK_SANITIZER set by make check): the random trials that find logic
+# errors run in full once, in the plain build
+TRIALS() {
+	if [ -n "${CHECK_SANITIZER:-}" ]; then echo "$2"; else echo "$1"; fi
+}
+
 # run CMD ARGS...: run it, stdout in ./_out, stderr in ./_err, status in $status
 run() {
 	"$@" >_out 2>_err
@@ -176,25 +183,34 @@ _cs_key() {
 }
 
 # b64 FILE: one-line standard base64 of the DER
+# (and in this shell's memory: a test's reports do not fork per certificate)
+declare -A _cs_b64 _cs_sha
 b64() {
 	local k
 	case $1 in /*) ;; *) der "$1" | base64 -w0; return ;; esac
-	k=$_cs_cache/$(_cs_key "$1").b64
-	if [ ! -s "$k" ]; then
-		der "$1" | base64 -w0 >"$k.$$" && mv "$k.$$" "$k"
+	if [ -z "${_cs_b64[$1]:-}" ]; then
+		k=$_cs_cache/$(_cs_key "$1").b64
+		if [ ! -s "$k" ]; then
+			der "$1" | base64 -w0 >"$k.$$" && mv "$k.$$" "$k"
+		fi
+		_cs_b64[$1]=$(<"$k")
 	fi
-	cat "$k"
+	printf '%s' "${_cs_b64[$1]}"
 }
 
 # sha FILE: lowercase hex sha256 of the DER
 sha() {
 	local k
 	case $1 in /*) ;; *) der "$1" | sha256sum | cut -d' ' -f1; return ;; esac
-	k=$_cs_cache/$(_cs_key "$1").sha
-	if [ ! -s "$k" ]; then
-		der "$1" | sha256sum | cut -d' ' -f1 >"$k.$$" && mv "$k.$$" "$k"
+	if [ -z "${_cs_sha[$1]:-}" ]; then
+		k=$_cs_cache/$(_cs_key "$1").sha
+		if [ ! -s "$k" ]; then
+			der "$1" | sha256sum | cut -d' ' -f1 >"$k.$$" &&
+			    mv "$k.$$" "$k"
+		fi
+		_cs_sha[$1]=$(<"$k")
 	fi
-	cat "$k"
+	printf '%s\n' "${_cs_sha[$1]}"
 }
 
 # report HOST TS CODE CERT...: one compact JSON report line. HOST, TS or CODE

@@ -52,7 +52,10 @@ dump_some s.a.0 want.one
 dump_some one got.one
 same_answers want.one got.one "one store merged into a new one"
 
-if [ -n "${CERTSIFT_SHORTKEY:-}" ] && [ -x "$CERTSIFT_SHORTKEY" ]; then
+# (Not under a sanitizer: the 4-bit build is not built with one, and the
+# plain run has done this.)
+if [ -n "${CERTSIFT_SHORTKEY:-}" ] && [ -x "$CERTSIFT_SHORTKEY" ] &&
+    [ -z "${CHECK_SANITIZER:-}" ]; then
 	trial "$CERTSIFT_SHORTKEY" k4
 	c=$(jq .hash_collisions want.k4/stats)
 	[ "$c" -gt 0 ] || fail "4-bit keys gave no collisions"

@@ -10,6 +10,10 @@
 #   KEEP=1    keep each test's temp dir (its path is printed)
 #   JOBS      tests run at once (default: the number of cores)
 #   UPDATE=1  rewrite a test's golden files (<name>.out, .err, .exit) that exist
+#   LEAKS     names of tests run with LeakSanitizer on (ASAN_OPTIONS'
+#             detect_leaks=1 in place of detect_leaks=0): its check at
+#             each process's exit costs ~50 ms, so make check's ASan run
+#             turns it on for a subset that runs every command
 #
 # Every tests/cli/<cmd>-<case>.sh runs (started in sorted order, JOBS at a
 # time) with bash in a fresh temp dir (its cwd) with CERTSIFT, CORPUS and CLI_DIR exported and
@@ -59,11 +63,16 @@ trap 'rm -rf "$CLI_CACHE"' EXIT
 # One test: run it in a fresh temp dir, compare its golden files, and
 # write its verdict ("PASS name" or "FAIL name" and details) to $1.
 run_one() {	# verdict-file test-path name
-	local res=$1 t=$2 name=$3 dir log status why g gf actual
+	local res=$1 t=$2 name=$3 dir log status why g gf actual t0
+	t0=$(date +%s%N)
 	dir=$(mktemp -d "${TMPDIR:-/tmp}/certsift-cli.$name.XXXXXX")
 	log=$dir.log
 	mkdir -p "$log"
-	(cd "$dir" && exec timeout -k 5 "$TIMEOUT" bash "$t") \
+	(cd "$dir" &&
+	    case " ${LEAKS:-} " in *" $name "*)
+		export ASAN_OPTIONS=${ASAN_OPTIONS/detect_leaks=0/detect_leaks=1} ;;
+	    esac &&
+	    exec timeout -k 5 "$TIMEOUT" bash "$t") \
 	    >"$log/stdout" 2>"$log/stderr" </dev/null
 	status=$?
 	why=
@@ -90,10 +99,12 @@ run_one() {	# verdict-file test-path name
 		fi
 	done
 	{
+		t0=$((($(date +%s%N) - t0) / 10000000))
+		t0=$((t0 / 100)).$(printf %02d $((t0 % 100)))s
 		if [ -z "$why" ]; then
-			echo "PASS $name"
+			echo "PASS $name ($t0)"
 		else
-			echo "FAIL $name"
+			echo "FAIL $name ($t0)"
 			echo "    $why"
 			tail -n 40 "$log/stderr" | sed 's/^/    /'
 		fi
