@@ -24,14 +24,25 @@ suite() {	# build-dir label [make args...]
 		echo "$label build: 0 passed, 1 failed"
 		return
 	fi
-	# (unit tests: with LeakSanitizer wherever ASan is)
+	# The unit tests (one process at a time, with LeakSanitizer wherever
+	# ASan is) beside the CLI tests, their output after them.
 	unit_asan=$(echo "${ASAN_OPTIONS:-}" | sed 's/detect_leaks=0/detect_leaks=1/')
 	for t in "$b"/tests/test_*; do
 		[ -x "$t" ] && ASAN_OPTIONS=$unit_asan CORPUS="$PWD/corpus" "$t"
-	done
+	done >"$log.unit" 2>&1 &
+	unit=$!
 	CERTSIFT="$PWD/$b/certsift" CERTSIFT_SHORTKEY="$PWD/build/k4/certsift" \
 	    CERTSIFT_ZLIB="$PWD/build/zlib/certsift" \
 	    CORPUS="$PWD/corpus" sh tests/cli/run.sh
+	wait $unit
+	cat "$log.unit"
+	elapsed
+}
+
+# "   (N s so far)": where make check's time goes.
+start=$(date +%s)
+elapsed() {
+	echo "   ($(( $(date +%s) - start )) s so far)"
 }
 
 {
@@ -50,6 +61,8 @@ suite() {	# build-dir label [make args...]
 	    CFLAGS="-O1 -g -Werror" all >build/logs/zlib.log 2>&1 ||
 	    echo "zlib build: 0 passed, 1 failed"
 	suite build "plain build"
+	# (Not the tests of the Dask driver and of the page in Chromium:
+	# Python and a browser drive there what other tests run here.)
 	# LeakSanitizer's check at a process's exit costs ~50 ms here (it
 	# faults in memory nothing touched): on for the unit tests and for
 	# CLI tests that run every command and its error paths, off for the
@@ -63,7 +76,12 @@ suite() {	# build-dir label [make args...]
 	    causes-real report-figures missing-walk missing-pem verify-bitflips
 	    trend-days show-cert export-der export-pem sel-period-bounds
 	    privacy-hosts-modes" CHECK_SANITIZER=address \
+	EXCLUDE="dask-driver report-browser" \
 	    suite build/asan "ASan+UBSan build" SANITIZE=address,undefined
+	# The fuzz harnesses' seeds replayed (ASan+UBSan) beside the
+	# ThreadSanitizer run, their output after it.
+	sh tools/fuzz.sh --replay >build/logs/fuzz-replay.log 2>&1 &
+	fuzz=$!
 	echo "== ThreadSanitizer build: the multi-threaded ingests, report and merge"
 	echo "   (with a 16 KiB certificate cache: emptied while workers run)"
 	if make --no-print-directory -j"$jobs" BUILD=build/tsan \
@@ -83,8 +101,10 @@ suite() {	# build-dir label [make args...]
 		cat build/logs/tsan.log
 		echo "ThreadSanitizer build: 0 passed, 1 failed"
 	fi
+	elapsed
 	echo "== fuzz harnesses, replaying their seeds (ASan+UBSan)"
-	sh tools/fuzz.sh --replay
+	wait $fuzz
+	cat build/logs/fuzz-replay.log
 	make --no-print-directory check-headers >/dev/null 2>&1 &&
 	    echo "headers: 1 passed, 0 failed" ||
 	    echo "headers: 0 passed, 1 failed"

@@ -69,8 +69,9 @@ fi
 make --no-print-directory build/gen/nss_table.inc >/dev/null ||
     die "cannot generate build/gen/nss_table.inc"
 PKG_CFLAGS=$(pkg-config --cflags $PKGS 2>/dev/null)
-LIBS="$(pkg-config --libs $PKGS 2>/dev/null ||
-    echo -lssl -lcrypto -llmdb -lxxhash -ljansson -lz -lcurl -lzstd) -lpthread -lm"
+# (libcurl is loaded by the library when it needs it: curl_dl.c)
+LIBS="$(pkg-config --libs $(echo "$PKGS" | sed 's/libcurl//') 2>/dev/null ||
+    echo -lcrypto -llmdb -lxxhash -ljansson -lz -lzstd) -lpthread -lm -ldl"
 mkdir -p "$FUZZ/obj" || die "cannot create $FUZZ/obj"
 # Other flags than last time: rebuild everything.
 if [ "$(cat "$FUZZ/obj/flags" 2>/dev/null)" != "$CC $CFLAGS $SAN" ]; then

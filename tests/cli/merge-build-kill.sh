@@ -24,7 +24,7 @@ phase_of() {
 }
 
 later=0
-for t in $(seq 1 "$(TRIALS 6 3)"); do
+for t in $(seq 1 "$(TRIALS 6 2)"); do
 	target=$(( 1 + RANDOM % 10 ))
 	for try in 1 2 3 4 5; do
 		rm -rf out out.merging

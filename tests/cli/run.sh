@@ -10,6 +10,7 @@
 #   KEEP=1    keep each test's temp dir (its path is printed)
 #   JOBS      tests run at once (default: the number of cores)
 #   UPDATE=1  rewrite a test's golden files (<name>.out, .err, .exit) that exist
+#   EXCLUDE   names of tests not to run
 #   LEAKS     names of tests run with LeakSanitizer on (ASAN_OPTIONS'
 #             detect_leaks=1 in place of detect_leaks=0): its check at
 #             each process's exit costs ~50 ms, so make check's ASan run
@@ -141,6 +142,7 @@ for t in "$CLI_DIR"/*-*.sh; do
 		done
 		[ $sel = 1 ] || continue
 	fi
+	case " $(echo ${EXCLUDE:-}) " in *" $name "*) continue ;; esac
 	if [ "$running" -ge "$JOBS" ]; then
 		wait -n -p done_pid
 		report "$done_pid"
