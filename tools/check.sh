@@ -13,7 +13,7 @@ jobs=$(nproc 2>/dev/null || echo 2)
 # two at a time, the merge and Dask tests need more than run.sh's 90 s.
 export TIMEOUT="${TIMEOUT:-300}"
 
-suite() {	# build-dir label [make args...]
+suite() {	# build-dir label [make args...]; $CLI_TESTS: run.sh's patterns
 	b=$1; label=$2; shift 2
 	log=build/logs/$(echo "$b" | tr / _).log
 	echo "== $label"
@@ -33,7 +33,7 @@ suite() {	# build-dir label [make args...]
 	unit=$!
 	CERTSIFT="$PWD/$b/certsift" CERTSIFT_SHORTKEY="$PWD/build/k4/certsift" \
 	    CERTSIFT_ZLIB="$PWD/build/zlib/certsift" \
-	    CORPUS="$PWD/corpus" sh tests/cli/run.sh
+	    CORPUS="$PWD/corpus" sh tests/cli/run.sh ${CLI_TESTS:-}
 	wait $unit
 	cat "$log.unit"
 	elapsed
@@ -60,24 +60,33 @@ elapsed() {
 	make --no-print-directory -j"$jobs" BUILD=build/zlib ISAL=0 \
 	    CFLAGS="-O1 -g -Werror" all >build/logs/zlib.log 2>&1 ||
 	    echo "zlib build: 0 passed, 1 failed"
+	# The CLI tests run once each, under ASan+UBSan below (the same
+	# checks, and memory errors found); here, with the build users run,
+	# those whose output is the contract byte for byte (golden-*), the
+	# Dask and Chromium tests, and the merge soaks in full (under a
+	# sanitizer they run fewer random trials, without the 4-bit build).
+	CLI_TESTS="golden- corpus-sample dask-driver report-browser
+	    ingest-gzip-backends merge-partition merge-kill merge-build-kill"
 	suite build "plain build"
-	# (Not the tests of the Dask driver and of the page in Chromium:
+	CLI_TESTS=
+	# (All but the tests of the Dask driver and of the page in Chromium:
 	# Python and a browser drive there what other tests run here.)
 	# LeakSanitizer's check at a process's exit costs ~50 ms here (it
 	# faults in memory nothing touched): on for the unit tests and for
 	# CLI tests that run every command and its error paths, off for the
 	# rest (ASan and UBSan stay on everywhere).
-	ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
-	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	LEAKS="golden-sample golden-usage golden-trend ingest-bad-input
+	export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1
+	export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+	export LEAKS="golden-sample golden-usage golden-trend ingest-bad-input
 	    ingest-sample ingest-gzip ingest-zstd ingest-kill-resume
 	    ingest-errors-log hostile-strings faults-damaged-store
 	    faults-full-disk merge-restart merge-refuse aia-fetch aia-import
 	    causes-real report-figures missing-walk missing-pem verify-bitflips
 	    trend-days show-cert export-der export-pem sel-period-bounds
-	    privacy-hosts-modes" CHECK_SANITIZER=address \
-	EXCLUDE="dask-driver report-browser" \
-	    suite build/asan "ASan+UBSan build" SANITIZE=address,undefined
+	    privacy-hosts-modes" CHECK_SANITIZER=address
+	export EXCLUDE="dask-driver report-browser"
+	suite build/asan "ASan+UBSan build" SANITIZE=address,undefined
+	unset ASAN_OPTIONS UBSAN_OPTIONS LEAKS CHECK_SANITIZER EXCLUDE
 	# The fuzz harnesses' seeds replayed (ASan+UBSan) beside the
 	# ThreadSanitizer run, their output after it.
 	sh tools/fuzz.sh --replay >build/logs/fuzz-replay.log 2>&1 &

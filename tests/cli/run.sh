@@ -56,6 +56,11 @@ for tool in jq openssl python3 timeout gzip sha256sum; do
 	fi
 done
 
+# (the lists' names one space apart)
+EXCLUDE=$(echo ${EXCLUDE:-})
+LEAKS=$(echo ${LEAKS:-})
+export LEAKS
+
 # lib.sh caches base64/sha256 of fixture certificates here
 CLI_CACHE=$(mktemp -d "${TMPDIR:-/tmp}/certsift-cli-cache.XXXXXX")
 export CLI_CACHE
@@ -142,7 +147,7 @@ for t in "$CLI_DIR"/*-*.sh; do
 		done
 		[ $sel = 1 ] || continue
 	fi
-	case " $(echo ${EXCLUDE:-}) " in *" $name "*) continue ;; esac
+	case " $EXCLUDE " in *" $name "*) continue ;; esac
 	if [ "$running" -ge "$JOBS" ]; then
 		wait -n -p done_pid
 		report "$done_pid"
