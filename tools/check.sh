@@ -1,8 +1,9 @@
 #!/bin/sh
-# make check: unit and CLI tests, then the same suite built with
-# AddressSanitizer and UndefinedBehaviorSanitizer, and a build whose keys
-# are 4 bits (hash collisions every day); the tests that ingest with
-# several threads, built with ThreadSanitizer. Ends with one line
+# make check: the unit tests and the byte-for-byte CLI tests of the plain
+# build, then the unit tests and every CLI test built with AddressSanitizer
+# and UndefinedBehaviorSanitizer, and a build whose keys are 4 bits (hash
+# collisions every day); the tests that run several threads, built with
+# ThreadSanitizer. Ends with one line
 # "N passed, N failed"; exits 1 on any failure.
 set -u
 cd "$(dirname "$0")/.."
@@ -63,14 +64,16 @@ elapsed() {
 	# The CLI tests run once each, under ASan+UBSan below (the same
 	# checks, and memory errors found); here, with the build users run,
 	# those whose output is the contract byte for byte (golden-*), the
-	# Dask and Chromium tests, and the merge soaks in full (under a
-	# sanitizer they run fewer random trials, without the 4-bit build).
+	# Dask and Chromium tests, and the merge soaks (merge-partition,
+	# also run under the sanitizers, with the 4-bit build only here).
 	CLI_TESTS="golden- corpus-sample dask-driver report-browser
 	    ingest-gzip-backends merge-partition merge-kill merge-build-kill"
 	suite build "plain build"
 	CLI_TESTS=
 	# (All but the tests of the Dask driver and of the page in Chromium:
-	# Python and a browser drive there what other tests run here.)
+	# Python and a browser drive there what other tests run here; the
+	# merge kill soaks: merge-restart kills and resumes merges here;
+	# golden-bench: golden-sample runs the same commands here.)
 	# LeakSanitizer's check at a process's exit costs ~50 ms here (it
 	# faults in memory nothing touched): on for the unit tests and for
 	# CLI tests that run every command and its error paths, off for the
@@ -84,7 +87,8 @@ elapsed() {
 	    causes-real report-figures missing-walk missing-pem verify-bitflips
 	    trend-days show-cert export-der export-pem sel-period-bounds
 	    privacy-hosts-modes" CHECK_SANITIZER=address
-	export EXCLUDE="dask-driver report-browser"
+	export EXCLUDE="dask-driver report-browser merge-kill merge-build-kill
+	    golden-bench"
 	suite build/asan "ASan+UBSan build" SANITIZE=address,undefined
 	unset ASAN_OPTIONS UBSAN_OPTIONS LEAKS CHECK_SANITIZER EXCLUDE
 	# The fuzz harnesses' seeds replayed (ASan+UBSan) beside the
@@ -104,8 +108,7 @@ elapsed() {
 		    ingest-order-invariance ingest-sample ingest-concurrent \
 		    ingest-query-while-writing show-cert ingest-zstd \
 		    ingest-gzip-backends ingest-compressed-dir verify-sample \
-		    report-figures causes-sample trend-causes merge-partition \
-		    merge-build-kill
+		    report-figures causes-sample trend-causes merge-partition
 	else
 		cat build/logs/tsan.log
 		echo "ThreadSanitizer build: 0 passed, 1 failed"

@@ -75,13 +75,6 @@ assert_file_eq() {
 	fi
 }
 
-# TRIALS N M: N, or M when the binary is built with a sanitizer
-# (CHECK_SANITIZER set by make check): the random trials that find logic
-# errors run in full once, in the plain build
-TRIALS() {
-	if [ -n "${CHECK_SANITIZER:-}" ]; then echo "$2"; else echo "$1"; fi
-}
-
 # run CMD ARGS...: run it, stdout in ./_out, stderr in ./_err, status in $status
 run() {
 	"$@" >_out 2>_err

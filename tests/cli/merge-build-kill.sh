@@ -24,7 +24,7 @@ phase_of() {
 }
 
 later=0
-for t in $(seq 1 "$(TRIALS 6 2)"); do
+for t in 1 2 3 4 5 6; do
 	target=$(( 1 + RANDOM % 10 ))
 	for try in 1 2 3 4 5; do
 		rm -rf out out.merging
@@ -71,7 +71,7 @@ for t in $(seq 1 "$(TRIALS 6 2)"); do
 	"$CS" verify --db out >verify.out 2>&1 ||
 	    fail "$t: verify: $(cat verify.out)"
 done
-[ $later -ge "$(TRIALS 2 1)" ] || fail "only $later builds were killed after a phase"
+[ $later -ge 2 ] || fail "only $later builds were killed after a phase"
 echo "killed $later builds after their first phase" >&2
 dump_all out got.all
 dump_all all want.all

@@ -14,7 +14,7 @@ echo "seed $seed (MERGE_SEED=$seed repeats it)" >&2
 RANDOM=$seed
 
 killed=0 resumed=0
-for t in $(seq 1 "$(TRIALS 4 2)"); do
+for t in 1 2 3 4; do
 	rm -rf out out.merging
 	# Odd trials: into a copy of base; even ones: base too, into a new
 	# store.
@@ -78,7 +78,7 @@ assert_match "unfinished merge of other stores" "$(cat _err)" "its message"
 ok "$CS" merge --db out s2 s1
 dump_some out got
 same_answers want got "killed in the middle, then merged again"
-[ $killed -ge "$(TRIALS 2 1)" ] || fail "only $killed merges were killed (too fast?)"
+[ $killed -ge 2 ] || fail "only $killed merges were killed (too fast?)"
 echo "killed $killed, $resumed in the middle" >&2
 cmp -s s1.before s1/data.mdb || fail "a merge changed a store it read"
 dump_all out got.all
