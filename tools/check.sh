@@ -95,6 +95,8 @@ elapsed() {
 	# ThreadSanitizer run, their output after it.
 	sh tools/fuzz.sh --replay >build/logs/fuzz-replay.log 2>&1 &
 	fuzz=$!
+	# (merge-restart: a merge of three stores into a new one, its
+	# writer thread and two lanes, killed and resumed)
 	echo "== ThreadSanitizer build: the multi-threaded ingests, report and merge"
 	echo "   (with a 16 KiB certificate cache: emptied while workers run)"
 	if make --no-print-directory -j"$jobs" BUILD=build/tsan \
@@ -108,7 +110,8 @@ elapsed() {
 		    ingest-order-invariance ingest-sample ingest-concurrent \
 		    ingest-query-while-writing show-cert ingest-zstd \
 		    ingest-gzip-backends ingest-compressed-dir verify-sample \
-		    report-figures causes-sample trend-causes merge-partition
+		    report-figures causes-sample trend-causes merge-restart \
+		    merge-refuse
 	else
 		cat build/logs/tsan.log
 		echo "ThreadSanitizer build: 0 passed, 1 failed"

@@ -77,7 +77,7 @@ assert_eq "$(sha srv/lower.pem)" "$(j '.[] | select(.issuer ==
 # The table says so too, and the bundle holds the five.
 run "$CS" missing $A -n 0
 assert_match "missing-intermediate +1 +1 +1 +aia +[0-9a-f]+ +CN=CA der" \
-    "$(cat _out)" "the table's source"
+    "$(<_out)" "the table's source"
 run "$CS" missing $A --pem
 assert_status 0 "missing --pem"
 assert_eq 5 "$(grep -c '^# source: aia$' _out)" "the bundle's sources"
@@ -148,7 +148,7 @@ mdb_load -s aiacert -f aia.bad db 2>/dev/null || die "mdb_load"
 run "$CS" verify --db db
 assert_status 1 "verify finds the flipped certificate"
 assert_match "AIA certificate [0-9a-f]{64}: its DER has another SHA-256" \
-    "$(cat _out)" "verify's problem"
+    "$(<_out)" "verify's problem"
 
 # A name under .invalid (RFC 6761): the resolver fails, the reason is dns,
 # it is kept, and the next run does not ask again.

@@ -105,7 +105,7 @@ echo "not a certificate" >plain/readme.txt
 openssl x509 -in srv/ca-pem.pem -outform DER -out plain/x.der
 run "$CS" aia --db c $R --import plain --import srv/www/p7c.p7c
 assert_status 0 "aia --import plain"
-assert_match "no certificates in 'plain/readme.txt'" "$(cat _err)" \
+assert_match "no certificates in 'plain/readme.txt'" "$(<_err)" \
     "the file without certificates"
 assert_match "^files +4$" "$(grep '^files ' _out)" "files"
 assert_match "^files matched +0$" "$(grep '^files matched' _out)" "matched"
@@ -127,12 +127,12 @@ assert_eq "" "$(j '.[] | select(.url | test("^http://.*/(der.cer|pem.crt|p7c.p7c
 run "$CS" aia --db c --import nothing-here
 assert_status 1 "a missing path"
 assert_match "^certsift: aia: cannot open 'nothing-here': No such file" \
-    "$(cat _err)" "the message"
+    "$(<_err)" "the message"
 flock -o c/ingest.lock sleep 5 &
 lock=$!
 sleep 0.3
 run "$CS" aia --db c --import plain
 assert_status 1 "while an ingest runs"
-assert_match "in use by another ingest" "$(cat _err)" "busy"
+assert_match "in use by another ingest" "$(<_err)" "busy"
 kill $lock 2>/dev/null
 wait $lock 2>/dev/null || :

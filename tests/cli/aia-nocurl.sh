@@ -17,7 +17,7 @@ assert_status 0 "top without libcurl's functions"
 LD_LIBRARY_PATH=$PWD/fake run "$CS" aia --db db --fetch --json
 assert_status 1 "aia --fetch without libcurl's functions"
 assert_stderr_prefixed "its message"
-assert_match "libcurl has no curl_" "$(cat _err)" "it names what is missing"
+assert_match "libcurl has no curl_" "$(<_err)" "it names what is missing"
 
 # The real one: its URL check (libcurl's parser) takes the sample's http
 # URLs, and nothing is fetched by --list.

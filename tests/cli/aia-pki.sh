@@ -18,7 +18,7 @@ srv_start() {
 		sleep 0.05
 	done
 	[ -s srv/port ] || die "the caIssuers server did not start"
-	PORT=$(cat srv/port)
+	PORT=$(<srv/port)
 	URL=http://127.0.0.1:$PORT
 }
 
@@ -77,7 +77,7 @@ for p in ("/der.cer", "/to/lower.cer", "/nothing"):
 EOF
 	assert_eq "/der.cer 200 $(wc -c <srv/www/der.cer | tr -d ' ')
 /to/lower.cer 200 $(wc -c <srv/www/lower.cer | tr -d ' ')
-/nothing 404" "$(cat got)" "what the server serves"
+/nothing 404" "$(<got)" "what the server serves"
 	assert_eq 4 "$(requests)" "requests counted"
 	assert_eq 14 "$(wc -l <srv/reports.jsonl | tr -d ' ')" "reports"
 	assert_eq 7 "$(wc -l <srv/private.jsonl | tr -d ' ')" "private reports"

@@ -5,7 +5,7 @@
 
 ok "$CS" aia -h
 assert_match '^usage: certsift aia ' "$(head -n 1 _out)" "-h"
-assert_eq "" "$(cat _err)" "-h: no stderr"
+assert_eq "" "$(<_err)" "-h: no stderr"
 
 for args in "--list --fetch" "--refresh" "--jobs 0" "--jobs x" \
     "--timeout 0" "--timeout 1.5" "--max-bytes 0" "--max-bytes -1" \
@@ -38,7 +38,7 @@ FILE=$(printf '%s' "$CIO_URL" | sha256sum | cut -d' ' -f1).cer
 assert_eq "[{\"url\":\"$CIO_URL\",\"file\":\"$FILE\",\"level\":1,\"reports\":3,\"chains\":1,\"issuer\":\"$(openssl x509 -in "$CIO" -noout -issuer -nameopt RFC2253 | sed 's/^issuer=//')\",\"status\":null,\"http_status\":null,\"certs\":null,\"fetched_at\":null}]" \
     "$(jc .)" "the list"
 assert_match "^certsift: aia: urls: 1, never fetched 1; unknown-issuer reports 4$" \
-    "$(cat _err)" "the summary on stderr"
+    "$(<_err)" "the summary on stderr"
 run "$CS" aia --db db --no-roots --csv
 assert_eq "url,file,level,reports,chains,issuer,status,http_status,certs,fetched_at" \
     "$(head -n 1 _out | tr -d '\r')" "CSV header"
@@ -55,7 +55,7 @@ assert_match "^urls: 1, never fetched 1; unknown-issuer reports 4$" \
 run "$CS" aia --db db --no-roots --error -8172 --json
 assert_eq "1 1" "$(j '.[] | "\(.reports) \(.chains)"')" "--error"
 run "$CS" aia --db db --no-roots --error -8156 --json
-assert_eq "[]" "$(cat _out)" "nothing selected"
+assert_eq "[]" "$(<_out)" "nothing selected"
 
 # Schema 4: the dump of every table but the AIA ones, schema record 4.
 mdb_dump -a db | awk '
@@ -84,4 +84,4 @@ assert_eq "missing-intermediate aia $(sha "$RAPID")" "$(j '.[] |
     \(.resolved_by)"' | tr '\n' ' ' | sed 's/ $//; s/  */ /g')" \
     "schema 4, upgraded: resolved"
 run "$CS" aia --db old --no-roots --json
-assert_eq "[]" "$(cat _out)" "schema 4, upgraded: nothing left to fetch"
+assert_eq "[]" "$(<_out)" "schema 4, upgraded: nothing left to fetch"

@@ -102,7 +102,7 @@ other|-|6|5|5|24|6
 END
 )" "$(rows)" "the diagnoses"
 assert_eq "certsift: causes: reports 25; primary: interception 8.00%, missing-intermediate 12.00%, untrusted-root 4.00%, unknown-issuer 8.00%, self-signed-leaf 4.00%, expired 4.00%, not-yet-valid 4.00%, name-mismatch 16.00%, weak-signature 4.00%, weak-key 4.00%, not-a-ca 8.00%, other 24.00%" \
-    "$(cat _err)" "summary"
+    "$(<_err)" "summary"
 
 # Examples are chain ids as export --format chains names them: the chain
 # with the most reports first.
@@ -139,4 +139,4 @@ assert_status 0 "causes --error"
 assert_eq "name-mismatch|-|4|3|4|66.67|4
 other|-|2|2|2|33.33|2" "$(rows)" "--error -12276"
 assert_eq "certsift: causes: reports 6; primary: name-mismatch 66.67%, other 33.33%" \
-    "$(cat _err)" "--error summary"
+    "$(<_err)" "--error summary"

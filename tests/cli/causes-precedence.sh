@@ -62,7 +62,7 @@ run "$CS" causes --db db --roots root.pem --json -n 0
 assert_status 0 "causes"
 assert_eq "$want" "$(rows)" "precedence"
 assert_eq "certsift: causes: reports 10; primary: interception 20.00%, missing-intermediate 20.00%, untrusted-root 10.00%, self-signed-leaf 10.00%, expired 10.00%, name-mismatch 10.00%, weak-key 10.00%, other 10.00%" \
-    "$(cat _err)" "summary"
+    "$(<_err)" "summary"
 
 # missing still reports the first gap of y.example's chain.
 run "$CS" missing --db db --roots root.pem --json -n 0

@@ -10,7 +10,7 @@ R="--roots $REAL/DigiCert_Global_Root_G2.crt"
 ok "$CS" causes --db db $R -n 0 --json
 jc '[.[].cause] | unique' >got.txt
 assert_eq '["captive-portal","expired","interception","missing-intermediate","name-mismatch","not-a-ca","not-yet-valid","other","self-signed-leaf","unknown-issuer","untrusted-root","weak-key","weak-signature"]' \
-    "$(cat got.txt)" "every diagnosis occurs"
+    "$(<got.txt)" "every diagnosis occurs"
 
 # cause|detail|reports|primary|chains|hosts
 row() {

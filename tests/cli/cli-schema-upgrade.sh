@@ -38,7 +38,7 @@ cp old/data.mdb before.mdb
 # Read as it is: the same answers, the store untouched.
 for c in $L $I; do
 	ok "$CS" show --db old --json "$c"
-	assert_eq "$(cat want3.$c)" "$(cat _out)" "schema 3: show $c"
+	assert_eq "$(<want3.$c)" "$(<_out)" "schema 3: show $c"
 done
 ok "$CS" stats --db old
 cmp -s before.mdb old/data.mdb || fail "a query changed the schema 3 store"
@@ -53,7 +53,7 @@ for c in $L $I; do
 	ok "$CS" show --db new --json "$c"
 	cp _out want4.$c
 	ok "$CS" show --db old --json "$c"
-	assert_eq "$(cat want4.$c)" "$(cat _out)" "upgraded: show $c"
+	assert_eq "$(<want4.$c)" "$(<_out)" "upgraded: show $c"
 	ok "$CS" hosts --db old --json "$c"
 	assert_eq "$(jq -c '.[:10]' _out)" \
 	    "$(jq -c '[.top_hosts[] | {host, count}]' want4.$c)" \
@@ -91,7 +91,7 @@ for c in $(jq -r .sha256 exp.jsonl); do
 	ok "$CS" show --db fresh --json "$c"
 	cp _out want
 	ok "$CS" show --db tight --json "$c"
-	assert_eq "$(cat want)" "$(cat _out)" "upgraded from a full map: show $c"
+	assert_eq "$(<want)" "$(<_out)" "upgraded from a full map: show $c"
 	n=$((n + 1))
 done
 [ "$n" -gt 50 ] || fail "only $n certificates compared"

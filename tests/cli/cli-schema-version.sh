@@ -12,8 +12,8 @@ cp db/data.mdb before.mdb
 
 run "$CS" stats --db db
 assert_status 1 "stats on another schema"
-assert_match "^certsift: stats: store 'db' has schema version 99; this certsift reads version 6" "$(cat _err)" "stats message"
+assert_match "^certsift: stats: store 'db' has schema version 99; this certsift reads version 6" "$(<_err)" "stats message"
 run "$CS" ingest --db db r.jsonl
 assert_status 1 "ingest on another schema"
-assert_match "schema version 99" "$(cat _err)" "ingest message"
+assert_match "schema version 99" "$(<_err)" "ingest message"
 cmp -s before.mdb db/data.mdb || fail "the store changed"

@@ -29,7 +29,7 @@ X4=$(chain_id "$AVLEAF" "$AVROOT")
 run "$CS" export --db db --format chains --dir out
 assert_status 0 "export chains"
 assert_eq "certsift: export: wrote 4 chains (9 certificates) to 'out'" \
-    "$(cat _err)" "message"
+    "$(<_err)" "message"
 assert_eq "$(printf '%s.pem\n' $X1 $X2 $X3 $X4 | sort)" "$(ls out | sort)" \
     "file names are the chain ids"
 
@@ -108,7 +108,7 @@ assert_eq "$X4.pem" "$(ls av)" "--issuer"
 ok "$CS" export --db db --format chains --dir none --subject no-such-name
 assert_eq "" "$(ls none)" "nothing selected"
 assert_eq "certsift: export: wrote 0 chains (0 certificates) to 'none'" \
-    "$(cat _err)" "nothing selected message"
+    "$(<_err)" "nothing selected message"
 
 # usage errors
 run "$CS" export --db db --format chains

@@ -70,6 +70,6 @@ assert_eq 1 "$(wc -l <_out)" "header only when nothing matches"
 run "$CS" export --db db --format csv -o out.csv
 assert_status 0 "csv -o"
 assert_file_eq all.csv out.csv "csv -o"
-assert_eq "certsift: export: wrote 6 certificates to 'out.csv'" "$(cat _err)" \
+assert_eq "certsift: export: wrote 6 certificates to 'out.csv'" "$(<_err)" \
     "csv -o message"
 assert_eq "out.csv" "$(ls out.csv*)" "no temporary file left"

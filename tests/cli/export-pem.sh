@@ -29,14 +29,14 @@ assert_eq 7 "$(ls blk*.pem | wc -l)" "blocks split"
 for p in blk*.pem; do
 	s=$(openssl x509 -in "$p" -outform DER | sha256sum | cut -d' ' -f1)
 	c=${p%.pem}.txt
-	grep -q "$s" "$c" || fail "$p: comment does not name sha256 $s: $(cat "$c")"
+	grep -q "$s" "$c" || fail "$p: comment does not name sha256 $s: $(<"$c")"
 done
 # the sha256s are those of the jsonl export
 export_jsonl --db db
 assert_eq "$(jq -r .sha256 exp.jsonl | sort)" "$(for p in blk*.pem; do openssl x509 -in "$p" -outform DER | sha256sum | cut -d' ' -f1; done | sort)" "sha256 set"
 # LEAF has count 2: its comment says so
 lc=$(grep -l "$(sha "$LEAF")" blk*.txt)
-grep -Eiq 'count[^0-9]*2([^0-9]|$)' "$lc" || fail "leaf comment lacks its count: $(cat "$lc")"
+grep -Eiq 'count[^0-9]*2([^0-9]|$)' "$lc" || fail "leaf comment lacks its count: $(<"$lc")"
 
 # -o FILE writes the same
 ok "$CS" export --db db --format pem -o out.pem

@@ -38,10 +38,10 @@ for n in 1 2 3 4 5; do
 	truncate -s "$off" t/data.mdb
 	every_command t fail "cut at $off"
 	run "$CS" stats --db t
-	assert_match "store 't' is (truncated|damaged)" "$(cat _err)" \
+	assert_match "store 't' is (truncated|damaged)" "$(<_err)" \
 	    "message for a cut at $off"
 	run "$CS" verify --db t
-	assert_match "^problem: store: " "$(cat _out)" "verify of a cut at $off"
+	assert_match "^problem: store: " "$(<_out)" "verify of a cut at $off"
 	# Nothing was written to it, nothing grown over the cut.
 	assert_eq "$off" "$(stat -c %s t/data.mdb)" "size after a cut at $off"
 done
@@ -78,7 +78,7 @@ printf 'VERSION=3\nformat=bytevalue\ntype=btree\nHEADER=END\n 6b6579\n 76616c\nD
 for d in rnd txt empty other; do
 	every_command $d fail "$d"
 	run "$CS" verify --db $d
-	assert_match "^problem: store: " "$(cat _out)" "verify of $d"
+	assert_match "^problem: store: " "$(<_out)" "verify of $d"
 done
 # Another program's environment was left as it was.
 assert_eq "1" "$(mdb_stat other | awk '/Entries:/ { print $2 }')" "other's records"

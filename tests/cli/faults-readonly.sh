@@ -56,7 +56,7 @@ for d in with without; do
 		run "$CS" ingest --db mnt/$d "$CORPUS/sample/flat-2026-10-w1.jsonl"
 		assert_status 1 "ingest into a read-only store $d its lock file"
 		assert_match "^certsift: ingest: cannot write store 'mnt/$d': (Read-only file system|Permission denied)$" \
-		    "$(cat _err)" "ingest's message ($d)"
+		    "$(<_err)" "ingest's message ($d)"
 	fi
 done
 assert_eq "data.mdb" "$(ls ro/without)" "files of the store without a lock file"

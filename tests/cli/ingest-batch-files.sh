@@ -38,7 +38,7 @@ assert_file_eq ref.jsonl exp.jsonl "export, a file given twice"
 # the last path missing: the files before it are committed all the same
 run "$CS" ingest --json --db last in/f1.jsonl in/f2.jsonl does-not-exist.jsonl
 assert_status 1 "a missing last path"
-grep -q 'does-not-exist' _err || fail "missing path not named: $(cat _err)"
+grep -q 'does-not-exist' _err || fail "missing path not named: $(<_err)"
 ingest --db last in
 expect_json sum.json files=4 files_skipped=2 reports_read=6
 export_jsonl --db last
@@ -47,7 +47,7 @@ assert_file_eq ref.jsonl exp.jsonl "export after a missing last path"
 # a read error (EIO: /proc/self/mem at 0) after two files: they stay
 run "$CS" ingest --json --db eio in/f1.jsonl in/f2.jsonl /proc/self/mem in/f3.jsonl
 assert_status 1 "a read error"
-grep -q 'Input/output error' _err || fail "read error not told: $(cat _err)"
+grep -q 'Input/output error' _err || fail "read error not told: $(<_err)"
 expect_json _out files=3 reports_read=9
 ingest --db eio in
 expect_json sum.json files=4 files_skipped=3 reports_read=3
@@ -63,7 +63,7 @@ export_jsonl --db badref
 mv exp.jsonl badref.jsonl
 run "$CS" ingest --db strict --strict bad
 assert_status 1 "strict stop in the third file"
-grep -q 'f3\.jsonl:4' _err || fail "strict stop not at f3.jsonl:4: $(cat _err)"
+grep -q 'f3\.jsonl:4' _err || fail "strict stop not at f3.jsonl:4: $(<_err)"
 stats --db strict
 r=$(j .reports_accepted stats.json)
 [ "$r" -le 6 ] || fail "strict run kept $r reports (at most f1 and f2: 6)"

@@ -39,7 +39,7 @@ damaged() {
 	cp _out sum.json
 	expect_json sum.json files=1 files_damaged=1
 	grep -Eq "^certsift: ingest: $1:[0-9]+: $3\$" _err ||
-	    fail "$1: no message /$3/ in: $(cat _err)"
+	    fail "$1: no message /$3/ in: $(<_err)"
 	acc=$(j .reports_accepted sum.json)
 	case $2 in
 	"<"*) [ "$acc" -lt "${2#<}" ] || fail "$1: $acc reports accepted" ;;
@@ -120,7 +120,7 @@ for f in bomb.zst bomb.gz; do
 	cp _out sum.json
 	expect_json sum.json files_damaged=1 reports_accepted=0
 	grep -Eq "^certsift: ingest: $f:[0-9]+: decompression bomb \\(over 1000 bytes out per byte in\\) at byte [0-9]+$" _err ||
-	    fail "$f: $(cat _err)"
+	    fail "$f: $(<_err)"
 done
 
 # the reports before a bomb are kept
@@ -131,4 +131,4 @@ damaged a-bomb.zst 300 "decompression bomb \\(over 1000 bytes out per byte in\\)
 run "$CS" ingest --json --strict --db strict cut.zst
 assert_status 1 "--strict on cut.zst"
 grep -q "^certsift: ingest: cut.zst:[0-9]*: " _err ||
-    fail "--strict: $(cat _err)"
+    fail "--strict: $(<_err)"

@@ -32,8 +32,8 @@ for j in 1 2 3 8; do
 done
 expect_json raw1 files=7 files_skipped=1 files_damaged=1
 grep -q "^certsift: ingest: in/g-cut.zst:[0-9]*: truncated zstd stream at byte 20000$" err1 ||
-    fail "no message for g-cut.zst: $(cat err1)"
-grep -q "'in/d-again.gz' was ingested already" err1 || fail "d-again.gz: $(cat err1)"
+    fail "no message for g-cut.zst: $(<err1)"
+grep -q "'in/d-again.gz' was ingested already" err1 || fail "d-again.gz: $(<err1)"
 
 # the same reports from plain files, in the same order, make the same store
 # (the cut file's reports are the first of windows-2026-10-w4.jsonl)

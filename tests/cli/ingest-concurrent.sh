@@ -25,12 +25,12 @@ while [ "$(date +%s)" -lt $end ]; do
 	sleep 0.1
 done
 [ $seen = 1 ] || fail "stats never worked while the first ingest ran"
-kill -0 $bg 2>/dev/null || fail "the first ingest ended early: $(cat bg.err)"
+kill -0 $bg 2>/dev/null || fail "the first ingest ended early: $(<bg.err)"
 
 run "$CS" ingest --db db other.jsonl
 assert_status 1 "second ingest"
 assert_stderr_prefixed "second ingest"
-grep -q 'in use' _err || fail "second ingest: no 'in use' in: $(cat _err)"
+grep -q 'in use' _err || fail "second ingest: no 'in use' in: $(<_err)"
 run "$CS" ingest --db db - <other.jsonl
 assert_status 1 "second ingest from stdin"
 

@@ -43,7 +43,7 @@ for n in $(seq 1 "$KILLS"); do
 	echo "run $n: killed after ${d} ms (status $?)" >&2
 	run "$CS" stats --db db --json
 	if [ "$status" != 0 ] && [ -e db ]; then
-		fail "stats after kill $n: exit $status: $(cat _err)"
+		fail "stats after kill $n: exit $status: $(<_err)"
 	fi
 done
 [ $killed -ge 1 ] || fail "no run was killed"

@@ -14,7 +14,7 @@ gzip -1 -c big.jsonl >big.jsonl.gz
 
 ingest --db d1 big.jsonl
 expect_json sum.json reports_read=2 reports_malformed=1 reports_accepted=1 certs_seen=1 bytes=$size
-assert_match 'big.jsonl:1: line longer than 64 MiB' "$(cat _err)" "message"
+assert_match 'big.jsonl:1: line longer than 64 MiB' "$(<_err)" "message"
 ingest --db d2 big.jsonl.gz
 expect_json sum.json reports_read=2 reports_malformed=1 reports_accepted=1 certs_seen=1 bytes=$size
 run "$CS" ingest --json --db d3 - <big.jsonl

@@ -25,7 +25,7 @@ run "$CS" ingest --db db --strict --commit-every 2 s.jsonl t.jsonl
 assert_status 1 "strict on s.jsonl"
 assert_stderr_prefixed "strict"
 grep -Eq 's\.jsonl(:| line |, line )6([^0-9]|$)|s\.jsonl.*line 6([^0-9]|$)' _err || \
-    fail "stderr does not name s.jsonl line 6: $(cat _err)"
+    fail "stderr does not name s.jsonl line 6: $(<_err)"
 stats --db db
 r=$(j .reports_accepted stats.json)
 [ "$r" -le 5 ] || fail "strict run accepted $r reports before line 6"
@@ -37,7 +37,7 @@ assert_eq "${c:-0}" "$r" "leaf count equals accepted reports after --strict"
 run "$CS" ingest --db db-t --strict t.jsonl
 assert_status 1 "strict on t.jsonl"
 grep -Eq 't\.jsonl(:| line |, line )2([^0-9]|$)|t\.jsonl.*line 2([^0-9]|$)' _err || \
-    fail "stderr does not name t.jsonl line 2: $(cat _err)"
+    fail "stderr does not name t.jsonl line 2: $(<_err)"
 
 # a later run without --strict resumes and ends as the plain run did
 ingest --db db s.jsonl t.jsonl

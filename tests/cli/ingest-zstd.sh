@@ -53,7 +53,7 @@ export_jsonl --db plain-bad
 mv exp.jsonl plain-bad.jsonl
 run "$CS" ingest --db strict --strict --jobs 1 --commit-every 100 bad.zst
 assert_status 1 "strict stop in a zstd file"
-grep -q 'bad\.zst:401:' _err || fail "stderr does not name bad.zst:401: $(cat _err)"
+grep -q 'bad\.zst:401:' _err || fail "stderr does not name bad.zst:401: $(<_err)"
 stats --db strict
 r=$(j .reports_accepted stats.json)
 assert_eq 400 "$r" "reports kept by the strict run (batches of 100)"

@@ -56,7 +56,7 @@ for t in 1 2 3 4 5 6; do
 		[ "$killed" -ge 1 ] && later=$((later + 1))
 		run "$CS" merge --db out base s1 s2
 		assert_status 0 "$t: the build finished"
-		assert_match "finishing the interrupted merge" "$(cat _err)" \
+		assert_match "finishing the interrupted merge" "$(<_err)" \
 		    "$t: its message"
 	elif [ ! -d out ]; then
 		# Killed after its last commit, before the rename: begun
@@ -69,7 +69,7 @@ for t in 1 2 3 4 5 6; do
 		fail "$t: a merge record left"
 	fi
 	"$CS" verify --db out >verify.out 2>&1 ||
-	    fail "$t: verify: $(cat verify.out)"
+	    fail "$t: verify: $(<verify.out)"
 done
 [ $later -ge 2 ] || fail "only $later builds were killed after a phase"
 echo "killed $later builds after their first phase" >&2

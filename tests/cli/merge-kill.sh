@@ -48,7 +48,7 @@ for t in 1 2 3 4; do
 			run "$CS" ingest --db out "$CORPUS/sample/single-report.json"
 			assert_status 1 "$t: ingest into a half-merged store"
 			grep -q 'unfinished merge' _err ||
-			    fail "$t: ingest into a half-merged store: $(cat _err)"
+			    fail "$t: ingest into a half-merged store: $(<_err)"
 			resumed=$((resumed + 1))
 			ok "$CS" stats --db out
 		fi
@@ -71,10 +71,10 @@ kill -9 $pid 2>/dev/null || fail "the merge ended before it could be killed"
 wait $pid 2>/dev/null
 run "$CS" ingest --db out "$CORPUS/sample/single-report.json"
 assert_status 1 "ingest into a half-merged store"
-assert_match "in use by an unfinished merge" "$(cat _err)" "its message"
+assert_match "in use by an unfinished merge" "$(<_err)" "its message"
 run "$CS" merge --db out s2
 assert_status 2 "another merge into a half-merged store"
-assert_match "unfinished merge of other stores" "$(cat _err)" "its message"
+assert_match "unfinished merge of other stores" "$(<_err)" "its message"
 ok "$CS" merge --db out s2 s1
 dump_some out got
 same_answers want got "killed in the middle, then merged again"

@@ -35,7 +35,7 @@ trial() {	# CS label
 	last=$(merge_randomly "$cs" $t "${stores[@]}" 2>merge.err)
 	grep FAIL merge.err >&2 && fail "$t: a merge failed"
 	"$cs" verify --db "$last" >verify.out 2>&1 ||
-	    fail "$t: verify of the merged store: $(cat verify.out)"
+	    fail "$t: verify of the merged store: $(<verify.out)"
 	CS=$cs dump_all "$last" got.$t
 	same_answers want.$t got.$t "$t: $k stores merged"
 }

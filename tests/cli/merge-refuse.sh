@@ -15,20 +15,20 @@ ingest --db s3 r3.jsonl
 
 run "$CS" merge --db out s1 s2
 assert_status 2 "overlap"
-assert_match "^certsift: merge: file 'r2.jsonl' is in both 's1' and 's2': its reports would count twice \(--allow-overlap sums them\)$" "$(cat _err)" "overlap message"
+assert_match "^certsift: merge: file 'r2.jsonl' is in both 's1' and 's2': its reports would count twice \(--allow-overlap sums them\)$" "$(<_err)" "overlap message"
 [ -e out ] || [ -e out.merging ] && fail "a refused merge left a store"
 cp -r s1 out
 cp out/data.mdb before.mdb
 run "$CS" merge --db out s2
 assert_status 2 "overlap with the output"
-assert_match "file 'r2.jsonl' is in both 'out' and 's2'" "$(cat _err)" "its message"
+assert_match "file 'r2.jsonl' is in both 'out' and 's2'" "$(<_err)" "its message"
 cmp -s before.mdb out/data.mdb || fail "a refused merge changed the output"
 ok "$CS" merge --db out s3
 ok "$CS" merge --db out s3 --json
-assert_eq '{"stores":0,"skipped":1,"certs_added":0,"overlapping_files":0,"resumed":false}' "$(cat _out)" "merged again"
-assert_match "store 's3' is merged into 'out' already: skipped" "$(cat _err)" "skip message"
+assert_eq '{"stores":0,"skipped":1,"certs_added":0,"overlapping_files":0,"resumed":false}' "$(<_out)" "merged again"
+assert_match "store 's3' is merged into 'out' already: skipped" "$(<_err)" "skip message"
 ok "$CS" merge --db sum --allow-overlap s1 s2
-assert_match "1 files are in more than one store: their reports are summed" "$(cat _err)" "--allow-overlap says so"
+assert_match "1 files are in more than one store: their reports are summed" "$(<_err)" "--allow-overlap says so"
 stats --db sum
 expect_json stats.json reports_read=8 files=4 unique_certs=3
 
@@ -41,16 +41,16 @@ ingest --db ka2 --hosts keyed:k1 r2.jsonl
 ingest --db kb --hosts keyed:k2 r3.jsonl
 run "$CS" ingest --db none --hosts clear r2.jsonl
 assert_status 2 "ingest of another mode"
-assert_match "store 'none' keeps hostnames none, not clear" "$(cat _err)" "its message"
+assert_match "store 'none' keeps hostnames none, not clear" "$(<_err)" "its message"
 run "$CS" ingest --db ka --hosts keyed:k2 r2.jsonl
 assert_status 2 "ingest under another key"
-assert_match "store 'ka' keeps hostnames keyed \(key fingerprint [0-9a-f]{16}\), not keyed \(key fingerprint [0-9a-f]{16}\)" "$(cat _err)" "its message"
+assert_match "store 'ka' keeps hostnames keyed \(key fingerprint [0-9a-f]{16}\), not keyed \(key fingerprint [0-9a-f]{16}\)" "$(<_err)" "its message"
 run "$CS" merge --db m1 s3 none
 assert_status 2 "clear and none"
-assert_match "stores keep hostnames differently: 's3' clear, 'none' none" "$(cat _err)" "its message"
+assert_match "stores keep hostnames differently: 's3' clear, 'none' none" "$(<_err)" "its message"
 run "$CS" merge --db m1 ka kb
 assert_status 2 "two keys"
-assert_match "stores keep hostnames differently" "$(cat _err)" "its message"
+assert_match "stores keep hostnames differently" "$(<_err)" "its message"
 ok "$CS" merge --db m1 ka ka2
 run "$CS" merge --db m1 s3
 assert_status 2 "clear into keyed"
@@ -61,15 +61,15 @@ assert_status 0 "ingest under the same key into the merged store"
 # Stores given twice, or as the output; no store; an output in use.
 run "$CS" merge --db m2 s1 ./s1
 assert_status 2 "a store twice"
-assert_match "store './s1' is given twice" "$(cat _err)" "its message"
+assert_match "store './s1' is given twice" "$(<_err)" "its message"
 run "$CS" merge --db s1 s3 s1
 assert_status 2 "the output as an input"
-assert_match "store 's1' is both the output and an input" "$(cat _err)" "its message"
+assert_match "store 's1' is both the output and an input" "$(<_err)" "its message"
 run "$CS" merge --db m2
 assert_status 2 "no store"
 run "$CS" merge --db m2 nosuch
 assert_status 1 "a store that is not there"
-assert_match "cannot open store 'nosuch'" "$(cat _err)" "its message"
+assert_match "cannot open store 'nosuch'" "$(<_err)" "its message"
 mkfifo fifo
 "$CS" ingest --db busy - <fifo >/dev/null 2>&1 &
 pid=$!
@@ -80,7 +80,7 @@ for i in $(seq 1 200); do
 done
 run "$CS" merge --db busy s3
 assert_status 1 "an output in use"
-assert_match "store 'busy' is in use by another ingest or merge" "$(cat _err)" "its message"
+assert_match "store 'busy' is in use by another ingest or merge" "$(<_err)" "its message"
 exec 3>&-
 wait $pid
 ok "$CS" merge --db busy s3

@@ -41,7 +41,7 @@ kill_half
 [ -d out ] && fail "a half-done new store is in place"
 run "$CS" merge --db out base s1 s2
 assert_status 0 "the merge finished"
-assert_match "finishing the interrupted merge" "$(cat _err)" "its message"
+assert_match "finishing the interrupted merge" "$(<_err)" "its message"
 dump_some out got
 same_answers want got "a new store killed half-done, then finished"
 
@@ -51,7 +51,7 @@ printf 'mergeboot\n00000000-0000-0000-0000-000000000000\n' |
     mdb_load -T -s meta out.merging || fail "mdb_load"
 run "$CS" merge --db out base s1 s2
 assert_status 0 "the merge after a restart"
-assert_match "system restarted: begun again" "$(cat _err)" "its message"
+assert_match "system restarted: begun again" "$(<_err)" "its message"
 dump_some out got
 same_answers want got "merged again after a restart"
 if mdb_dump -p -s meta out | grep -q '^ merge'; then

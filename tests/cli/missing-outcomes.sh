@@ -70,7 +70,7 @@ expect_rows "no --known" \
 	http://pki.test/hidden4.crt)" \
     "$(mrow untrusted-root "$RT" "$(aki router.pem)" 1 1 1 - -)"
 assert_eq "certsift: missing: reports: complete 7, missing-intermediate 4, untrusted-root 6, unknown-issuer 3" \
-    "$(cat _err)" "summary on stderr"
+    "$(<_err)" "summary on stderr"
 
 missing --roots root.pem --known known.pem
 expect_rows "--known" \
@@ -91,7 +91,7 @@ missing --roots root.pem --error -8156 --error -8172
 assert_eq '[["complete",1,1,1,"CN=Root,O=Certsift Test"],["untrusted-root",1,1,1,"CN=router.example"]]' \
     "$(jc 'map([.outcome, .reports, .chains, .hosts, .issuer])')" "--error twice"
 assert_eq "certsift: missing: reports: complete 1, missing-intermediate 0, untrusted-root 1, unknown-issuer 0" \
-    "$(cat _err)" "summary under --error"
+    "$(<_err)" "summary under --error"
 
 # no roots at all: the root is untrusted, sent or not
 missing
@@ -108,7 +108,7 @@ assert_eq 6 "$(j length)" "-n 0"
 # the table: a header, rows in the same order, the summary last
 run "$CS" missing --db db --no-roots --roots root.pem
 assert_status 0 "table"
-assert_eq "" "$(cat _err)" "table: nothing on stderr"
+assert_eq "" "$(<_err)" "table: nothing on stderr"
 assert_match '^outcome +reports +chains +hosts +source +aki +issuer$' \
     "$(sed -n 1p _out)" "table header"
 assert_match '^complete +7 +4 +4 +- +[0-9a-f]{16} +CN=Root,O=Certsift Test$' \

@@ -36,7 +36,7 @@ ingest --db db r.jsonl
 } >known.csv
 jq -n --rawfile pem caC.pem '{data: [{id: "x", subject: "CA C", pem: $pem}]}' \
     >known.json
-assert_match '\\n' "$(cat known.json)" "the JSON escapes its newlines"
+assert_match '\\n' "$(<known.json)" "the JSON escapes its newlines"
 mkdir kdir
 openssl x509 -in caD.pem -outform DER -out kdir/caD.der
 echo "no certificates here" >kdir/README
@@ -47,11 +47,11 @@ run "$CS" missing --db db --no-roots --roots rdir --known known.csv \
     --known known.json --known kdir --pem
 assert_status 0 "--pem to stdout"
 assert_eq "certsift: missing: reports: complete 1, missing-intermediate 7, untrusted-root 0, unknown-issuer 0" \
-    "$(cat _err)" "summary on stderr with --pem"
+    "$(<_err)" "summary on stderr with --pem"
 cp _out bundle.pem
 run openssl storeutl -certs -noout bundle.pem
 assert_status 0 "openssl storeutl reads the bundle"
-assert_match 'Total found: 4' "$(cat _out)" "4 certificates"
+assert_match 'Total found: 4' "$(<_out)" "4 certificates"
 # their order and comments
 awk '/^-----BEGIN/ { n++; f = "b" n ".pem" } f { print > f }
     /^-----END/ { f = "" }' bundle.pem
@@ -81,7 +81,7 @@ assert_status 0 "--pem -o"
 cmp -s out.pem bundle.pem || fail "-o writes the same bundle"
 assert_eq 5 "$(j length)" "--json rows with -o"
 assert_eq "certsift: missing: reports: complete 1, missing-intermediate 7, untrusted-root 0, unknown-issuer 0
-certsift: missing: wrote 4 certificates to 'out.pem'" "$(cat _err)" \
+certsift: missing: wrote 4 certificates to 'out.pem'" "$(<_err)" \
     "stderr with -o"
 assert_eq "" "$(ls | grep 'out.pem.tmp' || true)" "no temporary file left"
 
@@ -94,10 +94,10 @@ assert_eq 1 "$(grep -c BEGIN _out)" "only caA"
 run "$CS" missing --db db --no-roots --known nosuch.pem
 assert_status 1 "missing --known file"
 assert_eq "certsift: missing: cannot open 'nosuch.pem': No such file or directory" \
-    "$(cat _err)" "missing --known file"
+    "$(<_err)" "missing --known file"
 run "$CS" missing --db db --no-roots --roots kdir/README
 assert_status 1 "--roots file without certificates"
-assert_eq "certsift: missing: no certificates in 'kdir/README'" "$(cat _err)" \
+assert_eq "certsift: missing: no certificates in 'kdir/README'" "$(<_err)" \
     "--roots file without certificates"
 printf -- '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n' \
     >bad.pem

@@ -30,7 +30,7 @@ pki_cert() {
 		    -extfile "$out.ext" -out "$out.pem" 2>/dev/null
 	else
 		openssl x509 -req -in "$out.csr" -CA "$iss.pem" \
-		    -CAkey "$(cat "$iss.kid").key" -days "$days" \
+		    -CAkey "$(<"$iss.kid").key" -days "$days" \
 		    -set_serial "$_pki_serial" -extfile "$out.ext" \
 		    -out "$out.pem" 2>/dev/null
 	fi || die "cannot make $out.pem"

@@ -91,7 +91,7 @@ assert_eq '{"complete":6,"missing-intermediate":9,"unknown-issuer":2}' \
     "$(jc 'group_by(.outcome) | map({(.[0].outcome): (map(.reports) | add)}) | add')" \
     "reports by outcome"
 assert_eq "certsift: missing: reports: complete 6, missing-intermediate 9, untrusted-root 0, unknown-issuer 2" \
-    "$(cat _err)" "summary"
+    "$(<_err)" "summary"
 
 # without the trust anchor it is an untrusted root, sent or seen
 missing -n 0

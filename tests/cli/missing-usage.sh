@@ -3,7 +3,7 @@
 
 ok "$CS" missing -h
 assert_match '^usage: certsift missing ' "$(head -n 1 _out)" "-h"
-assert_eq "" "$(cat _err)" "-h: no stderr"
+assert_eq "" "$(<_err)" "-h: no stderr"
 
 for args in "-n x" "--error NO_SUCH_ERROR" "extra" "-o f" "--pem --json" \
     "--pem --csv" "--bogus"; do
@@ -22,7 +22,7 @@ report a.example $T_OCT1 -8179 "$LEAF" >r.jsonl
 ingest --db db r.jsonl
 run "$CS" missing --db db --no-roots --error -8172 --json
 assert_status 0 "nothing selected"
-assert_eq "[]" "$(cat _out)" "nothing selected: empty array"
+assert_eq "[]" "$(<_out)" "nothing selected: empty array"
 run "$CS" missing --db db --no-roots --error -8172
 assert_status 0 "nothing selected (table)"
 assert_eq "reports: complete 0, missing-intermediate 0, untrusted-root 0, unknown-issuer 0" \

@@ -19,7 +19,7 @@ cp -r fresh probe
 run "$CS" missing --db probe $W
 assert_status 0 "missing"
 set -- $(counts)
-[ $# = 3 ] || die "no --verbose line: $(cat _err)"
+[ $# = 3 ] || die "no --verbose line: $(<_err)"
 n=$1
 [ "$n" -gt 10 ] || fail "the sample's walk checks only $n signatures"
 assert_eq "$n 0 $n" "$*" "first run: every pair checked"

@@ -16,7 +16,7 @@ export_jsonl --db none
 assert_eq "3 3 0" "$(figures $(sha "$LEAF") | cut -d' ' -f1-3)" "leaf, no hosts"
 run "$CS" hosts --db none "$(sha "$LEAF")" --json
 assert_status 0 "hosts none"
-assert_eq '[]' "$(cat _out)" "no hosts listed"
+assert_eq '[]' "$(<_out)" "no hosts listed"
 
 # keyed: HMAC-SHA256 of the normalised hostname under all the key file's
 # bytes, in hex; counts stay exact.

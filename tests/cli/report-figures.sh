@@ -7,7 +7,7 @@ ingest --db db "$CORPUS/sample"
 for sel in "" "--error SEC_ERROR_UNKNOWN_ISSUER" "--leaf --issuer Sample"; do
 	# shellcheck disable=SC2086
 	ok "$CS" report --db db --no-roots -o page.html $sel
-	assert_match "^certsift: report: wrote 'page.html'" "$(cat _err)" "says where"
+	assert_match "^certsift: report: wrote 'page.html'" "$(<_err)" "says where"
 	/usr/bin/python3 - page.html >got.json <<'PY' || fail "page unreadable"
 import html.parser, json, sys
 class P(html.parser.HTMLParser):
@@ -108,7 +108,7 @@ grep -q "Content-Security-Policy\" content=\"default-src 'none'" page.html ||
 # --hosts none: the page says no hostname is kept.
 ingest --db none --hosts none "$CORPUS/sample"
 ok "$CS" report --db none --no-roots
-assert_match "keeps no hostnames" "$(cat _out)" "hosts none"
+assert_match "keeps no hostnames" "$(<_out)" "hosts none"
 # An upgraded schema 4 store says which reports have no day.
 report a.example "$T_OCT1" -8179 "$LEAF" "$INT" >a.jsonl
 report b.example "$T_OCT2" -8179 "$LEAF" "$INT" >b.jsonl
@@ -118,10 +118,10 @@ mdb_dump -a old | awk '/^database=(aiaurl|aiacert|day|chainday|chainhostday|cert
     sed '/^ 736368656d61$/{n;s/.*/ 04000000/}' >old.dump
 mkdir old4 && mdb_load -f old.dump old4 2>/dev/null || die "mdb_load failed"
 ok "$CS" report --db old4 --no-roots
-assert_match "keeps no days yet" "$(cat _out)" "schema 4: no days"
+assert_match "keeps no days yet" "$(<_out)" "schema 4: no days"
 ingest --db old4 b.jsonl
 ok "$CS" report --db old4 --no-roots
-assert_match "the 1 reports ingested before have no day" "$(cat _out)" \
+assert_match "the 1 reports ingested before have no day" "$(<_out)" \
     "upgraded: the reports before"
 run "$CS" report --db db -n 0
 assert_status 2 "-n 0"

@@ -29,8 +29,8 @@ assert_file_eq want.sum got.sum "top certs --cause interception: those chains' c
 # The issue's example: every interception root or CA as PEM.
 ok "$CS" export $R --cause interception --ca --format pem
 grep '^# subject: ' _out | sort >cas
-assert_match "avast! Web/Mail Shield Root" "$(cat cas)" "the Avast root"
-assert_match "FortiGate CA" "$(cat cas)" "the FortiGate CA"
+assert_match "avast! Web/Mail Shield Root" "$(<cas)" "the Avast root"
+assert_match "FortiGate CA" "$(<cas)" "the FortiGate CA"
 assert_eq "$(grep -c BEGIN _out)" "$(jq -s 'map(select(.is_ca)) | length' <(
     "$CS" export $R --cause interception --format jsonl))" "only CAs"
 

@@ -27,7 +27,7 @@ ok "$CS" top certs -n 0 --json --db all $P
 assert_eq '[["CN=portal.example.com",1,1],["CN=shop.example.net",1,1],["CN=www.google.com",2,1]]' \
     "$(jc 'map(select(.leaf_count > 0) | [(.subject | sub(",.*";"")),
     .count, .hosts]) | sort')" "counts and hostnames exact (the hosts' days)"
-assert_eq "" "$(cat _err)" "nothing to say"
+assert_eq "" "$(<_err)" "nothing to say"
 
 # r.example: 2 of AVLEAF's 4 reports are in the period, s.example's none.
 ok "$CS" top hosts -n 0 --json --db all $P
@@ -36,9 +36,9 @@ assert_eq '[{"host":"r.example","reports":2,"certs":2},{"host":"portal.example.c
 ok "$CS" top errors --json --db all $P
 assert_eq '[[-8179,3],[-8181,1]]' "$(jc 'map([.code, .reports])')" \
     "top errors: exact"
-assert_eq "" "$(cat _err)" "top errors: no hostname figure, nothing to say"
+assert_eq "" "$(<_err)" "top errors: no hostname figure, nothing to say"
 ok "$CS" trend --json --db all $P
-assert_eq "" "$(cat _err)" "trend: nothing to say"
+assert_eq "" "$(<_err)" "trend: nothing to say"
 
 # causes: every report counted; name mismatches: q.example's one (LEAF2)
 # and r.example's two (AVLEAF), on 2 hostnames.
@@ -62,7 +62,7 @@ assert_eq '[["CN=portal.example.com",1,1],["CN=shop.example.net",1,0],["CN=www.g
     .count, .hosts]) | sort')" \
     "schema 5: counts exact, hosts at least those that must be in the period"
 assert_eq "certsift: top: 2 (chain, error code) pairs have reports inside and outside the period and several hostnames: figures by hostname count, of their 3 reports in it, only those that must be there (lower bounds)" \
-    "$(cat _err)" "schema 5: says which figures are lower bounds"
+    "$(<_err)" "schema 5: says which figures are lower bounds"
 # r.example: 3 reports of AVLEAF's 4, 1 outside the period: at least 2-1.
 ok "$CS" top hosts -n 0 --json --db five $P
 assert_eq '[{"host":"portal.example.com","reports":1,"certs":2},{"host":"r.example","reports":1,"certs":2}]' \
@@ -75,7 +75,7 @@ ok "$CS" causes --json --no-roots --db five $P
 assert_eq '[3,2,1]' "$(jc 'map(select(.cause == "name-mismatch")) |
     .[0] | [.reports, .chains, .hosts]')" \
     "schema 5: name-mismatch exact reports, the hostnames that must be there"
-assert_match "2 \(chain, error code\) pairs" "$(cat _err)" "schema 5: causes says so"
+assert_match "2 \(chain, error code\) pairs" "$(<_err)" "schema 5: causes says so"
 
 # A period covering every day: exact, and the figures without one.
 for what in certs hosts issuers; do
@@ -83,9 +83,9 @@ for what in certs hosts issuers; do
 	jq -c 'walk(if type == "object" then del(.first_seen, .last_seen)
 	    else . end)' _out >want
 	ok "$CS" top $what -n 0 --json --db all --since 2026-10-01
-	assert_eq "$(cat want)" "$(jc 'walk(if type == "object" then
+	assert_eq "$(<want)" "$(jc 'walk(if type == "object" then
 	    del(.first_seen, .last_seen) else . end)')" "top $what, every day"
-	assert_eq "" "$(cat _err)" "top $what, every day: nothing to say"
+	assert_eq "" "$(<_err)" "top $what, every day: nothing to say"
 done
 
 # Schema 4 (no days): a period selects nothing, and says why.
@@ -98,11 +98,11 @@ as_schema db old 4 aiaurl aiacert day chainday
 ok "$CS" top certs --json --db old --since 2026-10-01
 assert_eq "[]" "$(jc .)" "schema 4: no report in any period"
 assert_eq "certsift: top: the store keeps no days yet (an older schema; the next ingest upgrades it): --since and --until select no report" \
-    "$(cat _err)" "schema 4: says so"
+    "$(<_err)" "schema 4: says so"
 ingest --db old b.jsonl
 ok "$CS" top errors --json --db old --since 2026-10-01
 assert_eq '[[-8181,1]]' "$(jc 'map([.code, .reports])')" \
     "upgraded: only the days since"
 assert_match "^certsift: top: the store keeps days since [0-9-]+T[0-9:]+Z \(upgraded then\): the 3 reports ingested before are in no period$" \
-    "$(cat _err)" "upgraded: says how many reports have no day"
+    "$(<_err)" "upgraded: says how many reports have no day"
 exit 0

@@ -28,7 +28,7 @@ assert_eq "$(jq -c "$C" w)" "$(jq -c "$C" a)" "export: counts"
 # Hosts: exact (the hosts' days), and nothing to say.
 C='[.sha256, .hosts]'
 assert_eq "$(jq -c "$C" w)" "$(jq -c "$C" a)" "export: hosts"
-assert_eq "" "$(cat _err)" "export: nothing to say"
+assert_eq "" "$(<_err)" "export: nothing to say"
 # first_seen/last_seen: within the certificate's days in the period.
 assert_eq "[]" "$(jq -c --arg lo "$T_OCT2" --arg hi "$T_OCT4" '
     select(.first_seen < ($lo | tonumber) or .last_seen >= ($hi | tonumber)

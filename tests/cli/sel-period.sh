@@ -70,7 +70,7 @@ same "top issuers --by hosts" top issuers -n 0 --by hosts --json
 ok "$CS" top hosts -n 0 --json --db win
 jq -c 'map(select(.certs > 0))' _out >want
 ok "$CS" top hosts -n 0 --json --db all $P
-assert_eq "$(cat want)" "$(jc .)" "top hosts"
+assert_eq "$(<want)" "$(jc .)" "top hosts"
 assert_eq '{"host":"a.example","reports":3,"certs":2}' "$(jc '.[0]')" \
     "top hosts: a.example, by hand"
 for fmt in jsonl csv pem; do
@@ -134,7 +134,7 @@ for p in "--since 2026-10-03 --until 2026-10-03" \
 	ok "$CS" top certs --db all --json $p
 	assert_eq "[]" "$(jc .)" "top certs $p"
 	ok "$CS" export --db all --format jsonl $p
-	assert_eq "" "$(cat _out)" "export $p"
+	assert_eq "" "$(<_out)" "export $p"
 	ok "$CS" missing --db all --json --no-roots $p
 	assert_eq "[]" "$(jc .)" "missing $p"
 	ok "$CS" causes --db all --json --no-roots $p

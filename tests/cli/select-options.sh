@@ -92,7 +92,7 @@ sel "" --error -8156
 # the same selection in every format: pem (openssl reads it) and der
 run "$CS" export --db db --format pem --ca -o ca.pem
 assert_status 0 "pem --ca"
-assert_eq "certsift: export: wrote 4 certificates to 'ca.pem'" "$(cat _err)" \
+assert_eq "certsift: export: wrote 4 certificates to 'ca.pem'" "$(<_err)" \
     "pem --ca message"
 run openssl storeutl -certs ca.pem
 assert_eq 4 "$(grep -Ec '^[0-9]+: Certificate' _out)" "openssl reads pem --ca"

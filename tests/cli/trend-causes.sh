@@ -51,7 +51,7 @@ $D2|unknown-issuer|2"
 run "$CS" trend --db db --roots root.pem --by cause --json
 assert_status 0 "trend --by cause"
 assert_eq "$want" "$(rows)" "per day and cause"
-assert_eq "" "$(cat _err)" "exact: nothing to say"
+assert_eq "" "$(<_err)" "exact: nothing to say"
 
 # Each day's causes add up to its reports; each cause's days to causes'
 # primary count.
@@ -76,7 +76,7 @@ run "$CS" trend --db db --roots root.pem --by cause --subject z.example
 assert_eq "day         reports  cause
 -                 1  unknown-issuer
 $D1        1  unknown-issuer
-$D2        2  unknown-issuer" "$(cat _out)" "table, a selection"
+$D2        2  unknown-issuer" "$(<_out)" "table, a selection"
 
 # Two stores merged: the same as one.
 ingest --db da a.jsonl
@@ -98,7 +98,7 @@ assert_status 0 "schema 5"
 # on D2: expired takes the last days.
 assert_eq "$want" "$(rows)" "schema 5: laid over the chain's days"
 assert_match "the days of 7 reports ingested before the store kept hosts' days" \
-    "$(cat _err)" "schema 5: says it guessed"
+    "$(<_err)" "schema 5: says it guessed"
 report v.example $T1 -8179 v.pem int.pem >c.jsonl
 ingest --db old c.jsonl
 mdb_dump -s meta old | grep -q '^ 06000000$' || fail "schema not 6 after ingest"

@@ -33,7 +33,7 @@ ingest --db b --jobs 1 --commit-every 2 r.jsonl
 ingest --db c --jobs 3 --commit-every 3 rev.jsonl
 for db in a b c; do
 	ok "$CS" trend --db $db --json
-	assert_eq "$(cat want.json)" "$(jc 'map({day, code, reports}) |
+	assert_eq "$(<want.json)" "$(jc 'map({day, code, reports}) |
 	    sort_by([.day, .code])')" "trend of $db"
 done
 ok "$CS" trend --db a --json

@@ -24,7 +24,7 @@ cp old/data.mdb before.mdb
 
 ok "$CS" trend --db old --json
 assert_eq "[]" "$(jc .)" "schema 4: no days"
-assert_match "keeps no days yet" "$(cat _err)" "schema 4: says so"
+assert_match "keeps no days yet" "$(<_err)" "schema 4: says so"
 ok "$CS" top errors --db old --json
 assert_eq "3" "$(j '.[0].reports')" "schema 4 read as it is"
 cmp -s before.mdb old/data.mdb || fail "a query changed the schema 4 store"
@@ -35,7 +35,7 @@ ok "$CS" trend --db old --json
 assert_eq '[["2026-10-04",-8181,1],["2026-10-04",-8179,1],["2026-10-05",-8181,1],["2026-10-05",-8179,1]]' \
     "$(jc 'map([.day, .code, .reports])')" "upgraded: the days since"
 assert_match "keeps days since [0-9-]+T[0-9:]+Z \(upgraded then\): the 3 reports ingested before are not counted" \
-    "$(cat _err)" "upgraded: says which reports have no day"
+    "$(<_err)" "upgraded: says which reports have no day"
 ingest --db new a.jsonl
 ingest --db new b.jsonl
 for what in errors issuers certs hosts; do
@@ -46,4 +46,4 @@ for what in errors issuers certs hosts; do
 done
 ok "$CS" trend --db new --json
 assert_eq "7" "$(j 'map(.reports) | add')" "a fresh store has every day"
-assert_eq "" "$(cat _err)" "a fresh store: nothing to say"
+assert_eq "" "$(<_err)" "a fresh store: nothing to say"

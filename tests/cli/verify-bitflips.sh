@@ -17,7 +17,7 @@ for t in der der der summ summ cert cert cert cert sha deridx certhost \
 	cp -r s f
 	key=$(/usr/bin/python3 "$CLI_DIR/storefault.py" flip f "$t" \
 	    $((seed * 31 + i * 7)) $((seed + i)) 2>flip.err) ||
-	    die "cannot flip a bit in $t: $(cat flip.err)"
+	    die "cannot flip a bit in $t: $(<flip.err)"
 	run "$CS" verify --db f
 	if [ "$status" != 1 ]; then
 		fail "flip $i in '$t' (record $key, seed $seed): verify exit $status"

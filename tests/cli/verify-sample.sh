@@ -7,14 +7,14 @@ stats --db s
 run "$CS" verify --db s
 assert_status 0 "verify"
 assert_eq "store 's' is sound" "$(tail -n 1 _out)" "last line"
-assert_eq "" "$(cat _err)" "stderr"
+assert_eq "" "$(<_err)" "stderr"
 assert_match "^checked certificates +$(jq .unique_certs stats.json)\$" \
     "$(grep '^checked certificates' _out)" "certificates checked"
 assert_match "^checked chains +$(jq .unique_chains stats.json)\$" \
     "$(grep '^checked chains' _out)" "chains checked"
 assert_match "^checked hosts +$(jq .unique_hosts stats.json)\$" \
     "$(grep '^checked hosts' _out)" "hosts checked"
-grep -q '^problem' _out && fail "problems on a sound store: $(cat _out)"
+grep -q '^problem' _out && fail "problems on a sound store: $(<_out)"
 
 run "$CS" verify --db s --json
 assert_status 0 "verify --json"
