@@ -65,7 +65,7 @@ elapsed() {
 	# checks, and memory errors found); here, with the build users run,
 	# those whose output is the contract byte for byte (golden-*), the
 	# Dask and Chromium tests, and the merge soaks (merge-partition,
-	# also run under the sanitizers, with the 4-bit build only here).
+	# also run under ASan, with the 4-bit build only here).
 	CLI_TESTS="golden- corpus-sample dask-driver report-browser
 	    ingest-gzip-backends merge-partition merge-kill merge-build-kill"
 	suite build "plain build"
