@@ -3,8 +3,8 @@
 # build, then the unit tests and every CLI test built with AddressSanitizer
 # and UndefinedBehaviorSanitizer, and a build whose keys are 4 bits (hash
 # collisions every day); the tests that run several threads, built with
-# ThreadSanitizer. Ends with one line
-# "N passed, N failed"; exits 1 on any failure.
+# ThreadSanitizer. Ends with one line "N passed, N failed"; exits 1 on any
+# failure.
 set -u
 cd "$(dirname "$0")/.."
 out=$(mktemp)

@@ -209,7 +209,7 @@ url_check(const char *url, int check, char *why, size_t whylen)
 			    "non-ASCII bytes");
 			return 0;
 		}
-	if (cs_curl(NULL) == NULL) {
+	if (cs_curl_load(NULL) == -1) {
 		say(why, whylen, "libcurl cannot be loaded");
 		return 0;
 	}
@@ -227,9 +227,9 @@ url_check(const char *url, int check, char *why, size_t whylen)
 		say(why, whylen, "not an http or https URL");
 		goto out;
 	}
-	if (cs_curl_fns.url_get(u, CURLUPART_USER, &part, 0) != CURLUE_NO_USER ||
-	    cs_curl_fns.url_get(u, CURLUPART_PASSWORD, &part, 0) !=
-	    CURLUE_NO_PASSWORD) {
+	if (cs_curl_fns.url_get(u, CURLUPART_USER, &part, 0) !=
+	    CURLUE_NO_USER || cs_curl_fns.url_get(u, CURLUPART_PASSWORD,
+	    &part, 0) != CURLUE_NO_PASSWORD) {
 		say(why, whylen, "URL with credentials");
 		goto out;
 	}
@@ -659,32 +659,27 @@ aim(struct xfer *x, const char *url)
 static int
 setup(struct xfer *x)
 {
+	CURLcode (*set)(CURL *, CURLoption, ...) = cs_curl_fns.easy_setopt;
 	CURL *h = x->h;
 	const struct cs_aia_fetch_opts *o = x->o;
 
-	if (cs_curl_fns.easy_setopt(h, CURLOPT_PRIVATE, x) != CURLE_OK ||
-	    cs_curl_fns.easy_setopt(h, CURLOPT_NOSIGNAL, 1L) != CURLE_OK ||
-	    cs_curl_fns.easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https") !=
-	    CURLE_OK ||
-	    cs_curl_fns.easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https") !=
-	    CURLE_OK ||
+	if (set(h, CURLOPT_PRIVATE, x) != CURLE_OK ||
+	    set(h, CURLOPT_NOSIGNAL, 1L) != CURLE_OK ||
+	    set(h, CURLOPT_PROTOCOLS_STR, "http,https") != CURLE_OK ||
+	    set(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https") != CURLE_OK ||
 	    /* Redirects are followed here, each URL checked as the first. */
-	    cs_curl_fns.easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L) != CURLE_OK ||
+	    set(h, CURLOPT_FOLLOWLOCATION, 0L) != CURLE_OK ||
 	    /* Not the environment's proxy: only --proxy. */
-	    cs_curl_fns.easy_setopt(h, CURLOPT_PROXY, o->proxy != NULL ? o->proxy :
-	    "") != CURLE_OK ||
-	    cs_curl_fns.easy_setopt(h, CURLOPT_NETRC, (long)CURL_NETRC_IGNORED) !=
+	    set(h, CURLOPT_PROXY, o->proxy != NULL ? o->proxy : "") !=
 	    CURLE_OK ||
-	    cs_curl_fns.easy_setopt(h, CURLOPT_USERAGENT, "certsift-aia") !=
+	    set(h, CURLOPT_NETRC, (long)CURL_NETRC_IGNORED) != CURLE_OK ||
+	    set(h, CURLOPT_USERAGENT, "certsift-aia") != CURLE_OK ||
+	    set(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)max_bytes(o)) !=
 	    CURLE_OK ||
-	    cs_curl_fns.easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE,
-	    (curl_off_t)max_bytes(o)) != CURLE_OK ||
-	    cs_curl_fns.easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body) !=
-	    CURLE_OK ||
-	    cs_curl_fns.easy_setopt(h, CURLOPT_WRITEDATA, x) != CURLE_OK ||
-	    cs_curl_fns.easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, on_open) !=
-	    CURLE_OK ||
-	    cs_curl_fns.easy_setopt(h, CURLOPT_OPENSOCKETDATA, x) != CURLE_OK)
+	    set(h, CURLOPT_WRITEFUNCTION, on_body) != CURLE_OK ||
+	    set(h, CURLOPT_WRITEDATA, x) != CURLE_OK ||
+	    set(h, CURLOPT_OPENSOCKETFUNCTION, on_open) != CURLE_OK ||
+	    set(h, CURLOPT_OPENSOCKETDATA, x) != CURLE_OK)
 		return -1;
 	return 0;
 }
@@ -839,7 +834,8 @@ start(CURLM *m, const char *url, size_t i, const struct cs_aia_fetch_opts *o,
 		return 0;
 	}
 	if ((x->h = cs_curl_fns.easy_init()) == NULL || setup(x) == -1 ||
-	    aim(x, url) == -1 || cs_curl_fns.multi_add_handle(m, x->h) != CURLM_OK)
+	    aim(x, url) == -1 ||
+	    cs_curl_fns.multi_add_handle(m, x->h) != CURLM_OK)
 		return cs_err_set(err, CS_ENOMEM, "cannot set up libcurl");
 	return 1;
 }
@@ -857,7 +853,7 @@ cs_aia_fetch(const char *const *urls, size_t n,
 	int left, still, rc, ret = -1;
 
 	jobs = opts->jobs > 0 ? (size_t)opts->jobs : 8;
-	if (cs_curl(err) == NULL)
+	if (cs_curl_load(err) == -1)
 		return -1;
 	if (cs_curl_fns.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
 		return cs_err_set(err, CS_ENOMEM, "cannot start libcurl");
@@ -894,8 +890,8 @@ cs_aia_fetch(const char *const *urls, size_t n,
 			if (msg->msg != CURLMSG_DONE)
 				continue;
 			x = NULL;
-			cs_curl_fns.easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE,
-			    (char **)&x);
+			cs_curl_fns.easy_getinfo(msg->easy_handle,
+			    CURLINFO_PRIVATE, (char **)&x);
 			rc = msg->data.result;
 			cs_curl_fns.multi_remove_handle(m, x->h);
 			if (finish(x, (CURLcode)rc) == 1 &&
@@ -910,8 +906,8 @@ cs_aia_fetch(const char *const *urls, size_t n,
 			if (rc == -1)
 				goto out;
 		}
-		if (active > 0 && cs_curl_fns.multi_poll(m, NULL, 0, 1000, NULL) !=
-		    CURLM_OK) {
+		if (active > 0 && cs_curl_fns.multi_poll(m, NULL, 0, 1000,
+		    NULL) != CURLM_OK) {
 			cs_err_set(err, CS_EIO, "libcurl failed");
 			goto out;
 		}

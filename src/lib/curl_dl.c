@@ -51,14 +51,13 @@ load(void)
 	}
 }
 
-const struct cs_curl *
-cs_curl(struct cs_err *err)
+int
+cs_curl_load(struct cs_err *err)
 {
 	pthread_once(&once, load);
-	if (failed != NULL) {
-		if (err != NULL)
-			cs_err_set(err, CS_EIO, "%s", failed);
-		return NULL;
-	}
-	return &cs_curl_fns;
+	if (failed == NULL)
+		return 0;
+	if (err != NULL)
+		cs_err_set(err, CS_EIO, "%s", failed);
+	return -1;
 }

@@ -36,13 +36,13 @@ struct cs_curl {
 	CURLMcode	 (*multi_cleanup)(CURLM *);
 };
 
-/* Its functions, once cs_curl() has returned them. */
+/* Its functions, once cs_curl_load() has returned 0. */
 extern struct cs_curl	cs_curl_fns;
 
 /*
- * libcurl's functions (loaded once, by whichever thread comes first), or
- * NULL when it cannot be loaded: then err (if not NULL) says why.
+ * Loads libcurl once (whichever thread comes first): 0, or -1 when it
+ * cannot be loaded, then err (if not NULL) says why.
  */
-const struct cs_curl	*cs_curl(struct cs_err *err);
+int	cs_curl_load(struct cs_err *err);
 
 #endif

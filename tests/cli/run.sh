@@ -69,7 +69,7 @@ trap 'rm -rf "$CLI_CACHE"' EXIT
 # One test: run it in a fresh temp dir, compare its golden files, and
 # write its verdict ("PASS name" or "FAIL name" and details) to $1.
 run_one() {	# verdict-file test-path name
-	local res=$1 t=$2 name=$3 dir log status why g gf actual t0
+	local res=$1 t=$2 name=$3 dir log status why g gf actual t0 cs
 	t0=$(date +%s%N)
 	dir=$(mktemp -d "${TMPDIR:-/tmp}/certsift-cli.$name.XXXXXX")
 	log=$dir.log
@@ -105,12 +105,11 @@ run_one() {	# verdict-file test-path name
 		fi
 	done
 	{
-		t0=$((($(date +%s%N) - t0) / 10000000))
-		t0=$((t0 / 100)).$(printf %02d $((t0 % 100)))s
+		cs=$((($(date +%s%N) - t0) / 10000000))	# hundredths
 		if [ -z "$why" ]; then
-			echo "PASS $name ($t0)"
+			printf 'PASS %s (%d.%02ds)\n' "$name" $((cs / 100)) $((cs % 100))
 		else
-			echo "FAIL $name ($t0)"
+			printf 'FAIL %s (%d.%02ds)\n' "$name" $((cs / 100)) $((cs % 100))
 			echo "    $why"
 			tail -n 40 "$log/stderr" | sed 's/^/    /'
 		fi
