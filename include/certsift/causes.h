@@ -83,7 +83,6 @@ struct cs_causes {
 	uint64_t		 reports;	/* selected */
 	uint64_t		 chains;	/* unique chains with them */
 	uint64_t		 primary[CS_CAUSE_N];	/* by cause */
-	void			*priv;		/* for cs_causes_chain() */
 	/* cs_causes_days() only: by day (CS_NODAY first), then cause. */
 	struct cs_cause_day	*days;
 	size_t			 ndays;
@@ -91,7 +90,7 @@ struct cs_causes {
 	uint64_t		 days_guessed;
 };
 
-#define CS_CAUSES_INIT { NULL, 0, 0, 0, { 0 }, NULL, NULL, 0, 0 }
+#define CS_CAUSES_INIT { NULL, 0, 0, 0, { 0 }, NULL, 0, 0 }
 
 /*
  * Diagnoses the selected reports of st: the chains and reports that
@@ -150,13 +149,6 @@ typedef int (*cs_causes_day_fn)(void *arg, const unsigned char *ckey,
 int	cs_causes_parts(struct cs_store *st, const struct cs_missing_opts *mo,
 	    cs_causes_part_fn fn, cs_causes_day_fn dayfn, void *arg,
 	    struct cs_err *err);
-
-/*
- * The number of selected reports of the chain with this store key that
- * have cause (primary or not); 0 for a chain that was not selected.
- */
-uint64_t	cs_causes_chain(const struct cs_causes *c,
-		    const unsigned char *ckey, int cause);
 
 /*
  * Each cause's share of the selected reports as their primary cause, in

@@ -417,7 +417,7 @@ struct ctx {
 	size_t			 cur;
 	struct ex		*acc;
 	size_t			 nacc, acc_cap;
-	uint64_t		(*counts)[CS_CAUSE_N];	/* per chain */
+	unsigned char		*counted;	/* per chain: has reports */
 	uint64_t		 reports;
 	uint64_t		 primary[CS_CAUSE_N];
 	/* cs_causes_days(): per chain, its reports' primary causes by code
@@ -1302,10 +1302,8 @@ group_mask(const struct ctx *x, unsigned g)
 static int
 count_group(struct ctx *x, unsigned g, uint64_t k, long host)
 {
-	const int *per = per_report;
 	const struct crec *c = &x->chains[x->cur];
 	uint32_t row, prim = NOROW, r, mask;
-	uint16_t seen = 0;
 	size_t i;
 
 	if (k == 0)
@@ -1326,7 +1324,6 @@ count_group(struct ctx *x, unsigned g, uint64_t k, long host)
 			prim = row;
 		if (count_row(x, row, k, host) == -1)
 			return -1;
-		seen |= (uint16_t)(1u << x->rows[row].cause);
 	}
 	for (i = 0; i < 3; i++) {
 		if (!(g & (1u << i)))
@@ -1336,7 +1333,6 @@ count_group(struct ctx *x, unsigned g, uint64_t k, long host)
 			return -1;
 		if (prim == NOROW)
 			prim = r;
-		seen |= (uint16_t)(1u << per[i]);
 	}
 	if (prim == NOROW && c->rn > 0)
 		prim = x->crows[c->roff];
@@ -1344,16 +1340,13 @@ count_group(struct ctx *x, unsigned g, uint64_t k, long host)
 		prim = x->other_row;
 		if (count_row(x, prim, k, host) == -1)
 			return -1;
-		seen |= 1u << CS_CAUSE_OTHER;
 	}
 	x->rows[prim].primary += k;
 	x->primary[x->rows[prim].cause] += k;
 	if (x->days && dc_add(&x->pv, (uint32_t)x->cur, x->cur_has_err,
 	    x->cur_code, CS_NODAY, x->rows[prim].cause, k) == -1)
 		return cs_err_set(x->err, CS_ENOMEM, "out of memory");
-	for (i = 0; i < CS_CAUSE_N; i++)
-		if (seen & (1u << i))
-			x->counts[x->cur][i] += k;
+	x->counted[x->cur] = 1;
 	return 0;
 }
 
@@ -1813,12 +1806,6 @@ days_finish(struct ctx *x, struct cs_causes *out)
 
 /* ---- the rows ------------------------------------------------------------ */
 
-struct cpriv {
-	unsigned char	(*keys)[CS_KEY_LEN];
-	uint64_t	(*counts)[CS_CAUSE_N];
-	size_t		 n;
-};
-
 static int
 row_cmp(const void *a, const void *b)
 {
@@ -1837,7 +1824,6 @@ static int
 finish(struct ctx *x, struct cs_causes *out)
 {
 	struct cs_cause_row *r;
-	struct cpriv *pv;
 	size_t i, j, k;
 
 	/* Distinct hostnames per row. */
@@ -1873,23 +1859,9 @@ finish(struct ctx *x, struct cs_causes *out)
 		qsort(out->rows, out->nrows, sizeof(*out->rows), row_cmp);
 	out->reports = x->reports;
 	memcpy(out->primary, x->primary, sizeof(out->primary));
-	if ((pv = calloc(1, sizeof(*pv))) == NULL ||
-	    (pv->keys = malloc((x->nchains ? x->nchains : 1) *
-	    sizeof(*pv->keys))) == NULL) {
-		free(pv);
-		goto nomem;
-	}
-	for (i = 0, k = 0; i < x->nchains; i++) {
-		memcpy(pv->keys[i], x->chains[i].key, CS_KEY_LEN);
-		for (j = 0; j < CS_CAUSE_N && x->counts[i][j] == 0; j++)
-			;
-		k += j < CS_CAUSE_N;
-	}
+	for (i = 0, k = 0; i < x->nchains; i++)
+		k += x->counted[i];
 	out->chains = k;
-	pv->counts = x->counts;
-	x->counts = NULL;
-	pv->n = x->nchains;
-	out->priv = pv;
 	return 0;
 nomem:
 	return cs_err_set(x->err, CS_ENOMEM, "out of memory");
@@ -1916,7 +1888,7 @@ ctx_release(struct ctx *x)
 	free(x->nex);
 	free(x->acc);
 	free(x->parts);
-	free(x->counts);
+	free(x->counted);
 	cs_vec_release(&x->pv);
 	cs_vec_release(&x->hv);
 	cs_vec_release(&x->dv);
@@ -2089,8 +2061,7 @@ run(struct cs_store *st, const struct cs_missing_opts *mo, size_t examples,
 	cs_missing_release(&m);
 	if (cs_store_foreach_validity(st, on_validity, &x, err) == -1)
 		goto out;
-	if ((x.counts = calloc(x.nchains ? x.nchains : 1,
-	    sizeof(*x.counts))) == NULL) {
+	if ((x.counted = calloc(x.nchains ? x.nchains : 1, 1)) == NULL) {
 		cs_err_set(err, CS_ENOMEM, "out of memory");
 		goto out;
 	}
@@ -2150,29 +2121,6 @@ cs_cause_mask_parse(const char *name, uint32_t *mask)
 	return 0;
 }
 
-uint64_t
-cs_causes_chain(const struct cs_causes *c, const unsigned char *ckey,
-    int cause)
-{
-	const struct cpriv *pv = c->priv;
-	size_t lo = 0, hi, mid;
-	int r;
-
-	if (pv == NULL || cause < 0 || cause >= CS_CAUSE_N)
-		return 0;
-	hi = pv->n;
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if ((r = memcmp(pv->keys[mid], ckey, CS_KEY_LEN)) == 0)
-			return pv->counts[mid][cause];
-		if (r < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return 0;
-}
-
 void
 cs_causes_shares(const struct cs_causes *c, unsigned bp[CS_CAUSE_N])
 {
@@ -2216,7 +2164,6 @@ cs_causes_row_share(const struct cs_causes *c, const struct cs_cause_row *r)
 void
 cs_causes_release(struct cs_causes *c)
 {
-	struct cpriv *pv;
 	size_t i;
 
 	if (c == NULL)
@@ -2227,10 +2174,5 @@ cs_causes_release(struct cs_causes *c)
 	}
 	free(c->rows);
 	free(c->days);
-	if ((pv = c->priv) != NULL) {
-		free(pv->keys);
-		free(pv->counts);
-		free(pv);
-	}
 	memset(c, 0, sizeof(*c));
 }

@@ -159,11 +159,84 @@ cert_cmp(const void *a, const void *b, void *arg)
 	return memcmp(x->sha256, y->sha256, 32);
 }
 
+typedef int (*rowcmp_fn)(const void *, const void *, void *);
+
+/*
+ * The rows that sort first, limit of them, kept as they come when a row's
+ * figures are final once it is read (certs; hosts without a selection):
+ * the rows are a heap, the one sorting last on top, and a million rows
+ * are never held for the first twenty. limit 0: every row.
+ */
+struct topn {
+	rows_t		*rows;
+	size_t		 limit;
+	rowcmp_fn	 cmp;
+	size_t		 by;
+};
+
+static void
+row_swap(struct cs_rank_row *a, struct cs_rank_row *b)
+{
+	struct cs_rank_row t = *a;
+
+	*a = *b;
+	*b = t;
+}
+
+/*
+ * Offers r (its name, if any, is the caller's): kept when it sorts among
+ * the first limit, its name copied; a row it pushes out is freed. 0, or
+ * -1 when out of memory.
+ */
+static int
+topn_offer(struct topn *t, const struct cs_rank_row *r)
+{
+	struct cs_rank_row *v, *e;
+	size_t i, c;
+
+	if (t->limit > 0 && t->rows->n == t->limit &&
+	    t->cmp(r, &t->rows->v[0], &t->by) >= 0)
+		return 0;
+	if (t->limit == 0 || t->rows->n < t->limit) {
+		if ((e = row_add(t->rows)) == NULL)
+			return -1;
+	} else {
+		e = &t->rows->v[0];
+		free(e->name);
+	}
+	*e = *r;
+	if (r->name != NULL && (e->name = dupmem(r->name, r->len)) == NULL) {
+		/* the slot holds a row without its name: drop it */
+		row_swap(e, &t->rows->v[t->rows->n - 1]);
+		t->rows->n--;
+		return -1;
+	}
+	if (t->limit == 0)
+		return 0;
+	v = t->rows->v;
+	if (e != v) {
+		/* up from the new leaf */
+		for (i = t->rows->n - 1; i > 0 && t->cmp(&v[i], &v[(i - 1) /
+		    2], &t->by) > 0; i = (i - 1) / 2)
+			row_swap(&v[i], &v[(i - 1) / 2]);
+		return 0;
+	}
+	/* down from the root */
+	for (i = 0; (c = 2 * i + 1) < t->rows->n; i = c) {
+		if (c + 1 < t->rows->n && t->cmp(&v[c + 1], &v[c], &t->by) > 0)
+			c++;
+		if (t->cmp(&v[c], &v[i], &t->by) <= 0)
+			break;
+		row_swap(&v[i], &v[c]);
+	}
+	return 0;
+}
+
 /* ---- certs --------------------------------------------------------------- */
 
 struct certscan {
 	const struct cs_query	*q;
-	rows_t			*rows;
+	struct topn		 top;
 	struct cs_err		*err;
 };
 
@@ -172,25 +245,25 @@ certs_collect(void *arg, const struct cs_certrec *rec)
 {
 	struct certscan *cs = arg;
 	struct cs_certrec r = *rec;
-	struct cs_rank_row *e;
+	struct cs_rank_row e;
 
 	/* cs_query_cert() may compact r.errs, which rec owns anyway. */
 	if (!cs_query_cert(cs->q, &r))
 		return 0;
-	if ((e = row_add(cs->rows)) == NULL)
-		return query_nomem(cs->err);
-	memcpy(e->key, r.key, CS_KEY_LEN);
-	memcpy(e->sha256, r.cert.sha256, 32);
-	e->v[0] = r.count;
-	e->v[1] = r.leaf_count;
-	e->v[2] = r.hosts;
-	return 0;
+	memset(&e, 0, sizeof(e));
+	memcpy(e.key, r.key, CS_KEY_LEN);
+	memcpy(e.sha256, r.cert.sha256, 32);
+	e.v[0] = r.count;
+	e.v[1] = r.leaf_count;
+	e.v[2] = r.hosts;
+	return topn_offer(&cs->top, &e) == -1 ? query_nomem(cs->err) : 0;
 }
 
 static int
-rank_certs(struct cs_query *q, rows_t *rows, struct cs_err *err)
+rank_certs(struct cs_query *q, const struct cs_rank_opts *o, rows_t *rows,
+    struct cs_err *err)
 {
-	struct certscan cs = { q, rows, err };
+	struct certscan cs = { q, { rows, o->limit, cert_cmp, o->by }, err };
 
 	return cs_store_foreach_cert(q->st, query_summary_needed(q) ?
 	    CS_GET_SUMMARY : 0, certs_collect, &cs, err);
@@ -583,6 +656,7 @@ struct hostscan {
 	const unsigned char	*ckey;		/* the chain of the rows */
 	uint64_t		 min_reports;
 	rows_t			*rows;
+	struct topn		 top;		/* of rows */
 	struct strmap		 hosts;		/* index: the row */
 	struct keymap		 certs;
 	idxvec_t		 cc;
@@ -616,7 +690,7 @@ hosts_total(void *arg, const char *host, size_t len, uint64_t reports,
     uint64_t certs)
 {
 	struct hostscan *hs = arg;
-	struct cs_rank_row *r;
+	struct cs_rank_row r;
 	int listed;
 
 	if (host_listed(hs, host, len, reports, &listed) == -1)
@@ -625,18 +699,19 @@ hosts_total(void *arg, const char *host, size_t len, uint64_t reports,
 		return 0;
 	/* The index (a row's number is its name's) serves the selection's
 	 * counts only: a million names hashed and copied for nothing
-	 * without one. */
-	if ((cs_sel_active(&hs->q->sel) && strmap_add(&hs->hosts, host, len,
-	    NULL) < 0) || (r = row_add(hs->rows)) == NULL)
+	 * without one. Without one the figures are final here, and only
+	 * the first rows are kept (hs->top's limit). */
+	if (cs_sel_active(&hs->q->sel) && strmap_add(&hs->hosts, host, len,
+	    NULL) < 0)
 		return query_nomem(hs->err);
-	if ((r->name = dupmem(host, len)) == NULL)
-		return query_nomem(hs->err);
-	r->len = len;
+	memset(&r, 0, sizeof(r));
+	r.name = (char *)(uintptr_t)host;
+	r.len = len;
 	if (!cs_sel_active(&hs->q->sel)) {
-		r->v[0] = reports;
-		r->v[1] = certs;
+		r.v[0] = reports;
+		r.v[1] = certs;
 	}
-	return 0;
+	return topn_offer(&hs->top, &r) == -1 ? query_nomem(hs->err) : 0;
 }
 
 static int
@@ -699,6 +774,10 @@ rank_hosts(struct cs_query *q, const struct cs_rank_opts *o, rows_t *rows,
 	hs.q = q;
 	hs.min_reports = o->min_host_reports;
 	hs.rows = rows;
+	hs.top.rows = rows;
+	hs.top.limit = cs_sel_active(&q->sel) ? 0 : o->limit;
+	hs.top.cmp = row_cmp;
+	hs.top.by = o->by;
 	hs.err = err;
 	if (cs_store_foreach_host(q->st, hosts_total, &hs, err) == -1)
 		goto out;
@@ -882,8 +961,6 @@ out:
 
 /* ---- the call ------------------------------------------------------------ */
 
-typedef int (*rowcmp_fn)(const void *, const void *, void *);
-
 /* Moves the root of heap h[0..n) (the row sorting last) down. */
 static void
 sift(size_t *h, size_t n, const struct cs_rank_row *v, rowcmp_fn cmp,
@@ -972,7 +1049,7 @@ cs_query_rank(struct cs_query *q, const struct cs_rank_opts *o,
 		rc = rank_issuers(q, &rows, priv, err);
 		break;
 	case CS_RANK_CERTS:
-		rc = rank_certs(q, &rows, err);
+		rc = rank_certs(q, o, &rows, err);
 		break;
 	case CS_RANK_HOSTS:
 		rc = rank_hosts(q, o, &rows, err);
