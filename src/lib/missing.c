@@ -288,7 +288,8 @@ enum {
 	F_PARENT = 32,		/* a candidate issuer: its key is needed */
 	F_AIA = 64,		/* fetched from a caIssuers URL */
 	F_CANDS = 128,		/* its candidates are found */
-	F_NEEDKEY = 256		/* a pair without a verdict has its key */
+	F_NEEDKEY = 256,	/* a pair without a verdict has its key */
+	F_LAZY = 512		/* subject, its DER, SKI not yet kept */
 };
 
 /* What the run knows of a (certificate, candidate issuer) pair. */
@@ -307,6 +308,8 @@ struct node {
 	const unsigned char *der;	/* the store's (a pinned snapshot),
 					   a set's or the AIA table's */
 	size_t		 der_len;
+	const void	*sum;		/* F_LAZY: the stored summary */
+	size_t		 sum_len;
 	size_t		 subj, subj_len;	/* name DER */
 	size_t		 iss, iss_len;
 	size_t		 subject, issuer;	/* strings */
@@ -461,9 +464,49 @@ put_shared_str(struct ctx *x, const char *s, size_t *off)
 	return put_shared(x, s, strlen(s) + 1, off);
 }
 
+/* The subject as a name, as a string, and the SKI of c, kept for nd. */
+static int
+put_subject(struct ctx *x, struct node *nd, const struct cs_cert *c)
+{
+	nd->subj_len = c->subject_der_len;
+	return put(x, c->subject_der, c->subject_der_len, &nd->subj) == -1 ||
+	    put_str(x, c->subject ? c->subject : "", &nd->subject) == -1 ||
+	    put_str(x, c->ski, &nd->ski) == -1 ? -1 : 0;
+}
+
+/*
+ * A lazy node's subject, read again from its summary: it may issue
+ * another (candidates()). Before the walks, which read the arena from
+ * threads of their own: they never see a node F_LAZY (a name they show
+ * is a self-signed node's subject or an issuer's).
+ */
+static int
+materialise(struct ctx *x, uint32_t i)
+{
+	struct cs_cert c = CS_CERT_INIT;
+	struct node *nd = &x->nodes[i];
+	int rc;
+
+	if (!(nd->flags & F_LAZY))
+		return 0;
+	if (cs_cert_decode(nd->sum, nd->sum_len, &c, x->err) == -1)
+		return -1;
+	rc = put_subject(x, nd, &c);
+	cs_cert_release(&c);
+	nd->flags &= ~(uint32_t)F_LAZY;
+	return rc;
+}
+
+/*
+ * Keeps what the walks read of certificate c. A store certificate that is
+ * not self-signed keeps its summary's place in the pinned snapshot (sum)
+ * instead of its subject: a million leaves name no one's issuer, and the
+ * few that do are read again (materialise()).
+ */
 static int
 add_node(struct ctx *x, const struct cs_cert *c, const unsigned char *key,
-    const unsigned char *der, size_t der_len, uint32_t flags)
+    const unsigned char *der, size_t der_len, uint32_t flags,
+    const void *sum, size_t sum_len)
 {
 	struct node *nd;
 	size_t i;
@@ -481,17 +524,21 @@ add_node(struct ctx *x, const struct cs_cert *c, const unsigned char *key,
 	nd->not_after = c->not_after;
 	nd->flags = flags | (c->self_signed ? F_SELF : 0);
 	nd->der_len = der_len;
-	nd->subj_len = c->subject_der_len;
 	nd->iss_len = c->issuer_der_len;
 	nd->naia = (uint32_t)c->naia;
 	nd->der = der;
-	if (put(x, c->subject_der, c->subject_der_len, &nd->subj) == -1 ||
-	    put_shared(x, c->issuer_der, c->issuer_der_len, &nd->iss) ==
+	nd->subj_key = cs_x509_name_key(c->subject_der, c->subject_der_len);
+	if (sum != NULL && !c->self_signed) {
+		nd->flags |= F_LAZY;
+		nd->sum = sum;
+		nd->sum_len = sum_len;
+		nd->subj = nd->subject = nd->ski = NOOFF;
+	} else if (put_subject(x, nd, c) == -1)
+		return -1;
+	if (put_shared(x, c->issuer_der, c->issuer_der_len, &nd->iss) ==
 	    -1 ||
-	    put_str(x, c->subject ? c->subject : "", &nd->subject) == -1 ||
 	    put_shared_str(x, c->issuer ? c->issuer : "", &nd->issuer) ==
 	    -1 ||
-	    put_str(x, c->ski, &nd->ski) == -1 ||
 	    put_shared_str(x, c->aki, &nd->aki) == -1)
 		return -1;
 	/* The URLs as one value, kept once for the many leaves of an issuer
@@ -518,7 +565,8 @@ load_cert(void *arg, const struct cs_certrec *r)
 {
 	struct ctx *x = arg;
 
-	return add_node(x, &r->cert, r->key, r->der_ref, r->der_len, F_STORE);
+	return add_node(x, &r->cert, r->key, r->der_ref, r->der_len, F_STORE,
+	    r->raw_summary, r->raw_summary_len);
 }
 
 /* Adds the AIA certificates of the store, or flags those it has. */
@@ -540,7 +588,7 @@ load_aia(void *arg, const struct cs_aia_certrec *r)
 		    "out of memory") : 0;	/* kept only when it parsed */
 	if (x->o->walk_aia > 0)
 		flags |= F_MEMBER;	/* walked up on its own */
-	ret = add_node(x, &c, NULL, r->der, r->der_len, flags);
+	ret = add_node(x, &c, NULL, r->der, r->der_len, flags, NULL, 0);
 	if (ret == 0)
 		ret = shatab_add(&x->bysha, (uint32_t)(x->nnodes - 1),
 		    node_sha, x, x->err);
@@ -563,8 +611,8 @@ load_set(struct ctx *x, const struct cs_certset *s, uint32_t flag)
 			x->nodes[i].flags |= flag;
 			continue;
 		}
-		if (add_node(x, &e->cert, NULL, e->der, e->der_len, flag) ==
-		    -1 || shatab_add(&x->bysha, (uint32_t)(x->nnodes - 1),
+		if (add_node(x, &e->cert, NULL, e->der, e->der_len, flag, NULL,
+		    0) == -1 || shatab_add(&x->bysha, (uint32_t)(x->nnodes - 1),
 		    node_sha, x, x->err) == -1)
 			return -1;
 	}
@@ -829,13 +877,15 @@ candidates(struct ctx *x, const uint32_t *idx, uint32_t c)
 		else
 			hi = mid;
 	}
-	aki = str_at(x, nc->aki);
 	for (; lo < x->nnodes && x->nodes[idx[lo]].subj_key == nc->iss_key;
 	    lo++) {
 		np = &x->nodes[idx[lo]];
 		if (idx[lo] == c || ((nc->flags & F_SELF) &&
 		    !(np->flags & F_ROOT)))
 			continue;
+		if (materialise(x, idx[lo]) == -1)
+			return -1;
+		aki = str_at(x, nc->aki);	/* the arena may have moved */
 		ski = str_at(x, np->ski);
 		if (aki != NULL && ski != NULL && strcmp(aki, ski) != 0)
 			continue;
@@ -1810,53 +1860,137 @@ report_walk(const struct ctx *x, const struct walk *w, size_t i,
 	return x->o->walk(x->o->walk_arg, &cw);
 }
 
+/* Chain i's walk, into r. */
+static void
+walk_chain(const struct ctx *x, struct walk *w, size_t i, struct res *r)
+{
+	w->set = x->cnodes + x->chains[i].off;
+	w->n = x->chains[i].n;
+	w->budget = 256;	/* same-named certificates: bounded */
+	w->visited[0] = 1;
+	walk(w, w->set[0], NONE, r);
+	w->visited[0] = 0;
+}
+
+/* Chain i's hit, from its walk r, counted in m. */
+static void
+hit_of(const struct ctx *x, size_t i, const struct res *r, struct hit *h,
+    struct cs_missing *m)
+{
+	const struct node *nd = &x->nodes[r->name_node];
+
+	h->chain = (uint32_t)i;
+	h->outcome = r->outcome;
+	h->name = str_at(x, r->name_subj ? nd->subject : nd->issuer);
+	h->nder = bytes_at(x, r->name_subj ? nd->subj : nd->iss);
+	h->nder_len = r->name_subj ? nd->subj_len : nd->iss_len;
+	h->nkey = r->name_subj ? nd->subj_key : nd->iss_key;
+	h->aki = str_at(x, x->nodes[r->aki_node].aki);
+	h->resolved = r->resolved;
+	h->aia_node = r->aia_node;
+	h->weight = x->chains[i].weight;
+	m->reports[r->outcome] += x->chains[i].weight;
+	m->chains[r->outcome]++;
+}
+
+/*
+ * The rows from every chain's walk, while the run's thread hands each
+ * walk to the caller (opts->walk): both walk the chains, which they only
+ * read, this one on a copy of the run's context with an error of its own
+ * (aggregate() writes only its stamps, taken back when it is joined).
+ */
+struct rowsjob {
+	struct ctx		 y;
+	struct cs_missing	*m;
+	struct hit		*hits;
+	unsigned char		*visited;
+	struct cs_err		 err;
+	int			 ret;
+};
+
+static void *
+rows_run(void *arg)
+{
+	struct rowsjob *j = arg;
+	struct walk w;
+	struct res r;
+	size_t i;
+
+	w.x = &j->y;
+	w.visited = j->visited;
+	for (i = 0; i < j->y.nchains; i++) {
+		walk_chain(&j->y, &w, i, &r);
+		hit_of(&j->y, i, &r, &j->hits[i], j->m);
+	}
+	j->ret = aggregate(&j->y, j->hits, j->y.nchains, j->m);
+	return NULL;
+}
+
+/* Whether the rows are made on a thread of their own: when the caller
+ * takes every walk, the run has more than one thread, and no AIA
+ * certificate is walked up on its own (walk_aia() reads the hits). */
+static int
+rows_threaded(const struct ctx *x)
+{
+	return x->o->walk != NULL && x->o->walk_aia == 0 &&
+	    x->o->nthreads != 1 && x->nchains >= 4096 &&
+	    sysconf(_SC_NPROCESSORS_ONLN) > 1;
+}
+
 static int
 walk_all(struct ctx *x, struct cs_missing *m)
 {
+	struct rowsjob job;
 	struct hit *hits = NULL;
 	struct walk w;
 	struct res r;
 	unsigned char *visited = NULL;
 	size_t i, maxn = 1;
-	const struct node *nd;
-	int ret = -1;
+	pthread_t th;
+	int ret = -1, threaded = 0;
 
 	for (i = 0; i < x->nchains; i++)
 		if (x->chains[i].n > maxn)
 			maxn = x->chains[i].n;
 	if ((hits = calloc(x->nchains ? x->nchains : 1, sizeof(*hits))) ==
-	    NULL || (visited = calloc(maxn, 1)) == NULL) {
+	    NULL || (visited = calloc(2, maxn)) == NULL) {
 		cs_err_set(x->err, CS_ENOMEM, "out of memory");
 		goto out;
 	}
 	w.x = x;
 	w.visited = visited;
+	if (rows_threaded(x)) {
+		memset(&job, 0, sizeof(job));
+		job.y = *x;
+		job.y.err = &job.err;
+		job.m = m;
+		job.hits = hits;
+		job.visited = visited + maxn;
+		threaded = pthread_create(&th, NULL, rows_run, &job) == 0;
+	}
 	for (i = 0; i < x->nchains; i++) {
-		w.set = x->cnodes + x->chains[i].off;
-		w.n = x->chains[i].n;
-		w.budget = 256;	/* same-named certificates: bounded */
-		visited[0] = 1;
-		walk(&w, w.set[0], NONE, &r);
-		visited[0] = 0;
-		nd = &x->nodes[r.name_node];
-		hits[i].chain = (uint32_t)i;
-		hits[i].outcome = r.outcome;
-		hits[i].name = str_at(x, r.name_subj ? nd->subject :
-		    nd->issuer);
-		hits[i].nder = bytes_at(x, r.name_subj ? nd->subj : nd->iss);
-		hits[i].nder_len = r.name_subj ? nd->subj_len : nd->iss_len;
-		hits[i].nkey = r.name_subj ? nd->subj_key : nd->iss_key;
-		hits[i].aki = str_at(x, x->nodes[r.aki_node].aki);
-		hits[i].resolved = r.resolved;
-		hits[i].aia_node = r.aia_node;
-		hits[i].weight = x->chains[i].weight;
-		m->reports[r.outcome] += x->chains[i].weight;
-		m->chains[r.outcome]++;
+		walk_chain(x, &w, i, &r);
+		if (!threaded)
+			hit_of(x, i, &r, &hits[i], m);
 		if (tell_end(x, &r, x->chains[i].key, w.set[0], 0,
 		    x->chains[i].weight, 1) == -1 ||
 		    (x->o->walk != NULL && report_walk(x, &w, i, &r) == -1))
-			goto out;
+			break;
 	}
+	if (threaded) {
+		pthread_join(th, NULL);
+		x->stamps = job.y.stamps;
+		x->stamp = job.y.stamp;
+		if (i == x->nchains && job.ret == -1)
+			*x->err = job.err;
+		else if (i == x->nchains)
+			ret = 0;
+		else if (job.ret == 0)
+			cs_missing_release(m);	/* the rows made for nothing */
+		goto out;
+	}
+	if (i < x->nchains)
+		goto out;
 	if (x->o->walk_aia > 0 && walk_aia(x, hits, visited) == -1)
 		goto out;
 	ret = aggregate(x, hits, x->nchains, m);
@@ -1924,8 +2058,6 @@ all_candidates(struct ctx *x, uint32_t *idx)
 	for (i = 0; i < x->nnodes; i++) {
 		struct node *nd = &x->nodes[i];
 
-		nd->subj_key = cs_x509_name_key(bytes_at(x, nd->subj),
-		    nd->subj_len);
 		slot = (nd->iss / 8) % 64;
 		if (seen[slot].off != nd->iss) {
 			seen[slot].off = nd->iss;
