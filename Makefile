@@ -12,7 +12,7 @@ PKGS	= openssl lmdb libxxhash jansson zlib libcurl libzstd \
 DEBS	= gcc make pkg-config jq libssl-dev liblmdb-dev libxxhash-dev \
 	  libjansson-dev zlib1g-dev libcurl4-openssl-dev libzstd-dev libisal-dev
 TEST_DEBS = openssl ca-certificates python3 python3-cryptography clang libclang-rt-14-dev lmdb-utils \
-	  python3-cryptography-vectors zstd python3-distributed chromium
+	  python3-cryptography-vectors zstd python3-distributed chromium strace
 CFLAGS	?= -O2 -g
 WARN	= -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes \
 	  -Wmissing-prototypes -Wformat=2

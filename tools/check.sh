@@ -64,16 +64,19 @@ elapsed() {
 	# The CLI tests run once each, under ASan+UBSan below (the same
 	# checks, and memory errors found); here, with the build users run,
 	# those whose output is the contract byte for byte (golden-*), the
-	# Dask and Chromium tests, and the merge soaks (merge-partition,
-	# also run under ASan, with the 4-bit build only here).
+	# Dask and Chromium tests, the merge soaks (merge-partition, also
+	# run under ASan, with the 4-bit build only here), and the huge
+	# pages' re-execution (the sanitizers' builds do not re-execute).
 	CLI_TESTS="golden- corpus-sample dask-driver report-browser
-	    ingest-gzip-backends merge-partition merge-kill merge-build-kill"
+	    ingest-gzip-backends merge-partition merge-kill merge-build-kill
+	    hugepages-reexec"
 	suite build "plain build"
 	CLI_TESTS=
 	# (All but the tests of the Dask driver and of the page in Chromium:
 	# Python and a browser drive there what other tests run here; the
 	# merge kill soaks: merge-restart kills and resumes merges here;
-	# golden-bench: golden-sample runs the same commands here.)
+	# golden-bench: golden-sample runs the same commands here;
+	# hugepages-reexec: these builds never execute certsift again.)
 	# LeakSanitizer's check at a process's exit costs ~50 ms here (it
 	# faults in memory nothing touched): on for the unit tests and for
 	# CLI tests that run every command and its error paths, off for the
@@ -88,7 +91,7 @@ elapsed() {
 	    trend-days show-cert export-der export-pem sel-period-bounds
 	    privacy-hosts-modes" CHECK_SANITIZER=address
 	export EXCLUDE="dask-driver report-browser merge-kill merge-build-kill
-	    golden-bench"
+	    golden-bench hugepages-reexec"
 	# Not position-independent: ASan's descriptors of the globals made
 	# 64,000 relocations, whose pages each process wrote at start-up
 	# (`certsift show` 41 -> 33 ms, 1,571 -> 1,132 page faults).

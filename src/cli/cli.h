@@ -75,7 +75,17 @@ struct cli_cmd {
 	const char		*operands;
 	int			 nmin, nmax;
 	const char		*few;
+	int			 big;	/* holds the store's certificates
+					   in memory: cli_huge_pages() */
 };
+
+/*
+ * Before a big command runs: executes certsift again with glibc's malloc
+ * asking for transparent huge pages (hugepages.c), unless that is set,
+ * turned off (CERTSIFT_HUGEPAGES=0) or would change nothing. Returns only
+ * when it did not.
+ */
+void	cli_huge_pages(char **argv);
 
 /* The commands (main.c's table). */
 extern const struct cli_cmd cmd_aia, cmd_causes, cmd_export, cmd_hosts,

@@ -129,5 +129,5 @@ out:
 
 const struct cli_cmd cmd_aia = {
 	"aia", "list, fetch and import the issuers missing finds nowhere", run,
-	opts, 1, NULL, 0, 0, NULL
+	opts, 1, NULL, 0, 0, NULL, 0
 };

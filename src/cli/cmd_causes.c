@@ -56,5 +56,5 @@ run(int argc, char **argv)
 
 const struct cli_cmd cmd_causes = {
 	"causes", "diagnose why each chain failed, weighted by its reports",
-	run, opts, 1, NULL, 0, 0, NULL
+	run, opts, 1, NULL, 0, 0, NULL, 1
 };

@@ -92,5 +92,5 @@ run(int argc, char **argv)
 
 const struct cli_cmd cmd_export = {
 	"export", "write certificates or chains as JSON Lines, CSV, PEM, DER",
-	run, opts, 1, NULL, 0, 0, NULL
+	run, opts, 1, NULL, 0, 0, NULL, 0
 };

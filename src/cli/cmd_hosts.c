@@ -40,5 +40,5 @@ run(int argc, char **argv)
 
 const struct cli_cmd cmd_hosts = {
 	"hosts", "list the hostnames linked to a certificate", run, opts, 0,
-	"cert", 1, 1, "name one certificate"
+	"cert", 1, 1, "name one certificate", 0
 };

@@ -159,5 +159,5 @@ run(int argc, char **argv)
 
 const struct cli_cmd cmd_ingest = {
 	"ingest", "read reports into the store, each file exactly once", run,
-	opts, 0, "[input ...]", 0, -1, NULL
+	opts, 0, "[input ...]", 0, -1, NULL, 0
 };

@@ -48,5 +48,5 @@ run(int argc, char **argv)
 
 const struct cli_cmd cmd_merge = {
 	"merge", "add whole stores to the store: their exact union", run,
-	opts, 0, "store ...", 1, -1, "no store to merge"
+	opts, 0, "store ...", 1, -1, "no store to merge", 0
 };

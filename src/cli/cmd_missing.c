@@ -104,5 +104,5 @@ run(int argc, char **argv)
 
 const struct cli_cmd cmd_missing = {
 	"missing", "tell missing intermediates from untrusted roots", run, opts,
-	1, NULL, 0, 0, NULL
+	1, NULL, 0, 0, NULL, 1
 };

@@ -63,5 +63,5 @@ run(int argc, char **argv)
 
 const struct cli_cmd cmd_report = {
 	"report", "write a self-contained HTML report with trends", run, opts,
-	1, NULL, 0, 0, NULL
+	1, NULL, 0, 0, NULL, 1
 };

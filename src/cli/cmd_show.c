@@ -44,5 +44,5 @@ run(int argc, char **argv)
 
 const struct cli_cmd cmd_show = {
 	"show", "show one certificate: summary, counters, top hostnames", run,
-	opts, 0, "cert", 1, 1, "name one certificate"
+	opts, 0, "cert", 1, 1, "name one certificate", 0
 };

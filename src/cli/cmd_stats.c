@@ -27,5 +27,5 @@ run(int argc, char **argv)
 
 const struct cli_cmd cmd_stats = {
 	"stats", "print the store's cumulative counters", run, opts, 0,
-	NULL, 0, 0, NULL
+	NULL, 0, 0, NULL, 0
 };

@@ -74,5 +74,5 @@ run(int argc, char **argv)
 
 const struct cli_cmd cmd_top = {
 	"top", "rank issuers, certificates, hostnames or error codes", run,
-	opts, 1, "issuers|certs|hosts|errors", 1, 1, "say what to rank"
+	opts, 1, "issuers|certs|hosts|errors", 1, 1, "say what to rank", 0
 };

@@ -59,5 +59,5 @@ run(int argc, char **argv)
 
 const struct cli_cmd cmd_trend = {
 	"trend", "count reports per day by error code, issuer or outcome", run,
-	opts, 1, NULL, 0, 0, NULL
+	opts, 1, NULL, 0, 0, NULL, 1
 };

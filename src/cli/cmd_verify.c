@@ -36,5 +36,5 @@ run(int argc, char **argv)
 
 const struct cli_cmd cmd_verify = {
 	"verify", "check the store's structure and figures", run, opts, 0,
-	NULL, 0, 0, NULL
+	NULL, 0, 0, NULL, 0
 };

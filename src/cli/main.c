@@ -101,6 +101,8 @@ main(int argc, char **argv)
 	if ((c = find(argv[1])) == NULL)
 		return 2;
 	cli_cmd = c->name;
+	if (c->big)
+		cli_huge_pages(argv);
 	optind = 0;
 	return cli_finish(c->run(argc - 1, argv + 1));
 }

@@ -2010,8 +2010,10 @@ load_all(struct ctx *x, struct cs_store *st, struct cs_missing *out,
 	/* Filters on the leaf need the set of selected certificates. */
 	if (x->o->query != NULL && cs_query_keys(x->o->query, err) == -1)
 		return -1;
-	if (cs_store_foreach_cert(st, CS_GET_SUMMARY | CS_GET_DERREF, load_cert,
-	    x, err) == -1)
+	/* The DER only for a caller that reads every node's (else only
+	 * the signatures read it, of a few: ders_fill()). */
+	if (cs_store_foreach_cert(st, CS_GET_SUMMARY | (x->o->node != NULL &&
+	    !x->o->node_others ? CS_GET_DERREF : 0), load_cert, x, err) == -1)
 		return -1;
 	x->nstore = x->nnodes;
 	for (i = 0; i < x->nstore; i++)
@@ -2218,6 +2220,78 @@ work_of(struct ctx *x, uint32_t flag, uint64_t *stored)
 }
 
 /*
+ * The DER of the store's nodes among work[0..n) that have none yet: read
+ * in one pass beside the certificates when they are many, else one by
+ * one (pointers into the pinned snapshot, as the load's would have been).
+ * The load reads no DER for most callers: a million leaves' DER is a
+ * gigabyte of pages, and a run with stored verdicts reads the few
+ * issuers' only.
+ */
+struct derfill {
+	struct ctx	*x;
+	unsigned char	*need;		/* by store node */
+	size_t		 i;
+};
+
+static int
+der_each(void *arg, const struct cs_certrec *r)
+{
+	struct derfill *f = arg;
+	struct node *nd;
+
+	if (f->i >= f->x->nstore || memcmp(f->x->nodes[f->i].key, r->key,
+	    CS_KEY_LEN) != 0)
+		return cs_err_set(f->x->err, CS_ESTORE, "certificates "
+		    "changed while read");
+	nd = &f->x->nodes[f->i];
+	if (f->need[f->i++]) {
+		nd->der = r->der_ref;
+		nd->der_len = r->der_len;
+	}
+	return 0;
+}
+
+static int
+ders_fill(struct ctx *x, const uint32_t *work, size_t n)
+{
+	struct cs_certrec r;
+	struct derfill f;
+	size_t i, k = 0;
+	int ret;
+
+	for (i = 0; i < n; i++)
+		k += work[i] < x->nstore && x->nodes[work[i]].der == NULL;
+	if (k == 0)
+		return 0;
+	if (k < x->nstore / 16) {
+		for (i = 0; i < n; i++) {
+			struct node *nd = &x->nodes[work[i]];
+
+			if (work[i] >= x->nstore || nd->der != NULL)
+				continue;
+			if (cs_store_get_cert(x->st, nd->key, CS_GET_NOSTAT |
+			    CS_GET_DERREF, &r, x->err) == -1)
+				return -1;
+			nd->der = r.der_ref;
+			nd->der_len = r.der_len;
+			cs_certrec_release(&r);
+		}
+		return 0;
+	}
+	f.x = x;
+	f.i = 0;
+	if ((f.need = calloc(x->nstore, 1)) == NULL)
+		return cs_err_set(x->err, CS_ENOMEM, "out of memory");
+	for (i = 0; i < n; i++)
+		if (work[i] < x->nstore && x->nodes[work[i]].der == NULL)
+			f.need[work[i]] = 1;
+	ret = cs_store_foreach_cert(x->st, CS_GET_NOSTAT | CS_GET_DERREF,
+	    der_each, &f, x->err);
+	free(f.need);
+	return ret;
+}
+
+/*
  * The candidates' keys, then each signature checked with them unless the
  * store has its verdict; keeps the issuers that verified, in order of
  * preference.
@@ -2239,11 +2313,15 @@ signatures(struct ctx *x, struct cs_missing *out)
 	for (i = 0; i < x->nwork; i++)
 		x->nodes[x->work[i]].par = (uint32_t)i;
 	x->nspki = x->nwork;
+	if (ders_fill(x, x->work, x->nwork) == -1)
+		return -1;
 	parallel(x, hash_spki);
 	if (verdicts_load(x, x->ncands) == -1)
 		return -1;
 	/* The pairs left: their certificates, then their issuers' keys. */
 	work_of(x, 0, &stored);
+	if (ders_fill(x, x->work, x->nwork) == -1)
+		return -1;
 	nw = x->nwork;
 	nodes_work = x->work;
 	x->work += nw;		/* work has room for nnodes twice */
