@@ -2000,6 +2000,14 @@ out:
 	return ret;
 }
 
+/* A store's count as the room to make for it: no more than 2^26 (a
+ * counter is a hint, and the arrays grow past it as they must). */
+static size_t
+hint(uint64_t n)
+{
+	return n > (uint64_t)1 << 26 ? (size_t)1 << 26 : (size_t)n;
+}
+
 /* The store's certificates, the given sets, the fetched issuers, chains. */
 static int
 load_all(struct ctx *x, struct cs_store *st, struct cs_missing *out,
@@ -2007,8 +2015,21 @@ load_all(struct ctx *x, struct cs_store *st, struct cs_missing *out,
 {
 	size_t i;
 
+	uint64_t n[CS_N_COUNTERS];
+
 	/* Filters on the leaf need the set of selected certificates. */
 	if (x->o->query != NULL && cs_query_keys(x->o->query, err) == -1)
+		return -1;
+	/* Room for the store's nodes and chains at once (the counters are
+	 * a hint): grown by doubling, a million nodes' array was moved a
+	 * dozen times and most of it faulted in small pages. */
+	if (cs_store_counters(st, n, err) == -1 ||
+	    grow(&x->nodes, &x->nodes_cap, hint(n[CS_N_UNIQUE_CERTS]) + 64,
+	    sizeof(*x->nodes), err) == -1 ||
+	    grow(&x->chains, &x->chains_cap, hint(n[CS_N_UNIQUE_CHAINS]) + 1,
+	    sizeof(*x->chains), err) == -1 || (x->whole &&
+	    grow(&x->ids, &x->ids_cap, hint(n[CS_N_UNIQUE_CHAINS]) + 1,
+	    sizeof(*x->ids), err) == -1))
 		return -1;
 	/* The DER only for a caller that reads every node's (else only
 	 * the signatures read it, of a few: ders_fill()). */
