@@ -18,6 +18,14 @@
 
 #define TUNABLE	"glibc.malloc.hugetlb=1"
 
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+/* The sanitizers' allocators read no glibc tunable. */
+void
+cli_huge_pages(char **argv)
+{
+	(void)argv;
+}
+#else
 /* Whether the kernel gives huge pages when asked only: "[madvise]". */
 static int
 thp_when_asked(void)
@@ -38,10 +46,6 @@ thp_when_asked(void)
 void
 cli_huge_pages(char **argv)
 {
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-	/* The sanitizers' allocators read no glibc tunable. */
-	(void)argv;
-#else
 	const char *t = getenv("GLIBC_TUNABLES"), *off, *pre;
 	char *v;
 	size_t n;
@@ -72,5 +76,5 @@ cli_huge_pages(char **argv)
 			unsetenv("GLIBC_TUNABLES");
 	}
 	free(v);
-#endif
 }
+#endif
