@@ -730,7 +730,7 @@ nodes_run(void *arg)
 	struct nodes *nt = arg;
 
 	nt->ret = cs_store_foreach_cert(nt->st, CS_GET_SUMMARY |
-	    CS_GET_DERREF, nodes_each, nt, &nt->err);
+	    CS_GET_DERREF | CS_GET_NOSTAT, nodes_each, nt, &nt->err);
 	return NULL;
 }
 

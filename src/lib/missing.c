@@ -2032,9 +2032,10 @@ load_all(struct ctx *x, struct cs_store *st, struct cs_missing *out,
 	    sizeof(*x->ids), err) == -1))
 		return -1;
 	/* The DER only for a caller that reads every node's (else only
-	 * the signatures read it, of a few: ders_fill()). */
-	if (cs_store_foreach_cert(st, CS_GET_SUMMARY | (x->o->node != NULL &&
-	    !x->o->node_others ? CS_GET_DERREF : 0), load_cert, x, err) == -1)
+	 * the signatures read it, of a few: ders_fill()); no counters. */
+	if (cs_store_foreach_cert(st, CS_GET_SUMMARY | CS_GET_NOSTAT |
+	    (x->o->node != NULL && !x->o->node_others ? CS_GET_DERREF : 0),
+	    load_cert, x, err) == -1)
 		return -1;
 	x->nstore = x->nnodes;
 	for (i = 0; i < x->nstore; i++)
