@@ -313,7 +313,11 @@ struct nfact {
 	uint32_t	 weak_sig;
 	uint32_t	 weak_key;
 	unsigned char	 has_san, facts, is_ca, v1, self;
+	/* The SAN when it is this short (most leaves'), else at san: the
+	 * reports' rows read it with the facts, not a cache miss apart. */
+	unsigned char	 san_in[63];
 };
+
 
 /* A walked chain. */
 struct crec {
@@ -648,7 +652,9 @@ on_node(void *arg, uint32_t id, const struct cs_cert *c,
 		nf->facts = 1;
 		nf->v1 = f.version == 1;
 		nf->has_san = (unsigned char)f.has_san;
-		if (f.has_san && put(x, f.san, f.san_len, &nf->san) == -1)
+		if (f.has_san && f.san_len <= sizeof(nf->san_in))
+			memcpy(nf->san_in, f.san, f.san_len);
+		else if (f.has_san && put(x, f.san, f.san_len, &nf->san) == -1)
 			return -1;
 		nf->san_len = f.san_len;
 		if (!cs_digest(x->mdctx, x->sha256, f.spki, f.spki_len, sha))
@@ -1116,6 +1122,14 @@ text_match(const char *s, const char *host, size_t len,
 	return dns_match(s, strlen(s), host, len);
 }
 
+/* Where f's GeneralNames are. */
+static const unsigned char *
+san_of(const struct ctx *x, const struct nfact *f)
+{
+	return f->san_len <= sizeof(f->san_in) ? f->san_in :
+	    x->arena.data + f->san;
+}
+
 /* Whether the leaf covers the hostname. */
 static int
 host_ok(const struct ctx *x, const struct nfact *f, const char *host,
@@ -1135,7 +1149,7 @@ host_ok(const struct ctx *x, const struct nfact *f, const char *host,
 		if (f->nsumsan > 0)
 			return 0;
 	} else if (f->has_san) {
-		p = x->arena.data + f->san;
+		p = san_of(x, f);
 		end = p + f->san_len;
 		while (cs_x509_san_next(&p, end, &type, &v, &vlen))
 			if ((type == CS_SAN_IP && iplen > 0 && vlen == iplen &&
@@ -1443,11 +1457,15 @@ leaf_prefetch(const struct ctx *x, size_t cur)
 {
 	const struct nfact *f;
 
-	if (cur + 16 < x->nchains)
-		__builtin_prefetch(&x->nodes[x->chains[cur + 16].leaf]);
+	if (cur + 16 < x->nchains) {
+		f = &x->nodes[x->chains[cur + 16].leaf];
+		__builtin_prefetch(f);
+		__builtin_prefetch((const char *)f + 64);
+		__builtin_prefetch((const char *)(f + 1) - 1);
+	}
 	if (cur + 8 < x->nchains) {
 		f = &x->nodes[x->chains[cur + 8].leaf];
-		if (f->has_san && f->facts)
+		if (f->has_san && f->facts && f->san_len > sizeof(f->san_in))
 			__builtin_prefetch(x->arena.data + f->san);
 	}
 }
