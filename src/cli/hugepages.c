@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <unistd.h>
 
 #define TUNABLE	"glibc.malloc.hugetlb=1"
@@ -53,13 +54,15 @@ cli_huge_pages(char **argv)
 	/* Not when told not to, nor when a hugetlb tunable is set (by the
 	 * user, or by this function before the process was executed
 	 * again), nor under valgrind (its preload: executing /proc/self/exe
-	 * would leave it), nor where it would change nothing. */
+	 * would leave it), nor set-user-ID (the loader drops the tunable
+	 * there: it would execute itself again and again), nor where it
+	 * would change nothing. */
 	off = getenv("CERTSIFT_HUGEPAGES");
 	pre = getenv("LD_PRELOAD");
 	if ((off != NULL && strcmp(off, "0") == 0) ||
 	    (t != NULL && strstr(t, "glibc.malloc.hugetlb") != NULL) ||
 	    (pre != NULL && strstr(pre, "vgpreload") != NULL) ||
-	    !thp_when_asked())
+	    getauxval(AT_SECURE) != 0 || !thp_when_asked())
 		return;
 	n = (t != NULL ? strlen(t) + 1 : 0) + sizeof(TUNABLE);
 	if ((v = malloc(n)) == NULL)
