@@ -303,8 +303,8 @@ lists_load(struct lists *l, struct cs_err *err)
 /* ---- what each certificate brings ----------------------------------------- */
 
 struct nfact {
-	size_t		 subject;	/* in ctx.arena */
-	size_t		 cn;		/* without SAN: its CNs, or NOOFF */
+	size_t		 cn;		/* without SAN: its CNs, in ctx.arena,
+					   or NOOFF */
 	size_t		 san, san_len;	/* GeneralNames contents */
 	size_t		 sumsan;	/* facts unread: summary's SANs */
 	uint32_t	 nsumsan;
@@ -315,7 +315,7 @@ struct nfact {
 	unsigned char	 has_san, facts, is_ca, v1, self;
 	/* The SAN when it is this short (most leaves'), else at san: the
 	 * reports' rows read it with the facts, not a cache miss apart. */
-	unsigned char	 san_in[63];
+	unsigned char	 san_in[71];
 };
 
 
@@ -644,9 +644,8 @@ on_node(void *arg, uint32_t id, const struct cs_cert *c,
 	nf->weak_sig = nf->weak_key = nf->captive = NOROW;
 	nf->is_ca = (unsigned char)c->is_ca;
 	nf->self = (unsigned char)c->self_signed;
-	if (put(x, c->subject ? c->subject : "", c->subject ?
-	    strlen(c->subject) : 0, &nf->subject) == -1 ||
-	    interception(x, c->issuer_der, c->issuer_der_len, &nf->icpt) == -1)
+	if (interception(x, c->issuer_der, c->issuer_der_len, &nf->icpt) ==
+	    -1)
 		return -1;
 	if (cs_x509_facts(der, len, &f) == 0) {
 		nf->facts = 1;
@@ -903,8 +902,8 @@ walk_cands(struct ctx *x, const struct cs_missing_walk *w, struct cand *v,
 		for (k = 0; k < w->npath && w->path[k].sent; k++)
 			;
 		if (k < w->npath) {
-			const char *sub = str_at(x, x->nodes[
-			    w->path[k].node].subject);
+			const char *sub = w->path[k].subject != NULL ?
+			    w->path[k].subject : "";
 
 			const char *src = cs_missing_source_name(
 			    w->path[k].source);
@@ -921,8 +920,8 @@ walk_cands(struct ctx *x, const struct cs_missing_walk *w, struct cand *v,
 	}
 	if (rc == 0 && w->end == CS_MISSING_UNTRUSTED_ROOT && w->npath > 1)
 		rc = cand_add(v, n, max, CS_CAUSE_UNTRUSTED_ROOT, row_of(x,
-		    CS_CAUSE_UNTRUSTED_ROOT, str_at(x,
-		    x->nodes[top->node].subject)));
+		    CS_CAUSE_UNTRUSTED_ROOT, top->subject != NULL ?
+		    top->subject : ""));
 	if (rc == 0 && w->end == CS_MISSING_UNKNOWN_ISSUER)
 		rc = cand_add(v, n, max, CS_CAUSE_UNKNOWN_ISSUER, row_of(x,
 		    CS_CAUSE_UNKNOWN_ISSUER, w->end_issuer != NULL ?

@@ -1852,6 +1852,7 @@ report_walk(const struct ctx *x, const struct walk *w, size_t i,
 		steps[k].flags = x->nodes[r->path[k]].flags & (F_STORE |
 		    F_ROOT | F_KNOWN | F_SELF);
 		steps[k].source = node_source(&x->nodes[r->path[k]]);
+		steps[k].subject = str_at(x, x->nodes[r->path[k]].subject);
 		if (r->sent[k] && (pos = sent_at(w, r->path[k])) >= 0)
 			cw.posmask |= x->cpos[x->chains[i].off + (size_t)pos];
 	}
