@@ -318,7 +318,6 @@ struct nfact {
 	unsigned char	 san_in[71];
 };
 
-
 /* A walked chain. */
 struct crec {
 	unsigned char	 key[CS_KEY_LEN];
