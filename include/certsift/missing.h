@@ -85,8 +85,9 @@ struct cs_missing_step {
 	int		 sent;		/* in the chain as sent (else found) */
 	unsigned	 flags;		/* CS_MISSING_NODE_* */
 	int		 source;	/* CS_MISSING_SRC_* when found */
-	/* Its subject (RFC 4514), but NULL for the leaf unless it is
-	 * self-signed: the run keeps issuers' subjects only. */
+	/* Its subject (RFC 4514); NULL for a store certificate that is
+	 * neither self-signed nor a candidate issuer of another (most
+	 * leaves): the run keeps no more. */
 	const char	*subject;
 };
 
