@@ -1927,29 +1927,39 @@ per_rows(struct ctx *x)
 }
 
 /*
- * The hostnames' index made as big as the store's count of them at once:
- * grown as they come, a million names were rehashed about ten times over.
- * The same for the facts of each certificate and the walked chains: grown
- * by doubling, their arrays were moved a dozen times and faulted in small
- * pages. A count unread, or too big for memory, is only no help.
+ * The facts of each certificate and the walked chains made as big as the
+ * store's counts at once: grown by doubling, their arrays were moved a
+ * dozen times and faulted in small pages. A count unread, or memory
+ * refused, is only no help (the arrays grow as they must).
  */
 static void
-room(struct ctx *x, struct cs_store *st, int hosts)
+room(struct ctx *x, struct cs_store *st)
 {
 	uint64_t n[CS_N_COUNTERS];
 	struct cs_err e = CS_ERR_INIT;
 
-	if (cs_store_counters(st, n, &e) == -1)
-		return;
-	if (hosts && n[CS_N_UNIQUE_HOSTS] < UINT32_MAX - 1)
+	if (cs_store_counters(st, n, &e) == 0)
+		(void)(grow(&x->nodes, &x->nodes_cap, cs_count_hint(
+		    n[CS_N_UNIQUE_CERTS]) + 64, sizeof(*x->nodes), &e) == -1 ||
+		    grow(&x->chains, &x->chains_cap, cs_count_hint(
+		    n[CS_N_UNIQUE_CHAINS]) + 1, sizeof(*x->chains), &e) == -1);
+}
+
+/*
+ * The hostnames' index made as big as the store's count of them at once:
+ * grown as they come, a million names were rehashed about ten times over.
+ * A count unread, or too big for memory, is only no help.
+ */
+static void
+hosts_room(struct ctx *x, struct cs_store *st)
+{
+	uint64_t n[CS_N_COUNTERS];
+	struct cs_err e = CS_ERR_INIT;
+
+	if (cs_store_counters(st, n, &e) == 0 &&
+	    n[CS_N_UNIQUE_HOSTS] < UINT32_MAX - 1)
 		(void)cs_hmap_reserve(&x->hosts.idx,
 		    (size_t)n[CS_N_UNIQUE_HOSTS] + 1);
-	if (!hosts && n[CS_N_UNIQUE_CERTS] < (uint64_t)1 << 26 &&
-	    n[CS_N_UNIQUE_CHAINS] < (uint64_t)1 << 26)
-		(void)(grow(&x->nodes, &x->nodes_cap, (size_t)
-		    n[CS_N_UNIQUE_CERTS] + 64, sizeof(*x->nodes), &e) == -1 ||
-		    grow(&x->chains, &x->chains_cap, (size_t)
-		    n[CS_N_UNIQUE_CHAINS] + 1, sizeof(*x->chains), &e) == -1);
 }
 
 /*
@@ -2075,7 +2085,7 @@ run(struct cs_store *st, const struct cs_missing_opts *mo, size_t examples,
 	o.node = node_cb;
 	o.walk = walk_cb;
 	o.walk_arg = &x;
-	room(&x, st, 0);
+	room(&x, st);
 	nodes_start(&x, st, &nt, &o);
 	if (cs_missing_run(st, &o, walk != NULL ? walk : &m, err) == -1) {
 		nodes_join(&x, 0);
@@ -2091,7 +2101,7 @@ run(struct cs_store *st, const struct cs_missing_opts *mo, size_t examples,
 		cs_err_set(err, CS_ENOMEM, "out of memory");
 		goto out;
 	}
-	room(&x, st, 1);
+	hosts_room(&x, st);
 	if (per_rows(&x) == -1 || days_start(&x, st, &dr) == -1)
 		goto out;
 	if (cs_store_foreach_chainhost(st, on_row, &x, err) == -1 ||

@@ -23,6 +23,17 @@ cs_be64(const unsigned char *p)
 }
 
 /*
+ * A store's count (store.h's counters) as the room to make for an array
+ * at once: at most 2^26 entries, since a counter is a hint and the arrays
+ * grow past it as they must.
+ */
+static inline size_t
+cs_count_hint(uint64_t n)
+{
+	return n > (uint64_t)1 << 26 ? (size_t)1 << 26 : (size_t)n;
+}
+
+/*
  * Sorts pairs by key, equal keys in their order (sort.c, a radix sort a
  * byte at a time, skipping bytes the same in every key): 0, or -1 when
  * out of memory.

@@ -2003,22 +2003,13 @@ out:
 	return ret;
 }
 
-/* A store's count as the room to make for it: no more than 2^26 (a
- * counter is a hint, and the arrays grow past it as they must). */
-static size_t
-hint(uint64_t n)
-{
-	return n > (uint64_t)1 << 26 ? (size_t)1 << 26 : (size_t)n;
-}
-
 /* The store's certificates, the given sets, the fetched issuers, chains. */
 static int
 load_all(struct ctx *x, struct cs_store *st, struct cs_missing *out,
     struct cs_err *err)
 {
-	size_t i;
-
 	uint64_t n[CS_N_COUNTERS];
+	size_t i;
 
 	/* Filters on the leaf need the set of selected certificates. */
 	if (x->o->query != NULL && cs_query_keys(x->o->query, err) == -1)
@@ -2027,12 +2018,12 @@ load_all(struct ctx *x, struct cs_store *st, struct cs_missing *out,
 	 * a hint): grown by doubling, a million nodes' array was moved a
 	 * dozen times and most of it faulted in small pages. */
 	if (cs_store_counters(st, n, err) == -1 ||
-	    grow(&x->nodes, &x->nodes_cap, hint(n[CS_N_UNIQUE_CERTS]) + 64,
-	    sizeof(*x->nodes), err) == -1 ||
-	    grow(&x->chains, &x->chains_cap, hint(n[CS_N_UNIQUE_CHAINS]) + 1,
-	    sizeof(*x->chains), err) == -1 || (x->whole &&
-	    grow(&x->ids, &x->ids_cap, hint(n[CS_N_UNIQUE_CHAINS]) + 1,
-	    sizeof(*x->ids), err) == -1))
+	    grow(&x->nodes, &x->nodes_cap, cs_count_hint(
+	    n[CS_N_UNIQUE_CERTS]) + 64, sizeof(*x->nodes), err) == -1 ||
+	    grow(&x->chains, &x->chains_cap, cs_count_hint(
+	    n[CS_N_UNIQUE_CHAINS]) + 1, sizeof(*x->chains), err) == -1 ||
+	    (x->whole && grow(&x->ids, &x->ids_cap, cs_count_hint(
+	    n[CS_N_UNIQUE_CHAINS]) + 1, sizeof(*x->ids), err) == -1))
 		return -1;
 	/* The DER only for a caller that reads every node's (else only
 	 * the signatures read it, of a few: ders_fill()); no counters. */
@@ -2276,6 +2267,13 @@ der_each(void *arg, const struct cs_certrec *r)
 	return 0;
 }
 
+/* Whether node i is the store's and has no DER yet. */
+static int
+der_unread(const struct ctx *x, uint32_t i)
+{
+	return i < x->nstore && x->nodes[i].der == NULL;
+}
+
 static int
 ders_fill(struct ctx *x, const uint32_t *work, size_t n)
 {
@@ -2285,14 +2283,14 @@ ders_fill(struct ctx *x, const uint32_t *work, size_t n)
 	int ret;
 
 	for (i = 0; i < n; i++)
-		k += work[i] < x->nstore && x->nodes[work[i]].der == NULL;
+		k += der_unread(x, work[i]);
 	if (k == 0)
 		return 0;
 	if (k < x->nstore / 16) {
 		for (i = 0; i < n; i++) {
 			struct node *nd = &x->nodes[work[i]];
 
-			if (work[i] >= x->nstore || nd->der != NULL)
+			if (!der_unread(x, work[i]))
 				continue;
 			if (cs_store_get_cert(x->st, nd->key, CS_GET_NOSTAT |
 			    CS_GET_DERREF, &r, x->err) == -1)
@@ -2308,7 +2306,7 @@ ders_fill(struct ctx *x, const uint32_t *work, size_t n)
 	if ((f.need = calloc(x->nstore, 1)) == NULL)
 		return cs_err_set(x->err, CS_ENOMEM, "out of memory");
 	for (i = 0; i < n; i++)
-		if (work[i] < x->nstore && x->nodes[work[i]].der == NULL)
+		if (der_unread(x, work[i]))
 			f.need[work[i]] = 1;
 	ret = cs_store_foreach_cert(x->st, CS_GET_NOSTAT | CS_GET_DERREF,
 	    der_each, &f, x->err);
