@@ -4,7 +4,7 @@
  * transparent huge pages on the memory it maps when its tunable
  * glibc.malloc.hugetlb is 1. Where the kernel gives them only when asked
  * (its "madvise" setting, Debian's default), the report of a million
- * certificates otherwise takes 260,000 more page faults, each zeroing and
+ * certificates otherwise takes 250,000 more page faults, each zeroing and
  * mapping 4 KiB (docs/BENCHMARKS.md). A tunable is read when a process
  * starts, so certsift sets it and executes itself again, once.
  */
