@@ -181,6 +181,16 @@ struct cs_missing_opts {
 	 */
 	int			 node_others;
 	/*
+	 * With node_others (may be NULL): each store certificate's summary
+	 * as stored (cs_cert_decode() reads it), with its key, in node
+	 * order as the run reads them, on the run's thread: valid while
+	 * the run's snapshot is pinned, and the caller's own read then
+	 * need not read the summaries again.
+	 */
+	void			(*node_summary)(void *walk_arg,
+				    const unsigned char *key,
+				    const void *sum, size_t len);
+	/*
 	 * cs_causes_days() only (may be NULL): called on its caller's
 	 * thread once the walk's result (its walk argument) is complete,
 	 * before the reports are counted; returns 0, or -1 to stop the run

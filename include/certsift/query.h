@@ -423,11 +423,22 @@ struct cs_ranking {
  * Ranks under q. Ties are broken by the key ascending (names as bytes,
  * then as X.509 names; codes; sha256), so a store always gives the same
  * order. With opts->limit, only the first limit rows (the same as the
- * whole ranking's), chosen without sorting the rest. Fills *out, which the caller releases with cs_ranking_release()
- * (also on failure). Returns 0 or -1.
+ * whole ranking's), chosen without sorting the rest. Fills *out, which
+ * the caller releases with cs_ranking_release() (also on failure).
+ * Returns 0 or -1.
  */
 int	cs_query_rank(struct cs_query *q, const struct cs_rank_opts *opts,
 	    struct cs_ranking *out, struct cs_err *err);
+
+/*
+ * The rankings opts[0..n) at once, as cs_query_rank() makes each (the
+ * same rows), into out[0..n), which the caller releases with
+ * cs_ranking_release() (also on failure): the issuers' and certificates'
+ * from one pass over the certificates. Returns 0 or -1.
+ */
+int	cs_query_ranks(struct cs_query *q, const struct cs_rank_opts *opts,
+	    size_t n, struct cs_ranking *out, struct cs_err *err);
+
 void	cs_ranking_release(struct cs_ranking *r);
 
 #endif

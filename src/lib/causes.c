@@ -19,6 +19,7 @@
 #include "certsift/query.h"
 #include "certsift/vec.h"
 #include "internal.h"
+#include "ring.h"
 #include "x509_int.h"
 
 #include "interception.inc"
@@ -686,16 +687,18 @@ on_node(void *arg, uint32_t id, const struct cs_cert *c,
 /*
  * The store's certificates are most of the nodes, and what on_node() makes
  * of each (the facts of its DER, its key's digest) is most of the time the
- * walk takes to load them: they are read a second time, in the same order,
- * on a thread of their own through a reader of the snapshot, which calls
- * on_node() for them while the walk loads its own part (node_others).
- * on_node() writes only the run's nodes, arena and rows, which nothing
- * else touches until the walk's first walked chain: the thread is joined
- * there, after the walk has loaded the chains and checked the signatures.
- * The walk's other nodes (roots, known, AIA) come before that: they are
- * kept (their summary encoded, their DER copied) and given to on_node()
- * once the thread is done, in their order. Without a reader, on_node() is
- * the walk's callback for every node, on the run's thread.
+ * walk takes to load them: on_node() is called for them on a thread of
+ * its own while the walk loads its own part (node_others). The walk hands
+ * that thread each summary it reads (node_summary(), through a ring), and
+ * the thread reads the DER beside them through a reader of the snapshot:
+ * the summaries are read once. on_node() writes only the run's nodes,
+ * arena and rows, which nothing else touches until the walk's first
+ * walked chain: the thread is joined there, after the walk has loaded the
+ * chains and checked the signatures. The walk's other nodes (roots, known,
+ * AIA) come before that: they are kept (their summary encoded, their DER
+ * copied) and given to on_node() once the thread is done, in their order.
+ * Without a reader, on_node() is the walk's callback for every node, on
+ * the run's thread.
  */
 struct later {
 	uint32_t	 id;
@@ -703,6 +706,16 @@ struct later {
 	size_t		 len;
 	size_t		 sum, sum_len;	/* then the summary */
 };
+
+/* A summary the walk read, for the thread. */
+struct qsum {
+	unsigned char	 key[CS_KEY_LEN];
+	const void	*sum;
+	size_t		 len;
+};
+
+#define RING	4096	/* summaries the walk may be ahead */
+#define BATCH	128	/* handed over at once */
 
 struct nodes {
 	struct ctx	*x;
@@ -713,19 +726,49 @@ struct nodes {
 	int		 ret;
 	int		 threaded;
 	pthread_t	 th;
+	struct cs_ring	*ring;		/* of struct qsum */
 	CS_VEC(struct later) later;
 	struct cs_buf	 buf;
 	struct cs_buf	 enc;
 };
 
+/* The walk's node_summary(): into the ring, for the thread. */
+static void
+node_summary(void *arg, const unsigned char *key, const void *sum,
+    size_t len)
+{
+	struct nodes *nt = ((struct ctx *)arg)->nt;
+	struct qsum *q;
+
+	if (nt == NULL || !nt->threaded ||
+	    (q = cs_ring_slot(nt->ring)) == NULL)
+		return;		/* the thread stopped: it failed */
+	memcpy(q->key, key, CS_KEY_LEN);
+	q->sum = sum;
+	q->len = len;
+	cs_ring_commit(nt->ring);
+}
+
+/* A certificate's DER, beside the summary the walk read of it. */
 static int
 nodes_each(void *arg, const struct cs_certrec *r)
 {
 	struct nodes *nt = arg;
+	struct cs_cert c = CS_CERT_INIT;
+	const struct qsum *q;
+	int rc;
 
 	if (nt->n >= UINT32_MAX - 1)
 		return cs_err_set(&nt->err, CS_ENOMEM, "too many certificates");
-	return on_node(nt->x, nt->n++, &r->cert, r->der_ref, r->der_len);
+	if ((q = cs_ring_next(nt->ring)) == NULL ||
+	    memcmp(q->key, r->key, CS_KEY_LEN) != 0)
+		return cs_err_set(&nt->err, CS_ESTORE, "certificates changed "
+		    "while read");
+	if (cs_cert_decode(q->sum, q->len, &c, &nt->err) == -1)
+		return -1;
+	rc = on_node(nt->x, nt->n++, &c, r->der_ref, r->der_len);
+	cs_cert_release(&c);
+	return rc;
 }
 
 static void *
@@ -733,8 +776,9 @@ nodes_run(void *arg)
 {
 	struct nodes *nt = arg;
 
-	nt->ret = cs_store_foreach_cert(nt->st, CS_GET_SUMMARY |
-	    CS_GET_DERREF | CS_GET_NOSTAT, nodes_each, nt, &nt->err);
+	nt->ret = cs_store_foreach_cert(nt->st, CS_GET_DERREF | CS_GET_NOSTAT,
+	    nodes_each, nt, &nt->err);
+	cs_ring_stop(nt->ring);
 	return NULL;
 }
 
@@ -746,18 +790,28 @@ nodes_start(struct ctx *x, struct cs_store *st, struct nodes *nt,
 	memset(nt, 0, sizeof(*nt));
 	nt->x = x;
 	nt->own = x->err;
-	if (cs_store_reader(st, &nt->st, &nt->err) != 0)
+	if ((nt->ring = cs_ring_new(RING, BATCH, sizeof(struct qsum))) ==
+	    NULL)
 		return;
+	if (cs_store_reader(st, &nt->st, &nt->err) != 0)
+		goto fail;
 	x->err = &nt->err;		/* on_node()'s, on the thread */
+	x->nt = nt;			/* before it reads the ring */
+	nt->threaded = 1;
 	if (pthread_create(&nt->th, NULL, nodes_run, nt) != 0) {
 		x->err = nt->own;
+		x->nt = NULL;
+		nt->threaded = 0;
 		cs_store_close(nt->st);
 		nt->st = NULL;
-		return;
+		goto fail;
 	}
-	nt->threaded = 1;
-	x->nt = nt;
 	o->node_others = 1;
+	o->node_summary = node_summary;
+	return;
+fail:
+	cs_ring_free(nt->ring);
+	nt->ring = NULL;
 }
 
 /* A node for on_node() once the thread is done (on the run's thread). */
@@ -819,8 +873,11 @@ nodes_join(struct ctx *x, int ok)
 
 	if (nt == NULL || !nt->threaded)
 		return 0;
+	cs_ring_close(nt->ring);
 	pthread_join(nt->th, NULL);
 	nt->threaded = 0;
+	cs_ring_free(nt->ring);
+	nt->ring = NULL;
 	cs_store_close(nt->st);
 	nt->st = NULL;
 	x->err = nt->own;

@@ -329,6 +329,12 @@ struct chain {
 	uint32_t	 n;
 };
 
+/* A walked chain's certificates as sent, for its id (ids_run()). */
+struct idsrc {
+	size_t		 off;			/* into ctx.raw */
+	uint32_t	 n;
+};
+
 struct ctx {
 	const struct cs_missing_opts	*o;
 	int				 whole;	/* walks go past a gap */
@@ -336,7 +342,6 @@ struct ctx {
 	size_t				 ids_cap;
 	uint64_t			*cpos;	/* per cnode: positions */
 	size_t				 cpos_cap;
-	struct cs_buf			 idbuf;
 	struct cs_buf			 aiabuf;	/* add_node()'s */
 	struct cs_err			*err;
 	struct cs_buf			 arena;
@@ -356,6 +361,7 @@ struct ctx {
 	size_t				 nchains, chains_cap;
 	uint32_t			*raw;	/* load_chain()'s nodes */
 	size_t				 nraw, raw_cap;
+	struct idsrc			*idsrc;	/* per chain: its raw nodes */
 	uint32_t			*cnodes;
 	size_t				 ncnodes, cnodes_cap;
 	uint32_t			*cands;
@@ -556,6 +562,9 @@ add_node(struct ctx *x, const struct cs_cert *c, const unsigned char *key,
 	    x->o->node(x->o->walk_arg, (uint32_t)x->nnodes, c, der,
 	    der_len) == -1)
 		return -1;
+	if (x->o->node_others && x->o->node_summary != NULL &&
+	    (flags & F_STORE))
+		x->o->node_summary(x->o->walk_arg, key, sum, sum_len);
 	x->nnodes++;
 	return 0;
 }
@@ -744,6 +753,7 @@ chain_prefetch(const struct ctx *x, size_t i)
 	for (k = 0; k < ch->n && k < 4; k++)
 		if ((id = x->raw[ch->off + k]) != NONE) {
 			__builtin_prefetch(x->nodes[id].sha256);
+			__builtin_prefetch(x->nodes[id].sha256 + 31);
 			__builtin_prefetch(&x->nodes[id].flags, 1);
 		}
 }
@@ -763,13 +773,9 @@ chain_members(struct ctx *x, size_t c, size_t j)
 	    sizeof(*x->cnodes), x->err) == -1 || (x->whole && grow(&x->cpos,
 	    &x->cpos_cap, x->ncnodes + ch.n, sizeof(*x->cpos), x->err) == -1))
 		return -1;
-	cs_buf_reset(&x->idbuf);
 	for (i = 0; i < ch.n; i++) {
 		if ((id = x->raw[ch.off + i]) == NONE)
 			continue;
-		if (x->whole && cs_buf_append(&x->idbuf, x->nodes[id].sha256,
-		    32, x->err) == -1)
-			return -1;
 		/* Each certificate once: a repeat adds nothing to a walk. */
 		for (k = start; k < x->ncnodes; k++)
 			if (x->cnodes[k] == id)
@@ -785,12 +791,10 @@ chain_members(struct ctx *x, size_t c, size_t j)
 	}
 	if (x->ncnodes == start)
 		return 0;
-	if (x->whole && grow(&x->ids, &x->ids_cap, j + 1, sizeof(*x->ids),
-	    x->err) == -1)
-		return -1;
-	if (x->whole && !cs_digest(x->mdctx, x->sha256, x->idbuf.data,
-	    x->idbuf.len, x->ids[j]))
-		return cs_err_set(x->err, CS_ENOMEM, "cannot hash a chain");
+	if (x->whole) {
+		x->idsrc[j].off = ch.off;
+		x->idsrc[j].n = ch.n;
+	}
 	ch.off = start;
 	ch.n = (uint32_t)(x->ncnodes - start);
 	x->chains[j] = ch;		/* j <= c */
@@ -803,6 +807,9 @@ chains_link(struct ctx *x)
 	size_t c, j = 0;
 	int rc;
 
+	if (x->whole && (x->idsrc = cs_mallocarray(x->nchains,
+	    sizeof(*x->idsrc))) == NULL)
+		return cs_err_set(x->err, CS_ENOMEM, "out of memory");
 	for (c = 0; c < x->nchains; c++) {
 		chain_prefetch(x, c + 8);
 		if ((rc = chain_members(x, c, j)) == -1)
@@ -810,10 +817,113 @@ chains_link(struct ctx *x)
 		j += (size_t)rc;
 	}
 	x->nchains = j;
-	free(x->raw);
-	x->raw = NULL;
-	x->nraw = x->raw_cap = 0;
+	if (!x->whole) {
+		free(x->raw);
+		x->raw = NULL;
+		x->nraw = x->raw_cap = 0;
+	}
 	return 0;
+}
+
+/*
+ * The chain ids (whole walks only): SHA-256 of the SHA-256s of a chain's
+ * certificates as sent, a million digests and as many cache misses, made
+ * on a thread of their own while the candidates are found and the
+ * signatures checked, which neither read nor change what this reads
+ * (the raw nodes, the nodes' sha256) or writes (ids). Returns 0 or -1.
+ */
+struct idsjob {
+	struct ctx	*x;
+	EVP_MD_CTX	*md;
+	int		 ret;
+	int		 threaded;
+	pthread_t	 th;
+};
+
+static int
+ids_make(struct ctx *x, EVP_MD_CTX *md)
+{
+	struct cs_buf b = CS_BUF_INIT;
+	const struct idsrc *s;
+	size_t j, i;
+	uint32_t id;
+	int ret = 0;
+
+	for (j = 0; j < x->nchains && ret == 0; j++) {
+		if (j + 8 < x->nchains) {
+			s = &x->idsrc[j + 8];
+			for (i = 0; i < s->n && i < 4; i++)
+				if ((id = x->raw[s->off + i]) != NONE) {
+					__builtin_prefetch(x->nodes[id].sha256);
+					__builtin_prefetch(
+					    x->nodes[id].sha256 + 31);
+				}
+		}
+		s = &x->idsrc[j];
+		cs_buf_reset(&b);
+		for (i = 0; i < s->n && ret == 0; i++)
+			if ((id = x->raw[s->off + i]) != NONE)
+				ret = cs_buf_append(&b, x->nodes[id].sha256, 32,
+				    NULL);
+		if (ret == 0 && !cs_digest(md, x->sha256, b.data, b.len,
+		    x->ids[j]))
+			ret = -1;
+	}
+	cs_buf_release(&b);
+	return ret;
+}
+
+static void *
+ids_run(void *arg)
+{
+	struct idsjob *j = arg;
+
+	j->ret = ids_make(j->x, j->md);
+	return NULL;
+}
+
+/* Starts the ids on a thread when it can, else makes them now. */
+static int
+ids_start(struct ctx *x, struct idsjob *j)
+{
+	memset(j, 0, sizeof(*j));
+	j->x = x;
+	if (!x->whole)
+		return 0;
+	if (grow(&x->ids, &x->ids_cap, x->nchains + 1, sizeof(*x->ids),
+	    x->err) == -1)
+		return -1;
+	if (x->o->nthreads != 1 && (j->md = EVP_MD_CTX_new()) != NULL &&
+	    pthread_create(&j->th, NULL, ids_run, j) == 0) {
+		j->threaded = 1;
+		return 0;
+	}
+	EVP_MD_CTX_free(j->md);
+	j->md = NULL;
+	if (ids_make(x, x->mdctx) == -1)
+		return cs_err_set(x->err, CS_ENOMEM, "cannot hash a chain");
+	return 0;
+}
+
+/* Waits for the ids: 0, or -1 when they failed (ok: say so). */
+static int
+ids_join(struct ctx *x, struct idsjob *j, int ok)
+{
+	int ret = 0;
+
+	if (j->threaded) {
+		pthread_join(j->th, NULL);
+		j->threaded = 0;
+		EVP_MD_CTX_free(j->md);
+		j->md = NULL;
+		if (j->ret == -1) {
+			ret = -1;
+			if (ok)
+				cs_err_set(x->err, CS_ENOMEM, "cannot hash a "
+				    "chain");
+		}
+	}
+	return ok ? ret : -1;
 }
 
 /* 0 known, 1 the store (or roots), 2 AIA only. */
@@ -2389,9 +2499,9 @@ ctx_release(struct ctx *x)
 	free(x->cands);
 	free(x->cnodes);
 	free(x->raw);
+	free(x->idsrc);
 	free(x->cpos);
 	free(x->ids);
-	cs_buf_release(&x->idbuf);
 	cs_buf_release(&x->aiabuf);
 	free(x->chains);
 	free(x->nodes);
@@ -2410,6 +2520,7 @@ cs_missing_run(struct cs_store *st, const struct cs_missing_opts *opts,
     struct cs_missing *out, struct cs_err *err)
 {
 	struct ctx x;
+	struct idsjob ij;
 	uint32_t *idx = NULL;
 	int ret = -1, pinned = 1;
 
@@ -2439,7 +2550,10 @@ cs_missing_run(struct cs_store *st, const struct cs_missing_opts *opts,
 		cs_err_set(err, CS_ENOMEM, "out of memory");
 		goto out;
 	}
-	if (all_candidates(&x, idx) == -1 || signatures(&x, out) == -1)
+	if (ids_start(&x, &ij) == -1)
+		goto out;
+	if (ids_join(&x, &ij, all_candidates(&x, idx) == 0 &&
+	    signatures(&x, out) == 0) == -1)
 		goto out;
 	ret = walk_all(&x, out);
 out:

@@ -240,23 +240,31 @@ struct certscan {
 	struct cs_err		*err;
 };
 
+/* A selected certificate (r, as cs_query_cert() left it), offered. */
+static int
+certs_take(struct certscan *cs, const struct cs_certrec *r)
+{
+	struct cs_rank_row e;
+
+	memset(&e, 0, sizeof(e));
+	memcpy(e.key, r->key, CS_KEY_LEN);
+	memcpy(e.sha256, r->cert.sha256, 32);
+	e.v[0] = r->count;
+	e.v[1] = r->leaf_count;
+	e.v[2] = r->hosts;
+	return topn_offer(&cs->top, &e) == -1 ? query_nomem(cs->err) : 0;
+}
+
 static int
 certs_collect(void *arg, const struct cs_certrec *rec)
 {
 	struct certscan *cs = arg;
 	struct cs_certrec r = *rec;
-	struct cs_rank_row e;
 
 	/* cs_query_cert() may compact r.errs, which rec owns anyway. */
 	if (!cs_query_cert(cs->q, &r))
 		return 0;
-	memset(&e, 0, sizeof(e));
-	memcpy(e.key, r.key, CS_KEY_LEN);
-	memcpy(e.sha256, r.cert.sha256, 32);
-	e.v[0] = r.count;
-	e.v[1] = r.leaf_count;
-	e.v[2] = r.hosts;
-	return topn_offer(&cs->top, &e) == -1 ? query_nomem(cs->err) : 0;
+	return certs_take(cs, &r);
 }
 
 static int
@@ -307,6 +315,7 @@ struct pending {
 
 struct issuerscan {
 	const struct cs_query	*q;
+	struct certscan		*certs;	/* the certificates' ranking too */
 	int			 all;	/* no selection: no key map */
 	struct keymap		 keys;	/* selected: index in u */
 	CS_VEC(uint32_t)	 u;	/* the iname of each */
@@ -397,6 +406,8 @@ issuers_collect(void *arg, const struct cs_certrec *rec)
 
 	if (!cs_query_cert(is->q, &r))
 		return 0;
+	if (is->certs != NULL && certs_take(is->certs, &r) == -1)
+		return -1;
 	if ((u = name_get(is, rec->issuer_id)) < 0)
 		return query_nomem(is->err);
 	if (is->all)
@@ -594,9 +605,11 @@ nomem:
 	return query_nomem(err);
 }
 
+/* The issuers' ranking; with certs, the certificates' too, from the same
+ * pass over them. */
 static int
 rank_issuers(struct cs_query *q, rows_t *rows, struct rankpriv *priv,
-    struct cs_err *err)
+    struct certscan *certs, struct cs_err *err)
 {
 	struct issuerscan is;
 	struct hcount hc = { rows, 2 };
@@ -606,6 +619,7 @@ rank_issuers(struct cs_query *q, rows_t *rows, struct rankpriv *priv,
 
 	memset(&is, 0, sizeof(is));
 	is.q = q;
+	is.certs = certs;
 	is.err = err;
 	if (cs_store_counters(q->st, n, err) == -1)
 		goto out;
@@ -615,8 +629,9 @@ rank_issuers(struct cs_query *q, rows_t *rows, struct rankpriv *priv,
 		query_nomem(err);
 		goto out;
 	}
-	if (cs_store_foreach_cert(q->st, cs_sel_reads_summary(&q->sel) ?
-	    CS_GET_SUMMARY : 0, issuers_collect, &is, err) == -1)
+	if (cs_store_foreach_cert(q->st, cs_sel_reads_summary(&q->sel) ||
+	    (certs != NULL && query_summary_needed(q)) ? CS_GET_SUMMARY : 0,
+	    issuers_collect, &is, err) == -1)
 		goto out;
 	while (is.nwait > 0)
 		if (issuers_add(&is) == -1)
@@ -1027,46 +1042,88 @@ keep_first(rows_t *rows, size_t limit, rowcmp_fn cmp, void *by)
 	return 0;
 }
 
+/* Keeps the first rows of a ranking in its order, into *out. */
+static int
+rank_finish(const struct cs_rank_opts *o, rows_t *rows,
+    struct cs_ranking *out, struct cs_err *err)
+{
+	rowcmp_fn cmp = o->kind == CS_RANK_CERTS ? cert_cmp : row_cmp;
+	size_t by = o->by;
+	int rc = 0;
+
+	if (o->limit > 0 && rows->n > o->limit &&
+	    keep_first(rows, o->limit, cmp, &by) == -1)
+		rc = query_nomem(err);
+	if (rc == 0 && rows->n > 1)
+		qsort_r(rows->v, rows->n, sizeof(*rows->v), cmp, &by);
+	out->rows = rows->v;
+	out->n = rows->n;
+	return rc;
+}
+
+int
+cs_query_ranks(struct cs_query *q, const struct cs_rank_opts *o, size_t n,
+    struct cs_ranking *out, struct cs_err *err)
+{
+	struct certscan cs;
+	rows_t rows, crows = CS_VEC_INIT;
+	size_t k, iss = n, certs = n;
+	int rc = 0;
+
+	for (k = 0; k < n; k++)
+		memset(&out[k], 0, sizeof(out[k]));
+	for (k = 0; k < n; k++) {
+		if (o[k].kind < 0 || o[k].kind >= CS_RANK_NKINDS ||
+		    o[k].by >= kinds[o[k].kind].ncols)
+			return cs_err_set(err, CS_EUSAGE, "no such ranking");
+		if ((out[k].priv = calloc(1, sizeof(struct rankpriv))) ==
+		    NULL)
+			return query_nomem(err);
+		if (o[k].kind == CS_RANK_ISSUERS && iss == n)
+			iss = k;
+		if (o[k].kind == CS_RANK_CERTS && certs == n)
+			certs = k;
+	}
+	/* The issuers' pass over the certificates ranks them too. */
+	cs.q = q;
+	cs.top.rows = &crows;
+	cs.top.limit = certs < n ? o[certs].limit : 0;
+	cs.top.cmp = cert_cmp;
+	cs.top.by = certs < n ? o[certs].by : 0;
+	cs.err = err;
+	for (k = 0; k < n && rc == 0; k++) {
+		memset(&rows, 0, sizeof(rows));
+		switch (o[k].kind) {
+		case CS_RANK_ISSUERS:
+			rc = rank_issuers(q, &rows, out[k].priv, k == iss &&
+			    certs < n ? &cs : NULL, err);
+			if (k == iss && certs < n && rank_finish(&o[certs],
+			    &crows, &out[certs], err) == -1)
+				rc = -1;
+			break;
+		case CS_RANK_CERTS:
+			if (k == certs && iss < n)
+				continue;	/* with the issuers */
+			rc = rank_certs(q, &o[k], &rows, err);
+			break;
+		case CS_RANK_HOSTS:
+			rc = rank_hosts(q, &o[k], &rows, err);
+			break;
+		case CS_RANK_ERRORS:
+			rc = rank_errors(q, &rows, err);
+			break;
+		}
+		if (rank_finish(&o[k], &rows, &out[k], err) == -1)
+			rc = -1;
+	}
+	return rc;
+}
+
 int
 cs_query_rank(struct cs_query *q, const struct cs_rank_opts *o,
     struct cs_ranking *out, struct cs_err *err)
 {
-	rows_t rows = CS_VEC_INIT;
-	struct rankpriv *priv;
-	rowcmp_fn cmp;
-	size_t by = o->by;
-	int rc = -1;
-
-	memset(out, 0, sizeof(*out));
-	if (o->kind < 0 || o->kind >= CS_RANK_NKINDS ||
-	    by >= kinds[o->kind].ncols)
-		return cs_err_set(err, CS_EUSAGE, "no such ranking");
-	if ((priv = calloc(1, sizeof(*priv))) == NULL)
-		return query_nomem(err);
-	out->priv = priv;
-	switch (o->kind) {
-	case CS_RANK_ISSUERS:
-		rc = rank_issuers(q, &rows, priv, err);
-		break;
-	case CS_RANK_CERTS:
-		rc = rank_certs(q, o, &rows, err);
-		break;
-	case CS_RANK_HOSTS:
-		rc = rank_hosts(q, o, &rows, err);
-		break;
-	case CS_RANK_ERRORS:
-		rc = rank_errors(q, &rows, err);
-		break;
-	}
-	cmp = o->kind == CS_RANK_CERTS ? cert_cmp : row_cmp;
-	if (rc == 0 && o->limit > 0 && rows.n > o->limit &&
-	    keep_first(&rows, o->limit, cmp, &by) == -1)
-		rc = query_nomem(err);
-	if (rc == 0 && rows.n > 1)
-		qsort_r(rows.v, rows.n, sizeof(*rows.v), cmp, &by);
-	out->rows = rows.v;
-	out->n = rows.n;
-	return rc;
+	return cs_query_ranks(q, o, 1, out, err);
 }
 
 void

@@ -892,8 +892,10 @@ side_gather(struct page *p, struct cs_store *st, struct cs_query *q,
     struct cs_err *err)
 {
 	struct cs_trend_opts to;
-	struct cs_rank_opts ro;
-	int k;
+	struct cs_rank_opts ro[CS_RANK_NKINDS];
+	struct cs_ranking r[CS_RANK_NKINDS];
+	size_t n = 0, i;
+	int k, ret;
 
 	trend_opts(p, q, CS_TREND_ERROR, &to);
 	if (cs_trend_run(st, &to, &p->byerr, err) == -1)
@@ -902,14 +904,15 @@ side_gather(struct page *p, struct cs_store *st, struct cs_query *q,
 		if (k == CS_RANK_HOSTS && (p->hosts_mode == 1 ||
 		    p->hosts_mode == 2))
 			continue;
-		memset(&ro, 0, sizeof(ro));
-		ro.kind = k;
-		ro.min_host_reports = p->o->min_host_reports;
-		ro.limit = p->top;
-		if (cs_query_rank(q, &ro, &p->rank[k], err) == -1)
-			return -1;
+		memset(&ro[n], 0, sizeof(ro[n]));
+		ro[n].kind = k;
+		ro[n].min_host_reports = p->o->min_host_reports;
+		ro[n++].limit = p->top;
 	}
-	return 0;
+	ret = cs_query_ranks(q, ro, n, r, err);
+	for (i = 0; i < n; i++)
+		p->rank[ro[i].kind] = r[i];
+	return ret;
 }
 
 /*
@@ -937,19 +940,22 @@ side_run(void *arg)
 }
 
 /*
- * The missing rows' hostnames, when a row the page shows has so many
- * chains that they are counted for every row in one pass over the reports'
- * rows: that pass on a thread of its own, through a reader of the
- * snapshot, while the causes count the reports (it reads the walk's
- * result, which nothing changes then, and writes only its counts); the
- * page takes them once both are done. Not under a selection (the pass
- * would read the query the causes use), nor without a reader: then
- * missing_rows() counts them, as before.
+ * What needs the walk's result but not the causes: the missing rows'
+ * hostnames, when a row the page shows has so many chains that they are
+ * counted for every row in one pass over the reports' rows, and the
+ * reports per day of the top missing intermediates. Both on a thread of
+ * their own, through a reader of the snapshot, while the causes count the
+ * reports (they read the walk's result, which nothing changes then, and
+ * write only their own); the page takes them once both are done. Not
+ * under a selection (the passes would read the query the causes use), nor
+ * without a reader: then the page's thread makes them, as before.
  */
-struct hostsjob {
+struct walkjob {
 	struct page	*p;
 	struct cs_store	*st;		/* the reader */
+	int		 bulk;		/* the hostnames too */
 	uint64_t	*hosts;
+	struct cs_trend	 bymiss;
 	struct cs_err	 err;
 	int		 ret;
 	int		 threaded;
@@ -973,28 +979,57 @@ hosts_bulk(const struct page *p, const struct cs_missing *m)
 	return 0;
 }
 
-static void *
-hosts_run(void *arg)
+/* The reports per day of the first missing intermediates, into *out. */
+static int
+trend_missing(const struct page *p, struct cs_store *st,
+    const struct cs_missing *m, struct cs_trend *out, struct cs_err *err)
 {
-	struct hostsjob *j = arg;
+	struct cs_trend_opts to;
+	size_t *rows, nrows = 0, i;
+	int ret;
 
-	j->ret = cs_missing_hosts_count(j->st, &j->p->m, &j->hosts, &j->err);
+	if ((rows = calloc(m->nrows + 1, sizeof(*rows))) == NULL)
+		return cs_err_set(err, CS_ENOMEM, "out of memory");
+	for (i = 0; i < m->nrows && nrows < NCOLORS - 1; i++)
+		if (m->rows[i].outcome == CS_MISSING_INTERMEDIATE)
+			rows[nrows++] = i;
+	trend_opts(p, p->o->query, CS_TREND_MISSING_ROW, &to);
+	to.missing = m;
+	to.rows = rows;
+	to.nrows = nrows;
+	ret = cs_trend_run(st, &to, out, err);
+	free(rows);
+	return ret;
+}
+
+static void *
+walkjob_run(void *arg)
+{
+	struct walkjob *j = arg;
+
+	j->ret = 0;
+	if (j->bulk)
+		j->ret = cs_missing_hosts_count(j->st, &j->p->m, &j->hosts,
+		    &j->err);
+	if (j->ret == 0)
+		j->ret = trend_missing(j->p, j->st, &j->p->m, &j->bymiss,
+		    &j->err);
 	return NULL;
 }
 
 /* cs_causes_days()'s walked callback: the walk's result is complete. */
 static int
-hosts_start(void *arg, const struct cs_missing *m, struct cs_err *err)
+walkjob_start(void *arg, const struct cs_missing *m, struct cs_err *err)
 {
-	struct hostsjob *j = arg;
+	struct walkjob *j = arg;
 	const struct cs_query *q = j->p->o->query;
 
 	(void)err;
 	if ((q != NULL && cs_sel_active(cs_query_sel(q))) ||
-	    !hosts_bulk(j->p, m) || cs_store_reader(j->p->st, &j->st,
-	    &j->err) != 0)
+	    cs_store_reader(j->p->st, &j->st, &j->err) != 0)
 		return 0;
-	if (pthread_create(&j->th, NULL, hosts_run, j) != 0) {
+	j->bulk = hosts_bulk(j->p, m);
+	if (pthread_create(&j->th, NULL, walkjob_run, j) != 0) {
 		cs_store_close(j->st);
 		j->st = NULL;
 		return 0;
@@ -1003,29 +1038,34 @@ hosts_start(void *arg, const struct cs_missing *m, struct cs_err *err)
 	return 0;
 }
 
-/* Waits for the count, and gives it to the page when all went well (ok). */
+/* Waits for the job, and gives its results to the page when all went
+ * well (ok); else the page makes them. */
 static int
-hosts_join(struct hostsjob *j, int ok)
+walkjob_join(struct walkjob *j, int ok)
 {
 	int ret = 0;
 
 	if (!j->threaded)
-		return ok ? 0 : -1;
+		return ok ? trend_missing(j->p, j->p->st, &j->p->m,
+		    &j->p->bymiss, j->p->err) : -1;
 	pthread_join(j->th, NULL);
 	j->threaded = 0;
 	cs_store_close(j->st);
 	j->st = NULL;
-	if (!ok) {
-		free(j->hosts);
-		return -1;
-	}
-	if (j->ret == -1) {
+	if (ok && j->ret == -1) {
 		*j->p->err = j->err;
 		ret = -1;
-	} else
-		cs_missing_hosts_install(&j->p->m, j->hosts);
+	} else if (ok) {
+		if (j->bulk)
+			cs_missing_hosts_install(&j->p->m, j->hosts);
+		j->hosts = NULL;
+		j->p->bymiss = j->bymiss;
+		memset(&j->bymiss, 0, sizeof(j->bymiss));
+	}
+	free(j->hosts);
 	j->hosts = NULL;
-	return ret;
+	cs_trend_release(&j->bymiss);
+	return ok ? ret : -1;
 }
 
 /* The walk, for missing's rows and the causes, and the trends it feeds. */
@@ -1035,40 +1075,24 @@ walk_gather(struct page *p)
 	const struct cs_report_html_opts *o = p->o;
 	struct cs_trend_opts to;
 	struct cs_missing_opts mo;
-	struct hostsjob hj;
-	size_t *rows = NULL, nrows = 0, i;
-	int ret = -1;
+	struct walkjob sj;
 
 	memset(&mo, 0, sizeof(mo));
-	memset(&hj, 0, sizeof(hj));
-	hj.p = p;
+	memset(&sj, 0, sizeof(sj));
+	sj.p = p;
 	mo.roots = o->roots;
 	mo.known = o->known;
 	mo.query = o->query;
-	mo.walked = hosts_start;
-	mo.walked_arg = &hj;
-	if (hosts_join(&hj, cs_causes_days(p->st, &mo, 3, &p->causes, &p->m,
+	mo.walked = walkjob_start;
+	mo.walked_arg = &sj;
+	if (walkjob_join(&sj, cs_causes_days(p->st, &mo, 3, &p->causes, &p->m,
 	    p->err) == 0) == -1)
 		return -1;
 	trend_opts(p, o->query, CS_TREND_CAUSE, &to);
 	to.causes = &p->causes;
 	if (cs_trend_run(p->st, &to, &p->bycause, p->err) == -1)
 		return -1;
-	if ((rows = calloc(p->m.nrows + 1, sizeof(*rows))) == NULL)
-		return cs_err_set(p->err, CS_ENOMEM, "out of memory");
-	for (i = 0; i < p->m.nrows && nrows < NCOLORS - 1; i++)
-		if (p->m.rows[i].outcome == CS_MISSING_INTERMEDIATE)
-			rows[nrows++] = i;
-	trend_opts(p, o->query, CS_TREND_MISSING_ROW, &to);
-	to.missing = &p->m;
-	to.rows = rows;
-	to.nrows = nrows;
-	if (cs_trend_run(p->st, &to, &p->bymiss, p->err) == -1)
-		goto out;
-	ret = 0;
-out:
-	free(rows);
-	return ret;
+	return 0;
 }
 
 /*

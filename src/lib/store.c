@@ -2543,13 +2543,27 @@ cursor_at(MDB_cursor *cur, int *started, const unsigned char *key,
 	return mdb_cursor_get(cur, &k, v, MDB_SET_KEY);
 }
 
+/* 0 when the database and a cursor's have as many entries, -1 when not,
+ * or LMDB's error. */
+static int
+same_count(MDB_txn *txn, MDB_dbi dbi, MDB_cursor *cur)
+{
+	MDB_stat a, b;
+	int rc;
+
+	if ((rc = mdb_stat(txn, dbi, &a)) != 0 ||
+	    (rc = mdb_stat(txn, mdb_cursor_dbi(cur), &b)) != 0)
+		return rc;
+	return a.ms_entries == b.ms_entries ? 0 : -1;
+}
+
 int
 cs_store_foreach_cert(struct cs_store *st, int what, cs_cert_fn fn,
     void *arg, struct cs_err *err)
 {
 	struct cs_certrec rec;
 	MDB_txn *txn;
-	MDB_cursor *cur = NULL, *scur = NULL, *dcur = NULL;
+	MDB_cursor *cur = NULL, *scur = NULL, *dcur = NULL, *lead;
 	MDB_val k, v, sv, dv;
 	int rc, ret = 0, sstarted = 0, dstarted = 0;
 
@@ -2565,19 +2579,37 @@ cs_store_foreach_cert(struct cs_store *st, int what, cs_cert_fn fn,
 		ret = mdb_fail(err, rc, "cannot open cursor");
 		goto out;
 	}
-	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
-	    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+	lead = cur;
+	/* Without the counters, the summaries (or the DER) lead and the
+	 * counters' table is not read: its entries are as many, or a
+	 * certificate lacks one. */
+	if ((what & CS_GET_NOSTAT) && (scur != NULL || dcur != NULL)) {
+		lead = scur != NULL ? scur : dcur;
+		if ((rc = same_count(txn, st->dbi[DB_CERT], lead)) != 0) {
+			ret = rc == -1 ? cs_err_set(err, CS_ESTORE, "certificate "
+			    "without its summary or DER") : mdb_fail(err, rc,
+			    "cannot read certificates");
+			goto out;
+		}
+	}
+	for (rc = mdb_cursor_get(lead, &k, &v, MDB_FIRST); rc == 0;
+	    rc = mdb_cursor_get(lead, &k, &v, MDB_NEXT)) {
 		if (k.mv_size != CS_KEY_LEN)
 			continue;
-		if ((scur != NULL && cursor_at(scur, &sstarted, k.mv_data,
-		    &sv) != 0) || (dcur != NULL && cursor_at(dcur, &dstarted,
-		    k.mv_data, &dv) != 0)) {
+		if (lead == scur)
+			sv = v;
+		else if (lead == dcur)
+			dv = v;
+		if ((scur != NULL && lead != scur && cursor_at(scur, &sstarted,
+		    k.mv_data, &sv) != 0) || (dcur != NULL && lead != dcur &&
+		    cursor_at(dcur, &dstarted, k.mv_data, &dv) != 0)) {
 			ret = cs_err_set(err, CS_ESTORE, "certificate "
 			    "without its summary or DER");
 			break;
 		}
-		if (load_cert_at(st, txn, k.mv_data, &v, scur ? &sv : NULL,
-		    dcur ? &dv : NULL, what, &rec, err) == -1) {
+		if (load_cert_at(st, txn, k.mv_data, lead == cur ? &v : NULL,
+		    scur ? &sv : NULL, dcur ? &dv : NULL, what, &rec,
+		    err) == -1) {
 			ret = -1;
 			break;
 		}
