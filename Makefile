@@ -94,7 +94,7 @@ $(BUILD)/certsift: $(CLI_OBJ) $(BUILD)/libcertsift.a
 
 $(BUILD)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(BUILD)/libcertsift.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Itests/unit -Isrc/lib $(LDFLAGS) $(SAN_LDFLAGS) -o $@ $< \
+	$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) $(SAN_LDFLAGS) -o $@ $< \
 	    $(BUILD)/libcertsift.a $(LIBS)
 
 # Installs the Debian packages certsift needs, when any is missing.

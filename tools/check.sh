@@ -89,7 +89,7 @@ elapsed() {
 	    faults-full-disk merge-restart merge-refuse aia-fetch aia-import
 	    causes-real report-figures missing-walk missing-pem verify-bitflips
 	    trend-days show-cert export-der export-pem sel-period-bounds
-	    privacy-hosts-modes" CHECK_SANITIZER=address
+	    privacy-hosts-modes faults-lost-record" CHECK_SANITIZER=address
 	export EXCLUDE="dask-driver report-browser merge-kill merge-build-kill
 	    golden-bench hugepages-reexec"
 	# Not position-independent: ASan's descriptors of the globals made
@@ -118,7 +118,19 @@ elapsed() {
 		    ingest-query-while-writing show-cert ingest-zstd \
 		    ingest-gzip-backends ingest-compressed-dir verify-sample \
 		    report-figures causes-sample trend-causes merge-restart \
-		    merge-refuse
+		    merge-refuse faults-lost-record
+		# The ring between the walk and the facts' thread, its waits
+		# made to happen (a ring of one item, of eight, ...).
+		if make --no-print-directory BUILD=build/tsan SANITIZE=thread \
+		    CACHELIMIT=16384 CFLAGS="-O1 -g -Werror" \
+		    build/tsan/tests/test_ring \
+		    >>build/logs/tsan.log 2>&1; then
+			TSAN_OPTIONS=halt_on_error=1:exitcode=66 \
+			    build/tsan/tests/test_ring ||
+			    echo "test_ring (ThreadSanitizer): 0 passed, 1 failed"
+		else
+			echo "test_ring (ThreadSanitizer build): 0 passed, 1 failed"
+		fi
 	else
 		cat build/logs/tsan.log
 		echo "ThreadSanitizer build: 0 passed, 1 failed"
