@@ -282,6 +282,19 @@ typedef int (*cs_hostday_fn)(void *arg, const unsigned char *ckey,
 int	cs_store_foreach_hostday(struct cs_store *st, cs_hostday_fn fn,
 	    void *arg, struct cs_err *err);
 
+/*
+ * The reports' rows and their days side by side (the two tables above,
+ * which share their keys): fn gets every key of either in their order,
+ * with the row's reports (has_row 1) or none (0: days without a row), and
+ * the days' entries (NULL, 0: none; valid during the call). fn returns 0,
+ * -1 to fail, or 1 to stop.
+ */
+typedef int (*cs_rowdays_fn)(void *arg, const unsigned char *ckey,
+    int has_err, int32_t code, const char *host, size_t len, int has_row,
+    uint64_t n, const struct cs_hostday *e, size_t ne);
+int	cs_store_foreach_rowdays(struct cs_store *st, cs_rowdays_fn fn,
+	    void *arg, struct cs_err *err);
+
 /* Calls fn for every hostname: accepted reports and distinct certs. */
 typedef int (*cs_hoststat_fn)(void *arg, const char *host, size_t len,
     uint64_t reports, uint64_t certs);

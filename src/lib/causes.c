@@ -1543,33 +1543,46 @@ chain_next(const struct ctx *x, size_t *at, const unsigned char *key)
 	return c == 0 ? (long)*at : -1;
 }
 
-static int
-on_row(void *arg, const unsigned char *ckey, int has_err, int32_t code,
-    const char *host, size_t len, uint64_t n)
+/* Whether a report of chain c to host has name-mismatch (G_MISMATCH). */
+static unsigned
+host_diag(const struct ctx *x, const struct crec *c, const char *host,
+    size_t len)
 {
-	struct ctx *x = arg;
-	const struct crec *c;
-	const struct vent *e;
-	const struct cs_query *q;
-	struct row r = { ckey, has_err, code, host, len, -1 };
-	unsigned g = 0, gv;
-	size_t i;
+	return len > 0 && !keyed(host, len) && !host_ok(x, &x->nodes[c->leaf],
+	    host, len) ? G_MISMATCH : 0;
+}
+
+/*
+ * The walked chain of a row (ckey), the rows coming in key order: the
+ * chains before it are done with (their groups end). -1 when it is none
+ * (or an error: *err set, -2).
+ */
+static long
+row_chain(struct ctx *x, const unsigned char *ckey)
+{
 	int cmp = -1;
 
 	while (x->cur < x->nchains && (cmp = memcmp(x->chains[x->cur].key,
 	    ckey, CS_KEY_LEN)) < 0) {
 		if ((x->nparts > 0 && group_end(x) == -1) || flush(x) == -1)
-			return -1;
+			return -2;
 		leaf_prefetch(x, ++x->cur);
 	}
-	if (cmp != 0 || (x->mo->query != NULL &&
-	    !cs_sel_code(cs_query_sel(x->mo->query), has_err, code)))
-		return 0;
-	q = x->mo->query;
-	c = &x->chains[x->cur];
-	if (len > 0 && !keyed(host, len) && !host_ok(x, &x->nodes[c->leaf],
-	    host, len))
-		g |= G_MISMATCH;
+	return cmp == 0 ? (long)x->cur : -1;
+}
+
+/* A row of chain c with diagnoses g: its n reports counted. */
+static int
+row_count(struct ctx *x, const struct crec *c, unsigned g,
+    const unsigned char *ckey, int has_err, int32_t code, const char *host,
+    size_t len, uint64_t n)
+{
+	const struct vent *e;
+	const struct cs_query *q = x->mo->query;
+	struct row r = { ckey, has_err, code, host, len, -1 };
+	unsigned gv;
+	size_t i;
+
 	if (len > 0 && (r.hid = strtab_add(&x->hosts, host, len,
 	    x->err)) < 0)
 		return -1;
@@ -1594,6 +1607,23 @@ on_row(void *arg, const unsigned char *ckey, int has_err, int32_t code,
 	return part(x, q, &r, g, 0, 0, n);
 }
 
+static int
+on_row(void *arg, const unsigned char *ckey, int has_err, int32_t code,
+    const char *host, size_t len, uint64_t n)
+{
+	struct ctx *x = arg;
+	const struct crec *c;
+	long ci;
+
+	if ((ci = row_chain(x, ckey)) == -2)
+		return -1;
+	if (ci < 0 || (x->mo->query != NULL &&
+	    !cs_sel_code(cs_query_sel(x->mo->query), has_err, code)))
+		return 0;
+	c = &x->chains[ci];
+	return row_count(x, c, host_diag(x, c, host, len), ckey, has_err,
+	    code, host, len, n);
+}
 
 /* ---- per day (cs_causes_days()) ------------------------------------------ */
 
@@ -1617,25 +1647,16 @@ primary_cause(const struct ctx *x, const struct crec *c, unsigned g)
 	return CS_CAUSE_OTHER;
 }
 
+/* A row's days (chain ci, diagnoses g), by day and primary cause. */
 static int
-on_hostday(void *arg, const unsigned char *ckey, int has_err, int32_t code,
-    const char *host, size_t len, const struct cs_hostday *e, size_t n)
+row_days(struct ctx *x, long ci, unsigned g, const unsigned char *ckey,
+    int has_err, int32_t code, const struct cs_hostday *e, size_t n)
 {
-	struct ctx *x = arg;
-	const struct crec *c;
-	unsigned g = 0, ge;
+	const struct crec *c = &x->chains[ci];
+	unsigned ge;
 	uint32_t mask;
-	long ci;
 	size_t i;
 
-	if ((ci = chain_next(x, &x->dcur, ckey)) < 0 || (x->mo->query !=
-	    NULL && !cs_sel_code(cs_query_sel(x->mo->query), has_err, code)))
-		return 0;
-	c = &x->chains[ci];
-	/* As on_row() judges the hostname. */
-	if (len > 0 && !keyed(host, len) && !host_ok(x, &x->nodes[c->leaf],
-	    host, len))
-		g |= G_MISMATCH;
 	for (i = 0; i < n; i++) {
 		ge = g;
 		if (e[i].expired & c->posmask)
@@ -1647,13 +1668,41 @@ on_hostday(void *arg, const unsigned char *ckey, int has_err, int32_t code,
 		    !(mask & x->sel_causes)))
 			continue;	/* --cause */
 		if (x->day_fn != NULL && x->day_fn(x->part_arg, ckey,
-		    has_err, code, e[i].day, mask, e[i].n, x->derr) == -1)
+		    has_err, code, e[i].day, mask, e[i].n, x->err) == -1)
 			return -1;
 		if (x->days && dc_add(&x->hv, (uint32_t)ci, has_err, code,
 		    e[i].day, primary_cause(x, c, ge), e[i].n) == -1)
-			return cs_err_set(x->derr, CS_ENOMEM, "out of memory");
+			return cs_err_set(x->err, CS_ENOMEM, "out of memory");
 	}
 	return 0;
+}
+
+/*
+ * A row and its days (cs_store_foreach_rowdays()): the hostname judged
+ * once for both, the row's reports counted, its days' added to the lists
+ * by day.
+ */
+static int
+on_rowdays(void *arg, const unsigned char *ckey, int has_err, int32_t code,
+    const char *host, size_t len, int has_row, uint64_t n,
+    const struct cs_hostday *e, size_t ne)
+{
+	struct ctx *x = arg;
+	const struct crec *c;
+	unsigned g;
+	long ci;
+
+	if ((ci = row_chain(x, ckey)) == -2)
+		return -1;
+	if (ci < 0 || (x->mo->query != NULL &&
+	    !cs_sel_code(cs_query_sel(x->mo->query), has_err, code)))
+		return 0;
+	c = &x->chains[ci];
+	g = host_diag(x, c, host, len);
+	if (has_row && row_count(x, c, g, ckey, has_err, code, host, len,
+	    n) == -1)
+		return -1;
+	return ne > 0 ? row_days(x, ci, g, ckey, has_err, code, e, ne) : 0;
 }
 
 static int
@@ -1848,8 +1897,8 @@ days_finish(struct ctx *x, struct cs_causes *out)
 	const struct dc *lo;
 	struct dc key;
 
-	/* The hosts' days of one code come host by host: by day (hv and dv
-	 * sorted by days_passes()). */
+	/* The hosts' days of one code come host by host: by day (hv sorted
+	 * after the rows' pass, dv by days_passes()). */
 	dc_sort(&x->pv);
 	for (;;) {
 		for (lo = NULL, i = 0; i < 3; i++)
@@ -2040,16 +2089,11 @@ static int
 days_passes(struct ctx *x, struct cs_store *st)
 {
 	x->dcur = 0;
-	if ((x->days || x->day_fn != NULL) &&
-	    cs_store_foreach_hostday(st, on_hostday, x, x->derr) == -1)
-		return -1;
-	x->dcur = 0;
 	if (x->days && cs_store_foreach_chainday(st, on_chainday, x,
 	    x->derr) == -1)
 		return -1;
 	/* Sorted here, on the days' thread, while the reports are counted:
-	 * days_finish() has only the counting's own list left to sort. */
-	dc_sort(&x->hv);
+	 * days_finish() has only the counting's own lists left to sort. */
 	dc_sort(&x->dv);
 	return 0;
 }
@@ -2161,11 +2205,18 @@ run(struct cs_store *st, const struct cs_missing_opts *mo, size_t examples,
 	hosts_room(&x, st);
 	if (per_rows(&x) == -1 || days_start(&x, st, &dr) == -1)
 		goto out;
-	if (cs_store_foreach_chainhost(st, on_row, &x, err) == -1 ||
-	    (x.nparts > 0 && group_end(&x) == -1) || flush(&x) == -1) {
+	/* The reports and, when wanted, their days, in one pass. */
+	if (x.days || x.day_fn != NULL ?
+	    cs_store_foreach_rowdays(st, on_rowdays, &x, err) == -1 :
+	    cs_store_foreach_chainhost(st, on_row, &x, err) == -1) {
 		days_join(&x, &dr, 0);
 		goto out;
 	}
+	if ((x.nparts > 0 && group_end(&x) == -1) || flush(&x) == -1) {
+		days_join(&x, &dr, 0);
+		goto out;
+	}
+	dc_sort(&x.hv);
 	if (days_join(&x, &dr, 1) == -1 || (days && days_finish(&x, out) == -1))
 		goto out;
 	ret = finish(&x, out);

@@ -3011,6 +3011,80 @@ cs_store_foreach_hostday(struct cs_store *st, cs_hostday_fn fn, void *arg,
 	return scan(st, DB_HOSTDAY, NULL, 0, hostday_each, &a, err);
 }
 
+int
+cs_store_foreach_rowdays(struct cs_store *st, cs_rowdays_fn fn, void *arg,
+    struct cs_err *err)
+{
+	_Alignas(max_align_t) unsigned char buf[512];
+	MDB_txn *txn;
+	MDB_cursor *rc = NULL, *dc = NULL;
+	MDB_val rk, rv, dk, dv;
+	const MDB_val *k;
+	const unsigned char *d;
+	uint64_t n;
+	void *ev;
+	int rr, dr = MDB_NOTFOUND, c, ret = 0;
+
+	if (rbegin(st, &txn, err) == -1)
+		return -1;
+	if ((rr = mdb_cursor_open(txn, st->dbi[DB_CHAINHOST], &rc)) != 0 ||
+	    (!st->nohostday && (rr = mdb_cursor_open(txn, st->dbi[DB_HOSTDAY],
+	    &dc)) != 0)) {
+		ret = mdb_fail(err, rr, "cannot open cursor");
+		goto out;
+	}
+	rr = mdb_cursor_get(rc, &rk, &rv, MDB_FIRST);
+	if (dc != NULL)
+		dr = mdb_cursor_get(dc, &dk, &dv, MDB_FIRST);
+	while (ret == 0 && (rr == 0 || dr == 0)) {
+		if (rr == 0 && dr == 0)
+			c = mdb_cmp(txn, st->dbi[DB_CHAINHOST], &rk, &dk);
+		else
+			c = rr == 0 ? -1 : 1;
+		k = c <= 0 ? &rk : &dk;
+		d = k->mv_data;
+		if (k->mv_size < CS_KEY_LEN + 5 || (c <= 0 && rv.mv_size !=
+		    sizeof(n)) || (c >= 0 && dv.mv_size %
+		    sizeof(struct cs_hostday) != 0)) {
+			ret = cs_err_set(err, CS_ESTORE, "bad chain host %s",
+			    c <= 0 ? "record" : "day record");
+			break;
+		}
+		n = 0;
+		if (c <= 0)
+			memcpy(&n, rv.mv_data, sizeof(n));
+		ev = buf;
+		if (c >= 0 && dv.mv_size > sizeof(buf) &&
+		    (ev = malloc(dv.mv_size)) == NULL) {
+			ret = cs_err_set(err, CS_ENOMEM, "out of memory");
+			break;
+		}
+		if (c >= 0)
+			memcpy(ev, dv.mv_data, dv.mv_size);
+		ret = fn(arg, d, d[CS_KEY_LEN], cs_key_code(d + CS_KEY_LEN + 1),
+		    (const char *)d + CS_KEY_LEN + 5, k->mv_size - CS_KEY_LEN -
+		    5, c <= 0, n, c >= 0 ? ev : NULL, c >= 0 ? dv.mv_size /
+		    sizeof(struct cs_hostday) : 0);
+		if (ev != buf)
+			free(ev);
+		if (c <= 0)
+			rr = mdb_cursor_get(rc, &rk, &rv, MDB_NEXT);
+		if (c >= 0)
+			dr = mdb_cursor_get(dc, &dk, &dv, MDB_NEXT);
+	}
+	if (ret == 0 && ((rr != 0 && rr != MDB_NOTFOUND) || (dr != 0 &&
+	    dr != MDB_NOTFOUND)))
+		ret = mdb_fail(err, rr != 0 && rr != MDB_NOTFOUND ? rr : dr,
+		    "cannot read the store");
+out:
+	if (dc != NULL)
+		mdb_cursor_close(dc);
+	if (rc != NULL)
+		mdb_cursor_close(rc);
+	rend(st, txn);
+	return ret < 0 ? -1 : 0;
+}
+
 /* One chain's rows: the same records, without the chain key. */
 struct hostsof {
 	cs_chainhost_fn	 fn;

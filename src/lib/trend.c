@@ -280,6 +280,29 @@ chain_each(void *arg, const struct cs_chainrec *c)
 	return 0;
 }
 
+/*
+ * Without filters, the chains of the rows are the walk's, every one of
+ * them in the store with its certificates: no pass over the chains picks
+ * them (chain_each()), rows_load() has them in key order.
+ */
+static int
+rows_chains(struct ctx *x)
+{
+	struct tchain tc;
+	size_t i;
+
+	for (i = 0; i < x->rc.n; i++) {
+		if (i > 0 && memcmp(x->rc.v[i - 1].key, x->rc.v[i].key,
+		    CS_KEY_LEN) == 0)
+			continue;
+		memcpy(tc.key, x->rc.v[i].key, CS_KEY_LEN);
+		tc.group = x->rc.v[i].group;
+		if (cs_vec_push(&x->ch, tc) == -1)
+			return nomem(x);
+	}
+	return 0;
+}
+
 /* A chain's days: chains and days come in the same key order. */
 static int
 chainday_each(void *arg, const unsigned char *ckey,
@@ -456,6 +479,11 @@ cs_trend_run(struct cs_store *st, const struct cs_trend_opts *o,
 	else if (o->by == CS_TREND_ERROR && !x.filters) {
 		/* Every report, with a chain or not: the store's totals. */
 		if (cs_store_foreach_day(st, day_each, &x, err) == -1)
+			goto out;
+	} else if ((o->by == CS_TREND_OUTCOME ||
+	    o->by == CS_TREND_MISSING_ROW) && !x.filters) {
+		if (rows_chains(&x) == -1 || cs_store_foreach_chainday(st,
+		    chainday_each, &x, err) == -1)
 			goto out;
 	} else if (cs_store_foreach_chain(st, chain_each, &x, err) == -1 ||
 	    cs_store_foreach_chainday(st, chainday_each, &x, err) == -1)
