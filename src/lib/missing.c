@@ -2555,6 +2555,12 @@ cs_missing_run(struct cs_store *st, const struct cs_missing_opts *opts,
 	if (ids_join(&x, &ij, all_candidates(&x, idx) == 0 &&
 	    signatures(&x, out) == 0) == -1)
 		goto out;
+	/* The chains as sent, the ids' source: not the walks'. */
+	free(x.raw);
+	free(x.idsrc);
+	x.raw = NULL;
+	x.idsrc = NULL;
+	x.nraw = x.raw_cap = 0;
 	ret = walk_all(&x, out);
 out:
 	free(idx);
