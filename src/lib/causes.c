@@ -319,14 +319,24 @@ struct nfact {
 	unsigned char	 san_in[71];
 };
 
-/* A walked chain. */
+/*
+ * A walked chain. Its leaf's SAN, when it has one this short (most
+ * leaves'), is kept here too: the reports' rows come in chain order and
+ * read it with the chain, not from the leaf's facts (a read a row of a
+ * million scattered ones, which no prefetch hid).
+ */
+#define LEAF_SAN	46
+
 struct crec {
 	unsigned char	 key[CS_KEY_LEN];
+	uint32_t	 rn;		/* chain-wide rows, in ctx.crows */
 	unsigned char	 id[32];
 	uint64_t	 posmask;
 	uint32_t	 leaf;
-	size_t		 roff, rn;	/* chain-wide rows, in ctx.crows */
-	size_t		 voff, vn;	/* validity entries, in ctx.vents */
+	uint32_t	 vn;		/* validity entries, in ctx.vents */
+	size_t		 roff, voff;
+	unsigned char	 san_len;	/* 0: the leaf's facts say */
+	unsigned char	 san[LEAF_SAN];
 };
 
 /* A validity entry joined to its chain. */
@@ -457,6 +467,14 @@ static const char *
 str_at(const struct ctx *x, size_t off)
 {
 	return (const char *)x->arena.data + off;
+}
+
+/* Where f's GeneralNames are. */
+static const unsigned char *
+san_of(const struct ctx *x, const struct nfact *f)
+{
+	return f->san_len <= sizeof(f->san_in) ? f->san_in :
+	    x->arena.data + f->san;
 }
 
 /* The row of (cause, detail), made when new. */
@@ -1023,6 +1041,7 @@ on_walk(void *arg, const struct cs_missing_walk *w)
 {
 	struct ctx *x = arg;
 	struct cand v[5 * 32 + 8], t;
+	const struct nfact *f;
 	struct crec *c;
 	size_t n = 0, i, j;
 
@@ -1049,6 +1068,12 @@ on_walk(void *arg, const struct cs_missing_walk *w)
 	memcpy(c->id, w->id, 32);
 	c->posmask = w->posmask;
 	c->leaf = w->path[0].node;
+	f = &x->nodes[c->leaf];
+	if (f->facts && f->has_san && f->san_len > 0 &&
+	    f->san_len <= LEAF_SAN) {
+		c->san_len = (unsigned char)f->san_len;
+		memcpy(c->san, san_of(x, f), f->san_len);
+	}
 	c->roff = x->ncrows;
 	for (i = 0; i < n; i++) {
 		for (j = c->roff; j < x->ncrows; j++)
@@ -1057,7 +1082,7 @@ on_walk(void *arg, const struct cs_missing_walk *w)
 		if (j == x->ncrows)
 			x->crows[x->ncrows++] = v[i].row;
 	}
-	c->rn = x->ncrows - c->roff;
+	c->rn = (uint32_t)(x->ncrows - c->roff);
 	return 0;
 }
 
@@ -1093,6 +1118,8 @@ on_validity(void *arg, const unsigned char *ckey, int has_err, int32_t code,
 	if ((ci = chain_find(x, ckey)) < 0)
 		return 0;
 	c = &x->chains[ci];
+	if (nv > UINT32_MAX - c->vn)
+		return cs_err_set(x->err, CS_ESTORE, "too many validity rows");
 	if (grow(&x->vents, &x->vents_cap, x->nvents + nv, sizeof(*x->vents),
 	    x->err) == -1 || put(x, host, len, &off) == -1)
 		return -1;
@@ -1177,12 +1204,22 @@ text_match(const char *s, const char *host, size_t len,
 	return dns_match(s, strlen(s), host, len);
 }
 
-/* Where f's GeneralNames are. */
-static const unsigned char *
-san_of(const struct ctx *x, const struct nfact *f)
+/* Whether a SAN (its GeneralNames' contents, san_len bytes) covers the
+ * hostname (ip: its address, iplen bytes, when it is one). */
+static int
+san_ok(const unsigned char *p, size_t san_len, const char *host, size_t len,
+    const unsigned char *ip, size_t iplen)
 {
-	return f->san_len <= sizeof(f->san_in) ? f->san_in :
-	    x->arena.data + f->san;
+	const unsigned char *end = p + san_len, *v;
+	size_t vlen;
+	int type;
+
+	while (cs_x509_san_next(&p, end, &type, &v, &vlen))
+		if ((type == CS_SAN_IP && iplen > 0 && vlen == iplen &&
+		    memcmp(v, ip, iplen) == 0) || (type == CS_SAN_DNS &&
+		    iplen == 0 && dns_match((const char *)v, vlen, host, len)))
+			return 1;
+	return 0;
 }
 
 /* Whether the leaf covers the hostname. */
@@ -1190,11 +1227,9 @@ static int
 host_ok(const struct ctx *x, const struct nfact *f, const char *host,
     size_t len)
 {
-	const unsigned char *p, *end, *v;
 	unsigned char ip[16];
 	const char *s;
-	size_t iplen = ip_parse(host, len, ip), vlen, i;
-	int type;
+	size_t iplen = ip_parse(host, len, ip), i;
 
 	if (!f->facts) {
 		for (i = 0, s = str_at(x, f->sumsan); i < f->nsumsan;
@@ -1203,17 +1238,8 @@ host_ok(const struct ctx *x, const struct nfact *f, const char *host,
 				return 1;
 		if (f->nsumsan > 0)
 			return 0;
-	} else if (f->has_san) {
-		p = san_of(x, f);
-		end = p + f->san_len;
-		while (cs_x509_san_next(&p, end, &type, &v, &vlen))
-			if ((type == CS_SAN_IP && iplen > 0 && vlen == iplen &&
-			    memcmp(v, ip, iplen) == 0) || (type == CS_SAN_DNS &&
-			    iplen == 0 && dns_match((const char *)v, vlen, host,
-			    len)))
-				return 1;
-		return 0;
-	}
+	} else if (f->has_san)
+		return san_ok(san_of(x, f), f->san_len, host, len, ip, iplen);
 	if (f->cn == NOOFF)
 		return 0;
 	for (s = str_at(x, f->cn); *s != '\0'; s += strlen(s) + 1)
@@ -1512,13 +1538,14 @@ leaf_prefetch(const struct ctx *x, size_t cur)
 {
 	const struct nfact *f;
 
-	if (cur + 16 < x->nchains) {
+	/* (A chain with its leaf's SAN needs none of them.) */
+	if (cur + 16 < x->nchains && x->chains[cur + 16].san_len == 0) {
 		f = &x->nodes[x->chains[cur + 16].leaf];
 		__builtin_prefetch(f);
 		__builtin_prefetch((const char *)f + 64);
 		__builtin_prefetch((const char *)(f + 1) - 1);
 	}
-	if (cur + 8 < x->nchains) {
+	if (cur + 8 < x->nchains && x->chains[cur + 8].san_len == 0) {
 		f = &x->nodes[x->chains[cur + 8].leaf];
 		if (f->has_san && f->facts && f->san_len > sizeof(f->san_in))
 			__builtin_prefetch(x->arena.data + f->san);
@@ -1548,8 +1575,14 @@ static unsigned
 host_diag(const struct ctx *x, const struct crec *c, const char *host,
     size_t len)
 {
-	return len > 0 && !keyed(host, len) && !host_ok(x, &x->nodes[c->leaf],
-	    host, len) ? G_MISMATCH : 0;
+	unsigned char ip[16];
+
+	if (len == 0 || keyed(host, len))
+		return 0;
+	if (c->san_len > 0)
+		return san_ok(c->san, c->san_len, host, len, ip, ip_parse(host,
+		    len, ip)) ? 0 : G_MISMATCH;
+	return host_ok(x, &x->nodes[c->leaf], host, len) ? 0 : G_MISMATCH;
 }
 
 /*
