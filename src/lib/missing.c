@@ -362,6 +362,7 @@ struct ctx {
 	uint32_t			*raw;	/* load_chain()'s nodes */
 	size_t				 nraw, raw_cap;
 	struct idsrc			*idsrc;	/* per chain: its raw nodes */
+	unsigned char			*member; /* chains_link()'s, per node */
 	uint32_t			*cnodes;
 	size_t				 ncnodes, cnodes_cap;
 	uint32_t			*cands;
@@ -708,10 +709,10 @@ weight(const struct ctx *x, const struct cs_chainrec *r)
 
 /*
  * The chains are read in two passes: their certificates' nodes first
- * (load_chain(), the store's callback), then each chain's members and id
- * (chains_link()), a few chains after starting to load their nodes: the
- * chains come in key order, their leaves in any, and each leaf's hash was
- * a cache miss that stalled the pass.
+ * (load_chain(), the store's callback), then each chain's members
+ * (chains_link()) and, on a thread, its id (ids_run()): the chains come in
+ * key order, their leaves in any, and what a pass reads of each leaf is a
+ * scattered read.
  */
 static int
 load_chain(void *arg, const struct cs_chainrec *r)
@@ -739,25 +740,6 @@ load_chain(void *arg, const struct cs_chainrec *r)
 	return 0;
 }
 
-/* Starts loading what chain_members() reads of chain i's nodes. */
-static void
-chain_prefetch(const struct ctx *x, size_t i)
-{
-	const struct chain *ch;
-	uint32_t id;
-	size_t k;
-
-	if (i >= x->nchains)
-		return;
-	ch = &x->chains[i];
-	for (k = 0; k < ch->n && k < 4; k++)
-		if ((id = x->raw[ch->off + k]) != NONE) {
-			__builtin_prefetch(x->nodes[id].sha256);
-			__builtin_prefetch(x->nodes[id].sha256 + 31);
-			__builtin_prefetch(&x->nodes[id].flags, 1);
-		}
-}
-
 /*
  * Chain c's members, each once, into cnodes, and its id; kept as chain j
  * when it has any: 1, else 0; -1 on error.
@@ -782,7 +764,7 @@ chain_members(struct ctx *x, size_t c, size_t j)
 				break;
 		if (k == x->ncnodes) {
 			x->cnodes[x->ncnodes++] = id;
-			x->nodes[id].flags |= F_MEMBER;
+			x->member[id] = 1;
 			if (x->whole)
 				x->cpos[k] = 0;
 		}
@@ -807,16 +789,24 @@ chains_link(struct ctx *x)
 	size_t c, j = 0;
 	int rc;
 
-	if (x->whole && (x->idsrc = cs_mallocarray(x->nchains,
-	    sizeof(*x->idsrc))) == NULL)
+	/* Members are marked a byte a node (a megabyte for a million),
+	 * then flagged in one pass over the nodes: not a scattered write
+	 * into the nodes a chain. */
+	if ((x->whole && (x->idsrc = cs_mallocarray(x->nchains,
+	    sizeof(*x->idsrc))) == NULL) || (x->member = calloc(x->nnodes ?
+	    x->nnodes : 1, 1)) == NULL)
 		return cs_err_set(x->err, CS_ENOMEM, "out of memory");
-	for (c = 0; c < x->nchains; c++) {
-		chain_prefetch(x, c + 8);
+	for (c = 0; c < x->nchains; c++)
 		if ((rc = chain_members(x, c, j)) == -1)
 			return -1;
-		j += (size_t)rc;
-	}
+		else
+			j += (size_t)rc;
 	x->nchains = j;
+	for (c = 0; c < x->nnodes; c++)
+		if (x->member[c])
+			x->nodes[c].flags |= F_MEMBER;
+	free(x->member);
+	x->member = NULL;
 	if (!x->whole) {
 		free(x->raw);
 		x->raw = NULL;
@@ -2500,6 +2490,7 @@ ctx_release(struct ctx *x)
 	free(x->cnodes);
 	free(x->raw);
 	free(x->idsrc);
+	free(x->member);
 	free(x->cpos);
 	free(x->ids);
 	cs_buf_release(&x->aiabuf);
