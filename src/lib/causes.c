@@ -732,7 +732,7 @@ struct qsum {
 	size_t		 len;
 };
 
-#define RING	4096	/* summaries the walk may be ahead */
+#define RING	65536	/* summaries the walk may be ahead */
 #define BATCH	128	/* handed over at once */
 
 struct nodes {
