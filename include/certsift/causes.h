@@ -11,10 +11,11 @@
  * decides and the store keeps (expired, not-yet-valid).
  *
  * Threads: a run and its result are one thread's (the walk beneath it
- * checks signatures on threads of its own; the store's certificates'
- * facts are made on one while the walk loads them, and cs_causes_days()
- * reads the days on one, each through a reader of the handle's pinned
- * snapshot, cs_store_reader()), on a store handle of that thread
+ * checks signatures and makes the chain ids on threads of its own; the
+ * store's certificates' facts are made on one from the summaries the walk
+ * loads, and cs_causes_days() reads the chains' days on one, each through
+ * a reader of the handle's pinned snapshot, cs_store_reader()), on a
+ * store handle of that thread
  * (store.h); the callbacks of cs_causes_parts() are called on the
  * caller's thread.
  * cs_cause_name() and cs_cause_parse() may be called from any thread.
