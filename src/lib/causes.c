@@ -1640,23 +1640,6 @@ row_count(struct ctx *x, const struct crec *c, unsigned g,
 	return part(x, q, &r, g, 0, 0, n);
 }
 
-static int
-on_row(void *arg, const unsigned char *ckey, int has_err, int32_t code,
-    const char *host, size_t len, uint64_t n)
-{
-	struct ctx *x = arg;
-	const struct crec *c;
-	long ci;
-
-	if ((ci = row_chain(x, ckey)) == -2)
-		return -1;
-	if (ci < 0 || (x->mo->query != NULL &&
-	    !cs_sel_code(cs_query_sel(x->mo->query), has_err, code)))
-		return 0;
-	c = &x->chains[ci];
-	return row_count(x, c, host_diag(x, c, host, len), ckey, has_err,
-	    code, host, len, n);
-}
 
 /* ---- per day (cs_causes_days()) ------------------------------------------ */
 
@@ -1736,6 +1719,14 @@ on_rowdays(void *arg, const unsigned char *ckey, int has_err, int32_t code,
 	    n) == -1)
 		return -1;
 	return ne > 0 ? row_days(x, ci, g, ckey, has_err, code, e, ne) : 0;
+}
+
+/* A row without its days (cs_store_foreach_chainhost()). */
+static int
+on_row(void *arg, const unsigned char *ckey, int has_err, int32_t code,
+    const char *host, size_t len, uint64_t n)
+{
+	return on_rowdays(arg, ckey, has_err, code, host, len, 1, n, NULL, 0);
 }
 
 static int
