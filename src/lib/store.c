@@ -2937,19 +2937,34 @@ typedef int (*array_call_fn)(const struct scanarg *, const unsigned char *,
  * size-byte elements, maybe unaligned: copied (to the stack, or the heap
  * when long) and handed to call with its host's length and its count.
  */
+/* The elements of an array value, aligned: copied into buf (ARRAY_BUF
+ * bytes) when they fit, else onto the heap (the caller frees what is not
+ * buf). NULL when out of memory. */
+#define ARRAY_BUF	512
+
+static void *
+array_copy(const MDB_val *v, void *buf)
+{
+	void *ev = buf;
+
+	if (v->mv_size > ARRAY_BUF && (ev = malloc(v->mv_size)) == NULL)
+		return NULL;
+	memcpy(ev, v->mv_data, v->mv_size);
+	return ev;
+}
+
 static int
 host_array_each(struct scanarg *a, const MDB_val *k, const MDB_val *v,
     size_t size, const char *what, array_call_fn call)
 {
-	_Alignas(max_align_t) unsigned char buf[512];
-	void *ev = buf;
+	_Alignas(max_align_t) unsigned char buf[ARRAY_BUF];
+	void *ev;
 	int rc;
 
 	if (k->mv_size < CS_KEY_LEN + 5 || v->mv_size % size != 0)
 		return cs_err_set(a->err, CS_ESTORE, "bad %s record", what);
-	if (v->mv_size > sizeof(buf) && (ev = malloc(v->mv_size)) == NULL)
+	if ((ev = array_copy(v, buf)) == NULL)
 		return cs_err_set(a->err, CS_ENOMEM, "out of memory");
-	memcpy(ev, v->mv_data, v->mv_size);
 	rc = call(a, k->mv_data, k->mv_size - CS_KEY_LEN - 5, ev,
 	    v->mv_size / size);
 	if (ev != buf)
@@ -3015,7 +3030,7 @@ int
 cs_store_foreach_rowdays(struct cs_store *st, cs_rowdays_fn fn, void *arg,
     struct cs_err *err)
 {
-	_Alignas(max_align_t) unsigned char buf[512];
+	_Alignas(max_align_t) unsigned char buf[ARRAY_BUF];
 	MDB_txn *txn;
 	MDB_cursor *rc = NULL, *dc = NULL;
 	MDB_val rk, rv, dk, dv;
@@ -3054,13 +3069,10 @@ cs_store_foreach_rowdays(struct cs_store *st, cs_rowdays_fn fn, void *arg,
 		if (c <= 0)
 			memcpy(&n, rv.mv_data, sizeof(n));
 		ev = buf;
-		if (c >= 0 && dv.mv_size > sizeof(buf) &&
-		    (ev = malloc(dv.mv_size)) == NULL) {
+		if (c >= 0 && (ev = array_copy(&dv, buf)) == NULL) {
 			ret = cs_err_set(err, CS_ENOMEM, "out of memory");
 			break;
 		}
-		if (c >= 0)
-			memcpy(ev, dv.mv_data, dv.mv_size);
 		ret = fn(arg, d, d[CS_KEY_LEN], cs_key_code(d + CS_KEY_LEN + 1),
 		    (const char *)d + CS_KEY_LEN + 5, k->mv_size - CS_KEY_LEN -
 		    5, c <= 0, n, c >= 0 ? ev : NULL, c >= 0 ? dv.mv_size /
