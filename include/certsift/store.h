@@ -21,8 +21,9 @@
 #include "certsift/x509.h"
 
 #define CS_KEY_LEN	20	/* XXH3-128 of the DER, then a sequence number */
-#define CS_SCHEMA	6	/* 3, 4 and 5 are read as they are and
-				 * upgraded by a writer */
+#define CS_SCHEMA	7	/* 3 to 6 are read as they are and
+				 * upgraded by a writer (6: summaries of
+				 * version 1 only, x509.h) */
 #define CS_TOP_HOSTS	10	/* hostnames kept per certificate, most first */
 
 struct cs_store;
@@ -165,6 +166,22 @@ int	cs_store_find_der(struct cs_store *st, const unsigned char *der,
 /* Reads one certificate (what = CS_GET_*). Release with cs_certrec_release. */
 int	cs_store_get_cert(struct cs_store *st, const unsigned char *key,
 	    int what, struct cs_certrec *out, struct cs_err *err);
+
+/*
+ * Certificates' DER by key, for keys asked in ascending order: each
+ * lookup goes on from the last one (a step when it is the next record).
+ * Through a cursor of st's pinned snapshot (cs_store_read_begin()); the
+ * DER is the store's, valid as long as that snapshot. get returns 0, 1
+ * when the store has no such certificate, or -1. For the few certificates
+ * whose summary lacks what a caller reads from the DER.
+ */
+struct cs_dercur;
+
+int	cs_store_dercur_open(struct cs_store *st, struct cs_dercur **out,
+	    struct cs_err *err);
+int	cs_store_dercur_get(struct cs_dercur *c, const unsigned char *key,
+	    const unsigned char **der, size_t *len, struct cs_err *err);
+void	cs_store_dercur_close(struct cs_dercur *c);
 
 /*
  * Calls fn for every certificate, in key order; rec is valid during the

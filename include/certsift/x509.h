@@ -34,8 +34,25 @@ struct cs_cert {
 	size_t		 subject_der_len;
 	unsigned char	*issuer_der;
 	size_t		 issuer_der_len;
+	/*
+	 * What the DER holds beyond the fields above, for the diagnoses
+	 * (causes.h): cs_x509_parse() reads them, summaries keep them from
+	 * their version 2 on (cs_cert_encode()), so a query need not read
+	 * the DER again. facts says which (CS_FACTS_*); the rest is set
+	 * when it is CS_FACTS_SET.
+	 */
+	int		 facts;
+	int		 version;	/* 1, 2, 3 */
+	unsigned char	 spki_sha256[32];	/* of subjectPublicKeyInfo */
+	unsigned char	*san_der;	/* subjectAltName's GeneralNames'
+					   contents, or NULL without one */
+	size_t		 san_der_len;
 	void		*block;		/* cs_cert_decode(): holds them all */
 };
+
+#define CS_FACTS_UNKNOWN	0	/* not read (a version 1 summary) */
+#define CS_FACTS_SET		1
+#define CS_FACTS_UNREAD		2	/* DER of a shape they are not read from */
 
 #define CS_CERT_INIT { 0 }
 
@@ -52,11 +69,17 @@ int	cs_x509_check(const unsigned char *der, size_t len, struct cs_err *err);
 
 void	cs_cert_release(struct cs_cert *c);
 
-/* Serialises a summary (for the store) and reads it back. */
+/*
+ * Serialises a summary (for the store) and reads it back. The encoding is
+ * version 2 when c's facts were read (facts not CS_FACTS_UNKNOWN), else
+ * version 1, which the stores made before version 2 hold; both decode.
+ */
 int	cs_cert_encode(const struct cs_cert *c, struct cs_buf *out,
 	    struct cs_err *err);
 int	cs_cert_decode(const void *p, size_t n, struct cs_cert *out,
 	    struct cs_err *err);
+/* The version of an encoded summary (its first byte), 0 when none. */
+int	cs_cert_summary_version(const void *p, size_t n);
 
 /*
  * Compares two names given as DER the way OpenSSL's X509_NAME_cmp() does

@@ -648,9 +648,11 @@ on_node(void *arg, uint32_t id, const struct cs_cert *c,
 {
 	struct ctx *x = arg;
 	struct cs_x509_facts f;
+	const unsigned char *spki_sha = c->spki_sha256;
 	unsigned char sha[32];
 	struct nfact *nf;
 	size_t i;
+	int has = 0;
 
 	if (grow(&x->nodes, &x->nodes_cap, (size_t)id + 1, sizeof(*x->nodes),
 	    x->err) == -1)
@@ -665,7 +667,22 @@ on_node(void *arg, uint32_t id, const struct cs_cert *c,
 	if (interception(x, c->issuer_der, c->issuer_der_len, &nf->icpt) ==
 	    -1)
 		return -1;
-	if (cs_x509_facts(der, len, &f) == 0) {
+	/* The facts the summary keeps, else those of the DER (a summary of
+	 * a store made before they were kept). */
+	if (c->facts == CS_FACTS_SET) {
+		has = 1;
+		f.version = c->version;
+		f.has_san = c->san_der != NULL;
+		f.san = c->san_der;
+		f.san_len = c->san_der_len;
+	} else if (c->facts == CS_FACTS_UNKNOWN && der != NULL &&
+	    cs_x509_facts(der, len, &f) == 0) {
+		has = 1;
+		if (!cs_digest(x->mdctx, x->sha256, f.spki, f.spki_len, sha))
+			return cs_err_set(x->err, CS_ENOMEM, "out of memory");
+		spki_sha = sha;
+	}
+	if (has) {
 		nf->facts = 1;
 		nf->v1 = f.version == 1;
 		nf->has_san = (unsigned char)f.has_san;
@@ -674,10 +691,8 @@ on_node(void *arg, uint32_t id, const struct cs_cert *c,
 		else if (f.has_san && put(x, f.san, f.san_len, &nf->san) == -1)
 			return -1;
 		nf->san_len = f.san_len;
-		if (!cs_digest(x->mdctx, x->sha256, f.spki, f.spki_len, sha))
-			return cs_err_set(x->err, CS_ENOMEM, "out of memory");
 		for (i = 0; i < x->lists.nportal; i++)
-			if (memcmp(x->lists.portal[i].spki, sha, 32) == 0 &&
+			if (memcmp(x->lists.portal[i].spki, spki_sha, 32) == 0 &&
 			    (nf->captive = row_of(x, CS_CAUSE_CAPTIVE_PORTAL,
 			    x->lists.portal[i].name)) == NOROW)
 				return -1;
@@ -767,24 +782,27 @@ node_summary(void *arg, const unsigned char *key, const void *sum,
 	cs_ring_commit(nt->ring);
 }
 
-/* A certificate's DER, beside the summary the walk read of it. */
+/* A certificate the walk read: its summary, and its DER when the summary
+ * lacks the facts (a store made before they were kept). */
 static int
-nodes_each(void *arg, const struct cs_certrec *r)
+nodes_each(struct nodes *nt, const struct qsum *q, struct cs_dercur *dc)
 {
-	struct nodes *nt = arg;
 	struct cs_cert c = CS_CERT_INIT;
-	const struct qsum *q;
+	const unsigned char *der = NULL;
+	size_t len = 0;
 	int rc;
 
 	if (nt->n >= UINT32_MAX - 1)
 		return cs_err_set(&nt->err, CS_ENOMEM, "too many certificates");
-	if ((q = cs_ring_next(nt->ring)) == NULL ||
-	    memcmp(q->key, r->key, CS_KEY_LEN) != 0)
-		return cs_err_set(&nt->err, CS_ESTORE, "certificates changed "
-		    "while read");
 	if (cs_cert_decode(q->sum, q->len, &c, &nt->err) == -1)
 		return -1;
-	rc = on_node(nt->x, nt->n++, &c, r->der_ref, r->der_len);
+	if (c.facts == CS_FACTS_UNKNOWN && (rc = cs_store_dercur_get(dc,
+	    q->key, &der, &len, &nt->err)) != 0) {
+		cs_cert_release(&c);
+		return rc == 1 ? cs_err_set(&nt->err, CS_ESTORE, "certificate "
+		    "without its summary or DER") : -1;
+	}
+	rc = on_node(nt->x, nt->n++, &c, der, len);
 	cs_cert_release(&c);
 	return rc;
 }
@@ -793,9 +811,14 @@ static void *
 nodes_run(void *arg)
 {
 	struct nodes *nt = arg;
+	struct cs_dercur *dc;
+	const struct qsum *q;
 
-	nt->ret = cs_store_foreach_cert(nt->st, CS_GET_DERREF | CS_GET_NOSTAT,
-	    nodes_each, nt, &nt->err);
+	if ((nt->ret = cs_store_dercur_open(nt->st, &dc, &nt->err)) == 0) {
+		while (nt->ret == 0 && (q = cs_ring_next(nt->ring)) != NULL)
+			nt->ret = nodes_each(nt, q, dc);
+		cs_store_dercur_close(dc);
+	}
 	cs_ring_stop(nt->ring);
 	return NULL;
 }

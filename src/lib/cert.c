@@ -42,6 +42,7 @@ cs_cert_release(struct cs_cert *c)
 	free(c->sig_alg);
 	free_list(c->san, c->nsan);
 	free_list(c->aia, c->naia);
+	free(c->san_der);
 	OPENSSL_free(c->subject_der);
 	OPENSSL_free(c->issuer_der);
 	memset(c, 0, sizeof(*c));
@@ -50,7 +51,7 @@ cs_cert_release(struct cs_cert *c)
 /* ---- serialisation: fixed header, then length-prefixed fields ---------- */
 
 #define NOSTR	0xffffffffu
-#define ENC_VERSION	1
+#define ENC_VERSION	2	/* 1: without the facts after the lists */
 
 static int
 put_u32(struct cs_buf *b, uint32_t v, struct cs_err *err)
@@ -82,7 +83,7 @@ cs_cert_encode(const struct cs_cert *c, struct cs_buf *out,
 	size_t i;
 
 	cs_buf_reset(out);
-	hdr[0] = ENC_VERSION;
+	hdr[0] = c->facts != CS_FACTS_UNKNOWN ? ENC_VERSION : 1;
 	hdr[1] = hdr[2] = hdr[3] = 0;
 	memcpy(hdr + 4, &c->not_before, 8);
 	memcpy(hdr + 12, &c->not_after, 8);
@@ -109,7 +110,24 @@ cs_cert_encode(const struct cs_cert *c, struct cs_buf *out,
 	for (i = 0; i < c->naia; i++)
 		if (put_str(out, c->aia[i], err) == -1)
 			return -1;
-	return 0;
+	if (c->facts == CS_FACTS_UNKNOWN)
+		return 0;
+	/* Version 2: the facts; when set, the version, the key's digest and
+	 * the SAN's GeneralNames. */
+	hdr[0] = (unsigned char)c->facts;
+	hdr[1] = (unsigned char)c->version;
+	memcpy(hdr + 2, c->spki_sha256, 32);
+	if (c->facts != CS_FACTS_SET)
+		return cs_buf_append(out, hdr, 1, err);
+	if (cs_buf_append(out, hdr, 34, err) == -1)
+		return -1;
+	return put_bytes(out, c->san_der, c->san_der_len, err);
+}
+
+int
+cs_cert_summary_version(const void *p, size_t n)
+{
+	return n > 0 ? *(const unsigned char *)p : 0;
 }
 
 /*
@@ -184,6 +202,27 @@ get_list(struct rd *r, size_t *n)
 	return l;
 }
 
+/* Version 2's facts, after the lists. */
+static void
+get_facts(struct rd *r, struct cs_cert *c)
+{
+	if (r->bad || r->p == r->end) {
+		r->bad = 1;
+		return;
+	}
+	c->facts = *r->p++;
+	if (c->facts == CS_FACTS_UNREAD)
+		return;
+	if (c->facts != CS_FACTS_SET || r->end - r->p < 33) {
+		r->bad = 1;
+		return;
+	}
+	c->version = *r->p++;
+	memcpy(c->spki_sha256, r->p, 32);
+	r->p += 32;
+	c->san_der = get_bytes(r, &c->san_der_len);
+}
+
 int
 cs_cert_decode(const void *p, size_t n, struct cs_cert *out,
     struct cs_err *err)
@@ -192,7 +231,7 @@ cs_cert_decode(const void *p, size_t n, struct cs_cert *out,
 	struct cs_cert c;
 
 	memset(&c, 0, sizeof(c));
-	if (n < 54 || r.p[0] != ENC_VERSION)
+	if (n < 54 || r.p[0] < 1 || r.p[0] > ENC_VERSION)
 		return cs_err_set(err, CS_ESTORE, "bad summary record");
 	/* Each list entry has a length prefix of 4 bytes at least. */
 	r.nptrs = n / 4;
@@ -217,6 +256,8 @@ cs_cert_decode(const void *p, size_t n, struct cs_cert *out,
 	c.issuer_der = get_bytes(&r, &c.issuer_der_len);
 	c.san = get_list(&r, &c.nsan);
 	c.aia = get_list(&r, &c.naia);
+	if (((const unsigned char *)p)[0] >= 2)
+		get_facts(&r, &c);
 	if (r.bad || c.subject == NULL || c.issuer == NULL) {
 		cs_cert_release(&c);
 		return cs_err_set(err, CS_ESTORE, "bad summary record");

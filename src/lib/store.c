@@ -872,9 +872,11 @@ upgrade(struct cs_store *st, MDB_txn *txn, uint32_t *schema, int *tries,
 	/*
 	 * Schema 4 lacks only the AIA and validity tables, 5 the hosts' days
 	 * (made by open_tables(): they count the reports ingested from now)
-	 * and the code tables (filled above).
+	 * and the code tables (filled above). 6 has every table, its
+	 * summaries of version 1 (x509.h): the certificates added from now
+	 * have version 2's.
 	 */
-	if (*schema >= 3 && *schema <= 5) {
+	if (*schema >= 3 && *schema <= 6) {
 		*schema = CS_SCHEMA;
 		if ((rc = put_schema(st, txn, *schema)) != 0) {
 			rend(st, txn);
@@ -929,13 +931,13 @@ again:
 	}
 	if (schema != CS_SCHEMA && !(schema == 3 && st->notop) &&
 	    !(schema == 4 && st->noaia) && !(schema == 5 && (st->nohostday ||
-	    st->nocode))) {
+	    st->nocode)) && schema != 6) {
 		rend(st, txn);
 		return cs_err_set(err, CS_ESCHEMA, "store '%s' has schema "
 		    "version %u; this certsift reads version %d", st->path,
 		    schema, CS_SCHEMA);
 	}
-	if (schema == CS_SCHEMA && (st->notop || st->noaia ||
+	if (schema >= 6 && (st->notop || st->noaia ||
 	    st->nohostday || st->nocode)) {
 		rend(st, txn);
 		return cs_err_set(err, CS_ESCHEMA, "'%s' is not a certsift "
@@ -2555,6 +2557,64 @@ same_count(MDB_txn *txn, MDB_dbi dbi, MDB_cursor *cur)
 	    (rc = mdb_stat(txn, mdb_cursor_dbi(cur), &b)) != 0)
 		return rc;
 	return a.ms_entries == b.ms_entries ? 0 : -1;
+}
+
+struct cs_dercur {
+	MDB_cursor	*cur;
+	int		 started;
+};
+
+int
+cs_store_dercur_open(struct cs_store *st, struct cs_dercur **out,
+    struct cs_err *err)
+{
+	struct cs_dercur *c;
+	int rc;
+
+	*out = NULL;
+	if (st->rtxn == NULL)
+		return cs_err_set(err, CS_EUSAGE, "a DER cursor needs the "
+		    "store's snapshot pinned");
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return cs_err_set(err, CS_ENOMEM, "out of memory");
+	if ((rc = mdb_cursor_open(st->rtxn, st->dbi[DB_DER], &c->cur)) != 0) {
+		free(c);
+		return mdb_fail(err, rc, "cannot open cursor");
+	}
+	/* A DER lost is found here, whether or not it is asked for. */
+	if ((rc = same_count(st->rtxn, st->dbi[DB_CERT], c->cur)) != 0) {
+		cs_store_dercur_close(c);
+		return rc == -1 ? cs_err_set(err, CS_ESTORE, "certificate "
+		    "without its summary or DER") : mdb_fail(err, rc,
+		    "cannot read certificates");
+	}
+	*out = c;
+	return 0;
+}
+
+int
+cs_store_dercur_get(struct cs_dercur *c, const unsigned char *key,
+    const unsigned char **der, size_t *len, struct cs_err *err)
+{
+	MDB_val v;
+	int rc;
+
+	if ((rc = cursor_at(c->cur, &c->started, key, &v)) == MDB_NOTFOUND)
+		return 1;
+	if (rc != 0)
+		return mdb_fail(err, rc, "cannot read DER");
+	*der = v.mv_data;
+	*len = v.mv_size;
+	return 0;
+}
+
+void
+cs_store_dercur_close(struct cs_dercur *c)
+{
+	if (c == NULL)
+		return;
+	mdb_cursor_close(c->cur);
+	free(c);
 }
 
 int

@@ -308,6 +308,11 @@ check_item(struct deritem *it, struct cs_buf *enc)
 	h = XXH3_128bits(cert.issuer_der, cert.issuer_der_len);
 	if (memcmp(&h, it->issuer, 16) != 0)
 		it->bad |= D_ISSUER;
+	/* A summary of a store made before version 2 is without the facts:
+	 * it is compared to the same. */
+	if (it->summ != NULL && cs_cert_summary_version(it->summ, it->slen) ==
+	    1)
+		cert.facts = CS_FACTS_UNKNOWN;
 	cs_buf_reset(enc);
 	if (cs_cert_encode(&cert, enc, &err) == -1)
 		it->bad |= D_NOMEM;

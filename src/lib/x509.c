@@ -464,11 +464,32 @@ cs_x509_parse_openssl(const unsigned char *der, size_t len,
 	return ret;
 }
 
+/* The facts of der beyond the summary's fields (x509.h), into c. */
+static int
+facts(const unsigned char *der, size_t len, struct cs_cert *c)
+{
+	struct cs_x509_facts f;
+
+	c->facts = CS_FACTS_UNREAD;
+	if (cs_x509_facts(der, len, &f) != 0)
+		return 0;
+	if (f.has_san) {
+		if ((c->san_der = malloc(f.san_len ? f.san_len : 1)) == NULL)
+			return -1;
+		memcpy(c->san_der, f.san, f.san_len);
+		c->san_der_len = f.san_len;
+	}
+	SHA256(f.spki, f.spki_len, c->spki_sha256);
+	c->version = f.version;
+	c->facts = CS_FACTS_SET;
+	return 0;
+}
+
 /*
  * A common certificate is read by cs_x509_fast() alone, several times
  * faster than decoding it with OpenSSL and asking for each field; it
  * answers only for DER that OpenSSL accepts, so OpenSSL still judges the
- * rest, with its own reasons.
+ * rest, with its own reasons. Either way its facts are read after.
  */
 int
 cs_x509_parse(const unsigned char *der, size_t len, struct cs_cert *out,
@@ -476,9 +497,16 @@ cs_x509_parse(const unsigned char *der, size_t len, struct cs_cert *out,
 {
 	switch (cs_x509_fast(der, len, out)) {
 	case 1:
-		return 0;
+		break;
 	case -1:
 		return cs_err_set(err, CS_ENOMEM, "out of memory");
+	default:
+		if (cs_x509_parse_openssl(der, len, out, err) == -1)
+			return -1;
 	}
-	return cs_x509_parse_openssl(der, len, out, err);
+	if (facts(der, len, out) == -1) {
+		cs_cert_release(out);
+		return cs_err_set(err, CS_ENOMEM, "out of memory");
+	}
+	return 0;
 }

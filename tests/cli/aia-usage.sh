@@ -1,6 +1,6 @@
 # aia: -h, usage errors (exit 2), a missing store (exit 1), the list in
 # every format, a selection, and a schema 4 store (no AIA tables): read as
-# it is, upgraded to schema 6 by the first --import.
+# it is, upgraded to schema 7 by the first --import.
 . "$CLI_DIR/lib.sh"
 
 ok "$CS" aia -h
@@ -77,7 +77,7 @@ openssl x509 -in "$RAPID" -outform DER -out "rapid.der"
 run "$CS" aia --db old --no-roots --import rapid.der --json
 assert_status 0 "schema 4: --import"
 assert_eq "1 1" "$(j '"\(.certs) \(.certs_new)"')" "schema 4: imported"
-mdb_dump -s meta old | grep -q '^ 06000000$' || fail "schema not 6 after import"
+mdb_dump -s meta old | grep -q '^ 07000000$' || fail "schema not 7 after import"
 run "$CS" missing --db old --no-roots --json
 assert_eq "missing-intermediate aia $(sha "$RAPID")" "$(j '.[] |
     select(.aia_ca_issuers | length > 0) | "\(.outcome) \(.source)

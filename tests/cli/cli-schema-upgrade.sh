@@ -1,6 +1,6 @@
 # A store of schema 3 (the same, without the top hostnames of each
 # certificate, AIA tables and days) is read as it is, unchanged, with the same answers; the
-# next ingest upgrades it to schema 6 in place, and afterwards every
+# next ingest upgrades it to schema 7 in place, and afterwards every
 # answer is what a store made by this version gives.
 . "$CLI_DIR/lib.sh"
 
@@ -45,7 +45,7 @@ cmp -s before.mdb old/data.mdb || fail "a query changed the schema 3 store"
 
 # The next ingest upgrades it, then adds to it.
 ingest --db old b.jsonl
-mdb_dump -s meta old | grep -q '^ 06000000$' || fail "schema not 6 after ingest"
+mdb_dump -s meta old | grep -q '^ 07000000$' || fail "schema not 7 after ingest"
 mdb_stat -s tophost old >/dev/null 2>&1 || fail "no tophost after ingest"
 ingest --db new a.jsonl
 ingest --db new b.jsonl

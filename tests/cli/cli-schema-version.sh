@@ -12,7 +12,7 @@ cp db/data.mdb before.mdb
 
 run "$CS" stats --db db
 assert_status 1 "stats on another schema"
-assert_match "^certsift: stats: store 'db' has schema version 99; this certsift reads version 6" "$(<_err)" "stats message"
+assert_match "^certsift: stats: store 'db' has schema version 99; this certsift reads version 7" "$(<_err)" "stats message"
 run "$CS" ingest --db db r.jsonl
 assert_status 1 "ingest on another schema"
 assert_match "schema version 99" "$(<_err)" "ingest message"

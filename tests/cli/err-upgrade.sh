@@ -1,7 +1,7 @@
 # A schema 5 store keeps no times or hostname reports per code. Read as it
 # is, --error shows what schema 5 showed: a chain's first and last seen for
 # each of its codes, and a hostname's reports with a valid certificate
-# only. The next writer upgrades it to schema 6 in place, keeping those
+# only. The next writer upgrades it to schema 7 in place, keeping those
 # figures for the reports before (and saying so on stderr, once); reports
 # after get exact figures. A merge of a schema 5 store reads it the same.
 . "$CLI_DIR/lib.sh"
@@ -50,8 +50,8 @@ cmp -s before.mdb five/data.mdb || fail "a query changed the schema 5 store"
 # The next ingest upgrades it, says so once, keeps those figures.
 run "$CS" ingest --db five /dev/null
 assert_status 0 "ingest of nothing"
-assert_eq 1 "$(grep -c 'upgraded from schema 5 to 6' _err)" "one notice"
-mdb_dump -s meta five | grep -q '^ 06000000$' || fail "schema not 6"
+assert_eq 1 "$(grep -c 'upgraded from schema 5 to 7' _err)" "one notice"
+mdb_dump -s meta five | grep -q '^ 07000000$' || fail "schema not 7"
 assert_eq "[$T_OCT1,$T_OCT5]" "$(leaf_dates five $A)" "upgraded: LEAF dates"
 assert_eq 1 "$(bad_reports five $A)" "upgraded: bad.example"
 ok "$CS" top --db five --json -n 0 --error $A certs

@@ -10,6 +10,11 @@
   storefault.py get STORE TABLE INDEX         print the INDEX-th record's key
       and value in hex
   storefault.py put STORE TABLE KEY VALUE     write a record (hex key, value)
+  storefault.py v1 STORE                      make every summary one of
+      version 1 (x509.h: without the facts after the lists) and the schema
+      record 6: the store as schema 6 made it
+  storefault.py versions STORE                the summaries' versions: lines
+      "VERSION COUNT"
 """
 import os
 import random
@@ -35,7 +40,45 @@ def load(store, table, header, recs):
                    input=text, check=True, text=True)
 
 
+def summary_v1(val):
+    """A summary (hex) of version 2 as version 1 wrote it: the header, the
+    nine fields and two lists (cert.c), without what follows them."""
+    b = bytearray.fromhex(val)
+    if b[0] == 1:
+        return val
+    p = 54
+
+    def field(p):
+        n = int.from_bytes(b[p:p + 4], "little")
+        return p + 4 + (0 if n == 0xffffffff else n)
+    for _ in range(9):
+        p = field(p)
+    for _ in range(2):
+        k = int.from_bytes(b[p:p + 4], "little")
+        p += 4
+        for _ in range(k):
+            p = field(p)
+    b = b[:p]
+    b[0] = 1
+    return b.hex()
+
+
 def main():
+    if sys.argv[1] == "v1":
+        store = sys.argv[2]
+        header, recs = records(store, "summ")
+        load(store, "summ", header, [(k, summary_v1(v)) for k, v in recs])
+        header, recs = records(store, "meta")
+        load(store, "meta", header, [("736368656d61", "06000000")])
+        return
+    if sys.argv[1] == "versions":
+        header, recs = records(sys.argv[2], "summ")
+        n = {}
+        for _, v in recs:
+            n[v[:2]] = n.get(v[:2], 0) + 1
+        for k in sorted(n):
+            print(int(k, 16), n[k])
+        return
     cmd, store, table = sys.argv[1:4]
     header, recs = records(store, table)
     if cmd == "count":

@@ -101,7 +101,7 @@ assert_match "the days of 7 reports ingested before the store kept hosts' days" 
     "$(<_err)" "schema 5: says it guessed"
 report v.example $T1 -8179 v.pem int.pem >c.jsonl
 ingest --db old c.jsonl
-mdb_dump -s meta old | grep -q '^ 06000000$' || fail "schema not 6 after ingest"
+mdb_dump -s meta old | grep -q '^ 07000000$' || fail "schema not 7 after ingest"
 run "$CS" trend --db old --roots root.pem --by cause --json
 assert_eq "$(printf '%s\n' "$want" | sed "s/^$D1|other|2/$D1|other|3/")" \
     "$(rows)" "upgraded: the new report on its day"

@@ -1,5 +1,5 @@
 # A schema 4 store (no days) is read as it is: trend says it has no days
-# yet. The next ingest upgrades it to schema 6 in place: from then on days
+# yet. The next ingest upgrades it to schema 7 in place: from then on days
 # are counted, and trend says how many reports came before (they have no
 # day); every other answer is that of a store made afresh.
 . "$CLI_DIR/lib.sh"
@@ -30,7 +30,7 @@ assert_eq "3" "$(j '.[0].reports')" "schema 4 read as it is"
 cmp -s before.mdb old/data.mdb || fail "a query changed the schema 4 store"
 
 ingest --db old b.jsonl
-mdb_dump -s meta old | grep -q '^ 06000000$' || fail "schema not 6 after ingest"
+mdb_dump -s meta old | grep -q '^ 07000000$' || fail "schema not 7 after ingest"
 ok "$CS" trend --db old --json
 assert_eq '[["2026-10-04",-8181,1],["2026-10-04",-8179,1],["2026-10-05",-8181,1],["2026-10-05",-8179,1]]' \
     "$(jc 'map([.day, .code, .reports])')" "upgraded: the days since"

@@ -81,6 +81,24 @@ cert_differ(const struct cs_cert *a, const struct cs_cert *b)
 	return NULL;
 }
 
+/* Which of the facts beyond the summary (x509.h) differ, or NULL. */
+static inline const char *
+facts_differ(const struct cs_cert *a, const struct cs_cert *b)
+{
+	if (a->facts != b->facts)
+		return "facts";
+	if (a->facts != CS_FACTS_SET)
+		return NULL;
+	if (a->version != b->version)
+		return "version";
+	if (memcmp(a->spki_sha256, b->spki_sha256, 32) != 0)
+		return "spki_sha256";
+	if ((a->san_der == NULL) != (b->san_der == NULL) ||
+	    !bytes_eq(a->san_der, a->san_der_len, b->san_der, b->san_der_len))
+		return "san_der";
+	return NULL;
+}
+
 /*
  * Whether der's signature verifies with its own key as OpenSSL decodes
  * both, then X509_verify(). 0 when OpenSSL does not decode der.

@@ -8,6 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/sha.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
 #include "certsift/b64.h"
 #include "certsift/buf.h"
 #include "certsift/date.h"
@@ -355,7 +359,14 @@ cert_eq(const struct cs_cert *a, const struct cs_cert *b)
 	    a->issuer_der_len != b->issuer_der_len ||
 	    memcmp(a->subject_der, b->subject_der, a->subject_der_len) != 0 ||
 	    memcmp(a->issuer_der, b->issuer_der, a->issuer_der_len) != 0 ||
-	    a->nsan != b->nsan || a->naia != b->naia)
+	    a->nsan != b->nsan || a->naia != b->naia ||
+	    a->facts != b->facts)
+		return 0;
+	if (a->facts == CS_FACTS_SET && (a->version != b->version ||
+	    memcmp(a->spki_sha256, b->spki_sha256, 32) != 0 ||
+	    (a->san_der == NULL) != (b->san_der == NULL) ||
+	    a->san_der_len != b->san_der_len || (a->san_der != NULL &&
+	    memcmp(a->san_der, b->san_der, a->san_der_len) != 0)))
 		return 0;
 	for (i = 0; i < a->nsan; i++)
 		if (!str_eq(a->san[i], b->san[i]))
@@ -364,6 +375,72 @@ cert_eq(const struct cs_cert *a, const struct cs_cert *b)
 		if (!str_eq(a->aia[i], b->aia[i]))
 			return 0;
 	return 1;
+}
+
+/*
+ * The facts cs_x509_parse() reads beyond the summary, against OpenSSL's
+ * own decoding: the version, the digest of the subjectPublicKeyInfo as
+ * i2d_X509_PUBKEY() writes it, and the SAN's GeneralNames.
+ */
+static void
+test_facts(void)
+{
+	static const struct {
+		const char	*path;
+		int		 version;
+		int		 san;
+	} t[] = {
+		{ VEC "/cryptography.io.pem", 3, 1 },
+		{ VEC "/custom/san_email_dns_ip_dirname_uri.pem", 3, 1 },
+		{ VEC "/v1_cert.pem", 1, 0 },
+		{ ROOTS "/ISRG_Root_X2.pem", 3, 0 },
+	};
+	struct cs_buf der = CS_BUF_INIT;
+	struct cs_err err = CS_ERR_INIT;
+	struct cs_cert c;
+	unsigned char want[32], *spki = NULL, *san = NULL;
+	const unsigned char *p;
+	GENERAL_NAMES *gn;
+	X509 *x;
+	size_t i;
+	int n, m;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		if (load_der(t[i].path, &der) != 0)
+			continue;
+		p = der.data;
+		if (!CHECK((x = d2i_X509(NULL, &p, (long)der.len)) != NULL))
+			continue;
+		if (CHECK_INT(cs_x509_parse(der.data, der.len, &c, &err), 0)) {
+			CHECK_INT(c.facts, CS_FACTS_SET);
+			CHECK_INT(c.version, t[i].version);
+			CHECK_INT(X509_get_version(x) + 1, t[i].version);
+			spki = NULL;
+			n = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(x), &spki);
+			CHECK(n > 0);
+			SHA256(spki, (size_t)n, want);
+			CHECK_MEM(want, 32, c.spki_sha256, 32);
+			OPENSSL_free(spki);
+			CHECK_INT(c.san_der != NULL, t[i].san);
+			gn = X509_get_ext_d2i(x, NID_subject_alt_name, NULL,
+			    NULL);
+			CHECK_INT(gn != NULL, t[i].san);
+			if (gn != NULL && c.san_der != NULL) {
+				/* The contents of the SEQUENCE OpenSSL
+				 * writes again. */
+				san = NULL;
+				m = i2d_GENERAL_NAMES(gn, &san);
+				CHECK(m > 2 && (size_t)m >= c.san_der_len);
+				CHECK_MEM(san + m - c.san_der_len, c.san_der_len,
+				    c.san_der, c.san_der_len);
+				OPENSSL_free(san);
+			}
+			GENERAL_NAMES_free(gn);
+			cs_cert_release(&c);
+		}
+		X509_free(x);
+	}
+	cs_buf_release(&der);
 }
 
 static void
@@ -409,6 +486,28 @@ test_encode_decode(void)
 			free(t);
 		}
 		CHECK_INT(bad_cuts, 0);
+		cs_cert_release(&c);
+	}
+	/* Without the facts (a store of schema 6 wrote it so): version 1,
+	 * which decodes with them unknown. */
+	if (load(VEC "/cryptography.io.pem", &c)) {
+		CHECK_INT(c.facts, CS_FACTS_SET);
+		c.facts = CS_FACTS_UNKNOWN;
+		CHECK_INT(cs_cert_encode(&c, &enc, &err), 0);
+		CHECK_INT(cs_cert_summary_version(enc.data, enc.len), 1);
+		if (CHECK_INT(cs_cert_decode(enc.data, enc.len, &d, &err),
+		    0)) {
+			CHECK(cert_eq(&c, &d));
+			CHECK_INT(d.facts, CS_FACTS_UNKNOWN);
+			CHECK(d.san_der == NULL);
+			cs_cert_release(&d);
+		}
+		c.facts = CS_FACTS_SET;
+		CHECK_INT(cs_cert_encode(&c, &enc, &err), 0);
+		CHECK_INT(cs_cert_summary_version(enc.data, enc.len), 2);
+		/* version 2 with facts of no known kind */
+		enc.data[enc.len - 38 - c.san_der_len] = 7;
+		CHECK_INT(cs_cert_decode(enc.data, enc.len, &d, &err), -1);
 		cs_cert_release(&c);
 	}
 	/* A record of another version */
@@ -545,6 +644,7 @@ main(void)
 	test_other_keys();
 	test_names_and_serials();
 	test_bad_der();
+	test_facts();
 	test_encode_decode();
 	test_name_cmp();
 	return t_done();

@@ -8,7 +8,8 @@ usage: report_bench.py [--reports N] [--big N] [--runs N] [--only ROWS]
 Rows:
   report  a store of --big certificates (tools/bench/mkstore: --big
           reports over 30 days, each with its own leaf and hostname; made
-          once and kept in BENCH_DIR/report), `certsift report` of it:
+          once and kept in BENCH_DIR/report, made again for a new store
+          schema), `certsift report` of it:
           wall seconds (median of --runs), peak RssAnon and the page's
           bytes. Targets: under 5 s and under 5 MB.
   days    what keeping days costs ingest (issue 16: at most 10% of its
@@ -47,10 +48,25 @@ def pages_bytes(db):
     return used * psize
 
 
+def schema():
+    """The store schema of this source (include/certsift/store.h)."""
+    with open(os.path.join(REPO, "include", "certsift", "store.h")) as f:
+        for line in f:
+            if line.startswith("#define CS_SCHEMA"):
+                return line.split()[2]
+    sys.exit("report_bench: no CS_SCHEMA in store.h")
+
+
 def big_store(args, d):
+    """The store, made again when an older schema made it (a store is read
+    as it is, not upgraded, by the report: its figures would be an older
+    version's)."""
     s = os.path.join(d, "s%d" % args.big)
-    if os.path.exists(os.path.join(d, "s%d.done" % args.big)):
-        return s
+    done = os.path.join(d, "s%d.done" % args.big)
+    if os.path.exists(done):
+        with open(done) as f:
+            if f.read().strip() == schema():
+                return s
     mk = os.path.join(d, "mkstore")
     run(["cc", "-O2", "-o", mk, os.path.join(HERE, "mkstore.c"), "-lcrypto"])
     gen = os.path.join(REPO, "corpus", "certs", "gen")
@@ -63,7 +79,8 @@ def big_store(args, d):
     rm(s)
     run([CS, "ingest", "--db", s, rep])
     os.unlink(rep)
-    open(os.path.join(d, "s%d.done" % args.big), "w").close()
+    with open(done, "w") as f:
+        f.write(schema() + "\n")
     return s
 
 
