@@ -1652,6 +1652,9 @@ str_cmp(const void *a, const void *b)
 struct mpriv {
 	unsigned char	(*keys)[CS_KEY_LEN];	/* chains, by row */
 	size_t		 *start;		/* nrows + 1 */
+	uint32_t	 *bykey;		/* the keys' places, in key
+						   order (every chain's) */
+	uint32_t	 *rowof;		/* each key's row */
 	const struct cs_query *query;
 	uint64_t	 *hosts;		/* every row's, when counted
 						   in one pass (hosts_all()) */
@@ -1783,8 +1786,11 @@ aggregate(struct ctx *x, struct hit *hits, size_t nhits, struct cs_missing *m)
 	struct rowbuild *rb = NULL;
 	struct mpriv *pv = NULL;
 	size_t i, j, nrb = 0, k;
+	uint32_t c;
 	int ret = -1;
 
+	if (nhits != x->nchains)
+		return cs_err_set(x->err, CS_ESTORE, "a chain without its walk");
 	if (name_classes(x, hits, nhits) == -1 ||
 	    order_hits(x, hits, nhits) == -1)
 		return -1;
@@ -1819,13 +1825,23 @@ aggregate(struct ctx *x, struct hit *hits, size_t nhits, struct cs_missing *m)
 		goto out;
 	}
 	pv->query = x->o->query;
+	/* Every chain has its hit (its place is the hit's chain): the keys
+	 * in key order are the rows' keys by their chains' places. */
+	if ((pv->bykey = malloc((nhits ? nhits : 1) * sizeof(*pv->bykey))) ==
+	    NULL || (pv->rowof = malloc((nhits ? nhits : 1) *
+	    sizeof(*pv->rowof))) == NULL) {
+		cs_err_set(x->err, CS_ENOMEM, "out of memory");
+		goto out;
+	}
 	for (i = 0, k = 0; i < nrb; i++) {
 		m->rows[i] = rb[i].row;
 		pv->start[i] = k;
-		for (j = 0; j < rb[i].n; j++)
-			memcpy(pv->keys[k++],
-			    x->chains[hits[rb[i].start + j].chain].key,
-			    CS_KEY_LEN);
+		for (j = 0; j < rb[i].n; j++) {
+			c = hits[rb[i].start + j].chain;
+			memcpy(pv->keys[k], x->chains[c].key, CS_KEY_LEN);
+			pv->bykey[c] = (uint32_t)k;
+			pv->rowof[k++] = (uint32_t)i;
+		}
 	}
 	pv->start[nrb] = k;
 	m->nrows = nrb;
@@ -1840,6 +1856,8 @@ out:
 	if (pv != NULL) {
 		free(pv->keys);
 		free(pv->start);
+		free(pv->bykey);
+		free(pv->rowof);
 		free(pv);
 	}
 	return ret;
@@ -2588,74 +2606,122 @@ host_each(void *arg, int has_err, int32_t code, const char *host,
 /*
  * Every row's distinct hostnames in one pass over the chains' report rows
  * (in key order), for rows of many chains: a lookup per chain would read
- * the store in random order. (row, hostname) pairs are kept once each.
+ * the store in random order. The rows come in the order of the chains'
+ * keys, so each one's chain is found by walking on through the keys in
+ * that order (mpriv.bykey), not looked up. Each (row, hostname) is kept,
+ * then sorted: the same ones side by side, counted once.
  */
-struct hall {
-	const struct mpriv	*pv;
-	struct cs_hmap		 chains;	/* chain (keys index) */
-	uint32_t		*rowof;		/* per chain */
-	struct cs_hmap		 seen;		/* (row, hostname) */
-	struct hpair {
-		uint32_t	 row;
-		uint32_t	 len;
-		size_t		 off;		/* in names */
-	}			*pairs;
-	size_t			 npairs, cap;
-	struct cs_buf		 names;
-	uint64_t		*hosts;
-	struct cs_err		*err;
+struct hname {
+	uint64_t	 h;		/* XXH3 of the name */
+	uint32_t	 row;
+	uint32_t	 len;
+	size_t		 off;		/* in hall.names */
 };
 
-static uint64_t
-ckey_hash(const unsigned char *k)
-{
-	return XXH3_64bits(k, CS_KEY_LEN);
-}
+struct hall {
+	const struct mpriv	*pv;
+	size_t			 nk;
+	size_t			 at;		/* in pv->bykey */
+	struct hname		*v;
+	size_t			 n, cap;
+	struct cs_buf		 names;
+	struct cs_err		*err;
+};
 
 static int
 hall_each(void *arg, const unsigned char *ckey, int has_err, int32_t code,
     const char *host, size_t len, uint64_t n)
 {
 	struct hall *a = arg;
-	uint64_t h = ckey_hash(ckey);
-	uint32_t e, row = 0;
-	size_t pos;
-	int found = 0;
+	const struct mpriv *pv = a->pv;
+	struct hname *e;
+	uint32_t k = 0;
+	int r = 1;
 
 	if (len == 0)
 		return 0;
-	for (pos = cs_hmap_start(&a->chains, h); !found &&
-	    cs_hmap_next(&a->chains, h, &pos, &e);)
-		found = memcmp(a->pv->keys[e], ckey, CS_KEY_LEN) == 0;
-	if (!found || (a->pv->query != NULL && cs_query_row(a->pv->query,
-	    ckey, has_err, code, host, len, n) == 0))
+	while (a->at < a->nk && (r = memcmp(pv->keys[k = pv->bykey[a->at]],
+	    ckey, CS_KEY_LEN)) < 0)
+		a->at++;
+	if (r != 0 || (pv->query != NULL && cs_query_row(pv->query, ckey,
+	    has_err, code, host, len, n) == 0))
 		return 0;
-	row = a->rowof[e];
 	len = strnlen(host, len);	/* the name as strndup() keeps it */
-	h = XXH3_64bits(host, len) ^ ((uint64_t)row * 0x9e3779b97f4a7c15ULL);
-	found = 0;
-	for (pos = cs_hmap_start(&a->seen, h); !found &&
-	    cs_hmap_next(&a->seen, h, &pos, &e);)
-		found = a->pairs[e].row == row && a->pairs[e].len == len &&
-		    memcmp(a->names.data + a->pairs[e].off, host, len) == 0;
-	if (found)
-		return 0;
-	if (cs_hmap_reserve(&a->seen, a->npairs + 1) == -1 ||
-	    grow(&a->pairs, &a->cap, a->npairs + 1, sizeof(*a->pairs),
-	    a->err) == -1)
-		return cs_err_set(a->err, CS_ENOMEM, "out of memory");
-	for (pos = cs_hmap_start(&a->seen, h); cs_hmap_next(&a->seen, h, &pos,
-	    &e);)
-		;
-	cs_hmap_put(&a->seen, pos, h, (uint32_t)a->npairs);
-	a->pairs[a->npairs].row = row;
-	a->pairs[a->npairs].len = (uint32_t)len;
-	a->pairs[a->npairs].off = a->names.len;
-	if (cs_buf_append(&a->names, host, len, a->err) == -1)
+	if (grow(&a->v, &a->cap, a->n + 1, sizeof(*a->v), a->err) == -1)
 		return -1;
-	a->npairs++;
-	a->hosts[row]++;
-	return 0;
+	e = &a->v[a->n++];
+	e->h = XXH3_64bits(host, len);
+	e->row = pv->rowof[k];
+	e->len = (uint32_t)len;
+	e->off = a->names.len;
+	return cs_buf_append(&a->names, host, len, a->err);
+}
+
+/* Row, hash, then the name itself: the same (row, name) side by side. */
+static int
+hname_cmp(const struct hname *x, const struct hname *y,
+    const unsigned char *names)
+{
+	if (x->row != y->row)
+		return x->row < y->row ? -1 : 1;
+	if (x->h != y->h)
+		return x->h < y->h ? -1 : 1;
+	if (x->len != y->len)
+		return x->len < y->len ? -1 : 1;
+	return memcmp(names + x->off, names + y->off, x->len);
+}
+
+static void
+hname_swap(struct hname *x, struct hname *y)
+{
+	struct hname t = *x;
+
+	*x = *y;
+	*y = t;
+}
+
+/* A quicksort with the comparison inline (a million names: qsort()'s
+ * call per comparison would be most of its time). */
+static void
+hname_sort(struct hname *v, size_t n, const unsigned char *names)
+{
+	size_t i, j, m;
+
+	while (n > 16) {
+		m = n / 2;
+		if (hname_cmp(&v[m], &v[0], names) < 0)
+			hname_swap(&v[m], &v[0]);
+		if (hname_cmp(&v[n - 1], &v[m], names) < 0)
+			hname_swap(&v[n - 1], &v[m]);
+		if (hname_cmp(&v[m], &v[0], names) < 0)
+			hname_swap(&v[m], &v[0]);
+		hname_swap(&v[0], &v[m]);
+		for (i = 0, j = n;;) {
+			do
+				i++;
+			while (i < n && hname_cmp(&v[i], &v[0], names) < 0);
+			do
+				j--;
+			while (hname_cmp(&v[0], &v[j], names) < 0);
+			if (i >= j)
+				break;
+			hname_swap(&v[i], &v[j]);
+		}
+		hname_swap(&v[0], &v[j]);
+		/* The smaller side by recursion, the larger by the loop. */
+		if (j < n - j - 1) {
+			hname_sort(v, j, names);
+			v += j + 1;
+			n -= j + 1;
+		} else {
+			hname_sort(v + j + 1, n - j - 1, names);
+			n = j;
+		}
+	}
+	for (i = 1; i < n; i++)
+		for (j = i; j > 0 && hname_cmp(&v[j], &v[j - 1], names) < 0;
+		    j--)
+			hname_swap(&v[j], &v[j - 1]);
 }
 
 /* Every row's distinct hostnames, into *out (nrows of them). */
@@ -2665,45 +2731,34 @@ hosts_all(struct cs_store *st, const struct cs_missing *m, uint64_t **out,
 {
 	const struct mpriv *pv = m->priv;
 	struct hall a;
-	size_t r, k, pos, nk = pv->start[m->nrows];
-	uint64_t h;
-	uint32_t e;
-	int ret = -1;
+	uint64_t *hosts;
+	size_t i;
 
 	memset(&a, 0, sizeof(a));
 	a.pv = pv;
+	a.nk = pv->start[m->nrows];
 	a.err = err;
-	if ((a.rowof = malloc((nk ? nk : 1) * sizeof(*a.rowof))) == NULL ||
-	    (a.hosts = calloc(m->nrows ? m->nrows : 1, sizeof(*a.hosts))) ==
-	    NULL || cs_hmap_reserve(&a.chains, nk + 1) == -1) {
-		cs_err_set(err, CS_ENOMEM, "out of memory");
-		goto out;
-	}
+	*out = NULL;
+	if ((hosts = calloc(m->nrows ? m->nrows : 1, sizeof(*hosts))) ==
+	    NULL)
+		return cs_err_set(err, CS_ENOMEM, "out of memory");
 	/* A chain's hostnames are mostly its own: room for one each at
-	 * once, not grown (and rehashed) as they come. */
-	(void)cs_hmap_reserve(&a.seen, nk + 1);
-	for (r = 0; r < m->nrows; r++)
-		for (k = pv->start[r]; k < pv->start[r + 1]; k++) {
-			a.rowof[k] = (uint32_t)r;
-			h = ckey_hash(pv->keys[k]);
-			for (pos = cs_hmap_start(&a.chains, h);
-			    cs_hmap_next(&a.chains, h, &pos, &e);)
-				;
-			cs_hmap_put(&a.chains, pos, h, (uint32_t)k);
-		}
-	if (cs_store_foreach_chainhost(st, hall_each, &a, err) == -1)
-		goto out;
-	*out = a.hosts;
-	a.hosts = NULL;
-	ret = 0;
-out:
-	free(a.hosts);
-	free(a.rowof);
-	free(a.pairs);
+	 * once. */
+	if (grow(&a.v, &a.cap, a.nk + 1, sizeof(*a.v), err) == -1 ||
+	    cs_store_foreach_chainhost(st, hall_each, &a, err) == -1) {
+		free(hosts);
+		hosts = NULL;
+	} else {
+		hname_sort(a.v, a.n, a.names.data);
+		for (i = 0; i < a.n; i++)
+			if (i == 0 || hname_cmp(&a.v[i - 1], &a.v[i],
+			    a.names.data) != 0)
+				hosts[a.v[i].row]++;
+	}
+	free(a.v);
 	cs_buf_release(&a.names);
-	cs_hmap_release(&a.chains);
-	cs_hmap_release(&a.seen);
-	return ret;
+	*out = hosts;
+	return hosts != NULL ? 0 : -1;
 }
 
 /* Rows of more chains than this are counted in one pass, all at once (the
@@ -2814,6 +2869,8 @@ cs_missing_release(struct cs_missing *m)
 		free(pv->hosts);
 		free(pv->keys);
 		free(pv->start);
+		free(pv->bykey);
+		free(pv->rowof);
 		free(pv);
 	}
 	memset(m, 0, sizeof(*m));
