@@ -1539,18 +1539,18 @@ hitaki_cmp(const void *a, const void *b)
 static int
 order_hits(struct ctx *x, struct hit *hits, size_t nhits)
 {
-	struct hit *out = NULL;
+	struct hit t;
 	const struct hit **akv = NULL;
 	struct hgroup *g = NULL, key;
 	struct cs_hmap m = CS_HMAP_INIT;
-	uint32_t *aid = NULL, *afirst = NULL, *arank = NULL, *gid = NULL, e = 0;
+	uint32_t *aid = NULL, *afirst = NULL, *arank = NULL, *gid = NULL, e = 0,
+	    d;
 	size_t i, k, na = 0, ng = 0, gcap = 0, pos, at;
 	uint64_t h;
 	int ret = -1, found;
 
 	if ((aid = malloc((nhits ? nhits : 1) * sizeof(*aid))) == NULL ||
-	    (gid = malloc((nhits ? nhits : 1) * sizeof(*gid))) == NULL ||
-	    (out = malloc((nhits ? nhits : 1) * sizeof(*out))) == NULL)
+	    (gid = malloc((nhits ? nhits : 1) * sizeof(*gid))) == NULL)
 		goto nomem;
 	if (distinct(x, hits, nhits, aki_hash, aki_same, aid, &afirst, &na) ==
 	    -1)
@@ -1602,9 +1602,19 @@ order_hits(struct ctx *x, struct hit *hits, size_t nhits)
 		afirst[g[k].at] = (uint32_t)at;	/* where group g[k] goes */
 		at += g[k].n;
 	}
+	/* Each hit's place, then each moved there in place (a cycle at a
+	 * time: every swap puts one where it goes), not through a copy of
+	 * them all. */
 	for (i = 0; i < nhits; i++)
-		out[afirst[gid[i]]++] = hits[i];
-	memcpy(hits, out, nhits * sizeof(*hits));
+		gid[i] = afirst[gid[i]]++;
+	for (i = 0; i < nhits; i++)
+		while ((d = gid[i]) != i) {
+			t = hits[d];
+			hits[d] = hits[i];
+			hits[i] = t;
+			gid[i] = gid[d];
+			gid[d] = d;
+		}
 	ret = 0;
 	goto out;
 nomem:
@@ -1615,7 +1625,6 @@ out:
 	free(arank);
 	free(akv);
 	free(afirst);
-	free(out);
 	free(gid);
 	free(aid);
 	return ret;
