@@ -2545,18 +2545,25 @@ cursor_at(MDB_cursor *cur, int *started, const unsigned char *key,
 	return mdb_cursor_get(cur, &k, v, MDB_SET_KEY);
 }
 
-/* 0 when the database and a cursor's have as many entries, -1 when not,
- * or LMDB's error. */
+/*
+ * 0 when the certificates' table and a cursor's (their summaries' or
+ * DER) have as many entries; else -1 with err set: a certificate lost a
+ * record (a pass led by the cursor would not see it, or see it alone).
+ */
 static int
-same_count(MDB_txn *txn, MDB_dbi dbi, MDB_cursor *cur)
+same_count(struct cs_store *st, MDB_txn *txn, MDB_cursor *cur,
+    struct cs_err *err)
 {
 	MDB_stat a, b;
 	int rc;
 
-	if ((rc = mdb_stat(txn, dbi, &a)) != 0 ||
+	if ((rc = mdb_stat(txn, st->dbi[DB_CERT], &a)) != 0 ||
 	    (rc = mdb_stat(txn, mdb_cursor_dbi(cur), &b)) != 0)
-		return rc;
-	return a.ms_entries == b.ms_entries ? 0 : -1;
+		return mdb_fail(err, rc, "cannot read certificates");
+	if (a.ms_entries != b.ms_entries)
+		return cs_err_set(err, CS_ESTORE, "certificate without its "
+		    "summary or DER");
+	return 0;
 }
 
 struct cs_dercur {
@@ -2582,11 +2589,9 @@ cs_store_dercur_open(struct cs_store *st, struct cs_dercur **out,
 		return mdb_fail(err, rc, "cannot open cursor");
 	}
 	/* A DER lost is found here, whether or not it is asked for. */
-	if ((rc = same_count(st->rtxn, st->dbi[DB_CERT], c->cur)) != 0) {
+	if (same_count(st, st->rtxn, c->cur, err) == -1) {
 		cs_store_dercur_close(c);
-		return rc == -1 ? cs_err_set(err, CS_ESTORE, "certificate "
-		    "without its summary or DER") : mdb_fail(err, rc,
-		    "cannot read certificates");
+		return -1;
 	}
 	*out = c;
 	return 0;
@@ -2645,12 +2650,8 @@ cs_store_foreach_cert(struct cs_store *st, int what, cs_cert_fn fn,
 	 * certificate lacks one. */
 	if ((what & CS_GET_NOSTAT) && (scur != NULL || dcur != NULL)) {
 		lead = scur != NULL ? scur : dcur;
-		if ((rc = same_count(txn, st->dbi[DB_CERT], lead)) != 0) {
-			ret = rc == -1 ? cs_err_set(err, CS_ESTORE, "certificate "
-			    "without its summary or DER") : mdb_fail(err, rc,
-			    "cannot read certificates");
+		if ((ret = same_count(st, txn, lead, err)) == -1)
 			goto out;
-		}
 	}
 	for (rc = mdb_cursor_get(lead, &k, &v, MDB_FIRST); rc == 0;
 	    rc = mdb_cursor_get(lead, &k, &v, MDB_NEXT)) {
@@ -2992,11 +2993,6 @@ cs_store_foreach_chainhost(struct cs_store *st, cs_chainhost_all_fn fn,
 typedef int (*array_call_fn)(const struct scanarg *, const unsigned char *,
     size_t, const void *, size_t);
 
-/*
- * A record keyed by chain, error and host whose value is an array of
- * size-byte elements, maybe unaligned: copied (to the stack, or the heap
- * when long) and handed to call with its host's length and its count.
- */
 /* The elements of an array value, aligned: copied into buf (ARRAY_BUF
  * bytes) when they fit, else onto the heap (the caller frees what is not
  * buf). NULL when out of memory. */
@@ -3013,6 +3009,11 @@ array_copy(const MDB_val *v, void *buf)
 	return ev;
 }
 
+/*
+ * A record keyed by chain, error and host whose value is an array of
+ * size-byte elements, maybe unaligned: copied (to the stack, or the heap
+ * when long) and handed to call with its host's length and its count.
+ */
 static int
 host_array_each(struct scanarg *a, const MDB_val *k, const MDB_val *v,
     size_t size, const char *what, array_call_fn call)
