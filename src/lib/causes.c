@@ -8,8 +8,6 @@
 #include <string.h>
 
 #include <openssl/objects.h>
-#include <openssl/evp.h>
-#include <openssl/sha.h>
 #include <openssl/x509.h>
 #include <xxhash.h>
 
@@ -389,8 +387,6 @@ struct nodes;
 
 struct ctx {
 	struct cs_err		*err;
-	EVP_MD			*sha256;	/* fetched once */
-	EVP_MD_CTX		*mdctx;		/* on_node()'s */
 	const struct cs_missing_opts *mo;
 	struct lists		 lists;
 	struct cs_buf		 arena;
@@ -647,12 +643,9 @@ on_node(void *arg, uint32_t id, const struct cs_cert *c,
     const unsigned char *der, size_t len)
 {
 	struct ctx *x = arg;
-	struct cs_x509_facts f;
-	const unsigned char *spki_sha = c->spki_sha256;
-	unsigned char sha[32];
+	struct cs_cert v;
 	struct nfact *nf;
 	size_t i;
-	int has = 0;
 
 	if (grow(&x->nodes, &x->nodes_cap, (size_t)id + 1, sizeof(*x->nodes),
 	    x->err) == -1)
@@ -667,32 +660,26 @@ on_node(void *arg, uint32_t id, const struct cs_cert *c,
 	if (interception(x, c->issuer_der, c->issuer_der_len, &nf->icpt) ==
 	    -1)
 		return -1;
-	/* The facts the summary keeps, else those of the DER (a summary of
-	 * a store made before they were kept). */
-	if (c->facts == CS_FACTS_SET) {
-		has = 1;
-		f.version = c->version;
-		f.has_san = c->san_der != NULL;
-		f.san = c->san_der;
-		f.san_len = c->san_der_len;
-	} else if (c->facts == CS_FACTS_UNKNOWN && der != NULL &&
-	    cs_x509_facts(der, len, &f) == 0) {
-		has = 1;
-		if (!cs_digest(x->mdctx, x->sha256, f.spki, f.spki_len, sha))
-			return cs_err_set(x->err, CS_ENOMEM, "out of memory");
-		spki_sha = sha;
+	/* The facts the summary keeps; a summary of a store made before
+	 * they were kept: those of the DER, read the same way. */
+	if (c->facts == CS_FACTS_UNKNOWN && der != NULL) {
+		v = *c;
+		cs_x509_facts_of(der, len, &v);
+		c = &v;
 	}
-	if (has) {
+	if (c->facts == CS_FACTS_SET) {
 		nf->facts = 1;
-		nf->v1 = f.version == 1;
-		nf->has_san = (unsigned char)f.has_san;
-		if (f.has_san && f.san_len <= sizeof(nf->san_in))
-			memcpy(nf->san_in, f.san, f.san_len);
-		else if (f.has_san && put(x, f.san, f.san_len, &nf->san) == -1)
+		nf->v1 = c->version == 1;
+		nf->has_san = c->san_der != NULL;
+		if (nf->has_san && c->san_der_len <= sizeof(nf->san_in))
+			memcpy(nf->san_in, c->san_der, c->san_der_len);
+		else if (nf->has_san && put(x, c->san_der, c->san_der_len,
+		    &nf->san) == -1)
 			return -1;
-		nf->san_len = f.san_len;
+		nf->san_len = c->san_der_len;
 		for (i = 0; i < x->lists.nportal; i++)
-			if (memcmp(x->lists.portal[i].spki, spki_sha, 32) == 0 &&
+			if (memcmp(x->lists.portal[i].spki, c->spki_sha256,
+			    32) == 0 &&
 			    (nf->captive = row_of(x, CS_CAUSE_CAPTIVE_PORTAL,
 			    x->lists.portal[i].name)) == NOROW)
 				return -1;
@@ -719,12 +706,14 @@ on_node(void *arg, uint32_t id, const struct cs_cert *c,
 
 /*
  * The store's certificates are most of the nodes, and what on_node() makes
- * of each (the facts of its DER, its key's digest) is most of the time the
- * walk takes to load them: on_node() is called for them on a thread of
- * its own while the walk loads its own part (node_others). The walk hands
- * that thread each summary it reads (node_summary(), through a ring), and
- * the thread reads the DER beside them through a reader of the snapshot:
- * the summaries are read once. on_node() writes only the run's nodes,
+ * of each (its interception product, weak key or signature, its names) is
+ * much of the time the walk takes to load them: on_node() is called for
+ * them on a thread of its own while the walk loads its own part
+ * (node_others). The walk hands that thread each summary it reads
+ * (node_summary(), through a ring): the summaries are read once. The
+ * thread reads a certificate's DER only when its summary lacks the facts
+ * (a store of schema 6), through a reader of the snapshot. on_node()
+ * writes only the run's nodes,
  * arena and rows, which nothing else touches until the walk's first
  * walked chain: the thread is joined there, after the walk has loaded the
  * chains and checked the signatures. The walk's other nodes (roots, known,
@@ -2039,8 +2028,6 @@ nomem:
 static void
 ctx_release(struct ctx *x)
 {
-	EVP_MD_CTX_free(x->mdctx);
-	EVP_MD_free(x->sha256);
 	lists_release(&x->lists);
 	cs_buf_release(&x->arena);
 	free(x->nodes);
@@ -2225,11 +2212,6 @@ run(struct cs_store *st, const struct cs_missing_opts *mo, size_t examples,
 		x.sel_causes = cs_query_sel(mo->query)->causes;
 	if (lists_load(&x.lists, err) == -1)
 		goto out;
-	if ((x.sha256 = EVP_MD_fetch(NULL, "SHA256", NULL)) == NULL ||
-	    (x.mdctx = EVP_MD_CTX_new()) == NULL) {
-		cs_err_set(err, CS_ENOMEM, "cannot fetch SHA-256");
-		goto out;
-	}
 	o.node = node_cb;
 	o.walk = walk_cb;
 	o.walk_arg = &x;

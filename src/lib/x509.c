@@ -464,24 +464,40 @@ cs_x509_parse_openssl(const unsigned char *der, size_t len,
 	return ret;
 }
 
-/* The facts of der beyond the summary's fields (x509.h), into c. */
-static int
-facts(const unsigned char *der, size_t len, struct cs_cert *c)
+void
+cs_x509_facts_of(const unsigned char *der, size_t len, struct cs_cert *c)
 {
 	struct cs_x509_facts f;
 
 	c->facts = CS_FACTS_UNREAD;
+	c->san_der = NULL;
+	c->san_der_len = 0;
 	if (cs_x509_facts(der, len, &f) != 0)
-		return 0;
+		return;
+	c->facts = CS_FACTS_SET;
+	c->version = f.version;
+	SHA256(f.spki, f.spki_len, c->spki_sha256);
 	if (f.has_san) {
-		if ((c->san_der = malloc(f.san_len ? f.san_len : 1)) == NULL)
-			return -1;
-		memcpy(c->san_der, f.san, f.san_len);
+		c->san_der = (unsigned char *)f.san;	/* der's, read only */
 		c->san_der_len = f.san_len;
 	}
-	SHA256(f.spki, f.spki_len, c->spki_sha256);
-	c->version = f.version;
-	c->facts = CS_FACTS_SET;
+}
+
+/* The facts of der into c, its SAN copied (c owns it). */
+static int
+facts(const unsigned char *der, size_t len, struct cs_cert *c)
+{
+	unsigned char *san;
+
+	cs_x509_facts_of(der, len, c);
+	if (c->san_der == NULL)
+		return 0;
+	if ((san = malloc(c->san_der_len ? c->san_der_len : 1)) == NULL) {
+		c->san_der = NULL;
+		return -1;
+	}
+	memcpy(san, c->san_der, c->san_der_len);
+	c->san_der = san;
 	return 0;
 }
 

@@ -69,6 +69,14 @@ struct cs_x509_facts {
 int	cs_x509_facts(const unsigned char *der, size_t len,
 	    struct cs_x509_facts *f);
 
+/*
+ * The facts cs_x509_parse() keeps in a summary (x509.h: facts, version,
+ * spki_sha256, san_der), read from der into c; c->san_der then points
+ * into der: c is not released with it (cs_x509_parse() copies it).
+ */
+void	cs_x509_facts_of(const unsigned char *der, size_t len,
+	    struct cs_cert *c);
+
 enum { CS_SAN_DNS, CS_SAN_IP, CS_SAN_OTHER };
 
 /*
