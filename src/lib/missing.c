@@ -1798,8 +1798,6 @@ aggregate(struct ctx *x, struct hit *hits, size_t nhits, struct cs_missing *m)
 	uint32_t c;
 	int ret = -1;
 
-	if (nhits != x->nchains)
-		return cs_err_set(x->err, CS_ESTORE, "a chain without its walk");
 	if (name_classes(x, hits, nhits) == -1 ||
 	    order_hits(x, hits, nhits) == -1)
 		return -1;
@@ -2617,22 +2615,22 @@ host_each(void *arg, int has_err, int32_t code, const char *host,
  * (in key order), for rows of many chains: a lookup per chain would read
  * the store in random order. The rows come in the order of the chains'
  * keys, so each one's chain is found by walking on through the keys in
- * that order (mpriv.bykey), not looked up. Each (row, hostname) is kept,
- * then sorted: the same ones side by side, counted once.
+ * that order (mpriv.bykey), not looked up. Each (row, hostname) is kept
+ * as a pair keyed by its row and the name's hash, sorted (cs_sort_kv()):
+ * the same ones side by side, each counted once, the names of equal keys
+ * told apart by their bytes.
  */
 struct hname {
-	uint64_t	 h;		/* XXH3 of the name */
-	uint32_t	 row;
-	uint32_t	 len;
 	size_t		 off;		/* in hall.names */
+	size_t		 len;
 };
 
 struct hall {
 	const struct mpriv	*pv;
 	size_t			 nk;
 	size_t			 at;		/* in pv->bykey */
-	struct hname		*v;
-	size_t			 n, cap;
+	CS_VEC(struct cs_kv)	 kv;		/* row, hash -> in names */
+	CS_VEC(struct hname)	 v;
 	struct cs_buf		 names;
 	struct cs_err		*err;
 };
@@ -2643,7 +2641,8 @@ hall_each(void *arg, const unsigned char *ckey, int has_err, int32_t code,
 {
 	struct hall *a = arg;
 	const struct mpriv *pv = a->pv;
-	struct hname *e;
+	struct hname e;
+	struct cs_kv p;
 	uint32_t k = 0;
 	int r = 1;
 
@@ -2656,81 +2655,26 @@ hall_each(void *arg, const unsigned char *ckey, int has_err, int32_t code,
 	    has_err, code, host, len, n) == 0))
 		return 0;
 	len = strnlen(host, len);	/* the name as strndup() keeps it */
-	if (grow(&a->v, &a->cap, a->n + 1, sizeof(*a->v), a->err) == -1)
-		return -1;
-	e = &a->v[a->n++];
-	e->h = XXH3_64bits(host, len);
-	e->row = pv->rowof[k];
-	e->len = (uint32_t)len;
-	e->off = a->names.len;
+	e.off = a->names.len;
+	e.len = len;
+	p.key = (uint64_t)pv->rowof[k] << 32 | XXH3_64bits(host, len) >> 32;
+	p.val = a->v.n;
+	if (cs_vec_push(&a->v, e) == -1 || cs_vec_push(&a->kv, p) == -1)
+		return cs_err_set(a->err, CS_ENOMEM, "out of memory");
 	return cs_buf_append(&a->names, host, len, a->err);
 }
 
-/* Row, hash, then the name itself: the same (row, name) side by side. */
+/* Two pairs' names, by length then bytes. */
 static int
-hname_cmp(const struct hname *x, const struct hname *y,
-    const unsigned char *names)
+hname_cmp(const void *x, const void *y, void *arg)
 {
-	if (x->row != y->row)
-		return x->row < y->row ? -1 : 1;
-	if (x->h != y->h)
-		return x->h < y->h ? -1 : 1;
-	if (x->len != y->len)
-		return x->len < y->len ? -1 : 1;
-	return memcmp(names + x->off, names + y->off, x->len);
-}
+	const struct hall *a = arg;
+	const struct hname *p = &a->v.v[((const struct cs_kv *)x)->val];
+	const struct hname *q = &a->v.v[((const struct cs_kv *)y)->val];
 
-static void
-hname_swap(struct hname *x, struct hname *y)
-{
-	struct hname t = *x;
-
-	*x = *y;
-	*y = t;
-}
-
-/* A quicksort with the comparison inline (a million names: qsort()'s
- * call per comparison would be most of its time). */
-static void
-hname_sort(struct hname *v, size_t n, const unsigned char *names)
-{
-	size_t i, j, m;
-
-	while (n > 16) {
-		m = n / 2;
-		if (hname_cmp(&v[m], &v[0], names) < 0)
-			hname_swap(&v[m], &v[0]);
-		if (hname_cmp(&v[n - 1], &v[m], names) < 0)
-			hname_swap(&v[n - 1], &v[m]);
-		if (hname_cmp(&v[m], &v[0], names) < 0)
-			hname_swap(&v[m], &v[0]);
-		hname_swap(&v[0], &v[m]);
-		for (i = 0, j = n;;) {
-			do
-				i++;
-			while (i < n && hname_cmp(&v[i], &v[0], names) < 0);
-			do
-				j--;
-			while (hname_cmp(&v[0], &v[j], names) < 0);
-			if (i >= j)
-				break;
-			hname_swap(&v[i], &v[j]);
-		}
-		hname_swap(&v[0], &v[j]);
-		/* The smaller side by recursion, the larger by the loop. */
-		if (j < n - j - 1) {
-			hname_sort(v, j, names);
-			v += j + 1;
-			n -= j + 1;
-		} else {
-			hname_sort(v + j + 1, n - j - 1, names);
-			n = j;
-		}
-	}
-	for (i = 1; i < n; i++)
-		for (j = i; j > 0 && hname_cmp(&v[j], &v[j - 1], names) < 0;
-		    j--)
-			hname_swap(&v[j], &v[j - 1]);
+	if (p->len != q->len)
+		return p->len < q->len ? -1 : 1;
+	return memcmp(a->names.data + p->off, a->names.data + q->off, p->len);
 }
 
 /* Every row's distinct hostnames, into *out (nrows of them). */
@@ -2739,9 +2683,10 @@ hosts_all(struct cs_store *st, const struct cs_missing *m, uint64_t **out,
     struct cs_err *err)
 {
 	const struct mpriv *pv = m->priv;
+	struct cs_kv *kv;
 	struct hall a;
 	uint64_t *hosts;
-	size_t i;
+	size_t i, j, k;
 
 	memset(&a, 0, sizeof(a));
 	a.pv = pv;
@@ -2753,21 +2698,34 @@ hosts_all(struct cs_store *st, const struct cs_missing *m, uint64_t **out,
 		return cs_err_set(err, CS_ENOMEM, "out of memory");
 	/* A chain's hostnames are mostly its own: room for one each at
 	 * once. */
-	if (grow(&a.v, &a.cap, a.nk + 1, sizeof(*a.v), err) == -1 ||
-	    cs_store_foreach_chainhost(st, hall_each, &a, err) == -1) {
-		free(hosts);
-		hosts = NULL;
-	} else {
-		hname_sort(a.v, a.n, a.names.data);
-		for (i = 0; i < a.n; i++)
-			if (i == 0 || hname_cmp(&a.v[i - 1], &a.v[i],
-			    a.names.data) != 0)
-				hosts[a.v[i].row]++;
+	if (cs_vec_reserve(&a.kv, a.nk + 1) == -1 ||
+	    cs_vec_reserve(&a.v, a.nk + 1) == -1) {
+		cs_err_set(err, CS_ENOMEM, "out of memory");
+		goto fail;
 	}
-	free(a.v);
-	cs_buf_release(&a.names);
+	if (cs_store_foreach_chainhost(st, hall_each, &a, err) == -1)
+		goto fail;
+	if (cs_sort_kv(a.kv.v, a.kv.n) == -1) {
+		cs_err_set(err, CS_ENOMEM, "out of memory");
+		goto fail;
+	}
+	for (kv = a.kv.v, i = 0; i < a.kv.n; i = j) {
+		for (j = i + 1; j < a.kv.n && kv[j].key == kv[i].key; j++)
+			;
+		if (j - i > 1)
+			qsort_r(kv + i, j - i, sizeof(*kv), hname_cmp, &a);
+		for (k = i; k < j; k++)
+			if (k == i || hname_cmp(&kv[k - 1], &kv[k], &a) != 0)
+				hosts[kv[i].key >> 32]++;
+	}
 	*out = hosts;
-	return hosts != NULL ? 0 : -1;
+	hosts = NULL;
+fail:
+	free(hosts);
+	cs_vec_release(&a.kv);
+	cs_vec_release(&a.v);
+	cs_buf_release(&a.names);
+	return *out != NULL ? 0 : -1;
 }
 
 /* Rows of more chains than this are counted in one pass, all at once (the
