@@ -1084,13 +1084,10 @@ cs_query_ranks(struct cs_query *q, const struct cs_rank_opts *o, size_t n,
 		if (o[k].kind == CS_RANK_CERTS && certs == n)
 			certs = k;
 	}
-	/* The issuers' pass over the certificates ranks them too. */
-	cs.q = q;
-	cs.top.rows = &crows;
-	cs.top.limit = certs < n ? o[certs].limit : 0;
-	cs.top.cmp = cert_cmp;
-	cs.top.by = certs < n ? o[certs].by : 0;
-	cs.err = err;
+	/* The issuers' pass over the certificates ranks them too, as
+	 * rank_certs() would. */
+	cs = (struct certscan){ q, { &crows, certs < n ? o[certs].limit : 0,
+	    cert_cmp, certs < n ? o[certs].by : 0 }, err };
 	for (k = 0; k < n && rc == 0; k++) {
 		memset(&rows, 0, sizeof(rows));
 		switch (o[k].kind) {
